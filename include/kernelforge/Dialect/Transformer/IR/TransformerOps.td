@@ -1,0 +1,426 @@
+//===- TransformerOps.td - kf dialect operations -------------*- tablegen -*-===//
+//
+// Operations of the `kf` transformer dialect. Ops whose result shape differs
+// from their operands implement InferTypeOpInterface: the shape checks live in
+// `inferReturnTypes`, so builders need no result type and a wrong declared
+// result type is reported next to the type that was expected.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_DIALECT_TRANSFORMER_IR_TRANSFORMEROPS_TD
+#define KERNELFORGE_DIALECT_TRANSFORMER_IR_TRANSFORMEROPS_TD
+
+include "kernelforge/Dialect/Transformer/IR/TransformerDialect.td"
+include "kernelforge/Dialect/Transformer/IR/TransformerEnums.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def KF_FloatTensor : RankedTensorOf<[F16, BF16, F32]>;
+def KF_IdTensor : RankedTensorOf<[I32, I64]>;
+def KF_I64Tensor : RankedTensorOf<[I64]>;
+
+class KF_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Transformer_Dialect, mnemonic, !listconcat([Pure], traits)>;
+
+//===----------------------------------------------------------------------===//
+// Dense layers
+//===----------------------------------------------------------------------===//
+
+def KF_LinearOp : KF_Op<"linear", [InferTypeOpAdaptor]> {
+  let summary = "fully connected layer `y = x W + b`";
+  let description = [{
+    Applies a weight matrix to the last dimension of `input`
+    (`[..., in]` -> `[..., out]`) and adds the optional `bias` (`[out]`).
+    `layout` names how the weight is stored: `in_out` for `[in, out]`
+    (Hugging Face GPT-2 `Conv1D`) and `out_in` for `[out, in]`
+    (`torch.nn.Linear`, a tied `lm_head`). Both lower without a copy.
+
+    Example:
+
+    ```mlir
+    %qkv = kf.linear %h, %w, %b layout(in_out)
+        : tensor<1x16x64xf32>, tensor<64x192xf32>, tensor<192xf32>
+          -> tensor<1x16x192xf32>
+    %logits = kf.linear %h, %wte layout(out_in)
+        : tensor<1x16x64xf32>, tensor<27x64xf32> -> tensor<1x16x27xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input, KF_FloatTensor:$weight,
+                       Optional<KF_FloatTensor>:$bias,
+                       KF_WeightLayout:$weight_layout);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `layout` `(` $weight_layout `)` attr-dict
+    `:` type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasCanonicalizer = 1;
+}
+
+def KF_MatmulOp : KF_Op<"matmul", [InferTypeOpAdaptor]> {
+  let summary = "batched matrix product";
+  let description = [{
+    Multiplies the two innermost dimensions of `lhs` (`[..., M, K]`) and
+    `rhs` (`[..., K, N]`, or `[..., N, K]` with `transpose_rhs`). Both operands
+    have the same rank and the same leading (batch) dimensions.
+
+    Example:
+
+    ```mlir
+    %scores = kf.matmul %q, %k transpose_rhs
+        : tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32> -> tensor<1x4x16x16xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$lhs, KF_FloatTensor:$rhs,
+                       UnitAttr:$transpose_rhs);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`transpose_rhs` $transpose_rhs^)? attr-dict
+    `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Normalisation
+//===----------------------------------------------------------------------===//
+
+def KF_LayerNormOp : KF_Op<"layer_norm",
+    [AttrSizedOperandSegments, AllTypesMatch<["input", "result"]>]> {
+  let summary = "layer normalisation over the last dimension";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * scale + bias`, with mean and
+    (biased) variance taken over the last dimension `D` of `input`. `scale`
+    and `bias` (each `[D]`) are optional; `bias` needs `scale`.
+
+    Example:
+
+    ```mlir
+    %y = kf.layer_norm %x scale(%g : tensor<64xf32>) bias(%b : tensor<64xf32>)
+        {epsilon = 1.0e-05 : f64} : tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input, Optional<KF_FloatTensor>:$scale,
+                       Optional<KF_FloatTensor>:$bias, F64Attr:$epsilon);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`scale` `(` $scale^ `:` type($scale) `)`)?
+    (`bias` `(` $bias^ `:` type($bias) `)`)? attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+def KF_RMSNormOp : KF_Op<"rms_norm", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "root-mean-square normalisation over the last dimension";
+  let description = [{
+    `x / sqrt(mean(x^2) + epsilon) * scale` over the last dimension `D` of
+    `input`; `scale` is `[D]`.
+
+    Example:
+
+    ```mlir
+    %y = kf.rms_norm %x, %w {epsilon = 1.0e-06 : f64}
+        : tensor<1x16x64xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input, KF_FloatTensor:$scale,
+                       F64Attr:$epsilon);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale attr-dict `:` type($input) `,` type($scale)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Activations and elementwise arithmetic
+//===----------------------------------------------------------------------===//
+
+def KF_GeluOp : KF_Op<"gelu", [SameOperandsAndResultType]> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    Elementwise GELU, exact (`erf`) or with GPT-2's `tanh` approximation.
+
+    Example:
+
+    ```mlir
+    %y = kf.gelu %x tanh : tensor<1x16x256xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input,
+                       KF_GeluApproximation:$approximation);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = "$input $approximation attr-dict `:` type($input)";
+}
+
+def KF_SiluOp : KF_Op<"silu", [SameOperandsAndResultType]> {
+  let summary = "sigmoid linear unit `x * sigmoid(x)`";
+  let description = [{
+    Example:
+
+    ```mlir
+    %y = kf.silu %x : tensor<1x16x256xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def KF_SwigluOp : KF_Op<"swiglu", [SameOperandsAndResultType]> {
+  let summary = "gated linear unit `silu(gate) * up`";
+  let description = [{
+    The gate of a LLaMA-style MLP: `silu(gate) * up`, elementwise, on two
+    tensors of the same type.
+
+    Example:
+
+    ```mlir
+    %y = kf.swiglu %gate, %up : tensor<1x16x256xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$gate, KF_FloatTensor:$up);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = "$gate `,` $up attr-dict `:` type($gate)";
+}
+
+class KF_BroadcastBinaryOp<string mnemonic, string sym>
+    : KF_Op<mnemonic, [Commutative, InferTypeOpAdaptor]> {
+  let summary = "elementwise `lhs " # sym # " rhs` with broadcasting";
+  let description = [{
+    Elementwise on operands of the same element type whose shapes broadcast
+    as in NumPy: shapes are aligned at their last dimension, and each pair of
+    dimensions is equal or one of them is 1. The result has the broadcast
+    shape. The residual connection of a transformer block is the
+    same-shape case.
+
+    Example:
+
+    ```mlir
+    %r = kf.}] # mnemonic # [{ %x, %y : tensor<1x16x64xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$lhs, KF_FloatTensor:$rhs);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+  let hasFolder = 1;
+}
+
+def KF_AddOp : KF_BroadcastBinaryOp<"add", "+">;
+def KF_MulOp : KF_BroadcastBinaryOp<"mul", "*">;
+
+def KF_SoftmaxOp : KF_Op<"softmax", [SameOperandsAndResultType]> {
+  let summary = "softmax along one axis, optionally causally masked";
+  let description = [{
+    `exp(x - max) / sum(exp(x - max))` along `axis` (negative values count
+    from the end; default: the last dimension).
+
+    With `causal` the input is read as scores `[..., Sq, Sk]` and softmax runs
+    over the last axis with key `j` hidden from query `i` when
+    `j > i + (Sk - Sq)`: the queries are the last `Sq` positions of the
+    sequence, which covers both prefill (`Sq == Sk`) and decode.
+
+    Example:
+
+    ```mlir
+    %p = kf.softmax %s causal : tensor<1x4x16x16xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       UnitAttr:$causal);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = "$input (`causal` $causal^)? attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+def KF_AttentionOp : KF_Op<"attention",
+    [AttrSizedOperandSegments, InferTypeOpAdaptor]> {
+  let summary = "scaled dot-product attention";
+  let description = [{
+    `softmax(scale * Q K^T + mask) V` per batch and head, with
+    `query` `[B, H, Sq, D]`, `key` `[B, Hkv, Sk, D]` and
+    `value` `[B, Hkv, Sk, Dv]`; the result is `[B, H, Sq, Dv]`.
+
+    - `Hkv` may be smaller than `H` (grouped-query attention): query head `h`
+      reads key/value head `h / (H / Hkv)`, so `H` must be a multiple of `Hkv`.
+    - `scale` defaults to `1 / sqrt(D)`.
+    - `mask` is an additive mask of the query's element type, with a shape
+      that broadcasts to `[B, H, Sq, Sk]` (each dimension equal or 1).
+    - `causal` hides key `j` from query `i` when `j > i + offset`. The offset
+      is the `offset` operand (the position of the first query, as in decode
+      with a KV cache whose unwritten tail must stay hidden), or `Sk - Sq`
+      when absent.
+
+    Example:
+
+    ```mlir
+    %o = kf.attention %q, %k, %v causal offset(%pos)
+        : tensor<1x4x1x16xf32>, tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>
+          -> tensor<1x4x1x16xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$query, KF_FloatTensor:$key,
+                       KF_FloatTensor:$value, Optional<KF_FloatTensor>:$mask,
+                       Optional<Index>:$query_offset, UnitAttr:$causal,
+                       OptionalAttr<F64Attr>:$scale);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` `(` $mask^ `:` type($mask) `)`)?
+    (`causal` $causal^)? (`offset` `(` $query_offset^ `)`)? attr-dict
+    `:` type($query) `,` type($key) `,` type($value) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def KF_SplitHeadsOp : KF_Op<"split_heads", [InferTypeOpAdaptor]> {
+  let summary = "`[B, S, H*D]` -> `[B, H, S, D]`";
+  let description = [{
+    Splits the feature dimension into `num_heads` heads and moves the head
+    dimension in front of the sequence.
+
+    Example:
+
+    ```mlir
+    %q = kf.split_heads %x {num_heads = 4 : i64}
+        : tensor<1x16x64xf32> -> tensor<1x4x16x16xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$num_heads);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
+def KF_MergeHeadsOp : KF_Op<"merge_heads", [InferTypeOpAdaptor]> {
+  let summary = "`[B, H, S, D]` -> `[B, S, H*D]`";
+  let description = [{
+    The inverse of `kf.split_heads`.
+
+    Example:
+
+    ```mlir
+    %y = kf.merge_heads %o : tensor<1x4x16x16xf32> -> tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Embeddings and positions
+//===----------------------------------------------------------------------===//
+
+def KF_EmbeddingOp : KF_Op<"embedding",
+    [AttrSizedOperandSegments, InferTypeOpAdaptor]> {
+  let summary = "token embedding gather, plus learned positions";
+  let description = [{
+    Gathers rows of `table` (`[V, D]`) for the token ids in `ids`
+    (`[..., S]`, i32 or i64), giving `[..., S, D]`. With `positions`
+    (`[P, D]`) the row `offset + s` of the position table is added to the
+    token at sequence index `s`; `offset` defaults to 0. Ids outside `[0, V)`
+    and positions outside `[0, P)` are runtime errors of the lowered code.
+
+    Example:
+
+    ```mlir
+    %x = kf.embedding %ids, %wte positions(%wpe : tensor<16x64xf32>)
+        : tensor<1x16xi64>, tensor<27x64xf32> -> tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins KF_IdTensor:$ids, KF_FloatTensor:$table,
+                       Optional<KF_FloatTensor>:$positions,
+                       Optional<Index>:$position_offset);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $ids `,` $table (`positions` `(` $positions^ `:` type($positions) `)`)?
+    (`offset` `(` $position_offset^ `)`)? attr-dict
+    `:` type($ids) `,` type($table) `->` type($result)
+  }];
+}
+
+def KF_RopeOp : KF_Op<"rope", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "rotary position embedding";
+  let description = [{
+    Rotates pairs of features of `input` (`[B, H, S, D]`, `D` even) by the
+    angle `(offset + s) * theta^(-2i/D)` for pair `i` at sequence index `s`.
+    Pairs are `(i, i + D/2)` (GPT-NeoX and Hugging Face LLaMA), or adjacent
+    `(2i, 2i + 1)` with `interleaved` (GPT-J, Meta LLaMA). `offset` defaults
+    to 0.
+
+    Example:
+
+    ```mlir
+    %q = kf.rope %x offset(%pos) {theta = 1.0e+04 : f64} : tensor<1x8x1x64xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input, Optional<Index>:$position_offset,
+                       F64Attr:$theta, UnitAttr:$interleaved);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`offset` `(` $position_offset^ `)`)? (`interleaved` $interleaved^)?
+    attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// KV cache and sampling
+//===----------------------------------------------------------------------===//
+
+def KF_KVCacheUpdateOp : KF_Op<"kv_cache_update",
+    [AllTypesMatch<["cache", "result"]>]> {
+  let summary = "write new keys or values into a cache at a position";
+  let description = [{
+    Returns `cache` (`[B, Hkv, Smax, D]`) with sequence rows
+    `[position, position + S)` replaced by `update` (`[B, Hkv, S, D]`). On
+    tensors this is a value; bufferization makes it an in-place write. Rows
+    past `Smax` are a runtime error of the lowered code.
+
+    Example:
+
+    ```mlir
+    %kc = kf.kv_cache_update %k into %cache[%pos]
+        : tensor<1x4x1x16xf32> into tensor<1x4x16x16xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$update, KF_FloatTensor:$cache,
+                       Index:$position);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $update `into` $cache `[` $position `]` attr-dict
+    `:` type($update) `into` type($cache)
+  }];
+  let hasVerifier = 1;
+}
+
+def KF_ArgmaxOp : KF_Op<"argmax", [InferTypeOpAdaptor]> {
+  let summary = "index of the largest element along one axis";
+  let description = [{
+    Reduces `axis` (negative counts from the end; default: the last
+    dimension) to the i64 index of its largest element, the first one on
+    ties. The reduced dimension is removed.
+
+    Example:
+
+    ```mlir
+    %next = kf.argmax %logits : tensor<1x27xf32> -> tensor<1xi64>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs KF_I64Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+#endif // KERNELFORGE_DIALECT_TRANSFORMER_IR_TRANSFORMEROPS_TD

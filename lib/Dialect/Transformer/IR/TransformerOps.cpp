@@ -1,0 +1,487 @@
+//===- TransformerOps.cpp - kf op verifiers and type inference ------------===//
+//
+// Shape checks of the kf ops. Ops that change shape check their operands in
+// `inferReturnTypes` (run by builders, the parser and the verifier alike);
+// ops whose result type is an operand's check the rest in `verify`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
+
+#include "ShapeDiagnostic.h"
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::kf;
+using mlir::kf::detail::dimsCompatible;
+using mlir::kf::detail::mergeDims;
+using mlir::kf::detail::OpShapeError;
+
+#include "kernelforge/Dialect/Transformer/IR/TransformerEnums.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "kernelforge/Dialect/Transformer/IR/TransformerOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Formats a dimension the way a tensor type prints it.
+static std::string dimStr(int64_t dim) {
+  return ShapedType::isDynamic(dim) ? "?" : std::to_string(dim);
+}
+
+/// The ranked tensor type of `value`, or null. Inference may run before the
+/// operand type constraints are verified (the parser infers omitted result
+/// types), so it never assumes ranked operands.
+static RankedTensorType rankedType(Value value) {
+  return value ? dyn_cast<RankedTensorType>(value.getType())
+               : RankedTensorType();
+}
+
+/// Checks that `value` has `ref`'s element type; `name`/`refName` name them.
+static LogicalResult checkElementType(OpShapeError &&err,
+                                      RankedTensorType type, StringRef name,
+                                      RankedTensorType ref, StringRef refName) {
+  if (type.getElementType() == ref.getElementType())
+    return success();
+  return err << "expected " << name << " element type " << type.getElementType()
+             << " to match " << refName << " element type "
+             << ref.getElementType();
+}
+
+/// Maps a possibly negative `axis` into [0, rank), or returns std::nullopt.
+static std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Checks that `value` is a rank-1 tensor `[dim]` (a per-feature vector).
+static LogicalResult checkFeatureVector(OpShapeError &&err,
+                                        RankedTensorType type, StringRef name,
+                                        int64_t dim, RankedTensorType input) {
+  if (type.getRank() != 1)
+    return err << "expected " << name << " of rank 1, got " << type;
+  if (!dimsCompatible(type.getDimSize(0), dim))
+    return err << "expected " << name << " size " << dimStr(type.getDimSize(0))
+               << " to match the last dimension " << dimStr(dim) << " of input "
+               << input;
+  return success();
+}
+
+/// A floating-point attribute value must be positive and finite.
+static LogicalResult checkPositive(Operation *op, StringRef name, double v) {
+  if (std::isfinite(v) && v > 0)
+    return success();
+  return op->emitOpError("expected ") << name
+                                      << " to be positive and finite, got " << v;
+}
+
+#define KF_SHAPE_ERROR() OpShapeError(loc, getOperationName())
+#define KF_REQUIRE_RANKED(VAR, VALUE, NAME)                                    \
+  RankedTensorType VAR = rankedType(VALUE);                                    \
+  if (!VAR)                                                                    \
+    return KF_SHAPE_ERROR() << "expected " NAME " to be a ranked tensor";
+
+//===----------------------------------------------------------------------===//
+// LinearOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  KF_REQUIRE_RANKED(input, adaptor.getInput(), "input");
+  KF_REQUIRE_RANKED(weight, adaptor.getWeight(), "weight");
+  if (input.getRank() < 1)
+    return KF_SHAPE_ERROR() << "expected input of rank >= 1, got " << input;
+  if (weight.getRank() != 2)
+    return KF_SHAPE_ERROR() << "expected weight of rank 2, got " << weight;
+  if (failed(checkElementType(KF_SHAPE_ERROR(), weight, "weight", input,
+                              "input")))
+    return failure();
+
+  bool inOut = adaptor.getWeightLayout() == WeightLayout::InOut;
+  int64_t inFeatures = weight.getDimSize(inOut ? 0 : 1);
+  int64_t outFeatures = weight.getDimSize(inOut ? 1 : 0);
+  int64_t inputFeatures = input.getDimSize(input.getRank() - 1);
+  if (!dimsCompatible(inputFeatures, inFeatures))
+    return KF_SHAPE_ERROR()
+           << "expected input features " << dimStr(inputFeatures)
+           << " to match weight in_features " << dimStr(inFeatures)
+           << " (input " << input << ", weight " << weight << ", layout "
+           << stringifyWeightLayout(adaptor.getWeightLayout()) << ")";
+
+  if (Value biasValue = adaptor.getBias()) {
+    KF_REQUIRE_RANKED(bias, biasValue, "bias");
+    if (failed(checkElementType(KF_SHAPE_ERROR(), bias, "bias", input,
+                                "input")))
+      return failure();
+    if (bias.getRank() != 1 || !dimsCompatible(bias.getDimSize(0), outFeatures))
+      return KF_SHAPE_ERROR() << "expected bias of shape [" << dimStr(outFeatures)
+                              << "] (weight out_features), got " << bias;
+    outFeatures = mergeDims(outFeatures, bias.getDimSize(0));
+  }
+
+  SmallVector<int64_t> shape(input.getShape());
+  shape.back() = outFeatures;
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  KF_REQUIRE_RANKED(lhs, adaptor.getLhs(), "lhs");
+  KF_REQUIRE_RANKED(rhs, adaptor.getRhs(), "rhs");
+  if (lhs.getRank() < 2 || lhs.getRank() != rhs.getRank())
+    return KF_SHAPE_ERROR() << "expected operands of the same rank >= 2, got "
+                            << lhs << " and " << rhs;
+  if (failed(checkElementType(KF_SHAPE_ERROR(), rhs, "rhs", lhs, "lhs")))
+    return failure();
+
+  int64_t rank = lhs.getRank();
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank - 2; ++i) {
+    if (!dimsCompatible(lhs.getDimSize(i), rhs.getDimSize(i)))
+      return KF_SHAPE_ERROR() << "expected batch dimension " << i
+                              << " to match, got " << lhs << " and " << rhs;
+    shape.push_back(mergeDims(lhs.getDimSize(i), rhs.getDimSize(i)));
+  }
+  bool transposed = adaptor.getTransposeRhs();
+  int64_t lhsK = lhs.getDimSize(rank - 1);
+  int64_t rhsK = rhs.getDimSize(transposed ? rank - 1 : rank - 2);
+  if (!dimsCompatible(lhsK, rhsK))
+    return KF_SHAPE_ERROR() << "expected contraction sizes to match, got lhs "
+                            << dimStr(lhsK) << " and rhs " << dimStr(rhsK)
+                            << " (" << lhs << ", " << rhs
+                            << (transposed ? ", transpose_rhs)" : ")");
+  shape.push_back(lhs.getDimSize(rank - 2));
+  shape.push_back(rhs.getDimSize(transposed ? rank - 2 : rank - 1));
+  inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalisation
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerNormOp::verify() {
+  auto input = getInput().getType();
+  if (input.getRank() < 1)
+    return emitOpError("expected input of rank >= 1, got ") << input;
+  int64_t features = input.getDimSize(input.getRank() - 1);
+  auto err = [&] { return OpShapeError(getLoc(), getOperationName()); };
+  if (getBias() && !getScale())
+    return emitOpError("expected a scale operand when a bias is given");
+  if (Value scale = getScale()) {
+    auto type = cast<RankedTensorType>(scale.getType());
+    if (failed(checkFeatureVector(err(), type, "scale", features, input)) ||
+        failed(checkElementType(err(), type, "scale", input, "input")))
+      return failure();
+  }
+  if (Value bias = getBias()) {
+    auto type = cast<RankedTensorType>(bias.getType());
+    if (failed(checkFeatureVector(err(), type, "bias", features, input)) ||
+        failed(checkElementType(err(), type, "bias", input, "input")))
+      return failure();
+  }
+  return checkPositive(*this, "epsilon", getEpsilon().convertToDouble());
+}
+
+LogicalResult RMSNormOp::verify() {
+  auto input = getInput().getType();
+  auto scale = getScale().getType();
+  if (input.getRank() < 1)
+    return emitOpError("expected input of rank >= 1, got ") << input;
+  auto err = [&] { return OpShapeError(getLoc(), getOperationName()); };
+  if (failed(checkFeatureVector(err(), scale, "scale",
+                                input.getDimSize(input.getRank() - 1), input)) ||
+      failed(checkElementType(err(), scale, "scale", input, "input")))
+    return failure();
+  return checkPositive(*this, "epsilon", getEpsilon().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+/// Infers the NumPy broadcast of two operands of one element type.
+static LogicalResult inferBroadcast(OpShapeError &&err, Value lhsValue,
+                                    Value rhsValue,
+                                    SmallVectorImpl<Type> &inferred) {
+  auto lhs = rankedType(lhsValue);
+  auto rhs = rankedType(rhsValue);
+  if (!lhs || !rhs)
+    return err << "expected ranked tensor operands";
+  if (lhs.getElementType() != rhs.getElementType())
+    return err << "expected operands of one element type, got " << lhs
+               << " and " << rhs;
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
+                                          shape))
+    return err << "expected broadcastable operand shapes, got " << lhs
+               << " and " << rhs;
+  inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferBroadcast(KF_SHAPE_ERROR(), adaptor.getLhs(), adaptor.getRhs(),
+                        inferred);
+}
+
+LogicalResult MulOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferBroadcast(KF_SHAPE_ERROR(), adaptor.getLhs(), adaptor.getRhs(),
+                        inferred);
+}
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  std::optional<int64_t> axis = normalizeAxis(getAxis(), rank);
+  if (!axis)
+    return emitOpError("expected axis in [") << -rank << ", " << rank
+                                              << "), got " << getAxis();
+  if (getCausal() && (rank < 2 || *axis != rank - 1))
+    return emitOpError("expected causal softmax over the last axis of a tensor "
+                       "of rank >= 2, got axis ")
+           << getAxis() << " of " << getInput().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  KF_REQUIRE_RANKED(q, adaptor.getQuery(), "query");
+  KF_REQUIRE_RANKED(k, adaptor.getKey(), "key");
+  KF_REQUIRE_RANKED(v, adaptor.getValue(), "value");
+  using Named = std::pair<RankedTensorType, StringRef>;
+  for (auto [type, name] : {Named{q, "query"}, Named{k, "key"}, Named{v, "value"}})
+    if (type.getRank() != 4)
+      return KF_SHAPE_ERROR() << "expected " << name
+                              << " of rank 4 [batch, heads, seq, head_dim], got "
+                              << type;
+  if (failed(checkElementType(KF_SHAPE_ERROR(), k, "key", q, "query")) ||
+      failed(checkElementType(KF_SHAPE_ERROR(), v, "value", q, "query")))
+    return failure();
+
+  int64_t batch = q.getDimSize(0);
+  for (auto [type, name] : {Named{k, "key"}, Named{v, "value"}}) {
+    if (!dimsCompatible(type.getDimSize(0), batch))
+      return KF_SHAPE_ERROR() << "expected " << name << " batch "
+                              << dimStr(type.getDimSize(0))
+                              << " to equal query batch " << dimStr(batch);
+    batch = mergeDims(batch, type.getDimSize(0));
+  }
+  if (!dimsCompatible(k.getDimSize(1), v.getDimSize(1)) ||
+      !dimsCompatible(k.getDimSize(2), v.getDimSize(2)))
+    return KF_SHAPE_ERROR() << "expected key and value to agree on heads and "
+                               "sequence length, got "
+                            << k << " and " << v;
+  int64_t heads = q.getDimSize(1);
+  int64_t kvHeads = mergeDims(k.getDimSize(1), v.getDimSize(1));
+  if (!ShapedType::isDynamic(heads) && !ShapedType::isDynamic(kvHeads) &&
+      heads % kvHeads != 0)
+    return KF_SHAPE_ERROR() << "expected query heads " << heads
+                            << " to be a multiple of key/value heads " << kvHeads;
+  if (!dimsCompatible(k.getDimSize(3), q.getDimSize(3)))
+    return KF_SHAPE_ERROR() << "expected key head_dim " << dimStr(k.getDimSize(3))
+                            << " to equal query head_dim "
+                            << dimStr(q.getDimSize(3));
+
+  int64_t querySeq = q.getDimSize(2);
+  int64_t keySeq = mergeDims(k.getDimSize(2), v.getDimSize(2));
+  if (Value maskValue = adaptor.getMask()) {
+    KF_REQUIRE_RANKED(mask, maskValue, "mask");
+    if (failed(checkElementType(KF_SHAPE_ERROR(), mask, "mask", q, "query")))
+      return failure();
+    int64_t scores[] = {batch, heads, querySeq, keySeq};
+    bool ok = mask.getRank() == 4;
+    for (int64_t i = 0; ok && i < 4; ++i)
+      ok = mask.getDimSize(i) == 1 || dimsCompatible(mask.getDimSize(i), scores[i]);
+    if (!ok)
+      return KF_SHAPE_ERROR()
+             << "expected mask to broadcast to the scores [" << dimStr(batch)
+             << ", " << dimStr(heads) << ", " << dimStr(querySeq) << ", "
+             << dimStr(keySeq) << "], got " << mask;
+  }
+
+  inferred.push_back(RankedTensorType::get(
+      {batch, heads, querySeq, v.getDimSize(3)}, q.getElementType()));
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  if (getQueryOffset() && !getCausal())
+    return emitOpError("expected 'causal' when a query offset is given: the "
+                       "offset only places the causal mask");
+  if (std::optional<APFloat> scale = getScale())
+    return checkPositive(*this, "scale", scale->convertToDouble());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Head split and merge
+//===----------------------------------------------------------------------===//
+
+LogicalResult SplitHeadsOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  KF_REQUIRE_RANKED(input, adaptor.getInput(), "input");
+  if (input.getRank() != 3)
+    return KF_SHAPE_ERROR() << "expected input of rank 3 [batch, seq, features], got "
+                            << input;
+  int64_t heads = adaptor.getNumHeads();
+  if (heads <= 0)
+    return KF_SHAPE_ERROR() << "expected num_heads > 0, got " << heads;
+  int64_t features = input.getDimSize(2);
+  int64_t headDim = ShapedType::kDynamic;
+  if (!ShapedType::isDynamic(features)) {
+    if (features % heads != 0)
+      return KF_SHAPE_ERROR() << "expected features " << features
+                              << " to be divisible by num_heads " << heads;
+    headDim = features / heads;
+  }
+  inferred.push_back(RankedTensorType::get(
+      {input.getDimSize(0), heads, input.getDimSize(1), headDim},
+      input.getElementType()));
+  return success();
+}
+
+LogicalResult MergeHeadsOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  KF_REQUIRE_RANKED(input, adaptor.getInput(), "input");
+  if (input.getRank() != 4)
+    return KF_SHAPE_ERROR()
+           << "expected input of rank 4 [batch, heads, seq, head_dim], got "
+           << input;
+  int64_t heads = input.getDimSize(1), headDim = input.getDimSize(3);
+  int64_t features = ShapedType::isDynamic(heads) || ShapedType::isDynamic(headDim)
+                         ? ShapedType::kDynamic
+                         : heads * headDim;
+  inferred.push_back(RankedTensorType::get(
+      {input.getDimSize(0), input.getDimSize(2), features},
+      input.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// EmbeddingOp and RopeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  KF_REQUIRE_RANKED(ids, adaptor.getIds(), "ids");
+  KF_REQUIRE_RANKED(table, adaptor.getTable(), "table");
+  if (ids.getRank() < 1)
+    return KF_SHAPE_ERROR() << "expected ids of rank >= 1 [..., seq], got " << ids;
+  if (table.getRank() != 2)
+    return KF_SHAPE_ERROR() << "expected table of rank 2 [vocab, features], got "
+                            << table;
+  int64_t features = table.getDimSize(1);
+  if (Value positionsValue = adaptor.getPositions()) {
+    KF_REQUIRE_RANKED(positions, positionsValue, "positions");
+    if (positions.getRank() != 2 ||
+        !dimsCompatible(positions.getDimSize(1), features))
+      return KF_SHAPE_ERROR() << "expected positions of shape [positions, "
+                              << dimStr(features) << "], got " << positions;
+    if (failed(checkElementType(KF_SHAPE_ERROR(), positions, "positions",
+                                table, "table")))
+      return failure();
+    int64_t seq = ids.getDimSize(ids.getRank() - 1);
+    int64_t maxPositions = positions.getDimSize(0);
+    if (!adaptor.getPositionOffset() && !ShapedType::isDynamic(seq) &&
+        !ShapedType::isDynamic(maxPositions) && seq > maxPositions)
+      return KF_SHAPE_ERROR() << "expected sequence length " << seq
+                              << " to fit the " << maxPositions
+                              << " rows of the position table";
+    features = mergeDims(features, positions.getDimSize(1));
+  } else if (adaptor.getPositionOffset()) {
+    return KF_SHAPE_ERROR() << "expected a position table with a position offset";
+  }
+  SmallVector<int64_t> shape(ids.getShape());
+  shape.push_back(features);
+  inferred.push_back(RankedTensorType::get(shape, table.getElementType()));
+  return success();
+}
+
+LogicalResult RopeOp::verify() {
+  auto input = getInput().getType();
+  if (input.getRank() != 4)
+    return emitOpError("expected input of rank 4 [batch, heads, seq, head_dim], "
+                       "got ")
+           << input;
+  int64_t headDim = input.getDimSize(3);
+  if (!ShapedType::isDynamic(headDim) && headDim % 2 != 0)
+    return emitOpError("expected an even head_dim to rotate in pairs, got ")
+           << headDim;
+  return checkPositive(*this, "theta", getTheta().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// KVCacheUpdateOp and ArgmaxOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult KVCacheUpdateOp::verify() {
+  auto update = getUpdate().getType();
+  auto cache = getCache().getType();
+  if (update.getRank() != 4 || cache.getRank() != 4)
+    return emitOpError("expected update and cache of rank 4 [batch, kv_heads, "
+                       "seq, head_dim], got ")
+           << update << " and " << cache;
+  if (failed(checkElementType(OpShapeError(getLoc(), getOperationName()),
+                              update, "update", cache, "cache")))
+    return failure();
+  for (int64_t i : {0, 1, 3})
+    if (!dimsCompatible(update.getDimSize(i), cache.getDimSize(i)))
+      return emitOpError("expected update dimension ")
+             << i << " to equal cache dimension " << i << ", got " << update
+             << " and " << cache;
+  int64_t rows = update.getDimSize(2), capacity = cache.getDimSize(2);
+  if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(capacity) &&
+      rows > capacity)
+    return emitOpError("expected at most ")
+           << capacity << " new rows (the cache capacity), got " << rows;
+  return success();
+}
+
+LogicalResult ArgmaxOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  KF_REQUIRE_RANKED(input, adaptor.getInput(), "input");
+  int64_t rank = input.getRank();
+  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), rank);
+  if (!axis)
+    return KF_SHAPE_ERROR() << "expected axis in [" << -rank << ", " << rank
+                            << "), got " << adaptor.getAxis();
+  SmallVector<int64_t> shape(input.getShape());
+  shape.erase(shape.begin() + *axis);
+  inferred.push_back(
+      RankedTensorType::get(shape, IntegerType::get(context, 64)));
+  return success();
+}

@@ -1,0 +1,61 @@
+//===- kernelforge-gpt2-graph.cpp - emit a GPT-2 graph for a config -------===//
+//
+// Reads a Hugging Face config.json and prints the kf-dialect forward graph:
+//   kernelforge-gpt2-graph models/gpt2/configs/gpt2.json --seq 128
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Models/GPT2/GPT2Graph.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> configPath(cl::Positional, cl::Required,
+                                       cl::desc("<config.json>"));
+static cl::opt<int64_t> batch("batch", cl::init(1),
+                              cl::desc("Batch size of the graph"));
+static cl::opt<int64_t> seqLen(
+    "seq", cl::init(0),
+    cl::desc("Sequence length of the graph (default: n_positions)"));
+static cl::opt<std::string> outputPath("o", cl::init("-"),
+                                       cl::desc("Output file"),
+                                       cl::value_desc("filename"));
+
+static int fail(llvm::Error error) {
+  llvm::WithColor::error(llvm::errs(), "kernelforge-gpt2-graph")
+      << llvm::toString(std::move(error)) << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "KernelForge GPT-2 graph builder: prints the kf "
+                              "dialect forward graph of a Hugging Face "
+                              "config.json\n");
+
+  auto config = kernelforge::gpt2::loadGPT2Config(configPath);
+  if (!config)
+    return fail(config.takeError());
+  mlir::MLIRContext context;
+  auto module = kernelforge::gpt2::buildGPT2Graph(&context, *config,
+                                                  {batch, seqLen});
+  if (!module)
+    return fail(module.takeError());
+
+  std::string message;
+  auto output = mlir::openOutputFile(outputPath, &message);
+  if (!output)
+    return fail(llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                        message));
+  (*module)->print(output->os());
+  output->os() << "\n";
+  output->keep();
+  return 0;
+}

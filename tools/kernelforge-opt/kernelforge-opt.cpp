@@ -1,0 +1,28 @@
+//===- kernelforge-opt.cpp - mlir-opt with the KernelForge dialects -------===//
+//
+// Every upstream dialect, extension and pass (so upstream passes can be mixed
+// with ours in a pipeline), plus the kf dialect and the KernelForge passes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
+#include "kernelforge/Dialect/Transformer/Transforms/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::kf::registerTransformerPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<mlir::kf::TransformerDialect>();
+
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "KernelForge optimizer driver\n", registry));
+}
