@@ -12,6 +12,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <optional>
+#include <type_traits>
 #include <string>
 
 namespace mlir::kf::detail {
@@ -38,9 +39,13 @@ public:
   OpShapeError(const OpShapeError &) = delete;
   OpShapeError &operator=(const OpShapeError &) = delete;
 
+  /// Types are quoted, as `emitOpError` does.
   template <typename T>
   OpShapeError &operator<<(const T &value) {
-    os << value;
+    if constexpr (std::is_convertible_v<T, Type>)
+      os << "'" << value << "'";
+    else
+      os << value;
     return *this;
   }
 

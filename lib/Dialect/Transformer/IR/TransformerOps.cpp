@@ -226,7 +226,7 @@ static LogicalResult inferBroadcast(OpShapeError &&err, Value lhsValue,
     return err << "expected operands of one element type, got " << lhs
                << " and " << rhs;
   SmallVector<int64_t> shape;
-  if (!OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
+  if (!mlir::OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
                                           shape))
     return err << "expected broadcastable operand shapes, got " << lhs
                << " and " << rhs;
@@ -252,14 +252,15 @@ LogicalResult MulOp::inferReturnTypes(MLIRContext *,
 
 LogicalResult SoftmaxOp::verify() {
   int64_t rank = getInput().getType().getRank();
-  std::optional<int64_t> axis = normalizeAxis(getAxis(), rank);
+  auto axisAttr = static_cast<int64_t>(getAxis());
+  std::optional<int64_t> axis = normalizeAxis(axisAttr, rank);
   if (!axis)
     return emitOpError("expected axis in [") << -rank << ", " << rank
-                                              << "), got " << getAxis();
+                                              << "), got " << axisAttr;
   if (getCausal() && (rank < 2 || *axis != rank - 1))
     return emitOpError("expected causal softmax over the last axis of a tensor "
                        "of rank >= 2, got axis ")
-           << getAxis() << " of " << getInput().getType();
+           << axisAttr << " of " << getInput().getType();
   return success();
 }
 
@@ -475,10 +476,11 @@ LogicalResult ArgmaxOp::inferReturnTypes(MLIRContext *context,
                                          SmallVectorImpl<Type> &inferred) {
   KF_REQUIRE_RANKED(input, adaptor.getInput(), "input");
   int64_t rank = input.getRank();
-  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), rank);
+  auto axisAttr = static_cast<int64_t>(adaptor.getAxis());
+  std::optional<int64_t> axis = normalizeAxis(axisAttr, rank);
   if (!axis)
     return KF_SHAPE_ERROR() << "expected axis in [" << -rank << ", " << rank
-                            << "), got " << adaptor.getAxis();
+                            << "), got " << axisAttr;
   SmallVector<int64_t> shape(input.getShape());
   shape.erase(shape.begin() + *axis);
   inferred.push_back(

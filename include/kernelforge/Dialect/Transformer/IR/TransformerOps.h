@@ -4,6 +4,7 @@
 #define KERNELFORGE_DIALECT_TRANSFORMER_IR_TRANSFORMEROPS_H
 
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
+#include "kernelforge/Dialect/Transformer/IR/TransformerTraits.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"

@@ -24,6 +24,14 @@ def KF_FloatTensor : RankedTensorOf<[F16, BF16, F32]>;
 def KF_IdTensor : RankedTensorOf<[I32, I64]>;
 def KF_I64Tensor : RankedTensorOf<[I64]>;
 
+// Ops whose result type is inferred: shape errors are reported by the
+// inference itself (see TransformerTraits.h), then the declared result type is
+// compared with the inferred one.
+def KF_VerifyShapesByInference : NativeOpTrait<"VerifyShapesByInference"> {
+  let cppNamespace = "::mlir::kf::OpTrait";
+}
+def KF_InferredResult : TraitList<[KF_VerifyShapesByInference, InferTypeOpAdaptor]>;
+
 class KF_Op<string mnemonic, list<Trait> traits = []>
     : Op<Transformer_Dialect, mnemonic, !listconcat([Pure], traits)>;
 
@@ -31,7 +39,7 @@ class KF_Op<string mnemonic, list<Trait> traits = []>
 // Dense layers
 //===----------------------------------------------------------------------===//
 
-def KF_LinearOp : KF_Op<"linear", [InferTypeOpAdaptor]> {
+def KF_LinearOp : KF_Op<"linear", [KF_InferredResult]> {
   let summary = "fully connected layer `y = x W + b`";
   let description = [{
     Applies a weight matrix to the last dimension of `input`
@@ -61,7 +69,7 @@ def KF_LinearOp : KF_Op<"linear", [InferTypeOpAdaptor]> {
   let hasCanonicalizer = 1;
 }
 
-def KF_MatmulOp : KF_Op<"matmul", [InferTypeOpAdaptor]> {
+def KF_MatmulOp : KF_Op<"matmul", [KF_InferredResult]> {
   let summary = "batched matrix product";
   let description = [{
     Multiplies the two innermost dimensions of `lhs` (`[..., M, K]`) and
@@ -188,7 +196,7 @@ def KF_SwigluOp : KF_Op<"swiglu", [SameOperandsAndResultType]> {
 }
 
 class KF_BroadcastBinaryOp<string mnemonic, string sym>
-    : KF_Op<mnemonic, [Commutative, InferTypeOpAdaptor]> {
+    : KF_Op<mnemonic, [Commutative, KF_InferredResult]> {
   let summary = "elementwise `lhs " # sym # " rhs` with broadcasting";
   let description = [{
     Elementwise on operands of the same element type whose shapes broadcast
@@ -242,7 +250,7 @@ def KF_SoftmaxOp : KF_Op<"softmax", [SameOperandsAndResultType]> {
 //===----------------------------------------------------------------------===//
 
 def KF_AttentionOp : KF_Op<"attention",
-    [AttrSizedOperandSegments, InferTypeOpAdaptor]> {
+    [AttrSizedOperandSegments, KF_InferredResult]> {
   let summary = "scaled dot-product attention";
   let description = [{
     `softmax(scale * Q K^T + mask) V` per batch and head, with
@@ -280,7 +288,7 @@ def KF_AttentionOp : KF_Op<"attention",
   let hasVerifier = 1;
 }
 
-def KF_SplitHeadsOp : KF_Op<"split_heads", [InferTypeOpAdaptor]> {
+def KF_SplitHeadsOp : KF_Op<"split_heads", [KF_InferredResult]> {
   let summary = "`[B, S, H*D]` -> `[B, H, S, D]`";
   let description = [{
     Splits the feature dimension into `num_heads` heads and moves the head
@@ -300,7 +308,7 @@ def KF_SplitHeadsOp : KF_Op<"split_heads", [InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def KF_MergeHeadsOp : KF_Op<"merge_heads", [InferTypeOpAdaptor]> {
+def KF_MergeHeadsOp : KF_Op<"merge_heads", [KF_InferredResult]> {
   let summary = "`[B, H, S, D]` -> `[B, S, H*D]`";
   let description = [{
     The inverse of `kf.split_heads`.
@@ -322,7 +330,7 @@ def KF_MergeHeadsOp : KF_Op<"merge_heads", [InferTypeOpAdaptor]> {
 //===----------------------------------------------------------------------===//
 
 def KF_EmbeddingOp : KF_Op<"embedding",
-    [AttrSizedOperandSegments, InferTypeOpAdaptor]> {
+    [AttrSizedOperandSegments, KF_InferredResult]> {
   let summary = "token embedding gather, plus learned positions";
   let description = [{
     Gathers rows of `table` (`[V, D]`) for the token ids in `ids`
@@ -404,7 +412,7 @@ def KF_KVCacheUpdateOp : KF_Op<"kv_cache_update",
   let hasVerifier = 1;
 }
 
-def KF_ArgmaxOp : KF_Op<"argmax", [InferTypeOpAdaptor]> {
+def KF_ArgmaxOp : KF_Op<"argmax", [KF_InferredResult]> {
   let summary = "index of the largest element along one axis";
   let description = [{
     Reduces `axis` (negative counts from the end; default: the last

@@ -1,0 +1,152 @@
+// RUN: kernelforge-opt %s | kernelforge-opt | FileCheck %s
+// RUN: kernelforge-opt %s --mlir-print-op-generic | kernelforge-opt | FileCheck %s
+
+// CHECK-LABEL: func @linear
+func.func @linear(%x: tensor<2x16x64xf32>, %w: tensor<64x192xf32>, %b: tensor<192xf32>,
+                  %wt: tensor<27x64xf32>) -> (tensor<2x16x192xf32>, tensor<2x16x27xf32>) {
+  // CHECK: kf.linear %{{.*}}, %{{.*}}, %{{.*}} layout(in_out) : tensor<2x16x64xf32>, tensor<64x192xf32>, tensor<192xf32> -> tensor<2x16x192xf32>
+  %0 = kf.linear %x, %w, %b layout(in_out) : tensor<2x16x64xf32>, tensor<64x192xf32>, tensor<192xf32> -> tensor<2x16x192xf32>
+  // CHECK: kf.linear %{{.*}}, %{{.*}} layout(out_in) : tensor<2x16x64xf32>, tensor<27x64xf32> -> tensor<2x16x27xf32>
+  %1 = kf.linear %x, %wt layout(out_in) : tensor<2x16x64xf32>, tensor<27x64xf32> -> tensor<2x16x27xf32>
+  return %0, %1 : tensor<2x16x192xf32>, tensor<2x16x27xf32>
+}
+
+// CHECK-LABEL: func @linear_dynamic
+func.func @linear_dynamic(%x: tensor<?x?x64xbf16>, %w: tensor<64x?xbf16>) -> tensor<?x?x?xbf16> {
+  // CHECK: kf.linear {{.*}} : tensor<?x?x64xbf16>, tensor<64x?xbf16> -> tensor<?x?x?xbf16>
+  %0 = kf.linear %x, %w layout(in_out) : tensor<?x?x64xbf16>, tensor<64x?xbf16> -> tensor<?x?x?xbf16>
+  return %0 : tensor<?x?x?xbf16>
+}
+
+// CHECK-LABEL: func @matmul
+func.func @matmul(%a: tensor<2x4x16x8xf16>, %b: tensor<2x4x8x32xf16>, %k: tensor<2x4x32x8xf16>)
+    -> (tensor<2x4x16x32xf16>, tensor<2x4x16x32xf16>) {
+  // CHECK: kf.matmul %{{.*}}, %{{.*}} : tensor<2x4x16x8xf16>, tensor<2x4x8x32xf16> -> tensor<2x4x16x32xf16>
+  %0 = kf.matmul %a, %b : tensor<2x4x16x8xf16>, tensor<2x4x8x32xf16> -> tensor<2x4x16x32xf16>
+  // CHECK: kf.matmul %{{.*}}, %{{.*}} transpose_rhs : tensor<2x4x16x8xf16>, tensor<2x4x32x8xf16> -> tensor<2x4x16x32xf16>
+  %1 = kf.matmul %a, %k transpose_rhs : tensor<2x4x16x8xf16>, tensor<2x4x32x8xf16> -> tensor<2x4x16x32xf16>
+  return %0, %1 : tensor<2x4x16x32xf16>, tensor<2x4x16x32xf16>
+}
+
+// CHECK-LABEL: func @norms
+func.func @norms(%x: tensor<1x16x64xf32>, %g: tensor<64xf32>, %b: tensor<64xf32>)
+    -> (tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>) {
+  // CHECK: kf.layer_norm %{{.*}} scale(%{{.*}} : tensor<64xf32>) bias(%{{.*}} : tensor<64xf32>) {epsilon = 1.000000e-05 : f64} : tensor<1x16x64xf32>
+  %0 = kf.layer_norm %x scale(%g : tensor<64xf32>) bias(%b : tensor<64xf32>) {epsilon = 1.0e-5 : f64} : tensor<1x16x64xf32>
+  // CHECK: kf.layer_norm %{{.*}} scale(%{{.*}} : tensor<64xf32>) {epsilon = 1.000000e-05 : f64} : tensor<1x16x64xf32>
+  %1 = kf.layer_norm %x scale(%g : tensor<64xf32>) {epsilon = 1.0e-5 : f64} : tensor<1x16x64xf32>
+  // CHECK: kf.layer_norm %{{.*}} {epsilon = 1.000000e-05 : f64} : tensor<1x16x64xf32>
+  %2 = kf.layer_norm %x {epsilon = 1.0e-5 : f64} : tensor<1x16x64xf32>
+  // CHECK: kf.rms_norm %{{.*}}, %{{.*}} {epsilon = 9.9999999999999995E-7 : f64} : tensor<1x16x64xf32>, tensor<64xf32>
+  %3 = kf.rms_norm %x, %g {epsilon = 1.0e-6 : f64} : tensor<1x16x64xf32>, tensor<64xf32>
+  return %0, %1, %2, %3 : tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>
+}
+
+// CHECK-LABEL: func @activations
+func.func @activations(%x: tensor<1x16x256xf32>, %y: tensor<1x16x256xf32>)
+    -> (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>) {
+  // CHECK: kf.gelu %{{.*}} tanh : tensor<1x16x256xf32>
+  %0 = kf.gelu %x tanh : tensor<1x16x256xf32>
+  // CHECK: kf.gelu %{{.*}} erf : tensor<1x16x256xf32>
+  %1 = kf.gelu %x erf : tensor<1x16x256xf32>
+  // CHECK: kf.silu %{{.*}} : tensor<1x16x256xf32>
+  %2 = kf.silu %x : tensor<1x16x256xf32>
+  // CHECK: kf.swiglu %{{.*}}, %{{.*}} : tensor<1x16x256xf32>
+  %3 = kf.swiglu %x, %y : tensor<1x16x256xf32>
+  return %0, %1, %2, %3 : tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>
+}
+
+// CHECK-LABEL: func @broadcast_binary
+func.func @broadcast_binary(%x: tensor<2x16x64xf32>, %v: tensor<64xf32>, %c: tensor<2x1x1xf32>,
+                            %d: tensor<?x16x64xf32>) -> (tensor<2x16x64xf32>, tensor<2x16x64xf32>, tensor<2x16x64xf32>) {
+  // CHECK: kf.add %{{.*}}, %{{.*}} : tensor<2x16x64xf32>, tensor<64xf32>
+  %0 = kf.add %x, %v : tensor<2x16x64xf32>, tensor<64xf32>
+  // CHECK: kf.mul %{{.*}}, %{{.*}} : tensor<2x16x64xf32>, tensor<2x1x1xf32>
+  %1 = kf.mul %x, %c : tensor<2x16x64xf32>, tensor<2x1x1xf32>
+  // A dynamic dimension broadcast against a static one takes the static size.
+  // CHECK: kf.add %{{.*}}, %{{.*}} : tensor<?x16x64xf32>, tensor<2x16x64xf32>
+  %2 = kf.add %d, %x : tensor<?x16x64xf32>, tensor<2x16x64xf32>
+  return %0, %1, %2 : tensor<2x16x64xf32>, tensor<2x16x64xf32>, tensor<2x16x64xf32>
+}
+
+// CHECK-LABEL: func @softmax
+func.func @softmax(%s: tensor<1x4x16x16xf32>) -> (tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>) {
+  // CHECK: kf.softmax %{{.*}} {axis = 2 : i64} : tensor<1x4x16x16xf32>
+  %0 = kf.softmax %s {axis = 2} : tensor<1x4x16x16xf32>
+  // CHECK: kf.softmax %{{.*}} causal : tensor<1x4x16x16xf32>
+  %1 = kf.softmax %s causal : tensor<1x4x16x16xf32>
+  return %0, %1 : tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>
+}
+
+// CHECK-LABEL: func @attention
+func.func @attention(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x16x64xf32>, %v: tensor<1x2x16x32xf32>,
+                     %mask: tensor<1x1x16x16xf32>) -> (tensor<1x8x16x32xf32>, tensor<1x8x16x32xf32>) {
+  // CHECK: kf.attention %{{.*}}, %{{.*}}, %{{.*}} causal {scale = 1.250000e-01 : f64} : tensor<1x8x16x64xf32>, tensor<1x2x16x64xf32>, tensor<1x2x16x32xf32> -> tensor<1x8x16x32xf32>
+  %0 = kf.attention %q, %k, %v causal {scale = 0.125 : f64}
+      : tensor<1x8x16x64xf32>, tensor<1x2x16x64xf32>, tensor<1x2x16x32xf32> -> tensor<1x8x16x32xf32>
+  // CHECK: kf.attention %{{.*}}, %{{.*}}, %{{.*}} mask(%{{.*}} : tensor<1x1x16x16xf32>) : tensor<1x8x16x64xf32>
+  %1 = kf.attention %q, %k, %v mask(%mask : tensor<1x1x16x16xf32>)
+      : tensor<1x8x16x64xf32>, tensor<1x2x16x64xf32>, tensor<1x2x16x32xf32> -> tensor<1x8x16x32xf32>
+  return %0, %1 : tensor<1x8x16x32xf32>, tensor<1x8x16x32xf32>
+}
+
+// CHECK-LABEL: func @decode_attention
+func.func @decode_attention(%q: tensor<1x4x1x16xf32>, %k: tensor<1x4x1x16xf32>, %v: tensor<1x4x1x16xf32>,
+                            %kc: tensor<1x4x128x16xf32>, %vc: tensor<1x4x128x16xf32>, %pos: index)
+    -> (tensor<1x4x1x16xf32>, tensor<1x4x128x16xf32>, tensor<1x4x128x16xf32>) {
+  // CHECK: kf.kv_cache_update %{{.*}} into %{{.*}}[%{{.*}}] : tensor<1x4x1x16xf32> into tensor<1x4x128x16xf32>
+  %kc2 = kf.kv_cache_update %k into %kc[%pos] : tensor<1x4x1x16xf32> into tensor<1x4x128x16xf32>
+  %vc2 = kf.kv_cache_update %v into %vc[%pos] : tensor<1x4x1x16xf32> into tensor<1x4x128x16xf32>
+  // CHECK: kf.attention %{{.*}}, %{{.*}}, %{{.*}} causal offset(%{{.*}}) : tensor<1x4x1x16xf32>, tensor<1x4x128x16xf32>, tensor<1x4x128x16xf32> -> tensor<1x4x1x16xf32>
+  %o = kf.attention %q, %kc2, %vc2 causal offset(%pos)
+      : tensor<1x4x1x16xf32>, tensor<1x4x128x16xf32>, tensor<1x4x128x16xf32> -> tensor<1x4x1x16xf32>
+  return %o, %kc2, %vc2 : tensor<1x4x1x16xf32>, tensor<1x4x128x16xf32>, tensor<1x4x128x16xf32>
+}
+
+// CHECK-LABEL: func @heads
+func.func @heads(%x: tensor<2x16x64xf32>, %d: tensor<2x?x?xf32>) -> (tensor<2x16x64xf32>, tensor<2x4x?x?xf32>) {
+  // CHECK: kf.split_heads %{{.*}} {num_heads = 4 : i64} : tensor<2x16x64xf32> -> tensor<2x4x16x16xf32>
+  %0 = kf.split_heads %x {num_heads = 4} : tensor<2x16x64xf32> -> tensor<2x4x16x16xf32>
+  // CHECK: kf.merge_heads %{{.*}} : tensor<2x4x16x16xf32> -> tensor<2x16x64xf32>
+  %1 = kf.merge_heads %0 : tensor<2x4x16x16xf32> -> tensor<2x16x64xf32>
+  // CHECK: kf.split_heads %{{.*}} {num_heads = 4 : i64} : tensor<2x?x?xf32> -> tensor<2x4x?x?xf32>
+  %2 = kf.split_heads %d {num_heads = 4} : tensor<2x?x?xf32> -> tensor<2x4x?x?xf32>
+  return %1, %2 : tensor<2x16x64xf32>, tensor<2x4x?x?xf32>
+}
+
+// CHECK-LABEL: func @embedding
+func.func @embedding(%ids: tensor<1x16xi64>, %ids32: tensor<3xi32>, %wte: tensor<27x64xf32>,
+                     %wpe: tensor<16x64xf32>, %pos: index)
+    -> (tensor<1x16x64xf32>, tensor<3x64xf32>, tensor<3x64xf32>) {
+  // CHECK: kf.embedding %{{.*}}, %{{.*}} positions(%{{.*}} : tensor<16x64xf32>) : tensor<1x16xi64>, tensor<27x64xf32> -> tensor<1x16x64xf32>
+  %0 = kf.embedding %ids, %wte positions(%wpe : tensor<16x64xf32>) : tensor<1x16xi64>, tensor<27x64xf32> -> tensor<1x16x64xf32>
+  // CHECK: kf.embedding %{{.*}}, %{{.*}} : tensor<3xi32>, tensor<27x64xf32> -> tensor<3x64xf32>
+  %1 = kf.embedding %ids32, %wte : tensor<3xi32>, tensor<27x64xf32> -> tensor<3x64xf32>
+  // CHECK: kf.embedding %{{.*}}, %{{.*}} positions(%{{.*}} : tensor<16x64xf32>) offset(%{{.*}}) : tensor<3xi32>
+  %2 = kf.embedding %ids32, %wte positions(%wpe : tensor<16x64xf32>) offset(%pos) : tensor<3xi32>, tensor<27x64xf32> -> tensor<3x64xf32>
+  return %0, %1, %2 : tensor<1x16x64xf32>, tensor<3x64xf32>, tensor<3x64xf32>
+}
+
+// CHECK-LABEL: func @rope
+func.func @rope(%x: tensor<1x8x16x64xf32>, %pos: index) -> (tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>) {
+  // CHECK: kf.rope %{{.*}} {theta = 1.000000e+04 : f64} : tensor<1x8x16x64xf32>
+  %0 = kf.rope %x {theta = 10000.0 : f64} : tensor<1x8x16x64xf32>
+  // CHECK: kf.rope %{{.*}} offset(%{{.*}}) interleaved {theta = 5.000000e+05 : f64} : tensor<1x8x16x64xf32>
+  %1 = kf.rope %x offset(%pos) interleaved {theta = 500000.0 : f64} : tensor<1x8x16x64xf32>
+  return %0, %1 : tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>
+}
+
+// CHECK-LABEL: func @argmax
+func.func @argmax(%logits: tensor<2x27xf32>) -> (tensor<2xi64>, tensor<27xi64>) {
+  // CHECK: kf.argmax %{{.*}} : tensor<2x27xf32> -> tensor<2xi64>
+  %0 = kf.argmax %logits : tensor<2x27xf32> -> tensor<2xi64>
+  // CHECK: kf.argmax %{{.*}} {axis = 0 : i64} : tensor<2x27xf32> -> tensor<27xi64>
+  %1 = kf.argmax %logits {axis = 0} : tensor<2x27xf32> -> tensor<27xi64>
+  return %0, %1 : tensor<2xi64>, tensor<27xi64>
+}
+
+// CHECK-LABEL: func @params
+// CHECK-SAME: {kf.param = "wte.weight"}
+func.func @params(%wte: tensor<27x64xf32> {kf.param = "wte.weight"}) -> tensor<27x64xf32> {
+  return %wte : tensor<27x64xf32>
+}

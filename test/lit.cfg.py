@@ -1,0 +1,33 @@
+# -*- Python -*-
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "KernelForge"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kf_obj_root, "test")
+
+config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+llvm_config.use_default_substitutions()
+
+config.substitutions.append(("%kf_src_root", config.kf_src_root))
+
+# Python with numpy comes from Debian; the first python3 on PATH may not be it.
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
+config.substitutions.append(("%python", python))
+
+# ../shared holds a real trained GPT-2-architecture checkpoint; optional.
+shared = os.path.realpath(config.kf_shared_dir)
+if os.path.isfile(os.path.join(shared, "models", "makemore-names", "model.safetensors")):
+    config.available_features.add("shared-models")
+    config.substitutions.append(("%shared", shared))
+
+tool_dirs = [config.kf_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(
+    ["kernelforge-opt", "kernelforge-gpt2-graph"], tool_dirs)
