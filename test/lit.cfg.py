@@ -30,4 +30,4 @@ if os.path.isfile(os.path.join(shared, "models", "makemore-names", "model.safete
 
 tool_dirs = [config.kf_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["kernelforge-opt", "kernelforge-gpt2-graph"], tool_dirs)
+    ["kernelforge-opt", "kernelforge-gpt2-graph", "not", "count"], tool_dirs)

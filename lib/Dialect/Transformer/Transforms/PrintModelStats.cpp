@@ -86,7 +86,8 @@ struct PrintModelStatsPass
       printStats(llvm::outs(), fn, *stats, listParams);
     }
     if (!found && !entry.empty()) {
-      getOperation().emitError("no function @") << entry << " to report";
+      mlir::emitError(getOperation().getLoc(), "no function @")
+          << entry << " to report";
       signalPassFailure();
     }
     markAllAnalysesPreserved();
