@@ -1,0 +1,55 @@
+# Shared by scripts/demo.sh and scripts/test.sh: install what is missing,
+# configure once, build incrementally. Source it; do not run it.
+set -euo pipefail
+
+KF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+KF_BUILD="${KF_BUILD:-$KF_ROOT/build}"
+LLVM_PREFIX=/usr/lib/llvm-22
+
+KF_PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools libomp-22-dev
+  clang-22 cmake ninja-build ccache lld g++ libgtest-dev python3 python3-numpy)
+
+kf_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+kf_install_deps() {
+  local missing=()
+  for pkg in "${KF_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  kf_log "installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+kf_report_cuda() {
+  if [ -x /usr/local/cuda/bin/ptxas ] || command -v ptxas >/dev/null 2>&1; then
+    kf_log "CUDA toolkit found"
+  else
+    kf_log "no CUDA toolkit: GPU parts are skipped"
+  fi
+}
+
+kf_configure() {
+  [ -f "$KF_BUILD/build.ninja" ] && return 0
+  kf_log "configuring $KF_BUILD"
+  cmake -G Ninja -S "$KF_ROOT" -B "$KF_BUILD" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DMLIR_DIR="$LLVM_PREFIX/lib/cmake/mlir" \
+    -DLLVM_EXTERNAL_LIT="$LLVM_PREFIX/bin/lit" \
+    -DLLVM_USE_LINKER=lld \
+    -DCMAKE_C_COMPILER_LAUNCHER=ccache \
+    -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+}
+
+# kf_build [targets...]: builds everything when no target is named.
+kf_build() {
+  export CCACHE_BASEDIR="$KF_ROOT" CCACHE_NOHASHDIR=1
+  kf_install_deps
+  kf_configure
+  kf_log "building ${*:-all}"
+  ninja -C "$KF_BUILD" "$@"
+}
