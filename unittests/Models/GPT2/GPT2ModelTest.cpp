@@ -5,6 +5,8 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
+
 using namespace kernelforge::gpt2;
 using namespace mlir;
 
@@ -48,7 +50,14 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(PublishedModel{"gpt2.json", 124439808},
                       PublishedModel{"gpt2-medium.json", 354823168},
                       PublishedModel{"gpt2-large.json", 774030080},
-                      PublishedModel{"gpt2-xl.json", 1557611200}));
+                      PublishedModel{"gpt2-xl.json", 1557611200}),
+    // Name each case after its config: gpt2, gpt2_medium, ...
+    [](const ::testing::TestParamInfo<PublishedModel> &info) {
+      std::string name = info.param.config;
+      name = name.substr(0, name.find('.'));
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
 
 TEST(GPT2Config, NullInnerDimDefaultsToFourTimesEmbedding) {
   auto config = parseGPT2Config(
