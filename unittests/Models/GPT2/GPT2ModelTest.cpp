@@ -19,6 +19,10 @@ struct PublishedModel {
   int64_t parameters;
 };
 
+void PrintTo(const PublishedModel &model, std::ostream *os) {
+  *os << model.config;
+}
+
 class GPT2ModelTest : public ::testing::TestWithParam<PublishedModel> {};
 
 TEST_P(GPT2ModelTest, ParameterCountMatchesPublishedFigure) {
