@@ -114,8 +114,9 @@ struct GraphBuilder {
     };
     addParam("wte.weight", f32({c.vocabSize, c.embedDim}));
     addParam("wpe.weight", f32({c.maxPositions, c.embedDim}));
+    SmallVector<std::pair<StringRef, Type>> perLayer = blockParams();
     for (int64_t layer = 0; layer < c.numLayers; ++layer)
-      for (auto &param : blockParams())
+      for (auto &param : perLayer)
         addParam("h." + std::to_string(layer) + "." + param.first.str(),
                  param.second);
     addParam("ln_f.weight", f32({c.embedDim}));
@@ -136,7 +137,7 @@ struct GraphBuilder {
     Value x = EmbeddingOp::create(b, NameLoc::get(b.getStringAttr("wte")),
                                   fn.getArgument(0), params[0], params[1],
                                   /*position_offset=*/Value());
-    size_t perBlock = blockParams().size();
+    size_t perBlock = perLayer.size();
     for (int64_t layer = 0; layer < c.numLayers; ++layer) {
       SmallVector<Value> operands = {x};
       llvm::append_range(operands,

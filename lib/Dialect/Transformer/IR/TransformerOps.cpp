@@ -182,16 +182,13 @@ LogicalResult LayerNormOp::verify() {
   auto err = [&] { return OpShapeError(getLoc(), getOperationName()); };
   if (getBias() && !getScale())
     return emitOpError("expected a scale operand when a bias is given");
-  if (Value scale = getScale()) {
-    auto type = cast<RankedTensorType>(scale.getType());
-    if (failed(checkFeatureVector(err(), type, "scale", features, input)) ||
-        failed(checkElementType(err(), type, "scale", input, "input")))
-      return failure();
-  }
-  if (Value bias = getBias()) {
-    auto type = cast<RankedTensorType>(bias.getType());
-    if (failed(checkFeatureVector(err(), type, "bias", features, input)) ||
-        failed(checkElementType(err(), type, "bias", input, "input")))
+  for (auto [value, name] : {std::pair<Value, StringRef>{getScale(), "scale"},
+                             std::pair<Value, StringRef>{getBias(), "bias"}}) {
+    if (!value)
+      continue;
+    auto type = cast<RankedTensorType>(value.getType());
+    if (failed(checkFeatureVector(err(), type, name, features, input)) ||
+        failed(checkElementType(err(), type, name, input, "input")))
       return failure();
   }
   return checkPositive(*this, "epsilon", getEpsilon().convertToDouble());
