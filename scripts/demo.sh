@@ -16,14 +16,15 @@ mkdir -p "$out"
 kf_log "building the kf graph of $config (batch 1, $seq tokens)"
 "$bin/kernelforge-gpt2-graph" "$config" --seq "$seq" -o "$out/gpt2.mlir"
 
-kf_log "verifying and canonicalizing it with kernelforge-opt"
-"$bin/kernelforge-opt" "$out/gpt2.mlir" --canonicalize -o "$out/gpt2.canonical.mlir"
+kf_log "verifying, canonicalizing and costing it with kernelforge-opt"
+# One run: the canonical IR goes to a file, the statistics to stdout.
+"$bin/kernelforge-opt" "$out/gpt2.mlir" --canonicalize --kf-print-model-stats \
+  -o "$out/gpt2.canonical.mlir" > "$out/stats.txt"
 echo "graph: $out/gpt2.mlir (a @gpt2_block of $(grep -c '= kf\.' "$out/gpt2.mlir") kf ops, called once per layer)"
 echo
 echo "one transformer block:"
 sed -n '/func.func private @gpt2_block/,/^  }/p' "$out/gpt2.canonical.mlir" \
   | cut -c1-140 | sed 's/^/  /'
 echo
-
-kf_log "parameters and cost of one forward pass"
-"$bin/kernelforge-opt" "$out/gpt2.mlir" --kf-print-model-stats -o /dev/null
+echo "parameters and cost of one forward pass:"
+cat "$out/stats.txt"

@@ -10,6 +10,7 @@ total number of parameters instead.
 """
 import argparse
 import json
+import math
 import struct
 import sys
 
@@ -40,12 +41,7 @@ def main():
     args = parser.parse_args()
     params = sorted(parameters(read_header(args.checkpoint)))
     if args.count:
-        total = 0
-        for _, shape, _ in params:
-            n = 1
-            for d in shape:
-                n *= d
-            total += n
+        total = sum(math.prod(shape) for _, shape, _ in params)
         print(f"parameters: {total:,}")
         return 0
     for name, shape, dtype in params:

@@ -25,16 +25,12 @@ static int64_t byteSize(RankedTensorType type) {
 static int64_t contractionFlops(Operation *op) {
   auto shape = [](Value v) { return cast<RankedTensorType>(v.getType()); };
   return llvm::TypeSwitch<Operation *, int64_t>(op)
-      .Case([&](LinearOp linear) {
-        // Every output element is a dot product over the input features.
-        auto input = shape(linear.getInput());
-        return 2 * shape(linear.getResult()).getNumElements() *
+      .Case<LinearOp, MatmulOp>([&](Operation *contraction) {
+        // Every output element is a dot product over the last dimension of
+        // the first operand (the input features, or K).
+        auto input = shape(contraction->getOperand(0));
+        return 2 * shape(contraction->getResult(0)).getNumElements() *
                input.getDimSize(input.getRank() - 1);
-      })
-      .Case([&](MatmulOp matmul) {
-        auto lhs = shape(matmul.getLhs());
-        return 2 * shape(matmul.getResult()).getNumElements() *
-               lhs.getDimSize(lhs.getRank() - 1);
       })
       .Case([&](AttentionOp attention) {
         // Q K^T gives [B, H, Sq, Sk] dot products of length D; P V gives

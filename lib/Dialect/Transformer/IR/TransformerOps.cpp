@@ -174,16 +174,18 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
 // Normalisation
 //===----------------------------------------------------------------------===//
 
-LogicalResult LayerNormOp::verify() {
-  auto input = getInput().getType();
+/// Shared by the norms: `input` has a last (feature) dimension, each present
+/// per-feature parameter is `[features]` of the input's element type, and
+/// epsilon is positive.
+static LogicalResult
+verifyNormalization(Operation *op, RankedTensorType input,
+                    ArrayRef<std::pair<Value, StringRef>> params,
+                    double epsilon) {
   if (input.getRank() < 1)
-    return emitOpError("expected input of rank >= 1, got ") << input;
+    return op->emitOpError("expected input of rank >= 1, got ") << input;
   int64_t features = input.getDimSize(input.getRank() - 1);
-  auto err = [&] { return OpShapeError(getLoc(), getOperationName()); };
-  if (getBias() && !getScale())
-    return emitOpError("expected a scale operand when a bias is given");
-  for (auto [value, name] : {std::pair<Value, StringRef>{getScale(), "scale"},
-                             std::pair<Value, StringRef>{getBias(), "bias"}}) {
+  auto err = [&] { return OpShapeError(op->getLoc(), op->getName().getStringRef()); };
+  for (auto [value, name] : params) {
     if (!value)
       continue;
     auto type = cast<RankedTensorType>(value.getType());
@@ -191,60 +193,46 @@ LogicalResult LayerNormOp::verify() {
         failed(checkElementType(err(), type, name, input, "input")))
       return failure();
   }
-  return checkPositive(*this, "epsilon", getEpsilon().convertToDouble());
+  return checkPositive(op, "epsilon", epsilon);
+}
+
+LogicalResult LayerNormOp::verify() {
+  if (getBias() && !getScale())
+    return emitOpError("expected a scale operand when a bias is given");
+  return verifyNormalization(*this, getInput().getType(),
+                             {{getScale(), "scale"}, {getBias(), "bias"}},
+                             getEpsilon().convertToDouble());
 }
 
 LogicalResult RMSNormOp::verify() {
-  auto input = getInput().getType();
-  auto scale = getScale().getType();
-  if (input.getRank() < 1)
-    return emitOpError("expected input of rank >= 1, got ") << input;
-  auto err = [&] { return OpShapeError(getLoc(), getOperationName()); };
-  if (failed(checkFeatureVector(err(), scale, "scale",
-                                input.getDimSize(input.getRank() - 1), input)) ||
-      failed(checkElementType(err(), scale, "scale", input, "input")))
-    return failure();
-  return checkPositive(*this, "epsilon", getEpsilon().convertToDouble());
+  return verifyNormalization(*this, getInput().getType(),
+                             {{getScale(), "scale"}},
+                             getEpsilon().convertToDouble());
 }
 
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-/// Infers the NumPy broadcast of two operands of one element type.
-static LogicalResult inferBroadcast(OpShapeError &&err, Value lhsValue,
-                                    Value rhsValue,
-                                    SmallVectorImpl<Type> &inferred) {
+LogicalResult mlir::kf::detail::inferBroadcastBinary(
+    std::optional<Location> loc, StringRef opName, Value lhsValue,
+    Value rhsValue, SmallVectorImpl<Type> &inferred) {
   auto lhs = rankedType(lhsValue);
   auto rhs = rankedType(rhsValue);
   if (!lhs || !rhs)
-    return err << "expected ranked tensor operands";
+    return OpShapeError(loc, opName) << "expected ranked tensor operands";
   if (lhs.getElementType() != rhs.getElementType())
-    return err << "expected operands of one element type, got " << lhs
-               << " and " << rhs;
+    return OpShapeError(loc, opName)
+           << "expected operands of one element type, got " << lhs << " and "
+           << rhs;
   SmallVector<int64_t> shape;
   if (!mlir::OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
-                                          shape))
-    return err << "expected broadcastable operand shapes, got " << lhs
-               << " and " << rhs;
+                                                shape))
+    return OpShapeError(loc, opName)
+           << "expected broadcastable operand shapes, got " << lhs << " and "
+           << rhs;
   inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
   return success();
-}
-
-LogicalResult AddOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &inferred) {
-  return inferBroadcast(KF_SHAPE_ERROR(), adaptor.getLhs(), adaptor.getRhs(),
-                        inferred);
-}
-
-LogicalResult MulOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &inferred) {
-  return inferBroadcast(KF_SHAPE_ERROR(), adaptor.getLhs(), adaptor.getRhs(),
-                        inferred);
 }
 
 LogicalResult SoftmaxOp::verify() {

@@ -13,6 +13,14 @@
 
 #include "kernelforge/Dialect/Transformer/IR/TransformerEnums.h.inc"
 
+namespace mlir::kf::detail {
+/// Result type of `kf.add`/`kf.mul`: the NumPy broadcast of two operands of
+/// one element type.
+LogicalResult inferBroadcastBinary(std::optional<Location> loc,
+                                   StringRef opName, Value lhs, Value rhs,
+                                   SmallVectorImpl<Type> &inferred);
+} // namespace mlir::kf::detail
+
 #define GET_OP_CLASSES
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h.inc"
 

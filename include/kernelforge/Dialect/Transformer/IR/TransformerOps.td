@@ -215,6 +215,15 @@ class KF_BroadcastBinaryOp<string mnemonic, string sym>
   let results = (outs KF_FloatTensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
   let hasFolder = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return ::mlir::kf::detail::inferBroadcastBinary(
+          loc, getOperationName(), adaptor.getLhs(), adaptor.getRhs(),
+          inferred);
+    }
+  }];
 }
 
 def KF_AddOp : KF_BroadcastBinaryOp<"add", "+">;
