@@ -5,8 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
 #include "kernelforge/Dialect/Transformer/Transforms/Passes.h"
+#include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,6 +19,8 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::kf::registerTransformerPasses();
+  mlir::kf::registerKernelForgeConversionPasses();
+  mlir::kf::registerKernelForgeTransformsPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

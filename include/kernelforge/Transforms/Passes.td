@@ -1,0 +1,87 @@
+//===- Passes.td - KernelForge code generation passes --------*- tablegen -*-===//
+
+#ifndef KERNELFORGE_TRANSFORMS_PASSES_TD
+#define KERNELFORGE_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TileAndVectorizePass
+    : Pass<"kf-tile-and-vectorize", "::mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops on tensors for threads and registers, then vectorize";
+  let description = [{
+    Tiles every linalg op (on tensors) in up to three levels, then vectorizes
+    the innermost tile:
+
+    1. `scf.forall` over the parallel dimensions: the work handed to threads.
+       The regime decides which dimension is split: rows (tokens) when there
+       are many of them (prefill), the feature / output dimension when there
+       are few (decode, a single row).
+    2. for contractions, `scf.for` over the reduction dimension (`k-tile`);
+    3. `scf.for` register tiles: `register-rows` x `register-cols` x 1 for
+       contractions (outer products on `vector-width`-wide registers),
+       1 x ... x `vector-width`-multiple rows for the other generics.
+
+    A dimension that the register tile does not divide is first split off
+    (`linalg::splitOp`), so every tile has a static shape and vectorizes; the
+    remainder gets its own, smaller static tiles. Ops the vectorizer rejects
+    (gathers with range checks) stay scalar loops. With `threads=false` the
+    first level is an `scf.for` as well.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Floats per vector register (16 for AVX-512, 8 for AVX2)">,
+    Option<"registerRows", "register-rows", "int64_t", /*default=*/"8",
+           "Rows of a contraction's register tile">,
+    Option<"registerCols", "register-cols", "int64_t", /*default=*/"32",
+           "Columns of a contraction's register tile (a multiple of vector-width)">,
+    Option<"kTile", "k-tile", "int64_t", /*default=*/"256",
+           "Largest reduction tile of a contraction">,
+    Option<"threadTile", "thread-tile", "int64_t", /*default=*/"64",
+           "Largest row tile handed to one thread">,
+    Option<"threads", "threads", "bool", /*default=*/"true",
+           "Emit scf.forall (parallel) for the outer tiles">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+def SerializeNestedParallelPass
+    : Pass<"kf-serialize-nested-parallel", "::mlir::func::FuncOp"> {
+  let summary = "Turn scf.parallel loops nested in another scf.parallel into scf.for";
+  let description = [{
+    OpenMP owns one level of parallelism: the outermost `scf.parallel` of a
+    nest becomes an `omp.parallel` region, and any `scf.parallel` inside it
+    (including reductions with `scf.reduce`) becomes sequential `scf.for`
+    loops, reductions carried in `iter_args`, instead of nested parallel
+    regions.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def LowerVectorOpsPass : Pass<"kf-lower-vector-ops", "::mlir::func::FuncOp"> {
+  let summary = "Lower high-level vector ops to the 1-D forms the LLVM lowering expects";
+  let description = [{
+    On bufferized code: hoists loop-invariant vector transfers (accumulators
+    stay in registers across the reduction loop), then lowers
+    `vector.contract` to outer products (FMAs), multi-reductions to inner
+    reductions, transfers to rank-1 loads and stores, and shape casts,
+    transposes and broadcasts to 1-D vector ops.
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect"];
+}
+
+def ApproximateMathPass : Pass<"kf-approximate-math", "::mlir::func::FuncOp"> {
+  let summary = "Replace exp, tanh, erf and friends by polynomial approximations";
+  let description = [{
+    `math.exp`, `math.tanh`, `math.erf`, `math.sin`, ... on f32 scalars and
+    vectors become polynomial approximations built from arith ops, which
+    vectorize, instead of scalar libm calls.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+#endif // KERNELFORGE_TRANSFORMS_PASSES_TD

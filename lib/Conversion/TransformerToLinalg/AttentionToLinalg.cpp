@@ -1,0 +1,315 @@
+//===- AttentionToLinalg.cpp - Scaled dot-product attention ----------------===//
+//
+// Two forms, picked by AttentionLoweringOptions::fused:
+//
+// - decomposed: S = Q K^T (a contraction over head_dim), T = scale * S +
+//   mask, P = softmax(T) with the causal mask computed from indices, and
+//   O = P V (a contraction over keys). Materialises [B, H, Sq, Sk].
+// - fused (default): an scf.for over key tiles carrying the running row
+//   maximum m, the running sum l and the unnormalised output acc (online
+//   softmax, as in flash attention). Each step rescales l and acc by
+//   exp(m_old - m_new). Only [B, H, Sq, tile] scores exist at a time, and with
+//   `causal` the loop stops at the last tile any query can see, so the
+//   causal mask shortens the reduction instead of being applied to it (the
+//   diagonal tile still masks by index).
+//
+// Grouped-query attention is a map: query head h reads key/value head
+// h floordiv (H / Hkv).
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "kernelforge/Conversion/TransformerToLinalg/TransformerToLinalg.h"
+#include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::kf;
+using namespace mlir::kf::lowering;
+
+namespace {
+
+/// Facts shared by both forms.
+struct AttentionShape {
+  int64_t batch, heads, kvHeads, queries, keys, headDim, valueDim;
+  double scale;
+  Type elementType, accType;
+};
+
+AttentionShape getShape(AttentionOp op) {
+  auto q = cast<RankedTensorType>(op.getQuery().getType());
+  auto k = cast<RankedTensorType>(op.getKey().getType());
+  auto v = cast<RankedTensorType>(op.getValue().getType());
+  AttentionShape s;
+  s.batch = q.getDimSize(0);
+  s.heads = q.getDimSize(1);
+  s.queries = q.getDimSize(2);
+  s.headDim = q.getDimSize(3);
+  s.kvHeads = k.getDimSize(1);
+  s.keys = k.getDimSize(2);
+  s.valueDim = v.getDimSize(3);
+  s.scale = op.getScale() ? op.getScale()->convertToDouble()
+                          : 1.0 / std::sqrt(static_cast<double>(s.headDim));
+  s.elementType = q.getElementType();
+  s.accType = computeType(s.elementType);
+  return s;
+}
+
+/// `(b, h, ...inner) -> (b, h floordiv group, ...)` over `numDims` dims.
+AffineMap kvMap(MLIRContext *ctx, unsigned numDims, int64_t group,
+                ArrayRef<unsigned> inner) {
+  SmallVector<AffineExpr> exprs = {getAffineDimExpr(0, ctx),
+                                   getAffineDimExpr(1, ctx).floorDiv(group)};
+  for (unsigned dim : inner)
+    exprs.push_back(getAffineDimExpr(dim, ctx));
+  return AffineMap::get(numDims, 0, exprs, ctx);
+}
+
+/// scores[b, h, q, k] = sum_d Q[b, h, q, d] K[b, h/g, k, d], over the keys of
+/// `key` (all keys or one tile).
+Value queryKeyScores(OpBuilder &b, Location loc, const AttentionShape &s,
+                     Value query, Value key) {
+  MLIRContext *ctx = b.getContext();
+  int64_t keys = cast<RankedTensorType>(key.getType()).getDimSize(2);
+  Value acc = filledTensor(b, loc, {s.batch, s.heads, s.queries, keys},
+                           s.accType, 0.0);
+  // Iteration space (b, h, q, k, d).
+  return contract(b, loc, query, key, acc, projection(ctx, 5, {0, 1, 2, 4}),
+                  kvMap(ctx, 5, s.heads / s.kvHeads, {3, 4}),
+                  projection(ctx, 5, {0, 1, 2, 3}));
+}
+
+/// out[b, h, q, e] += sum_k P[b, h, q, k] V[b, h/g, k, e].
+Value probsTimesValues(OpBuilder &b, Location loc, const AttentionShape &s,
+                       Value probs, Value value, Value acc) {
+  MLIRContext *ctx = b.getContext();
+  // Iteration space (b, h, q, e, k).
+  return contract(b, loc, probs, value, acc, projection(ctx, 5, {0, 1, 2, 4}),
+                  kvMap(ctx, 5, s.heads / s.kvHeads, {4, 3}),
+                  projection(ctx, 5, {0, 1, 2, 3}));
+}
+
+/// scale * scores + mask, with hidden causal positions at -inf when
+/// `causalOffset` is set (`keyBase` offsets the key index for tiles).
+Value scaleAndMask(OpBuilder &b, Location loc, const AttentionShape &s,
+                   Value scores, Value mask, Value causalOffset,
+                   Value keyBase) {
+  auto type = cast<RankedTensorType>(scores.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<Value> inputs = {scores};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(4)};
+  if (mask) {
+    inputs.push_back(mask);
+    maps.push_back(broadcastMap(
+        b.getContext(), cast<RankedTensorType>(mask.getType()).getShape(),
+        shape));
+  }
+  return elementwise(
+      b, loc, shape, s.accType, inputs, maps,
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        Value t = arith::MulFOp::create(
+            nb, l, args[0], floatConstant(nb, l, s.accType, s.scale));
+        if (mask)
+          t = arith::AddFOp::create(nb, l, t, toCompute(nb, l, args[1]));
+        if (causalOffset)
+          t = arith::SelectOp::create(
+              nb, l, isHiddenByCausalMask(nb, l, 4, causalOffset, keyBase),
+              floatConstant(nb, l, s.accType, negativeInfinity()), t);
+        return t;
+      });
+}
+
+/// exp(x - max), or 0 when the whole row is still hidden (max = -inf), so a
+/// fully masked tile contributes nothing instead of NaN.
+Value guardedExp(OpBuilder &b, Location l, Value x, Value max) {
+  Type type = x.getType();
+  Value minusInf = floatConstant(b, l, type, negativeInfinity());
+  Value empty =
+      arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, max, minusInf);
+  Value e = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, max));
+  return arith::SelectOp::create(b, l, empty, floatConstant(b, l, type, 0.0),
+                                 e);
+}
+
+/// Elementwise narrowing of the compute-type result to the element type.
+Value finish(OpBuilder &b, Location loc, const AttentionShape &s, Value out,
+             Value normalizer) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<Value> inputs = {out};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(4)};
+  if (normalizer) {
+    inputs.push_back(normalizer);
+    maps.push_back(dropDim(ctx, 4, 3));
+  }
+  return elementwise(
+      b, loc, {s.batch, s.heads, s.queries, s.valueDim}, s.elementType, inputs,
+      maps, [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        Value v = args[0];
+        if (normalizer)
+          v = arith::DivFOp::create(nb, l, v, args[1]);
+        return fromCompute(nb, l, v, s.elementType);
+      });
+}
+
+/// The causal offset as an index value (null when not causal).
+Value causalOffset(OpBuilder &b, Location loc, AttentionOp op,
+                   Value queryOffset, const AttentionShape &s) {
+  if (!op.getCausal())
+    return {};
+  if (queryOffset)
+    return queryOffset;
+  return arith::ConstantIndexOp::create(b, loc, s.keys - s.queries);
+}
+
+struct AttentionLowering : OpConversionPattern<AttentionOp> {
+  AttentionLowering(MLIRContext *ctx, const AttentionLoweringOptions &options)
+      : OpConversionPattern(ctx), options(options) {}
+
+  LogicalResult
+  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    AttentionShape s = getShape(op);
+    Value offset = causalOffset(rewriter, op.getLoc(), op,
+                                adaptor.getQueryOffset(), s);
+    Value result = options.fused ? fused(rewriter, op, adaptor, s, offset)
+                                 : decomposed(rewriter, op, adaptor, s, offset);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  Value decomposed(OpBuilder &b, AttentionOp op, OpAdaptor adaptor,
+                   const AttentionShape &s, Value offset) const {
+    Location loc = op.getLoc();
+    Value scores =
+        queryKeyScores(b, loc, s, adaptor.getQuery(), adaptor.getKey());
+    Value logits = scaleAndMask(b, loc, s, scores, adaptor.getMask(), offset,
+                                Value());
+    Value probs = buildSoftmax(b, loc, logits, /*axis=*/3, offset);
+    Value acc = filledTensor(b, loc, {s.batch, s.heads, s.queries, s.valueDim},
+                             s.accType, 0.0);
+    Value out = probsTimesValues(b, loc, s, probs, adaptor.getValue(), acc);
+    return finish(b, loc, s, out, Value());
+  }
+
+  Value fused(OpBuilder &b, AttentionOp op, OpAdaptor adaptor,
+              const AttentionShape &s, Value offset) const {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = b.getContext();
+    int64_t tile = 1;
+    for (int64_t t = std::min(options.keyTile, s.keys); t >= 1; --t)
+      if (s.keys % t == 0) {
+        tile = t;
+        break;
+      }
+    SmallVector<int64_t> rowShape = {s.batch, s.heads, s.queries};
+    SmallVector<int64_t> outShape = {s.batch, s.heads, s.queries, s.valueDim};
+    SmallVector<int64_t> tileShape = {s.batch, s.heads, s.queries, tile};
+    Value m0 = filledTensor(b, loc, rowShape, s.accType, negativeInfinity());
+    Value l0 = filledTensor(b, loc, rowShape, s.accType, 0.0);
+    Value acc0 = filledTensor(b, loc, outShape, s.accType, 0.0);
+
+    auto idx = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    Value upper = idx(s.keys);
+    if (offset) {
+      // Keys past offset + Sq - 1 are hidden from every query: stop at the
+      // tile holding that key.
+      Value seen = arith::AddIOp::create(b, loc, offset, idx(s.queries));
+      Value tiles = arith::CeilDivUIOp::create(b, loc, seen, idx(tile));
+      upper = arith::MinUIOp::create(
+          b, loc, upper, arith::MulIOp::create(b, loc, tiles, idx(tile)));
+    }
+
+    Value mask = adaptor.getMask();
+    auto maskType = mask ? cast<RankedTensorType>(mask.getType()) : nullptr;
+    bool maskPerKey = maskType && maskType.getShape().back() == s.keys;
+
+    auto loop = scf::ForOp::create(
+        b, loc, idx(0), upper, idx(tile), ValueRange{m0, l0, acc0},
+        [&](OpBuilder &nb, Location l, Value kt, ValueRange iter) {
+          Value m = iter[0], sum = iter[1], acc = iter[2];
+          auto slice = [&](Value source, ArrayRef<int64_t> shape,
+                           unsigned dim) -> Value {
+            SmallVector<OpFoldResult> offsets(shape.size(), nb.getIndexAttr(0));
+            offsets[dim] = kt;
+            SmallVector<OpFoldResult> sizes, strides(shape.size(),
+                                                     nb.getIndexAttr(1));
+            for (auto [i, size] : llvm::enumerate(shape))
+              sizes.push_back(nb.getIndexAttr(i == dim ? tile : size));
+            return tensor::ExtractSliceOp::create(nb, l, source, offsets, sizes,
+                                                  strides);
+          };
+          auto shapeOf = [](Value v) {
+            return cast<RankedTensorType>(v.getType()).getShape();
+          };
+          Value keyTile = slice(adaptor.getKey(), shapeOf(adaptor.getKey()), 2);
+          Value valueTile =
+              slice(adaptor.getValue(), shapeOf(adaptor.getValue()), 2);
+          Value maskTile = mask;
+          if (maskPerKey)
+            maskTile = slice(mask, maskType.getShape(), maskType.getRank() - 1);
+
+          Value scores = queryKeyScores(nb, l, s, adaptor.getQuery(), keyTile);
+          Value logits = scaleAndMask(nb, l, s, scores, maskTile, offset, kt);
+          AffineMap id = nb.getMultiDimIdentityMap(4);
+          AffineMap row = dropDim(ctx, 4, 3);
+          Value mNew = reduceAlongInto(
+              nb, l, tileShape, 3, logits, id, m,
+              [&](OpBuilder &bb, Location bl, ValueRange args, Value a) {
+                return arith::MaximumFOp::create(bb, bl, a, args[0]);
+              });
+          Value probs = elementwise(
+              nb, l, tileShape, s.accType, ValueRange{logits, mNew},
+              ArrayRef<AffineMap>{id, row},
+              [&](OpBuilder &bb, Location bl, ValueRange args) {
+                return guardedExp(bb, bl, args[0], args[1]);
+              });
+          AffineMap rowId = nb.getMultiDimIdentityMap(3);
+          Value correction = elementwise(
+              nb, l, rowShape, s.accType, ValueRange{m, mNew},
+              ArrayRef<AffineMap>{rowId, rowId},
+              [&](OpBuilder &bb, Location bl, ValueRange args) {
+                return guardedExp(bb, bl, args[0], args[1]);
+              });
+          Value sumScaled = elementwise(
+              nb, l, rowShape, s.accType, ValueRange{sum, correction},
+              ArrayRef<AffineMap>{rowId, rowId},
+              [&](OpBuilder &bb, Location bl, ValueRange args) -> Value {
+                return arith::MulFOp::create(bb, bl, args[0], args[1]);
+              });
+          Value sumNew = reduceAlongInto(
+              nb, l, tileShape, 3, probs, id, sumScaled,
+              [&](OpBuilder &bb, Location bl, ValueRange args, Value a) {
+                return arith::AddFOp::create(bb, bl, a, args[0]);
+              });
+          Value accScaled = elementwise(
+              nb, l, outShape, s.accType, ValueRange{acc, correction},
+              ArrayRef<AffineMap>{id, row},
+              [&](OpBuilder &bb, Location bl, ValueRange args) -> Value {
+                return arith::MulFOp::create(bb, bl, args[0], args[1]);
+              });
+          Value accNew =
+              probsTimesValues(nb, l, s, probs, valueTile, accScaled);
+          scf::YieldOp::create(nb, l, ValueRange{mNew, sumNew, accNew});
+        });
+    return finish(b, loc, s, loop.getResult(2), loop.getResult(1));
+  }
+
+  AttentionLoweringOptions options;
+};
+
+} // namespace
+
+void mlir::kf::populateTransformerAttentionToLinalgPatterns(
+    RewritePatternSet &patterns, const AttentionLoweringOptions &options) {
+  patterns.add<AttentionLowering>(patterns.getContext(), options);
+}

@@ -1,0 +1,82 @@
+//===- TransformerToLinalg.cpp - The convert-kf-to-linalg pass -------------===//
+
+#include "kernelforge/Conversion/Passes.h"
+#include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::kf {
+#define GEN_PASS_DEF_CONVERTTRANSFORMERTOLINALGPASS
+#include "kernelforge/Conversion/Passes.h.inc"
+} // namespace mlir::kf
+
+using namespace mlir;
+using namespace mlir::kf;
+
+void mlir::kf::populateTransformerToLinalgConversionPatterns(
+    RewritePatternSet &patterns, const AttentionLoweringOptions &options) {
+  populateTransformerElementwiseToLinalgPatterns(patterns);
+  populateTransformerContractionToLinalgPatterns(patterns);
+  populateTransformerNormalizationToLinalgPatterns(patterns);
+  populateTransformerDataMovementToLinalgPatterns(patterns);
+  populateTransformerAttentionToLinalgPatterns(patterns, options);
+}
+
+/// The lowering builds static tensors; a dynamic kf operand or result is
+/// reported with its op and position.
+static LogicalResult checkStaticShapes(ModuleOp module) {
+  WalkResult result = module.walk([](Operation *op) {
+    if (!isa<TransformerDialect>(op->getDialect()))
+      return WalkResult::advance();
+    auto check = [&](Type type, StringRef kind, unsigned index) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || tensor.hasStaticShape())
+        return true;
+      op->emitOpError("cannot be lowered to linalg: ")
+          << kind << " #" << index << " has dynamic shape " << type
+          << "; the lowering needs static shapes";
+      return false;
+    };
+    for (auto [i, type] : llvm::enumerate(op->getOperandTypes()))
+      if (!check(type, "operand", i))
+        return WalkResult::interrupt();
+    for (auto [i, type] : llvm::enumerate(op->getResultTypes()))
+      if (!check(type, "result", i))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+namespace {
+struct ConvertTransformerToLinalgPass
+    : kf::impl::ConvertTransformerToLinalgPassBase<
+          ConvertTransformerToLinalgPass> {
+  using ConvertTransformerToLinalgPassBase::ConvertTransformerToLinalgPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (failed(checkStaticShapes(module)))
+      return signalPassFailure();
+
+    AttentionLoweringOptions options;
+    options.fused = !decomposeAttention;
+    options.keyTile = keyTile;
+    if (keyTile < 1) {
+      module.emitError("key-tile must be positive, got ") << keyTile;
+      return signalPassFailure();
+    }
+
+    RewritePatternSet patterns(&getContext());
+    populateTransformerToLinalgConversionPatterns(patterns, options);
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<TransformerDialect>();
+    target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
+                           linalg::LinalgDialect, math::MathDialect,
+                           scf::SCFDialect, tensor::TensorDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,256 @@
+//===- TileAndVectorize.cpp - Thread, reduction and register tiling -------===//
+//
+// C++-driven tiling of linalg ops on tensors (scf::tileUsingSCF), one op at a
+// time, followed by linalg::vectorize of the innermost tile. Every tile is
+// kept static: dimensions the register tile does not divide are split off
+// first, so no masks or dynamic vectors are needed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <deque>
+
+namespace mlir::kf {
+#define GEN_PASS_DEF_TILEANDVECTORIZEPASS
+#include "kernelforge/Transforms/Passes.h.inc"
+} // namespace mlir::kf
+
+using namespace mlir;
+
+namespace {
+
+/// Tile sizes per level (0: not tiled at that level).
+struct TilePlan {
+  SmallVector<int64_t> threads, reduction, registers;
+};
+
+/// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
+struct Split {
+  unsigned dim;
+  int64_t at;
+};
+
+/// Largest t <= limit dividing `size` with t a multiple of `multiple`;
+/// `size` itself when size <= limit; 0 when none exists.
+int64_t pickTile(int64_t size, int64_t limit, int64_t multiple = 1) {
+  if (size <= limit)
+    return size;
+  for (int64_t t = limit - limit % multiple; t >= multiple; t -= multiple)
+    if (size % t == 0)
+      return t;
+  return 0;
+}
+
+struct Planner {
+  int64_t vectorWidth, registerRows, registerCols, kTile, threadTile;
+
+  /// Contractions: (batch..., m, n, k) with k the only reduction, last.
+  static bool isContraction(linalg::LinalgOp op) {
+    auto iterators = op.getIteratorTypesArray();
+    return op.getNumReductionLoops() == 1 && op.getNumParallelLoops() >= 1 &&
+           iterators.back() == utils::IteratorType::reduction &&
+           op.getNumDpsInputs() == 2 && linalg::isaContractionOpInterface(op);
+  }
+
+  /// Either the split to do first or the plan.
+  std::variant<Split, TilePlan> plan(linalg::LinalgOp op) const {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    auto iterators = op.getIteratorTypesArray();
+    unsigned numDims = ranges.size();
+    TilePlan plan;
+    plan.threads.assign(numDims, 0);
+    plan.reduction.assign(numDims, 0);
+    plan.registers.assign(numDims, 1);
+    if (numDims == 0)
+      return plan;
+
+    if (isContraction(op)) {
+      unsigned k = numDims - 1, n = numDims - 2;
+      std::optional<unsigned> m;
+      if (numDims >= 3)
+        m = numDims - 3;
+      // Register tile: rows x cols x 1, cols a multiple of the vector width.
+      int64_t cols = ranges[n] < registerCols ? ranges[n] : registerCols;
+      if (ranges[n] > cols && ranges[n] % cols != 0)
+        return Split{n, ranges[n] - ranges[n] % cols};
+      int64_t rows = 1;
+      if (m) {
+        rows = ranges[*m] < registerRows ? ranges[*m] : registerRows;
+        if (ranges[*m] > rows && ranges[*m] % rows != 0)
+          return Split{*m, ranges[*m] - ranges[*m] % rows};
+        plan.registers[*m] = rows;
+      }
+      plan.registers[n] = cols;
+      plan.registers[k] = 1;
+      plan.reduction[k] = pickTile(ranges[k], kTile);
+      if (plan.reduction[k] == 0)
+        plan.reduction[k] = ranges[k];
+      // Threads: batch dims one by one; many rows (prefill): split rows and
+      // blocks of columns; few rows (decode): split the columns finer.
+      for (unsigned d = 0; d < n; ++d)
+        plan.threads[d] = 1;
+      bool manyRows = m && ranges[*m] >= 4 * rows;
+      if (m)
+        plan.threads[*m] =
+            manyRows ? pickTile(ranges[*m], threadTile, rows) : ranges[*m];
+      plan.threads[n] = pickTile(ranges[n], manyRows ? 8 * cols : 4 * cols,
+                                 cols);
+      return plan;
+    }
+
+    // Other generics: vectors along the last dimension, one row at a time;
+    // threads over the rows, or over the last dimension when there is a
+    // single row and it is parallel.
+    unsigned last = numDims - 1;
+    int64_t width = ranges[last] <= vectorWidth ? ranges[last] : vectorWidth;
+    if (ranges[last] > width && ranges[last] % width != 0)
+      return Split{last, ranges[last] - ranges[last] % width};
+    plan.registers[last] = pickTile(ranges[last], 4 * vectorWidth, width);
+    int64_t rows = 1;
+    for (unsigned d = 0; d < last; ++d)
+      rows *= ranges[d];
+    for (unsigned d = 0; d < last; ++d)
+      if (iterators[d] == utils::IteratorType::parallel)
+        plan.threads[d] = 1;
+    // The innermost parallel row dimension takes blocks of rows.
+    for (int d = static_cast<int>(last) - 1; d >= 0; --d) {
+      if (iterators[d] != utils::IteratorType::parallel)
+        continue;
+      plan.threads[d] = pickTile(ranges[d], 8);
+      break;
+    }
+    if (rows == 1 && iterators[last] == utils::IteratorType::parallel)
+      plan.threads[last] =
+          pickTile(ranges[last], 16 * vectorWidth, plan.registers[last]);
+    return plan;
+  }
+};
+
+bool anyNonZero(ArrayRef<int64_t> sizes) {
+  return llvm::any_of(sizes, [](int64_t s) { return s != 0; });
+}
+
+/// Tiles `op` with `sizes` (skipped when all zero or all full); returns the
+/// tiled op, or `op` itself.
+FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter,
+                                     TilingInterface op, ArrayRef<int64_t> sizes,
+                                     bool forall) {
+  SmallVector<int64_t> ranges =
+      cast<linalg::LinalgOp>(op.getOperation()).getStaticLoopRanges();
+  bool useful = false;
+  for (auto [size, range] : llvm::zip(sizes, ranges))
+    useful |= size != 0 && size != range;
+  if (!anyNonZero(sizes) || !useful)
+    return op;
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  options.setLoopType(forall ? scf::SCFTilingOptions::LoopType::ForallOp
+                             : scf::SCFTilingOptions::LoopType::ForOp);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(rewriter, op, options);
+  if (failed(tiled))
+    return failure();
+  rewriter.replaceOp(op, tiled->replacements);
+  return cast<TilingInterface>(tiled->tiledOps.front());
+}
+
+struct TileAndVectorizePass
+    : kf::impl::TileAndVectorizePassBase<TileAndVectorizePass> {
+  using TileAndVectorizePassBase::TileAndVectorizePassBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (registerCols % vectorWidth != 0) {
+      func.emitError("register-cols ")
+          << registerCols << " must be a multiple of vector-width "
+          << vectorWidth;
+      return signalPassFailure();
+    }
+    Planner planner{vectorWidth, registerRows, registerCols, kTile,
+                    threadTile};
+    IRRewriter rewriter(&getContext());
+
+    std::deque<linalg::LinalgOp> worklist;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics())
+        worklist.push_back(op);
+    });
+
+    SmallVector<Operation *> innermost;
+    while (!worklist.empty()) {
+      linalg::LinalgOp op = worklist.front();
+      worklist.pop_front();
+      if (ShapedType::isDynamicShape(op.getStaticLoopRanges()))
+        continue;
+      auto decision = planner.plan(op);
+      if (auto *split = std::get_if<Split>(&decision)) {
+        rewriter.setInsertionPoint(op);
+        auto [first, second] = linalg::splitOp(
+            rewriter, cast<TilingInterface>(op.getOperation()), split->dim,
+            rewriter.getIndexAttr(split->at));
+        if (!first) {
+          op.emitWarning("kf-tile-and-vectorize: could not split dimension ")
+              << split->dim << "; left untiled";
+          continue;
+        }
+        worklist.push_back(cast<linalg::LinalgOp>(first.getOperation()));
+        if (second)
+          worklist.push_back(cast<linalg::LinalgOp>(second.getOperation()));
+        continue;
+      }
+      const TilePlan &plan = std::get<TilePlan>(decision);
+      auto current = cast<TilingInterface>(op.getOperation());
+      for (auto [sizes, forall] :
+           {std::pair{ArrayRef<int64_t>(plan.threads), bool(threads)},
+            std::pair{ArrayRef<int64_t>(plan.reduction), false},
+            std::pair{ArrayRef<int64_t>(plan.registers), false}}) {
+        FailureOr<TilingInterface> tiled =
+            tileLevel(rewriter, current, sizes, forall);
+        if (failed(tiled)) {
+          current.emitWarning("kf-tile-and-vectorize: tiling failed");
+          break;
+        }
+        current = *tiled;
+      }
+      innermost.push_back(current.getOperation());
+    }
+
+    for (Operation *op : innermost) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> result =
+          linalg::vectorize(rewriter, op);
+      if (succeeded(result))
+        rewriter.replaceOp(op, result->replacements);
+    }
+
+    // Fold the vectorized reductions into contractions and the tensor slices
+    // into the transfers, as the transform dialect's
+    // vectorize_children_and_apply_patterns does.
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorReductionToContractPatterns(patterns);
+    vector::populateSinkVectorOpsPatterns(patterns);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns,
+                                                        &getContext());
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
+                                                         &getContext());
+    tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns,
+                                                        &getContext());
+    tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, &getContext());
+    linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
