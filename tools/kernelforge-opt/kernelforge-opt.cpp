@@ -8,6 +8,7 @@
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
 #include "kernelforge/Dialect/Transformer/Transforms/Passes.h"
+#include "kernelforge/Pipelines/Pipelines.h"
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -21,6 +22,7 @@ int main(int argc, char **argv) {
   mlir::kf::registerTransformerPasses();
   mlir::kf::registerKernelForgeConversionPasses();
   mlir::kf::registerKernelForgeTransformsPasses();
+  mlir::kf::registerKernelForgePipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -579,7 +579,7 @@ func.func @negative_param_not_string(%w: tensor<4xf32> {kf.param = 3 : i64}) {
 
 // -----
 
-// expected-error @+1 {{expected parameter 'wte.weight' (argument 0) to be a statically shaped tensor, got 'tensor<?x64xf32>'}}
+// expected-error @+1 {{expected parameter 'wte.weight' (argument 0) to be a statically shaped tensor or memref, got 'tensor<?x64xf32>'}}
 func.func private @negative_param_dynamic(tensor<?x64xf32> {kf.param = "wte.weight"})
 
 // -----

@@ -39,10 +39,12 @@ LogicalResult TransformerDialect::verifyRegionArgAttribute(Operation *op,
   auto function = dyn_cast<FunctionOpInterface>(op);
   Type type = function ? function.getArgumentTypes()[argIndex]
                        : op->getRegion(regionIndex).getArgument(argIndex).getType();
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor || !tensor.hasStaticShape())
+  // Tensors in the graph; memrefs once bufferized.
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !isa<RankedTensorType, MemRefType>(type) ||
+      !shaped.hasStaticShape())
     return op->emitError("expected parameter '")
            << name.getValue() << "' (argument " << argIndex
-           << ") to be a statically shaped tensor, got " << type;
+           << ") to be a statically shaped tensor or memref, got " << type;
   return success();
 }

@@ -1,0 +1,51 @@
+//===- Compiler.h - Ahead-of-time compilation of kf modules -----*- C++ -*-===//
+//
+// The library behind kernelforge-compile (and the tools that compile
+// in-process): runs the CPU pipeline, translates to LLVM IR, optimises and
+// emits code with LLVM's TargetMachine, and links a shared library.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_DRIVER_COMPILER_H
+#define KERNELFORGE_DRIVER_COMPILER_H
+
+#include "kernelforge/Pipelines/Pipelines.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+
+#include <string>
+
+namespace mlir::kf {
+
+/// What kernelforge-compile writes.
+enum class EmitKind { Linalg, LLVMMLIR, LLVMIR, Asm, Obj, Shared };
+/// Parses `linalg`, `llvm-mlir`, `llvm-ir`, `asm`, `obj` or `shared`.
+std::optional<EmitKind> parseEmitKind(StringRef name);
+
+struct CompileOptions {
+  EmitKind emit = EmitKind::Shared;
+  /// 0-3, the LLVM optimisation level.
+  unsigned optLevel = 3;
+  /// Target CPU and features; empty: the host's.
+  std::string cpu, features;
+  CPUPipelineOptions pipeline;
+};
+
+/// Dialects and translations the compiler needs, for the tools' contexts.
+void registerCompilerDialects(DialectRegistry &registry);
+
+/// The JSON description of every public function's C interface (argument
+/// kinds, shapes, element types and `kf.param` names, results as trailing
+/// out-parameters). The compiled library exports it as
+/// `_kf_signature_<name>` so hosts can call entry points generically.
+std::string describeEntryPoints(ModuleOp module);
+
+/// Compiles `module` (kf, or linalg on tensors) and writes `outputPath`.
+/// Diagnostics go through the module's context, at the input's locations.
+LogicalResult compileModule(ModuleOp module, const CompileOptions &options,
+                            StringRef outputPath);
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_DRIVER_COMPILER_H

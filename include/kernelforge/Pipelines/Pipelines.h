@@ -1,0 +1,68 @@
+//===- Pipelines.h - KernelForge pass pipelines -----------------*- C++ -*-===//
+
+#ifndef KERNELFORGE_PIPELINES_PIPELINES_H
+#define KERNELFORGE_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::kf {
+
+/// Options of `kf-cpu-pipeline`.
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("Floats per vector register (16: AVX-512, 8: AVX2)"),
+      llvm::cl::init(16)};
+  PassOptions::Option<int64_t> registerRows{
+      *this, "register-rows",
+      llvm::cl::desc("Rows of a contraction's register tile"),
+      llvm::cl::init(8)};
+  PassOptions::Option<int64_t> registerCols{
+      *this, "register-cols",
+      llvm::cl::desc("Columns of a contraction's register tile"),
+      llvm::cl::init(32)};
+  PassOptions::Option<int64_t> kTile{
+      *this, "k-tile", llvm::cl::desc("Largest reduction tile"),
+      llvm::cl::init(256)};
+  PassOptions::Option<bool> threads{
+      *this, "threads",
+      llvm::cl::desc("Parallelise the outer tiles with OpenMP"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Tile and vectorize (off: plain parallel loops)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> decomposeAttention{
+      *this, "decompose-attention",
+      llvm::cl::desc("Lower attention unfused (QK^T, softmax, PV)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> x86Vector{
+      *this, "x86vector",
+      llvm::cl::desc("Allow x86-specific vector intrinsics"),
+      llvm::cl::init(true)};
+  PassOptions::Option<std::string> stopAfter{
+      *this, "stop-after",
+      llvm::cl::desc("Stop after a stage: linalg, vector, bufferized, loops, "
+                     "or llvm (the default, the whole pipeline)"),
+      llvm::cl::init("llvm")};
+};
+
+/// The stages of the CPU pipeline, in order.
+enum class CPUStage { Linalg, Vector, Bufferized, Loops, LLVM };
+/// Parses a stage name; false for an unknown one.
+bool parseCPUStage(StringRef name, CPUStage &stage);
+
+/// kf (or linalg on tensors) -> LLVM dialect with OpenMP and vector ops:
+/// convert-kf-to-linalg; tile-and-vectorize; one-shot bufferization with
+/// results turned into out-parameters; remaining linalg -> parallel loops;
+/// vector and math lowering; scf.forall/parallel -> OpenMP (one level);
+/// LLVM dialect conversion. Stops after `stopAfter`.
+void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// Registers `kf-cpu-pipeline`.
+void registerKernelForgePipelines();
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_PIPELINES_PIPELINES_H

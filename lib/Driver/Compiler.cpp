@@ -1,0 +1,378 @@
+//===- Compiler.cpp - Ahead-of-time compilation of kf modules -------------===//
+
+#include "kernelforge/Driver/Compiler.h"
+
+#include "kernelforge/Conversion/Passes.h"
+#include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
+#include "kernelforge/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+using namespace mlir;
+using namespace mlir::kf;
+
+std::optional<EmitKind> mlir::kf::parseEmitKind(StringRef name) {
+  return llvm::StringSwitch<std::optional<EmitKind>>(name)
+      .Case("linalg", EmitKind::Linalg)
+      .Case("llvm-mlir", EmitKind::LLVMMLIR)
+      .Case("llvm-ir", EmitKind::LLVMIR)
+      .Case("asm", EmitKind::Asm)
+      .Case("obj", EmitKind::Obj)
+      .Case("shared", EmitKind::Shared)
+      .Default(std::nullopt);
+}
+
+void mlir::kf::registerCompilerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<TransformerDialect>();
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
+}
+
+//===----------------------------------------------------------------------===//
+// Entry-point signatures
+//===----------------------------------------------------------------------===//
+
+static std::string elementTypeName(Type type) {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  type.print(os);
+  return name;
+}
+
+static llvm::json::Object describeValue(Type type, StringRef role,
+                                        StringRef param) {
+  llvm::json::Object arg;
+  arg["role"] = role;
+  if (auto shaped = dyn_cast<ShapedType>(type)) {
+    arg["kind"] = "memref";
+    arg["dtype"] = elementTypeName(shaped.getElementType());
+    llvm::json::Array shape;
+    for (int64_t size : shaped.getShape())
+      shape.push_back(size);
+    arg["shape"] = std::move(shape);
+  } else {
+    arg["kind"] = "scalar";
+    arg["dtype"] = type.isIndex() ? "index" : elementTypeName(type);
+  }
+  if (!param.empty())
+    arg["param"] = param;
+  return arg;
+}
+
+static llvm::json::Object describeFunction(func::FuncOp func) {
+  llvm::json::Array args;
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto param = func.getArgAttrOfType<StringAttr>(
+        i, TransformerDialect::getParamAttrName());
+    args.push_back(describeValue(type, "input",
+                                 param ? param.getValue() : StringRef()));
+  }
+  for (Type type : func.getResultTypes())
+    args.push_back(describeValue(type, "output", ""));
+  llvm::json::Object entry;
+  entry["name"] = func.getSymName();
+  entry["args"] = std::move(args);
+  return entry;
+}
+
+static SmallVector<func::FuncOp> publicFunctions(ModuleOp module) {
+  SmallVector<func::FuncOp> result;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func.isPublic() && !func.isExternal())
+      result.push_back(func);
+  return result;
+}
+
+std::string mlir::kf::describeEntryPoints(ModuleOp module) {
+  llvm::json::Array entries;
+  for (func::FuncOp func : publicFunctions(module))
+    entries.push_back(describeFunction(func));
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(entries));
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// LLVM IR additions: signatures and packed wrappers
+//===----------------------------------------------------------------------===//
+
+/// `void _kf_packed_<name>(void **args)` calling `_mlir_ciface_<name>`:
+/// memref arguments are passed as the descriptor pointers found in `args`,
+/// scalars are loaded from the pointers found there. Hosts call every entry
+/// point the same way.
+static LogicalResult addPackedWrapper(llvm::Module &module, StringRef name,
+                                      Location loc) {
+  llvm::Function *ciface =
+      module.getFunction(("_mlir_ciface_" + name).str());
+  if (!ciface)
+    return emitError(loc, "no C interface was generated for @") << name;
+  llvm::LLVMContext &ctx = module.getContext();
+  auto *ptrType = llvm::PointerType::getUnqual(ctx);
+  auto *wrapperType = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
+                                              {ptrType}, false);
+  auto *wrapper =
+      llvm::Function::Create(wrapperType, llvm::Function::ExternalLinkage,
+                             "_kf_packed_" + name, module);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", wrapper));
+  SmallVector<llvm::Value *> args;
+  for (auto [i, param] : llvm::enumerate(ciface->args())) {
+    llvm::Value *slot =
+        b.CreateConstGEP1_64(ptrType, wrapper->getArg(0), i);
+    llvm::Value *pointer = b.CreateLoad(ptrType, slot);
+    if (param.getType()->isPointerTy())
+      args.push_back(pointer);
+    else
+      args.push_back(b.CreateLoad(param.getType(), pointer));
+  }
+  b.CreateCall(ciface, args);
+  b.CreateRetVoid();
+  return success();
+}
+
+static void addSignature(llvm::Module &module, StringRef name,
+                         StringRef json) {
+  llvm::Constant *text =
+      llvm::ConstantDataArray::getString(module.getContext(), json);
+  new llvm::GlobalVariable(module, text->getType(), /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, text,
+                           "_kf_signature_" + name);
+}
+
+//===----------------------------------------------------------------------===//
+// Code generation
+//===----------------------------------------------------------------------===//
+
+static std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const CompileOptions &options, Location loc) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    emitError(loc, "no LLVM target for ") << triple.str() << ": " << error;
+    return nullptr;
+  }
+  std::string cpu =
+      options.cpu.empty() ? llvm::sys::getHostCPUName().str() : options.cpu;
+  std::string features = options.features;
+  if (features.empty() && options.cpu.empty()) {
+    llvm::SubtargetFeatures host;
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      host.AddFeature(feature.getKey(), feature.getValue());
+    features = host.getString();
+  }
+  llvm::CodeGenOptLevel level = options.optLevel == 0 ? llvm::CodeGenOptLevel::None
+                                : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                                                        : llvm::CodeGenOptLevel::Aggressive;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, level));
+  if (!tm)
+    emitError(loc, "cannot create a target machine for CPU '") << cpu << "'";
+  return tm;
+}
+
+static void optimize(llvm::Module &module, llvm::TargetMachine &tm,
+                     unsigned optLevel) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = optLevel > 1;
+  tuning.SLPVectorization = optLevel > 1;
+  llvm::PassBuilder builder(&tm, tuning);
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::OptimizationLevel level = optLevel == 0   ? llvm::OptimizationLevel::O0
+                                  : optLevel == 1 ? llvm::OptimizationLevel::O1
+                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
+                                                  : llvm::OptimizationLevel::O3;
+  llvm::ModulePassManager passes =
+      optLevel == 0 ? builder.buildO0DefaultPipeline(level)
+                    : builder.buildPerModuleDefaultPipeline(level);
+  passes.run(module, mam);
+}
+
+static LogicalResult emitMachineCode(llvm::Module &module,
+                                     llvm::TargetMachine &tm, bool assembly,
+                                     StringRef path, Location loc) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return emitError(loc, "cannot write '") << path << "': " << ec.message();
+  llvm::legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, out.os(), nullptr,
+                             assembly ? llvm::CodeGenFileType::AssemblyFile
+                                      : llvm::CodeGenFileType::ObjectFile))
+    return emitError(loc, "the target cannot emit this file type");
+  pm.run(module);
+  out.keep();
+  return success();
+}
+
+/// Links an object into a shared library with the system's clang (found
+/// beside LLVM, or on PATH), against the LLVM OpenMP runtime.
+static LogicalResult linkShared(StringRef object, StringRef output,
+                                Location loc) {
+  SmallVector<std::string> candidates = {
+      std::string(KF_LLVM_TOOLS_DIR) + "/clang", "clang-22", "clang", "cc"};
+  std::string linker;
+  for (const std::string &candidate : candidates) {
+    if (llvm::sys::path::is_absolute(candidate)) {
+      if (llvm::sys::fs::can_execute(candidate)) {
+        linker = candidate;
+        break;
+      }
+      continue;
+    }
+    if (auto found = llvm::sys::findProgramByName(candidate)) {
+      linker = *found;
+      break;
+    }
+  }
+  if (linker.empty())
+    return emitError(loc, "no linker found (looked for clang and cc) to "
+                          "produce a shared library; use --emit=obj");
+  std::string libDir = KF_LLVM_LIBRARY_DIR;
+  SmallVector<std::string> args = {linker,
+                                   "-shared",
+                                   "-o",
+                                   output.str(),
+                                   object.str(),
+                                   "-L" + libDir,
+                                   "-Wl,-rpath," + libDir,
+                                   "-lomp",
+                                   "-lm"};
+  SmallVector<StringRef> argRefs(args.begin(), args.end());
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(linker, argRefs, std::nullopt, {}, 0, 0,
+                                     &error);
+  if (rc != 0)
+    return emitError(loc, "linking '")
+           << output << "' with " << linker << " failed (exit " << rc
+           << ")" << (error.empty() ? "" : ": ") << error;
+  return success();
+}
+
+LogicalResult mlir::kf::compileModule(ModuleOp module,
+                                      const CompileOptions &options,
+                                      StringRef outputPath) {
+  Location loc = module.getLoc();
+  MLIRContext *ctx = module.getContext();
+  auto writeMLIR = [&]() -> LogicalResult {
+    std::error_code ec;
+    llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return emitError(loc, "cannot write '")
+             << outputPath << "': " << ec.message();
+    module.print(out.os());
+    out.keep();
+    return success();
+  };
+
+  // Signatures are taken from the input, where shapes and kf.param names
+  // are still visible.
+  SmallVector<std::pair<std::string, std::string>> signatures;
+  for (func::FuncOp func : publicFunctions(module)) {
+    std::string json;
+    llvm::raw_string_ostream os(json);
+    os << llvm::json::Value(describeFunction(func));
+    signatures.push_back({func.getSymName().str(), json});
+    func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                  UnitAttr::get(ctx));
+  }
+  // The names now live in the signatures; the C wrappers would copy them
+  // onto pointer arguments, where they no longer describe a tensor.
+  for (auto func : module.getOps<func::FuncOp>())
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+      func.removeArgAttr(i, TransformerDialect::getParamAttrName());
+
+  CPUPipelineOptions pipeline;
+  pipeline.copyOptionValuesFrom(options.pipeline);
+  if (options.emit == EmitKind::Linalg)
+    pipeline.stopAfter = "linalg";
+  PassManager pm(ctx);
+  buildCPUPipeline(pm, pipeline);
+  if (failed(pm.run(module)))
+    return failure();
+  if (options.emit == EmitKind::Linalg || options.emit == EmitKind::LLVMMLIR)
+    return writeMLIR();
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return emitError(loc, "translation to LLVM IR failed");
+  for (auto &[name, json] : signatures) {
+    if (failed(addPackedWrapper(*llvmModule, name, loc)))
+      return failure();
+    addSignature(*llvmModule, name, json);
+  }
+
+  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(options, loc);
+  if (!tm)
+    return failure();
+  llvmModule->setDataLayout(tm->createDataLayout());
+  llvmModule->setTargetTriple(tm->getTargetTriple());
+  optimize(*llvmModule, *tm, options.optLevel);
+
+  if (options.emit == EmitKind::LLVMIR) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return emitError(loc, "cannot write '")
+             << outputPath << "': " << ec.message();
+    llvmModule->print(out.os(), nullptr);
+    out.keep();
+    return success();
+  }
+  if (options.emit == EmitKind::Asm || options.emit == EmitKind::Obj)
+    return emitMachineCode(*llvmModule, *tm, options.emit == EmitKind::Asm,
+                           outputPath, loc);
+
+  SmallString<128> object;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("kernelforge", "o", object))
+    return emitError(loc, "cannot create a temporary object file: ")
+           << ec.message();
+  llvm::FileRemover removeObject(object);
+  if (failed(emitMachineCode(*llvmModule, *tm, /*assembly=*/false, object,
+                             loc)))
+    return failure();
+  return linkShared(object, outputPath, loc);
+}

@@ -1,0 +1,127 @@
+//===- CPUPipeline.cpp - kf -> vectorized, OpenMP-parallel LLVM dialect ---===//
+
+#include "kernelforge/Conversion/Passes.h"
+#include "kernelforge/Pipelines/Pipelines.h"
+#include "kernelforge/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+bool mlir::kf::parseCPUStage(StringRef name, CPUStage &stage) {
+  std::optional<CPUStage> parsed =
+      llvm::StringSwitch<std::optional<CPUStage>>(name)
+          .Case("linalg", CPUStage::Linalg)
+          .Case("vector", CPUStage::Vector)
+          .Case("bufferized", CPUStage::Bufferized)
+          .Case("loops", CPUStage::Loops)
+          .Case("llvm", CPUStage::LLVM)
+          .Default(std::nullopt);
+  if (!parsed)
+    return false;
+  stage = *parsed;
+  return true;
+}
+
+static void addCleanup(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::kf::buildCPUPipeline(OpPassManager &pm,
+                                const CPUPipelineOptions &options) {
+  CPUStage stop = CPUStage::LLVM;
+  // An unknown stage was rejected when the options were parsed by the
+  // driver; from the textual pipeline it runs everything.
+  (void)parseCPUStage(options.stopAfter, stop);
+
+  // 1. kf -> linalg on tensors.
+  ConvertTransformerToLinalgPassOptions lowering;
+  lowering.decomposeAttention = options.decomposeAttention;
+  pm.addPass(createConvertTransformerToLinalgPass(lowering));
+  addCleanup(pm);
+  if (stop == CPUStage::Linalg)
+    return;
+
+  // 2. Thread / register tiles and vectors, still on tensors.
+  if (options.vectorize) {
+    TileAndVectorizePassOptions tiling;
+    tiling.vectorWidth = options.vectorWidth;
+    tiling.registerRows = options.registerRows;
+    tiling.registerCols = options.registerCols;
+    tiling.kTile = options.kTile;
+    tiling.threads = options.threads;
+    pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass(tiling));
+    addCleanup(pm);
+  }
+  if (stop == CPUStage::Vector)
+    return;
+
+  // 3. Buffers: function results become caller-provided out-parameters (no
+  // hidden copy, no leak at the boundary); temporaries are freed.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  addCleanup(pm);
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  if (stop == CPUStage::Bufferized)
+    return;
+
+  // 4. Loops: what was not vectorized becomes parallel loops; vectors and
+  // math are lowered; OpenMP takes the outermost parallel level.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createLowerVectorOpsPass());
+  pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
+  VectorTransferToSCFOptions vectorToSCF;
+  vectorToSCF.enableFullUnroll();
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
+  pm.addPass(createForallToParallelLoopPass());
+  pm.addNestedPass<func::FuncOp>(createSerializeNestedParallelPass());
+  if (options.threads)
+    pm.addPass(createConvertSCFToOpenMPPass());
+  addCleanup(pm);
+  pm.addNestedPass<func::FuncOp>(createLoopInvariantCodeMotionPass());
+  if (stop == CPUStage::Loops)
+    return;
+
+  // 5. LLVM dialect.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.x86Vector = options.x86Vector;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::kf::registerKernelForgePipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "kf-cpu-pipeline",
+      "kf or linalg on tensors to the LLVM dialect: tiled, vectorized, "
+      "OpenMP-parallel CPU code",
+      buildCPUPipeline);
+}

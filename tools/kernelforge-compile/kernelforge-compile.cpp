@@ -1,0 +1,104 @@
+//===- kernelforge-compile.cpp - Ahead-of-time compiler driver ------------===//
+//
+// kernelforge-compile model.mlir -o model.so [--emit=shared|obj|asm|llvm-ir|
+//   llvm-mlir|linalg] [--target=cpu] [-O3] [--mcpu=...] [--mattr=...]
+//   [--pipeline-options="vector-width=16 threads=true ..."]
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Driver/Compiler.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
+                                      cl::Required);
+static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                       cl::value_desc("file"), cl::Required);
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("What to write: shared (default), obj, asm, llvm-ir, "
+                  "llvm-mlir or linalg"),
+         cl::init("shared"));
+static cl::opt<std::string> target("target",
+                                   cl::desc("Target: cpu (cuda: not yet)"),
+                                   cl::init("cpu"));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"),
+                                  cl::Prefix, cl::init(3));
+static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
+                                 cl::init(""));
+static cl::opt<std::string>
+    mattr("mattr", cl::desc("Target features, e.g. +avx2,-avx512f (default: "
+                            "the host's)"),
+          cl::init(""));
+static cl::opt<std::string> pipelineOptions(
+    "pipeline-options",
+    cl::desc("Options of kf-cpu-pipeline, e.g. \"vector-width=8 threads=0\""),
+    cl::init(""));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "KernelForge ahead-of-time compiler\n");
+
+  kf::CompileOptions options;
+  std::optional<kf::EmitKind> kind = kf::parseEmitKind(emit);
+  if (!kind) {
+    llvm::errs() << "error: unknown --emit=" << emit
+                 << " (expected shared, obj, asm, llvm-ir, llvm-mlir or "
+                    "linalg)\n";
+    return 1;
+  }
+  if (target != "cpu") {
+    llvm::errs() << "error: unknown --target=" << target
+                 << " (this build supports: cpu)\n";
+    return 1;
+  }
+  if (optLevel > 3) {
+    llvm::errs() << "error: -O" << optLevel << " is not in 0-3\n";
+    return 1;
+  }
+  if (failed(options.pipeline.parseFromString(pipelineOptions))) {
+    llvm::errs() << "error: bad --pipeline-options '" << pipelineOptions
+                 << "'\n";
+    return 1;
+  }
+  kf::CPUStage stage;
+  if (!kf::parseCPUStage(options.pipeline.stopAfter, stage)) {
+    llvm::errs() << "error: unknown stop-after stage '"
+                 << options.pipeline.stopAfter << "'\n";
+    return 1;
+  }
+  options.emit = *kind;
+  options.optLevel = optLevel;
+  options.cpu = mcpu;
+  options.features = mattr;
+
+  DialectRegistry registry;
+  kf::registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string error;
+  auto file = openInputFile(inputFile, &error);
+  if (!file) {
+    llvm::errs() << "error: " << error << "\n";
+    return 1;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+  if (failed(kf::compileModule(*module, options, outputFile)))
+    return 1;
+  return 0;
+}
