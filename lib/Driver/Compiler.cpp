@@ -158,13 +158,13 @@ static LogicalResult addPackedWrapper(llvm::Module &module, StringRef name,
   return success();
 }
 
-static void addSignature(llvm::Module &module, StringRef name,
+/// An exported, NUL-terminated string constant `symbol`.
+static void addSignature(llvm::Module &module, const Twine &symbol,
                          StringRef json) {
   llvm::Constant *text =
       llvm::ConstantDataArray::getString(module.getContext(), json);
   new llvm::GlobalVariable(module, text->getType(), /*isConstant=*/true,
-                           llvm::GlobalValue::ExternalLinkage, text,
-                           "_kf_signature_" + name);
+                           llvm::GlobalValue::ExternalLinkage, text, symbol);
 }
 
 //===----------------------------------------------------------------------===//
@@ -338,11 +338,17 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
       translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return emitError(loc, "translation to LLVM IR failed");
+  llvm::json::Array names;
   for (auto &[name, json] : signatures) {
     if (failed(addPackedWrapper(*llvmModule, name, loc)))
       return failure();
-    addSignature(*llvmModule, name, json);
+    addSignature(*llvmModule, "_kf_signature_" + name, json);
+    names.push_back(name);
   }
+  std::string list;
+  llvm::raw_string_ostream listStream(list);
+  listStream << llvm::json::Value(std::move(names));
+  addSignature(*llvmModule, "_kf_entry_points", list);
 
   std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(options, loc);
   if (!tm)

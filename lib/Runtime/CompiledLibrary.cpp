@@ -1,0 +1,145 @@
+//===- CompiledLibrary.cpp - Load and call compiled KernelForge code ------===//
+
+#include "kernelforge/Runtime/CompiledLibrary.h"
+
+#include <nlohmann/json.hpp>
+
+#include <dlfcn.h>
+#include <sstream>
+
+using namespace kf::runtime;
+
+int64_t ArgSpec::numElements() const {
+  int64_t n = 1;
+  for (int64_t size : shape)
+    n *= size;
+  return n;
+}
+
+int64_t ArgSpec::elementBytes() const {
+  if (dtype == "f32" || dtype == "i32")
+    return 4;
+  if (dtype == "f16" || dtype == "bf16")
+    return 2;
+  if (dtype == "i64" || dtype == "index" || dtype == "f64")
+    return 8;
+  return 0;
+}
+
+std::string ArgSpec::describe() const {
+  std::ostringstream os;
+  os << dtype;
+  if (isMemRef()) {
+    os << "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+      os << (i ? ", " : "") << shape[i];
+    os << "]";
+  }
+  return os.str();
+}
+
+MemRefDescriptor::MemRefDescriptor(void *data,
+                                   const std::vector<int64_t> &shape) {
+  size_t rank = shape.size();
+  words.resize(3 + 2 * rank);
+  words[0] = reinterpret_cast<int64_t>(data);
+  words[1] = reinterpret_cast<int64_t>(data);
+  words[2] = 0;
+  int64_t stride = 1;
+  for (size_t i = rank; i-- > 0;) {
+    words[3 + i] = shape[i];
+    words[3 + rank + i] = stride;
+    stride *= shape[i];
+  }
+}
+
+CompiledLibrary::~CompiledLibrary() {
+  if (handle)
+    dlclose(handle);
+}
+
+std::unique_ptr<CompiledLibrary> CompiledLibrary::load(const std::string &path,
+                                                       std::string &error) {
+  // A path without a slash would be searched for in the library path.
+  std::string resolved = path.find('/') == std::string::npos ? "./" + path : path;
+  void *handle = dlopen(resolved.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    error = "cannot load '" + path + "': " + dlerror();
+    return nullptr;
+  }
+  std::unique_ptr<CompiledLibrary> library(new CompiledLibrary(handle, path));
+  auto *list = static_cast<const char *>(dlsym(handle, "_kf_entry_points"));
+  if (!list) {
+    error = "'" + path +
+            "' is not a KernelForge library (no _kf_entry_points symbol)";
+    return nullptr;
+  }
+  nlohmann::json names = nlohmann::json::parse(list, nullptr, false);
+  if (!names.is_array()) {
+    error = "'" + path + "': malformed _kf_entry_points";
+    return nullptr;
+  }
+  for (const auto &name : names)
+    if (name.is_string())
+      library->names.push_back(name.get<std::string>());
+  return library;
+}
+
+bool CompiledLibrary::lookup(const std::string &name, EntryPoint &entry,
+                             std::string &error) const {
+  auto *packed = dlsym(handle, ("_kf_packed_" + name).c_str());
+  auto *signature =
+      static_cast<const char *>(dlsym(handle, ("_kf_signature_" + name).c_str()));
+  if (!packed || !signature) {
+    error = "'" + path + "' has no entry point '" + name + "'";
+    if (!names.empty()) {
+      error += " (it has:";
+      for (const std::string &n : names)
+        error += " " + n;
+      error += ")";
+    }
+    return false;
+  }
+  nlohmann::json json = nlohmann::json::parse(signature, nullptr, false);
+  if (!json.is_object() || !json.contains("args") || !json["args"].is_array()) {
+    error = "'" + path + "': malformed signature of '" + name + "'";
+    return false;
+  }
+  entry = EntryPoint();
+  entry.name = name;
+  entry.packed = reinterpret_cast<void (*)(void **)>(packed);
+  for (const auto &arg : json["args"]) {
+    ArgSpec spec;
+    spec.kind = arg.value("kind", "");
+    spec.dtype = arg.value("dtype", "");
+    spec.param = arg.value("param", "");
+    spec.isOutput = arg.value("role", "") == "output";
+    if (arg.contains("shape") && arg["shape"].is_array())
+      for (const auto &size : arg["shape"])
+        spec.shape.push_back(size.get<int64_t>());
+    if ((spec.kind != "memref" && spec.kind != "scalar") ||
+        spec.elementBytes() == 0) {
+      error = "'" + path + "': unsupported argument " + spec.describe() +
+              " in '" + name + "'";
+      return false;
+    }
+    entry.args.push_back(std::move(spec));
+  }
+  return true;
+}
+
+void kf::runtime::call(const EntryPoint &entry,
+                       const std::vector<void *> &args) {
+  std::vector<MemRefDescriptor> descriptors;
+  descriptors.reserve(entry.args.size());
+  std::vector<void *> packed;
+  for (size_t i = 0; i < entry.args.size(); ++i) {
+    if (entry.args[i].isMemRef()) {
+      descriptors.emplace_back(args[i], entry.args[i].shape);
+      packed.push_back(descriptors.back().get());
+    } else {
+      packed.push_back(args[i]);
+    }
+  }
+  entry.packed(packed.data());
+}

@@ -1,0 +1,147 @@
+"""Float64 NumPy reference semantics of the kf ops and of a GPT-2 forward.
+
+Written from the op documentation (TransformerOps.td), independently of the
+compiler's lowering, so compiled results can be checked against it.
+"""
+
+import math
+
+import numpy as np
+
+
+def linear(x, w, b=None, layout="in_out"):
+    y = x @ (w if layout == "in_out" else w.T)
+    return y if b is None else y + b
+
+
+def matmul(a, b, transpose_rhs=False):
+    return a @ (np.swapaxes(b, -1, -2) if transpose_rhs else b)
+
+
+def layer_norm(x, scale=None, bias=None, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    y = (x - mean) / np.sqrt(var + eps)
+    if scale is not None:
+        y = y * scale
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def rms_norm(x, scale, eps=1e-6):
+    return x / np.sqrt((x ** 2).mean(axis=-1, keepdims=True) + eps) * scale
+
+
+def gelu(x, approximation="tanh"):
+    if approximation == "tanh":
+        return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
+    erf = np.vectorize(math.erf)
+    return 0.5 * x * (1 + erf(x / math.sqrt(2)))
+
+
+def silu(x):
+    return x / (1 + np.exp(-x))
+
+
+def swiglu(gate, up):
+    return silu(gate) * up
+
+
+def causal_mask(sq, sk, offset):
+    """True where key j is hidden from query i: j > i + offset."""
+    return np.arange(sk)[None, :] > (np.arange(sq)[:, None] + offset)
+
+
+def softmax(x, axis=-1, causal=False):
+    if causal:
+        sq, sk = x.shape[-2], x.shape[-1]
+        x = np.where(causal_mask(sq, sk, sk - sq), -np.inf, x)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def attention(q, k, v, mask=None, causal=False, offset=None, scale=None):
+    b, h, sq, d = q.shape
+    hkv, sk = k.shape[1], k.shape[2]
+    group = h // hkv
+    k = np.repeat(k, group, axis=1)
+    v = np.repeat(v, group, axis=1)
+    scale = 1 / math.sqrt(d) if scale is None else scale
+    s = scale * (q @ np.swapaxes(k, -1, -2))
+    if mask is not None:
+        s = s + mask
+    if causal:
+        off = sk - sq if offset is None else offset
+        s = np.where(causal_mask(sq, sk, off), -np.inf, s)
+    return softmax(s) @ v
+
+
+def split_heads(x, num_heads):
+    b, s, f = x.shape
+    return x.reshape(b, s, num_heads, f // num_heads).transpose(0, 2, 1, 3)
+
+
+def merge_heads(x):
+    b, h, s, d = x.shape
+    return x.transpose(0, 2, 1, 3).reshape(b, s, h * d)
+
+
+def embedding(ids, table, positions=None, offset=0):
+    y = table[ids]
+    if positions is not None:
+        s = ids.shape[-1]
+        y = y + positions[offset:offset + s]
+    return y
+
+
+def rope(x, offset=0, theta=10000.0, interleaved=False):
+    b, h, s, d = x.shape
+    inv = theta ** (-2 * np.arange(d // 2) / d)
+    ang = (offset + np.arange(s))[:, None] * inv[None, :]
+    cos, sin = np.cos(ang), np.sin(ang)
+    y = np.empty_like(x)
+    if interleaved:
+        x0, x1 = x[..., 0::2], x[..., 1::2]
+        y[..., 0::2] = x0 * cos - x1 * sin
+        y[..., 1::2] = x1 * cos + x0 * sin
+    else:
+        x0, x1 = x[..., : d // 2], x[..., d // 2:]
+        y[..., : d // 2] = x0 * cos - x1 * sin
+        y[..., d // 2:] = x1 * cos + x0 * sin
+    return y
+
+
+def kv_cache_update(update, cache, position):
+    out = cache.copy()
+    out[:, :, position:position + update.shape[2]] = update
+    return out
+
+
+def argmax(x, axis=-1):
+    return np.argmax(x, axis=axis)
+
+
+def gpt2_block(x, p, prefix, n_head, eps=1e-5):
+    """One GPT-2 block with Hugging Face parameter names under `prefix`."""
+    g = lambda name: p[prefix + name]
+    h = layer_norm(x, g("ln_1.weight"), g("ln_1.bias"), eps)
+    qkv = linear(h, g("attn.c_attn.weight"), g("attn.c_attn.bias"))
+    q, k, v = np.split(qkv, 3, axis=-1)
+    a = attention(split_heads(q, n_head), split_heads(k, n_head),
+                  split_heads(v, n_head), causal=True)
+    x = x + linear(merge_heads(a), g("attn.c_proj.weight"), g("attn.c_proj.bias"))
+    h = layer_norm(x, g("ln_2.weight"), g("ln_2.bias"), eps)
+    h = gelu(linear(h, g("mlp.c_fc.weight"), g("mlp.c_fc.bias")), "tanh")
+    return x + linear(h, g("mlp.c_proj.weight"), g("mlp.c_proj.bias"))
+
+
+def gpt2_logits(ids, p, n_head, eps=1e-5):
+    """Logits [B, S, V] of a GPT-2 with tied embeddings, all positions."""
+    x = embedding(ids, p["wte.weight"], p["wpe.weight"])
+    n_layer = len({k.split(".")[1] for k in p if k.startswith("h.")})
+    for i in range(n_layer):
+        x = gpt2_block(x, p, f"h.{i}.", n_head, eps)
+    x = layer_norm(x, p["ln_f.weight"], p["ln_f.bias"], eps)
+    head = p.get("lm_head.weight", p["wte.weight"])
+    return linear(x, head, layout="out_in")
