@@ -30,4 +30,12 @@ if os.path.isfile(os.path.join(shared, "models", "makemore-names", "model.safete
 
 tool_dirs = [config.kf_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["kernelforge-opt", "kernelforge-gpt2-graph", "not", "count"], tool_dirs)
+    ["kernelforge-opt", "kernelforge-gpt2-graph", "kernelforge-compile",
+     "kernelforge-run", "not", "count"], tool_dirs)
+
+# Runs a compiled entry point on random inputs against a NumPy expression.
+config.substitutions.append(
+    ("%check", "%s %s --runner %s" % (
+        python,
+        os.path.join(config.kf_src_root, "python", "kernelforge", "check_compiled.py"),
+        os.path.join(config.kf_tools_dir, "kernelforge-run"))))

@@ -80,11 +80,16 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Tiles written back to the view they were read from leave copies of a
+  // view onto an identical view: CSE makes them self-copies, which fold.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   if (stop == CPUStage::Bufferized)
     return;
 
   // 4. Loops: what was not vectorized becomes parallel loops; vectors and
   // math are lowered; OpenMP takes the outermost parallel level.
+  pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createLowerVectorOpsPass());
   pm.addNestedPass<func::FuncOp>(createApproximateMathPass());

@@ -84,4 +84,18 @@ def ApproximateMathPass : Pass<"kf-approximate-math", "::mlir::func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def LowerStridedCopiesPass
+    : Pass<"kf-lower-strided-copies", "::mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy between non-contiguous views into linalg.copy";
+  let description = [{
+    The LLVM lowering turns a `memref.copy` between contiguous buffers into
+    `memcpy`, but a copy involving a strided view into a call to the
+    `memrefCopy` helper of MLIR's C runner library, which compiled models do
+    not link. Such copies become `linalg.copy` ops, which the pipeline then
+    lowers to loops like any other linalg op. Copies between identity-layout
+    memrefs stay `memcpy`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // KERNELFORGE_TRANSFORMS_PASSES_TD

@@ -262,10 +262,25 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
           Value logits = scaleAndMask(nb, l, s, scores, maskTile, offset, kt);
           AffineMap id = nb.getMultiDimIdentityMap(4);
           AffineMap row = dropDim(ctx, 4, 3);
-          Value mNew = reduceAlongInto(
-              nb, l, tileShape, 3, logits, id, m,
+          Value tileMax = reduceAlong(
+              nb, l, tileShape, 3, logits, id, s.accType, negativeInfinity(),
               [&](OpBuilder &bb, Location bl, ValueRange args, Value a) {
                 return arith::MaximumFOp::create(bb, bl, a, args[0]);
+              });
+          AffineMap rowId = nb.getMultiDimIdentityMap(3);
+          // exp(m_old - m_new), read from m before m is updated in place.
+          Value correction = elementwise(
+              nb, l, rowShape, s.accType, ValueRange{m, tileMax},
+              ArrayRef<AffineMap>{rowId, rowId},
+              [&](OpBuilder &bb, Location bl, ValueRange args) {
+                Value newMax =
+                    arith::MaximumFOp::create(bb, bl, args[0], args[1]);
+                return guardedExp(bb, bl, args[0], newMax);
+              });
+          Value mNew = updateInPlace(
+              nb, l, m, tileMax, rowId,
+              [&](OpBuilder &bb, Location bl, ValueRange args) -> Value {
+                return arith::MaximumFOp::create(bb, bl, args[1], args[0]);
               });
           Value probs = elementwise(
               nb, l, tileShape, s.accType, ValueRange{logits, mNew},
@@ -273,29 +288,22 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
               [&](OpBuilder &bb, Location bl, ValueRange args) {
                 return guardedExp(bb, bl, args[0], args[1]);
               });
-          AffineMap rowId = nb.getMultiDimIdentityMap(3);
-          Value correction = elementwise(
-              nb, l, rowShape, s.accType, ValueRange{m, mNew},
-              ArrayRef<AffineMap>{rowId, rowId},
-              [&](OpBuilder &bb, Location bl, ValueRange args) {
-                return guardedExp(bb, bl, args[0], args[1]);
-              });
-          Value sumScaled = elementwise(
-              nb, l, rowShape, s.accType, ValueRange{sum, correction},
-              ArrayRef<AffineMap>{rowId, rowId},
+          // The running sum and output are rescaled in place so that the
+          // loop-carried tensors bufferize to one buffer each.
+          Value sumScaled = updateInPlace(
+              nb, l, sum, correction, rowId,
               [&](OpBuilder &bb, Location bl, ValueRange args) -> Value {
-                return arith::MulFOp::create(bb, bl, args[0], args[1]);
+                return arith::MulFOp::create(bb, bl, args[1], args[0]);
               });
           Value sumNew = reduceAlongInto(
               nb, l, tileShape, 3, probs, id, sumScaled,
               [&](OpBuilder &bb, Location bl, ValueRange args, Value a) {
                 return arith::AddFOp::create(bb, bl, a, args[0]);
               });
-          Value accScaled = elementwise(
-              nb, l, outShape, s.accType, ValueRange{acc, correction},
-              ArrayRef<AffineMap>{id, row},
+          Value accScaled = updateInPlace(
+              nb, l, acc, correction, row,
               [&](OpBuilder &bb, Location bl, ValueRange args) -> Value {
-                return arith::MulFOp::create(bb, bl, args[0], args[1]);
+                return arith::MulFOp::create(bb, bl, args[1], args[0]);
               });
           Value accNew =
               probsTimesValues(nb, l, s, probs, valueTile, accScaled);

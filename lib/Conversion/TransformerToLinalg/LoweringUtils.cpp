@@ -137,6 +137,19 @@ Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs, Value acc,
   return generic.getResult(0);
 }
 
+Value updateInPlace(OpBuilder &b, Location loc, Value dest, ValueRange inputs,
+                    ArrayRef<AffineMap> inputMaps, ElementwiseBody body) {
+  unsigned rank = cast<RankedTensorType>(dest.getType()).getRank();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  auto generic = linalg::GenericOp::create(
+      b, loc, dest.getType(), inputs, dest, maps, iteratorTypes(rank),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args));
+      });
+  return generic.getResult(0);
+}
+
 AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
                        ArrayRef<int64_t> resultShape) {
   unsigned rank = resultShape.size();

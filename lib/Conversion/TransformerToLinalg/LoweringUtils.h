@@ -70,6 +70,12 @@ Value elementwise(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                   Type elementType, ValueRange inputs,
                   ArrayRef<AffineMap> inputMaps, ElementwiseBody body);
 
+/// Like `elementwise`, but writes into `dest` (same shape), whose current
+/// value `body` receives as its last argument: the result bufferizes in
+/// place, which loop-carried values need.
+Value updateInPlace(OpBuilder &b, Location loc, Value dest, ValueRange inputs,
+                    ArrayRef<AffineMap> inputMaps, ElementwiseBody body);
+
 /// The map reading an operand of `operandShape` inside a broadcast to
 /// `resultShape` (NumPy rules, aligned at the last dimension): size-1
 /// dimensions that broadcast read index 0.
