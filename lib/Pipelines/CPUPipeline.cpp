@@ -87,9 +87,11 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   if (stop == CPUStage::Bufferized)
     return;
 
-  // 4. Loops: what was not vectorized becomes parallel loops; vectors and
-  // math are lowered; OpenMP takes the outermost parallel level.
+  // 4. Loops: what was not vectorized becomes parallel loops (reductions as
+  // scf.parallel + scf.reduce); vectors and math are lowered; OpenMP takes
+  // the outermost parallel level and inner parallel loops run sequentially.
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgReductionsToParallelPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createLowerVectorOpsPass());
   pm.addNestedPass<func::FuncOp>(createApproximateMathPass());

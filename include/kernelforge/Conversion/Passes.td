@@ -46,4 +46,36 @@ def ConvertTransformerToLinalgPass
   ];
 }
 
+def ConvertLinalgReductionsToParallelPass
+    : Pass<"convert-linalg-reductions-to-parallel", "::mlir::func::FuncOp"> {
+  let summary = "Lower linalg reductions on buffers to scf.parallel + scf.reduce";
+  let description = [{
+    A `linalg.generic` on memrefs with one reduction dimension whose outputs
+    are each combined by one associative operation (`out = combine(out, x)`
+    with `x` independent of `out`: sums, products, maxima, minima) becomes
+
+    ```mlir
+    scf.parallel (%row...) = ... {          // the parallel dimensions
+      %init = memref.load %out[...]
+      %r = scf.parallel (%k) = (0) to (K) step (1) init (%init) -> f32 {
+        ...                                  // the body, on loaded inputs
+        scf.reduce(%x : f32) {
+        ^bb0(%a: f32, %b: f32):
+          %c = arith.addf %a, %b : f32
+          scf.reduce.return %c : f32
+        }
+      }
+      memref.store %r, %out[...]
+    }
+    ```
+
+    the parallel form both back ends start from: the CPU pipeline runs the
+    outer loop on OpenMP threads and serialises the inner one; a GPU maps
+    rows to blocks and the inner reduction to threads. Reductions whose
+    combiner is not a single associative op (argmax) are left alone.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // KERNELFORGE_CONVERSION_PASSES_TD

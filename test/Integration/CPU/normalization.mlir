@@ -3,6 +3,13 @@
 // queries-at-the-end case Sq < Sk), argmax, and its first-index rule on ties.
 // Normalised outputs are O(1); atol/rtol 1e-5 covers float32 sums of 100.
 // RUN: kernelforge-compile %s -o %t.so
+// Unvectorized, the reductions run as scf.parallel + scf.reduce loops.
+// RUN: kernelforge-compile %s -o %t.loops.so --pipeline-options="vectorize=0"
+// RUN: %check %t.loops.so --entry layer_norm --expect "ref.layer_norm(x0, x1, x2)" --scale 3
+// RUN: %check %t.loops.so --entry rms_norm --expect "ref.rms_norm(x0, x1)"
+// RUN: %check %t.loops.so --entry softmax_axis0 --expect "ref.softmax(x0, axis=0)" --scale 4
+// RUN: %check %t.loops.so --entry softmax_causal_tail --expect "ref.softmax(x0, causal=True)"
+// RUN: %check %t.loops.so --entry argmax_last --expect "ref.argmax(x0)"
 // RUN: %check %t.so --entry layer_norm --expect "ref.layer_norm(x0, x1, x2)" --scale 3
 // RUN: %check %t.so --entry layer_norm_scale --expect "ref.layer_norm(x0, x1, eps=1e-3)"
 // RUN: %check %t.so --entry rms_norm --expect "ref.rms_norm(x0, x1)"

@@ -1,0 +1,16 @@
+//===- LinalgReductionsToParallel.h - reductions -> scf.parallel -*- C++ -*-===//
+
+#ifndef KERNELFORGE_CONVERSION_LINALGREDUCTIONSTOPARALLEL_H
+#define KERNELFORGE_CONVERSION_LINALGREDUCTIONSTOPARALLEL_H
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::kf {
+
+/// linalg.generic reductions on buffers -> scf.parallel over the parallel
+/// dimensions around an scf.parallel + scf.reduce over the reduced one.
+void populateLinalgReductionsToParallelPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_CONVERSION_LINALGREDUCTIONSTOPARALLEL_H
