@@ -170,10 +170,16 @@ struct TileAndVectorizePass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (registerCols % vectorWidth != 0) {
-      func.emitError("register-cols ")
-          << registerCols << " must be a multiple of vector-width "
-          << vectorWidth;
+    int64_t cols = registerCols, width = vectorWidth;
+    if (width < 1 || registerRows < 1 || kTile < 1 || threadTile < 1 ||
+        cols < 1) {
+      func.emitError("kf-tile-and-vectorize: tile sizes and vector-width "
+                     "must be positive");
+      return signalPassFailure();
+    }
+    if (cols % width != 0) {
+      func.emitError("kf-tile-and-vectorize: register-cols ")
+          << cols << " must be a multiple of vector-width " << width;
       return signalPassFailure();
     }
     Planner planner{vectorWidth, registerRows, registerCols, kTile,

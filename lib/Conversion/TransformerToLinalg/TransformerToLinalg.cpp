@@ -56,16 +56,17 @@ struct ConvertTransformerToLinalgPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (keyTile < 1) {
+      module.emitError("key-tile must be positive, got ")
+          << static_cast<int64_t>(keyTile);
+      return signalPassFailure();
+    }
     if (failed(checkStaticShapes(module)))
       return signalPassFailure();
 
     AttentionLoweringOptions options;
     options.fused = !decomposeAttention;
     options.keyTile = keyTile;
-    if (keyTile < 1) {
-      module.emitError("key-tile must be positive, got ") << keyTile;
-      return signalPassFailure();
-    }
 
     RewritePatternSet patterns(&getContext());
     populateTransformerToLinalgConversionPatterns(patterns, options);

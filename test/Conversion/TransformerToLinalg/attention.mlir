@@ -1,0 +1,62 @@
+// RUN: kernelforge-opt %s --convert-kf-to-linalg="key-tile=32" --split-input-file | FileCheck %s --check-prefix=FUSED
+// RUN: kernelforge-opt %s --convert-kf-to-linalg="decompose-attention=1" --split-input-file | FileCheck %s --check-prefix=DECOMP
+
+// Decode against an 80-row cache. Fused: a loop over key tiles of 20 (the
+// largest divisor of 80 not above 32) that stops at the tile holding key
+// offset + Sq - 1, carrying max, sum and output.
+// FUSED-DAG: #[[$Q:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// FUSED-DAG: #[[$K:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
+// FUSED-DAG: #[[$S:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// FUSED-DAG: #[[$V:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+// FUSED-LABEL: func.func @decode
+// FUSED-SAME: %[[POS:[a-z0-9]+]]: index)
+// FUSED: %[[SEEN:.+]] = arith.addi %[[POS]], %{{.+}} : index
+// FUSED: %[[TILES:.+]] = arith.ceildivui %[[SEEN]], %{{.+}} : index
+// FUSED: %[[END:.+]] = arith.muli %[[TILES]]
+// FUSED: %[[UB:.+]] = arith.minui %{{.+}}, %[[END]] : index
+// FUSED: %[[LOOP:.+]]:3 = scf.for %[[KT:.+]] = %{{.+}} to %[[UB]] step %{{.+}} iter_args(%[[M:.+]] = %{{.+}}, %[[L:.+]] = %{{.+}}, %[[ACC:.+]] = %{{.+}}) -> (tensor<1x2x1xf32>, tensor<1x2x1xf32>, tensor<1x2x1x16xf32>)
+// FUSED: %[[KTILE:.+]] = tensor.extract_slice %{{.+}}[0, 0, %[[KT]], 0] [1, 2, 20, 16] [1, 1, 1, 1]
+// FUSED: %[[VTILE:.+]] = tensor.extract_slice %{{.+}}[0, 0, %[[KT]], 0] [1, 2, 20, 16] [1, 1, 1, 1]
+// FUSED: linalg.generic {indexing_maps = [#[[$Q]], #[[$K]], #[[$S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %[[KTILE]] :
+// FUSED: %[[KEY:.+]] = arith.addi %{{.+}}, %[[KT]] : index
+// FUSED: %[[LIMIT:.+]] = arith.addi %{{.+}}, %[[POS]] : index
+// FUSED: arith.cmpi sgt, %[[KEY]], %[[LIMIT]] : index
+// FUSED: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// FUSED: arith.maximumf
+// FUSED: ins(%[[M]], %{{.+}} : tensor<1x2x1xf32>, tensor<1x2x1xf32>)
+// FUSED: math.exp
+// FUSED: outs(%[[M]] : tensor<1x2x1xf32>)
+// FUSED: outs(%[[L]] : tensor<1x2x1xf32>)
+// FUSED: outs(%[[ACC]] : tensor<1x2x1x16xf32>)
+// FUSED: linalg.generic {indexing_maps = [#[[$Q]], #[[$V]], #[[$S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %[[VTILE]] :
+// FUSED: scf.yield
+// FUSED: linalg.generic {{.*}} ins(%[[LOOP]]#2, %[[LOOP]]#1 :
+// FUSED: arith.divf
+
+// Decomposed: scores over all 80 keys, a masked softmax, then PV; no loop.
+// DECOMP-LABEL: func.func @decode
+// DECOMP-NOT: scf.for
+// DECOMP: iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]{{.*}}outs(%{{.+}} : tensor<1x2x1x80xf32>)
+// DECOMP: arith.cmpi sgt
+// DECOMP: arith.maximumf
+// DECOMP: math.exp
+// DECOMP: arith.divf
+// DECOMP: iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]{{.*}}outs(%{{.+}} : tensor<1x2x1x16xf32>)
+func.func @decode(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x80x16xf32>, %v: tensor<1x2x80x16xf32>, %pos: index) -> tensor<1x2x1x16xf32> {
+  %o = kf.attention %q, %k, %v causal offset(%pos) : tensor<1x2x1x16xf32>, tensor<1x2x80x16xf32>, tensor<1x2x80x16xf32> -> tensor<1x2x1x16xf32>
+  return %o : tensor<1x2x1x16xf32>
+}
+
+// -----
+
+// Grouped-query attention: query head h reads key/value head h floordiv 2.
+// FUSED-DAG: #[[$KGQA:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d3, d4)>
+// FUSED-LABEL: func.func @grouped
+// FUSED: linalg.generic {indexing_maps = [#{{.+}}, #[[$KGQA]], #{{.+}}]
+// DECOMP-DAG: #[[$KGQA:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d3, d4)>
+// DECOMP-LABEL: func.func @grouped
+// DECOMP: linalg.generic {indexing_maps = [#{{.+}}, #[[$KGQA]], #{{.+}}]
+func.func @grouped(%q: tensor<1x4x6x8xf32>, %k: tensor<1x2x6x8xf32>, %v: tensor<1x2x6x8xf32>) -> tensor<1x4x6x8xf32> {
+  %o = kf.attention %q, %k, %v : tensor<1x4x6x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32> -> tensor<1x4x6x8xf32>
+  return %o : tensor<1x4x6x8xf32>
+}
