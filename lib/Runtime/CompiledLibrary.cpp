@@ -7,7 +7,7 @@
 #include <dlfcn.h>
 #include <sstream>
 
-using namespace kf::runtime;
+using namespace kernelforge::runtime;
 
 int64_t ArgSpec::numElements() const {
   int64_t n = 1;
@@ -128,7 +128,7 @@ bool CompiledLibrary::lookup(const std::string &name, EntryPoint &entry,
   return true;
 }
 
-void kf::runtime::call(const EntryPoint &entry,
+void kernelforge::runtime::call(const EntryPoint &entry,
                        const std::vector<void *> &args) {
   std::vector<MemRefDescriptor> descriptors;
   descriptors.reserve(entry.args.size());

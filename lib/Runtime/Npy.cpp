@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-using namespace kf::runtime;
+using namespace kernelforge::runtime;
 
 static const char kMagic[] = "\x93NUMPY";
 
@@ -37,7 +37,7 @@ static std::string field(const std::string &header, const std::string &key) {
   return header.substr(at + 1);
 }
 
-bool kf::runtime::readNpy(const std::string &path, NpyArray &array,
+bool kernelforge::runtime::readNpy(const std::string &path, NpyArray &array,
                           std::string &error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -104,7 +104,7 @@ bool kf::runtime::readNpy(const std::string &path, NpyArray &array,
   return true;
 }
 
-bool kf::runtime::writeNpy(const std::string &path, const NpyArray &array,
+bool kernelforge::runtime::writeNpy(const std::string &path, const NpyArray &array,
                            std::string &error) {
   std::string descr = toDescr(array.dtype);
   if (descr.empty()) {

@@ -99,9 +99,13 @@ struct Planner {
       for (unsigned d = 0; d < n; ++d)
         plan.threads[d] = 1;
       bool manyRows = m && ranges[*m] >= 4 * rows;
-      if (m)
+      if (m) {
+        // At least four row blocks, each a multiple of the register rows.
+        int64_t target =
+            std::min<int64_t>(threadTile, std::max<int64_t>(rows, ranges[*m] / 4));
         plan.threads[*m] =
-            manyRows ? pickTile(ranges[*m], threadTile, rows) : ranges[*m];
+            manyRows ? pickTile(ranges[*m], target, rows) : ranges[*m];
+      }
       plan.threads[n] = pickTile(ranges[n], manyRows ? 8 * cols : 4 * cols,
                                  cols);
       return plan;

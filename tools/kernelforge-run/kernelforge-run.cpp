@@ -21,7 +21,7 @@
 #include <cstring>
 #include <iostream>
 
-using namespace kf::runtime;
+using namespace kernelforge::runtime;
 
 static int fail(const std::string &message) {
   std::cerr << "kernelforge-run: error: " << message << "\n";

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace kf::runtime {
+namespace kernelforge::runtime {
 
 /// One argument of an entry point.
 struct ArgSpec {
@@ -89,6 +89,6 @@ private:
 /// there), or a pointer to an int64_t holding a scalar.
 void call(const EntryPoint &entry, const std::vector<void *> &args);
 
-} // namespace kf::runtime
+} // namespace kernelforge::runtime
 
 #endif // KERNELFORGE_RUNTIME_COMPILEDLIBRARY_H

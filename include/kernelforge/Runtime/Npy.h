@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace kf::runtime {
+namespace kernelforge::runtime {
 
 /// A C-ordered array as stored in a .npy file; `dtype` uses MLIR's names
 /// (f32, f64, i32, i64, f16).
@@ -24,6 +24,6 @@ bool readNpy(const std::string &path, NpyArray &array, std::string &error);
 bool writeNpy(const std::string &path, const NpyArray &array,
               std::string &error);
 
-} // namespace kf::runtime
+} // namespace kernelforge::runtime
 
 #endif // KERNELFORGE_RUNTIME_NPY_H

@@ -1,0 +1,282 @@
+//===- kernelforge-bench.cpp - Kernel throughput at GPT-2 shapes ----------===//
+//
+// Compiles kf kernels at GPT-2 124M shapes in-process (the same driver as
+// kernelforge-compile), runs them through the runtime, and prints time,
+// GFLOP/s and GB/s; the matrix products also run through OpenBLAS sgemm in
+// the same process, and the table shows KernelForge / OpenBLAS. Ratios from
+// one run are what to compare: the machines are shared and noisy.
+//
+//   kernelforge-bench [--tokens 1,256] [--min-time 0.3] [--json out.json]
+//                     [--pipeline-options "..."]
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Runtime/CompiledLibrary.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+
+#ifdef KF_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <random>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::list<int64_t> tokens("tokens", cl::CommaSeparated,
+                                cl::desc("Token counts (default 1,256)"));
+static cl::opt<double> minTime("min-time", cl::init(0.3),
+                               cl::desc("Seconds to time each kernel for"));
+static cl::opt<std::string> jsonPath("json", cl::init(""),
+                                     cl::desc("Also write the results as JSON"));
+static cl::opt<std::string> pipelineOptions(
+    "pipeline-options", cl::init(""),
+    cl::desc("Options of kf-cpu-pipeline for every kernel"));
+
+namespace {
+
+constexpr int64_t kEmbd = 768, kHeads = 12, kHeadDim = 64, kCache = 256;
+
+struct Kernel {
+  std::string name;
+  int64_t tokens;
+  std::string mlir;
+  double flops;     // useful floating-point operations per call
+  double bytes;     // compulsory traffic: inputs + outputs once
+  // (M, N, K) of an equivalent sgemm with bias, when there is one.
+  std::optional<std::array<int64_t, 3>> gemm;
+};
+
+std::string tensor(std::initializer_list<int64_t> shape) {
+  std::string s = "tensor<";
+  for (int64_t d : shape)
+    s += std::to_string(d) + "x";
+  return s + "f32>";
+}
+
+Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n) {
+  std::string x = tensor({t, k}), w = tensor({k, n}), b = tensor({n}),
+              y = tensor({t, n});
+  Kernel kernel;
+  kernel.name = name;
+  kernel.tokens = t;
+  kernel.mlir = llvm::formatv(
+      "func.func @main(%x: {0}, %w: {1}, %b: {2}) -> {3} {{\n"
+      "  %y = kf.linear %x, %w, %b layout(in_out) : {0}, {1}, {2} -> {3}\n"
+      "  return %y : {3}\n}\n",
+      x, w, b, y);
+  kernel.flops = 2.0 * t * k * n;
+  kernel.bytes = 4.0 * (t * k + k * n + n + t * n);
+  kernel.gemm = std::array<int64_t, 3>{t, n, k};
+  return kernel;
+}
+
+Kernel attentionKernel(int64_t t) {
+  // Prefill: T queries over T keys; decode (T = 1): one query over a cache
+  // of kCache rows at the last position.
+  int64_t keys = t == 1 ? kCache : t;
+  std::string q = tensor({1, kHeads, t, kHeadDim}),
+              kv = tensor({1, kHeads, keys, kHeadDim});
+  Kernel kernel;
+  kernel.name = "attention";
+  kernel.tokens = t;
+  std::string offset = t == 1 ? ", %pos: index" : "";
+  std::string offsetUse = t == 1 ? " offset(%pos)" : "";
+  kernel.mlir = llvm::formatv(
+      "func.func @main(%q: {0}, %k: {1}, %v: {1}{2}) -> {0} {{\n"
+      "  %o = kf.attention %q, %k, %v causal{3} : {0}, {1}, {1} -> {0}\n"
+      "  return %o : {0}\n}\n",
+      q, kv, offset, offsetUse);
+  // Causal: about half of the score matrix is visible in prefill.
+  double visible = t == 1 ? keys : t * (t + 1) / 2.0;
+  kernel.flops = 4.0 * kHeads * visible * kHeadDim;
+  kernel.bytes = 4.0 * kHeads * kHeadDim * (2 * t + 2 * keys);
+  return kernel;
+}
+
+Kernel layerNormKernel(int64_t t) {
+  std::string x = tensor({t, kEmbd}), g = tensor({kEmbd});
+  Kernel kernel;
+  kernel.name = "layer_norm";
+  kernel.tokens = t;
+  kernel.mlir = llvm::formatv(
+      "func.func @main(%x: {0}, %g: {1}, %b: {1}) -> {0} {{\n"
+      "  %y = kf.layer_norm %x scale(%g : {1}) bias(%b : {1}) "
+      "{{epsilon = 1.0e-05 : f64} : {0}\n"
+      "  return %y : {0}\n}\n",
+      x, g);
+  kernel.flops = 8.0 * t * kEmbd;
+  kernel.bytes = 4.0 * (2 * t * kEmbd + 2 * kEmbd);
+  return kernel;
+}
+
+Kernel softmaxKernel(int64_t t) {
+  int64_t keys = t == 1 ? kCache : t;
+  std::string s = tensor({kHeads, t, keys});
+  Kernel kernel;
+  kernel.name = "softmax";
+  kernel.tokens = t;
+  kernel.mlir = llvm::formatv("func.func @main(%s: {0}) -> {0} {{\n"
+                              "  %p = kf.softmax %s : {0}\n"
+                              "  return %p : {0}\n}\n",
+                              s);
+  kernel.flops = 4.0 * kHeads * t * keys;
+  kernel.bytes = 8.0 * kHeads * t * keys;
+  return kernel;
+}
+
+/// Median seconds per call of `fn`, timed for at least `minTime` seconds.
+double timeIt(const std::function<void()> &fn) {
+  fn(); // warm up: page in, spin up threads
+  std::vector<double> samples;
+  auto start = std::chrono::steady_clock::now();
+  do {
+    auto t0 = std::chrono::steady_clock::now();
+    fn();
+    samples.push_back(std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - t0)
+                          .count());
+  } while (std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+                   .count() < minTime &&
+           samples.size() < 10000);
+  std::sort(samples.begin(), samples.end());
+  return samples[samples.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "KernelForge kernel benchmark\n");
+  std::vector<int64_t> counts(tokens.begin(), tokens.end());
+  if (counts.empty())
+    counts = {1, 256};
+
+  kf::CompileOptions options;
+  if (failed(options.pipeline.parseFromString(pipelineOptions))) {
+    llvm::errs() << "error: bad --pipeline-options\n";
+    return 1;
+  }
+  DialectRegistry registry;
+  kf::registerCompilerDialects(registry);
+
+  SmallString<128> dir;
+  if (llvm::sys::fs::createUniqueDirectory("kernelforge-bench", dir)) {
+    llvm::errs() << "error: cannot create a temporary directory\n";
+    return 1;
+  }
+
+  std::vector<Kernel> kernels;
+  for (int64_t t : counts) {
+    kernels.push_back(linearKernel("qkv 768x2304", t, kEmbd, 3 * kEmbd));
+    kernels.push_back(linearKernel("mlp_up 768x3072", t, kEmbd, 4 * kEmbd));
+    kernels.push_back(linearKernel("mlp_down 3072x768", t, 4 * kEmbd, kEmbd));
+    kernels.push_back(attentionKernel(t));
+    kernels.push_back(layerNormKernel(t));
+    kernels.push_back(softmaxKernel(t));
+  }
+
+  std::mt19937 rng(0);
+  std::normal_distribution<float> normal(0.f, 1.f);
+  nlohmann::json results = nlohmann::json::array();
+  llvm::outs() << llvm::formatv("{0,-20} {1,5} {2,10} {3,9} {4,8} {5,12} {6,8}\n",
+                                "kernel", "T", "ms", "GFLOP/s", "GB/s",
+                                "OpenBLAS", "ratio");
+  for (auto [index, kernel] : llvm::enumerate(kernels)) {
+    MLIRContext context(registry);
+    context.loadAllAvailableDialects();
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(kernel.mlir, &context);
+    std::string path = (dir + "/kernel" + std::to_string(index) + ".so").str();
+    auto compileStart = std::chrono::steady_clock::now();
+    if (!module || failed(kf::compileModule(*module, options, path))) {
+      llvm::errs() << "error: compiling " << kernel.name << " failed\n";
+      return 1;
+    }
+    double compileSeconds = std::chrono::duration<double>(
+                                std::chrono::steady_clock::now() - compileStart)
+                                .count();
+    std::string error;
+    auto library = kernelforge::runtime::CompiledLibrary::load(path, error);
+    kernelforge::runtime::EntryPoint entry;
+    if (!library || !library->lookup("main", entry, error)) {
+      llvm::errs() << "error: " << error << "\n";
+      return 1;
+    }
+    std::vector<std::vector<float>> buffers;
+    std::vector<int64_t> scalars(entry.args.size(), kCache - 1);
+    std::vector<void *> pointers;
+    for (auto [i, arg] : llvm::enumerate(entry.args)) {
+      if (!arg.isMemRef()) {
+        pointers.push_back(&scalars[i]);
+        continue;
+      }
+      buffers.emplace_back(arg.numElements());
+      for (float &v : buffers.back())
+        v = normal(rng);
+      pointers.push_back(buffers.back().data());
+    }
+    double seconds = timeIt([&] { kernelforge::runtime::call(entry, pointers); });
+    double gflops = kernel.flops / seconds * 1e-9;
+    double gbs = kernel.bytes / seconds * 1e-9;
+
+    nlohmann::json row = {{"kernel", kernel.name},
+                          {"tokens", kernel.tokens},
+                          {"ms", seconds * 1e3},
+                          {"gflops", gflops},
+                          {"gbytes_per_s", gbs},
+                          {"compile_s", compileSeconds}};
+    std::string blasText = "-", ratioText = "-";
+#ifdef KF_HAVE_OPENBLAS
+    if (kernel.gemm) {
+      auto [m, n, k] = *kernel.gemm;
+      const float *a = buffers[0].data(), *b = buffers[1].data(),
+                  *bias = buffers[2].data();
+      std::vector<float> c(m * n);
+      double blasSeconds = timeIt([&] {
+        for (int64_t i = 0; i < m; ++i)
+          std::copy(bias, bias + n, c.data() + i * n);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.f,
+                    a, k, b, n, 1.f, c.data(), n);
+      });
+      double blasGflops = kernel.flops / blasSeconds * 1e-9;
+      row["openblas_gflops"] = blasGflops;
+      row["ratio_vs_openblas"] = gflops / blasGflops;
+      blasText = llvm::formatv("{0:F1}", blasGflops).str();
+      ratioText = llvm::formatv("{0:F2}", gflops / blasGflops).str();
+    }
+#endif
+    results.push_back(row);
+    llvm::outs() << llvm::formatv(
+        "{0,-20} {1,5} {2,10:F3} {3,9:F1} {4,8:F1} {5,12} {6,8}\n",
+        kernel.name, kernel.tokens, seconds * 1e3, gflops, gbs, blasText,
+        ratioText);
+    llvm::outs().flush();
+  }
+  llvm::sys::fs::remove_directories(dir);
+
+  if (!jsonPath.empty()) {
+    std::ofstream out(jsonPath);
+    out << nlohmann::json{{"results", results}}.dump(2) << "\n";
+    if (!out) {
+      llvm::errs() << "error: cannot write " << jsonPath << "\n";
+      return 1;
+    }
+  }
+  return 0;
+}
