@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -247,6 +248,10 @@ struct TileAndVectorizePass
     // into the transfers, as the transform dialect's
     // vectorize_children_and_apply_patterns does.
     RewritePatternSet patterns(&getContext());
+    // Broadcasting reads become transfer + vector.broadcast, which the
+    // contraction patterns then fold into vector.contract's maps (an outer
+    // product of a column and a row instead of two broadcast tiles).
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     vector::populateVectorReductionToContractPatterns(patterns);
     vector::populateSinkVectorOpsPatterns(patterns);
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);

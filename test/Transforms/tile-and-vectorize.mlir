@@ -1,0 +1,68 @@
+// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize))" | FileCheck %s
+// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize{threads=false}))" | FileCheck %s --check-prefix=SERIAL
+
+// Prefill (64 rows): threads take blocks of 16 rows (four blocks); each block
+// runs 8x32 register tiles over k, as outer-product-shaped vector.contract.
+// CHECK-LABEL: func.func @prefill
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (64, 96) step (16, 96)
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// SERIAL-LABEL: func.func @prefill
+// SERIAL-NOT: scf.forall
+// SERIAL: vector.contract
+func.func @prefill(%x: tensor<64x32xf32>, %w: tensor<32x96xf32>) -> tensor<64x96xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<64x32xf32>, tensor<32x96xf32> -> tensor<64x96xf32>
+  return %y : tensor<64x96xf32>
+}
+
+// -----
+
+// Decode (one row): threads split the output features instead.
+// CHECK-LABEL: func.func @decode
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 256) step (1, 128)
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
+func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<1x32xf32>, tensor<32x256xf32> -> tensor<1x256xf32>
+  return %y : tensor<1x256xf32>
+}
+
+// -----
+
+// 12 rows and 40 columns: the 8x32 register tile does not divide them, so
+// the op is split into static pieces (8 and 4 rows, 32 and 8 columns), each
+// vectorized with its own tile; no masks, no dynamic shapes.
+// CHECK-LABEL: func.func @ragged
+// CHECK-DAG: vector.contract {{.*}} into vector<8x32xf32>
+// CHECK-DAG: vector.contract {{.*}} into vector<4x32xf32>
+// CHECK-DAG: vector.contract {{.*}} into vector<8x8xf32>
+// CHECK-DAG: vector.contract {{.*}} into vector<4x8xf32>
+// CHECK-NOT: vector.mask
+// CHECK-NOT: tensor<?x
+func.func @ragged(%x: tensor<12x32xf32>, %w: tensor<32x40xf32>) -> tensor<12x40xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<12x32xf32>, tensor<32x40xf32> -> tensor<12x40xf32>
+  return %y : tensor<12x40xf32>
+}
+
+// -----
+
+// Row reductions: threads over blocks of rows, vectors along the row.
+// CHECK-LABEL: func.func @softmax
+// CHECK: scf.forall (%{{.+}}) = (0) to (32) step (8)
+// CHECK: vector.multi_reduction <maximumf>
+// CHECK: vector.multi_reduction <add>
+func.func @softmax(%x: tensor<32x64xf32>) -> tensor<32x64xf32> {
+  %y = kf.softmax %x : tensor<32x64xf32>
+  return %y : tensor<32x64xf32>
+}
+
+// -----
+
+// The gather keeps its range checks and stays scalar (tiled, not vectorized).
+// CHECK-LABEL: func.func @embedding
+// CHECK: scf.forall
+// CHECK: cf.assert
+// CHECK: tensor.extract
+func.func @embedding(%ids: tensor<1x16xi64>, %wte: tensor<27x64xf32>) -> tensor<1x16x64xf32> {
+  %x = kf.embedding %ids, %wte : tensor<1x16xi64>, tensor<27x64xf32> -> tensor<1x16x64xf32>
+  return %x : tensor<1x16x64xf32>
+}
