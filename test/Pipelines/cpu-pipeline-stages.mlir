@@ -1,0 +1,54 @@
+// Every stage of kf-cpu-pipeline on a linear + GELU.
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=linalg" | FileCheck %s --check-prefix=LINALG
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector" | FileCheck %s --check-prefix=VECTOR
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=bufferized" | FileCheck %s --check-prefix=BUFFER
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=loops" | FileCheck %s --check-prefix=LOOPS
+// RUN: kernelforge-opt %s --kf-cpu-pipeline | FileCheck %s --check-prefix=LLVM
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="threads=0" | FileCheck %s --check-prefix=SERIAL
+
+// LINALG-LABEL: func.func @mlp
+// LINALG-NOT: kf.
+// LINALG: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
+// LINALG: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// LINALG: math.tanh
+
+// VECTOR-LABEL: func.func @mlp
+// VECTOR: scf.forall
+// VECTOR: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// VECTOR: math.tanh {{.*}} : vector<1x64xf32>
+// VECTOR-NOT: linalg.generic
+
+// The result is a caller-provided out-parameter: no buffer is returned,
+// cloned or copied at the boundary; the temporary is freed.
+// BUFFER-LABEL: func.func @mlp
+// BUFFER-SAME: %[[OUT:[a-z0-9]+]]: memref<32x128xf32>) {
+// BUFFER: %[[H:.+]] = memref.alloc() {{.*}} : memref<32x128xf32>
+// BUFFER-NOT: memref.copy
+// BUFFER-NOT: bufferization.clone
+// BUFFER: memref.dealloc %[[H]]
+// BUFFER-NEXT: return{{$}}
+
+// OpenMP owns one parallel level; the math is a polynomial, the contraction
+// FMAs on vectors.
+// LOOPS-LABEL: func.func @mlp
+// LOOPS: omp.parallel
+// LOOPS: omp.wsloop
+// LOOPS: omp.loop_nest
+// LOOPS: vector.fma {{.*}} : vector<32xf32>
+// LOOPS-NOT: math.tanh
+// LOOPS-NOT: scf.forall
+
+// LLVM: llvm.func @mlp
+// LLVM-DAG: omp.parallel
+// LLVM-DAG: llvm.intr.fmuladd({{.*}}) : (vector<32xf32>, vector<32xf32>, vector<32xf32>) -> vector<32xf32>
+// LLVM-NOT: func.func
+// LLVM-NOT: tanhf
+
+// SERIAL: llvm.func @mlp
+// SERIAL-NOT: omp.
+
+func.func @mlp(%x: tensor<32x64xf32>, %w: tensor<64x128xf32>, %b: tensor<128xf32>) -> tensor<32x128xf32> {
+  %h = kf.linear %x, %w, %b layout(in_out) : tensor<32x64xf32>, tensor<64x128xf32>, tensor<128xf32> -> tensor<32x128xf32>
+  %y = kf.gelu %h tanh : tensor<32x128xf32>
+  return %y : tensor<32x128xf32>
+}
