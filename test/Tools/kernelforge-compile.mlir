@@ -14,9 +14,9 @@
 // IR-DAG: @_kf_signature_scale = {{.*}}constant {{.*}}c"{\22args\22:[{\22dtype\22:\22f32\22,\22kind\22:\22memref\22,\22param\22:\22w\22,\22role\22:\22input\22,\22shape\22:[4,8]}
 // IR-DAG: @_kf_entry_points = {{.*}}constant {{.*}}c"[\22scale\22]\00"
 // ASM: _mlir_ciface_scale:
-// DESCRIBE: "name": "scale"
-// DESCRIBE: "param": "w"
-// DESCRIBE: "role": "output"
+// DESCRIBE-DAG: "name": "scale"
+// DESCRIBE-DAG: "param": "w"
+// DESCRIBE-DAG: "role": "output"
 
 func.func @scale(%w: tensor<4x8xf32> {kf.param = "w"}) -> tensor<4x8xf32> {
   %y = kf.silu %w : tensor<4x8xf32>
