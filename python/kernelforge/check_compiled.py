@@ -3,7 +3,7 @@ compares its outputs with a NumPy expression.
 
   check_compiled.py --runner kernelforge-run LIB --entry NAME \
       --expect "ref.layer_norm(x0, x1, x2)" [--atol 1e-5] [--rtol 1e-5]
-      [--ints-below N] [--scalar V ...] [--seed S] [--scale F]
+      [--ints-below N] [--scalar V ...] [--seed S] [--scale F] [--repeat N]
 
 Inputs are generated from the library's own signature: float tensors from a
 normal distribution (times --scale), integer tensors uniform in
@@ -40,6 +40,8 @@ def main():
     ap.add_argument("--scalar", type=int, action="append", default=[])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="call the entry point this many times and print its timing")
     args = ap.parse_args()
 
     described = json.loads(subprocess.run(
@@ -77,9 +79,12 @@ def main():
                 params[a["param"]] = wide
         prefix = os.path.join(tmp, "out")
         run = subprocess.run([args.runner, args.library, "--entry", args.entry,
-                              "--output", prefix] + cli, capture_output=True, text=True)
+                              "--repeat", str(args.repeat), "--output", prefix] + cli,
+                             capture_output=True, text=True)
         if run.returncode != 0:
             sys.exit(f"error: {args.entry} failed:\n{run.stderr}")
+        if run.stdout:
+            print(run.stdout, end="")
         outputs = [np.load(f"{prefix}{k}.npy")
                    for k in range(sum(a["role"] == "output" for a in signature))]
 
