@@ -20,6 +20,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -184,6 +185,16 @@ createTargetMachine(const CompileOptions &options, Location loc) {
   }
   std::string cpu =
       options.cpu.empty() ? llvm::sys::getHostCPUName().str() : options.cpu;
+  {
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        target->createMCSubtargetInfo(triple, "", ""));
+    if (info && !info->isCPUStringValid(cpu)) {
+      emitError(loc, "unknown target CPU '")
+          << cpu << "' for " << triple.str()
+          << " (llc -mcpu=help lists the known ones)";
+      return nullptr;
+    }
+  }
   std::string features = options.features;
   if (features.empty() && options.cpu.empty()) {
     llvm::SubtargetFeatures host;

@@ -7,6 +7,11 @@
 // RUN: not kernelforge-compile %t.missing.mlir -o %t.so 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not kernelforge-compile %S/kernelforge-compile.mlir -o %t.no-such-dir/out.so --emit=linalg 2>&1 | FileCheck %s --check-prefix=OUTPUT
 
+// RUN: not kernelforge-compile %S/kernelforge-compile.mlir -o %t.s --emit=asm --mcpu=nosuchcpu 2>&1 | FileCheck %s --check-prefix=CPU
+// RUN: not kernelforge-compile %S/kernelforge-compile.mlir -o %t.s -O4 2>&1 | FileCheck %s --check-prefix=OPT
+
+// CPU: error: unknown target CPU 'nosuchcpu' for
+// OPT: error: -O4 is not in 0-3
 // DYNAMIC: kernelforge-compile-errors.mlir:[[@LINE+8]]:8: error: 'kf.gelu' op cannot be lowered to linalg: operand #0 has dynamic shape 'tensor<?x8xf32>'
 // EMIT: error: unknown --emit=exe (expected shared, obj, asm, llvm-ir, llvm-mlir or linalg)
 // TARGET: error: unknown --target=cuda (this build supports: cpu)
