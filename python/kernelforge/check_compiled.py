@@ -25,7 +25,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kernelforge import reference as ref  # noqa: E402
 
-NUMPY_TYPES = {"f32": np.float32, "f64": np.float64, "i64": np.int64, "i32": np.int32}
+NUMPY_TYPES = {"f32": np.float32, "f16": np.float16, "f64": np.float64,
+               "i64": np.int64, "i32": np.int32}
 
 
 def main():
