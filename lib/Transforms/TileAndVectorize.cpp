@@ -32,6 +32,10 @@ namespace {
 /// Tile sizes per level (0: not tiled at that level).
 struct TilePlan {
   SmallVector<int64_t> threads, reduction, registers;
+  /// Which dimension the threads split: "rows" (tokens, prefill) or
+  /// "features" (the output / last dimension, decode). Recorded on the
+  /// scf.forall as `kf.parallel`.
+  StringRef regime = "rows";
 };
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
@@ -109,6 +113,7 @@ struct Planner {
       }
       plan.threads[n] = pickTile(ranges[n], manyRows ? 8 * cols : 4 * cols,
                                  cols);
+      plan.regime = manyRows ? "rows" : "features";
       return plan;
     }
 
@@ -133,9 +138,11 @@ struct Planner {
       plan.threads[d] = pickTile(ranges[d], 8);
       break;
     }
-    if (rows == 1 && iterators[last] == utils::IteratorType::parallel)
+    if (rows == 1 && iterators[last] == utils::IteratorType::parallel) {
       plan.threads[last] =
           pickTile(ranges[last], 16 * vectorWidth, plan.registers[last]);
+      plan.regime = "features";
+    }
     return plan;
   }
 };
@@ -148,7 +155,7 @@ bool anyNonZero(ArrayRef<int64_t> sizes) {
 /// tiled op, or `op` itself.
 FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter,
                                      TilingInterface op, ArrayRef<int64_t> sizes,
-                                     bool forall) {
+                                     bool forall, StringRef regime = {}) {
   SmallVector<int64_t> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).getStaticLoopRanges();
   bool useful = false;
@@ -166,6 +173,9 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter,
   if (failed(tiled))
     return failure();
   rewriter.replaceOp(op, tiled->replacements);
+  if (forall && !regime.empty() && !tiled->loops.empty())
+    tiled->loops.front()->setAttr("kf.parallel",
+                                  rewriter.getStringAttr(regime));
   return cast<TilingInterface>(tiled->tiledOps.front());
 }
 
@@ -226,7 +236,7 @@ struct TileAndVectorizePass
             std::pair{ArrayRef<int64_t>(plan.reduction), false},
             std::pair{ArrayRef<int64_t>(plan.registers), false}}) {
         FailureOr<TilingInterface> tiled =
-            tileLevel(rewriter, current, sizes, forall);
+            tileLevel(rewriter, current, sizes, forall, plan.regime);
         if (failed(tiled)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
           break;

@@ -1,6 +1,8 @@
 //===- kernelforge-bench.cpp - Kernel throughput at GPT-2 shapes ----------===//
 //
-// Compiles kf kernels at GPT-2 124M shapes in-process (the same driver as
+// Compiles kf kernels at GPT-2 124M shapes (the block's matrix products, the
+// tied lm_head read as [vocab, features], attention, layer norm, softmax)
+// in-process (the same driver as
 // kernelforge-compile), runs them through the runtime, and prints time,
 // GFLOP/s and GB/s; the matrix products also run through OpenBLAS sgemm in
 // the same process, and the table shows KernelForge / OpenBLAS. Ratios from
@@ -49,7 +51,8 @@ static cl::opt<std::string> pipelineOptions(
 
 namespace {
 
-constexpr int64_t kEmbd = 768, kHeads = 12, kHeadDim = 64, kCache = 256;
+constexpr int64_t kEmbd = 768, kHeads = 12, kHeadDim = 64, kCache = 256,
+                  kVocab = 50257;
 
 struct Kernel {
   std::string name;
@@ -59,6 +62,8 @@ struct Kernel {
   double bytes;     // compulsory traffic: inputs + outputs once
   // (M, N, K) of an equivalent sgemm with bias, when there is one.
   std::optional<std::array<int64_t, 3>> gemm;
+  // The weight is [N, K] (out_in), as the tied lm_head reads wte.
+  bool transposedWeight = false;
 };
 
 std::string tensor(std::initializer_list<int64_t> shape) {
@@ -68,20 +73,22 @@ std::string tensor(std::initializer_list<int64_t> shape) {
   return s + "f32>";
 }
 
-Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n) {
-  std::string x = tensor({t, k}), w = tensor({k, n}), b = tensor({n}),
-              y = tensor({t, n});
+Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
+                    bool outIn = false) {
+  std::string x = tensor({t, k}), w = outIn ? tensor({n, k}) : tensor({k, n}),
+              b = tensor({n}), y = tensor({t, n});
   Kernel kernel;
   kernel.name = name;
   kernel.tokens = t;
   kernel.mlir = llvm::formatv(
       "func.func @main(%x: {0}, %w: {1}, %b: {2}) -> {3} {{\n"
-      "  %y = kf.linear %x, %w, %b layout(in_out) : {0}, {1}, {2} -> {3}\n"
+      "  %y = kf.linear %x, %w, %b layout({4}) : {0}, {1}, {2} -> {3}\n"
       "  return %y : {3}\n}\n",
-      x, w, b, y);
+      x, w, b, y, outIn ? "out_in" : "in_out");
   kernel.flops = 2.0 * t * k * n;
   kernel.bytes = 4.0 * (t * k + k * n + n + t * n);
   kernel.gemm = std::array<int64_t, 3>{t, n, k};
+  kernel.transposedWeight = outIn;
   return kernel;
 }
 
@@ -186,6 +193,8 @@ int main(int argc, char **argv) {
     kernels.push_back(linearKernel("qkv 768x2304", t, kEmbd, 3 * kEmbd));
     kernels.push_back(linearKernel("mlp_up 768x3072", t, kEmbd, 4 * kEmbd));
     kernels.push_back(linearKernel("mlp_down 3072x768", t, 4 * kEmbd, kEmbd));
+    kernels.push_back(
+        linearKernel("lm_head 768x50257", t, kEmbd, kVocab, /*outIn=*/true));
     kernels.push_back(attentionKernel(t));
     kernels.push_back(layerNormKernel(t));
     kernels.push_back(softmaxKernel(t));
@@ -251,8 +260,10 @@ int main(int argc, char **argv) {
       double blasSeconds = timeIt([&] {
         for (int64_t i = 0; i < m; ++i)
           std::copy(bias, bias + n, c.data() + i * n);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.f,
-                    a, k, b, n, 1.f, c.data(), n);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans,
+                    kernel.transposedWeight ? CblasTrans : CblasNoTrans, m, n,
+                    k, 1.f, a, k, b, kernel.transposedWeight ? k : n, 1.f,
+                    c.data(), n);
       });
       double blasGflops = kernel.flops / blasSeconds * 1e-9;
       row["openblas_gflops"] = blasGflops;

@@ -15,7 +15,8 @@ def TileAndVectorizePass
     1. `scf.forall` over the parallel dimensions: the work handed to threads.
        The regime decides which dimension is split: rows (tokens) when there
        are many of them (prefill), the feature / output dimension when there
-       are few (decode, a single row).
+       are few (decode, a single row); the loop records it as
+       `kf.parallel = "rows"` or `"features"`.
     2. for contractions, `scf.for` over the reduction dimension (`k-tile`);
     3. `scf.for` register tiles: `register-rows` x `register-cols` x 1 for
        contractions (outer products on `vector-width`-wide registers),
