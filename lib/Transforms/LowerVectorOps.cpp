@@ -48,6 +48,18 @@ struct LowerVectorOpsPass
     if (failed(applyPatternsGreedily(func, std::move(lowering))))
       return signalPassFailure();
 
+    // A float sum or product over a vector may be reassociated: the lanes
+    // are added as a tree instead of one after another (64 dependent adds per
+    // 64-wide chunk otherwise). Reductions change order anyway once tiled.
+    func.walk([&](vector::ReductionOp reduction) {
+      using vector::CombiningKind;
+      CombiningKind kind = reduction.getKind();
+      if (kind != CombiningKind::ADD && kind != CombiningKind::MUL)
+        return;
+      reduction.setFastmath(reduction.getFastmath() |
+                            arith::FastMathFlags::reassoc);
+    });
+
     // Broadcast lowering and canonicalization undo each other when mixed;
     // run it on its own.
     RewritePatternSet broadcasts(ctx);

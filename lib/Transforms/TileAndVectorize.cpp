@@ -229,7 +229,11 @@ struct TileAndVectorizePass
           worklist.push_back(cast<linalg::LinalgOp>(second.getOperation()));
         continue;
       }
-      const TilePlan &plan = std::get<TilePlan>(decision);
+      TilePlan &plan = std::get<TilePlan>(decision);
+      // Inside an scf.forall (a fused attention block) the threads are
+      // already distributed: only the register level remains.
+      if (op->getParentOfType<scf::ForallOp>())
+        std::fill(plan.threads.begin(), plan.threads.end(), 0);
       auto current = cast<TilingInterface>(op.getOperation());
       for (auto [sizes, forall] :
            {std::pair{ArrayRef<int64_t>(plan.threads), bool(threads)},

@@ -21,8 +21,9 @@ def ConvertTransformerToLinalgPass
     - `kf.layer_norm`, `kf.rms_norm`, `kf.softmax`, `kf.argmax`: reductions
       along one axis followed by a parallel normalisation; causal masks are
       computed from `linalg.index`, never materialised;
-    - `kf.attention`: fused (an `scf.for` over key tiles with an online
-      softmax, stopping at the last visible tile when causal) or decomposed
+    - `kf.attention`: fused (an `scf.forall` over batch, heads and query
+      blocks, each an `scf.for` over key tiles with an online softmax that
+      stops at the last tile the block can see when causal) or decomposed
       (QK^T, softmax, PV);
     - `kf.embedding`: a gather via `tensor.extract`, with `cf.assert` range
       checks; `kf.kv_cache_update`: `tensor.insert_slice`.
@@ -37,7 +38,9 @@ def ConvertTransformerToLinalgPass
            "Lower kf.attention as QK^T, softmax and PV instead of one fused "
            "online-softmax loop">,
     Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
-           "Largest key tile of the fused attention loop">
+           "Largest key tile of the fused attention loop">,
+    Option<"queryTile", "query-tile", "int64_t", /*default=*/"64",
+           "Largest query block of one fused attention iteration">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",

@@ -68,7 +68,8 @@ def LowerVectorOpsPass : Pass<"kf-lower-vector-ops", "::mlir::func::FuncOp"> {
     stay in registers across the reduction loop), then lowers
     `vector.contract` to outer products (FMAs), multi-reductions to inner
     reductions, transfers to rank-1 loads and stores, and shape casts,
-    transposes and broadcasts to 1-D vector ops.
+    transposes and broadcasts to 1-D vector ops. Float sums and products of
+    `vector.reduction` are marked `reassoc`, so the lanes combine as a tree.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect"];
 }

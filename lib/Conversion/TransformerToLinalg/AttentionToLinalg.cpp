@@ -37,6 +37,14 @@ using namespace mlir::kf::lowering;
 
 namespace {
 
+/// Largest divisor of `size` not above `limit` (at least 1).
+int64_t largestDivisor(int64_t size, int64_t limit) {
+  for (int64_t t = std::min(limit, size); t > 1; --t)
+    if (size % t == 0)
+      return t;
+  return 1;
+}
+
 /// Facts shared by both forms.
 struct AttentionShape {
   int64_t batch, heads, kvHeads, queries, keys, headDim, valueDim;
@@ -199,16 +207,96 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     return finish(b, loc, s, out, Value());
   }
 
+  /// One (batch, head, query block) per scf.forall iteration, the online
+  /// softmax loop over key tiles inside it.
   Value fused(OpBuilder &b, AttentionOp op, OpAdaptor adaptor,
               const AttentionShape &s, Value offset) const {
     Location loc = op.getLoc();
-    MLIRContext *ctx = b.getContext();
-    int64_t tile = 1;
-    for (int64_t t = std::min(options.keyTile, s.keys); t >= 1; --t)
-      if (s.keys % t == 0) {
-        tile = t;
-        break;
+    int64_t keyTile = largestDivisor(s.keys, options.keyTile);
+    int64_t queryTile = largestDivisor(s.queries, options.queryTile);
+    int64_t group = s.heads / s.kvHeads;
+    Value init = emptyTensor(b, loc, {s.batch, s.heads, s.queries, s.valueDim},
+                             s.elementType);
+    SmallVector<OpFoldResult> lbs(3, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> ubs = {b.getIndexAttr(s.batch),
+                                     b.getIndexAttr(s.heads),
+                                     b.getIndexAttr(s.queries)};
+    SmallVector<OpFoldResult> steps = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                       b.getIndexAttr(queryTile)};
+    auto forall =
+        scf::ForallOp::create(b, loc, lbs, ubs, steps, init, std::nullopt);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(forall.getBody());
+    ValueRange ivs = forall.getInductionVars();
+    Value batch = ivs[0], head = ivs[1], queryStart = ivs[2];
+    Value kvHead = head;
+    if (group > 1)
+      kvHead = arith::DivUIOp::create(
+          b, loc, head, arith::ConstantIndexOp::create(b, loc, group));
+
+    // The block's query rows, and a key/value view of its kv head.
+    auto slice = [&](Value source, ArrayRef<OpFoldResult> offsets,
+                     ArrayRef<int64_t> sizes) -> Value {
+      SmallVector<OpFoldResult> sizeAttrs, strides(sizes.size(),
+                                                   b.getIndexAttr(1));
+      for (int64_t size : sizes)
+        sizeAttrs.push_back(b.getIndexAttr(size));
+      return tensor::ExtractSliceOp::create(b, loc, source, offsets, sizeAttrs,
+                                            strides);
+    };
+    OpFoldResult zero = b.getIndexAttr(0);
+    Value query = slice(adaptor.getQuery(), {batch, head, queryStart, zero},
+                        {1, 1, queryTile, s.headDim});
+    Value key = slice(adaptor.getKey(), {batch, kvHead, zero, zero},
+                      {1, 1, s.keys, s.headDim});
+    Value value = slice(adaptor.getValue(), {batch, kvHead, zero, zero},
+                        {1, 1, s.keys, s.valueDim});
+    Value mask = adaptor.getMask();
+    if (mask) {
+      // Size-1 mask dimensions broadcast; others follow the block.
+      auto maskType = cast<RankedTensorType>(mask.getType());
+      int64_t lead = 4 - maskType.getRank();
+      SmallVector<OpFoldResult> offsets;
+      SmallVector<int64_t> sizes;
+      Value blockIndex[] = {batch, head, queryStart};
+      int64_t blockSize[] = {1, 1, queryTile};
+      for (int64_t d = 0; d < maskType.getRank(); ++d) {
+        int64_t dim = lead + d, size = maskType.getDimSize(d);
+        bool follows = dim < 3 && size != 1;
+        offsets.push_back(follows ? OpFoldResult(blockIndex[dim]) : zero);
+        sizes.push_back(follows ? blockSize[dim] : size);
       }
+      mask = slice(mask, offsets, sizes);
+    }
+    // Within the block, query q is global query queryStart + q.
+    Value blockOffset;
+    if (offset)
+      blockOffset = arith::AddIOp::create(b, loc, offset, queryStart);
+
+    AttentionShape block = s;
+    block.batch = block.heads = block.kvHeads = 1;
+    block.queries = queryTile;
+    Value out = onlineSoftmax(b, loc, block, query, key, value, mask,
+                              blockOffset, keyTile);
+
+    b.setInsertionPointToStart(forall.getTerminator().getBody());
+    SmallVector<OpFoldResult> offsets = {batch, head, queryStart, zero};
+    SmallVector<OpFoldResult> sizes = {
+        b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(queryTile),
+        b.getIndexAttr(s.valueDim)};
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    tensor::ParallelInsertSliceOp::create(b, loc, out,
+                                          forall.getRegionIterArgs()[0],
+                                          offsets, sizes, strides);
+    return forall.getResult(0);
+  }
+
+  /// The online-softmax loop over key tiles for one block whose query,
+  /// key and value have a single batch and head.
+  Value onlineSoftmax(OpBuilder &b, Location loc, const AttentionShape &s,
+                      Value query, Value keys, Value values, Value mask,
+                      Value offset, int64_t tile) const {
+    MLIRContext *ctx = b.getContext();
     SmallVector<int64_t> rowShape = {s.batch, s.heads, s.queries};
     SmallVector<int64_t> outShape = {s.batch, s.heads, s.queries, s.valueDim};
     SmallVector<int64_t> tileShape = {s.batch, s.heads, s.queries, tile};
@@ -221,15 +309,13 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     };
     Value upper = idx(s.keys);
     if (offset) {
-      // Keys past offset + Sq - 1 are hidden from every query: stop at the
-      // tile holding that key.
+      // Keys past offset + Sq - 1 are hidden from every query of the block:
+      // stop at the tile holding that key.
       Value seen = arith::AddIOp::create(b, loc, offset, idx(s.queries));
       Value tiles = arith::CeilDivUIOp::create(b, loc, seen, idx(tile));
       upper = arith::MinUIOp::create(
           b, loc, upper, arith::MulIOp::create(b, loc, tiles, idx(tile)));
     }
-
-    Value mask = adaptor.getMask();
     auto maskType = mask ? cast<RankedTensorType>(mask.getType()) : nullptr;
     bool maskPerKey = maskType && maskType.getShape().back() == s.keys;
 
@@ -251,14 +337,13 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
           auto shapeOf = [](Value v) {
             return cast<RankedTensorType>(v.getType()).getShape();
           };
-          Value keyTile = slice(adaptor.getKey(), shapeOf(adaptor.getKey()), 2);
-          Value valueTile =
-              slice(adaptor.getValue(), shapeOf(adaptor.getValue()), 2);
+          Value keyTile = slice(keys, shapeOf(keys), 2);
+          Value valueTile = slice(values, shapeOf(values), 2);
           Value maskTile = mask;
           if (maskPerKey)
             maskTile = slice(mask, maskType.getShape(), maskType.getRank() - 1);
 
-          Value scores = queryKeyScores(nb, l, s, adaptor.getQuery(), keyTile);
+          Value scores = queryKeyScores(nb, l, s, query, keyTile);
           Value logits = scaleAndMask(nb, l, s, scores, maskTile, offset, kt);
           AffineMap id = nb.getMultiDimIdentityMap(4);
           AffineMap row = dropDim(ctx, 4, 3);

@@ -56,9 +56,10 @@ struct ConvertTransformerToLinalgPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (keyTile < 1) {
-      module.emitError("key-tile must be positive, got ")
-          << static_cast<int64_t>(keyTile);
+    if (keyTile < 1 || queryTile < 1) {
+      module.emitError("key-tile and query-tile must be positive, got ")
+          << static_cast<int64_t>(keyTile) << " and "
+          << static_cast<int64_t>(queryTile);
       return signalPassFailure();
     }
     if (failed(checkStaticShapes(module)))
@@ -67,6 +68,7 @@ struct ConvertTransformerToLinalgPass
     AttentionLoweringOptions options;
     options.fused = !decomposeAttention;
     options.keyTile = keyTile;
+    options.queryTile = queryTile;
 
     RewritePatternSet patterns(&getContext());
     populateTransformerToLinalgConversionPatterns(patterns, options);

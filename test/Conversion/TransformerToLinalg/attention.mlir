@@ -1,37 +1,46 @@
 // RUN: kernelforge-opt %s --convert-kf-to-linalg="key-tile=32" --split-input-file | FileCheck %s --check-prefix=FUSED
 // RUN: kernelforge-opt %s --convert-kf-to-linalg="decompose-attention=1" --split-input-file | FileCheck %s --check-prefix=DECOMP
 
-// Decode against an 80-row cache. Fused: a loop over key tiles of 20 (the
-// largest divisor of 80 not above 32) that stops at the tile holding key
-// offset + Sq - 1, carrying max, sum and output.
+// Decode against an 80-row cache. Fused: an scf.forall over (batch, head,
+// query block); each iteration loops over key tiles of 20 (the largest
+// divisor of 80 not above 32), stopping at the tile holding key
+// offset + Sq - 1, and carries max, sum and output of its block.
 // FUSED-DAG: #[[$Q:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // FUSED-DAG: #[[$K:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
 // FUSED-DAG: #[[$S:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
 // FUSED-DAG: #[[$V:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
 // FUSED-LABEL: func.func @decode
-// FUSED-SAME: %[[POS:[a-z0-9]+]]: index)
-// FUSED: %[[SEEN:.+]] = arith.addi %[[POS]], %{{.+}} : index
+// FUSED-SAME: (%[[QIN:[a-z0-9]+]]: tensor<1x2x1x16xf32>, %[[KIN:[a-z0-9]+]]: tensor<1x2x80x16xf32>, %[[VIN:[a-z0-9]+]]: tensor<1x2x80x16xf32>, %[[POS:[a-z0-9]+]]: index)
+// FUSED: %[[OUT:.+]] = scf.forall (%[[B:.+]], %[[H:.+]], %[[QB:.+]]) in (1, 2, 1) shared_outs(%[[SHARED:.+]] = %{{.+}}) -> (tensor<1x2x1x16xf32>)
+// FUSED: %[[QBLK:.+]] = tensor.extract_slice %[[QIN]][%[[B]], %[[H]], %[[QB]], 0] [1, 1, 1, 16]
+// FUSED: %[[KHEAD:.+]] = tensor.extract_slice %[[KIN]][%[[B]], %[[H]], 0, 0] [1, 1, 80, 16]
+// FUSED: %[[VHEAD:.+]] = tensor.extract_slice %[[VIN]][%[[B]], %[[H]], 0, 0] [1, 1, 80, 16]
+// FUSED: %[[OFF:.+]] = arith.addi %[[POS]], %[[QB]] : index
+// FUSED: %[[SEEN:.+]] = arith.addi %[[OFF]], %{{.+}} : index
 // FUSED: %[[TILES:.+]] = arith.ceildivui %[[SEEN]], %{{.+}} : index
 // FUSED: %[[END:.+]] = arith.muli %[[TILES]]
 // FUSED: %[[UB:.+]] = arith.minui %{{.+}}, %[[END]] : index
-// FUSED: %[[LOOP:.+]]:3 = scf.for %[[KT:.+]] = %{{.+}} to %[[UB]] step %{{.+}} iter_args(%[[M:.+]] = %{{.+}}, %[[L:.+]] = %{{.+}}, %[[ACC:.+]] = %{{.+}}) -> (tensor<1x2x1xf32>, tensor<1x2x1xf32>, tensor<1x2x1x16xf32>)
-// FUSED: %[[KTILE:.+]] = tensor.extract_slice %{{.+}}[0, 0, %[[KT]], 0] [1, 2, 20, 16] [1, 1, 1, 1]
-// FUSED: %[[VTILE:.+]] = tensor.extract_slice %{{.+}}[0, 0, %[[KT]], 0] [1, 2, 20, 16] [1, 1, 1, 1]
-// FUSED: linalg.generic {indexing_maps = [#[[$Q]], #[[$K]], #[[$S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %[[KTILE]] :
+// FUSED: %[[LOOP:.+]]:3 = scf.for %[[KT:.+]] = %{{.+}} to %[[UB]] step %{{.+}} iter_args(%[[M:.+]] = %{{.+}}, %[[L:.+]] = %{{.+}}, %[[ACC:.+]] = %{{.+}}) -> (tensor<1x1x1xf32>, tensor<1x1x1xf32>, tensor<1x1x1x16xf32>)
+// FUSED: %[[KTILE:.+]] = tensor.extract_slice %[[KHEAD]][0, 0, %[[KT]], 0] [1, 1, 20, 16] [1, 1, 1, 1]
+// FUSED: %[[VTILE:.+]] = tensor.extract_slice %[[VHEAD]][0, 0, %[[KT]], 0] [1, 1, 20, 16] [1, 1, 1, 1]
+// FUSED: linalg.generic {indexing_maps = [#[[$Q]], #[[$K]], #[[$S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[QBLK]], %[[KTILE]] :
 // FUSED: %[[KEY:.+]] = arith.addi %{{.+}}, %[[KT]] : index
-// FUSED: %[[LIMIT:.+]] = arith.addi %{{.+}}, %[[POS]] : index
+// FUSED: %[[LIMIT:.+]] = arith.addi %{{.+}}, %[[OFF]] : index
 // FUSED: arith.cmpi sgt, %[[KEY]], %[[LIMIT]] : index
 // FUSED: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
 // FUSED: arith.maximumf
-// FUSED: ins(%[[M]], %{{.+}} : tensor<1x2x1xf32>, tensor<1x2x1xf32>)
+// FUSED: ins(%[[M]], %{{.+}} : tensor<1x1x1xf32>, tensor<1x1x1xf32>)
 // FUSED: math.exp
-// FUSED: outs(%[[M]] : tensor<1x2x1xf32>)
-// FUSED: outs(%[[L]] : tensor<1x2x1xf32>)
-// FUSED: outs(%[[ACC]] : tensor<1x2x1x16xf32>)
+// FUSED: outs(%[[M]] : tensor<1x1x1xf32>)
+// FUSED: outs(%[[L]] : tensor<1x1x1xf32>)
+// FUSED: outs(%[[ACC]] : tensor<1x1x1x16xf32>)
 // FUSED: linalg.generic {indexing_maps = [#[[$Q]], #[[$V]], #[[$S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %[[VTILE]] :
 // FUSED: scf.yield
-// FUSED: linalg.generic {{.*}} ins(%[[LOOP]]#2, %[[LOOP]]#1 :
+// FUSED: %[[RES:.+]] = linalg.generic {{.*}} ins(%[[LOOP]]#2, %[[LOOP]]#1 :
 // FUSED: arith.divf
+// FUSED: scf.forall.in_parallel
+// FUSED: tensor.parallel_insert_slice %[[RES]] into %[[SHARED]][%[[B]], %[[H]], %[[QB]], 0] [1, 1, 1, 16]
+// FUSED: return %[[OUT]]
 
 // Decomposed: scores over all 80 keys, a masked softmax, then PV; no loop.
 // DECOMP-LABEL: func.func @decode
@@ -49,10 +58,13 @@ func.func @decode(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x80x16xf32>, %v: tenso
 
 // -----
 
-// Grouped-query attention: query head h reads key/value head h floordiv 2.
-// FUSED-DAG: #[[$KGQA:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d3, d4)>
+// Grouped-query attention: query head h reads key/value head h floordiv 2,
+// a slice in the fused form and a map in the decomposed one.
 // FUSED-LABEL: func.func @grouped
-// FUSED: linalg.generic {indexing_maps = [#{{.+}}, #[[$KGQA]], #{{.+}}]
+// FUSED-SAME: %[[K:[a-z0-9]+]]: tensor<1x2x6x8xf32>
+// FUSED: scf.forall (%[[B:.+]], %[[H:.+]], %{{.+}}) = (0, 0, 0) to (1, 4, 6) step (1, 1, 6)
+// FUSED: %[[KVH:.+]] = arith.divui %[[H]], %{{.+}} : index
+// FUSED: tensor.extract_slice %[[K]][%[[B]], %[[KVH]], 0, 0] [1, 1, 6, 8]
 // DECOMP-DAG: #[[$KGQA:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d3, d4)>
 // DECOMP-LABEL: func.func @grouped
 // DECOMP: linalg.generic {indexing_maps = [#{{.+}}, #[[$KGQA]], #{{.+}}]

@@ -1,5 +1,5 @@
-// Scaled dot-product attention, fused (online softmax over key tiles, the
-// default) and decomposed: causal prefill, an additive mask without causal,
+// Scaled dot-product attention, fused (per batch, head and query block, an
+// online softmax over key tiles; the default) and decomposed: causal prefill, an additive mask without causal,
 // grouped-query attention, an explicit scale, and decode against a KV cache
 // whose rows past the query offset hold garbage that must stay hidden.
 // Key lengths 20 and 35 are not multiples of the key tile. Outputs are
@@ -14,11 +14,18 @@
 // RUN: %check %t.decomposed.so --entry grouped --expect "ref.attention(x0, x1, x2, causal=True, scale=0.3)"
 // RUN: %check %t.fused.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.decomposed.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
+// RUN: %check %t.fused.so --entry causal_blocks --expect "ref.attention(x0, x1, x2, causal=True)"
 // RUN: %check %t.fused.so --entry decode --scalar 0 --expect "ref.attention(x0, x1, x2, causal=True, offset=0)"
 
 func.func @causal(%q: tensor<1x4x20x16xf32>, %k: tensor<1x4x20x16xf32>, %v: tensor<1x4x20x16xf32>) -> tensor<1x4x20x16xf32> {
   %o = kf.attention %q, %k, %v causal : tensor<1x4x20x16xf32>, tensor<1x4x20x16xf32>, tensor<1x4x20x16xf32> -> tensor<1x4x20x16xf32>
   return %o : tensor<1x4x20x16xf32>
+}
+// Two query blocks of 50 and key tiles of 50: the first block's key loop
+// stops after one tile, the second sees both.
+func.func @causal_blocks(%q: tensor<1x2x100x16xf32>, %k: tensor<1x2x100x16xf32>, %v: tensor<1x2x100x16xf32>) -> tensor<1x2x100x16xf32> {
+  %o = kf.attention %q, %k, %v causal : tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32> -> tensor<1x2x100x16xf32>
+  return %o : tensor<1x2x100x16xf32>
 }
 func.func @masked(%q: tensor<2x2x5x8xf32>, %k: tensor<2x2x35x8xf32>, %v: tensor<2x2x35x12xf32>, %m: tensor<1x1x5x35xf32>) -> tensor<2x2x5x12xf32> {
   %o = kf.attention %q, %k, %v mask(%m : tensor<1x1x5x35xf32>) : tensor<2x2x5x8xf32>, tensor<2x2x35x8xf32>, tensor<2x2x35x12xf32> -> tensor<2x2x5x12xf32>

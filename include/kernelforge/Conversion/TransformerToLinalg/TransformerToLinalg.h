@@ -9,12 +9,16 @@ namespace mlir::kf {
 
 /// How `kf.attention` lowers.
 struct AttentionLoweringOptions {
-  /// One online-softmax loop over key tiles (flash-attention style) instead
-  /// of QK^T, softmax and PV as three separate steps.
+  /// An scf.forall over (batch, head, query block), each running an
+  /// online-softmax loop over key tiles (flash-attention style), instead of
+  /// QK^T, softmax and PV as three separate steps.
   bool fused = true;
   /// Largest key tile of the fused form; the tile used is the largest
   /// divisor of the key length not above it.
   int64_t keyTile = 64;
+  /// Largest query block of the fused form (one scf.forall iteration per
+  /// batch, head and query block); chosen like the key tile.
+  int64_t queryTile = 64;
 };
 
 /// gelu, silu, swiglu, add and mul: parallel linalg.generic ops.
