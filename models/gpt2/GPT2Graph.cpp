@@ -10,7 +10,10 @@
 
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
@@ -107,52 +110,226 @@ struct GraphBuilder {
     Location loc = NameLoc::get(b.getStringAttr("gpt2"));
     SmallVector<Type> inputs = {
         RankedTensorType::get({batch, seq}, b.getI64Type())};
-    SmallVector<std::string> names;
-    auto addParam = [&](const std::string &name, Type type) {
-      names.push_back(name);
-      inputs.push_back(type);
-    };
-    addParam("wte.weight", f32({c.vocabSize, c.embedDim}));
-    addParam("wpe.weight", f32({c.maxPositions, c.embedDim}));
+    SmallVector<std::pair<std::string, Type>> params = modelParams();
+    for (auto &param : params)
+      inputs.push_back(param.second);
     SmallVector<std::pair<StringRef, Type>> perLayer = blockParams();
-    for (int64_t layer = 0; layer < c.numLayers; ++layer)
-      for (auto &param : perLayer)
-        addParam("h." + std::to_string(layer) + "." + param.first.str(),
-                 param.second);
-    addParam("ln_f.weight", f32({c.embedDim}));
-    addParam("ln_f.bias", f32({c.embedDim}));
-    if (!c.tieWordEmbeddings)
-      addParam("lm_head.weight", f32({c.vocabSize, c.embedDim}));
 
     b.setInsertionPointToEnd(module.getBody());
     auto logitsType = f32({batch, seq, c.vocabSize});
     auto fn = func::FuncOp::create(b, loc, "gpt2",
                                    b.getFunctionType(inputs, {logitsType}));
-    for (auto [i, name] : llvm::enumerate(names))
-      fn.setArgAttr(i + 1, TransformerDialect::getParamAttrName(),
-                    b.getStringAttr(name));
+    nameParams(fn, /*first=*/1, params);
     b.setInsertionPointToStart(fn.addEntryBlock());
-    ValueRange params = fn.getArguments().drop_front();
+    ValueRange w = fn.getArguments().drop_front();
 
     Value x = EmbeddingOp::create(b, NameLoc::get(b.getStringAttr("wte")),
-                                  fn.getArgument(0), params[0], params[1],
+                                  fn.getArgument(0), w[0], w[1],
                                   /*position_offset=*/Value());
     size_t perBlock = perLayer.size();
     for (int64_t layer = 0; layer < c.numLayers; ++layer) {
       SmallVector<Value> operands = {x};
-      llvm::append_range(operands,
-                         params.slice(2 + layer * perBlock, perBlock));
+      llvm::append_range(operands, w.slice(2 + layer * perBlock, perBlock));
       x = func::CallOp::create(
               b, NameLoc::get(b.getStringAttr("h." + std::to_string(layer))),
               block, operands)
               .getResult(0);
     }
-    size_t lnf = 2 + c.numLayers * perBlock;
-    Value h = layerNorm(NameLoc::get(b.getStringAttr("ln_f")), x, params[lnf],
-                        params[lnf + 1]);
-    Value head = c.tieWordEmbeddings ? params[0] : params[lnf + 2];
-    Value logits = linear(NameLoc::get(b.getStringAttr("lm_head")), h, head,
-                          /*bias=*/Value(), WeightLayout::OutIn);
+    Value logits = head(x, w);
+    func::ReturnOp::create(b, loc, logits);
+  }
+
+  /// Every parameter of the model in argument order, with its checkpoint
+  /// name.
+  SmallVector<std::pair<std::string, Type>> modelParams() {
+    SmallVector<std::pair<std::string, Type>> params;
+    params.push_back({"wte.weight", f32({c.vocabSize, c.embedDim})});
+    params.push_back({"wpe.weight", f32({c.maxPositions, c.embedDim})});
+    for (int64_t layer = 0; layer < c.numLayers; ++layer)
+      for (auto &param : blockParams())
+        params.push_back(
+            {"h." + std::to_string(layer) + "." + param.first.str(),
+             param.second});
+    params.push_back({"ln_f.weight", f32({c.embedDim})});
+    params.push_back({"ln_f.bias", f32({c.embedDim})});
+    if (!c.tieWordEmbeddings)
+      params.push_back({"lm_head.weight", f32({c.vocabSize, c.embedDim})});
+    return params;
+  }
+
+  void nameParams(func::FuncOp fn, unsigned first,
+                  ArrayRef<std::pair<std::string, Type>> params) {
+    for (auto [i, param] : llvm::enumerate(params))
+      fn.setArgAttr(first + i, TransformerDialect::getParamAttrName(),
+                    b.getStringAttr(param.first));
+  }
+
+  /// ln_f and the language-model head on hidden states `x`; `w` are the
+  /// model parameters in modelParams() order.
+  Value head(Value x, ValueRange w) {
+    size_t lnf = 2 + c.numLayers * blockParams().size();
+    Value h = layerNorm(NameLoc::get(b.getStringAttr("ln_f")), x, w[lnf],
+                        w[lnf + 1]);
+    Value table = c.tieWordEmbeddings ? w[0] : w[lnf + 2];
+    return linear(NameLoc::get(b.getStringAttr("lm_head")), h, table,
+                  /*bias=*/Value(), WeightLayout::OutIn);
+  }
+
+  RankedTensorType cacheTensor() {
+    return f32({c.numLayers, 2, c.numHeads, c.maxPositions, c.headDim()});
+  }
+  /// One layer's keys and values, [2, heads, positions, head_dim].
+  RankedTensorType layerCacheType() {
+    return f32({2, c.numHeads, c.maxPositions, c.headDim()});
+  }
+  SmallVector<OpFoldResult> layerOffsets(Value layer) {
+    SmallVector<OpFoldResult> offsets(5, b.getIndexAttr(0));
+    offsets[0] = layer;
+    return offsets;
+  }
+  SmallVector<OpFoldResult> layerSizes() {
+    return {b.getIndexAttr(1), b.getIndexAttr(2), b.getIndexAttr(c.numHeads),
+            b.getIndexAttr(c.maxPositions), b.getIndexAttr(c.headDim())};
+  }
+  Value cacheSlice(Location loc, Value cache, Value layer) {
+    SmallVector<OpFoldResult> strides(5, b.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(b, loc, layerCacheType(), cache,
+                                          layerOffsets(layer), layerSizes(),
+                                          strides);
+  }
+  Value cacheInsert(Location loc, Value slice, Value cache, Value layer) {
+    SmallVector<OpFoldResult> strides(5, b.getIndexAttr(1));
+    return tensor::InsertSliceOp::create(b, loc, slice, cache,
+                                         layerOffsets(layer), layerSizes(),
+                                         strides);
+  }
+  /// Keys (0) or values (1) of a layer's cache as [1, heads, positions,
+  /// head_dim].
+  Value kvHalf(Location loc, Value layerCache, int64_t index) {
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+    offsets[0] = b.getIndexAttr(index);
+    SmallVector<OpFoldResult> sizes = {
+        b.getIndexAttr(1), b.getIndexAttr(c.numHeads),
+        b.getIndexAttr(c.maxPositions), b.getIndexAttr(c.headDim())};
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(b, loc, layerCache, offsets, sizes,
+                                          strides);
+  }
+
+  /// @gpt2_block_kv(x, cache, layer, pos, weights...) -> (x', cache'): one
+  /// block whose new keys and values go into rows [pos, pos + S) of the
+  /// layer's cache and whose attention reads the cache.
+  func::FuncOp buildKVBlock(ModuleOp module) {
+    Location loc = NameLoc::get(b.getStringAttr("gpt2_block_kv"));
+    SmallVector<Type> inputs = {hidden(), cacheTensor(), b.getIndexType(),
+                                b.getIndexType()};
+    for (auto &param : blockParams())
+      inputs.push_back(param.second);
+    b.setInsertionPointToEnd(module.getBody());
+    auto fn = func::FuncOp::create(
+        b, loc, "gpt2_block_kv",
+        b.getFunctionType(inputs, {hidden(), cacheTensor()}));
+    fn.setPrivate();
+    b.setInsertionPointToStart(fn.addEntryBlock());
+    Value x = fn.getArgument(0), cache = fn.getArgument(1),
+          layer = fn.getArgument(2), pos = fn.getArgument(3);
+    ValueRange w = fn.getArguments().drop_front(4);
+
+    auto at = [&](StringRef name) { return NameLoc::get(b.getStringAttr(name)); };
+    Value h = layerNorm(at("ln_1"), x, w[0], w[1]);
+    Value qkv = linear(at("attn.c_attn"), h, w[2], w[3]);
+    Value q = qkvSlice(at("attn.q"), qkv, 0);
+    Value k = qkvSlice(at("attn.k"), qkv, 1);
+    Value v = qkvSlice(at("attn.v"), qkv, 2);
+    // Keys and values stacked as a batch of two, [2, heads, S, head_dim],
+    // go into the layer's [2, heads, positions, head_dim] cache in one
+    // update; the attention reads the updated rows before the layer is put
+    // back. In this order bufferization writes the new rows straight into
+    // the caller's cache and copies nothing else.
+    Value kv = tensor::ConcatOp::create(b, at("attn.kv"), /*dim=*/0,
+                                        ValueRange{k, v});
+    Value layerCache = cacheSlice(at("attn.kv_cache"), cache, layer);
+    Value updated =
+        KVCacheUpdateOp::create(b, at("attn.kv_cache"), kv, layerCache, pos);
+    Value keys = kvHalf(at("attn.k_cache"), updated, 0);
+    Value values = kvHalf(at("attn.v_cache"), updated, 1);
+    Value heads = AttentionOp::create(b, at("attn"), q, keys, values,
+                                      /*mask=*/Value(), /*query_offset=*/pos,
+                                      /*causal=*/true, /*scale=*/FloatAttr());
+    cache = cacheInsert(at("attn.kv_cache"), updated, cache, layer);
+    Value merged = MergeHeadsOp::create(b, at("attn"), heads);
+    Value attn = linear(at("attn.c_proj"), merged, w[4], w[5]);
+    Value x1 = AddOp::create(b, at("residual_1"), x, attn);
+    Value h2 = layerNorm(at("ln_2"), x1, w[6], w[7]);
+    Value fc = linear(at("mlp.c_fc"), h2, w[8], w[9]);
+    Value act = GeluOp::create(b, at("mlp.act"), fc.getType(), fc, c.gelu);
+    Value mlp = linear(at("mlp.c_proj"), act, w[10], w[11]);
+    Value out = AddOp::create(b, at("residual_2"), x1, mlp);
+    func::ReturnOp::create(b, loc, ValueRange{out, cache});
+    return fn;
+  }
+
+  /// @prefill or @decode around @gpt2_block_kv (see buildGPT2StepGraph).
+  void buildStep(ModuleOp module, func::FuncOp block,
+                 const GPT2StepOptions &options) {
+    bool prefill = options.step == GPT2Step::Prefill;
+    StringRef name = prefill ? "prefill" : "decode";
+    Location loc = NameLoc::get(b.getStringAttr(name));
+    auto cacheMemRef = MemRefType::get(cacheTensor().getShape(), b.getF32Type());
+    SmallVector<Type> inputs = {
+        RankedTensorType::get({1, seq}, b.getI64Type()), b.getIndexType(),
+        cacheMemRef};
+    SmallVector<std::pair<std::string, Type>> params = modelParams();
+    for (auto &param : params)
+      inputs.push_back(param.second);
+    Type logitsType = prefill && options.allLogits
+                          ? f32({1, seq, c.vocabSize})
+                          : f32({1, c.vocabSize});
+    b.setInsertionPointToEnd(module.getBody());
+    auto fn = func::FuncOp::create(b, loc, name,
+                                   b.getFunctionType(inputs, {logitsType}));
+    nameParams(fn, /*first=*/3, params);
+    b.setInsertionPointToStart(fn.addEntryBlock());
+    Value ids = fn.getArgument(0), index = fn.getArgument(1),
+          cacheArg = fn.getArgument(2);
+    ValueRange w = fn.getArguments().drop_front(3);
+
+    // The caller's cache, read and written in place.
+    Value cache = bufferization::ToTensorOp::create(
+        b, loc, cacheTensor(), cacheArg, /*restrict=*/true, /*writable=*/true);
+    Value pos = prefill ? arith::ConstantIndexOp::create(b, loc, 0).getResult()
+                        : index;
+    Value x = EmbeddingOp::create(b, NameLoc::get(b.getStringAttr("wte")), ids,
+                                  w[0], w[1],
+                                  /*position_offset=*/prefill ? Value() : pos);
+    size_t perBlock = blockParams().size();
+    for (int64_t layer = 0; layer < c.numLayers; ++layer) {
+      Value layerIndex = arith::ConstantIndexOp::create(b, loc, layer);
+      SmallVector<Value> operands = {x, cache, layerIndex, pos};
+      llvm::append_range(operands, w.slice(2 + layer * perBlock, perBlock));
+      auto call = func::CallOp::create(
+          b, NameLoc::get(b.getStringAttr("h." + std::to_string(layer))),
+          block, operands);
+      x = call.getResult(0);
+      cache = call.getResult(1);
+    }
+    bufferization::MaterializeInDestinationOp::create(b, loc, TypeRange(),
+                                                      cache, cacheArg)
+        .setWritable(true);
+    if (prefill && !options.allLogits) {
+      // Only the row of the last prompt token goes through the head.
+      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), index,
+                                           b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                         b.getIndexAttr(c.embedDim)};
+      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+      x = tensor::ExtractSliceOp::create(b, loc, f32({1, 1, c.embedDim}), x,
+                                         offsets, sizes, strides);
+    }
+    Value logits = head(x, w);
+    if (!(prefill && options.allLogits))
+      logits = tensor::CollapseShapeOp::create(
+          b, loc, logits, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
     func::ReturnOp::create(b, loc, logits);
   }
 
@@ -185,5 +362,35 @@ kernelforge::gpt2::buildGPT2Graph(MLIRContext *context,
   if (failed(verify(*module)))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the built GPT-2 graph does not verify");
+  return std::move(module);
+}
+
+SmallVector<int64_t> kernelforge::gpt2::gpt2CacheShape(const GPT2Config &config) {
+  return {config.numLayers, 2, config.numHeads, config.maxPositions,
+          config.headDim()};
+}
+
+llvm::Expected<OwningOpRef<ModuleOp>>
+kernelforge::gpt2::buildGPT2StepGraph(MLIRContext *context,
+                                      const GPT2Config &config,
+                                      const GPT2StepOptions &options) {
+  int64_t tokens = options.step == GPT2Step::Decode ? 1 : options.tokens;
+  if (tokens <= 0 || tokens > config.maxPositions)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "expected 0 < prefill length <= n_positions (%lld), got %lld",
+        (long long)config.maxPositions, (long long)tokens);
+  context->loadDialect<TransformerDialect, func::FuncDialect,
+                       tensor::TensorDialect, arith::ArithDialect,
+                       bufferization::BufferizationDialect,
+                       memref::MemRefDialect>();
+  OwningOpRef<ModuleOp> module =
+      ModuleOp::create(NameLoc::get(StringAttr::get(context, "gpt2")));
+  GraphBuilder builder(context, config, /*batch=*/1, tokens);
+  func::FuncOp block = builder.buildKVBlock(*module);
+  builder.buildStep(*module, block, options);
+  if (failed(verify(*module)))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the built GPT-2 step graph does not verify");
   return std::move(module);
 }

@@ -2,6 +2,9 @@
 //
 // Reads a Hugging Face config.json and prints the kf-dialect forward graph:
 //   kernelforge-gpt2-graph models/gpt2/configs/gpt2.json --seq 128
+// or one generation step reading and writing a KV cache:
+//   kernelforge-gpt2-graph models/gpt2/configs/gpt2.json --step=prefill --seq 64
+//   kernelforge-gpt2-graph models/gpt2/configs/gpt2.json --step=decode
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +26,12 @@ static cl::opt<int64_t> batch("batch", cl::init(1),
 static cl::opt<int64_t> seqLen(
     "seq", cl::init(0),
     cl::desc("Sequence length of the graph (default: n_positions)"));
+static cl::opt<std::string>
+    step("step", cl::init("none"),
+         cl::desc("none (the whole-sequence graph), prefill or decode"));
+static cl::opt<bool> allLogits(
+    "all-logits", cl::init(false),
+    cl::desc("Prefill: return the logits of every position"));
 static cl::opt<std::string> outputPath("o", cl::init("-"),
                                        cl::desc("Output file"),
                                        cl::value_desc("filename"));
@@ -44,8 +53,23 @@ int main(int argc, char **argv) {
   if (!config)
     return fail(config.takeError());
   mlir::MLIRContext context;
-  auto module = kernelforge::gpt2::buildGPT2Graph(&context, *config,
-                                                  {batch, seqLen});
+  using kernelforge::gpt2::GPT2Step;
+  llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> module =
+      llvm::createStringError(llvm::inconvertibleErrorCode(),
+                              "unknown --step=" + step +
+                                  " (expected none, prefill or decode)");
+  if (step == "none") {
+    llvm::consumeError(module.takeError());
+    module = kernelforge::gpt2::buildGPT2Graph(&context, *config,
+                                               {batch, seqLen});
+  } else if (step == "prefill" || step == "decode") {
+    llvm::consumeError(module.takeError());
+    kernelforge::gpt2::GPT2StepOptions options;
+    options.step = step == "prefill" ? GPT2Step::Prefill : GPT2Step::Decode;
+    options.tokens = seqLen ? seqLen : config->maxPositions;
+    options.allLogits = allLogits;
+    module = kernelforge::gpt2::buildGPT2StepGraph(&context, *config, options);
+  }
   if (!module)
     return fail(module.takeError());
 
