@@ -216,19 +216,19 @@ struct GraphBuilder {
                                           strides);
   }
 
-  /// @gpt2_block_kv(x, cache, layer, pos, weights...) -> (x', cache'): one
+  /// @gpt2_block_s<S>(x, cache, layer, pos, weights...) -> (x', cache'): one
   /// block whose new keys and values go into rows [pos, pos + S) of the
   /// layer's cache and whose attention reads the cache.
   func::FuncOp buildKVBlock(ModuleOp module) {
-    Location loc = NameLoc::get(b.getStringAttr("gpt2_block_kv"));
+    std::string name = "gpt2_block_s" + std::to_string(seq);
+    Location loc = NameLoc::get(b.getStringAttr(name));
     SmallVector<Type> inputs = {hidden(), cacheTensor(), b.getIndexType(),
                                 b.getIndexType()};
     for (auto &param : blockParams())
       inputs.push_back(param.second);
     b.setInsertionPointToEnd(module.getBody());
     auto fn = func::FuncOp::create(
-        b, loc, "gpt2_block_kv",
-        b.getFunctionType(inputs, {hidden(), cacheTensor()}));
+        b, loc, name, b.getFunctionType(inputs, {hidden(), cacheTensor()}));
     fn.setPrivate();
     b.setInsertionPointToStart(fn.addEntryBlock());
     Value x = fn.getArgument(0), cache = fn.getArgument(1),
@@ -270,9 +270,9 @@ struct GraphBuilder {
   }
 
   /// @prefill or @decode around @gpt2_block_kv (see buildGPT2StepGraph).
-  void buildStep(ModuleOp module, func::FuncOp block,
-                 const GPT2StepOptions &options) {
-    bool prefill = options.step == GPT2Step::Prefill;
+  void buildStep(ModuleOp module, func::FuncOp block, GPT2Step step,
+                 bool allLogits) {
+    bool prefill = step == GPT2Step::Prefill;
     StringRef name = prefill ? "prefill" : "decode";
     Location loc = NameLoc::get(b.getStringAttr(name));
     auto cacheMemRef = MemRefType::get(cacheTensor().getShape(), b.getF32Type());
@@ -282,7 +282,7 @@ struct GraphBuilder {
     SmallVector<std::pair<std::string, Type>> params = modelParams();
     for (auto &param : params)
       inputs.push_back(param.second);
-    Type logitsType = prefill && options.allLogits
+    Type logitsType = prefill && allLogits
                           ? f32({1, seq, c.vocabSize})
                           : f32({1, c.vocabSize});
     b.setInsertionPointToEnd(module.getBody());
@@ -316,7 +316,7 @@ struct GraphBuilder {
     bufferization::MaterializeInDestinationOp::create(b, loc, TypeRange(),
                                                       cache, cacheArg)
         .setWritable(true);
-    if (prefill && !options.allLogits) {
+    if (prefill && !allLogits) {
       // Only the row of the last prompt token goes through the head.
       SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), index,
                                            b.getIndexAttr(0)};
@@ -327,7 +327,7 @@ struct GraphBuilder {
                                          offsets, sizes, strides);
     }
     Value logits = head(x, w);
-    if (!(prefill && options.allLogits))
+    if (!(prefill && allLogits))
       logits = tensor::CollapseShapeOp::create(
           b, loc, logits, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
     func::ReturnOp::create(b, loc, logits);
@@ -371,26 +371,29 @@ SmallVector<int64_t> kernelforge::gpt2::gpt2CacheShape(const GPT2Config &config)
 }
 
 llvm::Expected<OwningOpRef<ModuleOp>>
-kernelforge::gpt2::buildGPT2StepGraph(MLIRContext *context,
-                                      const GPT2Config &config,
-                                      const GPT2StepOptions &options) {
-  int64_t tokens = options.step == GPT2Step::Decode ? 1 : options.tokens;
-  if (tokens <= 0 || tokens > config.maxPositions)
+kernelforge::gpt2::buildGPT2GenerationGraph(MLIRContext *context,
+                                            const GPT2Config &config,
+                                            const GPT2GenerationOptions &options) {
+  if (options.prefillTokens <= 0 || options.prefillTokens > config.maxPositions)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         "expected 0 < prefill length <= n_positions (%lld), got %lld",
-        (long long)config.maxPositions, (long long)tokens);
+        (long long)config.maxPositions, (long long)options.prefillTokens);
   context->loadDialect<TransformerDialect, func::FuncDialect,
                        tensor::TensorDialect, arith::ArithDialect,
                        bufferization::BufferizationDialect,
                        memref::MemRefDialect>();
   OwningOpRef<ModuleOp> module =
       ModuleOp::create(NameLoc::get(StringAttr::get(context, "gpt2")));
-  GraphBuilder builder(context, config, /*batch=*/1, tokens);
-  func::FuncOp block = builder.buildKVBlock(*module);
-  builder.buildStep(*module, block, options);
+  GraphBuilder prefill(context, config, /*batch=*/1, options.prefillTokens);
+  prefill.buildStep(*module, prefill.buildKVBlock(*module), GPT2Step::Prefill,
+                    options.allLogits);
+  GraphBuilder decode(context, config, /*batch=*/1, /*seq=*/1);
+  decode.buildStep(*module, decode.buildKVBlock(*module), GPT2Step::Decode,
+                   /*allLogits=*/false);
   if (failed(verify(*module)))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "the built GPT-2 step graph does not verify");
+                                   "the built GPT-2 generation graph does not "
+                                   "verify");
   return std::move(module);
 }

@@ -2,9 +2,9 @@
 //
 // Reads a Hugging Face config.json and prints the kf-dialect forward graph:
 //   kernelforge-gpt2-graph models/gpt2/configs/gpt2.json --seq 128
-// or one generation step reading and writing a KV cache:
-//   kernelforge-gpt2-graph models/gpt2/configs/gpt2.json --step=prefill --seq 64
-//   kernelforge-gpt2-graph models/gpt2/configs/gpt2.json --step=decode
+// or the prefill (bucket of --seq tokens) and decode steps of generation,
+// reading and writing a KV cache:
+//   kernelforge-gpt2-graph models/gpt2/configs/gpt2.json --generation --seq 64
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,9 +26,9 @@ static cl::opt<int64_t> batch("batch", cl::init(1),
 static cl::opt<int64_t> seqLen(
     "seq", cl::init(0),
     cl::desc("Sequence length of the graph (default: n_positions)"));
-static cl::opt<std::string>
-    step("step", cl::init("none"),
-         cl::desc("none (the whole-sequence graph), prefill or decode"));
+static cl::opt<bool> generation(
+    "generation", cl::init(false),
+    cl::desc("Emit @prefill (--seq tokens) and @decode with a KV cache"));
 static cl::opt<bool> allLogits(
     "all-logits", cl::init(false),
     cl::desc("Prefill: return the logits of every position"));
@@ -53,22 +53,17 @@ int main(int argc, char **argv) {
   if (!config)
     return fail(config.takeError());
   mlir::MLIRContext context;
-  using kernelforge::gpt2::GPT2Step;
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> module =
-      llvm::createStringError(llvm::inconvertibleErrorCode(),
-                              "unknown --step=" + step +
-                                  " (expected none, prefill or decode)");
-  if (step == "none") {
-    llvm::consumeError(module.takeError());
+      mlir::OwningOpRef<mlir::ModuleOp>();
+  if (generation) {
+    kernelforge::gpt2::GPT2GenerationOptions options;
+    options.prefillTokens = seqLen ? seqLen : config->maxPositions;
+    options.allLogits = allLogits;
+    module =
+        kernelforge::gpt2::buildGPT2GenerationGraph(&context, *config, options);
+  } else {
     module = kernelforge::gpt2::buildGPT2Graph(&context, *config,
                                                {batch, seqLen});
-  } else if (step == "prefill" || step == "decode") {
-    llvm::consumeError(module.takeError());
-    kernelforge::gpt2::GPT2StepOptions options;
-    options.step = step == "prefill" ? GPT2Step::Prefill : GPT2Step::Decode;
-    options.tokens = seqLen ? seqLen : config->maxPositions;
-    options.allLogits = allLogits;
-    module = kernelforge::gpt2::buildGPT2StepGraph(&context, *config, options);
   }
   if (!module)
     return fail(module.takeError());

@@ -27,17 +27,18 @@ buildGPT2Graph(mlir::MLIRContext *context, const GPT2Config &config,
 /// The two steps of generation with a KV cache.
 enum class GPT2Step { Prefill, Decode };
 
-struct GPT2StepOptions {
-  GPT2Step step = GPT2Step::Decode;
-  /// Prefill: the bucket length; the prompt is padded to it with any token
-  /// (padding sits after the prompt, so causal attention never sees it, and
-  /// its cache rows are overwritten by the following decode steps).
-  int64_t tokens = 1;
-  /// Prefill: return the logits of every position instead of one.
+struct GPT2GenerationOptions {
+  /// The prefill bucket: prompts are padded to this length with any token
+  /// (the padding sits after the prompt, so causal attention never sees it,
+  /// and its cache rows are overwritten by the following decode steps).
+  int64_t prefillTokens = 16;
+  /// Prefill returns the logits of every position instead of one.
   bool allLogits = false;
 };
 
-/// Builds a module with one public function for a generation step:
+/// Builds a module with the two steps of generation, each reading and
+/// writing the caller's KV cache in place ([layer][0] keys, [layer][1]
+/// values, rows by position):
 ///
 ///   @prefill(%ids: tensor<1xBxi64>, %last: index,
 ///            %cache: memref<LAYERS x 2 x HEADS x POSITIONS x HEAD_DIM x f32>,
@@ -46,12 +47,11 @@ struct GPT2StepOptions {
 ///           params...) -> tensor<1xVxf32>
 ///
 /// Prefill writes cache rows [0, B) and returns the logits at position
-/// `last`; decode writes row `pos` and returns the logits of that token. The
-/// cache is the caller's buffer, updated in place ([layer][0] keys, [layer][1]
-/// values); parameters are `kf.param`-named arguments as in buildGPT2Graph.
+/// `last`; decode writes row `pos` and returns that token's logits.
+/// Parameters are `kf.param`-named arguments as in buildGPT2Graph.
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
-buildGPT2StepGraph(mlir::MLIRContext *context, const GPT2Config &config,
-                   const GPT2StepOptions &options);
+buildGPT2GenerationGraph(mlir::MLIRContext *context, const GPT2Config &config,
+                         const GPT2GenerationOptions &options);
 
 /// [n_layer, 2, n_head, n_positions, head_dim], the KV cache's shape.
 llvm::SmallVector<int64_t> gpt2CacheShape(const GPT2Config &config);

@@ -1,0 +1,329 @@
+//===- GPT2Tokenizer.cpp - GPT-2's byte-level BPE -------------------------===//
+
+#include "kernelforge/Runtime/GPT2Tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+using namespace kernelforge::runtime;
+
+namespace {
+
+struct CodePointRange {
+  uint32_t first, last;
+};
+#include "UnicodeTables.inc"
+
+template <size_t N>
+bool inRanges(const CodePointRange (&ranges)[N], uint32_t cp) {
+  auto it = std::upper_bound(
+      std::begin(ranges), std::end(ranges), cp,
+      [](uint32_t value, const CodePointRange &r) { return value < r.first; });
+  return it != std::begin(ranges) && cp <= std::prev(it)->last;
+}
+
+bool isLetter(uint32_t cp) { return inRanges(kLetterRanges, cp); }
+bool isNumber(uint32_t cp) { return inRanges(kNumberRanges, cp); }
+/// Unicode White_Space, which `\s` matches.
+bool isSpace(uint32_t cp) {
+  return (cp >= 0x9 && cp <= 0xD) || cp == 0x20 || cp == 0x85 || cp == 0xA0 ||
+         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+         cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+void appendUtf8(std::string &out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += char(cp);
+  } else if (cp < 0x800) {
+    out += char(0xC0 | (cp >> 6));
+    out += char(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += char(0xE0 | (cp >> 12));
+    out += char(0x80 | ((cp >> 6) & 0x3F));
+    out += char(0x80 | (cp & 0x3F));
+  } else {
+    out += char(0xF0 | (cp >> 18));
+    out += char(0x80 | ((cp >> 12) & 0x3F));
+    out += char(0x80 | ((cp >> 6) & 0x3F));
+    out += char(0x80 | (cp & 0x3F));
+  }
+}
+
+/// The UTF-8 character starting at `text[i]` and its length (valid input).
+size_t utf8Length(unsigned char lead) {
+  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+bool readFile(const std::string &path, std::string &text, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open '" + path + "'";
+    return false;
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  text = s.str();
+  return true;
+}
+
+} // namespace
+
+bool kernelforge::runtime::decodeUtf8(const std::string &text,
+                                      std::vector<uint32_t> &codePoints,
+                                      std::string &error) {
+  codePoints.clear();
+  size_t i = 0, n = text.size();
+  while (i < n) {
+    unsigned char c = text[i];
+    uint32_t cp;
+    size_t len;
+    if (c < 0x80) {
+      cp = c;
+      len = 1;
+    } else if (c >= 0xC2 && c < 0xE0) {
+      cp = c & 0x1F;
+      len = 2;
+    } else if (c >= 0xE0 && c < 0xF0) {
+      cp = c & 0x0F;
+      len = 3;
+    } else if (c >= 0xF0 && c < 0xF5) {
+      cp = c & 0x07;
+      len = 4;
+    } else {
+      error = "invalid UTF-8 byte 0x" +
+              std::string(1, "0123456789abcdef"[c >> 4]) +
+              std::string(1, "0123456789abcdef"[c & 15]) + " at byte " +
+              std::to_string(i);
+      return false;
+    }
+    if (i + len > n) {
+      error = "truncated UTF-8 sequence at byte " + std::to_string(i);
+      return false;
+    }
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cc = text[i + k];
+      if ((cc & 0xC0) != 0x80) {
+        error = "invalid UTF-8 continuation byte at byte " +
+                std::to_string(i + k);
+        return false;
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      error = "invalid UTF-8 sequence (overlong, surrogate or out of range) "
+              "at byte " +
+              std::to_string(i);
+      return false;
+    }
+    codePoints.push_back(cp);
+    i += len;
+  }
+  return true;
+}
+
+std::vector<std::pair<size_t, size_t>>
+GPT2Tokenizer::split(const std::vector<uint32_t> &cps) {
+  std::vector<std::pair<size_t, size_t>> pieces;
+  size_t n = cps.size(), i = 0;
+  auto other = [&](uint32_t cp) {
+    return !isSpace(cp) && !isLetter(cp) && !isNumber(cp);
+  };
+  // ` ?X+` for a class X: the optional space, then one or more of X.
+  auto run = [&](size_t at, auto &&cls) -> size_t {
+    size_t j = at;
+    if (j < n && cps[j] == ' ' && j + 1 < n && cls(cps[j + 1]))
+      ++j;
+    if (j >= n || !cls(cps[j]))
+      return 0;
+    while (j < n && cls(cps[j]))
+      ++j;
+    return j - at;
+  };
+  while (i < n) {
+    size_t len = 0;
+    // 's 't 're 've 'm 'll 'd
+    if (cps[i] == '\'' && i + 1 < n) {
+      uint32_t a = cps[i + 1], b = i + 2 < n ? cps[i + 2] : 0;
+      if (a == 's' || a == 't' || a == 'm' || a == 'd')
+        len = 2;
+      else if ((a == 'r' && b == 'e') || (a == 'v' && b == 'e') ||
+               (a == 'l' && b == 'l'))
+        len = 3;
+    }
+    if (!len)
+      len = run(i, isLetter);
+    if (!len)
+      len = run(i, isNumber);
+    if (!len)
+      len = run(i, other);
+    if (!len && isSpace(cps[i])) {
+      size_t j = i;
+      while (j < n && isSpace(cps[j]))
+        ++j;
+      // \s+(?!\S): a run followed by a non-space gives back its last
+      // character (when it has more than one); otherwise \s+ takes it all.
+      if (j < n && j - i > 1)
+        len = j - i - 1;
+      else
+        len = j - i;
+    }
+    if (!len)
+      len = 1; // unreachable: every character is in one of the classes
+    pieces.push_back({i, i + len});
+    i += len;
+  }
+  return pieces;
+}
+
+std::unique_ptr<GPT2Tokenizer> GPT2Tokenizer::load(const std::string &vocabPath,
+                                                   const std::string &mergesPath,
+                                                   std::string &error) {
+  std::unique_ptr<GPT2Tokenizer> tok(new GPT2Tokenizer());
+  // GPT-2's byte <-> printable character table: printable Latin-1 bytes map
+  // to themselves, the rest to U+0100 onwards, in byte order.
+  int next = 0;
+  for (int byte = 0; byte < 256; ++byte) {
+    bool printable = (byte >= '!' && byte <= '~') ||
+                     (byte >= 0xA1 && byte <= 0xAC) || (byte >= 0xAE);
+    uint32_t cp = printable ? byte : 256 + next++;
+    appendUtf8(tok->byteToSymbol[byte], cp);
+    tok->symbolToByte[cp] = static_cast<uint8_t>(byte);
+  }
+
+  std::string text;
+  if (!readFile(vocabPath, text, error))
+    return nullptr;
+  nlohmann::json vocab = nlohmann::json::parse(text, nullptr, false);
+  if (!vocab.is_object()) {
+    error = "'" + vocabPath + "' is not a JSON object of token -> id";
+    return nullptr;
+  }
+  for (auto &[token, id] : vocab.items()) {
+    if (!id.is_number_integer() || id.get<int64_t>() < 0) {
+      error = "'" + vocabPath + "': token '" + token + "' has no valid id";
+      return nullptr;
+    }
+    int64_t value = id.get<int64_t>();
+    tok->tokenToId[token] = value;
+    if (value >= static_cast<int64_t>(tok->idToToken.size()))
+      tok->idToToken.resize(value + 1);
+    tok->idToToken[value] = token;
+  }
+
+  if (!readFile(mergesPath, text, error))
+    return nullptr;
+  std::istringstream lines(text);
+  std::string line;
+  int64_t rank = 0, lineNo = 0;
+  while (std::getline(lines, line)) {
+    ++lineNo;
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    if (line.empty() || line.rfind("#version", 0) == 0)
+      continue;
+    size_t space = line.find(' ');
+    if (space == std::string::npos || space == 0 || space + 1 == line.size()) {
+      error = "'" + mergesPath + "' line " + std::to_string(lineNo) +
+              ": expected two symbols separated by a space";
+      return nullptr;
+    }
+    tok->mergeRanks[{line.substr(0, space), line.substr(space + 1)}] = rank++;
+  }
+  return tok;
+}
+
+void GPT2Tokenizer::bpe(const std::string &piece,
+                        std::vector<int64_t> &ids) const {
+  auto cached = cache.find(piece);
+  if (cached != cache.end()) {
+    ids.insert(ids.end(), cached->second.begin(), cached->second.end());
+    return;
+  }
+  std::vector<std::string> symbols;
+  for (unsigned char byte : piece)
+    symbols.push_back(byteToSymbol[byte]);
+  while (symbols.size() > 1) {
+    int64_t best = std::numeric_limits<int64_t>::max();
+    size_t at = 0;
+    for (size_t i = 0; i + 1 < symbols.size(); ++i) {
+      auto it = mergeRanks.find({symbols[i], symbols[i + 1]});
+      if (it != mergeRanks.end() && it->second < best) {
+        best = it->second;
+        at = i;
+      }
+    }
+    if (best == std::numeric_limits<int64_t>::max())
+      break;
+    // Merge every occurrence of the best pair, left to right.
+    std::string first = symbols[at], second = symbols[at + 1];
+    std::vector<std::string> merged;
+    for (size_t i = 0; i < symbols.size();) {
+      if (i + 1 < symbols.size() && symbols[i] == first &&
+          symbols[i + 1] == second) {
+        merged.push_back(first + second);
+        i += 2;
+      } else {
+        merged.push_back(symbols[i++]);
+      }
+    }
+    symbols = std::move(merged);
+  }
+  std::vector<int64_t> out;
+  for (const std::string &symbol : symbols) {
+    auto it = tokenToId.find(symbol);
+    if (it != tokenToId.end()) {
+      out.push_back(it->second);
+      continue;
+    }
+    // Not in the vocabulary (a truncated vocabulary): fall back to bytes.
+    size_t i = 0;
+    while (i < symbol.size()) {
+      size_t len = utf8Length(symbol[i]);
+      auto byteIt = tokenToId.find(symbol.substr(i, len));
+      if (byteIt != tokenToId.end())
+        out.push_back(byteIt->second);
+      i += len;
+    }
+  }
+  cache.emplace(piece, out);
+  ids.insert(ids.end(), out.begin(), out.end());
+}
+
+bool GPT2Tokenizer::encode(const std::string &text, std::vector<int64_t> &ids,
+                           std::string &error) const {
+  std::vector<uint32_t> cps;
+  if (!decodeUtf8(text, cps, error))
+    return false;
+  ids.clear();
+  for (auto [begin, end] : split(cps)) {
+    std::string piece;
+    for (size_t i = begin; i < end; ++i)
+      appendUtf8(piece, cps[i]);
+    bpe(piece, ids);
+  }
+  return true;
+}
+
+std::string GPT2Tokenizer::decode(const std::vector<int64_t> &ids) const {
+  std::string bytes;
+  for (int64_t id : ids) {
+    if (id < 0 || id >= vocabSize())
+      continue;
+    const std::string &token = idToToken[id];
+    std::vector<uint32_t> cps;
+    std::string ignored;
+    if (!decodeUtf8(token, cps, ignored))
+      continue;
+    for (uint32_t cp : cps) {
+      auto it = symbolToByte.find(cp);
+      if (it != symbolToByte.end())
+        bytes += static_cast<char>(it->second);
+    }
+  }
+  return bytes;
+}

@@ -1,0 +1,487 @@
+//===- kernelforge-gpt2.cpp - Compile and run GPT-2 with a KV cache -------===//
+//
+//   kernelforge-gpt2 --model-dir DIR --prompt "Hello" -n 32
+//   kernelforge-gpt2 --config models/gpt2/configs/gpt2.json --random-weights 0
+//                    --prompt "Hello" -n 32
+//
+// Builds the model's prefill and decode graphs (kf dialect), compiles them
+// in-process through kf-cpu-pipeline into a shared library cached under
+// --cache-dir (keyed by the graph and this compiler), binds the checkpoint's
+// tensors by name, and generates, streaming text as it goes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Models/GPT2/GPT2Config.h"
+#include "kernelforge/Models/GPT2/GPT2Graph.h"
+#include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Runtime/Npy.h"
+#include "kernelforge/Runtime/Sampler.h"
+#include "kernelforge/Runtime/Weights.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/xxhash.h"
+
+#include <chrono>
+#include <cstring>
+
+using namespace kernelforge;
+using llvm::SmallString;
+namespace cl = llvm::cl;
+namespace rt = kernelforge::runtime;
+
+static cl::opt<std::string> modelDir(
+    "model-dir",
+    cl::desc("Hugging Face model directory: config.json, model.safetensors, "
+             "vocab.json + merges.txt (or encoder.json + vocab.bpe)"),
+    cl::init(""));
+static cl::opt<std::string> configPath("config",
+                                       cl::desc("config.json (with "
+                                                "--random-weights)"),
+                                       cl::init(""));
+static cl::opt<int64_t> randomSeed(
+    "random-weights", cl::desc("Deterministic random weights from this seed"),
+    cl::init(-1));
+static cl::opt<std::string> prompt("prompt", cl::desc("Prompt text (UTF-8)"),
+                                   cl::init(""));
+static cl::list<int64_t> promptTokens("tokens", cl::CommaSeparated,
+                                      cl::desc("Prompt token ids: 1,2,3"));
+static cl::opt<int64_t> newTokens("n", cl::desc("Tokens to generate"),
+                                  cl::init(32));
+static cl::opt<double> temperature("temperature",
+                                   cl::desc("Sampling temperature (0: greedy)"),
+                                   cl::init(0.0));
+static cl::opt<int64_t> topK("top-k", cl::desc("Sample from the k best"),
+                             cl::init(0));
+static cl::opt<double> topP("top-p", cl::desc("Nucleus sampling mass"),
+                            cl::init(1.0));
+static cl::opt<uint64_t> seed("seed", cl::desc("Sampling seed"), cl::init(0));
+static cl::opt<int64_t> stopToken("stop-token",
+                                  cl::desc("Stop after generating this id"),
+                                  cl::init(-1));
+static cl::opt<std::string> tokenizerDir(
+    "tokenizer", cl::desc("Directory with the tokenizer files (default: the "
+                          "model directory, else GPT-2's)"),
+    cl::init(""));
+static cl::opt<std::string> emitMlir("emit-mlir",
+                                     cl::desc("Write the kf graph it compiles"),
+                                     cl::init(""));
+static cl::opt<std::string> emitStage(
+    "emit", cl::desc("Write the compiled graph at a stage (linalg, llvm-mlir, "
+                     "llvm-ir, asm) to --emit-file and stop"),
+    cl::init(""));
+static cl::opt<std::string> emitFile("emit-file", cl::init("-"),
+                                     cl::desc("Where --emit writes"));
+static cl::opt<std::string>
+    logitsOut("logits-out",
+              cl::desc("Write the prompt's logits, float32 [T, vocab]"),
+              cl::init(""));
+static cl::opt<std::string> decodeLogitsOut(
+    "decode-logits-out",
+    cl::desc("Write the logits each new token was chosen from, [n, vocab]"),
+    cl::init(""));
+static cl::opt<bool> json("json", cl::desc("Print metrics as JSON on stdout "
+                                           "(the text goes to stderr)"),
+                          cl::init(false));
+static cl::opt<std::string> cacheDir(
+    "cache-dir", cl::desc("Compiled-library cache (default: $KF_CACHE_DIR, "
+                          "else ~/.cache/kernelforge)"),
+    cl::init(""));
+static cl::opt<std::string> pipelineOptions(
+    "pipeline-options", cl::desc("Options of kf-cpu-pipeline"), cl::init(""));
+
+namespace {
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "kernelforge-gpt2") << message << "\n";
+  std::exit(1);
+}
+
+double seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+std::string defaultCacheDir() {
+  if (auto env = llvm::sys::Process::GetEnv("KF_CACHE_DIR"))
+    return *env;
+  SmallString<128> home;
+  if (llvm::sys::path::home_directory(home)) {
+    llvm::sys::path::append(home, ".cache", "kernelforge");
+    return std::string(home);
+  }
+  SmallString<128> tmp;
+  llvm::sys::path::system_temp_directory(true, tmp);
+  llvm::sys::path::append(tmp, "kernelforge-cache");
+  return std::string(tmp);
+}
+
+/// This compiler's identity: a hash of its own executable, so a rebuilt
+/// compiler never reuses libraries an older one produced.
+uint64_t compilerIdentity(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&compilerIdentity));
+  auto buffer = llvm::MemoryBuffer::getFile(exe);
+  if (!buffer)
+    return 0;
+  return llvm::xxh3_64bits(
+      llvm::arrayRefFromStringRef((*buffer)->getBuffer()));
+}
+
+std::string findFile(const std::string &dir,
+                     std::initializer_list<const char *> names) {
+  for (const char *name : names) {
+    SmallString<128> path(dir);
+    llvm::sys::path::append(path, name);
+    if (llvm::sys::fs::exists(path))
+      return std::string(path);
+  }
+  return "";
+}
+
+/// Emits bytes once they form complete UTF-8 characters.
+struct TextStream {
+  llvm::raw_ostream &os;
+  std::string pending;
+  void write(const std::string &bytes) {
+    pending += bytes;
+    size_t complete = pending.size();
+    // Hold back an incomplete trailing sequence.
+    for (size_t back = 1; back <= 3 && back <= pending.size(); ++back) {
+      unsigned char c = pending[pending.size() - back];
+      if ((c & 0xC0) == 0x80)
+        continue;
+      size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (need > back)
+        complete = pending.size() - back;
+      break;
+    }
+    os << pending.substr(0, complete);
+    os.flush();
+    pending.erase(0, complete);
+  }
+  void finish() {
+    os << pending;
+    os.flush();
+  }
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "KernelForge GPT-2: compile a Hugging Face GPT-2 "
+                              "and generate text with a KV cache\n");
+  auto started = std::chrono::steady_clock::now();
+
+  // Model: a directory, or a config with random weights.
+  std::string config = configPath, checkpoint;
+  if (!modelDir.empty()) {
+    if (!llvm::sys::fs::is_directory(modelDir))
+      fail("--model-dir '" + modelDir + "' is not a directory");
+    if (config.empty())
+      config = findFile(modelDir, {"config.json"});
+    if (config.empty())
+      fail("no config.json in '" + modelDir + "'");
+    if (randomSeed < 0) {
+      checkpoint = findFile(modelDir, {"model.safetensors"});
+      if (checkpoint.empty())
+        fail("no model.safetensors in '" + modelDir +
+             "' (use --random-weights SEED for random weights)");
+    }
+  } else if (config.empty()) {
+    fail("give --model-dir DIR, or --config FILE with --random-weights SEED");
+  } else if (randomSeed < 0) {
+    fail("--config needs --random-weights SEED (or use --model-dir)");
+  }
+  auto gpt2Config = gpt2::loadGPT2Config(config);
+  if (!gpt2Config)
+    fail(llvm::toString(gpt2Config.takeError()));
+  const gpt2::GPT2Config &c = *gpt2Config;
+
+  // Tokenizer: explicit, the model's, or GPT-2's own (in the source tree).
+  std::unique_ptr<rt::GPT2Tokenizer> tokenizer;
+  {
+    std::vector<std::string> dirs;
+    if (!tokenizerDir.empty())
+      dirs.push_back(tokenizerDir);
+    if (!modelDir.empty())
+      dirs.push_back(modelDir);
+    if (tokenizerDir.empty() && c.vocabSize == 50257)
+      dirs.push_back(std::string(KF_SOURCE_DIR) + "/models/gpt2/tokenizer");
+    for (const std::string &dir : dirs) {
+      std::string vocab = findFile(dir, {"vocab.json", "encoder.json"});
+      std::string merges = findFile(dir, {"merges.txt", "vocab.bpe"});
+      if (vocab.empty() || merges.empty())
+        continue;
+      std::string error;
+      tokenizer = rt::GPT2Tokenizer::load(vocab, merges, error);
+      if (!tokenizer)
+        fail(error);
+      break;
+    }
+    if (!tokenizerDir.empty() && !tokenizer)
+      fail("no vocab.json/merges.txt (or encoder.json/vocab.bpe) in '" +
+           tokenizerDir + "'");
+  }
+
+  // Prompt.
+  std::vector<int64_t> ids(promptTokens.begin(), promptTokens.end());
+  if (!prompt.empty() && !ids.empty())
+    fail("give either --prompt or --tokens, not both");
+  if (!prompt.empty()) {
+    if (!tokenizer)
+      fail("--prompt needs a tokenizer (vocab.json + merges.txt) in the model "
+           "directory or --tokenizer DIR; or give --tokens");
+    std::string error;
+    if (!tokenizer->encode(prompt, ids, error))
+      fail("the prompt is not valid UTF-8: " + error);
+  }
+  if (ids.empty())
+    fail("empty prompt: give --prompt TEXT or --tokens 1,2,3");
+  int64_t promptLength = ids.size();
+  for (int64_t id : ids)
+    if (id < 0 || id >= c.vocabSize)
+      fail(llvm::formatv("token id {0} is outside the vocabulary [0, {1})", id,
+                         c.vocabSize));
+  if (promptLength > c.maxPositions)
+    fail(llvm::formatv("the prompt has {0} tokens, more than n_positions {1}",
+                       promptLength, c.maxPositions));
+  if (newTokens < 0)
+    fail("-n must not be negative");
+  if (temperature < 0 || topP <= 0 || topP > 1 || topK < 0)
+    fail("expected --temperature >= 0, 0 < --top-p <= 1 and --top-k >= 0");
+
+  // Prefill bucket: the next power of two (at least 16), within n_positions.
+  int64_t bucket = 16;
+  while (bucket < promptLength)
+    bucket *= 2;
+  bucket = std::min(bucket, c.maxPositions);
+
+  mlir::DialectRegistry registry;
+  mlir::kf::registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  gpt2::GPT2GenerationOptions graphOptions;
+  graphOptions.prefillTokens = bucket;
+  graphOptions.allLogits = !logitsOut.empty();
+  auto module = gpt2::buildGPT2GenerationGraph(&context, c, graphOptions);
+  if (!module)
+    fail(llvm::toString(module.takeError()));
+  std::string graphText;
+  {
+    llvm::raw_string_ostream os(graphText);
+    (*module)->print(os);
+  }
+  if (!emitMlir.empty()) {
+    std::string error;
+    auto out = mlir::openOutputFile(emitMlir, &error);
+    if (!out)
+      fail(error);
+    out->os() << graphText << "\n";
+    out->keep();
+  }
+
+  mlir::kf::CompileOptions compileOptions;
+  if (failed(compileOptions.pipeline.parseFromString(pipelineOptions)))
+    fail("bad --pipeline-options '" + pipelineOptions + "'");
+  if (!emitStage.empty()) {
+    auto kind = mlir::kf::parseEmitKind(emitStage);
+    if (!kind || *kind == mlir::kf::EmitKind::Shared ||
+        *kind == mlir::kf::EmitKind::Obj)
+      fail("--emit expects linalg, llvm-mlir, llvm-ir or asm, got '" +
+           emitStage + "'");
+    compileOptions.emit = *kind;
+    return failed(mlir::kf::compileModule(**module, compileOptions, emitFile));
+  }
+
+  // The compiled library, from the cache when this graph was compiled before
+  // by this compiler with these options.
+  std::string dir = cacheDir.empty() ? defaultCacheDir() : std::string(cacheDir);
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    fail("cannot create the cache directory '" + dir + "': " + ec.message());
+  uint64_t key = llvm::xxh3_64bits(llvm::arrayRefFromStringRef(
+      graphText + "\n" + std::string(pipelineOptions) + "\n" +
+      std::to_string(compilerIdentity(argv[0]))));
+  SmallString<128> library(dir);
+  llvm::sys::path::append(library, llvm::formatv("gpt2-{0:x16}.so", key).str());
+  bool cached = llvm::sys::fs::exists(library);
+  double compileSeconds = 0;
+  auto compileStart = std::chrono::steady_clock::now();
+  if (!cached) {
+    llvm::errs() << llvm::formatv(
+        "compiling the graph ({0} layers, prefill bucket {1}) ... ",
+        c.numLayers, bucket);
+    llvm::errs().flush();
+    SmallString<128> partial(library);
+    partial += llvm::formatv(".{0}.tmp", llvm::sys::Process::getProcessId()).str();
+    if (failed(mlir::kf::compileModule(**module, compileOptions, partial)))
+      fail("compiling the graph failed");
+    if (std::error_code ec = llvm::sys::fs::rename(partial, library))
+      fail("cannot move the compiled library into the cache: " + ec.message());
+    compileSeconds = seconds(compileStart);
+    llvm::errs() << llvm::formatv("{0:F1} s\n", compileSeconds);
+  }
+  double loadStart = seconds(started);
+  std::string error;
+  auto lib = rt::CompiledLibrary::load(std::string(library), error);
+  if (!lib)
+    fail(error);
+  rt::EntryPoint prefill, decode;
+  if (!lib->lookup("prefill", prefill, error) ||
+      !lib->lookup("decode", decode, error))
+    fail(error);
+
+  // Weights, bound by name.
+  rt::WeightMap weights;
+  if (randomSeed >= 0)
+    rt::randomWeights(randomSeed, prefill, weights);
+  else if (!rt::loadCheckpointWeights(checkpoint, prefill, weights, error))
+    fail(error);
+  double weightsSeconds = seconds(started) - loadStart;
+
+  llvm::SmallVector<int64_t> cacheShape = gpt2::gpt2CacheShape(c);
+  int64_t cacheElements = 1;
+  for (int64_t d : cacheShape)
+    cacheElements *= d;
+  std::vector<float> kvCache(cacheElements, 0.f);
+
+  // Arguments: ids, an index, the cache, parameters, the logits output.
+  auto bind = [&](const rt::EntryPoint &entry, void *idsData, int64_t *index,
+                  std::vector<float> &logits) {
+    std::vector<void *> args;
+    for (const rt::ArgSpec &arg : entry.args) {
+      if (!arg.param.empty())
+        args.push_back(weights.at(arg.param).data());
+      else if (arg.isOutput) {
+        logits.assign(arg.numElements(), 0.f);
+        args.push_back(logits.data());
+      } else if (!arg.isMemRef())
+        args.push_back(index);
+      else if (arg.dtype == "i64")
+        args.push_back(idsData);
+      else
+        args.push_back(kvCache.data());
+    }
+    return args;
+  };
+
+  llvm::raw_ostream &textOut = json ? llvm::errs() : llvm::outs();
+  TextStream stream{textOut, ""};
+  if (tokenizer)
+    stream.write(tokenizer->decode(ids));
+
+  // Prefill: the prompt padded to the bucket (padding never reaches the
+  // prompt's logits and its cache rows are overwritten by decode).
+  std::vector<int64_t> padded(bucket, 0);
+  std::copy(ids.begin(), ids.end(), padded.begin());
+  int64_t last = promptLength - 1;
+  std::vector<float> logits;
+  auto prefillArgs = bind(prefill, padded.data(), &last, logits);
+  auto prefillStart = std::chrono::steady_clock::now();
+  rt::call(prefill, prefillArgs);
+  double prefillSeconds = seconds(prefillStart);
+  int64_t vocab = c.vocabSize;
+  const float *current = logits.data();
+  if (graphOptions.allLogits) {
+    current = logits.data() + last * vocab;
+    rt::NpyArray array;
+    array.dtype = "f32";
+    array.shape = {promptLength, vocab};
+    array.data.assign(reinterpret_cast<const char *>(logits.data()),
+                      reinterpret_cast<const char *>(logits.data() +
+                                                     promptLength * vocab));
+    if (!rt::writeNpy(logitsOut, array, error))
+      fail(error);
+  }
+
+  rt::SamplerOptions samplerOptions;
+  samplerOptions.temperature = temperature;
+  samplerOptions.topK = topK;
+  samplerOptions.topP = topP;
+  samplerOptions.seed = seed;
+  rt::Sampler sampler(samplerOptions);
+  std::vector<float> chosenLogits;
+  std::vector<int64_t> generated;
+  std::vector<float> stepLogits;
+  int64_t token = 0, position = promptLength;
+  auto decodeArgs = bind(decode, &token, &position, stepLogits);
+  double decodeSeconds = 0;
+  bool truncated = false;
+  for (int64_t step = 0; step < newTokens; ++step) {
+    if (!decodeLogitsOut.empty())
+      chosenLogits.insert(chosenLogits.end(), current, current + vocab);
+    token = sampler.next(current, vocab);
+    generated.push_back(token);
+    if (tokenizer)
+      stream.write(tokenizer->decode({token}));
+    else
+      textOut << (step ? "," : " -> ") << token;
+    if (token == stopToken || step + 1 == newTokens)
+      break;
+    if (position >= c.maxPositions) {
+      truncated = true;
+      break;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    rt::call(decode, decodeArgs);
+    decodeSeconds += seconds(t0);
+    current = stepLogits.data();
+    ++position;
+  }
+  stream.finish();
+  textOut << "\n";
+  if (truncated)
+    llvm::errs() << llvm::formatv("stopped at n_positions ({0})\n",
+                                  c.maxPositions);
+  if (!decodeLogitsOut.empty()) {
+    rt::NpyArray array;
+    array.dtype = "f32";
+    array.shape = {static_cast<int64_t>(chosenLogits.size() / vocab), vocab};
+    array.data.assign(reinterpret_cast<const char *>(chosenLogits.data()),
+                      reinterpret_cast<const char *>(chosenLogits.data() +
+                                                     chosenLogits.size()));
+    if (!rt::writeNpy(decodeLogitsOut, array, error))
+      fail(error);
+  }
+
+  int64_t decodeSteps = generated.empty() ? 0 : generated.size() - 1;
+  double promptRate = promptLength / prefillSeconds;
+  double decodeMs = decodeSteps ? 1e3 * decodeSeconds / decodeSteps : 0.0;
+  llvm::errs() << llvm::formatv(
+      "prompt: {0} tokens in {1:F1} ms ({2:F1} tokens/s, bucket {3}); decode: "
+      "{4} tokens, {5:F2} ms/token; compile: {6}; weights {7:F2} s\n",
+      promptLength, prefillSeconds * 1e3, promptRate, bucket, decodeSteps,
+      decodeMs,
+      cached ? std::string("cached")
+             : llvm::formatv("{0:F1} s", compileSeconds).str(),
+      weightsSeconds);
+  if (json) {
+    llvm::outs() << llvm::formatv(
+        "{{\"prompt_tokens\": {0}, \"prefill_bucket\": {1}, \"prefill_ms\": "
+        "{2:F3}, \"prompt_tokens_per_s\": {3:F2}, \"generated\": [{4}], "
+        "\"decode_steps\": {5}, \"decode_ms_per_token\": {6:F3}, "
+        "\"compile_s\": {7:F3}, \"compile_cached\": {8}, \"library\": \"{9}\"}\n",
+        promptLength, bucket, prefillSeconds * 1e3, promptRate,
+        llvm::join(llvm::map_range(generated,
+                                   [](int64_t t) { return std::to_string(t); }),
+                   ", "),
+        decodeSteps, decodeMs, compileSeconds, cached ? "true" : "false",
+        library);
+  }
+  return 0;
+}
