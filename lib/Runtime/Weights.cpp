@@ -4,7 +4,6 @@
 #include "kernelforge/Runtime/SafeTensors.h"
 
 #include <cmath>
-#include <random>
 #include <sstream>
 
 using namespace kernelforge::runtime;
@@ -68,19 +67,22 @@ void kernelforge::runtime::randomWeights(uint64_t seed, const EntryPoint &entry,
       std::fill(data.begin(), data.end(), 1.f);
     } else {
       // Seeded by the name, so the values do not depend on argument order;
-      // Box-Muller keeps them identical across standard libraries.
-      uint64_t nameHash = 1469598103934665603ull; // FNV-1a
-      for (unsigned char ch : name)
-        nameHash = (nameHash ^ ch) * 1099511628211ull;
-      std::mt19937_64 rng(seed ^ nameHash);
-      std::uniform_real_distribution<double> uniform(0.0, 1.0);
-      for (size_t i = 0; i < data.size(); i += 2) {
-        double u1 = std::max(uniform(rng), 1e-300), u2 = uniform(rng);
-        double r = std::sqrt(-2.0 * std::log(u1)), t = 2.0 * M_PI * u2;
-        data[i] = static_cast<float>(0.02 * r * std::cos(t));
-        if (i + 1 < data.size())
-          data[i + 1] = static_cast<float>(0.02 * r * std::sin(t));
-      }
+      // splitmix64 keeps them identical everywhere.
+      uint64_t state = seed ^ 0x9E3779B97F4A7C15ull;
+      for (unsigned char ch : name) // FNV-1a of the name
+        state = (state ^ ch) * 1099511628211ull;
+      auto next = [&]() {
+        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+      };
+      // Uniform on [-a, a] with a = 0.02 * sqrt(3): GPT-2's standard
+      // deviation of 0.02, without a transcendental per value.
+      const double scale = 0.02 * std::sqrt(3.0) * 0x1.0p-52;
+      for (float &value : data)
+        value = static_cast<float>((static_cast<double>(next() >> 11) -
+                                    0x1.0p52) * scale);
     }
     weights[name] = std::move(data);
   }

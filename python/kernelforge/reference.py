@@ -145,3 +145,35 @@ def gpt2_logits(ids, p, n_head, eps=1e-5):
     x = layer_norm(x, p["ln_f.weight"], p["ln_f.bias"], eps)
     head = p.get("lm_head.weight", p["wte.weight"])
     return linear(x, head, layout="out_in")
+
+
+def load_gpt2_checkpoint(path):
+    """Float64 parameters of a Hugging Face GPT-2 safetensors file, named as
+    in the kf graph: the `transformer.` prefix dropped, the attention-mask
+    buffers ignored."""
+    from kernelforge import safetensors_io
+
+    params = {}
+    for name, array in safetensors_io.read(path).items():
+        if name.endswith(".attn.bias") or name.endswith(".attn.masked_bias"):
+            continue
+        if name.startswith("transformer."):
+            name = name[len("transformer."):]
+        params[name] = array.astype(np.float64)
+    return params
+
+
+def gpt2_config(path):
+    """(n_head, layer_norm_epsilon, tie_word_embeddings) of a config.json."""
+    import json
+
+    with open(path) as f:
+        c = json.load(f)
+    return c["n_head"], c.get("layer_norm_epsilon", 1e-5), c.get("tie_word_embeddings", True)
+
+
+def gpt2_logits_from(ids, p, n_head, eps=1e-5, tied=True):
+    """Logits [S, V] of one sequence of token ids."""
+    if tied:
+        p = {k: v for k, v in p.items() if k != "lm_head.weight"}
+    return gpt2_logits(np.asarray(ids)[None, :], p, n_head, eps)[0]

@@ -58,6 +58,9 @@ static cl::opt<int64_t> randomSeed(
     cl::init(-1));
 static cl::opt<std::string> prompt("prompt", cl::desc("Prompt text (UTF-8)"),
                                    cl::init(""));
+static cl::opt<std::string> promptFile(
+    "prompt-file", cl::desc("Read the prompt's bytes from a file"),
+    cl::init(""));
 static cl::list<int64_t> promptTokens("tokens", cl::CommaSeparated,
                                       cl::desc("Prompt token ids: 1,2,3"));
 static cl::opt<int64_t> newTokens("n", cl::desc("Tokens to generate"),
@@ -77,6 +80,12 @@ static cl::opt<std::string> tokenizerDir(
     "tokenizer", cl::desc("Directory with the tokenizer files (default: the "
                           "model directory, else GPT-2's)"),
     cl::init(""));
+static cl::opt<bool> encodeOnly(
+    "encode-only", cl::desc("Print the prompt's token ids and stop"),
+    cl::init(false));
+static cl::opt<bool> decodeOnly(
+    "decode-only", cl::desc("Print the text of --tokens and stop"),
+    cl::init(false));
 static cl::opt<std::string> emitMlir("emit-mlir",
                                      cl::desc("Write the kf graph it compiles"),
                                      cl::init(""));
@@ -191,6 +200,7 @@ int main(int argc, char **argv) {
 
   // Model: a directory, or a config with random weights.
   std::string config = configPath, checkpoint;
+  bool tokenizerOnly = encodeOnly || decodeOnly;
   if (!modelDir.empty()) {
     if (!llvm::sys::fs::is_directory(modelDir))
       fail("--model-dir '" + modelDir + "' is not a directory");
@@ -198,21 +208,24 @@ int main(int argc, char **argv) {
       config = findFile(modelDir, {"config.json"});
     if (config.empty())
       fail("no config.json in '" + modelDir + "'");
-    if (randomSeed < 0) {
+    if (randomSeed < 0 && !tokenizerOnly) {
       checkpoint = findFile(modelDir, {"model.safetensors"});
       if (checkpoint.empty())
         fail("no model.safetensors in '" + modelDir +
              "' (use --random-weights SEED for random weights)");
     }
-  } else if (config.empty()) {
+  } else if (config.empty() && !(tokenizerOnly && !tokenizerDir.empty())) {
     fail("give --model-dir DIR, or --config FILE with --random-weights SEED");
-  } else if (randomSeed < 0) {
+  } else if (randomSeed < 0 && !tokenizerOnly) {
     fail("--config needs --random-weights SEED (or use --model-dir)");
   }
-  auto gpt2Config = gpt2::loadGPT2Config(config);
-  if (!gpt2Config)
-    fail(llvm::toString(gpt2Config.takeError()));
-  const gpt2::GPT2Config &c = *gpt2Config;
+  gpt2::GPT2Config c;
+  if (!config.empty()) {
+    auto gpt2Config = gpt2::loadGPT2Config(config);
+    if (!gpt2Config)
+      fail(llvm::toString(gpt2Config.takeError()));
+    c = *gpt2Config;
+  }
 
   // Tokenizer: explicit, the model's, or GPT-2's own (in the source tree).
   std::unique_ptr<rt::GPT2Tokenizer> tokenizer;
@@ -242,15 +255,38 @@ int main(int argc, char **argv) {
 
   // Prompt.
   std::vector<int64_t> ids(promptTokens.begin(), promptTokens.end());
-  if (!prompt.empty() && !ids.empty())
-    fail("give either --prompt or --tokens, not both");
-  if (!prompt.empty()) {
+  std::string promptText = prompt;
+  if (!promptFile.empty()) {
+    auto buffer = llvm::MemoryBuffer::getFile(promptFile);
+    if (!buffer)
+      fail("cannot read --prompt-file '" + promptFile +
+           "': " + buffer.getError().message());
+    promptText = (*buffer)->getBuffer().str();
+  }
+  if ((!promptText.empty()) + !ids.empty() > 1 ||
+      (!prompt.empty() && !promptFile.empty()))
+    fail("give one of --prompt, --prompt-file or --tokens");
+  if (!promptText.empty()) {
     if (!tokenizer)
-      fail("--prompt needs a tokenizer (vocab.json + merges.txt) in the model "
-           "directory or --tokenizer DIR; or give --tokens");
+      fail("a text prompt needs a tokenizer (vocab.json + merges.txt) in the "
+           "model directory or --tokenizer DIR; or give --tokens");
     std::string error;
-    if (!tokenizer->encode(prompt, ids, error))
+    if (!tokenizer->encode(promptText, ids, error))
       fail("the prompt is not valid UTF-8: " + error);
+  }
+  if (encodeOnly) {
+    llvm::outs() << llvm::join(llvm::map_range(ids, [](int64_t t) {
+                                 return std::to_string(t);
+                               }),
+                               ",")
+                 << "\n";
+    return 0;
+  }
+  if (decodeOnly) {
+    if (!tokenizer)
+      fail("--decode-only needs a tokenizer");
+    llvm::outs() << tokenizer->decode(ids);
+    return 0;
   }
   if (ids.empty())
     fail("empty prompt: give --prompt TEXT or --tokens 1,2,3");
@@ -445,6 +481,7 @@ int main(int argc, char **argv) {
   }
   stream.finish();
   textOut << "\n";
+  textOut.flush();
   if (truncated)
     llvm::errs() << llvm::formatv("stopped at n_positions ({0})\n",
                                   c.maxPositions);

@@ -29,9 +29,9 @@ bool loadCheckpointWeights(const std::string &checkpointPath,
                            const EntryPoint &entry, WeightMap &weights,
                            std::string &error);
 
-/// A deterministic random initialisation (GPT-2's: N(0, 0.02) matrices and
-/// embeddings, unit layer-norm scales, zero biases), independent of the
-/// order in which parameters are listed.
+/// A deterministic random initialisation at GPT-2's scale: matrices and
+/// embeddings uniform with standard deviation 0.02, unit layer-norm scales,
+/// zero biases; independent of the order in which parameters are listed.
 void randomWeights(uint64_t seed, const EntryPoint &entry, WeightMap &weights);
 
 } // namespace kernelforge::runtime

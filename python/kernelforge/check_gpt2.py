@@ -1,0 +1,76 @@
+"""Checks kernelforge-gpt2 against the float64 NumPy GPT-2 forward.
+
+  check_gpt2.py --runner build/bin/kernelforge-gpt2 --model-dir DIR
+                --tokens 0,5,3 -n 6 [--atol 1e-4] [--rtol 1e-4]
+
+Runs the runner greedily with --logits-out (the prompt's logits, prefill) and
+--decode-logits-out (the logits each generated token came from: prefill's
+last row, then every decode step), then recomputes the whole sequence
+(prompt + generated tokens) in NumPy without a KV cache and compares every
+row. Exit status 1 on any mismatch.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kernelforge import reference as ref  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runner", required=True)
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--tokens", required=True)
+    ap.add_argument("-n", type=int, default=4)
+    ap.add_argument("--atol", type=float, default=1e-4)
+    ap.add_argument("--rtol", type=float, default=1e-4)
+    ap.add_argument("--cache-dir")
+    args = ap.parse_args()
+
+    prompt = [int(t) for t in args.tokens.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        prefill_path = os.path.join(tmp, "prefill.npy")
+        decode_path = os.path.join(tmp, "decode.npy")
+        cmd = [args.runner, "--model-dir", args.model_dir, "--tokens", args.tokens,
+               "-n", str(args.n), "--json", "--logits-out", prefill_path,
+               "--decode-logits-out", decode_path]
+        if args.cache_dir:
+            cmd += ["--cache-dir", args.cache_dir]
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode != 0:
+            sys.exit(f"error: kernelforge-gpt2 failed:\n{run.stderr}")
+        metrics = json.loads(run.stdout.strip().splitlines()[-1])
+        prefill = np.load(prefill_path)
+        decode = np.load(decode_path)
+
+    generated = metrics["generated"]
+    n_head, eps, tied = ref.gpt2_config(os.path.join(args.model_dir, "config.json"))
+    params = ref.load_gpt2_checkpoint(os.path.join(args.model_dir, "model.safetensors"))
+    sequence = prompt + generated[:-1]
+    expected = ref.gpt2_logits_from(sequence, params, n_head, eps, tied)
+    t = len(prompt)
+    ok = True
+    for label, got, want in [("prefill (all prompt positions)", prefill, expected[:t]),
+                             ("decode (each generated token)", decode,
+                              expected[t - 1:t - 1 + len(generated)])]:
+        err = np.abs(got.astype(np.float64) - want)
+        bad = int((err > args.atol + args.rtol * np.abs(want)).sum())
+        print(f"{label}: {got.shape[0]} rows, max abs error {err.max():.3g} "
+              f"(atol {args.atol:g}, rtol {args.rtol:g}): {'ok' if bad == 0 else f'{bad} outside'}")
+        ok &= bad == 0 and got.shape == want.shape
+    # Greedy: each generated token is the argmax of the reference logits.
+    ref_tokens = [int(np.argmax(expected[t - 1 + i])) for i in range(len(generated))]
+    print(f"generated {generated}; reference argmax {ref_tokens}")
+    ok &= ref_tokens == generated
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
