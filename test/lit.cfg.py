@@ -31,7 +31,22 @@ if os.path.isfile(os.path.join(shared, "models", "makemore-names", "model.safete
 tool_dirs = [config.kf_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["kernelforge-opt", "kernelforge-gpt2-graph", "kernelforge-compile",
-     "kernelforge-run", "not", "count"], tool_dirs)
+     "kernelforge-run", "kernelforge-gpt2", "not", "count"], tool_dirs)
+
+# Compiled GPT-2 libraries are cached per test run, not in ~/.cache.
+config.environment["KF_CACHE_DIR"] = os.path.join(config.kf_obj_root, "test", "kf-cache")
+
+# Python helpers (kernelforge.*) and GPT-2's tokenizer files.
+config.substitutions.append(("%kf_py", os.path.join(config.kf_src_root, "python", "kernelforge")))
+config.substitutions.append(
+    ("%gpt2_tokenizer", os.path.join(config.kf_src_root, "models", "gpt2", "tokenizer")))
+
+# The reference GPT-2 tokenizer (npm's gpt-3-encoder, installed by
+# scripts/test.sh when npm works) for exactness tests.
+encoder = os.path.join(config.kf_obj_root, "npm", "node_modules", "gpt-3-encoder")
+if shutil.which("node") and os.path.isdir(encoder):
+    config.available_features.add("gpt3-encoder")
+    config.substitutions.append(("%gpt3_encoder", encoder))
 
 # Runs a compiled entry point on random inputs against a NumPy expression.
 config.substitutions.append(

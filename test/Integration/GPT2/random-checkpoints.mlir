@@ -1,0 +1,22 @@
+// kernelforge-gpt2 on random checkpoints in the layouts real files use,
+// against the float64 NumPy forward: prefill logits of every prompt position
+// and the logits of every decode step (the KV cache) equal recomputing the
+// whole sequence, atol/rtol 1e-4 (float32 through two layers).
+//
+// GPT2LMHeadModel layout: `transformer.` prefix, attention-mask buffers,
+// tied head, an F16 and a BF16 tensor (converted on load).
+// RUN: rm -rf %t && %python %kf_py/make_checkpoint.py %t/hf --prefix --buffers --f16 h.0.mlp.c_fc.weight --bf16 wpe.weight
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1,4,1,5,9,2,6 -n 10
+// Bare names, a separate lm_head, 3 heads of 16, a 21-token prompt (bucket 32).
+// RUN: %python %kf_py/make_checkpoint.py %t/untied --untied --heads 3 --embd 48 --layers 3 --vocab 61 --positions 40 --seed 1
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/untied --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 12
+// A second run reuses the compiled library.
+// RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache | FileCheck %s --check-prefix=FIRST
+// RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache | FileCheck %s --check-prefix=SECOND
+// Sampling is reproducible for a seed.
+// RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 1 -n 12 --temperature 0.8 --top-k 10 --top-p 0.9 --seed 5 > %t/s1.txt
+// RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 1 -n 12 --temperature 0.8 --top-k 10 --top-p 0.9 --seed 5 > %t/s2.txt
+// RUN: cmp %t/s1.txt %t/s2.txt
+
+// FIRST: "compile_cached": false
+// SECOND: "compile_cached": true
