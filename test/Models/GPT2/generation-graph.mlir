@@ -1,0 +1,43 @@
+// The generation graph: @prefill (a 16-token bucket) and @decode around one
+// block function each, reading and writing the caller's KV cache.
+// RUN: kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --seq 16 | FileCheck %s
+// Bufferized, the cache is the caller's buffer throughout: the blocks take
+// it by reference and write the new rows in place; no copy or allocation of
+// a whole cache or layer cache appears.
+// RUN: kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --seq 16 | kernelforge-opt --kf-cpu-pipeline="stop-after=bufferized" | FileCheck %s --check-prefix=BUF
+
+// CHECK-LABEL: func.func private @gpt2_block_s16(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<1x16x64xf32>, %[[CACHE:[a-z0-9]+]]: tensor<4x2x4x16x16xf32>, %[[LAYER:[a-z0-9]+]]: index, %[[POS:[a-z0-9]+]]: index
+// CHECK-SAME: -> (tensor<1x16x64xf32>, tensor<4x2x4x16x16xf32>)
+// CHECK: %[[KV:.+]] = tensor.concat dim(0) %{{.+}}, %{{.+}} : (tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>) -> tensor<2x4x16x16xf32>
+// CHECK: %[[LAYERCACHE:.+]] = tensor.extract_slice %[[CACHE]][%[[LAYER]], 0, 0, 0, 0] [1, 2, 4, 16, 16] [1, 1, 1, 1, 1] : tensor<4x2x4x16x16xf32> to tensor<2x4x16x16xf32>
+// CHECK: %[[UPDATED:.+]] = kf.kv_cache_update %[[KV]] into %[[LAYERCACHE]][%[[POS]]]
+// CHECK: %[[KEYS:.+]] = tensor.extract_slice %[[UPDATED]][0, 0, 0, 0] [1, 4, 16, 16]
+// CHECK: %[[VALUES:.+]] = tensor.extract_slice %[[UPDATED]][1, 0, 0, 0] [1, 4, 16, 16]
+// CHECK: kf.attention %{{.+}}, %[[KEYS]], %[[VALUES]] causal offset(%[[POS]])
+// CHECK: tensor.insert_slice %[[UPDATED]] into %[[CACHE]][%[[LAYER]], 0, 0, 0, 0]
+// CHECK-LABEL: func.func @prefill(
+// CHECK-SAME: %{{.+}}: tensor<1x16xi64>, %[[LAST:[a-z0-9]+]]: index, %[[MEMREF:[a-z0-9]+]]: memref<4x2x4x16x16xf32>, %{{.+}}: tensor<27x64xf32> {kf.param = "wte.weight"}
+// CHECK-SAME: -> tensor<1x27xf32>
+// CHECK: bufferization.to_tensor %[[MEMREF]] restrict writable
+// CHECK-COUNT-4: call @gpt2_block_s16
+// CHECK: bufferization.materialize_in_destination %{{.+}} in writable %[[MEMREF]]
+// CHECK: tensor.extract_slice %{{.+}}[0, %[[LAST]], 0] [1, 1, 64]
+// CHECK: kf.linear {{.*}} layout(out_in)
+// CHECK-LABEL: func.func private @gpt2_block_s1(
+// CHECK-LABEL: func.func @decode(
+// CHECK-SAME: %{{.+}}: tensor<1x1xi64>, %[[DPOS:[a-z0-9]+]]: index, %{{.+}}: memref<4x2x4x16x16xf32>
+// CHECK: kf.embedding {{.*}} offset(%[[DPOS]])
+
+// BUF-LABEL: func.func private @gpt2_block_s16(
+// BUF-SAME: memref<4x2x4x16x16xf32>
+// BUF-NOT: memref.alloc() {{.*}} : memref<4x2x4x16x16xf32>
+// BUF-NOT: memref.alloc() {{.*}} : memref<2x4x16x16xf32>
+// BUF-NOT: memref.alloc() {{.*}} : memref<1x4x16x16xf32>
+// BUF-NOT: memref.copy {{.*}} to memref<4x2x4x16x16xf32>
+// BUF: return
+// BUF-LABEL: func.func @prefill(
+// BUF-NOT: memref.copy {{.*}}memref<4x2x4x16x16xf32>
+// BUF: call @gpt2_block_s16(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}},
+// BUF-NOT: memref.copy {{.*}}memref<4x2x4x16x16xf32>
+// BUF: return
