@@ -43,7 +43,7 @@ def main():
                "--decode-logits-out", decode_path]
         if args.cache_dir:
             cmd += ["--cache-dir", args.cache_dir]
-        run = subprocess.run(cmd, capture_output=True, text=True)
+        run = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
         if run.returncode != 0:
             sys.exit(f"error: kernelforge-gpt2 failed:\n{run.stderr}")
         metrics = json.loads(run.stdout.strip().splitlines()[-1])
