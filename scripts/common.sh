@@ -46,6 +46,20 @@ kf_configure() {
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 }
 
+# The reference GPT-2 tokenizer (npm's gpt-3-encoder) for the tokenizer
+# exactness tests; best effort: without node/npm those tests are skipped.
+kf_install_reference_tokenizer() {
+  local dir="$KF_BUILD/npm"
+  [ -d "$dir/node_modules/gpt-3-encoder" ] && return 0
+  if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    kf_log "no node/npm: the gpt-3-encoder tokenizer comparison is skipped"
+    return 0
+  fi
+  mkdir -p "$dir"
+  (cd "$dir" && npm install --no-audit --no-fund --silent gpt-3-encoder@1.1.4 >/dev/null 2>&1) \
+    || kf_log "npm install gpt-3-encoder failed: the tokenizer comparison is skipped"
+}
+
 # kf_build [targets...]: builds everything when no target is named.
 kf_build() {
   export CCACHE_BASEDIR="$KF_ROOT" CCACHE_NOHASHDIR=1

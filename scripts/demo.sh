@@ -1,52 +1,43 @@
 #!/usr/bin/env bash
-# The main job, on an embedded default: build the GPT-2 124M forward graph
-# from its Hugging Face config, check it through the kf dialect and report
-# what it costs; compile it ahead of time to a shared library, run it on
-# random weights against an independent NumPy forward; and time its kernels
-# against OpenBLAS. Pass another config.json (and a sequence length for the
-# cost report) to use that model instead:  scripts/demo.sh path/to/config.json 256
+# The main job: GPT-2 generating text, compiled by KernelForge.
+#   scripts/demo.sh              GPT-2 124M (its Hugging Face config) with
+#                                deterministic random weights
+#   scripts/demo.sh MODEL_DIR    a Hugging Face GPT-2 directory (config.json,
+#                                model.safetensors, vocab.json, merges.txt)
+# Builds the kf graph and reports its cost, generates 32 tokens with a KV
+# cache (compiling the graph on the first run, reusing it afterwards), then
+# checks the logits of the prompt and of every decode step against an
+# independent float64 NumPy forward pass.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-config="${1:-$KF_ROOT/models/gpt2/configs/gpt2.json}"
-seq="${2:-1024}"
-run_seq=128
+model_dir="${1:-}"
+prompt="${KF_DEMO_PROMPT:-Hello, my name is}"
+config="$KF_ROOT/models/gpt2/configs/gpt2.json"
+model=(--config "$config" --random-weights 0)
+if [ -n "$model_dir" ]; then
+  config="$model_dir/config.json"
+  model=(--model-dir "$model_dir")
+fi
 
-kf_build kernelforge-opt kernelforge-gpt2-graph kernelforge-compile \
-  kernelforge-run kernelforge-bench >/dev/null
+kf_build kernelforge-opt kernelforge-gpt2-graph kernelforge-gpt2 >/dev/null
 bin="$KF_BUILD/bin"
 out="$KF_BUILD/demo"
 mkdir -p "$out"
 
-kf_log "building the kf graph of $config (batch 1, $seq tokens)"
-"$bin/kernelforge-gpt2-graph" "$config" --seq "$seq" -o "$out/gpt2.mlir"
+kf_log "the kf graph of $config and its cost (1024 tokens)"
+"$bin/kernelforge-gpt2-graph" "$config" -o "$out/gpt2.mlir"
+"$bin/kernelforge-opt" "$out/gpt2.mlir" --kf-print-model-stats -o /dev/null
+echo "(graph: $out/gpt2.mlir; generation graph with a KV cache: $out/generate.mlir)"
 
-kf_log "verifying, canonicalizing and costing it with kernelforge-opt"
-# One run: the canonical IR goes to a file, the statistics to stdout.
-"$bin/kernelforge-opt" "$out/gpt2.mlir" --canonicalize --kf-print-model-stats \
-  -o "$out/gpt2.canonical.mlir" > "$out/stats.txt"
-echo "graph: $out/gpt2.mlir (a @gpt2_block of $(grep -c '= kf\.' "$out/gpt2.mlir") kf ops, called once per layer)"
-echo
-echo "one transformer block:"
-sed -n '/func.func private @gpt2_block/,/^  }/p' "$out/gpt2.canonical.mlir" \
-  | cut -c1-140 | sed 's/^/  /'
-echo
-echo "parameters and cost of one forward pass:"
-cat "$out/stats.txt"
+kf_log "generating: kernelforge-gpt2 ${model[*]} --prompt \"$prompt\" -n 32"
+"$bin/kernelforge-gpt2" "${model[@]}" --prompt "$prompt" -n 32 --emit-mlir "$out/generate.mlir"
 
-kf_log "compiling the $run_seq-token graph to a shared library (kf-cpu-pipeline, host CPU)"
-"$bin/kernelforge-gpt2-graph" "$config" --seq "$run_seq" -o "$out/gpt2-run.mlir"
-start=$(date +%s%N)
-"$bin/kernelforge-compile" "$out/gpt2-run.mlir" -o "$out/gpt2.so"
-end=$(date +%s%N)
-echo "compiled $out/gpt2.so in $(((end - start) / 1000000)) ms ($(($(stat -c %s "$out/gpt2.so") / 1024)) KiB); every stage can be printed with"
-echo "  kernelforge-compile $out/gpt2-run.mlir --emit=linalg|llvm-mlir|llvm-ir|asm -o -"
-
-kf_log "running it on random weights; logits against the float64 NumPy forward"
-n_head=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['n_head'])" "$config")
-vocab=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['vocab_size'])" "$config")
-/usr/bin/python3 "$KF_ROOT/python/kernelforge/check_compiled.py" "$out/gpt2.so" \
-  --runner "$bin/kernelforge-run" --entry gpt2 --ints-below "$vocab" --scale 0.1 \
-  --atol 1e-3 --rtol 1e-3 --repeat 5 --expect "ref.gpt2_logits(x0, p, n_head=$n_head)"
-
-kf_log "kernel throughput at GPT-2 124M shapes, against OpenBLAS in the same run"
-"$bin/kernelforge-bench" --min-time 0.1
+kf_log "checking the logits (prompt and every decode step) against NumPy float64"
+tokens=$("$bin/kernelforge-gpt2" "${model[@]}" --encode-only --prompt "$prompt")
+if [ -n "$model_dir" ]; then
+  check=(--model-dir "$model_dir")
+else
+  check=(--config "$config" --random-weights 0)
+fi
+/usr/bin/python3 "$KF_ROOT/python/kernelforge/check_gpt2.py" --runner "$bin/kernelforge-gpt2" \
+  "${check[@]}" --tokens "$tokens" -n 8 --atol 1e-3 --rtol 1e-3

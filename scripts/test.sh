@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 kf_build
 kf_report_cuda
+kf_install_reference_tokenizer
 kf_log "running the test suite"
 cd "$KF_BUILD"
 ctest --output-on-failure "$@"

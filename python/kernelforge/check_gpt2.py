@@ -2,6 +2,8 @@
 
   check_gpt2.py --runner build/bin/kernelforge-gpt2 --model-dir DIR
                 --tokens 0,5,3 -n 6 [--atol 1e-4] [--rtol 1e-4]
+  check_gpt2.py ... --config config.json --random-weights SEED (the runner's
+                deterministic random weights, recomputed in NumPy)
 
 Runs the runner greedily with --logits-out (the prompt's logits, prefill) and
 --decode-logits-out (the logits each generated token came from: prefill's
@@ -26,7 +28,9 @@ from kernelforge import reference as ref  # noqa: E402
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runner", required=True)
-    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--model-dir")
+    ap.add_argument("--config", help="with --random-weights: a config.json")
+    ap.add_argument("--random-weights", type=int)
     ap.add_argument("--tokens", required=True)
     ap.add_argument("-n", type=int, default=4)
     ap.add_argument("--atol", type=float, default=1e-4)
@@ -38,7 +42,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         prefill_path = os.path.join(tmp, "prefill.npy")
         decode_path = os.path.join(tmp, "decode.npy")
-        cmd = [args.runner, "--model-dir", args.model_dir, "--tokens", args.tokens,
+        model = (["--model-dir", args.model_dir] if args.model_dir else
+                 ["--config", args.config, "--random-weights", str(args.random_weights)])
+        cmd = [args.runner] + model + ["--tokens", args.tokens,
                "-n", str(args.n), "--json", "--logits-out", prefill_path,
                "--decode-logits-out", decode_path]
         if args.cache_dir:
@@ -51,8 +57,14 @@ def main():
         decode = np.load(decode_path)
 
     generated = metrics["generated"]
-    n_head, eps, tied = ref.gpt2_config(os.path.join(args.model_dir, "config.json"))
-    params = ref.load_gpt2_checkpoint(os.path.join(args.model_dir, "model.safetensors"))
+    if args.model_dir:
+        n_head, eps, tied = ref.gpt2_config(os.path.join(args.model_dir, "config.json"))
+        params = ref.load_gpt2_checkpoint(os.path.join(args.model_dir, "model.safetensors"))
+    else:
+        from kernelforge import random_weights
+        n_head, eps, tied = ref.gpt2_config(args.config)
+        with open(args.config) as f:
+            params = random_weights.gpt2(args.random_weights, json.load(f))
     sequence = prompt + generated[:-1]
     expected = ref.gpt2_logits_from(sequence, params, n_head, eps, tied)
     t = len(prompt)
