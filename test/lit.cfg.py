@@ -54,3 +54,12 @@ config.substitutions.append(
         python,
         os.path.join(config.kf_src_root, "python", "kernelforge", "check_compiled.py"),
         os.path.join(config.kf_tools_dir, "kernelforge-run"))))
+
+# The CUDA toolkit's ptxas (GPU code is compiled and checked without a GPU);
+# CUDA_HOME also lets the NVVM lowering link libdevice.
+cuda_home = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+ptxas = shutil.which("ptxas") or os.path.join(cuda_home, "bin", "ptxas")
+if os.path.exists(ptxas):
+    config.available_features.add("ptxas")
+    config.environment["CUDA_HOME"] = os.path.dirname(os.path.dirname(os.path.realpath(ptxas)))
+    config.substitutions.append(("%ptxas", ptxas))

@@ -7,13 +7,12 @@
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/ADT/StringSwitch.h"
@@ -45,6 +44,7 @@ std::optional<EmitKind> mlir::kf::parseEmitKind(StringRef name) {
       .Case("asm", EmitKind::Asm)
       .Case("obj", EmitKind::Obj)
       .Case("shared", EmitKind::Shared)
+      .Case("ptx", EmitKind::PTX)
       .Default(std::nullopt);
 }
 
@@ -52,9 +52,8 @@ void mlir::kf::registerCompilerDialects(DialectRegistry &registry) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registry.insert<TransformerDialect>();
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  registerOpenMPDialectTranslation(registry);
+  // Host code (builtin, LLVM, OpenMP) and device code (NVVM, GPU) alike.
+  registerAllToLLVMIRTranslations(registry);
 }
 
 //===----------------------------------------------------------------------===//
@@ -300,9 +299,51 @@ static LogicalResult linkShared(StringRef object, StringRef output,
   return success();
 }
 
+/// --target=cuda: the GPU pipeline; PTX of every kernel module, or the
+/// LLVM-dialect host and device code.
+static LogicalResult compileForCUDA(ModuleOp module,
+                                    const CompileOptions &options,
+                                    StringRef outputPath) {
+  Location loc = module.getLoc();
+  if (options.emit != EmitKind::PTX && options.emit != EmitKind::LLVMMLIR)
+    return emitError(loc, "--target=cuda supports --emit=ptx and --emit=llvm-mlir "
+                          "(host code linking comes with the CUDA runtime)");
+  GPUPipelineOptions pipeline;
+  pipeline.copyOptionValuesFrom(options.gpuPipeline);
+  if (options.emit == EmitKind::PTX)
+    pipeline.format = "isa";
+  PassManager pm(module.getContext());
+  buildGPUPipeline(pm, pipeline);
+  if (failed(pm.run(module)))
+    return failure();
+  std::error_code ec;
+  llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return emitError(loc, "cannot write '") << outputPath << "': " << ec.message();
+  if (options.emit == EmitKind::LLVMMLIR) {
+    module.print(out.os());
+  } else {
+    // Each kernel module's binary holds its PTX as text.
+    module.walk([&](gpu::BinaryOp binary) {
+      for (Attribute attr : binary.getObjectsAttr()) {
+        auto object = cast<gpu::ObjectAttr>(attr);
+        out.os() << "// kernel module @" << binary.getSymName() << " for "
+                 << object.getTarget() << "\n"
+                 << object.getObject().getValue() << "\n";
+      }
+    });
+  }
+  out.keep();
+  return success();
+}
+
 LogicalResult mlir::kf::compileModule(ModuleOp module,
                                       const CompileOptions &options,
                                       StringRef outputPath) {
+  if (options.target == Target::CUDA)
+    return compileForCUDA(module, options, outputPath);
+  if (options.emit == EmitKind::PTX)
+    return emitError(module.getLoc(), "--emit=ptx needs --target=cuda");
   Location loc = module.getLoc();
   MLIRContext *ctx = module.getContext();
   auto writeMLIR = [&]() -> LogicalResult {

@@ -134,4 +134,9 @@ void mlir::kf::registerKernelForgePipelines() {
       "kf or linalg on tensors to the LLVM dialect: tiled, vectorized, "
       "OpenMP-parallel CPU code",
       buildCPUPipeline);
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "kf-gpu-pipeline",
+      "kf or linalg on tensors to GPU kernels lowered through NVVM to PTX "
+      "(or cubin), with a host side that launches them",
+      buildGPUPipeline);
 }

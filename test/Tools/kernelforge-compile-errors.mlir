@@ -1,7 +1,7 @@
 // Bad input gets a located error and exit status 1, never a crash.
 // RUN: not kernelforge-compile %s -o %t.so 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // RUN: not kernelforge-compile %s -o %t.so --emit=exe 2>&1 | FileCheck %s --check-prefix=EMIT
-// RUN: not kernelforge-compile %s -o %t.so --target=cuda 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not kernelforge-compile %s -o %t.so --target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not kernelforge-compile %s -o %t.so --pipeline-options="stop-after=asm" 2>&1 | FileCheck %s --check-prefix=STAGE
 // RUN: not kernelforge-compile %s -o %t.so --pipeline-options="no-such-option=1" 2>&1 | FileCheck %s --check-prefix=OPTION
 // RUN: not kernelforge-compile %t.missing.mlir -o %t.so 2>&1 | FileCheck %s --check-prefix=MISSING
@@ -13,8 +13,8 @@
 // CPU: error: unknown target CPU 'nosuchcpu' for
 // OPT: error: -O4 is not in 0-3
 // DYNAMIC: kernelforge-compile-errors.mlir:[[@LINE+8]]:8: error: 'kf.gelu' op cannot be lowered to linalg: operand #0 has dynamic shape 'tensor<?x8xf32>'
-// EMIT: error: unknown --emit=exe (expected shared, obj, asm, llvm-ir, llvm-mlir or linalg)
-// TARGET: error: unknown --target=cuda (this build supports: cpu)
+// EMIT: error: unknown --emit=exe (expected shared, obj, asm, llvm-ir, llvm-mlir, linalg or ptx)
+// TARGET: error: unknown --target=tpu (expected cpu or cuda)
 // STAGE: error: unknown stop-after stage 'asm'
 // OPTION: error: bad --pipeline-options 'no-such-option=1'
 // MISSING: error: cannot open input file '{{.*}}missing.mlir'

@@ -26,11 +26,11 @@ static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
 static cl::opt<std::string>
     emit("emit",
          cl::desc("What to write: shared (default), obj, asm, llvm-ir, "
-                  "llvm-mlir or linalg"),
+                  "llvm-mlir, linalg, or ptx (--target=cuda)"),
          cl::init("shared"));
-static cl::opt<std::string> target("target",
-                                   cl::desc("Target: cpu (cuda: not yet)"),
-                                   cl::init("cpu"));
+static cl::opt<std::string> target(
+    "target", cl::desc("Target: cpu (default) or cuda (PTX via NVVM)"),
+    cl::init("cpu"));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"),
                                   cl::Prefix, cl::init(3));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
@@ -41,7 +41,8 @@ static cl::opt<std::string>
           cl::init(""));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
-    cl::desc("Options of kf-cpu-pipeline, e.g. \"vector-width=8 threads=0\""),
+    cl::desc("Options of kf-cpu-pipeline (e.g. \"vector-width=8 threads=0\") "
+             "or, with --target=cuda, of kf-gpu-pipeline (e.g. \"chip=sm_80\")"),
     cl::init(""));
 
 int main(int argc, char **argv) {
@@ -52,20 +53,27 @@ int main(int argc, char **argv) {
   std::optional<kf::EmitKind> kind = kf::parseEmitKind(emit);
   if (!kind) {
     llvm::errs() << "error: unknown --emit=" << emit
-                 << " (expected shared, obj, asm, llvm-ir, llvm-mlir or "
-                    "linalg)\n";
+                 << " (expected shared, obj, asm, llvm-ir, llvm-mlir, linalg "
+                    "or ptx)\n";
     return 1;
   }
-  if (target != "cpu") {
+  if (target != "cpu" && target != "cuda") {
     llvm::errs() << "error: unknown --target=" << target
-                 << " (this build supports: cpu)\n";
+                 << " (expected cpu or cuda)\n";
     return 1;
   }
+  options.target = target == "cuda" ? kf::Target::CUDA : kf::Target::CPU;
   if (optLevel > 3) {
     llvm::errs() << "error: -O" << optLevel << " is not in 0-3\n";
     return 1;
   }
-  if (failed(options.pipeline.parseFromString(pipelineOptions))) {
+  if (options.target == kf::Target::CUDA) {
+    if (failed(options.gpuPipeline.parseFromString(pipelineOptions))) {
+      llvm::errs() << "error: bad --pipeline-options '" << pipelineOptions
+                   << "'\n";
+      return 1;
+    }
+  } else if (failed(options.pipeline.parseFromString(pipelineOptions))) {
     llvm::errs() << "error: bad --pipeline-options '" << pipelineOptions
                  << "'\n";
     return 1;

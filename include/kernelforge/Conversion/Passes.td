@@ -81,4 +81,26 @@ def ConvertLinalgReductionsToParallelPass
                            "::mlir::scf::SCFDialect"];
 }
 
+def ConvertParallelReductionsToGPUPass
+    : Pass<"convert-parallel-reductions-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Map row reductions (scf.parallel + scf.reduce) to one GPU block per row";
+  let description = [{
+    An `scf.parallel` over rows whose body holds one inner `scf.parallel`
+    with `scf.reduce` (the form `convert-linalg-reductions-to-parallel`
+    produces) becomes a `gpu.launch` with one block per row and
+    `block-size` threads: each thread folds a strided slice of the row into
+    a private partial, the block combines the partials with
+    `gpu.all_reduce` (warp shuffles and workgroup memory once lowered to
+    NVVM), and thread 0 combines the result with the row's initial value and
+    runs the stores. No host loop over rows, no thread per row.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block (a multiple of the warp size, 32)">
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // KERNELFORGE_CONVERSION_PASSES_TD

@@ -19,17 +19,21 @@
 namespace mlir::kf {
 
 /// What kernelforge-compile writes.
-enum class EmitKind { Linalg, LLVMMLIR, LLVMIR, Asm, Obj, Shared };
-/// Parses `linalg`, `llvm-mlir`, `llvm-ir`, `asm`, `obj` or `shared`.
+enum class EmitKind { Linalg, LLVMMLIR, LLVMIR, Asm, Obj, Shared, PTX };
+/// Parses `linalg`, `llvm-mlir`, `llvm-ir`, `asm`, `obj`, `shared` or `ptx`.
 std::optional<EmitKind> parseEmitKind(StringRef name);
+
+enum class Target { CPU, CUDA };
 
 struct CompileOptions {
   EmitKind emit = EmitKind::Shared;
+  Target target = Target::CPU;
   /// 0-3, the LLVM optimisation level.
   unsigned optLevel = 3;
   /// Target CPU and features; empty: the host's.
   std::string cpu, features;
   CPUPipelineOptions pipeline;
+  GPUPipelineOptions gpuPipeline;
 };
 
 /// Dialects and translations the compiler needs, for the tools' contexts.

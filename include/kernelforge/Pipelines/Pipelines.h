@@ -60,7 +60,40 @@ bool parseCPUStage(StringRef name, CPUStage &stage);
 /// LLVM dialect conversion. Stops after `stopAfter`.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
-/// Registers `kf-cpu-pipeline`.
+/// Options of `kf-gpu-pipeline`.
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("GPU architecture, e.g. sm_80, sm_90"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features", llvm::cl::desc("PTX features, e.g. +ptx80"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Device code format: isa (PTX), bin (cubin) or fatbin"),
+      llvm::cl::init("isa")};
+  PassOptions::Option<int64_t> reductionBlockSize{
+      *this, "reduction-block-size",
+      llvm::cl::desc("Threads per block of a row reduction"),
+      llvm::cl::init(256)};
+  PassOptions::Option<int64_t> tileSize{
+      *this, "tile-size",
+      llvm::cl::desc("Threads per block along each of the two innermost "
+                     "parallel dimensions of other kernels"),
+      llvm::cl::init(16)};
+  PassOptions::Option<bool> hostLowering{
+      *this, "host-lowering",
+      llvm::cl::desc("Also lower the host code to the LLVM dialect"),
+      llvm::cl::init(true)};
+};
+
+/// kf (or linalg on tensors) -> gpu.launch kernels -> NVVM -> PTX/cubin:
+/// row reductions as one block per row (gpu.all_reduce: warp shuffles and
+/// workgroup memory), other loops tiled onto blocks and threads, buffers
+/// allocated on the device. Attention lowers decomposed.
+void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
+
+/// Registers `kf-cpu-pipeline` and `kf-gpu-pipeline`.
 void registerKernelForgePipelines();
 
 } // namespace mlir::kf

@@ -1,0 +1,74 @@
+//===- GPUPipeline.cpp - kf -> GPU kernels -> NVVM -> PTX -----------------===//
+
+#include "kernelforge/Conversion/Passes.h"
+#include "kernelforge/Pipelines/Pipelines.h"
+#include "kernelforge/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::kf::buildGPUPipeline(OpPassManager &pm,
+                                const GPUPipelineOptions &options) {
+  // 1. kf -> linalg on tensors. The fused attention's per-block state would
+  // need workgroup memory, which this pipeline does not place yet.
+  ConvertTransformerToLinalgPassOptions lowering;
+  lowering.decomposeAttention = true;
+  pm.addPass(createConvertTransformerToLinalgPass(lowering));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // 2. Buffers, results as out-parameters.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // 3. Kernels: row reductions to one block per row; everything else to
+  // tiled parallel loops mapped onto blocks and threads.
+  pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgReductionsToParallelPass());
+  ConvertParallelReductionsToGPUPassOptions reductions;
+  reductions.blockSize = options.reductionBlockSize;
+  pm.addNestedPass<func::FuncOp>(
+      createConvertParallelReductionsToGPUPass(reductions));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  int64_t tile = options.tileSize;
+  pm.addNestedPass<func::FuncOp>(createParallelLoopTilingPass({tile, tile}));
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createCanonicalizerPass());
+
+  // 4. NVVM and PTX / cubin (libdevice and ptxas from CUDA_HOME).
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip;
+  nvvm.cubinFeatures = options.features;
+  nvvm.cubinFormat = options.format;
+  nvvm.optLevel = 3;
+  if (options.hostLowering) {
+    gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+    return;
+  }
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+}
