@@ -49,9 +49,13 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
       createConvertParallelReductionsToGPUPass(reductions));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   int64_t tile = options.tileSize;
-  pm.addNestedPass<func::FuncOp>(createParallelLoopTilingPass({tile, tile}));
+  // Fixed inner bounds (with an in-bounds check inside) keep every tile a
+  // whole block of threads, which the mapping to gpu.launch needs.
+  pm.addNestedPass<func::FuncOp>(
+      createParallelLoopTilingPass({tile, tile}, /*noMinMaxBounds=*/true));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addNestedPass<func::FuncOp>(createDeviceBuffersPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());

@@ -100,4 +100,18 @@ def LowerStridedCopiesPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def DeviceBuffersPass : Pass<"kf-device-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Allocate host-side temporaries on the GPU";
+  let description = [{
+    After kernels are formed (`gpu.launch`), the host code only allocates,
+    frees and copies buffers; those buffers are read by kernels, so they
+    must live in device memory: `memref.alloc` / `memref.dealloc` become
+    `gpu.alloc` / `gpu.dealloc`, and `memref.copy` between them `gpu.memcpy`.
+    Function arguments are expected to be device pointers already (weights
+    uploaded once). A host-side load or store of a buffer, which would touch
+    device memory from the CPU, is reported as an error.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 #endif // KERNELFORGE_TRANSFORMS_PASSES_TD

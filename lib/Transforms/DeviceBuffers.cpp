@@ -1,0 +1,55 @@
+//===- DeviceBuffers.cpp - Host-side temporaries on the GPU ---------------===//
+
+#include "kernelforge/Transforms/Passes.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::kf {
+#define GEN_PASS_DEF_DEVICEBUFFERSPASS
+#include "kernelforge/Transforms/Passes.h.inc"
+} // namespace mlir::kf
+
+using namespace mlir;
+
+namespace {
+struct DeviceBuffersPass : kf::impl::DeviceBuffersPassBase<DeviceBuffersPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+    SmallVector<Operation *> hostOps;
+    func.walk([&](Operation *op) {
+      if (op->getParentOfType<gpu::LaunchOp>() ||
+          op->getParentOfType<gpu::GPUModuleOp>())
+        return;
+      if (isa<memref::AllocOp, memref::DeallocOp, memref::CopyOp,
+              memref::LoadOp, memref::StoreOp>(op))
+        hostOps.push_back(op);
+    });
+    for (Operation *op : hostOps) {
+      rewriter.setInsertionPoint(op);
+      Location loc = op->getLoc();
+      if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+        auto device = gpu::AllocOp::create(
+            rewriter, loc, alloc.getType(), /*asyncToken=*/Type(), ValueRange(),
+            alloc.getDynamicSizes(), alloc.getSymbolOperands(),
+            /*hostShared=*/false);
+        rewriter.replaceOp(alloc, device.getMemref());
+      } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+        gpu::DeallocOp::create(rewriter, loc, /*asyncToken=*/Type(),
+                               ValueRange(), dealloc.getMemref());
+        rewriter.eraseOp(dealloc);
+      } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+        gpu::MemcpyOp::create(rewriter, loc, /*asyncToken=*/Type(),
+                              ValueRange(), copy.getTarget(),
+                              copy.getSource());
+        rewriter.eraseOp(copy);
+      } else {
+        op->emitOpError("reads or writes a buffer on the host, but buffers "
+                        "live in device memory; it should be part of a kernel");
+        return signalPassFailure();
+      }
+    }
+  }
+};
+} // namespace
