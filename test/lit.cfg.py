@@ -63,3 +63,21 @@ if os.path.exists(ptxas):
     config.available_features.add("ptxas")
     config.environment["CUDA_HOME"] = os.path.dirname(os.path.dirname(os.path.realpath(ptxas)))
     config.substitutions.append(("%ptxas", ptxas))
+
+# A usable GPU: the driver loads and reports a device. GPU execution tests
+# REQUIRE it and are reported unsupported (skipped) elsewhere.
+def _has_cuda_gpu():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        return cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 \
+            and count.value > 0
+    except OSError:
+        return False
+
+if _has_cuda_gpu():
+    config.available_features.add("cuda-gpu")
+else:
+    lit_config.note("no CUDA GPU: GPU execution tests are skipped")
+llvm_config.add_tool_substitutions(["llvm-nm"], [config.llvm_tools_dir])

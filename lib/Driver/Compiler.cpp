@@ -258,7 +258,7 @@ static LogicalResult emitMachineCode(llvm::Module &module,
 /// Links an object into a shared library with the system's clang (found
 /// beside LLVM, or on PATH), against the LLVM OpenMP runtime.
 static LogicalResult linkShared(StringRef object, StringRef output,
-                                Location loc) {
+                                Target target, Location loc) {
   SmallVector<std::string> candidates = {
       std::string(KF_LLVM_TOOLS_DIR) + "/clang", "clang-22", "clang", "cc"};
   std::string linker;
@@ -279,15 +279,17 @@ static LogicalResult linkShared(StringRef object, StringRef output,
     return emitError(loc, "no linker found (looked for clang and cc) to "
                           "produce a shared library; use --emit=obj");
   std::string libDir = KF_LLVM_LIBRARY_DIR;
-  SmallVector<std::string> args = {linker,
-                                   "-shared",
-                                   "-o",
-                                   output.str(),
-                                   object.str(),
-                                   "-L" + libDir,
-                                   "-Wl,-rpath," + libDir,
-                                   "-lomp",
-                                   "-lm"};
+  SmallVector<std::string> args = {linker, "-shared", "-o", output.str(),
+                                   object.str()};
+  if (target == Target::CUDA) {
+    // The mgpu* functions the host code calls (lib/Runtime/CUDA).
+    std::string runtimeDir = KF_CUDA_RUNTIME_DIR;
+    args.append({"-L" + runtimeDir, "-Wl,-rpath," + runtimeDir,
+                 "-lkernelforge_cuda_runtime"});
+  } else {
+    args.append({"-L" + libDir, "-Wl,-rpath," + libDir, "-lomp"});
+  }
+  args.push_back("-lm");
   SmallVector<StringRef> argRefs(args.begin(), args.end());
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(linker, argRefs, std::nullopt, {}, 0, 0,
@@ -299,19 +301,13 @@ static LogicalResult linkShared(StringRef object, StringRef output,
   return success();
 }
 
-/// --target=cuda: the GPU pipeline; PTX of every kernel module, or the
-/// LLVM-dialect host and device code.
-static LogicalResult compileForCUDA(ModuleOp module,
-                                    const CompileOptions &options,
-                                    StringRef outputPath) {
+/// --target=cuda --emit=ptx: the PTX of every kernel module.
+static LogicalResult emitPTX(ModuleOp module, const CompileOptions &options,
+                             StringRef outputPath) {
   Location loc = module.getLoc();
-  if (options.emit != EmitKind::PTX && options.emit != EmitKind::LLVMMLIR)
-    return emitError(loc, "--target=cuda supports --emit=ptx and --emit=llvm-mlir "
-                          "(host code linking comes with the CUDA runtime)");
   GPUPipelineOptions pipeline;
   pipeline.copyOptionValuesFrom(options.gpuPipeline);
-  if (options.emit == EmitKind::PTX)
-    pipeline.format = "isa";
+  pipeline.format = "isa";
   PassManager pm(module.getContext());
   buildGPUPipeline(pm, pipeline);
   if (failed(pm.run(module)))
@@ -320,19 +316,15 @@ static LogicalResult compileForCUDA(ModuleOp module,
   llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
   if (ec)
     return emitError(loc, "cannot write '") << outputPath << "': " << ec.message();
-  if (options.emit == EmitKind::LLVMMLIR) {
-    module.print(out.os());
-  } else {
-    // Each kernel module's binary holds its PTX as text.
-    module.walk([&](gpu::BinaryOp binary) {
-      for (Attribute attr : binary.getObjectsAttr()) {
-        auto object = cast<gpu::ObjectAttr>(attr);
-        out.os() << "// kernel module @" << binary.getSymName() << " for "
-                 << object.getTarget() << "\n"
-                 << object.getObject().getValue() << "\n";
-      }
-    });
-  }
+  // Each kernel module's binary holds its PTX as text.
+  module.walk([&](gpu::BinaryOp binary) {
+    for (Attribute attr : binary.getObjectsAttr()) {
+      auto object = cast<gpu::ObjectAttr>(attr);
+      out.os() << "// kernel module @" << binary.getSymName() << " for "
+               << object.getTarget() << "\n"
+               << object.getObject().getValue() << "\n";
+    }
+  });
   out.keep();
   return success();
 }
@@ -340,10 +332,14 @@ static LogicalResult compileForCUDA(ModuleOp module,
 LogicalResult mlir::kf::compileModule(ModuleOp module,
                                       const CompileOptions &options,
                                       StringRef outputPath) {
-  if (options.target == Target::CUDA)
-    return compileForCUDA(module, options, outputPath);
+  bool cuda = options.target == Target::CUDA;
   if (options.emit == EmitKind::PTX)
-    return emitError(module.getLoc(), "--emit=ptx needs --target=cuda");
+    return cuda ? emitPTX(module, options, outputPath)
+                : emitError(module.getLoc(), "--emit=ptx needs --target=cuda");
+  if (cuda && options.emit == EmitKind::Linalg)
+    return emitError(module.getLoc(),
+                     "--emit=linalg is a CPU pipeline stage; with --target=cuda "
+                     "use kernelforge-opt --kf-gpu-pipeline to see each stage");
   Location loc = module.getLoc();
   MLIRContext *ctx = module.getContext();
   auto writeMLIR = [&]() -> LogicalResult {
@@ -374,12 +370,23 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
     for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
       func.removeArgAttr(i, TransformerDialect::getParamAttrName());
 
-  CPUPipelineOptions pipeline;
-  pipeline.copyOptionValuesFrom(options.pipeline);
-  if (options.emit == EmitKind::Linalg)
-    pipeline.stopAfter = "linalg";
   PassManager pm(ctx);
-  buildCPUPipeline(pm, pipeline);
+  if (cuda) {
+    // Device code as cubin where ptxas is available, else PTX for the
+    // driver to JIT.
+    GPUPipelineOptions pipeline;
+    pipeline.copyOptionValuesFrom(options.gpuPipeline);
+    if (!llvm::sys::findProgramByName("ptxas") &&
+        !llvm::sys::fs::can_execute(std::string(KF_CUDA_HOME) + "/bin/ptxas"))
+      pipeline.format = "isa";
+    buildGPUPipeline(pm, pipeline);
+  } else {
+    CPUPipelineOptions pipeline;
+    pipeline.copyOptionValuesFrom(options.pipeline);
+    if (options.emit == EmitKind::Linalg)
+      pipeline.stopAfter = "linalg";
+    buildCPUPipeline(pm, pipeline);
+  }
   if (failed(pm.run(module)))
     return failure();
   if (options.emit == EmitKind::Linalg || options.emit == EmitKind::LLVMMLIR)
@@ -432,5 +439,5 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
   if (failed(emitMachineCode(*llvmModule, *tm, /*assembly=*/false, object,
                              loc)))
     return failure();
-  return linkShared(object, outputPath, loc);
+  return linkShared(object, outputPath, options.target, loc);
 }

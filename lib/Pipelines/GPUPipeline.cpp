@@ -57,6 +57,9 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addNestedPass<func::FuncOp>(createDeviceBuffersPass());
   pm.addPass(createGpuKernelOutliningPass());
+  // Launches, allocations and copies become asynchronous operations chained
+  // on one stream (the host waits only where it must).
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
 

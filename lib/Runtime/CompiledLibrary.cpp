@@ -85,6 +85,10 @@ std::unique_ptr<CompiledLibrary> CompiledLibrary::load(const std::string &path,
   return library;
 }
 
+void *CompiledLibrary::symbol(const std::string &name) const {
+  return dlsym(handle, name.c_str());
+}
+
 bool CompiledLibrary::lookup(const std::string &name, EntryPoint &entry,
                              std::string &error) const {
   auto *packed = dlsym(handle, ("_kf_packed_" + name).c_str());

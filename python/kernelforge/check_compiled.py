@@ -41,6 +41,7 @@ def main():
     ap.add_argument("--scalar", type=int, action="append", default=[])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda for --target=cuda libraries")
     ap.add_argument("--repeat", type=int, default=1,
                     help="call the entry point this many times and print its timing")
     args = ap.parse_args()
@@ -80,7 +81,8 @@ def main():
                 params[a["param"]] = wide
         prefix = os.path.join(tmp, "out")
         run = subprocess.run([args.runner, args.library, "--entry", args.entry,
-                              "--repeat", str(args.repeat), "--output", prefix] + cli,
+                              "--repeat", str(args.repeat), "--device", args.device,
+                              "--output", prefix] + cli,
                              capture_output=True, text=True)
         if run.returncode != 0:
             sys.exit(f"error: {args.entry} failed:\n{run.stderr}")

@@ -1,11 +1,13 @@
 //===- kernelforge-run.cpp - Call an entry point of a compiled library ----===//
 //
 // kernelforge-run LIB [--entry NAME] [--describe] [--repeat N]
-//                 [--output PREFIX] [INPUT...]
+//                 [--output PREFIX] [--device cpu|cuda] [INPUT...]
 //
 // Each INPUT is a .npy file (a memref argument; its dtype and shape must
 // match the signature) or an integer (a scalar argument), in the order of the
 // entry point's inputs. Outputs are written to PREFIX0.npy, PREFIX1.npy, ...
+// With --device cuda (a library from kernelforge-compile --target=cuda) the
+// buffers are copied to the GPU and back with the library's own CUDA runtime.
 // Built on the KernelForge runtime only: no MLIR or LLVM at run time.
 //
 //===----------------------------------------------------------------------===//
@@ -48,7 +50,7 @@ static nlohmann::json describe(const EntryPoint &entry) {
 }
 
 int main(int argc, char **argv) {
-  std::string libPath, entryName, outputPrefix = "out";
+  std::string libPath, entryName, outputPrefix = "out", device = "cpu";
   bool describeOnly = false;
   int repeat = 1;
   std::vector<std::string> inputs;
@@ -69,6 +71,8 @@ int main(int argc, char **argv) {
       repeat = std::max(1, std::atoi(value().c_str()));
     else if (arg == "--output" || arg == "-o")
       outputPrefix = value();
+    else if (arg == "--device")
+      device = value();
     else if (arg == "--help" || arg == "-h") {
       usage();
       return 0;
@@ -152,10 +156,44 @@ int main(int argc, char **argv) {
     pointers[i] = arrays[i].data.data();
   }
 
+  if (device != "cpu" && device != "cuda")
+    return fail("unknown --device " + device + " (expected cpu or cuda)");
+  // On the GPU: device copies of every buffer, through the mgpu* functions
+  // the library links.
+  using AllocFn = void *(*)(uint64_t, void *, bool);
+  using CopyFn = void (*)(void *, void *, int64_t, void *);
+  using SyncFn = void (*)(void *);
+  using FreeFn = void (*)(void *, void *);
+  std::vector<void *> hostPointers = pointers;
+  CopyFn copy = nullptr;
+  SyncFn sync = nullptr;
+  FreeFn release = nullptr;
+  if (device == "cuda") {
+    auto alloc = reinterpret_cast<AllocFn>(library->symbol("mgpuMemAlloc"));
+    copy = reinterpret_cast<CopyFn>(library->symbol("mgpuMemcpy"));
+    sync = reinterpret_cast<SyncFn>(library->symbol("mgpuStreamSynchronize"));
+    release = reinterpret_cast<FreeFn>(library->symbol("mgpuMemFree"));
+    if (!alloc || !copy || !sync || !release)
+      return fail("'" + libPath + "' is not a CUDA library (no mgpu* runtime "
+                  "functions); compile it with --target=cuda");
+    for (size_t i = 0; i < entry.args.size(); ++i) {
+      const ArgSpec &spec = entry.args[i];
+      if (!spec.isMemRef())
+        continue;
+      int64_t bytes = spec.numElements() * spec.elementBytes();
+      pointers[i] = alloc(bytes, nullptr, false);
+      if (!spec.isOutput)
+        copy(pointers[i], hostPointers[i], bytes, nullptr);
+    }
+    sync(nullptr);
+  }
+
   std::vector<double> times;
   for (int r = 0; r < repeat; ++r) {
     auto start = std::chrono::steady_clock::now();
     call(entry, pointers);
+    if (sync)
+      sync(nullptr);
     times.push_back(std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - start)
                         .count());
@@ -164,6 +202,21 @@ int main(int argc, char **argv) {
     std::sort(times.begin(), times.end());
     std::printf("%s: %d runs, min %.3f ms, median %.3f ms\n", entryName.c_str(),
                 repeat, times.front(), times[times.size() / 2]);
+  }
+
+  if (device == "cuda") {
+    for (size_t i = 0; i < entry.args.size(); ++i) {
+      const ArgSpec &spec = entry.args[i];
+      if (!spec.isMemRef())
+        continue;
+      if (spec.isOutput)
+        copy(hostPointers[i], pointers[i],
+             spec.numElements() * spec.elementBytes(), nullptr);
+    }
+    sync(nullptr);
+    for (size_t i = 0; i < entry.args.size(); ++i)
+      if (entry.args[i].isMemRef())
+        release(pointers[i], nullptr);
   }
 
   int output = 0;

@@ -71,6 +71,8 @@ public:
                                                std::string &error);
 
   const std::vector<std::string> &entryPoints() const { return names; }
+  /// A symbol of the library or of the libraries it links (null if none).
+  void *symbol(const std::string &name) const;
   /// Finds `name`'s packed function and signature; false and `error` when
   /// missing or malformed.
   bool lookup(const std::string &name, EntryPoint &entry,

@@ -1,0 +1,12 @@
+// REQUIRES: cuda-gpu
+// The GPT-2 graph (makemore config, random weights) on the GPU against the
+// float64 NumPy forward, the same check and tolerance as the CPU path
+// (atol/rtol 1e-4), and against the CPU library's logits.
+// RUN: kernelforge-compile %kf_src_root/models/gpt2/gpt2-makemore.mlir --target=cuda -o %t.cuda.so
+// RUN: %check %t.cuda.so --device cuda --entry gpt2 --ints-below 27 --scale 0.2 --atol 1e-4 --rtol 1e-4 --expect "ref.gpt2_logits(x0, p, n_head=4)"
+// Every op family on the GPU.
+// RUN: kernelforge-compile %S/../CPU/normalization.mlir --target=cuda -o %t.norm.so
+// RUN: %check %t.norm.so --device cuda --entry layer_norm --expect "ref.layer_norm(x0, x1, x2)" --scale 3
+// RUN: %check %t.norm.so --device cuda --entry softmax_causal --expect "ref.softmax(x0, causal=True)"
+// RUN: kernelforge-compile %S/../CPU/attention.mlir --target=cuda -o %t.attn.so
+// RUN: %check %t.attn.so --device cuda --entry causal --expect "ref.attention(x0, x1, x2, causal=True)"
