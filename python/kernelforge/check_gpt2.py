@@ -36,6 +36,7 @@ def main():
     ap.add_argument("--atol", type=float, default=1e-4)
     ap.add_argument("--rtol", type=float, default=1e-4)
     ap.add_argument("--cache-dir")
+    ap.add_argument("--device", default="cpu")
     args = ap.parse_args()
 
     prompt = [int(t) for t in args.tokens.split(",")]
@@ -46,7 +47,7 @@ def main():
                  ["--config", args.config, "--random-weights", str(args.random_weights)])
         cmd = [args.runner] + model + ["--tokens", args.tokens,
                "-n", str(args.n), "--json", "--logits-out", prefill_path,
-               "--decode-logits-out", decode_path]
+               "--decode-logits-out", decode_path, "--device", args.device]
         if args.cache_dir:
             cmd += ["--cache-dir", args.cache_dir]
         run = subprocess.run(cmd, capture_output=True, text=True, errors="replace")

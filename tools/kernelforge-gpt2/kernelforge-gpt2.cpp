@@ -37,6 +37,7 @@
 #include "llvm/Support/xxhash.h"
 
 #include <chrono>
+#include <map>
 #include <cstring>
 
 using namespace kernelforge;
@@ -111,7 +112,13 @@ static cl::opt<std::string> cacheDir(
                           "else ~/.cache/kernelforge)"),
     cl::init(""));
 static cl::opt<std::string> pipelineOptions(
-    "pipeline-options", cl::desc("Options of kf-cpu-pipeline"), cl::init(""));
+    "pipeline-options",
+    cl::desc("Options of kf-cpu-pipeline (kf-gpu-pipeline with --device cuda)"),
+    cl::init(""));
+static cl::opt<std::string> device(
+    "device", cl::desc("cpu (default) or cuda: weights and KV cache resident "
+                       "on the GPU"),
+    cl::init("cpu"));
 
 namespace {
 
@@ -186,6 +193,44 @@ struct TextStream {
   void finish() {
     os << pending;
     os.flush();
+  }
+};
+
+/// Device mirrors of host buffers, through the compiled CUDA library's own
+/// runtime (mgpuMemAlloc, mgpuMemcpy, mgpuStreamSynchronize).
+struct GPUBuffers {
+  using AllocFn = void *(*)(uint64_t, void *, bool);
+  using CopyFn = void (*)(void *, void *, int64_t, void *);
+  using SyncFn = void (*)(void *);
+  AllocFn alloc = nullptr;
+  CopyFn copy = nullptr;
+  SyncFn sync = nullptr;
+  std::map<void *, std::pair<void *, int64_t>> mirrors;
+
+  bool bind(const rt::CompiledLibrary &lib) {
+    alloc = reinterpret_cast<AllocFn>(lib.symbol("mgpuMemAlloc"));
+    copy = reinterpret_cast<CopyFn>(lib.symbol("mgpuMemcpy"));
+    sync = reinterpret_cast<SyncFn>(lib.symbol("mgpuStreamSynchronize"));
+    return alloc && copy && sync;
+  }
+  void *mirror(void *host, int64_t bytes, bool upload) {
+    auto it = mirrors.find(host);
+    if (it != mirrors.end())
+      return it->second.first;
+    void *device = alloc(bytes, nullptr, false);
+    mirrors[host] = {device, bytes};
+    if (upload)
+      copy(device, host, bytes, nullptr);
+    return device;
+  }
+  void upload(void *host) {
+    auto &[device, bytes] = mirrors.at(host);
+    copy(device, host, bytes, nullptr);
+  }
+  void download(void *host) {
+    auto &[device, bytes] = mirrors.at(host);
+    copy(host, device, bytes, nullptr);
+    sync(nullptr);
   }
 };
 
@@ -333,7 +378,12 @@ int main(int argc, char **argv) {
   }
 
   mlir::kf::CompileOptions compileOptions;
-  if (failed(compileOptions.pipeline.parseFromString(pipelineOptions)))
+  bool cuda = device == "cuda";
+  if (!cuda && device != "cpu")
+    fail("unknown --device " + device + " (expected cpu or cuda)");
+  compileOptions.target = cuda ? mlir::kf::Target::CUDA : mlir::kf::Target::CPU;
+  if (failed(cuda ? compileOptions.gpuPipeline.parseFromString(pipelineOptions)
+                  : compileOptions.pipeline.parseFromString(pipelineOptions)))
     fail("bad --pipeline-options '" + pipelineOptions + "'");
   if (!emitStage.empty()) {
     auto kind = mlir::kf::parseEmitKind(emitStage);
@@ -351,7 +401,8 @@ int main(int argc, char **argv) {
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     fail("cannot create the cache directory '" + dir + "': " + ec.message());
   uint64_t key = llvm::xxh3_64bits(llvm::arrayRefFromStringRef(
-      graphText + "\n" + std::string(pipelineOptions) + "\n" +
+      graphText + "\n" + std::string(device) + "\n" +
+      std::string(pipelineOptions) + "\n" +
       std::to_string(compilerIdentity(argv[0]))));
   SmallString<128> library(dir);
   llvm::sys::path::append(library, llvm::formatv("gpt2-{0:x16}.so", key).str());
@@ -397,23 +448,48 @@ int main(int argc, char **argv) {
   std::vector<float> kvCache(cacheElements, 0.f);
 
   // Arguments: ids, an index, the cache, parameters, the logits output.
+  // On the GPU every buffer has a device copy: weights and the KV cache are
+  // uploaded once and stay resident; ids go up and logits come back per
+  // step, through the mgpu* functions the compiled library links.
+  GPUBuffers gpu;
+  if (cuda && !gpu.bind(*lib))
+    fail("'" + std::string(library) + "' has no CUDA runtime functions");
+  auto resident = [&](void *host, int64_t bytes, bool upload) -> void * {
+    if (!cuda)
+      return host;
+    return gpu.mirror(host, bytes, upload);
+  };
+  for (auto &[name, data] : weights)
+    resident(data.data(), data.size() * sizeof(float), /*upload=*/true);
+  resident(kvCache.data(), kvCache.size() * sizeof(float), /*upload=*/true);
+
   auto bind = [&](const rt::EntryPoint &entry, void *idsData, int64_t *index,
                   std::vector<float> &logits) {
     std::vector<void *> args;
     for (const rt::ArgSpec &arg : entry.args) {
+      int64_t bytes = arg.numElements() * arg.elementBytes();
       if (!arg.param.empty())
-        args.push_back(weights.at(arg.param).data());
+        args.push_back(resident(weights.at(arg.param).data(), bytes, true));
       else if (arg.isOutput) {
         logits.assign(arg.numElements(), 0.f);
-        args.push_back(logits.data());
+        args.push_back(resident(logits.data(), bytes, false));
       } else if (!arg.isMemRef())
         args.push_back(index);
       else if (arg.dtype == "i64")
-        args.push_back(idsData);
+        args.push_back(resident(idsData, bytes, false));
       else
-        args.push_back(kvCache.data());
+        args.push_back(resident(kvCache.data(), bytes, true));
     }
     return args;
+  };
+  // A step on the GPU: ids up, run, logits down.
+  auto run = [&](const rt::EntryPoint &entry, std::vector<void *> &args,
+                 void *idsData, std::vector<float> &logits) {
+    if (cuda)
+      gpu.upload(idsData);
+    rt::call(entry, args);
+    if (cuda)
+      gpu.download(logits.data());
   };
 
   llvm::raw_ostream &textOut = json ? llvm::errs() : llvm::outs();
@@ -429,7 +505,7 @@ int main(int argc, char **argv) {
   std::vector<float> logits;
   auto prefillArgs = bind(prefill, padded.data(), &last, logits);
   auto prefillStart = std::chrono::steady_clock::now();
-  rt::call(prefill, prefillArgs);
+  run(prefill, prefillArgs, padded.data(), logits);
   double prefillSeconds = seconds(prefillStart);
   int64_t vocab = c.vocabSize;
   const float *current = logits.data();
@@ -474,7 +550,7 @@ int main(int argc, char **argv) {
       break;
     }
     auto t0 = std::chrono::steady_clock::now();
-    rt::call(decode, decodeArgs);
+    run(decode, decodeArgs, &token, stepLogits);
     decodeSeconds += seconds(t0);
     current = stepLogits.data();
     ++position;

@@ -10,3 +10,9 @@
 // RUN: %check %t.norm.so --device cuda --entry softmax_causal --expect "ref.softmax(x0, causal=True)"
 // RUN: kernelforge-compile %S/../CPU/attention.mlir --target=cuda -o %t.attn.so
 // RUN: %check %t.attn.so --device cuda --entry causal --expect "ref.attention(x0, x1, x2, causal=True)"
+// Generation on the GPU: weights and the KV cache resident, prefill and every
+// decode step against NumPy.
+// RUN: rm -rf %t.ckpt && %python %kf_py/make_checkpoint.py %t.ckpt --prefix --buffers
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --device cuda --model-dir %t.ckpt --tokens 3,1,4,1,5,9,2,6 -n 10
+// RUN: kernelforge-gpt2 --device cuda --config %kf_src_root/models/gpt2/gpt2.json --random-weights 0 --prompt "Hello" -n 32 --json 2>&1 | FileCheck %s
+// CHECK: decode: 31 tokens, {{.*}} ms/token
