@@ -42,7 +42,12 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
   // 3. Kernels: row reductions to one block per row; everything else to
   // tiled parallel loops mapped onto blocks and threads.
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgReductionsToParallelPass());
+  // Row statistics become block reductions; matrix products stay loops
+  // (one output per thread, the k loop inside).
+  ConvertLinalgReductionsToParallelPassOptions rowReductions;
+  rowReductions.skipContractions = true;
+  pm.addNestedPass<func::FuncOp>(
+      createConvertLinalgReductionsToParallelPass(rowReductions));
   ConvertParallelReductionsToGPUPassOptions reductions;
   reductions.blockSize = options.reductionBlockSize;
   pm.addNestedPass<func::FuncOp>(

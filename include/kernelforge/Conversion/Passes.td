@@ -75,8 +75,14 @@ def ConvertLinalgReductionsToParallelPass
     the parallel form both back ends start from: the CPU pipeline runs the
     outer loop on OpenMP threads and serialises the inner one; a GPU maps
     rows to blocks and the inner reduction to threads. Reductions whose
-    combiner is not a single associative op (argmax) are left alone.
+    combiner is not a single associative op (argmax) are left alone, and so
+    are contractions with `skip-contractions` (on a GPU a matrix product is
+    better one output per thread than one output per block).
   }];
+  let options = [
+    Option<"skipContractions", "skip-contractions", "bool",
+           /*default=*/"false", "Leave matrix products (contractions) alone">
+  ];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect"];
 }

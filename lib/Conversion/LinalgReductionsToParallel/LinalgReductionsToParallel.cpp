@@ -3,6 +3,7 @@
 #include "kernelforge/Conversion/Passes.h"
 
 #include "mlir/Dialect/Affine/Utils.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -65,12 +66,15 @@ SmallVector<Value> applyMap(OpBuilder &b, Location loc, AffineMap map,
 }
 
 struct ReductionToParallel : OpRewritePattern<linalg::GenericOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ReductionToParallel(MLIRContext *ctx, bool skipContractions)
+      : OpRewritePattern(ctx), skipContractions(skipContractions) {}
 
   LogicalResult matchAndRewrite(linalg::GenericOp op,
                                 PatternRewriter &rewriter) const override {
     if (!op.hasPureBufferSemantics())
       return rewriter.notifyMatchFailure(op, "expects buffers");
+    if (skipContractions && linalg::isaContractionOpInterface(op))
+      return rewriter.notifyMatchFailure(op, "contractions are left alone");
     if (op.getNumReductionLoops() != 1)
       return rewriter.notifyMatchFailure(op, "expects one reduction dimension");
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -169,14 +173,18 @@ struct ReductionToParallel : OpRewritePattern<linalg::GenericOp> {
     rewriter.eraseOp(op);
     return success();
   }
+
+  bool skipContractions;
 };
 
 struct ConvertLinalgReductionsToParallelPass
     : kf::impl::ConvertLinalgReductionsToParallelPassBase<
           ConvertLinalgReductionsToParallelPass> {
+  using ConvertLinalgReductionsToParallelPassBase::
+      ConvertLinalgReductionsToParallelPassBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    kf::populateLinalgReductionsToParallelPatterns(patterns);
+    kf::populateLinalgReductionsToParallelPatterns(patterns, skipContractions);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
@@ -185,6 +193,6 @@ struct ConvertLinalgReductionsToParallelPass
 } // namespace
 
 void mlir::kf::populateLinalgReductionsToParallelPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<ReductionToParallel>(patterns.getContext());
+    RewritePatternSet &patterns, bool skipContractions) {
+  patterns.add<ReductionToParallel>(patterns.getContext(), skipContractions);
 }

@@ -92,3 +92,25 @@ func.func @negative_tensors(%in: tensor<4x16xf32>, %out: tensor<4xf32>) -> tenso
   } -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// A matrix product is a reduction too; with skip-contractions it is left
+// for the loop lowering (on a GPU: one output per thread).
+// RUN: kernelforge-opt %s --convert-linalg-reductions-to-parallel="skip-contractions=1" --split-input-file | FileCheck %s --check-prefix=SKIP
+// CHECK-LABEL: func.func @matmul
+// CHECK: scf.reduce(
+// SKIP-LABEL: func.func @matmul
+// SKIP: linalg.generic
+// SKIP-NOT: scf.reduce(
+func.func @matmul(%a: memref<4x8xf32>, %b: memref<8x6xf32>, %c: memref<4x6xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x6xf32>) outs(%c : memref<4x6xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -9,7 +9,9 @@ namespace mlir::kf {
 
 /// linalg.generic reductions on buffers -> scf.parallel over the parallel
 /// dimensions around an scf.parallel + scf.reduce over the reduced one.
-void populateLinalgReductionsToParallelPatterns(RewritePatternSet &patterns);
+/// With `skipContractions`, matrix products are left for other lowerings.
+void populateLinalgReductionsToParallelPatterns(RewritePatternSet &patterns,
+                                                bool skipContractions = false);
 
 } // namespace mlir::kf
 
