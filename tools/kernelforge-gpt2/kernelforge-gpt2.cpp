@@ -35,6 +35,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/xxhash.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <chrono>
 #include <map>
@@ -396,12 +397,13 @@ int main(int argc, char **argv) {
   }
 
   // The compiled library, from the cache when this graph was compiled before
-  // by this compiler with these options.
+  // by this compiler, with these options, for this CPU.
   std::string dir = cacheDir.empty() ? defaultCacheDir() : std::string(cacheDir);
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     fail("cannot create the cache directory '" + dir + "': " + ec.message());
   uint64_t key = llvm::xxh3_64bits(llvm::arrayRefFromStringRef(
       graphText + "\n" + std::string(device) + "\n" +
+      llvm::sys::getHostCPUName().str() + "\n" +
       std::string(pipelineOptions) + "\n" +
       std::to_string(compilerIdentity(argv[0]))));
   SmallString<128> library(dir);
