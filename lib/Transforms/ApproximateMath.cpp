@@ -22,8 +22,11 @@ struct ApproximateMathPass
     auto all = [](StringRef) { return true; };
     populateMathF32ExpansionPatterns(patterns, all);
     populateMathPolynomialApproximationPatterns(patterns, all);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation()->emitError() << getArgument()
+                            << ": rewrite patterns did not converge";
       signalPassFailure();
+    }
   }
 };
 } // namespace

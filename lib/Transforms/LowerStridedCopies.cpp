@@ -36,8 +36,11 @@ struct LowerStridedCopiesPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<StridedCopyToLinalg>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation()->emitError() << getArgument()
+                            << ": rewrite patterns did not converge";
       signalPassFailure();
+    }
   }
 };
 } // namespace

@@ -3,6 +3,10 @@
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -15,22 +19,119 @@ namespace mlir::kf {
 using namespace mlir;
 
 namespace {
+
+bool sameIndices(ValueRange a, ValueRange b) {
+  return a.size() == b.size() && llvm::equal(a, b);
+}
+
+/// Keeps a register tile's accumulator in registers across the loop that
+/// reduces into it: a transfer_read / transfer_write pair on the same buffer
+/// and loop-invariant indices, with no other access to that buffer inside the
+/// loop, becomes a read before the loop, a loop-carried vector and a write
+/// after it. Unlike linalg::hoistRedundantVectorTransfers this looks only at
+/// the loop, not at every use of the buffer in the function (an output's
+/// bias initialisation, earlier, would otherwise block it); distinct buffers
+/// passed to an entry point are assumed not to overlap, as kernelforge's
+/// callers guarantee (inputs and out-parameters are separate allocations).
+bool hoistAccumulator(scf::ForOp loop, IRRewriter &rewriter) {
+  Block *body = loop.getBody();
+  for (Operation &op : *body) {
+    auto read = dyn_cast<vector::TransferReadOp>(op);
+    if (!read || !isa<MemRefType>(read.getBase().getType()))
+      continue;
+    Value base = read.getBase();
+    if (!loop.isDefinedOutsideOfLoop(base) ||
+        !llvm::all_of(read.getIndices(), [&](Value v) {
+          return loop.isDefinedOutsideOfLoop(v);
+        }) ||
+        (read.getMask() && !loop.isDefinedOutsideOfLoop(read.getMask())) ||
+        !loop.isDefinedOutsideOfLoop(read.getPadding()))
+      continue;
+    vector::TransferWriteOp write;
+    bool conflict = false;
+    loop.walk([&](Operation *user) {
+      if (user == read.getOperation())
+        return;
+      if (!llvm::is_contained(user->getOperands(), base))
+        return;
+      auto w = dyn_cast<vector::TransferWriteOp>(user);
+      if (!write && w && w->getBlock() == body && w.getBase() == base &&
+          sameIndices(w.getIndices(), read.getIndices()) &&
+          w.getVectorType() == read.getVectorType() && !w.getMask() &&
+          w.getPermutationMap() == read.getPermutationMap() &&
+          read->isBeforeInBlock(w))
+        write = w;
+      else
+        conflict = true;
+    });
+    if (conflict || !write)
+      continue;
+
+    rewriter.setInsertionPoint(loop);
+    Operation *hoisted = rewriter.clone(*read);
+    Value carried = write.getVector();
+    auto newLoop = cast<LoopLikeOpInterface>(loop.getOperation())
+                       .replaceWithAdditionalYields(
+                           rewriter, hoisted->getResult(0),
+                           /*replaceInitOperandUsesInLoop=*/false,
+                           [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+                             return SmallVector<Value>{carried};
+                           });
+    if (failed(newLoop))
+      return false;
+    auto forOp = cast<scf::ForOp>(newLoop->getOperation());
+    rewriter.replaceAllUsesWith(read.getResult(), forOp.getRegionIterArgs().back());
+    rewriter.eraseOp(read);
+    rewriter.setInsertionPointAfter(forOp);
+    auto after = cast<vector::TransferWriteOp>(rewriter.clone(*write));
+    after.getValueToStoreMutable().assign(forOp.getResults().back());
+    rewriter.eraseOp(write);
+    return true;
+  }
+  return false;
+}
+
 struct LowerVectorOpsPass
     : kf::impl::LowerVectorOpsPassBase<LowerVectorOpsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
     // Accumulators read and written around a reduction loop stay in
-    // registers.
-    linalg::hoistRedundantVectorTransfers(func);
+    // registers: fold the tiles' subviews into the transfers' indices, move
+    // what no longer depends on the loop out of it, then hoist the
+    // accumulator's read and write around the loop.
+    RewritePatternSet aliases(ctx);
+    memref::populateFoldMemRefAliasOpPatterns(aliases);
+    // Best effort: folding every alias is not required for correctness, so
+    // a rewrite that does not reach a fixpoint is not an error.
+    (void)applyPatternsGreedily(func, std::move(aliases));
+    func.walk([](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
+    IRRewriter rewriter(ctx);
+    // The read's and the write's index computations must be the same values.
+    DominanceInfo dominance(func);
+    eliminateCommonSubExpressions(rewriter, dominance, func);
+    // Innermost loops first; a hoisted pair may then leave the next loop.
+    for (bool changed = true; changed;) {
+      changed = false;
+      SmallVector<scf::ForOp> loops;
+      func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+      for (scf::ForOp loop : loops)
+        if (hoistAccumulator(loop, rewriter)) {
+          changed = true;
+          break;
+        }
+    }
 
     // vector<1x64xf32> -> vector<64xf32>: row tiles become 1-D vectors.
     RewritePatternSet unitDims(ctx);
     vector::populateCastAwayVectorLeadingOneDimPatterns(unitDims);
     vector::populateVectorTransferDropUnitDimsPatterns(unitDims);
     vector::populateDropUnitDimWithShapeCastPatterns(unitDims);
-    if (failed(applyPatternsGreedily(func, std::move(unitDims))))
+    if (failed(applyPatternsGreedily(func, std::move(unitDims)))) {
+      func->emitError() << getArgument()
+                            << ": rewrite patterns did not converge";
       return signalPassFailure();
+    }
 
     RewritePatternSet lowering(ctx);
     vector::populateVectorContractLoweringPatterns(
@@ -45,8 +146,11 @@ struct LowerVectorOpsPass
     vector::populateVectorTransposeLoweringPatterns(
         lowering, vector::VectorTransposeLowering::Shuffle1D);
     vector::populateVectorMaskOpLoweringPatterns(lowering);
-    if (failed(applyPatternsGreedily(func, std::move(lowering))))
+    if (failed(applyPatternsGreedily(func, std::move(lowering)))) {
+      func->emitError() << getArgument()
+                            << ": rewrite patterns did not converge";
       return signalPassFailure();
+    }
 
     // A float sum or product over a vector may be reassociated: the lanes
     // are added as a tree instead of one after another (64 dependent adds per
@@ -64,8 +168,11 @@ struct LowerVectorOpsPass
     // run it on its own.
     RewritePatternSet broadcasts(ctx);
     vector::populateVectorBroadcastLoweringPatterns(broadcasts);
-    if (failed(applyPatternsGreedily(func, std::move(broadcasts))))
+    if (failed(applyPatternsGreedily(func, std::move(broadcasts)))) {
+      func->emitError() << getArgument()
+                            << ": rewrite patterns did not converge";
       return signalPassFailure();
+    }
   }
 };
 } // namespace

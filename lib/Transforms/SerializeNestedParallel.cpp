@@ -58,8 +58,11 @@ struct SerializeNestedParallelPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<SerializeNestedParallel>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation()->emitError() << getArgument()
+                            << ": rewrite patterns did not converge";
       signalPassFailure();
+    }
   }
 };
 

@@ -277,8 +277,11 @@ struct TileAndVectorizePass
                                                         &getContext());
     tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, &getContext());
     linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
-    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+    if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
+      func->emitError() << getArgument()
+                            << ": rewrite patterns did not converge";
       return signalPassFailure();
+    }
   }
 };
 

@@ -185,8 +185,11 @@ struct ConvertLinalgReductionsToParallelPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     kf::populateLinalgReductionsToParallelPatterns(patterns, skipContractions);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation()->emitError() << getArgument()
+                            << ": rewrite patterns did not converge";
       signalPassFailure();
+    }
   }
 };
 

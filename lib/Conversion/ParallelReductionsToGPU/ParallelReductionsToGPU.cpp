@@ -199,8 +199,11 @@ struct ConvertParallelReductionsToGPUPass
     }
     RewritePatternSet patterns(&getContext());
     patterns.add<RowReductionToBlocks>(&getContext(), size);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation()->emitError() << getArgument()
+                            << ": rewrite patterns did not converge";
       signalPassFailure();
+    }
   }
 };
 
