@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
@@ -23,15 +24,25 @@ bool sameIndices(ValueRange a, ValueRange b) {
   return a.size() == b.size() && llvm::equal(a, b);
 }
 
+/// The buffer a memref view ultimately reads (through subviews, reshapes,
+/// casts): two values with the same root may overlap.
+Value rootBuffer(Value memref) {
+  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
+    memref = view.getViewSource();
+  return memref;
+}
+
 /// Keeps a register tile's accumulator in registers across the loop that
 /// reduces into it: a transfer_read / transfer_write pair on the same buffer
 /// and loop-invariant indices, with no other access to that buffer inside the
 /// loop, becomes a read before the loop, a loop-carried vector and a write
 /// after it. Unlike linalg::hoistRedundantVectorTransfers this looks only at
 /// the loop, not at every use of the buffer in the function (an output's
-/// bias initialisation, earlier, would otherwise block it); distinct buffers
-/// passed to an entry point are assumed not to overlap, as kernelforge's
-/// callers guarantee (inputs and out-parameters are separate allocations).
+/// bias initialisation, earlier, would otherwise block it). Views are traced
+/// to their buffer, so an access through another view of it counts; distinct
+/// buffers passed to an entry point are assumed not to overlap, as
+/// kernelforge's callers guarantee (inputs and out-parameters are separate
+/// allocations).
 bool hoistAccumulator(scf::ForOp loop, IRRewriter &rewriter) {
   Block *body = loop.getBody();
   for (Operation &op : *body) {
@@ -48,10 +59,15 @@ bool hoistAccumulator(scf::ForOp loop, IRRewriter &rewriter) {
       continue;
     vector::TransferWriteOp write;
     bool conflict = false;
+    Value root = rootBuffer(base);
     loop.walk([&](Operation *user) {
       if (user == read.getOperation())
         return;
-      if (!llvm::is_contained(user->getOperands(), base))
+      // Any access to the same buffer, through this value or another view.
+      if (llvm::none_of(user->getOperands(), [&](Value operand) {
+            return isa<MemRefType>(operand.getType()) &&
+                   rootBuffer(operand) == root;
+          }))
         return;
       auto w = dyn_cast<vector::TransferWriteOp>(user);
       if (!write && w && w->getBlock() == body && w.getBase() == base &&
