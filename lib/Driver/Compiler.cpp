@@ -16,6 +16,8 @@
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/ADT/StringSwitch.h"
+
+#include <cstdlib>
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -333,6 +335,11 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
                                       const CompileOptions &options,
                                       StringRef outputPath) {
   bool cuda = options.target == Target::CUDA;
+  // The NVVM serializer finds libdevice and ptxas through CUDA_HOME; default
+  // it to the toolkit this build was configured with.
+  if (cuda && !std::getenv("CUDA_HOME") && !std::getenv("CUDA_ROOT") &&
+      !std::getenv("CUDA_PATH") && llvm::sys::fs::is_directory(KF_CUDA_HOME))
+    ::setenv("CUDA_HOME", KF_CUDA_HOME, /*overwrite=*/0);
   if (options.emit == EmitKind::PTX)
     return cuda ? emitPTX(module, options, outputPath)
                 : emitError(module.getLoc(), "--emit=ptx needs --target=cuda");
@@ -376,8 +383,9 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
     // driver to JIT.
     GPUPipelineOptions pipeline;
     pipeline.copyOptionValuesFrom(options.gpuPipeline);
+    const char *home = std::getenv("CUDA_HOME");
     if (!llvm::sys::findProgramByName("ptxas") &&
-        !llvm::sys::fs::can_execute(std::string(KF_CUDA_HOME) + "/bin/ptxas"))
+        !(home && llvm::sys::fs::can_execute(std::string(home) + "/bin/ptxas")))
       pipeline.format = "isa";
     buildGPUPipeline(pm, pipeline);
   } else {
