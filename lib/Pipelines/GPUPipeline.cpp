@@ -53,11 +53,10 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(
       createConvertParallelReductionsToGPUPass(reductions));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-  int64_t tile = options.tileSize;
-  // Fixed inner bounds (with an in-bounds check inside) keep every tile a
-  // whole block of threads, which the mapping to gpu.launch needs.
-  pm.addNestedPass<func::FuncOp>(
-      createParallelLoopTilingPass({tile, tile}, /*noMinMaxBounds=*/true));
+  pm.addNestedPass<func::FuncOp>(createDropKernelAssertsPass());
+  TileLoopsForGPUPassOptions tiling;
+  tiling.threads = options.threadsPerBlock;
+  pm.addNestedPass<func::FuncOp>(createTileLoopsForGPUPass(tiling));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addNestedPass<func::FuncOp>(createDeviceBuffersPass());

@@ -76,11 +76,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "reduction-block-size",
       llvm::cl::desc("Threads per block of a row reduction"),
       llvm::cl::init(256)};
-  PassOptions::Option<int64_t> tileSize{
-      *this, "tile-size",
-      llvm::cl::desc("Threads per block along each of the two innermost "
-                     "parallel dimensions of other kernels"),
-      llvm::cl::init(16)};
+  PassOptions::Option<int64_t> threadsPerBlock{
+      *this, "threads-per-block",
+      llvm::cl::desc("Threads per block of other kernels, along their "
+                     "innermost dimension"),
+      llvm::cl::init(256)};
   PassOptions::Option<bool> hostLowering{
       *this, "host-lowering",
       llvm::cl::desc("Also lower the host code to the LLVM dialect"),

@@ -103,6 +103,36 @@ def LowerStridedCopiesPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TileLoopsForGPUPass : Pass<"kf-tile-loops-for-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Tile outermost parallel loops into blocks of threads along the innermost dimension";
+  let description = [{
+    Each outermost `scf.parallel` (not inside a `gpu.launch`) is tiled by
+    1 x ... x 1 x `threads`: a block per tile, threads along the innermost,
+    contiguous dimension, so neighbouring threads touch neighbouring
+    addresses (coalesced). Single-iteration dimensions are dropped first, so
+    a decode-shaped loop (one row) spreads its columns over full blocks.
+    Inner tiles have fixed bounds with an in-bounds check, which the mapping
+    to `gpu.launch` needs.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"256",
+           "Threads per block along the innermost dimension">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def DropKernelAssertsPass
+    : Pass<"kf-drop-kernel-asserts", "::mlir::func::FuncOp"> {
+  let summary = "Remove range checks from loops that become GPU kernels";
+  let description = [{
+    `cf.assert` inside an `scf.parallel` (the embedding's token-id and
+    position checks) cannot be mapped to a GPU kernel. On the GPU these
+    checks are the caller's job (kernelforge-gpt2 validates ids and
+    positions before every step), so they are removed; asserts on the host
+    (the KV-cache bound, on an index argument) stay.
+  }];
+}
+
 def DeviceBuffersPass : Pass<"kf-device-buffers", "::mlir::func::FuncOp"> {
   let summary = "Allocate host-side temporaries on the GPU";
   let description = [{
