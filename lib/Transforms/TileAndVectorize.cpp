@@ -104,15 +104,25 @@ struct Planner {
       for (unsigned d = 0; d < n; ++d)
         plan.threads[d] = 1;
       bool manyRows = m && ranges[*m] >= 4 * rows;
+      // A thread takes up to thread-tile rows and 4 register tiles of
+      // columns: the weight block it streams is reused by all its rows, and
+      // the columns give the threads enough blocks to share.
+      plan.threads[n] = pickTile(ranges[n], 4 * cols, cols);
       if (m) {
-        // At least four row blocks, each a multiple of the register rows.
-        int64_t target =
-            std::min<int64_t>(threadTile, std::max<int64_t>(rows, ranges[*m] / 4));
-        plan.threads[*m] =
-            manyRows ? pickTile(ranges[*m], target, rows) : ranges[*m];
+        int64_t mTile =
+            manyRows ? pickTile(ranges[*m], threadTile, rows) : ranges[*m];
+        // Too few column blocks to share (a narrow product): split the
+        // rows as well, down to the register rows, until there are four.
+        int64_t columnBlocks = ranges[n] / plan.threads[n];
+        while (manyRows && columnBlocks * (ranges[*m] / mTile) < 4 &&
+               mTile > rows) {
+          int64_t smaller = pickTile(ranges[*m], mTile / 2, rows);
+          if (smaller == 0 || smaller >= mTile)
+            break;
+          mTile = smaller;
+        }
+        plan.threads[*m] = mTile;
       }
-      plan.threads[n] = pickTile(ranges[n], manyRows ? 8 * cols : 4 * cols,
-                                 cols);
       plan.regime = manyRows ? "rows" : "features";
       return plan;
     }

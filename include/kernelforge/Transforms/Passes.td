@@ -37,7 +37,7 @@ def TileAndVectorizePass
            "Columns of a contraction's register tile (a multiple of vector-width)">,
     Option<"kTile", "k-tile", "int64_t", /*default=*/"256",
            "Largest reduction tile of a contraction">,
-    Option<"threadTile", "thread-tile", "int64_t", /*default=*/"64",
+    Option<"threadTile", "thread-tile", "int64_t", /*default=*/"256",
            "Largest row tile handed to one thread">,
     Option<"threads", "threads", "bool", /*default=*/"true",
            "Emit scf.forall (parallel) for the outer tiles">
