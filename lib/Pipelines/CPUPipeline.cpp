@@ -1,5 +1,7 @@
 //===- CPUPipeline.cpp - kf -> vectorized, OpenMP-parallel LLVM dialect ---===//
 
+#include "PipelineStages.h"
+
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Pipelines/Pipelines.h"
 #include "kernelforge/Transforms/Passes.h"
@@ -31,10 +33,7 @@ bool mlir::kf::parseCPUStage(StringRef name, CPUStage &stage) {
   return true;
 }
 
-static void addCleanup(OpPassManager &pm) {
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-}
+using mlir::kf::detail::addCleanup;
 
 void mlir::kf::buildCPUPipeline(OpPassManager &pm,
                                 const CPUPipelineOptions &options) {
@@ -44,10 +43,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   (void)parseCPUStage(options.stopAfter, stop);
 
   // 1. kf -> linalg on tensors.
-  ConvertTransformerToLinalgPassOptions lowering;
-  lowering.decomposeAttention = options.decomposeAttention;
-  pm.addPass(createConvertTransformerToLinalgPass(lowering));
-  addCleanup(pm);
+  detail::addLowerToLinalg(pm, options.decomposeAttention);
   if (stop == CPUStage::Linalg)
     return;
 
@@ -65,21 +61,8 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   if (stop == CPUStage::Vector)
     return;
 
-  // 3. Buffers: function results become caller-provided out-parameters (no
-  // hidden copy, no leak at the boundary); temporaries are freed.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // A private function returning its argument's buffer (a KV cache updated
-  // in place) stops returning it.
-  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  addCleanup(pm);
+  // 3. Buffers, results as out-parameters; temporaries are freed.
+  detail::addBufferizeToOutParams(pm);
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createConvertBufferizationToMemRefPass());

@@ -1,5 +1,7 @@
 //===- GPUPipeline.cpp - kf -> GPU kernels -> NVVM -> PTX -----------------===//
 
+#include "PipelineStages.h"
+
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Pipelines/Pipelines.h"
 #include "kernelforge/Transforms/Passes.h"
@@ -19,25 +21,10 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
                                 const GPUPipelineOptions &options) {
   // 1. kf -> linalg on tensors. The fused attention's per-block state would
   // need workgroup memory, which this pipeline does not place yet.
-  ConvertTransformerToLinalgPassOptions lowering;
-  lowering.decomposeAttention = true;
-  pm.addPass(createConvertTransformerToLinalgPass(lowering));
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  detail::addLowerToLinalg(pm, /*decomposeAttention=*/true);
 
   // 2. Buffers, results as out-parameters.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  detail::addBufferizeToOutParams(pm);
 
   // 3. Kernels: row reductions to one block per row; everything else to
   // tiled parallel loops mapped onto blocks and threads.

@@ -72,6 +72,28 @@ struct GraphBuilder {
     return SplitHeadsOp::create(b, loc, flat, c.numHeads);
   }
 
+  Location at(StringRef name) { return NameLoc::get(b.getStringAttr(name)); }
+
+  /// A pre-norm transformer block on `x` with the weights `w` (blockParams
+  /// order); `attend(q, k, v)` gives the attention heads.
+  Value blockBody(Value x, ValueRange w,
+                  llvm::function_ref<Value(Value, Value, Value)> attend) {
+    Value h = layerNorm(at("ln_1"), x, w[0], w[1]);
+    Value qkv = linear(at("attn.c_attn"), h, w[2], w[3]);
+    Value q = qkvSlice(at("attn.q"), qkv, 0);
+    Value k = qkvSlice(at("attn.k"), qkv, 1);
+    Value v = qkvSlice(at("attn.v"), qkv, 2);
+    Value heads = attend(q, k, v);
+    Value merged = MergeHeadsOp::create(b, at("attn"), heads);
+    Value attn = linear(at("attn.c_proj"), merged, w[4], w[5]);
+    Value x1 = AddOp::create(b, at("residual_1"), x, attn);
+    Value h2 = layerNorm(at("ln_2"), x1, w[6], w[7]);
+    Value fc = linear(at("mlp.c_fc"), h2, w[8], w[9]);
+    Value act = GeluOp::create(b, at("mlp.act"), fc.getType(), fc, c.gelu);
+    Value mlp = linear(at("mlp.c_proj"), act, w[10], w[11]);
+    return AddOp::create(b, at("residual_2"), x1, mlp);
+  }
+
   func::FuncOp buildBlock(ModuleOp module) {
     Location loc = NameLoc::get(b.getStringAttr("gpt2_block"));
     SmallVector<Type> inputs = {hidden()};
@@ -85,23 +107,11 @@ struct GraphBuilder {
     ValueRange w = fn.getArguments().drop_front();
     Value x = fn.getArgument(0);
 
-    auto at = [&](StringRef name) { return NameLoc::get(b.getStringAttr(name)); };
-    Value h = layerNorm(at("ln_1"), x, w[0], w[1]);
-    Value qkv = linear(at("attn.c_attn"), h, w[2], w[3]);
-    Value q = qkvSlice(at("attn.q"), qkv, 0);
-    Value k = qkvSlice(at("attn.k"), qkv, 1);
-    Value v = qkvSlice(at("attn.v"), qkv, 2);
-    Value heads = AttentionOp::create(b, at("attn"), q, k, v, /*mask=*/Value(),
-                                      /*query_offset=*/Value(),
-                                      /*causal=*/true, /*scale=*/FloatAttr());
-    Value merged = MergeHeadsOp::create(b, at("attn"), heads);
-    Value attn = linear(at("attn.c_proj"), merged, w[4], w[5]);
-    Value x1 = AddOp::create(b, at("residual_1"), x, attn);
-    Value h2 = layerNorm(at("ln_2"), x1, w[6], w[7]);
-    Value fc = linear(at("mlp.c_fc"), h2, w[8], w[9]);
-    Value act = GeluOp::create(b, at("mlp.act"), fc.getType(), fc, c.gelu);
-    Value mlp = linear(at("mlp.c_proj"), act, w[10], w[11]);
-    Value out = AddOp::create(b, at("residual_2"), x1, mlp);
+    Value out = blockBody(x, w, [&](Value q, Value k, Value v) -> Value {
+      return AttentionOp::create(b, at("attn"), q, k, v, /*mask=*/Value(),
+                                 /*query_offset=*/Value(), /*causal=*/true,
+                                 /*scale=*/FloatAttr());
+    });
     func::ReturnOp::create(b, loc, out);
     return fn;
   }
@@ -235,36 +245,25 @@ struct GraphBuilder {
           layer = fn.getArgument(2), pos = fn.getArgument(3);
     ValueRange w = fn.getArguments().drop_front(4);
 
-    auto at = [&](StringRef name) { return NameLoc::get(b.getStringAttr(name)); };
-    Value h = layerNorm(at("ln_1"), x, w[0], w[1]);
-    Value qkv = linear(at("attn.c_attn"), h, w[2], w[3]);
-    Value q = qkvSlice(at("attn.q"), qkv, 0);
-    Value k = qkvSlice(at("attn.k"), qkv, 1);
-    Value v = qkvSlice(at("attn.v"), qkv, 2);
-    // Keys and values stacked as a batch of two, [2, heads, S, head_dim],
-    // go into the layer's [2, heads, positions, head_dim] cache in one
-    // update; the attention reads the updated rows before the layer is put
-    // back. In this order bufferization writes the new rows straight into
-    // the caller's cache and copies nothing else.
-    Value kv = tensor::ConcatOp::create(b, at("attn.kv"), /*dim=*/0,
-                                        ValueRange{k, v});
-    Value layerCache = cacheSlice(at("attn.kv_cache"), cache, layer);
-    Value updated =
-        KVCacheUpdateOp::create(b, at("attn.kv_cache"), kv, layerCache, pos);
-    Value keys = kvHalf(at("attn.k_cache"), updated, 0);
-    Value values = kvHalf(at("attn.v_cache"), updated, 1);
-    Value heads = AttentionOp::create(b, at("attn"), q, keys, values,
-                                      /*mask=*/Value(), /*query_offset=*/pos,
-                                      /*causal=*/true, /*scale=*/FloatAttr());
-    cache = cacheInsert(at("attn.kv_cache"), updated, cache, layer);
-    Value merged = MergeHeadsOp::create(b, at("attn"), heads);
-    Value attn = linear(at("attn.c_proj"), merged, w[4], w[5]);
-    Value x1 = AddOp::create(b, at("residual_1"), x, attn);
-    Value h2 = layerNorm(at("ln_2"), x1, w[6], w[7]);
-    Value fc = linear(at("mlp.c_fc"), h2, w[8], w[9]);
-    Value act = GeluOp::create(b, at("mlp.act"), fc.getType(), fc, c.gelu);
-    Value mlp = linear(at("mlp.c_proj"), act, w[10], w[11]);
-    Value out = AddOp::create(b, at("residual_2"), x1, mlp);
+    Value out = blockBody(x, w, [&](Value q, Value k, Value v) -> Value {
+      // Keys and values stacked as a batch of two, [2, heads, S, head_dim],
+      // go into the layer's [2, heads, positions, head_dim] cache in one
+      // update; the attention reads the updated rows before the layer is
+      // put back. In this order bufferization writes the new rows straight
+      // into the caller's cache and copies nothing else.
+      Value kv = tensor::ConcatOp::create(b, at("attn.kv"), /*dim=*/0,
+                                          ValueRange{k, v});
+      Value layerCache = cacheSlice(at("attn.kv_cache"), cache, layer);
+      Value updated =
+          KVCacheUpdateOp::create(b, at("attn.kv_cache"), kv, layerCache, pos);
+      Value keys = kvHalf(at("attn.k_cache"), updated, 0);
+      Value values = kvHalf(at("attn.v_cache"), updated, 1);
+      Value heads = AttentionOp::create(b, at("attn"), q, keys, values,
+                                        /*mask=*/Value(), /*query_offset=*/pos,
+                                        /*causal=*/true, /*scale=*/FloatAttr());
+      cache = cacheInsert(at("attn.kv_cache"), updated, cache, layer);
+      return heads;
+    });
     func::ReturnOp::create(b, loc, ValueRange{out, cache});
     return fn;
   }

@@ -22,18 +22,6 @@ using namespace mlir::kf::lowering;
 
 namespace {
 
-/// Narrows a compute-type result tensor to `elementType` when they differ.
-Value narrowTensor(OpBuilder &b, Location loc, Value tensor, Type elementType) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  if (type.getElementType() == elementType)
-    return tensor;
-  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
-  return elementwise(b, loc, type.getShape(), elementType, tensor, id,
-                     [&](OpBuilder &nb, Location nloc, ValueRange args) {
-                       return fromCompute(nb, nloc, args[0], elementType);
-                     });
-}
-
 /// `[..., K] -> [M, K]`: the leading dimensions become the rows of the
 /// contraction, a reshape that bufferizes to a view.
 Value toRows(OpBuilder &b, Location loc, Value input) {
@@ -106,7 +94,7 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
         contract(rewriter, loc, rows, adaptor.getWeight(), acc,
                  projection(ctx, 3, {0, 2}), weightMap,
                  projection(ctx, 3, {0, 1}));
-    product = narrowTensor(rewriter, loc, product, elementType);
+    product = convertTensor(rewriter, loc, product, elementType);
     rewriter.replaceOp(op, fromRows(rewriter, loc, product, resultType));
     return success();
   }
@@ -140,7 +128,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     Value product =
         contract(rewriter, loc, adaptor.getLhs(), adaptor.getRhs(), acc,
                  withBatch({m, k}), rhsMap, withBatch({m, n}));
-    rewriter.replaceOp(op, narrowTensor(rewriter, loc, product, elementType));
+    rewriter.replaceOp(op, convertTensor(rewriter, loc, product, elementType));
     return success();
   }
 };

@@ -137,6 +137,24 @@ Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs, Value acc,
   return generic.getResult(0);
 }
 
+Value convertTensor(OpBuilder &b, Location loc, Value tensor,
+                    Type elementType) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Type from = type.getElementType();
+  if (from == elementType)
+    return tensor;
+  bool widen = cast<FloatType>(elementType).getWidth() >
+               cast<FloatType>(from).getWidth();
+  return elementwise(
+      b, loc, type.getShape(), elementType, tensor,
+      b.getMultiDimIdentityMap(type.getRank()),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        if (widen)
+          return arith::ExtFOp::create(nb, nloc, elementType, args[0]);
+        return arith::TruncFOp::create(nb, nloc, elementType, args[0]);
+      });
+}
+
 Value updateInPlace(OpBuilder &b, Location loc, Value dest, ValueRange inputs,
                     ArrayRef<AffineMap> inputMaps, ElementwiseBody body) {
   unsigned rank = cast<RankedTensorType>(dest.getType()).getRank();

@@ -76,6 +76,10 @@ Value elementwise(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 Value updateInPlace(OpBuilder &b, Location loc, Value dest, ValueRange inputs,
                     ArrayRef<AffineMap> inputMaps, ElementwiseBody body);
 
+/// `tensor` with its elements converted to `elementType` (a widening or
+/// narrowing elementwise generic), or `tensor` itself when they agree.
+Value convertTensor(OpBuilder &b, Location loc, Value tensor, Type elementType);
+
 /// The map reading an operand of `operandShape` inside a broadcast to
 /// `resultShape` (NumPy rules, aligned at the last dimension): size-1
 /// dimensions that broadcast read index 0.

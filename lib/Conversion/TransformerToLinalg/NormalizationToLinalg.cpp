@@ -85,20 +85,6 @@ Value mlir::kf::lowering::buildSoftmax(OpBuilder &b, Location loc, Value input,
 
 namespace {
 
-/// Widens a tensor to its compute type (an elementwise generic), or returns
-/// it unchanged for f32.
-Value widenTensor(OpBuilder &b, Location loc, Value tensor) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  Type wide = computeType(type.getElementType());
-  if (wide == type.getElementType())
-    return tensor;
-  return elementwise(b, loc, type.getShape(), wide, tensor,
-                     b.getMultiDimIdentityMap(type.getRank()),
-                     [&](OpBuilder &nb, Location nloc, ValueRange args) {
-                       return toCompute(nb, nloc, args[0]);
-                     });
-}
-
 /// Shared by layer_norm and rms_norm: `(x - mean?) * rsqrt(stat / D + eps)
 /// * scale? + bias?` over the last dimension.
 Value normalizeLastDim(OpBuilder &b, Location loc, Value input, Value scale,
@@ -231,17 +217,11 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
       offset = arith::ConstantIndexOp::create(
           rewriter, loc, type.getDimSize(rank - 1) - type.getDimSize(rank - 2));
     }
-    Value wide = widenTensor(rewriter, loc, adaptor.getInput());
+    Type elementType = type.getElementType();
+    Value wide = convertTensor(rewriter, loc, adaptor.getInput(),
+                               computeType(elementType));
     Value probs = buildSoftmax(rewriter, loc, wide, axis, offset);
-    auto probsType = cast<RankedTensorType>(probs.getType());
-    if (probsType.getElementType() != type.getElementType())
-      probs = elementwise(
-          rewriter, loc, type.getShape(), type.getElementType(), probs,
-          rewriter.getMultiDimIdentityMap(rank),
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            return fromCompute(nb, nloc, args[0], type.getElementType());
-          });
-    rewriter.replaceOp(op, probs);
+    rewriter.replaceOp(op, convertTensor(rewriter, loc, probs, elementType));
     return success();
   }
 };

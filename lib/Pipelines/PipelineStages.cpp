@@ -1,0 +1,37 @@
+//===- PipelineStages.cpp - Stages both pipelines share -------------------===//
+
+#include "PipelineStages.h"
+
+#include "kernelforge/Conversion/Passes.h"
+
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::kf::detail::addCleanup(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::kf::detail::addLowerToLinalg(OpPassManager &pm,
+                                        bool decomposeAttention) {
+  ConvertTransformerToLinalgPassOptions lowering;
+  lowering.decomposeAttention = decomposeAttention;
+  pm.addPass(createConvertTransformerToLinalgPass(lowering));
+  addCleanup(pm);
+}
+
+void mlir::kf::detail::addBufferizeToOutParams(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  addCleanup(pm);
+}

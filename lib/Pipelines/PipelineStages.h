@@ -1,0 +1,25 @@
+//===- PipelineStages.h - Stages both pipelines share -----------*- C++ -*-===//
+
+#ifndef KERNELFORGE_LIB_PIPELINES_PIPELINESTAGES_H
+#define KERNELFORGE_LIB_PIPELINES_PIPELINESTAGES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir::kf::detail {
+
+/// canonicalize, then cse.
+void addCleanup(OpPassManager &pm);
+
+/// convert-kf-to-linalg (fused or decomposed attention) and a cleanup.
+void addLowerToLinalg(OpPassManager &pm, bool decomposeAttention);
+
+/// One-shot bufferization across function boundaries: a private function
+/// returning its argument's buffer (a KV cache updated in place) stops
+/// returning it, and every other result becomes a caller-provided
+/// out-parameter (no hidden copy, no leak at the boundary). Ends with a
+/// cleanup.
+void addBufferizeToOutParams(OpPassManager &pm);
+
+} // namespace mlir::kf::detail
+
+#endif // KERNELFORGE_LIB_PIPELINES_PIPELINESTAGES_H
