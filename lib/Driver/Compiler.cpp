@@ -17,7 +17,6 @@
 
 #include "llvm/ADT/StringSwitch.h"
 
-#include <cstdlib>
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -34,6 +33,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
+#include <cstdlib>
 
 using namespace mlir;
 using namespace mlir::kf;
@@ -94,8 +94,8 @@ static llvm::json::Object describeFunction(func::FuncOp func) {
   for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
     auto param = func.getArgAttrOfType<StringAttr>(
         i, TransformerDialect::getParamAttrName());
-    args.push_back(describeValue(type, "input",
-                                 param ? param.getValue() : StringRef()));
+    args.push_back(
+        describeValue(type, "input", param ? param.getValue() : StringRef()));
   }
   for (Type type : func.getResultTypes())
     args.push_back(describeValue(type, "output", ""));
@@ -113,14 +113,21 @@ static SmallVector<func::FuncOp> publicFunctions(ModuleOp module) {
   return result;
 }
 
-std::string mlir::kf::describeEntryPoints(ModuleOp module) {
-  llvm::json::Array entries;
-  for (func::FuncOp func : publicFunctions(module))
-    entries.push_back(describeFunction(func));
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::json::Value(std::move(entries));
-  return text;
+/// Writes `outputPath` ("-": stdout) with `write`; a located error if it
+/// cannot be opened.
+static LogicalResult writeOutput(
+    StringRef outputPath, Location loc, bool text,
+    llvm::function_ref<LogicalResult(llvm::raw_pwrite_stream &)> write) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(
+      outputPath, ec, text ? llvm::sys::fs::OF_Text : llvm::sys::fs::OF_None);
+  if (ec)
+    return emitError(loc, "cannot write '")
+           << outputPath << "': " << ec.message();
+  if (failed(write(out.os())))
+    return failure();
+  out.keep();
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -133,22 +140,20 @@ std::string mlir::kf::describeEntryPoints(ModuleOp module) {
 /// point the same way.
 static LogicalResult addPackedWrapper(llvm::Module &module, StringRef name,
                                       Location loc) {
-  llvm::Function *ciface =
-      module.getFunction(("_mlir_ciface_" + name).str());
+  llvm::Function *ciface = module.getFunction(("_mlir_ciface_" + name).str());
   if (!ciface)
     return emitError(loc, "no C interface was generated for @") << name;
   llvm::LLVMContext &ctx = module.getContext();
   auto *ptrType = llvm::PointerType::getUnqual(ctx);
-  auto *wrapperType = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
-                                              {ptrType}, false);
+  auto *wrapperType =
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrType}, false);
   auto *wrapper =
       llvm::Function::Create(wrapperType, llvm::Function::ExternalLinkage,
                              "_kf_packed_" + name, module);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", wrapper));
   SmallVector<llvm::Value *> args;
   for (auto [i, param] : llvm::enumerate(ciface->args())) {
-    llvm::Value *slot =
-        b.CreateConstGEP1_64(ptrType, wrapper->getArg(0), i);
+    llvm::Value *slot = b.CreateConstGEP1_64(ptrType, wrapper->getArg(0), i);
     llvm::Value *pointer = b.CreateLoad(ptrType, slot);
     if (param.getType()->isPointerTy())
       args.push_back(pointer);
@@ -160,7 +165,10 @@ static LogicalResult addPackedWrapper(llvm::Module &module, StringRef name,
   return success();
 }
 
-/// An exported, NUL-terminated string constant `symbol`.
+/// An exported, NUL-terminated string constant `symbol`: an entry point's
+/// JSON signature (argument kinds, shapes, element types and `kf.param`
+/// names, results as trailing out-parameters) or the list of entry points,
+/// which hosts read to call entry points generically.
 static void addSignature(llvm::Module &module, const Twine &symbol,
                          StringRef json) {
   llvm::Constant *text =
@@ -179,7 +187,8 @@ createTargetMachine(const CompileOptions &options, Location loc) {
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   std::string error;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target) {
     emitError(loc, "no LLVM target for ") << triple.str() << ": " << error;
     return nullptr;
@@ -203,13 +212,14 @@ createTargetMachine(const CompileOptions &options, Location loc) {
       host.AddFeature(feature.getKey(), feature.getValue());
     features = host.getString();
   }
-  llvm::CodeGenOptLevel level = options.optLevel == 0 ? llvm::CodeGenOptLevel::None
-                                : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
-                                : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
-                                                        : llvm::CodeGenOptLevel::Aggressive;
-  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt, level));
+  llvm::CodeGenOptLevel level =
+      options.optLevel == 0   ? llvm::CodeGenOptLevel::None
+      : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+      : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                              : llvm::CodeGenOptLevel::Aggressive;
+  std::unique_ptr<llvm::TargetMachine> tm(
+      target->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
+                                  llvm::Reloc::PIC_, std::nullopt, level));
   if (!tm)
     emitError(loc, "cannot create a target machine for CPU '") << cpu << "'";
   return tm;
@@ -243,18 +253,17 @@ static void optimize(llvm::Module &module, llvm::TargetMachine &tm,
 static LogicalResult emitMachineCode(llvm::Module &module,
                                      llvm::TargetMachine &tm, bool assembly,
                                      StringRef path, Location loc) {
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return emitError(loc, "cannot write '") << path << "': " << ec.message();
-  llvm::legacy::PassManager pm;
-  if (tm.addPassesToEmitFile(pm, out.os(), nullptr,
-                             assembly ? llvm::CodeGenFileType::AssemblyFile
-                                      : llvm::CodeGenFileType::ObjectFile))
-    return emitError(loc, "the target cannot emit this file type");
-  pm.run(module);
-  out.keep();
-  return success();
+  return writeOutput(
+      path, loc, assembly, [&](llvm::raw_pwrite_stream &os) -> LogicalResult {
+        llvm::legacy::PassManager pm;
+        if (tm.addPassesToEmitFile(pm, os, nullptr,
+                                   assembly
+                                       ? llvm::CodeGenFileType::AssemblyFile
+                                       : llvm::CodeGenFileType::ObjectFile))
+          return emitError(loc, "the target cannot emit this file type");
+        pm.run(module);
+        return success();
+      });
 }
 
 /// Links an object into a shared library with the system's clang (found
@@ -298,8 +307,8 @@ static LogicalResult linkShared(StringRef object, StringRef output,
                                      &error);
   if (rc != 0)
     return emitError(loc, "linking '")
-           << output << "' with " << linker << " failed (exit " << rc
-           << ")" << (error.empty() ? "" : ": ") << error;
+           << output << "' with " << linker << " failed (exit " << rc << ")"
+           << (error.empty() ? "" : ": ") << error;
   return success();
 }
 
@@ -314,21 +323,19 @@ static LogicalResult emitPTX(ModuleOp module, const CompileOptions &options,
   buildGPUPipeline(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();
-  std::error_code ec;
-  llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return emitError(loc, "cannot write '") << outputPath << "': " << ec.message();
   // Each kernel module's binary holds its PTX as text.
-  module.walk([&](gpu::BinaryOp binary) {
-    for (Attribute attr : binary.getObjectsAttr()) {
-      auto object = cast<gpu::ObjectAttr>(attr);
-      out.os() << "// kernel module @" << binary.getSymName() << " for "
-               << object.getTarget() << "\n"
-               << object.getObject().getValue() << "\n";
-    }
-  });
-  out.keep();
-  return success();
+  return writeOutput(outputPath, loc, /*text=*/true,
+                     [&](llvm::raw_pwrite_stream &os) {
+                       module.walk([&](gpu::BinaryOp binary) {
+                         for (Attribute attr : binary.getObjectsAttr()) {
+                           auto object = cast<gpu::ObjectAttr>(attr);
+                           os << "// kernel module @" << binary.getSymName()
+                              << " for " << object.getTarget() << "\n"
+                              << object.getObject().getValue() << "\n";
+                         }
+                       });
+                       return success();
+                     });
 }
 
 LogicalResult mlir::kf::compileModule(ModuleOp module,
@@ -344,20 +351,18 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
     return cuda ? emitPTX(module, options, outputPath)
                 : emitError(module.getLoc(), "--emit=ptx needs --target=cuda");
   if (cuda && options.emit == EmitKind::Linalg)
-    return emitError(module.getLoc(),
-                     "--emit=linalg is a CPU pipeline stage; with --target=cuda "
-                     "use kernelforge-opt --kf-gpu-pipeline to see each stage");
+    return emitError(
+        module.getLoc(),
+        "--emit=linalg is a CPU pipeline stage; with --target=cuda "
+        "use kernelforge-opt --kf-gpu-pipeline to see each stage");
   Location loc = module.getLoc();
   MLIRContext *ctx = module.getContext();
-  auto writeMLIR = [&]() -> LogicalResult {
-    std::error_code ec;
-    llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return emitError(loc, "cannot write '")
-             << outputPath << "': " << ec.message();
-    module.print(out.os());
-    out.keep();
-    return success();
+  auto writeMLIR = [&]() {
+    return writeOutput(outputPath, loc, /*text=*/true,
+                       [&](llvm::raw_pwrite_stream &os) {
+                         module.print(os);
+                         return success();
+                       });
   };
 
   // Signatures are taken from the input, where shapes and kf.param names
@@ -424,16 +429,12 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
   llvmModule->setTargetTriple(tm->getTargetTriple());
   optimize(*llvmModule, *tm, options.optLevel);
 
-  if (options.emit == EmitKind::LLVMIR) {
-    std::error_code ec;
-    llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return emitError(loc, "cannot write '")
-             << outputPath << "': " << ec.message();
-    llvmModule->print(out.os(), nullptr);
-    out.keep();
-    return success();
-  }
+  if (options.emit == EmitKind::LLVMIR)
+    return writeOutput(outputPath, loc, /*text=*/true,
+                       [&](llvm::raw_pwrite_stream &os) {
+                         llvmModule->print(os, nullptr);
+                         return success();
+                       });
   if (options.emit == EmitKind::Asm || options.emit == EmitKind::Obj)
     return emitMachineCode(*llvmModule, *tm, options.emit == EmitKind::Asm,
                            outputPath, loc);
@@ -444,8 +445,8 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
     return emitError(loc, "cannot create a temporary object file: ")
            << ec.message();
   llvm::FileRemover removeObject(object);
-  if (failed(emitMachineCode(*llvmModule, *tm, /*assembly=*/false, object,
-                             loc)))
+  if (failed(
+          emitMachineCode(*llvmModule, *tm, /*assembly=*/false, object, loc)))
     return failure();
   return linkShared(object, outputPath, options.target, loc);
 }

@@ -157,21 +157,18 @@ struct Planner {
   }
 };
 
-bool anyNonZero(ArrayRef<int64_t> sizes) {
-  return llvm::any_of(sizes, [](int64_t s) { return s != 0; });
-}
-
 /// Tiles `op` with `sizes` (skipped when all zero or all full); returns the
 /// tiled op, or `op` itself.
-FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter,
-                                     TilingInterface op, ArrayRef<int64_t> sizes,
-                                     bool forall, StringRef regime = {}) {
+FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
+                                     ArrayRef<int64_t> sizes, bool forall,
+                                     StringRef regime = {}) {
   SmallVector<int64_t> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).getStaticLoopRanges();
+  // Useful when some dimension is cut into more than one tile.
   bool useful = false;
   for (auto [size, range] : llvm::zip(sizes, ranges))
     useful |= size != 0 && size != range;
-  if (!anyNonZero(sizes) || !useful)
+  if (!useful)
     return op;
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
@@ -207,8 +204,7 @@ struct TileAndVectorizePass
           << cols << " must be a multiple of vector-width " << width;
       return signalPassFailure();
     }
-    Planner planner{vectorWidth, registerRows, registerCols, kTile,
-                    threadTile};
+    Planner planner{vectorWidth, registerRows, registerCols, kTile, threadTile};
     IRRewriter rewriter(&getContext());
 
     std::deque<linalg::LinalgOp> worklist;
@@ -226,9 +222,9 @@ struct TileAndVectorizePass
       auto decision = planner.plan(op);
       if (auto *split = std::get_if<Split>(&decision)) {
         rewriter.setInsertionPoint(op);
-        auto [first, second] = linalg::splitOp(
-            rewriter, cast<TilingInterface>(op.getOperation()), split->dim,
-            rewriter.getIndexAttr(split->at));
+        auto [first, second] =
+            linalg::splitOp(rewriter, cast<TilingInterface>(op.getOperation()),
+                            split->dim, rewriter.getIndexAttr(split->at));
         if (!first) {
           op.emitWarning("kf-tile-and-vectorize: could not split dimension ")
               << split->dim << "; left untiled";
@@ -289,7 +285,7 @@ struct TileAndVectorizePass
     linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
       func->emitError() << getArgument()
-                            << ": rewrite patterns did not converge";
+                        << ": rewrite patterns did not converge";
       return signalPassFailure();
     }
   }

@@ -22,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kernelforge import reference as ref  # noqa: E402
+from kernelforge import tools  # noqa: E402
 
 
 def torch_generate(params, cfg, prompt, n, threads):
@@ -104,12 +105,9 @@ def main():
                        check=True)
         kf_runs = []
         for _ in range(args.repeat):
-            run = subprocess.run([args.runner, "--model-dir", tmp, "--tokens",
-                                  ",".join(map(str, prompt)), "-n", str(args.n), "--json"],
-                                 capture_output=True, text=True, errors="replace")
-            if run.returncode != 0:
-                sys.exit(f"error: kernelforge-gpt2 failed:\n{run.stderr}")
-            kf_runs.append(json.loads(run.stdout.strip().splitlines()[-1]))
+            kf_runs.append(tools.run_gpt2_json(
+                [args.runner, "--model-dir", tmp, "--tokens", ",".join(map(str, prompt)),
+                 "-n", str(args.n), "--json"]))
         params = ref.load_gpt2_checkpoint(os.path.join(tmp, "model.safetensors"))
     torch_runs = [torch_generate(params, cfg, prompt, args.n, threads) for _ in range(args.repeat)]
 

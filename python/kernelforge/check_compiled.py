@@ -14,7 +14,6 @@ several). Exit status 1 when any element is outside atol + rtol * |expected|.
 """
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kernelforge import reference as ref  # noqa: E402
+from kernelforge import tools  # noqa: E402
 
 NUMPY_TYPES = {"f32": np.float32, "f16": np.float16, "f64": np.float64,
                "i64": np.int64, "i32": np.int32}
@@ -46,10 +46,7 @@ def main():
                     help="call the entry point this many times and print its timing")
     args = ap.parse_args()
 
-    described = json.loads(subprocess.run(
-        [args.runner, args.library, "--describe"], check=True,
-        capture_output=True, text=True).stdout)
-    entries = {e["name"]: e for e in described}
+    entries = {e["name"]: e for e in tools.describe(args.runner, args.library)}
     if args.entry not in entries:
         sys.exit(f"error: no entry point {args.entry} in {args.library}")
     signature = entries[args.entry]["args"]

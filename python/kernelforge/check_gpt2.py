@@ -15,7 +15,6 @@ row. Exit status 1 on any mismatch.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -23,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kernelforge import reference as ref  # noqa: E402
+from kernelforge import tools  # noqa: E402
 
 
 def main():
@@ -50,10 +50,7 @@ def main():
                "--decode-logits-out", decode_path, "--device", args.device]
         if args.cache_dir:
             cmd += ["--cache-dir", args.cache_dir]
-        run = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
-        if run.returncode != 0:
-            sys.exit(f"error: kernelforge-gpt2 failed:\n{run.stderr}")
-        metrics = json.loads(run.stdout.strip().splitlines()[-1])
+        metrics = tools.run_gpt2_json(cmd)
         prefill = np.load(prefill_path)
         decode = np.load(decode_path)
 

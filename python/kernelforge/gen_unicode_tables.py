@@ -5,7 +5,6 @@ pattern uses as \\p{L} and \\p{N}, from Python's unicodedata.
   /usr/bin/python3 python/kernelforge/gen_unicode_tables.py > lib/Runtime/UnicodeTables.inc
 """
 
-import sys
 import unicodedata
 
 

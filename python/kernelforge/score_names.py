@@ -8,7 +8,6 @@ against targets letters + [0] (cut likewise); id 0 is the boundary '.',
 """
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kernelforge import reference as ref  # noqa: E402
+from kernelforge import tools  # noqa: E402
 
 
 def main():
@@ -28,9 +28,7 @@ def main():
     ap.add_argument("--names", required=True)
     args = ap.parse_args()
 
-    signature = json.loads(subprocess.run([args.runner, args.library, "--describe"],
-                                          check=True, capture_output=True, text=True).stdout)
-    entry = signature[0]
+    entry = tools.describe(args.runner, args.library)[0]
     ids_spec = entry["args"][0]
     batch, seq = ids_spec["shape"]
     with open(args.names) as f:

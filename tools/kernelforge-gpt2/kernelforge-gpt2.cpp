@@ -15,6 +15,7 @@
 #include "kernelforge/Models/GPT2/GPT2Config.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Runtime/DeviceMirror.h"
 #include "kernelforge/Runtime/GPT2Tokenizer.h"
 #include "kernelforge/Runtime/Npy.h"
 #include "kernelforge/Runtime/Sampler.h"
@@ -38,7 +39,6 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <chrono>
-#include <map>
 #include <cstring>
 
 using namespace kernelforge;
@@ -55,14 +55,15 @@ static cl::opt<std::string> configPath("config",
                                        cl::desc("config.json (with "
                                                 "--random-weights)"),
                                        cl::init(""));
-static cl::opt<int64_t> randomSeed(
-    "random-weights", cl::desc("Deterministic random weights from this seed"),
-    cl::init(-1));
+static cl::opt<int64_t>
+    randomSeed("random-weights",
+               cl::desc("Deterministic random weights from this seed"),
+               cl::init(-1));
 static cl::opt<std::string> prompt("prompt", cl::desc("Prompt text (UTF-8)"),
                                    cl::init(""));
-static cl::opt<std::string> promptFile(
-    "prompt-file", cl::desc("Read the prompt's bytes from a file"),
-    cl::init(""));
+static cl::opt<std::string>
+    promptFile("prompt-file", cl::desc("Read the prompt's bytes from a file"),
+               cl::init(""));
 static cl::list<int64_t> promptTokens("tokens", cl::CommaSeparated,
                                       cl::desc("Prompt token ids: 1,2,3"));
 static cl::opt<int64_t> newTokens("n", cl::desc("Tokens to generate"),
@@ -78,22 +79,24 @@ static cl::opt<uint64_t> seed("seed", cl::desc("Sampling seed"), cl::init(0));
 static cl::opt<int64_t> stopToken("stop-token",
                                   cl::desc("Stop after generating this id"),
                                   cl::init(-1));
-static cl::opt<std::string> tokenizerDir(
-    "tokenizer", cl::desc("Directory with the tokenizer files (default: the "
+static cl::opt<std::string>
+    tokenizerDir("tokenizer",
+                 cl::desc("Directory with the tokenizer files (default: the "
                           "model directory, else GPT-2's)"),
-    cl::init(""));
-static cl::opt<bool> encodeOnly(
-    "encode-only", cl::desc("Print the prompt's token ids and stop"),
-    cl::init(false));
-static cl::opt<bool> decodeOnly(
-    "decode-only", cl::desc("Print the text of --tokens and stop"),
-    cl::init(false));
+                 cl::init(""));
+static cl::opt<bool>
+    encodeOnly("encode-only", cl::desc("Print the prompt's token ids and stop"),
+               cl::init(false));
+static cl::opt<bool> decodeOnly("decode-only",
+                                cl::desc("Print the text of --tokens and stop"),
+                                cl::init(false));
 static cl::opt<std::string> emitMlir("emit-mlir",
                                      cl::desc("Write the kf graph it compiles"),
                                      cl::init(""));
 static cl::opt<std::string> emitStage(
-    "emit", cl::desc("Write the compiled graph at a stage (linalg, llvm-mlir, "
-                     "llvm-ir, asm) to --emit-file and stop"),
+    "emit",
+    cl::desc("Write the compiled graph at a stage (linalg, llvm-mlir, "
+             "llvm-ir, asm) to --emit-file and stop"),
     cl::init(""));
 static cl::opt<std::string> emitFile("emit-file", cl::init("-"),
                                      cl::desc("Where --emit writes"));
@@ -105,21 +108,24 @@ static cl::opt<std::string> decodeLogitsOut(
     "decode-logits-out",
     cl::desc("Write the logits each new token was chosen from, [n, vocab]"),
     cl::init(""));
-static cl::opt<bool> json("json", cl::desc("Print metrics as JSON on stdout "
-                                           "(the text goes to stderr)"),
+static cl::opt<bool> json("json",
+                          cl::desc("Print metrics as JSON on stdout "
+                                   "(the text goes to stderr)"),
                           cl::init(false));
-static cl::opt<std::string> cacheDir(
-    "cache-dir", cl::desc("Compiled-library cache (default: $KF_CACHE_DIR, "
-                          "else ~/.cache/kernelforge)"),
-    cl::init(""));
+static cl::opt<std::string>
+    cacheDir("cache-dir",
+             cl::desc("Compiled-library cache (default: $KF_CACHE_DIR, "
+                      "else ~/.cache/kernelforge)"),
+             cl::init(""));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc("Options of kf-cpu-pipeline (kf-gpu-pipeline with --device cuda)"),
     cl::init(""));
-static cl::opt<std::string> device(
-    "device", cl::desc("cpu (default) or cuda: weights and KV cache resident "
-                       "on the GPU"),
-    cl::init("cpu"));
+static cl::opt<std::string>
+    device("device",
+           cl::desc("cpu (default) or cuda: weights and KV cache resident "
+                    "on the GPU"),
+           cl::init("cpu"));
 
 namespace {
 
@@ -155,8 +161,7 @@ uint64_t compilerIdentity(const char *argv0) {
   auto buffer = llvm::MemoryBuffer::getFile(exe);
   if (!buffer)
     return 0;
-  return llvm::xxh3_64bits(
-      llvm::arrayRefFromStringRef((*buffer)->getBuffer()));
+  return llvm::xxh3_64bits(llvm::arrayRefFromStringRef((*buffer)->getBuffer()));
 }
 
 std::string findFile(const std::string &dir,
@@ -197,43 +202,18 @@ struct TextStream {
   }
 };
 
-/// Device mirrors of host buffers, through the compiled CUDA library's own
-/// runtime (mgpuMemAlloc, mgpuMemcpy, mgpuStreamSynchronize).
-struct GPUBuffers {
-  using AllocFn = void *(*)(uint64_t, void *, bool);
-  using CopyFn = void (*)(void *, void *, int64_t, void *);
-  using SyncFn = void (*)(void *);
-  AllocFn alloc = nullptr;
-  CopyFn copy = nullptr;
-  SyncFn sync = nullptr;
-  std::map<void *, std::pair<void *, int64_t>> mirrors;
-
-  bool bind(const rt::CompiledLibrary &lib) {
-    alloc = reinterpret_cast<AllocFn>(lib.symbol("mgpuMemAlloc"));
-    copy = reinterpret_cast<CopyFn>(lib.symbol("mgpuMemcpy"));
-    sync = reinterpret_cast<SyncFn>(lib.symbol("mgpuStreamSynchronize"));
-    return alloc && copy && sync;
-  }
-  void *mirror(void *host, int64_t bytes, bool upload) {
-    auto it = mirrors.find(host);
-    if (it != mirrors.end())
-      return it->second.first;
-    void *device = alloc(bytes, nullptr, false);
-    mirrors[host] = {device, bytes};
-    if (upload)
-      copy(device, host, bytes, nullptr);
-    return device;
-  }
-  void upload(void *host) {
-    auto &[device, bytes] = mirrors.at(host);
-    copy(device, host, bytes, nullptr);
-  }
-  void download(void *host) {
-    auto &[device, bytes] = mirrors.at(host);
-    copy(host, device, bytes, nullptr);
-    sync(nullptr);
-  }
-};
+/// `rows` x `vocab` float32 logits as a .npy file.
+void writeLogits(const std::string &path, const float *data, int64_t rows,
+                 int64_t vocab) {
+  rt::NpyArray array;
+  array.dtype = "f32";
+  array.shape = {rows, vocab};
+  array.data.assign(reinterpret_cast<const char *>(data),
+                    reinterpret_cast<const char *>(data + rows * vocab));
+  std::string error;
+  if (!rt::writeNpy(path, array, error))
+    fail(error);
+}
 
 } // namespace
 
@@ -321,10 +301,10 @@ int main(int argc, char **argv) {
       fail("the prompt is not valid UTF-8: " + error);
   }
   if (encodeOnly) {
-    llvm::outs() << llvm::join(llvm::map_range(ids, [](int64_t t) {
-                                 return std::to_string(t);
-                               }),
-                               ",")
+    llvm::outs() << llvm::join(
+                        llvm::map_range(
+                            ids, [](int64_t t) { return std::to_string(t); }),
+                        ",")
                  << "\n";
     return 0;
   }
@@ -398,14 +378,14 @@ int main(int argc, char **argv) {
 
   // The compiled library, from the cache when this graph was compiled before
   // by this compiler, with these options, for this CPU.
-  std::string dir = cacheDir.empty() ? defaultCacheDir() : std::string(cacheDir);
+  std::string dir =
+      cacheDir.empty() ? defaultCacheDir() : std::string(cacheDir);
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     fail("cannot create the cache directory '" + dir + "': " + ec.message());
   uint64_t key = llvm::xxh3_64bits(llvm::arrayRefFromStringRef(
       graphText + "\n" + std::string(device) + "\n" +
-      llvm::sys::getHostCPUName().str() + "\n" +
-      std::string(pipelineOptions) + "\n" +
-      std::to_string(compilerIdentity(argv[0]))));
+      llvm::sys::getHostCPUName().str() + "\n" + std::string(pipelineOptions) +
+      "\n" + std::to_string(compilerIdentity(argv[0]))));
   SmallString<128> library(dir);
   llvm::sys::path::append(library, llvm::formatv("gpt2-{0:x16}.so", key).str());
   bool cached = llvm::sys::fs::exists(library);
@@ -417,7 +397,8 @@ int main(int argc, char **argv) {
         c.numLayers, bucket);
     llvm::errs().flush();
     SmallString<128> partial(library);
-    partial += llvm::formatv(".{0}.tmp", llvm::sys::Process::getProcessId()).str();
+    partial +=
+        llvm::formatv(".{0}.tmp", llvm::sys::Process::getProcessId()).str();
     if (failed(mlir::kf::compileModule(**module, compileOptions, partial)))
       fail("compiling the graph failed");
     if (std::error_code ec = llvm::sys::fs::rename(partial, library))
@@ -450,20 +431,18 @@ int main(int argc, char **argv) {
   std::vector<float> kvCache(cacheElements, 0.f);
 
   // Arguments: ids, an index, the cache, parameters, the logits output.
-  // On the GPU every buffer has a device copy: weights and the KV cache are
-  // uploaded once and stay resident; ids go up and logits come back per
-  // step, through the mgpu* functions the compiled library links.
-  GPUBuffers gpu;
-  if (cuda && !gpu.bind(*lib))
-    fail("'" + std::string(library) + "' has no CUDA runtime functions");
+  // On the GPU every buffer has a device copy, made when an entry point is
+  // first bound: weights and the KV cache are uploaded then and stay
+  // resident; ids go up and logits come back per step, through the mgpu*
+  // functions the compiled library links.
+  rt::DeviceMirror gpu;
+  if (cuda && !gpu.bind(*lib, error))
+    fail("'" + std::string(library) + "': " + error);
   auto resident = [&](void *host, int64_t bytes, bool upload) -> void * {
     if (!cuda)
       return host;
     return gpu.mirror(host, bytes, upload);
   };
-  for (auto &[name, data] : weights)
-    resident(data.data(), data.size() * sizeof(float), /*upload=*/true);
-  resident(kvCache.data(), kvCache.size() * sizeof(float), /*upload=*/true);
 
   auto bind = [&](const rt::EntryPoint &entry, void *idsData, int64_t *index,
                   std::vector<float> &logits) {
@@ -513,14 +492,7 @@ int main(int argc, char **argv) {
   const float *current = logits.data();
   if (graphOptions.allLogits) {
     current = logits.data() + last * vocab;
-    rt::NpyArray array;
-    array.dtype = "f32";
-    array.shape = {promptLength, vocab};
-    array.data.assign(reinterpret_cast<const char *>(logits.data()),
-                      reinterpret_cast<const char *>(logits.data() +
-                                                     promptLength * vocab));
-    if (!rt::writeNpy(logitsOut, array, error))
-      fail(error);
+    writeLogits(logitsOut, logits.data(), promptLength, vocab);
   }
 
   rt::SamplerOptions samplerOptions;
@@ -564,14 +536,8 @@ int main(int argc, char **argv) {
     llvm::errs() << llvm::formatv("stopped at n_positions ({0})\n",
                                   c.maxPositions);
   if (!decodeLogitsOut.empty()) {
-    rt::NpyArray array;
-    array.dtype = "f32";
-    array.shape = {static_cast<int64_t>(chosenLogits.size() / vocab), vocab};
-    array.data.assign(reinterpret_cast<const char *>(chosenLogits.data()),
-                      reinterpret_cast<const char *>(chosenLogits.data() +
-                                                     chosenLogits.size()));
-    if (!rt::writeNpy(decodeLogitsOut, array, error))
-      fail(error);
+    writeLogits(decodeLogitsOut, chosenLogits.data(),
+                chosenLogits.size() / vocab, vocab);
   }
 
   int64_t decodeSteps = generated.empty() ? 0 : generated.size() - 1;
@@ -590,7 +556,8 @@ int main(int argc, char **argv) {
         "{{\"prompt_tokens\": {0}, \"prefill_bucket\": {1}, \"prefill_ms\": "
         "{2:F3}, \"prompt_tokens_per_s\": {3:F2}, \"generated\": [{4}], "
         "\"decode_steps\": {5}, \"decode_ms_per_token\": {6:F3}, "
-        "\"compile_s\": {7:F3}, \"compile_cached\": {8}, \"library\": \"{9}\"}\n",
+        "\"compile_s\": {7:F3}, \"compile_cached\": {8}, \"library\": "
+        "\"{9}\"}\n",
         promptLength, bucket, prefillSeconds * 1e3, promptRate,
         llvm::join(llvm::map_range(generated,
                                    [](int64_t t) { return std::to_string(t); }),

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Runtime/DeviceMirror.h"
 #include "kernelforge/Runtime/Npy.h"
 
 #include <nlohmann/json.hpp>
@@ -87,7 +88,8 @@ int main(int argc, char **argv) {
   }
 
   std::string error;
-  std::unique_ptr<CompiledLibrary> library = CompiledLibrary::load(libPath, error);
+  std::unique_ptr<CompiledLibrary> library =
+      CompiledLibrary::load(libPath, error);
   if (!library)
     return fail(error);
   if (describeOnly) {
@@ -103,7 +105,8 @@ int main(int argc, char **argv) {
   }
   if (entryName.empty()) {
     if (library->entryPoints().size() != 1)
-      return fail("'" + libPath + "' has several entry points; pick one with --entry");
+      return fail("'" + libPath +
+                  "' has several entry points; pick one with --entry");
     entryName = library->entryPoints().front();
   }
   EntryPoint entry;
@@ -149,9 +152,8 @@ int main(int argc, char **argv) {
       found.kind = "memref";
       found.dtype = arrays[i].dtype;
       found.shape = arrays[i].shape;
-      return fail(label + " of " + entryName + ": expected " +
-                  spec.describe() + ", got " + found.describe() + " from '" +
-                  input + "'");
+      return fail(label + " of " + entryName + ": expected " + spec.describe() +
+                  ", got " + found.describe() + " from '" + input + "'");
     }
     pointers[i] = arrays[i].data.data();
   }
@@ -160,40 +162,28 @@ int main(int argc, char **argv) {
     return fail("unknown --device " + device + " (expected cpu or cuda)");
   // On the GPU: device copies of every buffer, through the mgpu* functions
   // the library links.
-  using AllocFn = void *(*)(uint64_t, void *, bool);
-  using CopyFn = void (*)(void *, void *, int64_t, void *);
-  using SyncFn = void (*)(void *);
-  using FreeFn = void (*)(void *, void *);
+  bool cuda = device == "cuda";
+  DeviceMirror gpu;
   std::vector<void *> hostPointers = pointers;
-  CopyFn copy = nullptr;
-  SyncFn sync = nullptr;
-  FreeFn release = nullptr;
-  if (device == "cuda") {
-    auto alloc = reinterpret_cast<AllocFn>(library->symbol("mgpuMemAlloc"));
-    copy = reinterpret_cast<CopyFn>(library->symbol("mgpuMemcpy"));
-    sync = reinterpret_cast<SyncFn>(library->symbol("mgpuStreamSynchronize"));
-    release = reinterpret_cast<FreeFn>(library->symbol("mgpuMemFree"));
-    if (!alloc || !copy || !sync || !release)
-      return fail("'" + libPath + "' is not a CUDA library (no mgpu* runtime "
-                  "functions); compile it with --target=cuda");
+  if (cuda) {
+    if (!gpu.bind(*library, error))
+      return fail("'" + libPath + "': " + error);
     for (size_t i = 0; i < entry.args.size(); ++i) {
       const ArgSpec &spec = entry.args[i];
-      if (!spec.isMemRef())
-        continue;
-      int64_t bytes = spec.numElements() * spec.elementBytes();
-      pointers[i] = alloc(bytes, nullptr, false);
-      if (!spec.isOutput)
-        copy(pointers[i], hostPointers[i], bytes, nullptr);
+      if (spec.isMemRef())
+        pointers[i] = gpu.mirror(hostPointers[i],
+                                 spec.numElements() * spec.elementBytes(),
+                                 /*upload=*/!spec.isOutput);
     }
-    sync(nullptr);
+    gpu.synchronize();
   }
 
   std::vector<double> times;
   for (int r = 0; r < repeat; ++r) {
     auto start = std::chrono::steady_clock::now();
     call(entry, pointers);
-    if (sync)
-      sync(nullptr);
+    if (cuda)
+      gpu.synchronize();
     times.push_back(std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - start)
                         .count());
@@ -204,20 +194,10 @@ int main(int argc, char **argv) {
                 repeat, times.front(), times[times.size() / 2]);
   }
 
-  if (device == "cuda") {
-    for (size_t i = 0; i < entry.args.size(); ++i) {
-      const ArgSpec &spec = entry.args[i];
-      if (!spec.isMemRef())
-        continue;
-      if (spec.isOutput)
-        copy(hostPointers[i], pointers[i],
-             spec.numElements() * spec.elementBytes(), nullptr);
-    }
-    sync(nullptr);
+  if (cuda)
     for (size_t i = 0; i < entry.args.size(); ++i)
-      if (entry.args[i].isMemRef())
-        release(pointers[i], nullptr);
-  }
+      if (entry.args[i].isMemRef() && entry.args[i].isOutput)
+        gpu.download(hostPointers[i]);
 
   int output = 0;
   for (size_t i = 0; i < entry.args.size(); ++i) {

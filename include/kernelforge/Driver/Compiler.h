@@ -39,12 +39,6 @@ struct CompileOptions {
 /// Dialects and translations the compiler needs, for the tools' contexts.
 void registerCompilerDialects(DialectRegistry &registry);
 
-/// The JSON description of every public function's C interface (argument
-/// kinds, shapes, element types and `kf.param` names, results as trailing
-/// out-parameters). The compiled library exports it as
-/// `_kf_signature_<name>` so hosts can call entry points generically.
-std::string describeEntryPoints(ModuleOp module);
-
 /// Compiles `module` (kf, or linalg on tensors) and writes `outputPath`.
 /// Diagnostics go through the module's context, at the input's locations.
 LogicalResult compileModule(ModuleOp module, const CompileOptions &options,

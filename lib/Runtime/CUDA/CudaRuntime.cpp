@@ -112,7 +112,8 @@ State &state() {
     void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
     if (!lib)
       die("no CUDA driver (libcuda.so.1 could not be loaded: " +
-          std::string(dlerror()) + "); a GPU and its driver are needed to "
+          std::string(dlerror()) +
+          "); a GPU and its driver are needed to "
           "run CUDA code");
     Driver &d = s.driver;
     load(lib, d.cuGetErrorName, "cuGetErrorName");
@@ -161,6 +162,11 @@ State &state() {
   return s;
 }
 
+/// The stream the host code passed, or the runtime's own.
+CUstream streamOr(void *stream) {
+  return stream ? static_cast<CUstream>(stream) : state().stream;
+}
+
 } // namespace
 
 extern "C" {
@@ -201,8 +207,7 @@ void mgpuLaunchKernel(void *function, int64_t gridX, int64_t gridY,
   State &s = state();
   CUresult result = s.driver.cuLaunchKernel(
       static_cast<CUfunction>(function), gridX, gridY, gridZ, blockX, blockY,
-      blockZ, smem, stream ? static_cast<CUstream>(stream) : s.stream, params,
-      extra);
+      blockZ, smem, streamOr(stream), params, extra);
   if (result != 0) {
     std::string name = "kernel";
     {
@@ -214,8 +219,8 @@ void mgpuLaunchKernel(void *function, int64_t gridX, int64_t gridY,
     die("cuLaunchKernel failed for " + name + " (grid " +
         std::to_string(gridX) + "x" + std::to_string(gridY) + "x" +
         std::to_string(gridZ) + ", block " + std::to_string(blockX) + "x" +
-        std::to_string(blockY) + "x" + std::to_string(blockZ) + "): " +
-        errorName(result));
+        std::to_string(blockY) + "x" + std::to_string(blockZ) +
+        "): " + errorName(result));
   }
 }
 
@@ -225,9 +230,8 @@ void *mgpuStreamCreate() { return state().stream; }
 void mgpuStreamDestroy(void *) {}
 void mgpuStreamSynchronize(void *stream) {
   State &s = state();
-  check(s.driver.cuStreamSynchronize(stream ? static_cast<CUstream>(stream)
-                                            : s.stream),
-        "cuStreamSynchronize", "the kernels launched before it");
+  check(s.driver.cuStreamSynchronize(streamOr(stream)), "cuStreamSynchronize",
+        "the kernels launched before it");
 }
 void mgpuStreamWaitEvent(void *stream, void *event) {
   check(state().driver.cuStreamWaitEvent(static_cast<CUstream>(stream),
@@ -281,26 +285,21 @@ void mgpuMemcpy(void *dst, void *src, int64_t size, void *stream) {
   State &s = state();
   check(s.driver.cuMemcpyAsync(reinterpret_cast<CUdeviceptr>(dst),
                                reinterpret_cast<CUdeviceptr>(src), size,
-                               stream ? static_cast<CUstream>(stream)
-                                      : s.stream),
+                               streamOr(stream)),
         "cuMemcpyAsync", std::to_string(size) + " bytes");
 }
 
 void mgpuMemset32(void *dst, uint32_t value, int64_t count, void *stream) {
   State &s = state();
   check(s.driver.cuMemsetD32Async(reinterpret_cast<CUdeviceptr>(dst), value,
-                                  count,
-                                  stream ? static_cast<CUstream>(stream)
-                                         : s.stream),
+                                  count, streamOr(stream)),
         "cuMemsetD32Async");
 }
 
 void mgpuMemset16(void *dst, uint16_t value, int64_t count, void *stream) {
   State &s = state();
   check(s.driver.cuMemsetD16Async(reinterpret_cast<CUdeviceptr>(dst), value,
-                                  count,
-                                  stream ? static_cast<CUstream>(stream)
-                                         : s.stream),
+                                  count, streamOr(stream)),
         "cuMemsetD16Async");
 }
 
@@ -331,6 +330,8 @@ void mgpuMemHostUnregisterMemRef(int64_t rank, void *descriptor,
   state().driver.cuMemHostUnregister(begin);
 }
 
-void mgpuSetDefaultDevice(int32_t device) { setenv("KF_CUDA_DEVICE", std::to_string(device).c_str(), 1); }
+void mgpuSetDefaultDevice(int32_t device) {
+  setenv("KF_CUDA_DEVICE", std::to_string(device).c_str(), 1);
+}
 
 } // extern "C"
