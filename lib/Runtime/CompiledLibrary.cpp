@@ -1,6 +1,7 @@
 //===- CompiledLibrary.cpp - Load and call compiled KernelForge code ------===//
 
 #include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Runtime/ElementType.h"
 
 #include <nlohmann/json.hpp>
 
@@ -9,21 +10,10 @@
 
 using namespace kernelforge::runtime;
 
-int64_t ArgSpec::numElements() const {
-  int64_t n = 1;
-  for (int64_t size : shape)
-    n *= size;
-  return n;
-}
+int64_t ArgSpec::numElements() const { return elementCount(shape); }
 
 int64_t ArgSpec::elementBytes() const {
-  if (dtype == "f32" || dtype == "i32")
-    return 4;
-  if (dtype == "f16" || dtype == "bf16")
-    return 2;
-  if (dtype == "i64" || dtype == "index" || dtype == "f64")
-    return 8;
-  return 0;
+  return kernelforge::runtime::elementBytes(dtype);
 }
 
 std::string ArgSpec::describe() const {

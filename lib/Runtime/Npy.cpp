@@ -1,6 +1,7 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 
 #include "kernelforge/Runtime/Npy.h"
+#include "kernelforge/Runtime/ElementType.h"
 
 #include <cstring>
 #include <fstream>
@@ -86,16 +87,12 @@ bool kernelforge::runtime::readNpy(const std::string &path, NpyArray &array,
   array.shape.clear();
   std::stringstream dims(shape.substr(open + 1, close - open - 1));
   std::string dim;
-  int64_t count = 1;
   while (std::getline(dims, dim, ',')) {
     if (dim.find_first_not_of(" ") == std::string::npos)
       continue;
     array.shape.push_back(std::stoll(dim));
-    count *= array.shape.back();
   }
-  int64_t bytes = count * (array.dtype == "f64" || array.dtype == "i64" ? 8
-                           : array.dtype == "f16"                       ? 2
-                                                                        : 4);
+  int64_t bytes = elementCount(array.shape) * elementBytes(array.dtype);
   array.data.assign(bytes, 0);
   if (!in.read(array.data.data(), bytes)) {
     error = "'" + path + "': data shorter than its shape says";

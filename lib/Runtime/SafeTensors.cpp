@@ -1,6 +1,7 @@
 //===- SafeTensors.cpp - Memory-mapped .safetensors checkpoints -----------===//
 
 #include "kernelforge/Runtime/SafeTensors.h"
+#include "kernelforge/Runtime/ElementType.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,12 +13,7 @@
 
 using namespace kernelforge::runtime;
 
-int64_t SafeTensor::numElements() const {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
+int64_t SafeTensor::numElements() const { return elementCount(shape); }
 
 static int64_t dtypeBytes(const std::string &dtype) {
   if (dtype == "F64" || dtype == "I64" || dtype == "U64")

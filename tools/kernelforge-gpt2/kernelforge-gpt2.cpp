@@ -21,6 +21,7 @@
 #include "kernelforge/Runtime/Sampler.h"
 #include "kernelforge/Runtime/Weights.h"
 
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 
@@ -424,11 +425,7 @@ int main(int argc, char **argv) {
     fail(error);
   double weightsSeconds = seconds(started) - loadStart;
 
-  llvm::SmallVector<int64_t> cacheShape = gpt2::gpt2CacheShape(c);
-  int64_t cacheElements = 1;
-  for (int64_t d : cacheShape)
-    cacheElements *= d;
-  std::vector<float> kvCache(cacheElements, 0.f);
+  std::vector<float> kvCache(mlir::computeProduct(gpt2::gpt2CacheShape(c)), 0.f);
 
   // Arguments: ids, an index, the cache, parameters, the logits output.
   // On the GPU every buffer has a device copy, made when an entry point is

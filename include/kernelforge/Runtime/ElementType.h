@@ -1,0 +1,38 @@
+//===- ElementType.h - Sizes of runtime arrays ------------------*- C++ -*-===//
+//
+// Element types at the runtime boundary use MLIR's names (f32, f16, bf16,
+// f64, i32, i64, index), in entry-point signatures and .npy files alike.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_RUNTIME_ELEMENTTYPE_H
+#define KERNELFORGE_RUNTIME_ELEMENTTYPE_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kernelforge::runtime {
+
+/// Bytes per element of `dtype`; 0 for a name not listed above.
+inline int64_t elementBytes(const std::string &dtype) {
+  if (dtype == "f32" || dtype == "i32")
+    return 4;
+  if (dtype == "f16" || dtype == "bf16")
+    return 2;
+  if (dtype == "f64" || dtype == "i64" || dtype == "index")
+    return 8;
+  return 0;
+}
+
+/// The number of elements of an array of `shape` (1 for a scalar).
+inline int64_t elementCount(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t size : shape)
+    n *= size;
+  return n;
+}
+
+} // namespace kernelforge::runtime
+
+#endif // KERNELFORGE_RUNTIME_ELEMENTTYPE_H
