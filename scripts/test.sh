@@ -8,4 +8,4 @@ kf_report_cuda
 kf_install_reference_tokenizer
 kf_log "running the test suite"
 cd "$KF_BUILD"
-ctest --output-on-failure "$@"
+ctest --output-on-failure -j "$(nproc)" "$@"
