@@ -29,8 +29,9 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
   // 3. Kernels: row reductions to one block per row; everything else to
   // tiled parallel loops mapped onto blocks and threads.
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
-  // Row statistics become block reductions; matrix products stay loops
-  // (one output per thread, the k loop inside).
+  // Row statistics become block reductions; matrix products become tiled
+  // kernels of their own (or, with contraction-kernels=0, loops with one
+  // output per thread and the k loop inside).
   ConvertLinalgReductionsToParallelPassOptions rowReductions;
   rowReductions.skipContractions = true;
   pm.addNestedPass<func::FuncOp>(
@@ -39,6 +40,8 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
   reductions.blockSize = options.reductionBlockSize;
   pm.addNestedPass<func::FuncOp>(
       createConvertParallelReductionsToGPUPass(reductions));
+  if (options.contractionKernels)
+    pm.addNestedPass<func::FuncOp>(createConvertContractionsToGPUPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createDropKernelAssertsPass());
   TileLoopsForGPUPassOptions tiling;

@@ -2,10 +2,14 @@
 --emit=ptx` file with ptxas and reports registers, spills and the reduction
 machinery (warp shuffles, shared memory, barriers) of each kernel.
 
-  ptxas_check.py kernels.ptx --arch sm_90 [--ptxas PATH] [--no-spills-in-reductions]
+  ptxas_check.py kernels.ptx --arch sm_90 [--ptxas PATH]
+                 [--no-spills-in-reductions | --no-spills]
 
-Exit status 1 when ptxas rejects a module, or (with the flag) when a kernel
-that reduces with shuffles spills to local memory.
+A kernel is reported as a `reduction` (warp shuffles), `tiled` (workgroup
+memory and barriers, no shuffles: staged matrix products and mat-vec
+partials) or `map`. Exit status 1 when ptxas rejects a module, or when a
+kernel spills to local memory: with --no-spills any kernel, with
+--no-spills-in-reductions a reduction.
 """
 
 import argparse
@@ -23,6 +27,7 @@ def main():
     ap.add_argument("--arch", default="sm_90")
     ap.add_argument("--ptxas")
     ap.add_argument("--no-spills-in-reductions", action="store_true")
+    ap.add_argument("--no-spills", action="store_true")
     args = ap.parse_args()
     ptxas = args.ptxas or shutil.which("ptxas") or os.path.join(
         os.environ.get("CUDA_HOME", "/usr/local/cuda"), "bin", "ptxas")
@@ -30,7 +35,7 @@ def main():
     modules = re.split(r"^// kernel module @", text, flags=re.M)[1:]
     if not modules:
         sys.exit(f"error: no kernel modules in {args.ptx}")
-    ok, reductions = True, 0
+    ok, reductions, tiled = True, 0, 0
     with tempfile.TemporaryDirectory() as tmp:
         for module in modules:
             name = module.split()[0]
@@ -49,15 +54,16 @@ def main():
             shuffles = len(re.findall(r"\bshfl\.sync", module))
             shared = ".shared" in module
             barriers = len(re.findall(r"\bbar\.sync|\bbarrier\.sync", module))
-            kind = "reduction" if shuffles else "map"
-            reductions += shuffles > 0
+            kind = "reduction" if shuffles else "tiled" if shared and barriers else "map"
+            reductions += kind == "reduction"
+            tiled += kind == "tiled"
             print(f"{name}: {kind}, {regs.group(1) if regs else '?'} registers, "
                   f"{'spills' if spilled else 'no spills'}, {shuffles} shuffles, "
                   f"{'shared memory' if shared else 'no shared memory'}, {barriers} barriers")
-            if spilled and shuffles and args.no_spills_in_reductions:
+            if spilled and (args.no_spills or (shuffles and args.no_spills_in_reductions)):
                 ok = False
     print(f"{len(modules)} kernel modules assembled for {args.arch}, {reductions} with warp-shuffle "
-          f"reductions: {'ok' if ok else 'FAILED'}")
+          f"reductions, {tiled} tiled through workgroup memory: {'ok' if ok else 'FAILED'}")
     sys.exit(0 if ok else 1)
 
 

@@ -109,4 +109,37 @@ def ConvertParallelReductionsToGPUPass
                            "::mlir::arith::ArithDialect"];
 }
 
+def ConvertContractionsToGPUPass
+    : Pass<"convert-contractions-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Map matrix products on buffers to tiled GPU kernels";
+  let description = [{
+    A contraction on buffers (`linalg.generic` with two inputs, one output,
+    one reduction dimension, projected-permutation indexing maps and static
+    shapes: linear layers in either weight layout, QK^T and PV per head)
+    becomes a `gpu.launch` of its own. The output's last dimension is n, its
+    second-last is m when only the first input reads it, the reduction is k,
+    and the remaining parallel dimensions are batches, mapped to grid z.
+
+    With more than one output row, a block computes a BM x 64 output tile
+    (BM = 16, 32 or 64 after M) with 16 x 16 threads, each holding BM/16 x 4
+    accumulators in registers. The k loop advances 16 at a time: the block
+    copies both k-tiles into workgroup memory (reading along each operand's
+    contiguous dimension, rows padded by one element against bank
+    conflicts), `gpu.barrier`, and every thread applies the generic's body
+    to its outputs in k order, then `gpu.barrier` again. Edges are guarded,
+    so no shape needs to divide the tiles.
+
+    With one output row (decode), the kernel streams the weights once: when
+    k is contiguous in them, a warp per output strides k with its lanes and
+    sums with `gpu.shuffle xor`; when n is, a block of 32 columns x 8
+    k-groups reads whole rows and adds the 8 partials through workgroup
+    memory. This reorders the sum, so it needs a body `out + f(in0, in1)`;
+    other bodies are left alone.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // KERNELFORGE_CONVERSION_PASSES_TD

@@ -81,6 +81,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Threads per block of other kernels, along their "
                      "innermost dimension"),
       llvm::cl::init(256)};
+  PassOptions::Option<bool> contractionKernels{
+      *this, "contraction-kernels",
+      llvm::cl::desc("Matrix products as tiled kernels (workgroup-memory "
+                     "k-tiles; mat-vec kernels for one row); off: one "
+                     "output per thread"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> hostLowering{
       *this, "host-lowering",
       llvm::cl::desc("Also lower the host code to the LLVM dialect"),
@@ -89,7 +95,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
 
 /// kf (or linalg on tensors) -> gpu.launch kernels -> NVVM -> PTX/cubin:
 /// row reductions as one block per row (gpu.all_reduce: warp shuffles and
-/// workgroup memory), other loops tiled onto blocks and threads, buffers
+/// workgroup memory), matrix products as tiled kernels staging k-tiles in
+/// workgroup memory (mat-vec kernels at one row), other loops tiled onto
+/// blocks and threads, buffers
 /// allocated on the device. Attention lowers decomposed.
 void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
 

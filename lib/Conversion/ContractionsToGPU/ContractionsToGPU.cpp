@@ -1,0 +1,477 @@
+//===- ContractionsToGPU.cpp - Matrix products as GPU kernels -------------===//
+//
+// A contraction on buffers (linalg.generic: two inputs, one output, one
+// reduction dimension, projected-permutation maps, static shapes) becomes a
+// gpu.launch of its own kernel. The output's last dimension is n, its
+// second-last (when the first input reads it and the second does not) is m,
+// the reduction is k, and the other parallel dimensions are batches (grid z).
+//
+//  - Tiled (more than one output row): a block computes a BM x 64 tile with
+//    16 x 16 threads, each owning BM/16 x 4 outputs in registers. k advances
+//    16 at a time: the block stages both k-tiles in workgroup memory
+//    (coalesced loads along each operand's contiguous dimension, padded rows
+//    against bank conflicts), synchronises, and every thread applies the
+//    generic's body in k order, so each output sees the same sequence of
+//    operations as the sequential loop.
+//  - Mat-vec (one output row, decode): the weights are streamed once.
+//    With k contiguous in the weights, a warp per output strides k with its
+//    32 lanes and reduces with xor shuffles; with n contiguous, 32 columns x
+//    8 k-groups per block read whole rows and combine the 8 partials through
+//    workgroup memory. Partial sums reorder the additions, so this form
+//    needs a body `out + f(in0, in1)`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Conversion/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::kf {
+#define GEN_PASS_DEF_CONVERTCONTRACTIONSTOGPUPASS
+#include "kernelforge/Conversion/Passes.h.inc"
+} // namespace mlir::kf
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kTileN = 64, kTileK = 16, kThreadsX = 16, kThreadsY = 16;
+constexpr int64_t kWarp = 32, kWarpsPerBlock = 8;
+
+/// The roles of a contraction's loop dimensions and operands.
+struct Contraction {
+  mutable linalg::GenericOp op;
+  SmallVector<int64_t> sizes;        // static loop ranges
+  SmallVector<unsigned> batch;       // batch dimensions, outermost first
+  std::optional<unsigned> m;         // rows, absent for a mat-vec
+  unsigned n = 0, k = 0;             // columns and reduction
+  unsigned lhs = 0, rhs = 1;         // input reading m (or only k) / n
+
+  AffineMap map(unsigned operand) const {
+    return op.getIndexingMapsArray()[operand];
+  }
+  /// Whether `dim` is the operand's fastest-varying (last) index.
+  bool contiguous(unsigned operand, unsigned dim) const {
+    AffineMap m = map(operand);
+    return m.getNumResults() > 0 &&
+           m.getResults().back() == getAffineDimExpr(dim, op.getContext());
+  }
+  int64_t rows() const { return m ? sizes[*m] : 1; }
+};
+
+bool uses(AffineMap map, unsigned dim) {
+  return map.isFunctionOfDim(dim);
+}
+
+FailureOr<Contraction> matchContraction(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 1 ||
+      op.hasIndexSemantics())
+    return failure();
+  Contraction c;
+  c.op = op;
+  c.sizes = op.getStaticLoopRanges();
+  if (llvm::any_of(c.sizes, ShapedType::isDynamic))
+    return failure();
+  for (AffineMap map : op.getIndexingMapsArray())
+    if (!map.isProjectedPermutation())
+      return failure();
+  for (auto [d, type] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (type == utils::IteratorType::reduction)
+      c.k = d;
+  AffineMap out = c.map(2);
+  if (out.getNumResults() + 1 != c.sizes.size() || uses(out, c.k))
+    return failure();
+  c.n = cast<AffineDimExpr>(out.getResults().back()).getPosition();
+  // The input reading n is the right-hand side.
+  if (uses(c.map(0), c.n) == uses(c.map(1), c.n))
+    return failure();
+  c.rhs = uses(c.map(0), c.n) ? 0 : 1;
+  c.lhs = 1 - c.rhs;
+  if (!uses(c.map(c.lhs), c.k) || !uses(c.map(c.rhs), c.k))
+    return failure();
+  if (out.getNumResults() >= 2) {
+    unsigned cand =
+        cast<AffineDimExpr>(out.getResults()[out.getNumResults() - 2])
+            .getPosition();
+    if (uses(c.map(c.lhs), cand) && !uses(c.map(c.rhs), cand))
+      c.m = cand;
+  }
+  for (AffineExpr e : out.getResults()) {
+    unsigned d = cast<AffineDimExpr>(e).getPosition();
+    if (d != c.n && (!c.m || d != *c.m))
+      c.batch.push_back(d);
+  }
+  return c;
+}
+
+/// `out + f(in...)`: the body's yielded value is an addf with the output
+/// argument on one side and a value not depending on it on the other.
+bool isAccumulation(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  Value out = body.getArgument(2);
+  auto add = body.getTerminator()->getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || out.getNumUses() != 1)
+    return false;
+  return add.getLhs() == out || add.getRhs() == out;
+}
+
+/// Builds the kernels' index arithmetic and the generic's body.
+struct KernelBuilder {
+  OpBuilder &b;
+  Location loc;
+  const Contraction &c;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, idx(y));
+  }
+  Value lt(Value x, int64_t bound) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                                 idx(bound));
+  }
+  Value both(Value x, Value y) {
+    if (!x)
+      return y;
+    if (!y)
+      return x;
+    return arith::AndIOp::create(b, loc, x, y);
+  }
+
+  /// The operand's memref indices from values of the loop dimensions.
+  SmallVector<Value> indices(unsigned operand,
+                             const DenseMap<unsigned, Value> &dims) {
+    SmallVector<Value> result;
+    for (AffineExpr e : c.map(operand).getResults())
+      result.push_back(dims.lookup(cast<AffineDimExpr>(e).getPosition()));
+    return result;
+  }
+  Value operand(unsigned i) { return c.op->getOperand(i); }
+  Type elementType(unsigned i) {
+    return cast<MemRefType>(operand(i).getType()).getElementType();
+  }
+  Value zero(Type type) {
+    return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
+  }
+
+  /// Loads operand `i` at `dims`, or zero where `inBounds` is false.
+  Value load(unsigned i, const DenseMap<unsigned, Value> &dims,
+             Value inBounds) {
+    SmallVector<Value> at = indices(i, dims);
+    if (!inBounds)
+      return memref::LoadOp::create(b, loc, operand(i), at);
+    auto ifOp = scf::IfOp::create(
+        b, loc, inBounds,
+        [&](OpBuilder &tb, Location l) {
+          scf::YieldOp::create(
+              tb, l, ValueRange{memref::LoadOp::create(tb, l, operand(i), at)});
+        },
+        [&](OpBuilder &eb, Location l) {
+          scf::YieldOp::create(
+              eb, l,
+              ValueRange{arith::ConstantOp::create(
+                  eb, l, elementType(i), eb.getZeroAttr(elementType(i)))});
+        });
+    return ifOp.getResult(0);
+  }
+
+  void store(Value value, const DenseMap<unsigned, Value> &dims,
+             Value inBounds) {
+    SmallVector<Value> at = indices(2, dims);
+    if (!inBounds) {
+      memref::StoreOp::create(b, loc, value, operand(2), at);
+      return;
+    }
+    auto ifOp = scf::IfOp::create(b, loc, inBounds, /*withElse=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    memref::StoreOp::create(b, loc, value, operand(2), at);
+  }
+
+  /// The generic's body applied to (lhs, rhs, acc). Its floating-point
+  /// operations may contract (a multiply and an add become one FMA, as on
+  /// the CPU path).
+  Value body(Value lhs, Value rhs, Value acc) {
+    Block &block = c.op.getRegion().front();
+    IRMapping map;
+    map.map(block.getArgument(c.lhs), lhs);
+    map.map(block.getArgument(c.rhs), rhs);
+    map.map(block.getArgument(2), acc);
+    for (Operation &op : block.without_terminator()) {
+      Operation *clone = b.clone(op, map);
+      if (auto fm = dyn_cast<arith::ArithFastMathInterface>(clone))
+        clone->setAttr(fm.getFastMathAttrName(),
+                       arith::FastMathFlagsAttr::get(
+                           b.getContext(), fm.getFastMathFlagsAttr().getValue() |
+                                               arith::FastMathFlags::contract));
+    }
+    return map.lookupOrDefault(block.getTerminator()->getOperand(0));
+  }
+
+  /// Batch indices from the z block id (row-major over the batch sizes).
+  void batchIndices(Value z, DenseMap<unsigned, Value> &dims) {
+    Value rest = z;
+    for (int i = static_cast<int>(c.batch.size()) - 1; i >= 0; --i) {
+      int64_t size = c.sizes[c.batch[i]];
+      dims[c.batch[i]] =
+          i == 0 ? rest : arith::RemUIOp::create(b, loc, rest, idx(size));
+      if (i > 0)
+        rest = arith::DivUIOp::create(b, loc, rest, idx(size));
+    }
+  }
+  int64_t batchCount() {
+    int64_t count = 1;
+    for (unsigned d : c.batch)
+      count *= c.sizes[d];
+    return count;
+  }
+};
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// The tiled kernel: BM x 64 outputs per block, k-tiles of 16 staged in
+/// workgroup memory.
+void buildTiled(OpBuilder &b, const Contraction &c) {
+  Location loc = c.op.getLoc();
+  int64_t M = c.sizes[*c.m], N = c.sizes[c.n], K = c.sizes[c.k];
+  int64_t tileM = M <= 16 ? 16 : M <= 32 ? 32 : 64;
+  int64_t perThreadM = tileM / kThreadsY, perThreadN = kTileN / kThreadsX;
+  KernelBuilder kb{b, loc, c};
+  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  // Rows of kTileK values, padded by one element against bank conflicts.
+  auto tileType = [&](unsigned operand, int64_t rows) {
+    return MemRefType::get({kTileK, rows + 1}, kb.elementType(operand),
+                           MemRefLayoutAttrInterface(), workgroup);
+  };
+  Type lhsTile = tileType(c.lhs, tileM), rhsTile = tileType(c.rhs, kTileN);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, kb.idx(ceilDiv(N, kTileN)), kb.idx(ceilDiv(M, tileM)),
+      kb.idx(kb.batchCount()), kb.idx(kThreadsX), kb.idx(kThreadsY),
+      kb.idx(1), /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/{}, TypeRange{lhsTile, rhsTile});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value lhsShared = launch.getWorkgroupAttributions()[0];
+  Value rhsShared = launch.getWorkgroupAttributions()[1];
+  Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
+  Value row0 = kb.mul(launch.getBlockIds().y, tileM);
+  Value col0 = kb.mul(launch.getBlockIds().x, kTileN);
+  Value tid = kb.add(kb.mul(ty, kThreadsX), tx);
+  DenseMap<unsigned, Value> dims;
+  kb.batchIndices(launch.getBlockIds().z, dims);
+
+  // This thread's outputs: rows ty + 16 i, columns tx + 16 j.
+  SmallVector<Value> rows, cols;
+  for (int64_t i = 0; i < perThreadM; ++i)
+    rows.push_back(kb.add(row0, kb.add(ty, kb.idx(i * kThreadsY))));
+  for (int64_t j = 0; j < perThreadN; ++j)
+    cols.push_back(kb.add(col0, kb.add(tx, kb.idx(j * kThreadsX))));
+  auto outputInBounds = [&](int64_t i, int64_t j) {
+    return kb.both(M % tileM ? kb.lt(rows[i], M) : Value(),
+                   N % kTileN ? kb.lt(cols[j], N) : Value());
+  };
+  SmallVector<Value> init;
+  for (int64_t i = 0; i < perThreadM; ++i)
+    for (int64_t j = 0; j < perThreadN; ++j) {
+      dims[*c.m] = rows[i];
+      dims[c.n] = cols[j];
+      init.push_back(kb.load(2, dims, outputInBounds(i, j)));
+    }
+
+  // Stages operand `i`'s k-tile (rows along `dim`, from `first`) in `tile`.
+  auto stage = [&](unsigned operand, unsigned dim, int64_t tileRows,
+                   Value first, Value k0, Value tile) {
+    int64_t size = c.sizes[dim];
+    bool kFastest = c.contiguous(operand, c.k);
+    for (int64_t e0 = 0; e0 < kTileK * tileRows; e0 += kThreadsX * kThreadsY) {
+      Value e = kb.add(tid, kb.idx(e0));
+      int64_t fastExtent = kFastest ? kTileK : tileRows;
+      Value fast = arith::RemUIOp::create(b, loc, e, kb.idx(fastExtent));
+      Value slow = arith::DivUIOp::create(b, loc, e, kb.idx(fastExtent));
+      Value kk = kFastest ? fast : slow, rr = kFastest ? slow : fast;
+      dims[dim] = kb.add(first, rr);
+      dims[c.k] = kb.add(k0, kk);
+      Value inBounds = kb.both(size % tileRows ? kb.lt(dims[dim], size) : Value(),
+                               K % kTileK ? kb.lt(dims[c.k], K) : Value());
+      Value v = kb.load(operand, dims, inBounds);
+      memref::StoreOp::create(b, loc, v, tile, ValueRange{kk, rr});
+    }
+  };
+
+  // k-tiles: stage, synchronise, accumulate in k order, synchronise.
+  auto kLoop = scf::ForOp::create(b, loc, kb.idx(0), kb.idx(K),
+                                  kb.idx(kTileK), init);
+  {
+    OpBuilder::InsertionGuard loopGuard(b);
+    b.setInsertionPointToStart(kLoop.getBody());
+    Value k0 = kLoop.getInductionVar();
+    stage(c.lhs, *c.m, tileM, row0, k0, lhsShared);
+    stage(c.rhs, c.n, kTileN, col0, k0, rhsShared);
+    gpu::BarrierOp::create(b, loc);
+    Value kEnd = kb.idx(kTileK);
+    if (K % kTileK)
+      kEnd = arith::MinUIOp::create(
+          b, loc, kEnd, arith::SubIOp::create(b, loc, kb.idx(K), k0));
+    auto inner = scf::ForOp::create(b, loc, kb.idx(0), kEnd, kb.idx(1),
+                                    kLoop.getRegionIterArgs());
+    {
+      OpBuilder::InsertionGuard innerGuard(b);
+      b.setInsertionPointToStart(inner.getBody());
+      Value kk = inner.getInductionVar();
+      ValueRange acc = inner.getRegionIterArgs();
+      SmallVector<Value> lhs, rhs, next;
+      for (int64_t i = 0; i < perThreadM; ++i)
+        lhs.push_back(memref::LoadOp::create(
+            b, loc, lhsShared,
+            ValueRange{kk, kb.add(ty, kb.idx(i * kThreadsY))}));
+      for (int64_t j = 0; j < perThreadN; ++j)
+        rhs.push_back(memref::LoadOp::create(
+            b, loc, rhsShared,
+            ValueRange{kk, kb.add(tx, kb.idx(j * kThreadsX))}));
+      for (int64_t i = 0; i < perThreadM; ++i)
+        for (int64_t j = 0; j < perThreadN; ++j)
+          next.push_back(kb.body(lhs[i], rhs[j], acc[i * perThreadN + j]));
+      scf::YieldOp::create(b, loc, next);
+    }
+    gpu::BarrierOp::create(b, loc);
+    scf::YieldOp::create(b, loc, inner.getResults());
+  }
+
+  for (int64_t i = 0; i < perThreadM; ++i)
+    for (int64_t j = 0; j < perThreadN; ++j) {
+      dims[*c.m] = rows[i];
+      dims[c.n] = cols[j];
+      kb.store(kLoop.getResult(i * perThreadN + j), dims, outputInBounds(i, j));
+    }
+  gpu::TerminatorOp::create(b, loc);
+}
+
+/// One output row: a warp per output when k is contiguous in the weights,
+/// else 32 columns x 8 k-groups per block.
+void buildMatVec(OpBuilder &b, const Contraction &c) {
+  Location loc = c.op.getLoc();
+  int64_t N = c.sizes[c.n], K = c.sizes[c.k];
+  bool warpPerOutput = c.contiguous(c.rhs, c.k);
+  KernelBuilder kb{b, loc, c};
+  Type accType = kb.elementType(2);
+  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  SmallVector<Type> shared;
+  if (!warpPerOutput)
+    shared.push_back(MemRefType::get({kWarpsPerBlock, kWarp + 1}, accType,
+                                     MemRefLayoutAttrInterface(), workgroup));
+  int64_t perBlock = warpPerOutput ? kWarpsPerBlock : kWarp;
+  auto launch = gpu::LaunchOp::create(
+      b, loc, kb.idx(ceilDiv(N, perBlock)), kb.idx(1), kb.idx(kb.batchCount()),
+      kb.idx(kWarp), kb.idx(kWarpsPerBlock), kb.idx(1), nullptr, nullptr, {},
+      shared);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value lane = launch.getThreadIds().x, group = launch.getThreadIds().y;
+  DenseMap<unsigned, Value> dims;
+  kb.batchIndices(launch.getBlockIds().z, dims);
+  if (c.m)
+    dims[*c.m] = kb.idx(0);
+  Value first = kb.mul(launch.getBlockIds().x, perBlock);
+  Value column = kb.add(first, warpPerOutput ? group : lane);
+  dims[c.n] = column;
+  Value inBounds = N % perBlock ? kb.lt(column, N) : Value();
+
+  // This thread's partial sum over k = start, start + stride, ...
+  Value start = warpPerOutput ? lane : group;
+  int64_t stride = warpPerOutput ? kWarp : kWarpsPerBlock;
+  Value end = kb.idx(K);
+  if (inBounds)
+    end = arith::SelectOp::create(b, loc, inBounds, end, kb.idx(0));
+  auto loop = scf::ForOp::create(b, loc, start, end, kb.idx(stride),
+                                 ValueRange{kb.zero(accType)});
+  {
+    OpBuilder::InsertionGuard loopGuard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    dims[c.k] = loop.getInductionVar();
+    Value lhs = kb.load(c.lhs, dims, Value());
+    Value rhs = kb.load(c.rhs, dims, Value());
+    scf::YieldOp::create(b, loc,
+                         kb.body(lhs, rhs, loop.getRegionIterArgs()[0]));
+  }
+  Value total = loop.getResult(0);
+  Value isFirst;
+  if (warpPerOutput) {
+    for (int32_t offset = kWarp / 2; offset > 0; offset /= 2) {
+      Value other =
+          gpu::ShuffleOp::create(b, loc, total, offset, kWarp,
+                                 gpu::ShuffleMode::XOR)
+              .getShuffleResult();
+      total = arith::AddFOp::create(b, loc, total, other);
+    }
+    isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                                    kb.idx(0));
+  } else {
+    Value partials = launch.getWorkgroupAttributions()[0];
+    memref::StoreOp::create(b, loc, total, partials, ValueRange{group, lane});
+    gpu::BarrierOp::create(b, loc);
+    isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, group,
+                                    kb.idx(0));
+  }
+  auto ifOp = scf::IfOp::create(b, loc, kb.both(isFirst, inBounds),
+                                /*withElse=*/false);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  if (!warpPerOutput) {
+    Value partials = launch.getWorkgroupAttributions()[0];
+    total = kb.zero(accType);
+    for (int64_t g = 0; g < kWarpsPerBlock; ++g)
+      total = arith::AddFOp::create(
+          b, loc, total,
+          memref::LoadOp::create(b, loc, partials,
+                                 ValueRange{kb.idx(g), lane}));
+  }
+  Value before = kb.load(2, dims, Value());
+  kb.store(arith::AddFOp::create(b, loc, before, total), dims, Value());
+  b.setInsertionPointAfter(ifOp);
+  gpu::TerminatorOp::create(b, loc);
+}
+
+struct ContractionToKernel : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op->getParentOfType<gpu::LaunchOp>())
+      return rewriter.notifyMatchFailure(op, "already in a kernel");
+    FailureOr<Contraction> c = matchContraction(op);
+    if (failed(c))
+      return rewriter.notifyMatchFailure(op, "not a static contraction");
+    int64_t batches = 1;
+    for (unsigned d : c->batch)
+      batches *= c->sizes[d];
+    if (batches > 65535)
+      return rewriter.notifyMatchFailure(op, "more batches than grid z");
+    if (c->rows() > 1) {
+      buildTiled(rewriter, *c);
+    } else {
+      if (!isAccumulation(op))
+        return rewriter.notifyMatchFailure(op, "body is not out + f(ins)");
+      buildMatVec(rewriter, *c);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct ConvertContractionsToGPUPass
+    : kf::impl::ConvertContractionsToGPUPassBase<ConvertContractionsToGPUPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<ContractionToKernel>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation()->emitError()
+          << getArgument() << ": rewrite patterns did not converge";
+      signalPassFailure();
+    }
+  }
+};
+
+} // namespace
