@@ -50,13 +50,19 @@ kf_configure() {
 # exactness tests; best effort: without node/npm those tests are skipped.
 kf_install_reference_tokenizer() {
   local dir="$KF_BUILD/npm"
-  [ -d "$dir/node_modules/gpt-3-encoder" ] && return 0
+  local package="$dir/node_modules/gpt-3-encoder"
+  if [ -d "$package" ] && command -v node >/dev/null 2>&1 &&
+    node -e "require(process.argv[1]).encode('a')" "$package" >/dev/null 2>&1; then
+    return 0
+  fi
+  rm -rf "$package"
   if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
     kf_log "no node/npm: the gpt-3-encoder tokenizer comparison is skipped"
     return 0
   fi
   mkdir -p "$dir"
-  (cd "$dir" && npm install --no-audit --no-fund --silent gpt-3-encoder@1.1.4 >/dev/null 2>&1) \
+  (cd "$dir" && timeout 300 npm install --no-audit --no-fund --silent gpt-3-encoder@1.1.4 \
+    >/dev/null 2>&1) \
     || kf_log "npm install gpt-3-encoder failed: the tokenizer comparison is skipped"
 }
 
