@@ -47,23 +47,28 @@ kf_configure() {
 }
 
 # The reference GPT-2 tokenizer (npm's gpt-3-encoder) for the tokenizer
-# exactness tests; best effort: without node/npm those tests are skipped.
+# exactness tests; best effort: without node/npm those tests are skipped. The
+# lit feature follows the package directory, so only a package node can load
+# is left there (an interrupted install is removed).
+kf_reference_tokenizer_loads() {
+  node -e "require(process.argv[1]).encode('a')" "$1" >/dev/null 2>&1
+}
+
 kf_install_reference_tokenizer() {
   local dir="$KF_BUILD/npm"
   local package="$dir/node_modules/gpt-3-encoder"
-  if [ -d "$package" ] && command -v node >/dev/null 2>&1 &&
-    node -e "require(process.argv[1]).encode('a')" "$package" >/dev/null 2>&1; then
-    return 0
-  fi
-  rm -rf "$package"
   if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
     kf_log "no node/npm: the gpt-3-encoder tokenizer comparison is skipped"
     return 0
   fi
+  [ -d "$package" ] && kf_reference_tokenizer_loads "$package" && return 0
+  rm -rf "$package"
   mkdir -p "$dir"
-  (cd "$dir" && timeout 300 npm install --no-audit --no-fund --silent gpt-3-encoder@1.1.4 \
-    >/dev/null 2>&1) \
-    || kf_log "npm install gpt-3-encoder failed: the tokenizer comparison is skipped"
+  if ! (cd "$dir" && timeout 300 npm install --no-audit --no-fund --silent \
+    gpt-3-encoder@1.1.4 >/dev/null 2>&1) || ! kf_reference_tokenizer_loads "$package"; then
+    rm -rf "$package"
+    kf_log "npm install gpt-3-encoder failed: the tokenizer comparison is skipped"
+  fi
 }
 
 # kf_build [targets...]: builds everything when no target is named.

@@ -22,6 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Conversion/GPUIndexing.h"
 #include "kernelforge/Conversion/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -58,6 +59,12 @@ struct Contraction {
            m.getResults().back() == getAffineDimExpr(dim, op.getContext());
   }
   int64_t rows() const { return m ? sizes[*m] : 1; }
+  int64_t batchCount() const {
+    int64_t count = 1;
+    for (unsigned d : batch)
+      count *= sizes[d];
+    return count;
+  }
 };
 
 bool uses(AffineMap map, unsigned dim) {
@@ -212,20 +219,12 @@ struct KernelBuilder {
 
   /// Batch indices from the z block id (row-major over the batch sizes).
   void batchIndices(Value z, DenseMap<unsigned, Value> &dims) {
-    Value rest = z;
-    for (int i = static_cast<int>(c.batch.size()) - 1; i >= 0; --i) {
-      int64_t size = c.sizes[c.batch[i]];
-      dims[c.batch[i]] =
-          i == 0 ? rest : arith::RemUIOp::create(b, loc, rest, idx(size));
-      if (i > 0)
-        rest = arith::DivUIOp::create(b, loc, rest, idx(size));
-    }
-  }
-  int64_t batchCount() {
-    int64_t count = 1;
+    SmallVector<int64_t> sizes;
     for (unsigned d : c.batch)
-      count *= c.sizes[d];
-    return count;
+      sizes.push_back(c.sizes[d]);
+    SmallVector<Value> indices = kf::delinearize(b, loc, z, sizes);
+    for (auto [d, index] : llvm::zip(c.batch, indices))
+      dims[d] = index;
   }
 };
 
@@ -249,7 +248,7 @@ void buildTiled(OpBuilder &b, const Contraction &c) {
   Type lhsTile = tileType(c.lhs, tileM), rhsTile = tileType(c.rhs, kTileN);
   auto launch = gpu::LaunchOp::create(
       b, loc, kb.idx(ceilDiv(N, kTileN)), kb.idx(ceilDiv(M, tileM)),
-      kb.idx(kb.batchCount()), kb.idx(kThreadsX), kb.idx(kThreadsY),
+      kb.idx(c.batchCount()), kb.idx(kThreadsX), kb.idx(kThreadsY),
       kb.idx(1), /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/{}, TypeRange{lhsTile, rhsTile});
   OpBuilder::InsertionGuard guard(b);
@@ -365,7 +364,7 @@ void buildMatVec(OpBuilder &b, const Contraction &c) {
                                      MemRefLayoutAttrInterface(), workgroup));
   int64_t perBlock = warpPerOutput ? kWarpsPerBlock : kWarp;
   auto launch = gpu::LaunchOp::create(
-      b, loc, kb.idx(ceilDiv(N, perBlock)), kb.idx(1), kb.idx(kb.batchCount()),
+      b, loc, kb.idx(ceilDiv(N, perBlock)), kb.idx(1), kb.idx(c.batchCount()),
       kb.idx(kWarp), kb.idx(kWarpsPerBlock), kb.idx(1), nullptr, nullptr, {},
       shared);
   OpBuilder::InsertionGuard guard(b);
@@ -444,10 +443,7 @@ struct ContractionToKernel : OpRewritePattern<linalg::GenericOp> {
     FailureOr<Contraction> c = matchContraction(op);
     if (failed(c))
       return rewriter.notifyMatchFailure(op, "not a static contraction");
-    int64_t batches = 1;
-    for (unsigned d : c->batch)
-      batches *= c->sizes[d];
-    if (batches > 65535)
+    if (c->batchCount() > 65535)
       return rewriter.notifyMatchFailure(op, "more batches than grid z");
     if (c->rows() > 1) {
       buildTiled(rewriter, *c);

@@ -1,5 +1,6 @@
 //===- ParallelReductionsToGPU.cpp - One block per reduced row ------------===//
 
+#include "kernelforge/Conversion/GPUIndexing.h"
 #include "kernelforge/Conversion/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -119,14 +120,7 @@ struct RowReductionToBlocks : OpRewritePattern<scf::ParallelOp> {
 
     // Row indices from the linear block id (row-major).
     IRMapping map;
-    Value rest = block;
-    for (int d = static_cast<int>(rows.size()) - 1; d >= 0; --d) {
-      Value size = idx(b, rows[d]);
-      map.map(outer.getInductionVars()[d],
-              d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, size));
-      if (d > 0)
-        rest = arith::DivUIOp::create(b, loc, rest, size);
-    }
+    map.map(outer.getInductionVars(), kf::delinearize(b, loc, block, rows));
     // The row's code up to the reduction, run by every thread.
     auto it = outer.getBody()->begin();
     for (; &*it != inner.getOperation(); ++it)
