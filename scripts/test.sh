@@ -12,6 +12,17 @@ set +e
 ctest --output-on-failure -j "$(nproc)" "$@" 2>&1 | tee ctest.log
 status=${PIPESTATUS[0]}
 set -e
+# The output of a failing test is printed above, but long; repeat the lines
+# that say why, so they are in the last screenful too.
+if [ "$status" -ne 0 ] && [ -s Testing/Temporary/LastTestsFailed.log ]; then
+  while IFS=: read -r _ name; do
+    echo "why $name failed:"
+    awk -v t="Testing: $name" '$0 ~ t"$" {on = 1} on && /^Test Failed\./ {exit} on' \
+      Testing/Temporary/LastTest.log \
+      | grep -E 'error|not found|failed|FAIL|Assertion|Error' | grep -v 'Failed Tests' \
+      | cut -c1-240 | awk '!seen[$0]++' | head -n 12 | sed 's/^/  /' || true
+  done <Testing/Temporary/LastTestsFailed.log
+fi
 # One plain closing line. ctest counts a skipped test (lit: unsupported, e.g.
 # no GPU) as run; it is listed under "did not run" and not counted as passed.
 summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' ctest.log | tail -1)

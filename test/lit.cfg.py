@@ -1,6 +1,7 @@
 # -*- Python -*-
 import os
 import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -56,14 +57,37 @@ config.substitutions.append(
         os.path.join(config.kf_src_root, "python", "kernelforge", "check_compiled.py"),
         os.path.join(config.kf_tools_dir, "kernelforge-run"))))
 
-# The CUDA toolkit's ptxas (GPU code is compiled and checked without a GPU);
-# CUDA_HOME also lets the NVVM lowering link libdevice.
-cuda_home = os.environ.get("CUDA_HOME", "/usr/local/cuda")
-ptxas = shutil.which("ptxas") or os.path.join(cuda_home, "bin", "ptxas")
-if os.path.exists(ptxas):
+# The CUDA toolkit's ptxas (GPU code is compiled and checked without a GPU).
+# It counts only if it runs: a wrapper left on PATH where the toolkit itself
+# is missing does not. CUDA_HOME also lets the NVVM lowering link libdevice.
+def _runs(tool):
+    try:
+        return subprocess.run([tool, "--version"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+def _cuda_toolkit():
+    """(ptxas, toolkit root or None) of a ptxas that runs, or None."""
+    homes = [os.environ.get(v) for v in ("CUDA_ROOT", "CUDA_HOME", "CUDA_PATH")]
+    for home in homes + ["/usr/local/cuda"]:
+        if home and _runs(os.path.join(home, "bin", "ptxas")):
+            return os.path.join(home, "bin", "ptxas"), home
+    ptxas = shutil.which("ptxas")
+    if ptxas and _runs(ptxas):
+        home = os.path.dirname(os.path.dirname(os.path.realpath(ptxas)))
+        return ptxas, home if os.path.isdir(os.path.join(home, "nvvm")) else None
+    return None
+
+toolkit = _cuda_toolkit()
+if toolkit:
+    ptxas, cuda_home = toolkit
     config.available_features.add("ptxas")
-    config.environment["CUDA_HOME"] = os.path.dirname(os.path.dirname(os.path.realpath(ptxas)))
     config.substitutions.append(("%ptxas", ptxas))
+    if cuda_home:
+        config.environment["CUDA_HOME"] = cuda_home
+else:
+    lit_config.note("no ptxas that runs (CUDA toolkit missing): PTX assembly tests are skipped")
 
 # A usable GPU: the driver loads and reports a device. GPU execution tests
 # REQUIRE it and are reported unsupported (skipped) elsewhere.

@@ -1,6 +1,7 @@
 //===- Compiler.cpp - Ahead-of-time compilation of kf modules -------------===//
 
 #include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Driver/CudaToolkit.h"
 
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
@@ -342,11 +343,13 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
                                       const CompileOptions &options,
                                       StringRef outputPath) {
   bool cuda = options.target == Target::CUDA;
-  // The NVVM serializer finds libdevice and ptxas through CUDA_HOME; default
-  // it to the toolkit this build was configured with.
-  if (cuda && !std::getenv("CUDA_HOME") && !std::getenv("CUDA_ROOT") &&
-      !std::getenv("CUDA_PATH") && llvm::sys::fs::is_directory(KF_CUDA_HOME))
-    ::setenv("CUDA_HOME", KF_CUDA_HOME, /*overwrite=*/0);
+  // The NVVM serializer finds libdevice and ptxas through CUDA_HOME: point
+  // it at a toolkit whose ptxas runs, or at none.
+  std::optional<std::string> toolkit;
+  if (cuda) {
+    toolkit = findCudaToolkit(KF_CUDA_HOME);
+    useCudaToolkit(toolkit);
+  }
   if (options.emit == EmitKind::PTX)
     return cuda ? emitPTX(module, options, outputPath)
                 : emitError(module.getLoc(), "--emit=ptx needs --target=cuda");
@@ -384,14 +387,16 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
 
   PassManager pm(ctx);
   if (cuda) {
-    // Device code as cubin where ptxas is available, else PTX for the
-    // driver to JIT.
+    // Device code as PTX for the driver to JIT (the default) or, where
+    // ptxas runs, as cubin/fatbin.
     GPUPipelineOptions pipeline;
     pipeline.copyOptionValuesFrom(options.gpuPipeline);
-    const char *home = std::getenv("CUDA_HOME");
-    if (!llvm::sys::findProgramByName("ptxas") &&
-        !(home && llvm::sys::fs::can_execute(std::string(home) + "/bin/ptxas")))
-      pipeline.format = "isa";
+    if (!toolkit && pipeline.format != "isa")
+      return emitError(loc, "format=")
+             << pipeline.format
+             << " needs the CUDA toolkit's ptxas, and none runs here (looked "
+                "in $CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, " KF_CUDA_HOME
+                " and on PATH); format=isa leaves PTX for the driver to JIT";
     buildGPUPipeline(pm, pipeline);
   } else {
     CPUPipelineOptions pipeline;
