@@ -313,6 +313,14 @@ static LogicalResult linkShared(StringRef object, StringRef output,
   return success();
 }
 
+std::optional<Target> mlir::kf::parseTarget(StringRef name) {
+  return llvm::StringSwitch<std::optional<Target>>(name)
+      .Case("cpu", Target::CPU)
+      .Case("cuda", Target::CUDA)
+      .Case("gpu-emulator", Target::GPUEmulator)
+      .Default(std::nullopt);
+}
+
 /// --target=cuda --emit=ptx: the PTX of every kernel module.
 static LogicalResult emitPTX(ModuleOp module, const CompileOptions &options,
                              StringRef outputPath) {
@@ -353,10 +361,11 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
   if (options.emit == EmitKind::PTX)
     return cuda ? emitPTX(module, options, outputPath)
                 : emitError(module.getLoc(), "--emit=ptx needs --target=cuda");
-  if (cuda && options.emit == EmitKind::Linalg)
+  bool gpuKernels = cuda || options.target == Target::GPUEmulator;
+  if (gpuKernels && options.emit == EmitKind::Linalg)
     return emitError(
         module.getLoc(),
-        "--emit=linalg is a CPU pipeline stage; with --target=cuda "
+        "--emit=linalg is a CPU pipeline stage; with GPU kernels "
         "use kernelforge-opt --kf-gpu-pipeline to see each stage");
   Location loc = module.getLoc();
   MLIRContext *ctx = module.getContext();
@@ -398,6 +407,10 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
                 "in $CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, " KF_CUDA_HOME
                 " and on PATH); format=isa leaves PTX for the driver to JIT";
     buildGPUPipeline(pm, pipeline);
+  } else if (options.target == Target::GPUEmulator) {
+    GPUPipelineOptions pipeline;
+    pipeline.copyOptionValuesFrom(options.gpuPipeline);
+    buildGPUEmulatorPipeline(pm, pipeline);
   } else {
     CPUPipelineOptions pipeline;
     pipeline.copyOptionValuesFrom(options.pipeline);

@@ -33,8 +33,7 @@ static bool isUsableToolkit(StringRef home) {
   return sys::fs::is_directory(libdevice) && ptxasRuns(ptxas);
 }
 
-std::optional<std::string>
-mlir::kf::findCudaToolkit(StringRef configuredHome) {
+std::optional<std::string> mlir::kf::findCudaToolkit(StringRef configuredHome) {
   static const std::optional<std::string> found =
       [&]() -> std::optional<std::string> {
     for (const char *variable : kToolkitVariables)

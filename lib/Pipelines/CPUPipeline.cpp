@@ -94,21 +94,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
     return;
 
   // 5. LLVM dialect.
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  ConvertVectorToLLVMPassOptions vectorToLLVM;
-  vectorToLLVM.x86Vector = options.x86Vector;
-  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
-  pm.addPass(createUBToLLVMConversionPass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertOpenMPToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertFuncToLLVMPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  detail::addLowerToLLVM(pm, options.x86Vector);
 }
 
 void mlir::kf::registerKernelForgePipelines() {
@@ -122,4 +108,10 @@ void mlir::kf::registerKernelForgePipelines() {
       "kf or linalg on tensors to GPU kernels lowered through NVVM to PTX "
       "(or cubin), with a host side that launches them",
       buildGPUPipeline);
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "kf-gpu-emulator-pipeline",
+      "kf-gpu-pipeline's kernels run as CPU loops (thread phases between "
+      "barriers and shuffles) and lowered to the LLVM dialect: checks GPU "
+      "kernels where there is no GPU",
+      buildGPUEmulatorPipeline);
 }

@@ -16,15 +16,18 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using namespace mlir::kf;
 
-void mlir::kf::buildGPUPipeline(OpPassManager &pm,
-                                const GPUPipelineOptions &options) {
+/// Steps 1-3, shared with the emulator: kernels as gpu.launch regions,
+/// temporaries on the device.
+static void addKernelStages(OpPassManager &pm,
+                            const GPUPipelineOptions &options) {
   // 1. kf -> linalg on tensors. The fused attention's per-block state would
   // need workgroup memory, which this pipeline does not place yet.
-  detail::addLowerToLinalg(pm, /*decomposeAttention=*/true);
+  kf::detail::addLowerToLinalg(pm, /*decomposeAttention=*/true);
 
   // 2. Buffers, results as out-parameters.
-  detail::addBufferizeToOutParams(pm);
+  kf::detail::addBufferizeToOutParams(pm);
 
   // 3. Kernels: row reductions to one block per row; everything else to
   // tiled parallel loops mapped onto blocks and threads.
@@ -50,6 +53,11 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addNestedPass<func::FuncOp>(createDeviceBuffersPass());
+}
+
+void mlir::kf::buildGPUPipeline(OpPassManager &pm,
+                                const GPUPipelineOptions &options) {
+  addKernelStages(pm, options);
   pm.addPass(createGpuKernelOutliningPass());
   // Launches, allocations and copies become asynchronous operations chained
   // on one stream (the host waits only where it must).
@@ -72,4 +80,18 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
   target.features = options.features;
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));
+}
+
+void mlir::kf::buildGPUEmulatorPipeline(OpPassManager &pm,
+                                        const GPUPipelineOptions &options) {
+  addKernelStages(pm, options);
+  // The same kernels as CPU loops (blocks in parallel under OpenMP, threads
+  // in phases between synchronisation points), then the CPU's lowering.
+  pm.addNestedPass<func::FuncOp>(createConvertGPULaunchToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
+  pm.addNestedPass<func::FuncOp>(createSerializeNestedParallelPass());
+  pm.addPass(createConvertSCFToOpenMPPass());
+  kf::detail::addCleanup(pm);
+  pm.addNestedPass<func::FuncOp>(createLoopInvariantCodeMotionPass());
+  kf::detail::addLowerToLLVM(pm, /*x86Vector=*/false);
 }

@@ -20,6 +20,10 @@ void addLowerToLinalg(OpPassManager &pm, bool decomposeAttention);
 /// cleanup.
 void addBufferizeToOutParams(OpPassManager &pm);
 
+/// Loops, vectors, math, memrefs and OpenMP on the host to the LLVM
+/// dialect (x86Vector: AVX-512 specific vector lowerings).
+void addLowerToLLVM(OpPassManager &pm, bool x86Vector);
+
 } // namespace mlir::kf::detail
 
 #endif // KERNELFORGE_LIB_PIPELINES_PIPELINESTAGES_H

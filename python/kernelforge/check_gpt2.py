@@ -71,7 +71,8 @@ def main():
                              ("decode (each generated token)", decode,
                               expected[t - 1:t - 1 + len(generated)])]:
         err = np.abs(got.astype(np.float64) - want)
-        bad = int((err > args.atol + args.rtol * np.abs(want)).sum())
+        # NaN compares false: a NaN anywhere counts as outside.
+        bad = int((~(err <= args.atol + args.rtol * np.abs(want))).sum())
         print(f"{label}: {got.shape[0]} rows, max abs error {err.max():.3g} "
               f"(atol {args.atol:g}, rtol {args.rtol:g}): {'ok' if bad == 0 else f'{bad} outside'}")
         ok &= bad == 0 and got.shape == want.shape

@@ -14,7 +14,7 @@
 // OPT: error: -O4 is not in 0-3
 // DYNAMIC: kernelforge-compile-errors.mlir:[[@LINE+8]]:8: error: 'kf.gelu' op cannot be lowered to linalg: operand #0 has dynamic shape 'tensor<?x8xf32>'
 // EMIT: error: unknown --emit=exe (expected shared, obj, asm, llvm-ir, llvm-mlir, linalg or ptx)
-// TARGET: error: unknown --target=tpu (expected cpu or cuda)
+// TARGET: error: unknown --target=tpu (expected cpu, cuda or gpu-emulator)
 // STAGE: error: unknown stop-after stage 'asm'
 // OPTION: error: bad --pipeline-options 'no-such-option=1'
 // MISSING: error: cannot open input file '{{.*}}missing.mlir'

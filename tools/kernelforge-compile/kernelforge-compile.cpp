@@ -29,7 +29,9 @@ static cl::opt<std::string>
                   "llvm-mlir, linalg, or ptx (--target=cuda)"),
          cl::init("shared"));
 static cl::opt<std::string> target(
-    "target", cl::desc("Target: cpu (default) or cuda (PTX via NVVM)"),
+    "target",
+    cl::desc("Target: cpu (default), cuda (PTX via NVVM) or gpu-emulator "
+             "(cuda's kernels run as CPU loops, to check them without a GPU)"),
     cl::init("cpu"));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"),
                                   cl::Prefix, cl::init(3));
@@ -42,7 +44,7 @@ static cl::opt<std::string>
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc("Options of kf-cpu-pipeline (e.g. \"vector-width=8 threads=0\") "
-             "or, with --target=cuda, of kf-gpu-pipeline (e.g. \"chip=sm_80\")"),
+             "or, with GPU targets, of kf-gpu-pipeline (e.g. \"chip=sm_80\")"),
     cl::init(""));
 
 int main(int argc, char **argv) {
@@ -57,17 +59,18 @@ int main(int argc, char **argv) {
                     "or ptx)\n";
     return 1;
   }
-  if (target != "cpu" && target != "cuda") {
+  std::optional<kf::Target> parsedTarget = kf::parseTarget(target);
+  if (!parsedTarget) {
     llvm::errs() << "error: unknown --target=" << target
-                 << " (expected cpu or cuda)\n";
+                 << " (expected cpu, cuda or gpu-emulator)\n";
     return 1;
   }
-  options.target = target == "cuda" ? kf::Target::CUDA : kf::Target::CPU;
+  options.target = *parsedTarget;
   if (optLevel > 3) {
     llvm::errs() << "error: -O" << optLevel << " is not in 0-3\n";
     return 1;
   }
-  if (options.target == kf::Target::CUDA) {
+  if (options.target != kf::Target::CPU) {
     if (failed(options.gpuPipeline.parseFromString(pipelineOptions))) {
       llvm::errs() << "error: bad --pipeline-options '" << pipelineOptions
                    << "'\n";

@@ -120,12 +120,14 @@ static cl::opt<std::string>
              cl::init(""));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
-    cl::desc("Options of kf-cpu-pipeline (kf-gpu-pipeline with --device cuda)"),
+    cl::desc("Options of kf-cpu-pipeline (kf-gpu-pipeline with --device cuda or "
+             "gpu-emulator)"),
     cl::init(""));
 static cl::opt<std::string>
     device("device",
-           cl::desc("cpu (default) or cuda: weights and KV cache resident "
-                    "on the GPU"),
+           cl::desc("cpu (default); cuda: weights and KV cache resident "
+                    "on the GPU; gpu-emulator: cuda's kernels run as CPU "
+                    "loops (checks them without a GPU)"),
            cl::init("cpu"));
 
 namespace {
@@ -360,12 +362,14 @@ int main(int argc, char **argv) {
   }
 
   mlir::kf::CompileOptions compileOptions;
-  bool cuda = device == "cuda";
-  if (!cuda && device != "cpu")
-    fail("unknown --device " + device + " (expected cpu or cuda)");
-  compileOptions.target = cuda ? mlir::kf::Target::CUDA : mlir::kf::Target::CPU;
-  if (failed(cuda ? compileOptions.gpuPipeline.parseFromString(pipelineOptions)
-                  : compileOptions.pipeline.parseFromString(pipelineOptions)))
+  std::optional<mlir::kf::Target> target = mlir::kf::parseTarget(device);
+  if (!target)
+    fail("unknown --device " + device + " (expected cpu, cuda or gpu-emulator)");
+  compileOptions.target = *target;
+  bool cuda = *target == mlir::kf::Target::CUDA;
+  if (failed(*target != mlir::kf::Target::CPU
+                 ? compileOptions.gpuPipeline.parseFromString(pipelineOptions)
+                 : compileOptions.pipeline.parseFromString(pipelineOptions)))
     fail("bad --pipeline-options '" + pipelineOptions + "'");
   if (!emitStage.empty()) {
     auto kind = mlir::kf::parseEmitKind(emitStage);

@@ -142,4 +142,34 @@ def ConvertContractionsToGPUPass
                            "::mlir::arith::ArithDialect"];
 }
 
+def ConvertGPULaunchToLoopsPass
+    : Pass<"convert-gpu-launch-to-loops", "::mlir::func::FuncOp"> {
+  let summary = "Run gpu.launch kernels as CPU loops (a GPU emulator for "
+                "checking kernels without a GPU)";
+  let description = [{
+    Each `gpu.launch` becomes an `scf.parallel` over its blocks. Inside a
+    block the kernel body is split at its synchronisation points
+    (`gpu.barrier`, `gpu.shuffle`, `gpu.all_reduce`) into phases, each an
+    `scf.for` over the block's threads, so every thread finishes a phase
+    before any thread starts the next: what a barrier promises.
+
+    A value that crosses a phase is kept per thread in a stack buffer of one
+    element per thread; side-effect-free index math and constants are
+    recomputed instead. An `scf.for` or `scf.if` that contains a
+    synchronisation point runs at block level with thread 0's bounds or
+    condition (a kernel must keep them uniform), its carried values and
+    results in per-thread buffers. `gpu.shuffle` reads the source lane
+    within its warp of 32 (`valid` false outside `[0, width)` or past the
+    block); `gpu.all_reduce` combines the threads' values in thread order.
+    Workgroup memory becomes a per-block `memref.alloca`, and `gpu.alloc`,
+    `gpu.memcpy` and `gpu.dealloc` their memref counterparts.
+
+    Asynchronous launches, private memory, clusters, dynamic shared memory
+    and `gpu.all_reduce` with a region are refused with an error.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // KERNELFORGE_CONVERSION_PASSES_TD

@@ -23,7 +23,12 @@ enum class EmitKind { Linalg, LLVMMLIR, LLVMIR, Asm, Obj, Shared, PTX };
 /// Parses `linalg`, `llvm-mlir`, `llvm-ir`, `asm`, `obj`, `shared` or `ptx`.
 std::optional<EmitKind> parseEmitKind(StringRef name);
 
-enum class Target { CPU, CUDA };
+/// cpu; cuda (NVVM/PTX kernels, a host side calling the CUDA runtime shim);
+/// gpu-emulator (cuda's kernels run as CPU loops, for checking them without
+/// a GPU: same ABI as cpu).
+enum class Target { CPU, CUDA, GPUEmulator };
+/// Parses `cpu`, `cuda` or `gpu-emulator`.
+std::optional<Target> parseTarget(StringRef name);
 
 struct CompileOptions {
   EmitKind emit = EmitKind::Shared;

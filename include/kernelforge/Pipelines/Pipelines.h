@@ -101,6 +101,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
 /// allocated on the device. Attention lowers decomposed.
 void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
 
+/// The GPU pipeline's kernels run on the CPU, for checking them without a
+/// GPU: the same stages up to gpu.launch, then convert-gpu-launch-to-loops
+/// and the CPU pipeline's lowering to the LLVM dialect.
+void buildGPUEmulatorPipeline(OpPassManager &pm,
+                              const GPUPipelineOptions &options);
+
 /// Registers `kf-cpu-pipeline` and `kf-gpu-pipeline`.
 void registerKernelForgePipelines();
 
