@@ -35,3 +35,12 @@ func.func @linear_decode(%x: tensor<1x1x768xf32>, %w: tensor<768x192xf32>, %b: t
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<1x1x768xf32>, tensor<768x192xf32>, tensor<192xf32> -> tensor<1x1x192xf32>
   return %y : tensor<1x1x192xf32>
 }
+
+// kf-gpu-emulator-pipeline: the same kernels as CPU code in the LLVM
+// dialect, no gpu op left; blocks run in parallel under OpenMP.
+// RUN: kernelforge-opt %s --kf-gpu-emulator-pipeline | FileCheck %s --check-prefix=EMULATOR
+// EMULATOR-NOT: gpu.
+// EMULATOR: llvm.func @layer_norm
+// EMULATOR: omp.parallel
+// EMULATOR: omp.wsloop
+// EMULATOR: llvm.func @linear_prefill

@@ -155,7 +155,7 @@ Value LaunchEmulator::threadId(ThreadView &view, unsigned dim) {
 FailureOr<Value> LaunchEmulator::newBuffer(Value forValue) {
   Type type = forValue.getType();
   if (!type.isIntOrIndexOrFloat())
-    return launch.emitOpError("cannot emulate: a value of type ")
+    return emitError(forValue.getLoc(), "cannot emulate: a value of type ")
            << type << " crosses a synchronisation point";
   OpBuilder b = OpBuilder::atBlockBegin(blockBody);
   return memref::AllocaOp::create(b, loc,
