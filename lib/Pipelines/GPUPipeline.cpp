@@ -22,8 +22,11 @@ using namespace mlir::kf;
 /// temporaries on the device.
 static void addKernelStages(OpPassManager &pm,
                             const GPUPipelineOptions &options) {
-  // 1. kf -> linalg on tensors. The fused attention's per-block state would
-  // need workgroup memory, which this pipeline does not place yet.
+  // 1. Attention as one fused kernel (its state in workgroup memory and
+  // registers), then the rest of kf -> linalg on tensors; attention the
+  // kernel does not take is decomposed.
+  if (options.fusedAttention)
+    pm.addNestedPass<func::FuncOp>(createConvertAttentionToGPUPass());
   kf::detail::addLowerToLinalg(pm, /*decomposeAttention=*/true);
 
   // 2. Buffers, results as out-parameters.

@@ -166,8 +166,44 @@ def ConvertGPULaunchToLoopsPass
 
     Asynchronous launches, private memory, clusters, dynamic shared memory
     and `gpu.all_reduce` with a region are refused with an error.
+
+    The emulator synchronises at least as often as the GPU does: a shuffle
+    synchronises the whole block, not just the warp, and each iteration of a
+    block-level loop starts a new phase. So it finds missing barriers inside
+    a phase (a thread reading workgroup memory that another thread has not
+    written yet), but not a missing barrier at the end of a loop body that
+    contains barriers, nor races between warps around shuffles.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def ConvertAttentionToGPUPass
+    : Pass<"convert-attention-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Lower kf.attention to one fused GPU kernel (online softmax)";
+  let description = [{
+    Flash-attention style: a block of 4 warps takes 4 consecutive query rows
+    of one (batch, head), a warp per row. The block walks the keys in tiles
+    of 32 staged in workgroup memory, only as far as the last key its rows
+    may see when causal (so decode reads the cache up to its position, not
+    to its end), and each warp keeps an online softmax: lane j scores key j
+    of the tile against the row (staged in workgroup memory), the warp's max
+    and sum come from five `gpu.shuffle xor` steps, the probabilities pass
+    through workgroup memory to the lanes that own the output features, and
+    the accumulators are rescaled by `exp(m_old - m_new)`. Scores never
+    reach global memory; one launch replaces QK^T, softmax and PV.
+
+    The kernel reads the operands' buffers (`bufferization.to_buffer`) and
+    writes a new one (`bufferization.to_tensor restrict writable`), so the
+    rest of the pipeline bufferizes around it. Static f32 operands without
+    an explicit mask are taken (GQA included); other attention ops are left
+    for the decomposed lowering.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect"];
 }

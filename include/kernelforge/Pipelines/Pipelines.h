@@ -87,6 +87,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "k-tiles; mat-vec kernels for one row); off: one "
                      "output per thread"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> fusedAttention{
+      *this, "fused-attention",
+      llvm::cl::desc("Attention as one fused kernel (online softmax over "
+                     "key tiles in workgroup memory); off: QK^T, softmax "
+                     "and PV kernels"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> hostLowering{
       *this, "host-lowering",
       llvm::cl::desc("Also lower the host code to the LLVM dialect"),

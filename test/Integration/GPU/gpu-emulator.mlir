@@ -6,8 +6,8 @@
 // RUN: kernelforge-compile %kf_src_root/models/gpt2/gpt2-makemore.mlir --target=gpu-emulator -o %t.gpt2.so
 // RUN: %check %t.gpt2.so --entry gpt2 --ints-below 27 --scale 0.2 --atol 1e-4 --rtol 1e-4 --expect "ref.gpt2_logits(x0, p, n_head=4)"
 // Every op family: row reductions (one block per row), tiled products and
-// mat-vec kernels, attention (decomposed on the GPU), at shapes that do and
-// do not divide the tiles.
+// mat-vec kernels, fused attention (masked attention decomposed), at shapes
+// that do and do not divide the tiles.
 // RUN: kernelforge-compile %S/../CPU/normalization.mlir --target=gpu-emulator -o %t.norm.so
 // RUN: %check %t.norm.so --entry layer_norm --expect "ref.layer_norm(x0, x1, x2)" --scale 3
 // RUN: %check %t.norm.so --entry rms_norm --expect "ref.rms_norm(x0, x1)"
@@ -27,6 +27,12 @@
 // RUN: %check %t.attn.so --entry masked --expect "ref.attention(x0, x1, x2, mask=x3)"
 // RUN: %check %t.attn.so --entry grouped --expect "ref.attention(x0, x1, x2, causal=True, scale=0.3)"
 // RUN: %check %t.attn.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
+// RUN: %check %t.attn.so --entry decode --scalar 0 --expect "ref.attention(x0, x1, x2, causal=True, offset=0)"
+// RUN: %check %t.attn.so --entry causal_blocks --expect "ref.attention(x0, x1, x2, causal=True)"
+// The decomposed form (QK^T, softmax and PV kernels) too.
+// RUN: kernelforge-compile %S/../CPU/attention.mlir --target=gpu-emulator --pipeline-options="fused-attention=0" -o %t.attn3.so
+// RUN: %check %t.attn3.so --entry causal --expect "ref.attention(x0, x1, x2, causal=True)"
+// RUN: %check %t.attn3.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // Generation: prefill (tiled kernels) and every decode step (mat-vec
 // kernels: warp shuffles, workgroup-memory partials) with the KV cache.
 // RUN: rm -rf %t.ckpt && %python %kf_py/make_checkpoint.py %t.ckpt --prefix --buffers

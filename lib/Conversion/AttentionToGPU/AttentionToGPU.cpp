@@ -1,0 +1,306 @@
+//===- AttentionToGPU.cpp - kf.attention as one fused GPU kernel ----------===//
+//
+// Flash-attention style: one warp per query row, a block of kRows warps per
+// group of consecutive rows of one (batch, head). The block walks the keys in
+// tiles of 32 staged in workgroup memory, only as far as the last key its
+// rows may see (causal), and each warp keeps an online softmax: lane j
+// scores key j of the tile, the warp's max and sum come from xor shuffles,
+// and the probabilities go through workgroup memory to the lanes that own
+// the output features. Scores and probabilities never reach global memory.
+//
+// The kernel is built on buffers of the op's tensors (to_buffer / to_tensor)
+// so the rest of the GPU pipeline bufferizes around it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Conversion/Passes.h"
+#include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
+
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir::kf {
+#define GEN_PASS_DEF_CONVERTATTENTIONTOGPUPASS
+#include "kernelforge/Conversion/Passes.h.inc"
+} // namespace mlir::kf
+
+using namespace mlir;
+using namespace mlir::kf;
+
+namespace {
+
+constexpr int64_t kWarp = 32, kRows = 4;
+
+/// Index and float helpers bound to one builder and location.
+struct KernelBuilder {
+  OpBuilder &b;
+  Location loc;
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value f32(double v) {
+    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                          APFloat(static_cast<float>(v)));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value lt(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value le(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value fadd(Value x, Value y) {
+    return arith::AddFOp::create(b, loc, x, y, arith::FastMathFlags::contract);
+  }
+  Value fmul(Value x, Value y) {
+    return arith::MulFOp::create(b, loc, x, y, arith::FastMathFlags::contract);
+  }
+  /// `body(index)` for index in [from, to) step `step`.
+  void loop(Value from, Value to, Value step, function_ref<void(Value)> body) {
+    auto forOp = scf::ForOp::create(b, loc, from, to, step);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forOp.getBody()->getTerminator());
+    body(forOp.getInductionVar());
+  }
+  /// The warp-wide reduction of `v` with five xor shuffles.
+  Value warpReduce(Value v, bool max) {
+    for (int32_t offset = kWarp / 2; offset > 0; offset /= 2) {
+      Value other = gpu::ShuffleOp::create(b, loc, v, offset, kWarp,
+                                           gpu::ShuffleMode::XOR)
+                        .getShuffleResult();
+      v = max ? arith::MaximumFOp::create(b, loc, v, other).getResult()
+              : arith::AddFOp::create(b, loc, v, other).getResult();
+    }
+    return v;
+  }
+};
+
+struct AttentionShape {
+  int64_t batch, heads, kvHeads, queries, keys, headDim, valueDim;
+};
+
+/// Why the fused kernel does not take this op (then it is decomposed).
+std::optional<StringRef> unsupported(AttentionOp op) {
+  auto types = {op.getQuery().getType(), op.getKey().getType(),
+                op.getValue().getType()};
+  for (Type type : types) {
+    auto tensor = cast<RankedTensorType>(type);
+    if (!tensor.hasStaticShape() || !tensor.getElementType().isF32())
+      return StringRef("not static f32");
+  }
+  if (op.getMask())
+    return StringRef("an explicit mask");
+  return std::nullopt;
+}
+
+/// The kernel: reads q, k, v, writes out (all [batch, heads, rows, dim]).
+void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
+                 double scale, Value offset, Value q, Value k, Value v,
+                 Value out) {
+  KernelBuilder kb{b, loc};
+  Type f32 = b.getF32Type();
+  auto shared =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  // Rows padded by one against bank conflicts where lanes walk keys.
+  auto kTile = MemRefType::get({kWarp, s.headDim + 1}, f32,
+                               MemRefLayoutAttrInterface(), shared);
+  auto vTile = MemRefType::get({kWarp, s.valueDim}, f32,
+                               MemRefLayoutAttrInterface(), shared);
+  auto qRows = MemRefType::get({kRows, s.headDim}, f32,
+                               MemRefLayoutAttrInterface(), shared);
+  auto probs =
+      MemRefType::get({kRows, kWarp}, f32, MemRefLayoutAttrInterface(), shared);
+  int64_t rowBlocks = llvm::divideCeil(s.queries, kRows);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, kb.idx(rowBlocks), kb.idx(s.heads), kb.idx(s.batch),
+      kb.idx(kWarp), kb.idx(kRows), kb.idx(1), nullptr, nullptr, {},
+      {kTile, vTile, qRows, probs});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  ValueRange tiles = launch.getWorkgroupAttributions();
+  Value kS = tiles[0], vS = tiles[1], qS = tiles[2], pS = tiles[3];
+  Value lane = launch.getThreadIds().x, warp = launch.getThreadIds().y;
+  Value head = launch.getBlockIds().y, batch = launch.getBlockIds().z;
+  Value kvHead =
+      arith::DivUIOp::create(b, loc, head, kb.idx(s.heads / s.kvHeads));
+  Value firstRow = kb.mul(launch.getBlockIds().x, kb.idx(kRows));
+  Value row = kb.add(firstRow, warp);
+  Value rowValid = kb.lt(row, kb.idx(s.queries));
+  Value tid = kb.add(kb.mul(warp, kb.idx(kWarp)), lane);
+  Value threads = kb.idx(kWarp * kRows);
+  Value zero = kb.f32(0), negInf = kb.f32(-INFINITY);
+
+  // This warp's query row, in workgroup memory (zeros past the last row).
+  Value safeRow = kb.select(rowValid, row, kb.idx(0));
+  kb.loop(lane, kb.idx(s.headDim), kb.idx(kWarp), [&](Value d) {
+    Value x =
+        memref::LoadOp::create(b, loc, q, ValueRange{batch, head, safeRow, d});
+    memref::StoreOp::create(b, loc, kb.select(rowValid, x, zero), qS,
+                            ValueRange{warp, d});
+  });
+
+  // Keys the block's rows can see: up to the last row's position (causal).
+  Value keyEnd = kb.idx(s.keys);
+  if (offset) {
+    Value lastRow = arith::MinUIOp::create(
+        b, loc, kb.add(firstRow, kb.idx(kRows - 1)), kb.idx(s.queries - 1));
+    Value lastVisible = kb.add(kb.add(lastRow, offset), kb.idx(1));
+    keyEnd = arith::MinUIOp::create(b, loc, lastVisible, keyEnd);
+  }
+
+  int64_t perLane = llvm::divideCeil(s.valueDim, kWarp);
+  SmallVector<Value> init = {negInf, zero};
+  init.append(perLane, zero);
+  auto tileLoop =
+      scf::ForOp::create(b, loc, kb.idx(0), keyEnd, kb.idx(kWarp), init);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(tileLoop.getBody());
+    Value t0 = tileLoop.getInductionVar();
+    ValueRange carried = tileLoop.getRegionIterArgs();
+    Value m = carried[0], l = carried[1];
+    // Stage the tile of keys and values (zeros past the last key).
+    auto stage = [&](Value from, Value to, int64_t dim) {
+      kb.loop(tid, kb.idx(kWarp * dim), threads, [&](Value e) {
+        Value j = arith::DivUIOp::create(b, loc, e, kb.idx(dim));
+        Value d = arith::RemUIOp::create(b, loc, e, kb.idx(dim));
+        Value key = kb.add(t0, j);
+        Value inside = kb.lt(key, kb.idx(s.keys));
+        Value x = memref::LoadOp::create(
+            b, loc, from,
+            ValueRange{batch, kvHead, kb.select(inside, key, kb.idx(0)), d});
+        memref::StoreOp::create(b, loc, kb.select(inside, x, zero), to,
+                                ValueRange{j, d});
+      });
+    };
+    stage(k, kS, s.headDim);
+    stage(v, vS, s.valueDim);
+    gpu::BarrierOp::create(b, loc);
+
+    // Lane j scores key t0 + j.
+    auto dot = scf::ForOp::create(
+        b, loc, kb.idx(0), kb.idx(s.headDim), kb.idx(1), ValueRange{zero},
+        [&](OpBuilder &nb, Location l2, Value d, ValueRange acc) {
+          KernelBuilder nk{nb, l2};
+          Value qd = memref::LoadOp::create(nb, l2, qS, ValueRange{warp, d});
+          Value kd = memref::LoadOp::create(nb, l2, kS, ValueRange{lane, d});
+          scf::YieldOp::create(nb, l2, nk.fadd(acc[0], nk.fmul(qd, kd)));
+        });
+    Value score = kb.fmul(dot.getResult(0), kb.f32(scale));
+    Value key = kb.add(t0, lane);
+    Value visible =
+        arith::AndIOp::create(b, loc, rowValid, kb.lt(key, kb.idx(s.keys)));
+    if (offset)
+      visible = arith::AndIOp::create(b, loc, visible,
+                                      kb.le(key, kb.add(row, offset)));
+    score = kb.select(visible, score, negInf);
+
+    // Online softmax: the running max, rescaled sum and accumulators.
+    Value mNew =
+        arith::MaximumFOp::create(b, loc, m, kb.warpReduce(score, true));
+    Value seen =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, mNew, negInf);
+    Value p = kb.select(
+        arith::AndIOp::create(b, loc, visible, seen),
+        math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, score, mNew)),
+        zero);
+    Value alpha = kb.select(
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m, negInf),
+        math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, mNew)),
+        zero);
+    Value lNew = kb.fadd(kb.fmul(l, alpha), kb.warpReduce(p, false));
+    memref::StoreOp::create(b, loc, p, pS, ValueRange{warp, lane});
+    gpu::BarrierOp::create(b, loc);
+
+    SmallVector<Value> next = {mNew, lNew};
+    for (int64_t c = 0; c < perLane; ++c) {
+      // Lanes past the value width read a valid column and store nothing.
+      Value d = arith::MinUIOp::create(b, loc, kb.add(lane, kb.idx(c * kWarp)),
+                                       kb.idx(s.valueDim - 1));
+      auto pv = scf::ForOp::create(
+          b, loc, kb.idx(0), kb.idx(kWarp), kb.idx(1),
+          ValueRange{kb.fmul(carried[2 + c], alpha)},
+          [&](OpBuilder &nb, Location l2, Value j, ValueRange acc) {
+            KernelBuilder nk{nb, l2};
+            Value pj = memref::LoadOp::create(nb, l2, pS, ValueRange{warp, j});
+            Value vj = memref::LoadOp::create(nb, l2, vS, ValueRange{j, d});
+            scf::YieldOp::create(nb, l2, nk.fadd(acc[0], nk.fmul(pj, vj)));
+          });
+      next.push_back(pv.getResult(0));
+    }
+    // The next tile overwrites what this one read.
+    gpu::BarrierOp::create(b, loc);
+    scf::YieldOp::create(b, loc, next);
+  }
+
+  // out = acc / l, by the lanes that own each feature.
+  Value total = tileLoop.getResult(1);
+  for (int64_t c = 0; c < perLane; ++c) {
+    Value d = kb.add(lane, kb.idx(c * kWarp));
+    Value store =
+        arith::AndIOp::create(b, loc, rowValid, kb.lt(d, kb.idx(s.valueDim)));
+    scf::IfOp::create(b, loc, store, [&](OpBuilder &nb, Location l2) {
+      Value o = arith::DivFOp::create(nb, l2, tileLoop.getResult(2 + c), total);
+      memref::StoreOp::create(nb, l2, o, out, ValueRange{batch, head, row, d});
+      scf::YieldOp::create(nb, l2);
+    });
+  }
+  gpu::TerminatorOp::create(b, loc);
+}
+
+LogicalResult fuse(AttentionOp op) {
+  if (unsupported(op))
+    return failure();
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto qType = cast<RankedTensorType>(op.getQuery().getType());
+  auto kType = cast<RankedTensorType>(op.getKey().getType());
+  auto vType = cast<RankedTensorType>(op.getValue().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  AttentionShape s{qType.getDimSize(0), qType.getDimSize(1),
+                   kType.getDimSize(1), qType.getDimSize(2),
+                   kType.getDimSize(2), qType.getDimSize(3),
+                   vType.getDimSize(3)};
+  double scale = op.getScale() ? op.getScale()->convertToDouble()
+                               : 1.0 / std::sqrt(double(s.headDim));
+  Value offset;
+  if (op.getCausal())
+    offset = op.getQueryOffset()
+                 ? op.getQueryOffset()
+                 : arith::ConstantIndexOp::create(b, loc, s.keys - s.queries)
+                       .getResult();
+  auto buffer = [&](Value tensor) -> Value {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    auto memref = bufferization::getMemRefTypeWithFullyDynamicLayout(type);
+    return bufferization::ToBufferOp::create(b, loc, cast<MemRefType>(memref),
+                                             tensor, /*readOnly=*/true);
+  };
+  Value q = buffer(op.getQuery()), k = buffer(op.getKey()),
+        v = buffer(op.getValue());
+  Value out = memref::AllocOp::create(
+      b, loc, MemRefType::get(outType.getShape(), outType.getElementType()));
+  buildKernel(b, loc, s, scale, offset, q, k, v, out);
+  Value result = bufferization::ToTensorOp::create(
+      b, loc, outType, out, /*restrict=*/b.getUnitAttr(),
+      /*writable=*/b.getUnitAttr());
+  op.getResult().replaceAllUsesWith(result);
+  op.erase();
+  return success();
+}
+
+struct ConvertAttentionToGPUPass
+    : kf::impl::ConvertAttentionToGPUPassBase<ConvertAttentionToGPUPass> {
+  void runOnOperation() override {
+    SmallVector<AttentionOp> ops;
+    getOperation().walk([&](AttentionOp op) { ops.push_back(op); });
+    for (AttentionOp op : ops)
+      (void)fuse(op); // what the kernel does not take is decomposed later
+  }
+};
+
+} // namespace

@@ -1,0 +1,40 @@
+// RUN: kernelforge-opt %s --convert-attention-to-gpu | FileCheck %s
+
+// Causal decode over a cache of 80 keys at position %pos: one launch of
+// ceil(1/4) x heads x batch blocks of 32 x 4 threads, the keys walked in
+// tiles of 32 only up to the last visible one, max and sum by xor shuffles,
+// k/v tiles, the query rows and the probabilities in workgroup memory.
+// CHECK-LABEL: func.func @decode
+// CHECK-DAG:   %[[Q:.*]] = bufferization.to_buffer %arg0 read_only : tensor<1x2x1x16xf32> to memref<1x2x1x16xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK-DAG:   %[[OUT:.*]] = memref.alloc() : memref<1x2x1x16xf32>
+// CHECK:       gpu.launch blocks
+// CHECK-SAME:    = %c2, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}}) threads
+// CHECK-SAME:    = %c32, %{{[a-z0-9_]+}} = %c4, %{{[a-z0-9_]+}} = %c1{{[_0-9]*}})
+// CHECK-SAME:    workgroup(%{{[a-z0-9_]+}} : memref<32x17xf32, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<32x16xf32, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<4x16xf32, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<4x32xf32, #gpu.address_space<workgroup>>)
+// CHECK:         %[[LAST:.*]] = arith.addi {{.*}}, %arg3
+// CHECK:         %[[END:.*]] = arith.minui {{.*}}, %c80
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %[[END]] step %c32{{.*}} iter_args(
+// CHECK:           gpu.barrier
+// CHECK-COUNT-5:   gpu.shuffle  xor {{.*}} : f32
+// CHECK:           math.exp
+// CHECK-COUNT-5:   gpu.shuffle  xor {{.*}} : f32
+// CHECK:           gpu.barrier
+// CHECK:           gpu.barrier
+// CHECK:           scf.yield
+// CHECK:         arith.divf
+// CHECK:         memref.store {{.*}}, %[[OUT]]
+// CHECK:       bufferization.to_tensor %[[OUT]] restrict writable
+// CHECK-NOT:   kf.attention
+func.func @decode(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x80x16xf32>, %v: tensor<1x2x80x16xf32>, %pos: index) -> tensor<1x2x1x16xf32> {
+  %o = kf.attention %q, %k, %v causal offset(%pos) : tensor<1x2x1x16xf32>, tensor<1x2x80x16xf32>, tensor<1x2x80x16xf32> -> tensor<1x2x1x16xf32>
+  return %o : tensor<1x2x1x16xf32>
+}
+
+// An explicit mask is left to the decomposed lowering.
+// CHECK-LABEL: func.func @masked
+// CHECK-NOT:   gpu.launch
+// CHECK:       kf.attention
+func.func @masked(%q: tensor<2x2x5x8xf32>, %k: tensor<2x2x35x8xf32>, %v: tensor<2x2x35x12xf32>, %m: tensor<1x1x5x35xf32>) -> tensor<2x2x5x12xf32> {
+  %o = kf.attention %q, %k, %v mask(%m : tensor<1x1x5x35xf32>) : tensor<2x2x5x8xf32>, tensor<2x2x35x8xf32>, tensor<2x2x35x12xf32> -> tensor<2x2x5x12xf32>
+  return %o : tensor<2x2x5x12xf32>
+}
