@@ -84,12 +84,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   VectorTransferToSCFOptions vectorToSCF;
   vectorToSCF.enableFullUnroll();
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
-  pm.addPass(createForallToParallelLoopPass());
-  pm.addNestedPass<func::FuncOp>(createSerializeNestedParallelPass());
-  if (options.threads)
-    pm.addPass(createConvertSCFToOpenMPPass());
-  addCleanup(pm);
-  pm.addNestedPass<func::FuncOp>(createLoopInvariantCodeMotionPass());
+  detail::addParallelLoopsToOpenMP(pm, options.threads);
   if (stop == CPUStage::Loops)
     return;
 

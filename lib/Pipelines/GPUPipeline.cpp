@@ -92,9 +92,6 @@ void mlir::kf::buildGPUEmulatorPipeline(OpPassManager &pm,
   // in phases between synchronisation points), then the CPU's lowering.
   pm.addNestedPass<func::FuncOp>(createConvertGPULaunchToLoopsPass());
   pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
-  pm.addNestedPass<func::FuncOp>(createSerializeNestedParallelPass());
-  pm.addPass(createConvertSCFToOpenMPPass());
-  kf::detail::addCleanup(pm);
-  pm.addNestedPass<func::FuncOp>(createLoopInvariantCodeMotionPass());
+  kf::detail::addParallelLoopsToOpenMP(pm, /*threads=*/true);
   kf::detail::addLowerToLLVM(pm, /*x86Vector=*/false);
 }

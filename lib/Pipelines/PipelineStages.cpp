@@ -3,10 +3,12 @@
 #include "PipelineStages.h"
 
 #include "kernelforge/Conversion/Passes.h"
+#include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -54,4 +56,14 @@ void mlir::kf::detail::addLowerToLLVM(OpPassManager &pm, bool x86Vector) {
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::kf::detail::addParallelLoopsToOpenMP(OpPassManager &pm,
+                                                bool threads) {
+  pm.addPass(createForallToParallelLoopPass());
+  pm.addNestedPass<func::FuncOp>(createSerializeNestedParallelPass());
+  if (threads)
+    pm.addPass(createConvertSCFToOpenMPPass());
+  addCleanup(pm);
+  pm.addNestedPass<func::FuncOp>(createLoopInvariantCodeMotionPass());
 }

@@ -20,6 +20,11 @@ void addLowerToLinalg(OpPassManager &pm, bool decomposeAttention);
 /// cleanup.
 void addBufferizeToOutParams(OpPassManager &pm);
 
+/// Parallel loops on the host (scf.forall and scf.parallel): OpenMP takes
+/// the outermost level (with `threads`), inner levels run sequentially;
+/// then a cleanup and loop-invariant code motion.
+void addParallelLoopsToOpenMP(OpPassManager &pm, bool threads);
+
 /// Loops, vectors, math, memrefs and OpenMP on the host to the LLVM
 /// dialect (x86Vector: AVX-512 specific vector lowerings).
 void addLowerToLLVM(OpPassManager &pm, bool x86Vector);

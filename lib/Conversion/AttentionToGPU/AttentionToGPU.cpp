@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Conversion/GPUKernelUtils.h"
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 
@@ -66,17 +67,6 @@ struct KernelBuilder {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(forOp.getBody()->getTerminator());
     body(forOp.getInductionVar());
-  }
-  /// The warp-wide reduction of `v` with five xor shuffles.
-  Value warpReduce(Value v, bool max) {
-    for (int32_t offset = kWarp / 2; offset > 0; offset /= 2) {
-      Value other = gpu::ShuffleOp::create(b, loc, v, offset, kWarp,
-                                           gpu::ShuffleMode::XOR)
-                        .getShuffleResult();
-      v = max ? arith::MaximumFOp::create(b, loc, v, other).getResult()
-              : arith::AddFOp::create(b, loc, v, other).getResult();
-    }
-    return v;
   }
 };
 
@@ -201,8 +191,10 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
     score = kb.select(visible, score, negInf);
 
     // Online softmax: the running max, rescaled sum and accumulators.
-    Value mNew =
-        arith::MaximumFOp::create(b, loc, m, kb.warpReduce(score, true));
+    Value mNew = arith::MaximumFOp::create(
+        b, loc, m,
+        kf::warpReduce(b, loc, score, gpu::AllReduceOperation::MAXIMUMF,
+                       kWarp));
     Value seen =
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, mNew, negInf);
     Value p = kb.select(
@@ -213,7 +205,9 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m, negInf),
         math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, mNew)),
         zero);
-    Value lNew = kb.fadd(kb.fmul(l, alpha), kb.warpReduce(p, false));
+    Value lNew =
+        kb.fadd(kb.fmul(l, alpha),
+                kf::warpReduce(b, loc, p, gpu::AllReduceOperation::ADD, kWarp));
     memref::StoreOp::create(b, loc, p, pS, ValueRange{warp, lane});
     gpu::BarrierOp::create(b, loc);
 
@@ -266,14 +260,12 @@ LogicalResult fuse(AttentionOp op) {
                    kType.getDimSize(1), qType.getDimSize(2),
                    kType.getDimSize(2), qType.getDimSize(3),
                    vType.getDimSize(3)};
-  double scale = op.getScale() ? op.getScale()->convertToDouble()
-                               : 1.0 / std::sqrt(double(s.headDim));
   Value offset;
   if (op.getCausal())
-    offset = op.getQueryOffset()
-                 ? op.getQueryOffset()
-                 : arith::ConstantIndexOp::create(b, loc, s.keys - s.queries)
-                       .getResult();
+    offset = op.getQueryOffset() ? op.getQueryOffset()
+                                 : arith::ConstantIndexOp::create(
+                                       b, loc, op.getDefaultCausalOffset())
+                                       .getResult();
   auto buffer = [&](Value tensor) -> Value {
     auto type = cast<RankedTensorType>(tensor.getType());
     auto memref = bufferization::getMemRefTypeWithFullyDynamicLayout(type);
@@ -284,7 +276,7 @@ LogicalResult fuse(AttentionOp op) {
         v = buffer(op.getValue());
   Value out = memref::AllocOp::create(
       b, loc, MemRefType::get(outType.getShape(), outType.getElementType()));
-  buildKernel(b, loc, s, scale, offset, q, k, v, out);
+  buildKernel(b, loc, s, op.getEffectiveScale(), offset, q, k, v, out);
   Value result = bufferization::ToTensorOp::create(
       b, loc, outType, out, /*restrict=*/b.getUnitAttr(),
       /*writable=*/b.getUnitAttr());

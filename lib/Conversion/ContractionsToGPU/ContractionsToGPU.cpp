@@ -22,7 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "kernelforge/Conversion/GPUIndexing.h"
+#include "kernelforge/Conversion/GPUKernelUtils.h"
 #include "kernelforge/Conversion/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -399,13 +399,7 @@ void buildMatVec(OpBuilder &b, const Contraction &c) {
   Value total = loop.getResult(0);
   Value isFirst;
   if (warpPerOutput) {
-    for (int32_t offset = kWarp / 2; offset > 0; offset /= 2) {
-      Value other =
-          gpu::ShuffleOp::create(b, loc, total, offset, kWarp,
-                                 gpu::ShuffleMode::XOR)
-              .getShuffleResult();
-      total = arith::AddFOp::create(b, loc, total, other);
-    }
+    total = kf::warpReduce(b, loc, total, gpu::AllReduceOperation::ADD, kWarp);
     isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
                                     kb.idx(0));
   } else {

@@ -24,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Conversion/GPUKernelUtils.h"
 #include "kernelforge/Conversion/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -338,42 +339,6 @@ LogicalResult LaunchEmulator::emitShuffle(gpu::ShuffleOp shuffle,
   });
 }
 
-Value combine(OpBuilder &b, Location loc, gpu::AllReduceOperation kind,
-              Value lhs, Value rhs) {
-  bool isFloat = isa<FloatType>(lhs.getType());
-  switch (kind) {
-  case gpu::AllReduceOperation::ADD:
-    return isFloat ? arith::AddFOp::create(b, loc, lhs, rhs).getResult()
-                   : arith::AddIOp::create(b, loc, lhs, rhs).getResult();
-  case gpu::AllReduceOperation::MUL:
-    return isFloat ? arith::MulFOp::create(b, loc, lhs, rhs).getResult()
-                   : arith::MulIOp::create(b, loc, lhs, rhs).getResult();
-  case gpu::AllReduceOperation::MINUI:
-    return arith::MinUIOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::MINSI:
-    return arith::MinSIOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::MAXUI:
-    return arith::MaxUIOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::MAXSI:
-    return arith::MaxSIOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::MINNUMF:
-    return arith::MinNumFOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::MAXNUMF:
-    return arith::MaxNumFOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::MINIMUMF:
-    return arith::MinimumFOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::MAXIMUMF:
-    return arith::MaximumFOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::AND:
-    return arith::AndIOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::OR:
-    return arith::OrIOp::create(b, loc, lhs, rhs);
-  case gpu::AllReduceOperation::XOR:
-    return arith::XOrIOp::create(b, loc, lhs, rhs);
-  }
-  llvm_unreachable("unknown all_reduce operation");
-}
-
 LogicalResult LaunchEmulator::emitAllReduce(gpu::AllReduceOp reduce,
                                             OpBuilder &b) {
   if (!reduce.getOp())
@@ -391,7 +356,8 @@ LogicalResult LaunchEmulator::emitAllReduce(gpu::AllReduceOp reduce,
       b, loc, one, numThreads, one, ValueRange{first},
       [&](OpBuilder &lb, Location l, Value tid, ValueRange acc) {
         Value next = memref::LoadOp::create(lb, l, *source, ValueRange{tid});
-        scf::YieldOp::create(lb, l, combine(lb, l, kind, acc.front(), next));
+        scf::YieldOp::create(lb, l,
+                             kf::combine(lb, l, kind, acc.front(), next));
       });
   blockValues.map(reduce.getResult(), loop.getResult(0));
   return success();

@@ -1,6 +1,6 @@
 //===- ParallelReductionsToGPU.cpp - One block per reduced row ------------===//
 
-#include "kernelforge/Conversion/GPUIndexing.h"
+#include "kernelforge/Conversion/GPUKernelUtils.h"
 #include "kernelforge/Conversion/Passes.h"
 
 #include "mlir/IR/IRMapping.h"

@@ -29,7 +29,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
-#include <cmath>
 
 using namespace mlir;
 using namespace mlir::kf;
@@ -64,8 +63,7 @@ AttentionShape getShape(AttentionOp op) {
   s.kvHeads = k.getDimSize(1);
   s.keys = k.getDimSize(2);
   s.valueDim = v.getDimSize(3);
-  s.scale = op.getScale() ? op.getScale()->convertToDouble()
-                          : 1.0 / std::sqrt(static_cast<double>(s.headDim));
+  s.scale = op.getEffectiveScale();
   s.elementType = q.getElementType();
   s.accType = computeType(s.elementType);
   return s;
@@ -174,7 +172,7 @@ Value causalOffset(OpBuilder &b, Location loc, AttentionOp op,
     return {};
   if (queryOffset)
     return queryOffset;
-  return arith::ConstantIndexOp::create(b, loc, s.keys - s.queries);
+  return arith::ConstantIndexOp::create(b, loc, op.getDefaultCausalOffset());
 }
 
 struct AttentionLowering : OpConversionPattern<AttentionOp> {

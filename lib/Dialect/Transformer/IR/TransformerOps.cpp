@@ -8,6 +8,8 @@
 
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 
+#include <cmath>
+
 #include "ShapeDiagnostic.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
@@ -314,6 +316,18 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
   inferred.push_back(RankedTensorType::get(
       {batch, heads, querySeq, v.getDimSize(3)}, q.getElementType()));
   return success();
+}
+
+double AttentionOp::getEffectiveScale() {
+  if (std::optional<APFloat> scale = getScale())
+    return scale->convertToDouble();
+  auto query = cast<RankedTensorType>(getQuery().getType());
+  return 1.0 / std::sqrt(static_cast<double>(query.getDimSize(3)));
+}
+
+int64_t AttentionOp::getDefaultCausalOffset() {
+  return cast<RankedTensorType>(getKey().getType()).getDimSize(2) -
+         cast<RankedTensorType>(getQuery().getType()).getDimSize(2);
 }
 
 LogicalResult AttentionOp::verify() {

@@ -294,6 +294,12 @@ def KF_AttentionOp : KF_Op<"attention",
     (`causal` $causal^)? (`offset` `(` $query_offset^ `)`)? attr-dict
     `:` type($query) `,` type($key) `,` type($value) `->` type($result)
   }];
+  let extraClassDeclaration = [{
+    /// The softmax scale: the `scale` attribute, or `1 / sqrt(D)`.
+    double getEffectiveScale();
+    /// The causal offset when no `offset` operand is given: `Sk - Sq`.
+    int64_t getDefaultCausalOffset();
+  }];
   let hasVerifier = 1;
 }
 
