@@ -115,6 +115,7 @@ private:
   /// The value as thread 0 sees it, at block level (bounds, conditions).
   FailureOr<Value> uniform(Value value, OpBuilder &b);
   FailureOr<Value> newBuffer(Value forValue);
+  FailureOr<SmallVector<Value>> newBuffers(ValueRange forValues);
   /// The per-thread buffer holding `value`, adding the store to the phase
   /// that defines it when no later phase asked for it before.
   FailureOr<Value> spill(Value value);
@@ -163,6 +164,17 @@ FailureOr<Value> LaunchEmulator::newBuffer(Value forValue) {
                                   MemRefType::get({ShapedType::kDynamic}, type),
                                   ValueRange{numThreads})
       .getResult();
+}
+
+FailureOr<SmallVector<Value>> LaunchEmulator::newBuffers(ValueRange forValues) {
+  SmallVector<Value> result;
+  for (Value value : forValues) {
+    FailureOr<Value> buffer = newBuffer(value);
+    if (failed(buffer))
+      return failure();
+    result.push_back(*buffer);
+  }
+  return result;
 }
 
 FailureOr<Value> LaunchEmulator::spill(Value value) {
@@ -369,19 +381,13 @@ LogicalResult LaunchEmulator::emitFor(scf::ForOp loop, OpBuilder &b) {
   FailureOr<Value> step = uniform(loop.getStep(), b);
   if (failed(lb) || failed(ub) || failed(step))
     return failure();
-  SmallVector<Value> carried;
-  for (Value arg : loop.getRegionIterArgs()) {
-    FailureOr<Value> buffer = newBuffer(arg);
-    if (failed(buffer))
-      return failure();
-    carried.push_back(*buffer);
-  }
-  if (failed(emitStores(loop.getInitArgs(), carried, b)))
+  FailureOr<SmallVector<Value>> carried = newBuffers(loop.getRegionIterArgs());
+  if (failed(carried) || failed(emitStores(loop.getInitArgs(), *carried, b)))
     return failure();
   auto blockLoop = scf::ForOp::create(b, loc, *lb, *ub, *step);
   blockValues.map(loop.getInductionVar(), blockLoop.getInductionVar());
   for (auto [arg, result, buffer] :
-       llvm::zip_equal(loop.getRegionIterArgs(), loop.getResults(), carried)) {
+       llvm::zip_equal(loop.getRegionIterArgs(), loop.getResults(), *carried)) {
     buffers[arg] = buffer;
     buffers[result] = buffer;
   }
@@ -389,34 +395,30 @@ LogicalResult LaunchEmulator::emitFor(scf::ForOp loop, OpBuilder &b) {
   if (failed(emitBlock(*loop.getBody(), inner)))
     return failure();
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
-  return emitStores(yield.getOperands(), carried, inner);
+  return emitStores(yield.getOperands(), *carried, inner);
 }
 
 LogicalResult LaunchEmulator::emitIf(scf::IfOp branch, OpBuilder &b) {
   FailureOr<Value> condition = uniform(branch.getCondition(), b);
   if (failed(condition))
     return failure();
-  SmallVector<Value> results;
-  for (Value result : branch.getResults()) {
-    FailureOr<Value> buffer = newBuffer(result);
-    if (failed(buffer))
-      return failure();
-    results.push_back(*buffer);
-  }
+  FailureOr<SmallVector<Value>> results = newBuffers(branch.getResults());
+  if (failed(results))
+    return failure();
   bool hasElse = !branch.getElseRegion().empty();
   auto blockIf = scf::IfOp::create(b, loc, *condition, hasElse);
   auto emitBranch = [&](Region &from, Region &to) -> LogicalResult {
     OpBuilder inner = OpBuilder::atBlockTerminator(&to.front());
     if (failed(emitBlock(from.front(), inner)))
       return failure();
-    return emitStores(from.front().getTerminator()->getOperands(), results,
+    return emitStores(from.front().getTerminator()->getOperands(), *results,
                       inner);
   };
   if (failed(emitBranch(branch.getThenRegion(), blockIf.getThenRegion())) ||
       (hasElse &&
        failed(emitBranch(branch.getElseRegion(), blockIf.getElseRegion()))))
     return failure();
-  for (auto [result, buffer] : llvm::zip_equal(branch.getResults(), results))
+  for (auto [result, buffer] : llvm::zip_equal(branch.getResults(), *results))
     buffers[result] = buffer;
   return success();
 }
@@ -499,29 +501,23 @@ LogicalResult LaunchEmulator::run() {
 /// gpu.alloc / gpu.dealloc / gpu.memcpy on the host become memref ops.
 LogicalResult convertDeviceMemory(func::FuncOp func) {
   WalkResult result = func.walk([](Operation *op) {
+    if (!isa<gpu::AllocOp, gpu::DeallocOp, gpu::MemcpyOp>(op))
+      return WalkResult::advance();
+    auto alloc = dyn_cast<gpu::AllocOp>(op);
+    if (cast<gpu::AsyncOpInterface>(op).getAsyncToken() ||
+        (alloc && alloc.getHostShared()))
+      return WalkResult(op->emitOpError(
+          "cannot emulate asynchronous or host-shared device memory"));
     OpBuilder b(op);
-    if (auto alloc = dyn_cast<gpu::AllocOp>(op)) {
-      if (alloc.getAsyncToken() || alloc.getHostShared())
-        return WalkResult(alloc.emitOpError("cannot emulate: asynchronous "
-                                            "or host-shared allocation"));
-      Value replacement = memref::AllocOp::create(
+    if (alloc)
+      alloc.getMemref().replaceAllUsesWith(memref::AllocOp::create(
           b, op->getLoc(), alloc.getMemref().getType(), alloc.getDynamicSizes(),
-          alloc.getSymbolOperands());
-      alloc.getMemref().replaceAllUsesWith(replacement);
-      op->erase();
-    } else if (auto dealloc = dyn_cast<gpu::DeallocOp>(op)) {
-      if (dealloc.getAsyncToken())
-        return WalkResult(dealloc.emitOpError("cannot emulate: asynchronous "
-                                              "deallocation"));
+          alloc.getSymbolOperands()));
+    else if (auto dealloc = dyn_cast<gpu::DeallocOp>(op))
       memref::DeallocOp::create(b, op->getLoc(), dealloc.getMemref());
-      op->erase();
-    } else if (auto copy = dyn_cast<gpu::MemcpyOp>(op)) {
-      if (copy.getAsyncToken())
-        return WalkResult(copy.emitOpError("cannot emulate: asynchronous "
-                                           "copy"));
+    else if (auto copy = dyn_cast<gpu::MemcpyOp>(op))
       memref::CopyOp::create(b, op->getLoc(), copy.getSrc(), copy.getDst());
-      op->erase();
-    }
+    op->erase();
     return WalkResult::advance();
   });
   return failure(result.wasInterrupted());

@@ -71,3 +71,21 @@ func.func @memref_across_barrier(%n: index, %m: memref<?xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @asynchronous_copy(%host: memref<16xf32>) {
+  %t = gpu.wait async
+  // expected-error @+1 {{cannot emulate asynchronous or host-shared device memory}}
+  %dev, %t2 = gpu.alloc async [%t] () : memref<16xf32>
+  gpu.wait [%t2]
+  return
+}
+
+// -----
+
+func.func @host_shared() {
+  // expected-error @+1 {{cannot emulate asynchronous or host-shared device memory}}
+  %dev = gpu.alloc host_shared () : memref<16xf32>
+  return
+}
