@@ -32,7 +32,7 @@ if os.path.isfile(os.path.join(shared, "models", "makemore-names", "model.safete
 tool_dirs = [config.kf_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["kernelforge-opt", "kernelforge-gpt2-graph", "kernelforge-compile",
-     "kernelforge-run", "kernelforge-gpt2", "not", "count"], tool_dirs)
+     "kernelforge-run", "kernelforge-gpt2", "kernelforge-gpt2-run", "not", "count"], tool_dirs)
 
 # Compiled GPT-2 libraries are cached per test run, not in ~/.cache.
 config.environment["KF_CACHE_DIR"] = os.path.join(config.kf_obj_root, "test", "kf-cache")
@@ -105,4 +105,4 @@ if _has_cuda_gpu():
     config.available_features.add("cuda-gpu")
 else:
     lit_config.note("no CUDA GPU: GPU execution tests are skipped")
-llvm_config.add_tool_substitutions(["llvm-nm"], [config.llvm_tools_dir])
+llvm_config.add_tool_substitutions(["llvm-nm", "llvm-readelf"], [config.llvm_tools_dir])

@@ -4,6 +4,9 @@
                 --tokens 0,5,3 -n 6 [--atol 1e-4] [--rtol 1e-4]
   check_gpt2.py ... --config config.json --random-weights SEED (the runner's
                 deterministic random weights, recomputed in NumPy)
+  check_gpt2.py --runner kernelforge-gpt2-run --library LIB ... (a library
+                saved by kernelforge-gpt2 --logits-out --save-library, run
+                without MLIR: on a GPU machine, say)
 
 Runs the runner greedily with --logits-out (the prompt's logits, prefill) and
 --decode-logits-out (the logits each generated token came from: prefill's
@@ -37,18 +40,25 @@ def main():
     ap.add_argument("--rtol", type=float, default=1e-4)
     ap.add_argument("--cache-dir")
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--library", help="a library kernelforge-gpt2 saved with --logits-out; the "
+                    "runner is then kernelforge-gpt2-run")
     args = ap.parse_args()
 
     prompt = [int(t) for t in args.tokens.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         prefill_path = os.path.join(tmp, "prefill.npy")
         decode_path = os.path.join(tmp, "decode.npy")
-        model = (["--model-dir", args.model_dir] if args.model_dir else
-                 ["--config", args.config, "--random-weights", str(args.random_weights)])
-        cmd = [args.runner] + model + ["--tokens", args.tokens,
+        if args.model_dir:
+            model = ["--model-dir", args.model_dir]
+        elif args.library:
+            model = ["--random-weights", str(args.random_weights)]
+        else:
+            model = ["--config", args.config, "--random-weights", str(args.random_weights)]
+        library = [args.library] if args.library else []
+        cmd = [args.runner] + library + model + ["--tokens", args.tokens,
                "-n", str(args.n), "--json", "--logits-out", prefill_path,
                "--decode-logits-out", decode_path, "--device", args.device]
-        if args.cache_dir:
+        if args.cache_dir and not args.library:
             cmd += ["--cache-dir", args.cache_dir]
         metrics = tools.run_gpt2_json(cmd)
         prefill = np.load(prefill_path)

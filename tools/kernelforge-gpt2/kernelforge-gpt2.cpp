@@ -15,13 +15,9 @@
 #include "kernelforge/Models/GPT2/GPT2Config.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
-#include "kernelforge/Runtime/DeviceMirror.h"
+#include "kernelforge/Runtime/GPT2Generator.h"
 #include "kernelforge/Runtime/GPT2Tokenizer.h"
-#include "kernelforge/Runtime/Npy.h"
-#include "kernelforge/Runtime/Sampler.h"
-#include "kernelforge/Runtime/Weights.h"
 
-#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 
@@ -123,6 +119,15 @@ static cl::opt<std::string> pipelineOptions(
     cl::desc("Options of kf-cpu-pipeline (kf-gpu-pipeline with --device cuda or "
              "gpu-emulator)"),
     cl::init(""));
+static cl::opt<int64_t>
+    repeat("repeat",
+           cl::desc("Generate this many times; report median timings"),
+           cl::init(1));
+static cl::opt<std::string> saveLibrary(
+    "save-library",
+    cl::desc("Copy the compiled library here (kernelforge-gpt2-run runs it "
+             "without MLIR)"),
+    cl::init(""));
 static cl::opt<std::string>
     device("device",
            cl::desc("cpu (default); cuda: weights and KV cache resident "
@@ -176,46 +181,6 @@ std::string findFile(const std::string &dir,
       return std::string(path);
   }
   return "";
-}
-
-/// Emits bytes once they form complete UTF-8 characters.
-struct TextStream {
-  llvm::raw_ostream &os;
-  std::string pending;
-  void write(const std::string &bytes) {
-    pending += bytes;
-    size_t complete = pending.size();
-    // Hold back an incomplete trailing sequence.
-    for (size_t back = 1; back <= 3 && back <= pending.size(); ++back) {
-      unsigned char c = pending[pending.size() - back];
-      if ((c & 0xC0) == 0x80)
-        continue;
-      size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-      if (need > back)
-        complete = pending.size() - back;
-      break;
-    }
-    os << pending.substr(0, complete);
-    os.flush();
-    pending.erase(0, complete);
-  }
-  void finish() {
-    os << pending;
-    os.flush();
-  }
-};
-
-/// `rows` x `vocab` float32 logits as a .npy file.
-void writeLogits(const std::string &path, const float *data, int64_t rows,
-                 int64_t vocab) {
-  rt::NpyArray array;
-  array.dtype = "f32";
-  array.shape = {rows, vocab};
-  array.data.assign(reinterpret_cast<const char *>(data),
-                    reinterpret_cast<const char *>(data + rows * vocab));
-  std::string error;
-  if (!rt::writeNpy(path, array, error))
-    fail(error);
 }
 
 } // namespace
@@ -416,155 +381,83 @@ int main(int argc, char **argv) {
   auto lib = rt::CompiledLibrary::load(std::string(library), error);
   if (!lib)
     fail(error);
-  rt::EntryPoint prefill, decode;
-  if (!lib->lookup("prefill", prefill, error) ||
-      !lib->lookup("decode", decode, error))
-    fail(error);
+  if (!saveLibrary.empty()) {
+    if (std::error_code ec = llvm::sys::fs::copy_file(library, saveLibrary))
+      fail("cannot write --save-library '" + saveLibrary + "': " +
+           ec.message());
+  }
+  auto generator = rt::GPT2Generator::create(*lib, cuda, error);
+  if (!generator)
+    fail("'" + std::string(library) + "': " + error);
 
   // Weights, bound by name.
   rt::WeightMap weights;
   if (randomSeed >= 0)
-    rt::randomWeights(randomSeed, prefill, weights);
-  else if (!rt::loadCheckpointWeights(checkpoint, prefill, weights, error))
+    rt::randomWeights(randomSeed, generator->prefillEntry(), weights);
+  else if (!rt::loadCheckpointWeights(checkpoint, generator->prefillEntry(),
+                                      weights, error))
     fail(error);
+  generator->setWeights(std::move(weights));
   double weightsSeconds = seconds(started) - loadStart;
 
-  std::vector<float> kvCache(mlir::computeProduct(gpt2::gpt2CacheShape(c)), 0.f);
-
-  // Arguments: ids, an index, the cache, parameters, the logits output.
-  // On the GPU every buffer has a device copy, made when an entry point is
-  // first bound: weights and the KV cache are uploaded then and stay
-  // resident; ids go up and logits come back per step, through the mgpu*
-  // functions the compiled library links.
-  rt::DeviceMirror gpu;
-  if (cuda && !gpu.bind(*lib, error))
-    fail("'" + std::string(library) + "': " + error);
-  auto resident = [&](void *host, int64_t bytes, bool upload) -> void * {
-    if (!cuda)
-      return host;
-    return gpu.mirror(host, bytes, upload);
-  };
-
-  auto bind = [&](const rt::EntryPoint &entry, void *idsData, int64_t *index,
-                  std::vector<float> &logits) {
-    std::vector<void *> args;
-    for (const rt::ArgSpec &arg : entry.args) {
-      int64_t bytes = arg.numElements() * arg.elementBytes();
-      if (!arg.param.empty())
-        args.push_back(resident(weights.at(arg.param).data(), bytes, true));
-      else if (arg.isOutput) {
-        logits.assign(arg.numElements(), 0.f);
-        args.push_back(resident(logits.data(), bytes, false));
-      } else if (!arg.isMemRef())
-        args.push_back(index);
-      else if (arg.dtype == "i64")
-        args.push_back(resident(idsData, bytes, false));
-      else
-        args.push_back(resident(kvCache.data(), bytes, true));
-    }
-    return args;
-  };
-  // A step on the GPU: ids up, run, logits down.
-  auto run = [&](const rt::EntryPoint &entry, std::vector<void *> &args,
-                 void *idsData, std::vector<float> &logits) {
-    if (cuda)
-      gpu.upload(idsData);
-    rt::call(entry, args);
-    if (cuda)
-      gpu.download(logits.data());
-  };
-
+  // Generate, streaming the text (the first run's).
   llvm::raw_ostream &textOut = json ? llvm::errs() : llvm::outs();
-  TextStream stream{textOut, ""};
-  if (tokenizer)
-    stream.write(tokenizer->decode(ids));
-
-  // Prefill: the prompt padded to the bucket (padding never reaches the
-  // prompt's logits and its cache rows are overwritten by decode).
-  std::vector<int64_t> padded(bucket, 0);
-  std::copy(ids.begin(), ids.end(), padded.begin());
-  int64_t last = promptLength - 1;
-  std::vector<float> logits;
-  auto prefillArgs = bind(prefill, padded.data(), &last, logits);
-  auto prefillStart = std::chrono::steady_clock::now();
-  run(prefill, prefillArgs, padded.data(), logits);
-  double prefillSeconds = seconds(prefillStart);
-  int64_t vocab = c.vocabSize;
-  const float *current = logits.data();
-  if (graphOptions.allLogits) {
-    current = logits.data() + last * vocab;
-    writeLogits(logitsOut, logits.data(), promptLength, vocab);
-  }
-
-  rt::SamplerOptions samplerOptions;
-  samplerOptions.temperature = temperature;
-  samplerOptions.topK = topK;
-  samplerOptions.topP = topP;
-  samplerOptions.seed = seed;
-  rt::Sampler sampler(samplerOptions);
-  std::vector<float> chosenLogits;
-  std::vector<int64_t> generated;
-  std::vector<float> stepLogits;
-  int64_t token = 0, position = promptLength;
-  auto decodeArgs = bind(decode, &token, &position, stepLogits);
-  double decodeSeconds = 0;
-  bool truncated = false;
-  for (int64_t step = 0; step < newTokens; ++step) {
-    if (!decodeLogitsOut.empty())
-      chosenLogits.insert(chosenLogits.end(), current, current + vocab);
-    token = sampler.next(current, vocab);
-    generated.push_back(token);
-    if (tokenizer)
-      stream.write(tokenizer->decode({token}));
-    else
-      textOut << (step ? "," : " -> ") << token;
-    if (token == stopToken || step + 1 == newTokens)
-      break;
-    if (position >= c.maxPositions) {
-      truncated = true;
-      break;
+  rt::Utf8Stream stream([&](const std::string &bytes) {
+    textOut << bytes;
+    textOut.flush();
+  });
+  rt::GenerationOptions generation;
+  generation.newTokens = newTokens;
+  generation.sampler.temperature = temperature;
+  generation.sampler.topK = topK;
+  generation.sampler.topP = topP;
+  generation.sampler.seed = seed;
+  generation.stopToken = stopToken;
+  generation.keepDecodeLogits = !decodeLogitsOut.empty();
+  std::vector<rt::GenerationResult> runs;
+  for (int64_t r = 0; r < std::max<int64_t>(1, repeat); ++r) {
+    bool first = runs.empty();
+    if (first && tokenizer)
+      stream.write(tokenizer->decode(ids));
+    int64_t count = 0;
+    runs.push_back(generator->generate(ids, generation, [&](int64_t token) {
+      if (!first)
+        return;
+      if (tokenizer)
+        stream.write(tokenizer->decode({token}));
+      else
+        textOut << (count ? "," : " -> ") << token;
+      ++count;
+    }));
+    if (first) {
+      stream.finish();
+      textOut << "\n";
+      textOut.flush();
     }
-    auto t0 = std::chrono::steady_clock::now();
-    run(decode, decodeArgs, &token, stepLogits);
-    decodeSeconds += seconds(t0);
-    current = stepLogits.data();
-    ++position;
   }
-  stream.finish();
-  textOut << "\n";
-  textOut.flush();
-  if (truncated)
+  const rt::GenerationResult &result = runs.front();
+  if (result.truncated)
     llvm::errs() << llvm::formatv("stopped at n_positions ({0})\n",
                                   c.maxPositions);
-  if (!decodeLogitsOut.empty()) {
-    writeLogits(decodeLogitsOut, chosenLogits.data(),
-                chosenLogits.size() / vocab, vocab);
-  }
+  if (!logitsOut.empty() &&
+      !rt::writeLogitsNpy(logitsOut, result.promptLogits, c.vocabSize, error))
+    fail(error);
+  if (!decodeLogitsOut.empty() &&
+      !rt::writeLogitsNpy(decodeLogitsOut, result.decodeLogits, c.vocabSize,
+                          error))
+    fail(error);
 
-  int64_t decodeSteps = generated.empty() ? 0 : generated.size() - 1;
-  double promptRate = promptLength / prefillSeconds;
-  double decodeMs = decodeSteps ? 1e3 * decodeSeconds / decodeSteps : 0.0;
-  llvm::errs() << llvm::formatv(
-      "prompt: {0} tokens in {1:F1} ms ({2:F1} tokens/s, bucket {3}); decode: "
-      "{4} tokens, {5:F2} ms/token; compile: {6}; weights {7:F2} s\n",
-      promptLength, prefillSeconds * 1e3, promptRate, bucket, decodeSteps,
-      decodeMs,
-      cached ? std::string("cached")
-             : llvm::formatv("{0:F1} s", compileSeconds).str(),
-      weightsSeconds);
-  if (json) {
-    llvm::outs() << llvm::formatv(
-        "{{\"prompt_tokens\": {0}, \"prefill_bucket\": {1}, \"prefill_ms\": "
-        "{2:F3}, \"prompt_tokens_per_s\": {3:F2}, \"generated\": [{4}], "
-        "\"decode_steps\": {5}, \"decode_ms_per_token\": {6:F3}, "
-        "\"compile_s\": {7:F3}, \"compile_cached\": {8}, \"library\": "
-        "\"{9}\"}\n",
-        promptLength, bucket, prefillSeconds * 1e3, promptRate,
-        llvm::join(llvm::map_range(generated,
-                                   [](int64_t t) { return std::to_string(t); }),
-                   ", "),
-        decodeSteps, decodeMs, compileSeconds, cached ? "true" : "false",
-        library);
-  }
-  return 0;
+  rt::GenerationSummary summary = rt::summarize(runs, promptLength, bucket);
+  llvm::errs() << rt::describe(summary) << "; compile: "
+               << (cached ? std::string("cached")
+                          : llvm::formatv("{0:F1} s", compileSeconds).str())
+               << llvm::formatv("; weights {0:F2} s\n", weightsSeconds);
+  if (json)
+    llvm::outs() << "{" << rt::jsonMembers(summary)
+                 << llvm::formatv(", \"compile_s\": {0:F3}, "
+                                  "\"compile_cached\": {1}, \"library\": "
+                                  "\"{2}\"}\n",
+                                  compileSeconds, cached ? "true" : "false",
+                                  library);
+  return summary.consistent ? 0 : 1;
 }

@@ -1,0 +1,322 @@
+//===- GPT2Generator.cpp - Generation through a compiled GPT-2 ------------===//
+
+#include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/Npy.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+using namespace kernelforge::runtime;
+
+namespace {
+
+/// The roles of a generation entry point's arguments.
+struct Roles {
+  const ArgSpec *ids = nullptr, *scalar = nullptr, *cache = nullptr,
+                *logits = nullptr;
+  std::vector<const ArgSpec *> params;
+};
+
+bool classify(const EntryPoint &entry, Roles &roles, std::string &error) {
+  auto fail = [&](const std::string &why) {
+    error = "entry point '" + entry.name + "' is not a GPT-2 generation step: " +
+            why;
+    return false;
+  };
+  auto once = [&](const ArgSpec *&slot, const ArgSpec &arg,
+                  const char *what) {
+    if (slot)
+      return fail(std::string("more than one ") + what + " argument");
+    slot = &arg;
+    return true;
+  };
+  for (const ArgSpec &arg : entry.args) {
+    bool ok = true;
+    if (!arg.param.empty())
+      roles.params.push_back(&arg);
+    else if (arg.isOutput)
+      ok = once(roles.logits, arg, "output");
+    else if (!arg.isMemRef())
+      ok = once(roles.scalar, arg, "scalar");
+    else if (arg.dtype == "i64")
+      ok = once(roles.ids, arg, "token-id");
+    else
+      ok = once(roles.cache, arg, "KV-cache");
+    if (!ok)
+      return false;
+  }
+  if (!roles.ids || !roles.scalar || !roles.cache || !roles.logits)
+    return fail("expected token ids (i64), a position, the KV cache and the "
+                "logits");
+  if (roles.cache->dtype != "f32" || roles.cache->shape.size() != 5)
+    return fail("the KV cache is " + roles.cache->describe() +
+                ", expected f32[layers, 2, heads, positions, head_dim]");
+  if (roles.logits->dtype != "f32" || roles.logits->shape.empty())
+    return fail("the logits are " + roles.logits->describe());
+  return true;
+}
+
+double since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+} // namespace
+
+std::unique_ptr<GPT2Generator>
+GPT2Generator::create(const CompiledLibrary &library, bool cuda,
+                      std::string &error) {
+  EntryPoint prefill, decode;
+  if (!library.lookup("prefill", prefill, error) ||
+      !library.lookup("decode", decode, error))
+    return nullptr;
+  Roles p, d;
+  if (!classify(prefill, p, error) || !classify(decode, d, error))
+    return nullptr;
+  if (p.cache->shape != d.cache->shape) {
+    error = "prefill's KV cache is " + p.cache->describe() + " but decode's is " +
+            d.cache->describe();
+    return nullptr;
+  }
+  if (d.ids->numElements() != 1) {
+    error = "decode takes " + d.ids->describe() + " token ids, expected one";
+    return nullptr;
+  }
+  int64_t vocab = p.logits->shape.back();
+  if (d.logits->shape.back() != vocab || d.logits->numElements() != vocab) {
+    error = "decode's logits are " + d.logits->describe() + ", expected [" +
+            std::to_string(vocab) + "]";
+    return nullptr;
+  }
+  // Decode reads the weights prefill binds: the same names and shapes.
+  auto names = [](const Roles &r) {
+    std::vector<std::pair<std::string, std::vector<int64_t>>> list;
+    for (const ArgSpec *arg : r.params)
+      list.push_back({arg->param, arg->shape});
+    std::sort(list.begin(), list.end());
+    return list;
+  };
+  if (names(p) != names(d)) {
+    error = "prefill and decode take different parameters";
+    return nullptr;
+  }
+
+  std::unique_ptr<GPT2Generator> generator(
+      new GPT2Generator(std::move(prefill), std::move(decode), cuda));
+  if (cuda && !generator->device.bind(library, error))
+    return nullptr;
+  GPT2Shapes &s = generator->modelShapes;
+  s.prefillTokens = p.ids->numElements();
+  s.vocabSize = vocab;
+  s.prefillLogitRows = p.logits->numElements() / vocab;
+  s.cacheShape = p.cache->shape;
+  s.maxPositions = s.cacheShape[3];
+  return generator;
+}
+
+std::string
+GPT2Generator::checkPrompt(const std::vector<int64_t> &prompt) const {
+  if (prompt.empty())
+    return "the prompt is empty";
+  if (static_cast<int64_t>(prompt.size()) > modelShapes.prefillTokens)
+    return "the prompt has " + std::to_string(prompt.size()) +
+           " tokens, more than the library's prefill takes (" +
+           std::to_string(modelShapes.prefillTokens) + ")";
+  for (int64_t id : prompt)
+    if (id < 0 || id >= modelShapes.vocabSize)
+      return "token id " + std::to_string(id) +
+             " is outside the vocabulary [0, " +
+             std::to_string(modelShapes.vocabSize) + ")";
+  return "";
+}
+
+std::vector<void *> GPT2Generator::bind(const EntryPoint &entry, void *ids,
+                                        int64_t *scalar,
+                                        std::vector<float> &logits) {
+  // On the GPU every buffer has a device copy: weights and the KV cache are
+  // uploaded here and stay resident; ids go up and logits come back per step.
+  auto resident = [&](void *host, int64_t bytes, bool upload) -> void * {
+    return cuda ? device.mirror(host, bytes, upload) : host;
+  };
+  std::vector<void *> args;
+  for (const ArgSpec &arg : entry.args) {
+    int64_t bytes = arg.numElements() * arg.elementBytes();
+    if (!arg.param.empty())
+      args.push_back(resident(weights.at(arg.param).data(), bytes, true));
+    else if (arg.isOutput) {
+      logits.assign(arg.numElements(), 0.f);
+      args.push_back(resident(logits.data(), bytes, false));
+    } else if (!arg.isMemRef())
+      args.push_back(scalar);
+    else if (arg.dtype == "i64")
+      args.push_back(resident(ids, bytes, false));
+    else
+      args.push_back(resident(kvCache.data(), bytes, true));
+  }
+  return args;
+}
+
+void GPT2Generator::run(const EntryPoint &entry, std::vector<void *> &args,
+                        void *ids, std::vector<float> &logits) {
+  if (cuda)
+    device.upload(ids);
+  call(entry, args);
+  if (cuda)
+    device.download(logits.data());
+}
+
+GenerationResult
+GPT2Generator::generate(const std::vector<int64_t> &prompt,
+                        const GenerationOptions &options,
+                        const std::function<void(int64_t)> &onToken) {
+  const GPT2Shapes &s = modelShapes;
+  if (prefillArgs.empty()) {
+    int64_t cacheElements = 1;
+    for (int64_t d : s.cacheShape)
+      cacheElements *= d;
+    kvCache.assign(cacheElements, 0.f);
+    paddedIds.assign(s.prefillTokens, 0);
+    prefillArgs = bind(prefill, paddedIds.data(), &last, prefillLogits);
+    decodeArgs = bind(decode, &token, &position, decodeLogits);
+  }
+
+  GenerationResult result;
+  // Prefill: the prompt padded to the bucket (padding never reaches the
+  // prompt's logits and its cache rows are overwritten by decode).
+  int64_t promptLength = prompt.size();
+  std::fill(paddedIds.begin(), paddedIds.end(), 0);
+  std::copy(prompt.begin(), prompt.end(), paddedIds.begin());
+  last = promptLength - 1;
+  auto start = std::chrono::steady_clock::now();
+  run(prefill, prefillArgs, paddedIds.data(), prefillLogits);
+  result.prefillSeconds = since(start);
+  const float *current = prefillLogits.data();
+  if (s.prefillLogitRows > 1) {
+    current += last * s.vocabSize;
+    result.promptLogits.assign(prefillLogits.begin(),
+                               prefillLogits.begin() +
+                                   promptLength * s.vocabSize);
+  }
+
+  Sampler sampler(options.sampler);
+  position = promptLength;
+  for (int64_t step = 0; step < options.newTokens; ++step) {
+    if (options.keepDecodeLogits)
+      result.decodeLogits.insert(result.decodeLogits.end(), current,
+                                 current + s.vocabSize);
+    token = sampler.next(current, s.vocabSize);
+    result.generated.push_back(token);
+    onToken(token);
+    if (token == options.stopToken || step + 1 == options.newTokens)
+      break;
+    if (position >= s.maxPositions) {
+      result.truncated = true;
+      break;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    run(decode, decodeArgs, &token, decodeLogits);
+    result.decodeSeconds += since(t0);
+    ++result.decodeSteps;
+    current = decodeLogits.data();
+    ++position;
+  }
+  return result;
+}
+
+void Utf8Stream::write(const std::string &bytes) {
+  pending += bytes;
+  size_t complete = pending.size();
+  // Hold back an incomplete trailing sequence.
+  for (size_t back = 1; back <= 3 && back <= pending.size(); ++back) {
+    unsigned char c = pending[pending.size() - back];
+    if ((c & 0xC0) == 0x80)
+      continue;
+    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (need > back)
+      complete = pending.size() - back;
+    break;
+  }
+  sink(pending.substr(0, complete));
+  pending.erase(0, complete);
+}
+
+void Utf8Stream::finish() {
+  sink(pending);
+  pending.clear();
+}
+
+bool kernelforge::runtime::writeLogitsNpy(const std::string &path,
+                                          const std::vector<float> &logits,
+                                          int64_t vocab, std::string &error) {
+  NpyArray array;
+  array.dtype = "f32";
+  array.shape = {static_cast<int64_t>(logits.size()) / vocab, vocab};
+  array.data.assign(reinterpret_cast<const char *>(logits.data()),
+                    reinterpret_cast<const char *>(logits.data() + logits.size()));
+  return writeNpy(path, array, error);
+}
+
+static double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+GenerationSummary
+kernelforge::runtime::summarize(const std::vector<GenerationResult> &runs,
+                                int64_t promptTokens, int64_t prefillBucket) {
+  GenerationSummary s;
+  s.promptTokens = promptTokens;
+  s.prefillBucket = prefillBucket;
+  s.runs = runs.size();
+  if (runs.empty())
+    return s;
+  std::vector<double> prefill, decode;
+  for (const GenerationResult &r : runs) {
+    prefill.push_back(r.prefillSeconds);
+    if (r.decodeSteps)
+      decode.push_back(r.decodeSeconds / r.decodeSteps);
+    s.consistent &= r.generated == runs.front().generated;
+  }
+  s.generated = runs.front().generated;
+  s.decodeSteps = runs.front().decodeSteps;
+  s.prefillMs = 1e3 * median(prefill);
+  s.promptTokensPerSecond = promptTokens / median(prefill);
+  s.decodeMsPerToken = decode.empty() ? 0.0 : 1e3 * median(decode);
+  return s;
+}
+
+static std::string format(const char *fmt, double a, double b = 0,
+                          double c = 0) {
+  char buffer[128];
+  std::snprintf(buffer, sizeof(buffer), fmt, a, b, c);
+  return buffer;
+}
+
+std::string kernelforge::runtime::describe(const GenerationSummary &s) {
+  std::string text =
+      "prompt: " + std::to_string(s.promptTokens) + " tokens in " +
+      format("%.1f ms (%.1f tokens/s", s.prefillMs, s.promptTokensPerSecond) +
+      ", bucket " + std::to_string(s.prefillBucket) + "); decode: " +
+      std::to_string(s.decodeSteps) + " tokens, " +
+      format("%.2f ms/token", s.decodeMsPerToken);
+  if (s.runs > 1)
+    text += "; median of " + std::to_string(s.runs) + " runs";
+  return text;
+}
+
+std::string kernelforge::runtime::jsonMembers(const GenerationSummary &s) {
+  std::string tokens;
+  for (int64_t t : s.generated)
+    tokens += (tokens.empty() ? "" : ", ") + std::to_string(t);
+  return "\"prompt_tokens\": " + std::to_string(s.promptTokens) +
+         ", \"prefill_bucket\": " + std::to_string(s.prefillBucket) +
+         format(", \"prefill_ms\": %.3f, \"prompt_tokens_per_s\": %.2f",
+                s.prefillMs, s.promptTokensPerSecond) +
+         ", \"generated\": [" + tokens +
+         "], \"decode_steps\": " + std::to_string(s.decodeSteps) +
+         format(", \"decode_ms_per_token\": %.3f", s.decodeMsPerToken) +
+         ", \"runs\": " + std::to_string(s.runs) +
+         ", \"consistent\": " + (s.consistent ? "true" : "false");
+}
