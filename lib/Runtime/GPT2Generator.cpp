@@ -1,6 +1,7 @@
 //===- GPT2Generator.cpp - Generation through a compiled GPT-2 ------------===//
 
 #include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/GPT2Tokenizer.h"
 #include "kernelforge/Runtime/Npy.h"
 
 #include <algorithm>
@@ -20,12 +21,11 @@ struct Roles {
 
 bool classify(const EntryPoint &entry, Roles &roles, std::string &error) {
   auto fail = [&](const std::string &why) {
-    error = "entry point '" + entry.name + "' is not a GPT-2 generation step: " +
-            why;
+    error = "entry point '" + entry.name +
+            "' is not a GPT-2 generation step: " + why;
     return false;
   };
-  auto once = [&](const ArgSpec *&slot, const ArgSpec &arg,
-                  const char *what) {
+  auto once = [&](const ArgSpec *&slot, const ArgSpec &arg, const char *what) {
     if (slot)
       return fail(std::string("more than one ") + what + " argument");
     slot = &arg;
@@ -57,6 +57,39 @@ bool classify(const EntryPoint &entry, Roles &roles, std::string &error) {
   return true;
 }
 
+/// Writes bytes once they form whole UTF-8 characters.
+class Utf8Stream {
+public:
+  explicit Utf8Stream(std::function<void(const std::string &)> sink)
+      : sink(std::move(sink)) {}
+  void write(const std::string &bytes) {
+    pending += bytes;
+    size_t complete = pending.size();
+    // Hold back an incomplete trailing sequence.
+    for (size_t back = 1; back <= 3 && back <= pending.size(); ++back) {
+      unsigned char c = pending[pending.size() - back];
+      if ((c & 0xC0) == 0x80)
+        continue;
+      size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (need > back)
+        complete = pending.size() - back;
+      break;
+    }
+    sink(pending.substr(0, complete));
+    pending.erase(0, complete);
+  }
+
+  /// Writes what is held back, complete or not.
+  void finish() {
+    sink(pending);
+    pending.clear();
+  }
+
+private:
+  std::function<void(const std::string &)> sink;
+  std::string pending;
+};
+
 double since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
@@ -75,8 +108,8 @@ GPT2Generator::create(const CompiledLibrary &library, bool cuda,
   if (!classify(prefill, p, error) || !classify(decode, d, error))
     return nullptr;
   if (p.cache->shape != d.cache->shape) {
-    error = "prefill's KV cache is " + p.cache->describe() + " but decode's is " +
-            d.cache->describe();
+    error = "prefill's KV cache is " + p.cache->describe() +
+            " but decode's is " + d.cache->describe();
     return nullptr;
   }
   if (d.ids->numElements() != 1) {
@@ -224,37 +257,45 @@ GPT2Generator::generate(const std::vector<int64_t> &prompt,
   return result;
 }
 
-void Utf8Stream::write(const std::string &bytes) {
-  pending += bytes;
-  size_t complete = pending.size();
-  // Hold back an incomplete trailing sequence.
-  for (size_t back = 1; back <= 3 && back <= pending.size(); ++back) {
-    unsigned char c = pending[pending.size() - back];
-    if ((c & 0xC0) == 0x80)
-      continue;
-    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (need > back)
-      complete = pending.size() - back;
-    break;
-  }
-  sink(pending.substr(0, complete));
-  pending.erase(0, complete);
-}
-
-void Utf8Stream::finish() {
-  sink(pending);
-  pending.clear();
-}
-
 bool kernelforge::runtime::writeLogitsNpy(const std::string &path,
                                           const std::vector<float> &logits,
                                           int64_t vocab, std::string &error) {
   NpyArray array;
   array.dtype = "f32";
   array.shape = {static_cast<int64_t>(logits.size()) / vocab, vocab};
-  array.data.assign(reinterpret_cast<const char *>(logits.data()),
-                    reinterpret_cast<const char *>(logits.data() + logits.size()));
+  array.data.assign(
+      reinterpret_cast<const char *>(logits.data()),
+      reinterpret_cast<const char *>(logits.data() + logits.size()));
   return writeNpy(path, array, error);
+}
+
+std::vector<GenerationResult> kernelforge::runtime::generateRuns(
+    GPT2Generator &generator, const std::vector<int64_t> &prompt,
+    const GenerationOptions &options, int64_t repeat,
+    const GPT2Tokenizer *tokenizer,
+    const std::function<void(const std::string &)> &sink) {
+  Utf8Stream stream(sink);
+  std::vector<GenerationResult> runs;
+  for (int64_t r = 0; r < std::max<int64_t>(1, repeat); ++r) {
+    bool first = runs.empty();
+    if (first && tokenizer)
+      stream.write(tokenizer->decode(prompt));
+    int64_t count = 0;
+    runs.push_back(generator.generate(prompt, options, [&](int64_t token) {
+      if (!first)
+        return;
+      if (tokenizer)
+        stream.write(tokenizer->decode({token}));
+      else
+        sink((count ? "," : " -> ") + std::to_string(token));
+      ++count;
+    }));
+    if (first) {
+      stream.finish();
+      sink("\n");
+    }
+  }
+  return runs;
 }
 
 static double median(std::vector<double> values) {
@@ -298,8 +339,8 @@ std::string kernelforge::runtime::describe(const GenerationSummary &s) {
   std::string text =
       "prompt: " + std::to_string(s.promptTokens) + " tokens in " +
       format("%.1f ms (%.1f tokens/s", s.prefillMs, s.promptTokensPerSecond) +
-      ", bucket " + std::to_string(s.prefillBucket) + "); decode: " +
-      std::to_string(s.decodeSteps) + " tokens, " +
+      ", bucket " + std::to_string(s.prefillBucket) +
+      "); decode: " + std::to_string(s.decodeSteps) + " tokens, " +
       format("%.2f ms/token", s.decodeMsPerToken);
   if (s.runs > 1)
     text += "; median of " + std::to_string(s.runs) + " runs";

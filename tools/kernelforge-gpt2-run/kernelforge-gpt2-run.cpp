@@ -168,8 +168,8 @@ int main(int argc, char **argv) {
     std::string merges = findFile(dir, {"merges.txt", "vocab.bpe"});
     if (vocab.empty() || merges.empty()) {
       if (dir == tokenizerDir)
-        fail("no vocab.json/merges.txt (or encoder.json/vocab.bpe) in '" +
-             dir + "'");
+        fail("no vocab.json/merges.txt (or encoder.json/vocab.bpe) in '" + dir +
+             "'");
       continue;
     }
     tokenizer = GPT2Tokenizer::load(vocab, merges, error);
@@ -216,27 +216,9 @@ int main(int argc, char **argv) {
   options.keepDecodeLogits = !decodeLogitsOut.empty();
 
   std::ostream &textOut = json ? std::cerr : std::cout;
-  Utf8Stream stream([&](const std::string &bytes) { textOut << bytes << std::flush; });
-  std::vector<GenerationResult> runs;
-  for (int64_t r = 0; r < repeat; ++r) {
-    bool first = runs.empty();
-    if (first && tokenizer)
-      stream.write(tokenizer->decode(ids));
-    int64_t count = 0;
-    runs.push_back(generator->generate(ids, options, [&](int64_t token) {
-      if (!first)
-        return;
-      if (tokenizer)
-        stream.write(tokenizer->decode({token}));
-      else
-        textOut << (count ? "," : " -> ") << token;
-      ++count;
-    }));
-    if (first) {
-      stream.finish();
-      textOut << std::endl;
-    }
-  }
+  std::vector<GenerationResult> runs = generateRuns(
+      *generator, ids, options, repeat, tokenizer.get(),
+      [&](const std::string &text) { textOut << text << std::flush; });
   const GenerationResult &result = runs.front();
   if (result.truncated)
     std::cerr << "stopped at n_positions (" << shapes.maxPositions << ")\n";
@@ -253,8 +235,7 @@ int main(int argc, char **argv) {
                       error))
     fail(error);
 
-  GenerationSummary summary =
-      summarize(runs, ids.size(), shapes.prefillTokens);
+  GenerationSummary summary = summarize(runs, ids.size(), shapes.prefillTokens);
   std::cerr << describe(summary) << "\n";
   if (json)
     std::cout << "{" << jsonMembers(summary) << ", \"device\": \"" << device

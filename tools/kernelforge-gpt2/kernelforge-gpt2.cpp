@@ -116,8 +116,9 @@ static cl::opt<std::string>
              cl::init(""));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
-    cl::desc("Options of kf-cpu-pipeline (kf-gpu-pipeline with --device cuda or "
-             "gpu-emulator)"),
+    cl::desc(
+        "Options of kf-cpu-pipeline (kf-gpu-pipeline with --device cuda or "
+        "gpu-emulator)"),
     cl::init(""));
 static cl::opt<int64_t>
     repeat("repeat",
@@ -329,7 +330,8 @@ int main(int argc, char **argv) {
   mlir::kf::CompileOptions compileOptions;
   std::optional<mlir::kf::Target> target = mlir::kf::parseTarget(device);
   if (!target)
-    fail("unknown --device " + device + " (expected cpu, cuda or gpu-emulator)");
+    fail("unknown --device " + device +
+         " (expected cpu, cuda or gpu-emulator)");
   compileOptions.target = *target;
   bool cuda = *target == mlir::kf::Target::CUDA;
   if (failed(*target != mlir::kf::Target::CPU
@@ -383,8 +385,8 @@ int main(int argc, char **argv) {
     fail(error);
   if (!saveLibrary.empty()) {
     if (std::error_code ec = llvm::sys::fs::copy_file(library, saveLibrary))
-      fail("cannot write --save-library '" + saveLibrary + "': " +
-           ec.message());
+      fail("cannot write --save-library '" + saveLibrary +
+           "': " + ec.message());
   }
   auto generator = rt::GPT2Generator::create(*lib, cuda, error);
   if (!generator)
@@ -401,11 +403,6 @@ int main(int argc, char **argv) {
   double weightsSeconds = seconds(started) - loadStart;
 
   // Generate, streaming the text (the first run's).
-  llvm::raw_ostream &textOut = json ? llvm::errs() : llvm::outs();
-  rt::Utf8Stream stream([&](const std::string &bytes) {
-    textOut << bytes;
-    textOut.flush();
-  });
   rt::GenerationOptions generation;
   generation.newTokens = newTokens;
   generation.sampler.temperature = temperature;
@@ -414,27 +411,13 @@ int main(int argc, char **argv) {
   generation.sampler.seed = seed;
   generation.stopToken = stopToken;
   generation.keepDecodeLogits = !decodeLogitsOut.empty();
-  std::vector<rt::GenerationResult> runs;
-  for (int64_t r = 0; r < std::max<int64_t>(1, repeat); ++r) {
-    bool first = runs.empty();
-    if (first && tokenizer)
-      stream.write(tokenizer->decode(ids));
-    int64_t count = 0;
-    runs.push_back(generator->generate(ids, generation, [&](int64_t token) {
-      if (!first)
-        return;
-      if (tokenizer)
-        stream.write(tokenizer->decode({token}));
-      else
-        textOut << (count ? "," : " -> ") << token;
-      ++count;
-    }));
-    if (first) {
-      stream.finish();
-      textOut << "\n";
-      textOut.flush();
-    }
-  }
+  llvm::raw_ostream &textOut = json ? llvm::errs() : llvm::outs();
+  std::vector<rt::GenerationResult> runs =
+      rt::generateRuns(*generator, ids, generation, repeat, tokenizer.get(),
+                       [&](const std::string &text) {
+                         textOut << text;
+                         textOut.flush();
+                       });
   const rt::GenerationResult &result = runs.front();
   if (result.truncated)
     llvm::errs() << llvm::formatv("stopped at n_positions ({0})\n",

@@ -1,4 +1,5 @@
-//===- GPT2Generator.h - Generation through a compiled GPT-2 -----*- C++ -*-===//
+//===- GPT2Generator.h - Generation through a compiled GPT-2 -----*- C++
+//-*-===//
 //
 // Runs the `@prefill` / `@decode` pair of a compiled GPT-2 generation graph
 // (kernelforge-gpt2-graph --generation, compiled for the CPU or for CUDA):
@@ -65,8 +66,8 @@ public:
   /// Looks up `prefill` and `decode` in `library` and checks that they form
   /// a generation pair (same cache, same parameters). With `cuda`, buffers
   /// get device copies through the library's CUDA runtime.
-  static std::unique_ptr<GPT2Generator>
-  create(const CompiledLibrary &library, bool cuda, std::string &error);
+  static std::unique_ptr<GPT2Generator> create(const CompiledLibrary &library,
+                                               bool cuda, std::string &error);
 
   const GPT2Shapes &shapes() const { return modelShapes; }
   /// The entry point whose `kf.param` arguments name the weights.
@@ -107,6 +108,17 @@ private:
   std::vector<void *> prefillArgs, decodeArgs;
 };
 
+class GPT2Tokenizer;
+
+/// Generates from `prompt` `repeat` times. The first run's text goes to
+/// `sink` as it is made, in whole UTF-8 characters (the prompt, then each
+/// token), or as " -> 1,2,3" without a tokenizer; then a newline.
+std::vector<GenerationResult>
+generateRuns(GPT2Generator &generator, const std::vector<int64_t> &prompt,
+             const GenerationOptions &options, int64_t repeat,
+             const GPT2Tokenizer *tokenizer,
+             const std::function<void(const std::string &)> &sink);
+
 /// Runs of one prompt, summarised: medians of the timings, the first run's
 /// tokens.
 struct GenerationSummary {
@@ -122,20 +134,6 @@ GenerationSummary summarize(const std::vector<GenerationResult> &runs,
 std::string describe(const GenerationSummary &summary);
 /// The summary as JSON object members (no braces), for a tool to extend.
 std::string jsonMembers(const GenerationSummary &summary);
-
-/// Writes bytes once they form whole UTF-8 characters.
-class Utf8Stream {
-public:
-  explicit Utf8Stream(std::function<void(const std::string &)> sink)
-      : sink(std::move(sink)) {}
-  void write(const std::string &bytes);
-  /// Writes what is held back, complete or not.
-  void finish();
-
-private:
-  std::function<void(const std::string &)> sink;
-  std::string pending;
-};
 
 /// `rows` x `vocab` float32 logits as a .npy file.
 bool writeLogitsNpy(const std::string &path, const std::vector<float> &logits,
