@@ -293,6 +293,8 @@ static LogicalResult linkShared(StringRef object, StringRef output,
   std::string libDir = KF_LLVM_LIBRARY_DIR;
   SmallVector<std::string> args = {linker, "-shared", "-o", output.str(),
                                    object.str()};
+  // A library carried elsewhere finds its runtime beside itself first.
+  args.push_back("-Wl,-rpath,$ORIGIN");
   if (target == Target::CUDA) {
     // The mgpu* functions the host code calls (lib/Runtime/CUDA).
     std::string runtimeDir = KF_CUDA_RUNTIME_DIR;

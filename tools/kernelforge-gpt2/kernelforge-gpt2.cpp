@@ -129,6 +129,11 @@ static cl::opt<std::string> saveLibrary(
     cl::desc("Copy the compiled library here (kernelforge-gpt2-run runs it "
              "without MLIR)"),
     cl::init(""));
+static cl::opt<bool> compileOnly(
+    "compile-only",
+    cl::desc("Compile (and --save-library), print the library's path, stop "
+             "(needs no GPU for --device cuda)"),
+    cl::init(false));
 static cl::opt<std::string>
     device("device",
            cl::desc("cpu (default); cuda: weights and KV cache resident "
@@ -378,16 +383,20 @@ int main(int argc, char **argv) {
     compileSeconds = seconds(compileStart);
     llvm::errs() << llvm::formatv("{0:F1} s\n", compileSeconds);
   }
-  double loadStart = seconds(started);
-  std::string error;
-  auto lib = rt::CompiledLibrary::load(std::string(library), error);
-  if (!lib)
-    fail(error);
   if (!saveLibrary.empty()) {
     if (std::error_code ec = llvm::sys::fs::copy_file(library, saveLibrary))
       fail("cannot write --save-library '" + saveLibrary +
            "': " + ec.message());
   }
+  if (compileOnly) {
+    llvm::outs() << library << "\n";
+    return 0;
+  }
+  double loadStart = seconds(started);
+  std::string error;
+  auto lib = rt::CompiledLibrary::load(std::string(library), error);
+  if (!lib)
+    fail(error);
   auto generator = rt::GPT2Generator::create(*lib, cuda, error);
   if (!generator)
     fail("'" + std::string(library) + "': " + error);
