@@ -14,6 +14,21 @@ namespace mlir::kf {
 using namespace mlir;
 
 namespace {
+/// A copy of a view onto itself (left where a cache slice is extracted,
+/// updated in place and inserted back) does nothing: it is dropped, not
+/// lowered to a kernel that reads and writes the whole slice.
+struct DropSelfCopy : OpRewritePattern<memref::CopyOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(memref::CopyOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getSource() != op.getTarget())
+      return rewriter.notifyMatchFailure(op, "copies between two buffers");
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -23,6 +38,8 @@ struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
       auto type = dyn_cast<MemRefType>(v.getType());
       return type && type.getLayout().isIdentity();
     };
+    if (op.getSource() == op.getTarget())
+      return rewriter.notifyMatchFailure(op, "a self-copy");
     if (isContiguous(op.getSource()) && isContiguous(op.getTarget()))
       return rewriter.notifyMatchFailure(op, "lowers to memcpy");
     rewriter.replaceOpWithNewOp<linalg::CopyOp>(op, op.getSource(),
@@ -35,7 +52,7 @@ struct LowerStridedCopiesPass
     : kf::impl::LowerStridedCopiesPassBase<LowerStridedCopiesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<StridedCopyToLinalg>(&getContext());
+    patterns.add<DropSelfCopy, StridedCopyToLinalg>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
       getOperation()->emitError() << getArgument()
                             << ": rewrite patterns did not converge";

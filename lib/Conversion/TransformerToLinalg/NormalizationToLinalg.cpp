@@ -101,32 +101,29 @@ Value normalizeLastDim(OpBuilder &b, Location loc, Value input, Value scale,
   AffineMap feature = projection(ctx, rank, {axis});
   double invD = 1.0 / static_cast<double>(shape[axis]);
 
-  Value mean;
-  if (centered) {
-    Value sum = reduceAlong(
+  // The row sums; each consumer scales them to the mean itself (one multiply
+  // per element), so no separate op (a kernel on the GPU) computes the mean.
+  Value sum;
+  if (centered)
+    sum = reduceAlong(
         b, loc, shape, axis, input, id, accType, 0.0,
         [&](OpBuilder &nb, Location nloc, ValueRange args, Value acc) -> Value {
           return arith::AddFOp::create(nb, nloc, acc,
                                        toCompute(nb, nloc, args[0]));
         });
-    mean = elementwise(
-        b, loc, dropDim(shape, axis), accType, sum,
-        b.getMultiDimIdentityMap(rank - 1),
-        [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-          return arith::MulFOp::create(nb, nloc, args[0],
-                                       floatConstant(nb, nloc, accType, invD));
-        });
-  }
   // x - mean (centered) or x.
   auto deviation = [&](OpBuilder &nb, Location nloc, ValueRange args) {
     Value x = toCompute(nb, nloc, args[0]);
-    return centered ? arith::SubFOp::create(nb, nloc, x, args[1]).getResult()
-                    : x;
+    if (!centered)
+      return x;
+    Value mean = arith::MulFOp::create(nb, nloc, args[1],
+                                       floatConstant(nb, nloc, accType, invD));
+    return arith::SubFOp::create(nb, nloc, x, mean).getResult();
   };
   SmallVector<Value> statInputs = {input};
   SmallVector<AffineMap> statMaps = {id};
   if (centered) {
-    statInputs.push_back(mean);
+    statInputs.push_back(sum);
     statMaps.push_back(reduced);
   }
   Value squares = reduceAlong(

@@ -9,14 +9,18 @@
 // CHECK-LABEL: func.func @layer_norm
 // CHECK-SAME: (%[[X:.+]]: tensor<3x8xf32>, %[[G:.+]]: tensor<8xf32>, %[[B:.+]]: tensor<8xf32>)
 // CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<3x8xf32>)
-// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<3xf32>)
-// CHECK: arith.constant 1.250000e-01
-// CHECK: %[[VAR:.+]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[MEAN]] : tensor<3x8xf32>, tensor<3xf32>)
-// CHECK: arith.subf
-// CHECK: arith.mulf
+// The mean is not an op of its own: each consumer scales the sum by 1/8.
+// CHECK-NOT: ins(%[[SUM]] : tensor<3xf32>)
+// CHECK: %[[VAR:.+]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[SUM]] : tensor<3x8xf32>, tensor<3xf32>)
+// CHECK: ^bb0(%[[XV:.+]]: f32, %[[S:.+]]: f32, %{{.+}}: f32)
+// CHECK: %[[MEAN:.+]] = arith.mulf %[[S]], %{{.+}} : f32
+// CHECK: %[[D:.+]] = arith.subf %[[XV]], %[[MEAN]]
+// CHECK: arith.mulf %[[D]], %[[D]]
 // CHECK: arith.addf
 // CHECK: linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ROW]], #[[$FEATURE]], #[[$FEATURE]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
-// CHECK-SAME: ins(%[[X]], %[[MEAN]], %[[VAR]], %[[G]], %[[B]] :
+// CHECK-SAME: ins(%[[X]], %[[SUM]], %[[VAR]], %[[G]], %[[B]] :
+// CHECK: arith.mulf %{{.+}}, %cst
+// CHECK: arith.subf
 // CHECK: math.rsqrt
 func.func @layer_norm(%x: tensor<3x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<3x8xf32> {
   %y = kf.layer_norm %x scale(%g : tensor<8xf32>) bias(%b : tensor<8xf32>) {epsilon = 1.0e-05 : f64} : tensor<3x8xf32>
