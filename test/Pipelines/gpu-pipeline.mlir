@@ -21,12 +21,14 @@ func.func @layer_norm(%x: tensor<16x768xf32>, %g: tensor<768xf32>, %b: tensor<76
 // A linear layer at 64 tokens and at one (decode): no host loop; the
 // 64-token product is a tiled kernel (k-tiles in workgroup memory between
 // barriers, 3 x 1 blocks of 16 x 16 threads), the one-token product a
-// mat-vec kernel (32 columns x 8 k-groups, 6 blocks).
+// mat-vec kernel (32 columns x 8 k-groups, 6 blocks). Each starts its sums
+// from the bias itself: one kernel per function (outlined without a suffix).
 // RUN: kernelforge-opt %s --kf-gpu-pipeline="chip=sm_80 features=+ptx70" | FileCheck %s --check-prefix=LINEAR
-// LINEAR-DAG: gpu.binary @linear_prefill_kernel_{{[0-9]+}} {{.*}}st.shared.b32{{.*}}bar.sync{{.*}}ld.shared.b32{{.*}}fma.rn.f32
-// LINEAR-DAG: gpu.binary @linear_decode_kernel_{{[0-9]+}} {{.*}}fma.rn.f32{{.*}}st.shared.b32{{.*}}bar.sync
-// LINEAR-DAG: gpu.launch_func <%{{.+}} : !llvm.ptr> @linear_prefill_kernel_{{[0-9]+}}::@linear_prefill_kernel blocks in
-// LINEAR-DAG: gpu.launch_func <%{{.+}} : !llvm.ptr> @linear_decode_kernel_{{[0-9]+}}::@linear_decode_kernel blocks in
+// LINEAR-DAG: gpu.binary @linear_prefill_kernel {{.*}}st.shared.b32{{.*}}bar.sync{{.*}}ld.shared.b32{{.*}}fma.rn.f32
+// LINEAR-DAG: gpu.binary @linear_decode_kernel {{.*}}fma.rn.f32{{.*}}st.shared.b32{{.*}}bar.sync
+// LINEAR-DAG: gpu.launch_func <%{{.+}} : !llvm.ptr> @linear_prefill_kernel::@linear_prefill_kernel blocks in
+// LINEAR-DAG: gpu.launch_func <%{{.+}} : !llvm.ptr> @linear_decode_kernel::@linear_decode_kernel blocks in
+// LINEAR-NOT: @linear_{{prefill|decode}}_kernel_
 func.func @linear_prefill(%x: tensor<1x64x768xf32>, %w: tensor<768x192xf32>, %b: tensor<192xf32>) -> tensor<1x64x192xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<1x64x768xf32>, tensor<768x192xf32>, tensor<192xf32> -> tensor<1x64x192xf32>
   return %y : tensor<1x64x192xf32>

@@ -135,7 +135,22 @@ def ConvertContractionsToGPUPass
     k-groups reads whole rows and adds the 8 partials through workgroup
     memory. This reorders the sum, so it needs a body `out + f(in0, in1)`;
     other bodies are left alone.
+
+    With `fuse-neighbours` (the default), the kernel absorbs the op that
+    fills the output just before it (the bias broadcast, or a
+    `linalg.fill`), computing each output's initial value itself, and an
+    elementwise op just after it that reads the output once (GELU, a
+    residual add, possibly through a reshape), applying it to each finished
+    output and storing its result instead. That holds only when no other
+    op can tell: the output is a local allocation nothing reads afterwards
+    before it is overwritten or freed, the epilogue writes no buffer the
+    contraction reads, and only memory-effect-free ops (views) lie between.
+    A linear layer with its bias and activation is then one kernel.
   }];
+  let options = [
+    Option<"fuseNeighbours", "fuse-neighbours", "bool", /*default=*/"true",
+           "Absorb the bias fill before and an elementwise op after">,
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",

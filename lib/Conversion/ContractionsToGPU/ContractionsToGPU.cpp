@@ -20,7 +20,13 @@
 //    workgroup memory. Partial sums reorder the additions, so this form
 //    needs a body `out + f(in0, in1)`.
 //
+// The op filling the output before (the bias) and an elementwise op reading
+// it after (GELU, a residual add) become the kernel's prologue and epilogue
+// where FusedNeighbours.h allows, so a linear layer is one kernel.
+//
 //===----------------------------------------------------------------------===//
+
+#include "FusedNeighbours.h"
 
 #include "kernelforge/Conversion/GPUKernelUtils.h"
 #include "kernelforge/Conversion/Passes.h"
@@ -129,6 +135,7 @@ struct KernelBuilder {
   OpBuilder &b;
   Location loc;
   const Contraction &c;
+  const kf::FusedNeighbours &fused;
 
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
@@ -184,17 +191,91 @@ struct KernelBuilder {
     return ifOp.getResult(0);
   }
 
-  void store(Value value, const DenseMap<unsigned, Value> &dims,
-             Value inBounds) {
-    SmallVector<Value> at = indices(2, dims);
-    if (!inBounds) {
-      memref::StoreOp::create(b, loc, value, operand(2), at);
-      return;
-    }
+  /// Runs `emit` where `inBounds` holds (everywhere when null).
+  void guarded(Value inBounds, function_ref<void()> emit) {
+    if (!inBounds)
+      return emit();
     auto ifOp = scf::IfOp::create(b, loc, inBounds, /*withElse=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    memref::StoreOp::create(b, loc, value, operand(2), at);
+    emit();
+  }
+
+  /// `op` (elementwise) at the element `opDims` (one value per loop): its
+  /// inputs loaded there, except operand `given` (if any), which is `value`.
+  Value evaluate(linalg::GenericOp op, ArrayRef<Value> opDims,
+                 std::optional<unsigned> given = std::nullopt,
+                 Value value = {}) {
+    Block &block = op.getRegion().front();
+    IRMapping map;
+    for (OpOperand &operand : op->getOpOperands()) {
+      unsigned i = operand.getOperandNumber();
+      BlockArgument arg = block.getArgument(i);
+      if (given && i == *given) {
+        map.map(arg, value);
+        continue;
+      }
+      if (arg.use_empty())
+        continue;
+      SmallVector<Value> at;
+      for (AffineExpr e : op.getMatchingIndexingMap(&operand).getResults())
+        at.push_back(opDims[cast<AffineDimExpr>(e).getPosition()]);
+      map.map(arg, memref::LoadOp::create(b, loc, operand.get(), at));
+    }
+    for (Operation &inner : block.without_terminator())
+      b.clone(inner, map);
+    return map.lookupOrDefault(block.getTerminator()->getOperand(0));
+  }
+
+  /// The output's value before the contraction at `dims`: the prologue
+  /// computed there, else loaded (zero where `inBounds` is false).
+  Value initial(const DenseMap<unsigned, Value> &dims, Value inBounds) {
+    if (!fused.prologue)
+      return load(2, dims, inBounds);
+    if (auto fill = dyn_cast<linalg::FillOp>(fused.prologue))
+      return fill.getInputs()[0];
+    auto prologue = cast<linalg::GenericOp>(fused.prologue);
+    // Its output map is the identity: its loops are the output's indices.
+    SmallVector<Value> at = indices(2, dims);
+    if (!inBounds)
+      return evaluate(prologue, at);
+    auto ifOp = scf::IfOp::create(
+        b, loc, inBounds,
+        [&](OpBuilder &, Location l) {
+          scf::YieldOp::create(b, l, evaluate(prologue, at));
+        },
+        [&](OpBuilder &eb, Location l) {
+          scf::YieldOp::create(eb, l, zero(elementType(2)));
+        });
+    return ifOp.getResult(0);
+  }
+
+  /// Stores the finished output `value` at `dims` where `inBounds` holds:
+  /// through the epilogue when it is fused.
+  void finish(Value value, const DenseMap<unsigned, Value> &dims,
+              Value inBounds) {
+    guarded(inBounds, [&] {
+      SmallVector<Value> at = indices(2, dims);
+      linalg::GenericOp epilogue = fused.epilogue;
+      if (!epilogue) {
+        memref::StoreOp::create(b, loc, value, operand(2), at);
+        return;
+      }
+      // The epilogue's loops from the view it reads the output through (a
+      // permutation map).
+      SmallVector<Value> viewAt =
+          kf::viewIndices(b, loc, fused.epilogueView, at);
+      SmallVector<Value> opDims(epilogue.getNumLoops());
+      AffineMap map = epilogue.getIndexingMapsArray()[fused.epilogueOperand];
+      for (auto [r, index] : llvm::enumerate(viewAt))
+        opDims[map.getDimPosition(r)] = index;
+      Value result = evaluate(epilogue, opDims, fused.epilogueOperand, value);
+      OpOperand *init = epilogue.getDpsInitOperand(0);
+      SmallVector<Value> out;
+      for (AffineExpr e : epilogue.getMatchingIndexingMap(init).getResults())
+        out.push_back(opDims[cast<AffineDimExpr>(e).getPosition()]);
+      memref::StoreOp::create(b, loc, result, init->get(), out);
+    });
   }
 
   /// The generic's body applied to (lhs, rhs, acc). Its floating-point
@@ -232,12 +313,13 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// The tiled kernel: BM x 64 outputs per block, k-tiles of 16 staged in
 /// workgroup memory.
-void buildTiled(OpBuilder &b, const Contraction &c) {
+void buildTiled(OpBuilder &b, const Contraction &c,
+                const kf::FusedNeighbours &fused) {
   Location loc = c.op.getLoc();
   int64_t M = c.sizes[*c.m], N = c.sizes[c.n], K = c.sizes[c.k];
   int64_t tileM = M <= 16 ? 16 : M <= 32 ? 32 : 64;
   int64_t perThreadM = tileM / kThreadsY, perThreadN = kTileN / kThreadsX;
-  KernelBuilder kb{b, loc, c};
+  KernelBuilder kb{b, loc, c, fused};
   auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
                                               gpu::AddressSpace::Workgroup);
   // Rows of kTileK values, padded by one element against bank conflicts.
@@ -277,7 +359,7 @@ void buildTiled(OpBuilder &b, const Contraction &c) {
     for (int64_t j = 0; j < perThreadN; ++j) {
       dims[*c.m] = rows[i];
       dims[c.n] = cols[j];
-      init.push_back(kb.load(2, dims, outputInBounds(i, j)));
+      init.push_back(kb.initial(dims, outputInBounds(i, j)));
     }
 
   // Stages operand `i`'s k-tile (rows along `dim`, from `first`) in `tile`.
@@ -343,18 +425,20 @@ void buildTiled(OpBuilder &b, const Contraction &c) {
     for (int64_t j = 0; j < perThreadN; ++j) {
       dims[*c.m] = rows[i];
       dims[c.n] = cols[j];
-      kb.store(kLoop.getResult(i * perThreadN + j), dims, outputInBounds(i, j));
+      kb.finish(kLoop.getResult(i * perThreadN + j), dims,
+                outputInBounds(i, j));
     }
   gpu::TerminatorOp::create(b, loc);
 }
 
 /// One output row: a warp per output when k is contiguous in the weights,
 /// else 32 columns x 8 k-groups per block.
-void buildMatVec(OpBuilder &b, const Contraction &c) {
+void buildMatVec(OpBuilder &b, const Contraction &c,
+                 const kf::FusedNeighbours &fused) {
   Location loc = c.op.getLoc();
   int64_t N = c.sizes[c.n], K = c.sizes[c.k];
   bool warpPerOutput = c.contiguous(c.rhs, c.k);
-  KernelBuilder kb{b, loc, c};
+  KernelBuilder kb{b, loc, c, fused};
   Type accType = kb.elementType(2);
   auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
                                               gpu::AddressSpace::Workgroup);
@@ -421,14 +505,16 @@ void buildMatVec(OpBuilder &b, const Contraction &c) {
           memref::LoadOp::create(b, loc, partials,
                                  ValueRange{kb.idx(g), lane}));
   }
-  Value before = kb.load(2, dims, Value());
-  kb.store(arith::AddFOp::create(b, loc, before, total), dims, Value());
+  Value before = kb.initial(dims, Value());
+  kb.finish(arith::AddFOp::create(b, loc, before, total), dims, Value());
   b.setInsertionPointAfter(ifOp);
   gpu::TerminatorOp::create(b, loc);
 }
 
 struct ContractionToKernel : OpRewritePattern<linalg::GenericOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ContractionToKernel(MLIRContext *context, bool fuseNeighbours)
+      : OpRewritePattern(context), fuseNeighbours(fuseNeighbours) {}
+  bool fuseNeighbours;
 
   LogicalResult matchAndRewrite(linalg::GenericOp op,
                                 PatternRewriter &rewriter) const override {
@@ -439,23 +525,34 @@ struct ContractionToKernel : OpRewritePattern<linalg::GenericOp> {
       return rewriter.notifyMatchFailure(op, "not a static contraction");
     if (c->batchCount() > 65535)
       return rewriter.notifyMatchFailure(op, "more batches than grid z");
-    if (c->rows() > 1) {
-      buildTiled(rewriter, *c);
-    } else {
-      if (!isAccumulation(op))
-        return rewriter.notifyMatchFailure(op, "body is not out + f(ins)");
-      buildMatVec(rewriter, *c);
-    }
+    if (c->rows() == 1 && !isAccumulation(op))
+      return rewriter.notifyMatchFailure(op, "body is not out + f(ins)");
+    kf::FusedNeighbours fused;
+    if (fuseNeighbours)
+      fused = kf::findFusedNeighbours(op);
+    // Only views and allocations lie between the fused ops: the kernel goes
+    // where the last of them was, after every buffer it uses is made.
+    if (fused.epilogue)
+      rewriter.setInsertionPoint(fused.epilogue);
+    if (c->rows() > 1)
+      buildTiled(rewriter, *c, fused);
+    else
+      buildMatVec(rewriter, *c, fused);
+    if (fused.epilogue)
+      rewriter.eraseOp(fused.epilogue);
     rewriter.eraseOp(op);
+    if (fused.prologue)
+      rewriter.eraseOp(fused.prologue);
     return success();
   }
 };
 
 struct ConvertContractionsToGPUPass
     : kf::impl::ConvertContractionsToGPUPassBase<ConvertContractionsToGPUPass> {
+  using ConvertContractionsToGPUPassBase::ConvertContractionsToGPUPassBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ContractionToKernel>(&getContext());
+    patterns.add<ContractionToKernel>(&getContext(), fuseNeighbours);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
       getOperation()->emitError()
           << getArgument() << ": rewrite patterns did not converge";
