@@ -9,7 +9,10 @@
 // the output features. Scores and probabilities never reach global memory.
 //
 // The kernel is built on buffers of the op's tensors (to_buffer / to_tensor)
-// so the rest of the GPU pipeline bufferizes around it.
+// so the rest of the GPU pipeline bufferizes around it. Heads split from a
+// [batch, rows, heads * dim] tensor (kf.split_heads) are read from it in
+// place, and an output only merged back (kf.merge_heads) is written merged,
+// so neither transposition is a kernel of its own.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,7 +75,19 @@ struct KernelBuilder {
 
 struct AttentionShape {
   int64_t batch, heads, kvHeads, queries, keys, headDim, valueDim;
+  /// The query is read from, and the output written to, [batch, rows,
+  /// heads * dim] buffers (else [batch, heads, rows, dim]).
+  bool mergedQuery = false, mergedOutput = false;
 };
+
+/// Indices of (batch, head, row, d) in a [batch, heads, rows, dim] buffer,
+/// or in a [batch, rows, heads * dim] one.
+SmallVector<Value> headIndices(KernelBuilder &kb, bool merged, int64_t dim,
+                               Value batch, Value head, Value row, Value d) {
+  if (!merged)
+    return {batch, head, row, d};
+  return {batch, row, kb.add(kb.mul(head, kb.idx(dim)), d)};
+}
 
 /// Why the fused kernel does not take this op (then it is decomposed).
 std::optional<StringRef> unsupported(AttentionOp op) {
@@ -128,8 +143,9 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
   // This warp's query row, in workgroup memory (zeros past the last row).
   Value safeRow = kb.select(rowValid, row, kb.idx(0));
   kb.loop(lane, kb.idx(s.headDim), kb.idx(kWarp), [&](Value d) {
-    Value x =
-        memref::LoadOp::create(b, loc, q, ValueRange{batch, head, safeRow, d});
+    Value x = memref::LoadOp::create(
+        b, loc, q,
+        headIndices(kb, s.mergedQuery, s.headDim, batch, head, safeRow, d));
     memref::StoreOp::create(b, loc, kb.select(rowValid, x, zero), qS,
                             ValueRange{warp, d});
   });
@@ -239,8 +255,11 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
     Value store =
         arith::AndIOp::create(b, loc, rowValid, kb.lt(d, kb.idx(s.valueDim)));
     scf::IfOp::create(b, loc, store, [&](OpBuilder &nb, Location l2) {
+      KernelBuilder nk{nb, l2};
       Value o = arith::DivFOp::create(nb, l2, tileLoop.getResult(2 + c), total);
-      memref::StoreOp::create(nb, l2, o, out, ValueRange{batch, head, row, d});
+      memref::StoreOp::create(
+          nb, l2, o, out,
+          headIndices(nk, s.mergedOutput, s.valueDim, batch, head, row, d));
       scf::YieldOp::create(nb, l2);
     });
   }
@@ -272,15 +291,32 @@ LogicalResult fuse(AttentionOp op) {
     return bufferization::ToBufferOp::create(b, loc, cast<MemRefType>(memref),
                                              tensor, /*readOnly=*/true);
   };
-  Value q = buffer(op.getQuery()), k = buffer(op.getKey()),
-        v = buffer(op.getValue());
+  // Read the query before its heads were split; write the output merged
+  // when merging is all that is done with it.
+  Value query = op.getQuery();
+  if (auto split = query.getDefiningOp<SplitHeadsOp>()) {
+    query = split.getInput();
+    s.mergedQuery = true;
+  }
+  Operation *replaced = op;
+  RankedTensorType resultType = outType;
+  if (op->hasOneUse())
+    if (auto merge = dyn_cast<MergeHeadsOp>(*op->user_begin())) {
+      replaced = merge;
+      resultType = cast<RankedTensorType>(merge.getType());
+      s.mergedOutput = true;
+    }
+  Value q = buffer(query), k = buffer(op.getKey()), v = buffer(op.getValue());
   Value out = memref::AllocOp::create(
-      b, loc, MemRefType::get(outType.getShape(), outType.getElementType()));
+      b, loc,
+      MemRefType::get(resultType.getShape(), resultType.getElementType()));
   buildKernel(b, loc, s, op.getEffectiveScale(), offset, q, k, v, out);
   Value result = bufferization::ToTensorOp::create(
-      b, loc, outType, out, /*restrict=*/b.getUnitAttr(),
+      b, loc, resultType, out, /*restrict=*/b.getUnitAttr(),
       /*writable=*/b.getUnitAttr());
-  op.getResult().replaceAllUsesWith(result);
+  replaced->getResult(0).replaceAllUsesWith(result);
+  if (replaced != op)
+    replaced->erase();
   op.erase();
   return success();
 }

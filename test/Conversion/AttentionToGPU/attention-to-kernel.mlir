@@ -38,3 +38,29 @@ func.func @masked(%q: tensor<2x2x5x8xf32>, %k: tensor<2x2x35x8xf32>, %v: tensor<
   %o = kf.attention %q, %k, %v mask(%m : tensor<1x1x5x35xf32>) : tensor<2x2x5x8xf32>, tensor<2x2x35x8xf32>, tensor<2x2x35x12xf32> -> tensor<2x2x5x12xf32>
   return %o : tensor<2x2x5x12xf32>
 }
+
+// Heads split from the fused QKV projection and merged back for the output
+// projection: the kernel reads the query at [b, row, head * 16 + d] of the
+// unsplit slice and writes [b, row, head * 16 + d] of a merged buffer, so
+// neither kf.split_heads (for the query) nor kf.merge_heads is left to
+// become a transposing copy.
+// CHECK-LABEL: func.func @merged_heads
+// CHECK-SAME:  (%[[QKV:.+]]: tensor<1x3x96xf32>,
+// CHECK:       %[[SLICE:.+]] = tensor.extract_slice %[[QKV]][0, 0, 0] [1, 3, 32]
+// CHECK-DAG:   %[[Q:.*]] = bufferization.to_buffer %[[SLICE]] read_only : tensor<1x3x32xf32>
+// CHECK-DAG:   %[[OUT:.*]] = memref.alloc() : memref<1x3x32xf32>
+// CHECK:       gpu.launch
+// CHECK:         %[[HQ:.+]] = arith.muli %{{.+}}, %c16
+// CHECK:         %[[DQ:.+]] = arith.addi %[[HQ]], %{{.+}}
+// CHECK:         memref.load %[[Q]][%{{.+}}, %{{.+}}, %[[DQ]]]
+// CHECK:         memref.store %{{.+}}, %[[OUT]][%{{.+}}, %{{.+}}, %{{.+}}] : memref<1x3x32xf32>
+// CHECK:       %[[Y:.+]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<1x3x32xf32> to tensor<1x3x32xf32>
+// CHECK-NOT:   kf.merge_heads
+// CHECK:       return %[[Y]]
+func.func @merged_heads(%qkv: tensor<1x3x96xf32>, %k: tensor<1x2x3x16xf32>, %v: tensor<1x2x3x16xf32>) -> tensor<1x3x32xf32> {
+  %slice = tensor.extract_slice %qkv[0, 0, 0] [1, 3, 32] [1, 1, 1] : tensor<1x3x96xf32> to tensor<1x3x32xf32>
+  %q = kf.split_heads %slice {num_heads = 2 : i64} : tensor<1x3x32xf32> -> tensor<1x2x3x16xf32>
+  %o = kf.attention %q, %k, %v causal : tensor<1x2x3x16xf32>, tensor<1x2x3x16xf32>, tensor<1x2x3x16xf32> -> tensor<1x2x3x16xf32>
+  %y = kf.merge_heads %o : tensor<1x2x3x16xf32> -> tensor<1x3x32xf32>
+  return %y : tensor<1x3x32xf32>
+}
