@@ -27,6 +27,8 @@ void mlir::kf::detail::addLowerToLinalg(OpPassManager &pm,
 }
 
 void mlir::kf::detail::addBufferizeToOutParams(OpPassManager &pm) {
+  // An op whose result is inserted into a slice writes into that slice.
+  pm.addPass(createPlaceInDestinationsPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

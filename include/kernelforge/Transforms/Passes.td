@@ -149,4 +149,21 @@ def DeviceBuffersPass : Pass<"kf-device-buffers", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def PlaceInDestinationsPass
+    : Pass<"kf-place-in-destinations", "::mlir::ModuleOp"> {
+  let summary = "Let ops whose results are inserted into slices write there";
+  let description = [{
+    Upstream's empty-tensor elimination, repeated until nothing changes,
+    with slices of `tensor.empty` folded into smaller empties between
+    rounds. An op computing into a `tensor.empty` whose result is inserted
+    into a slice of another tensor then computes into that slice, so
+    bufferization writes it in place instead of copying. One round places
+    only the outermost insertion of a nest: the stacked K/V of a cache
+    update (each half a `linalg.transpose` inserted into the stack, the
+    stack inserted into the cache) needs two, after which both halves are
+    transposed straight into the cache, with no temporary and no copy.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 #endif // KERNELFORGE_TRANSFORMS_PASSES_TD

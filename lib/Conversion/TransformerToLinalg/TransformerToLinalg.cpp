@@ -3,7 +3,9 @@
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
 
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_CONVERTTRANSFORMERTOLINALGPASS
@@ -79,6 +81,17 @@ struct ConvertTransformerToLinalgPass
                            scf::SCFDialect, tensor::TensorDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+
+    // Concatenations (the stacked K/V of a cache update) become slices
+    // inserted into an empty tensor, which bufferization can then place in
+    // the destination: each part is written where it ends up, no copy.
+    RewritePatternSet concat(&getContext());
+    tensor::populateDecomposeTensorConcatPatterns(concat);
+    GreedyRewriteConfig onlyConcat;
+    onlyConcat.enableFolding(false).enableConstantCSE(false);
+    onlyConcat.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    if (failed(applyPatternsGreedily(module, std::move(concat), onlyConcat)))
       signalPassFailure();
   }
 };
