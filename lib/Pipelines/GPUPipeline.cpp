@@ -22,11 +22,13 @@ using namespace mlir::kf;
 /// temporaries on the device.
 static void addKernelStages(OpPassManager &pm,
                             const GPUPipelineOptions &options) {
-  // 1. Attention as one fused kernel (its state in workgroup memory and
-  // registers), then the rest of kf -> linalg on tensors; attention the
+  // 1. Attention and norms as one fused kernel each (their state in
+  // workgroup memory and registers), then the rest of kf -> linalg on tensors; attention the
   // kernel does not take is decomposed.
   if (options.fusedAttention)
     pm.addNestedPass<func::FuncOp>(createConvertAttentionToGPUPass());
+  if (options.fusedNorms)
+    pm.addNestedPass<func::FuncOp>(createConvertNormsToGPUPass());
   kf::detail::addLowerToLinalg(pm, /*decomposeAttention=*/true);
 
   // 2. Buffers, results as out-parameters.

@@ -54,8 +54,8 @@ struct LowerStridedCopiesPass
     RewritePatternSet patterns(&getContext());
     patterns.add<DropSelfCopy, StridedCopyToLinalg>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
-      getOperation()->emitError() << getArgument()
-                            << ": rewrite patterns did not converge";
+      getOperation()->emitError()
+          << getArgument() << ": rewrite patterns did not converge";
       signalPassFailure();
     }
   }

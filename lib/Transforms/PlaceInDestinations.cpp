@@ -1,4 +1,5 @@
-//===- PlaceInDestinations.cpp - Empty-tensor elimination, to a fixed point ===//
+//===- PlaceInDestinations.cpp - Empty-tensor elimination, to a fixed point
+//===//
 
 #include "kernelforge/Transforms/Passes.h"
 

@@ -4,6 +4,8 @@
 #define KERNELFORGE_CONVERSION_GPUKERNELUTILS_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Utils/GPUUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -26,6 +28,15 @@ inline SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
     rest = arith::DivUIOp::create(b, loc, rest, size);
   }
   return coords;
+}
+
+/// A read-only buffer of `tensor` (any layout) for a kernel built on tensors'
+/// buffers before bufferization (to_buffer; the result is to_tensor'd).
+inline Value readOnlyBuffer(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  auto memref = bufferization::getMemRefTypeWithFullyDynamicLayout(type);
+  return bufferization::ToBufferOp::create(b, loc, cast<MemRefType>(memref),
+                                           tensor, /*readOnly=*/true);
 }
 
 /// Combines two values the way `gpu.all_reduce` with `kind` does.

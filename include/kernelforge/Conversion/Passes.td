@@ -223,4 +223,30 @@ def ConvertAttentionToGPUPass
                            "::mlir::arith::ArithDialect"];
 }
 
+def ConvertNormsToGPUPass
+    : Pass<"convert-norms-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Lower kf.layer_norm and kf.rms_norm to one GPU kernel each";
+  let description = [{
+    One block per row (up to 256 threads, a multiple of 32): the threads
+    stride the row's columns, `gpu.all_reduce add` gives every thread the
+    row's sum, hence the mean (layer norm), then the sum of squared
+    deviations (or of squares, RMS norm), hence `rsqrt(var + epsilon)`, and
+    the same threads write `(x - mean) * rstd * scale + bias`. The
+    statistics never leave registers. Lowered through linalg instead, a
+    layer norm is three kernels plus a fill and copies of the accumulators'
+    initial values.
+
+    Like `convert-attention-to-gpu`, the kernel reads the operands' buffers
+    (`bufferization.to_buffer`) and writes a new one (`to_tensor restrict
+    writable`). Static f32 norms are taken; others are left for the linalg
+    lowering.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // KERNELFORGE_CONVERSION_PASSES_TD

@@ -93,6 +93,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "key tiles in workgroup memory); off: QK^T, softmax "
                      "and PV kernels"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> fusedNorms{
+      *this, "fused-norms",
+      llvm::cl::desc("Layer and RMS norm as one kernel each (a block per "
+                     "row); off: statistics and normalisation kernels"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> hostLowering{
       *this, "host-lowering",
       llvm::cl::desc("Also lower the host code to the LLVM dialect"),

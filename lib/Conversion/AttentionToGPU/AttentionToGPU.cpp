@@ -285,11 +285,8 @@ LogicalResult fuse(AttentionOp op) {
                                  : arith::ConstantIndexOp::create(
                                        b, loc, op.getDefaultCausalOffset())
                                        .getResult();
-  auto buffer = [&](Value tensor) -> Value {
-    auto type = cast<RankedTensorType>(tensor.getType());
-    auto memref = bufferization::getMemRefTypeWithFullyDynamicLayout(type);
-    return bufferization::ToBufferOp::create(b, loc, cast<MemRefType>(memref),
-                                             tensor, /*readOnly=*/true);
+  auto buffer = [&](Value tensor) {
+    return kf::readOnlyBuffer(b, loc, tensor);
   };
   // Read the query before its heads were split; write the output merged
   // when merging is all that is done with it.

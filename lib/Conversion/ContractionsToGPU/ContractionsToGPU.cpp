@@ -49,11 +49,11 @@ constexpr int64_t kWarp = 32, kWarpsPerBlock = 8;
 /// The roles of a contraction's loop dimensions and operands.
 struct Contraction {
   mutable linalg::GenericOp op;
-  SmallVector<int64_t> sizes;        // static loop ranges
-  SmallVector<unsigned> batch;       // batch dimensions, outermost first
-  std::optional<unsigned> m;         // rows, absent for a mat-vec
-  unsigned n = 0, k = 0;             // columns and reduction
-  unsigned lhs = 0, rhs = 1;         // input reading m (or only k) / n
+  SmallVector<int64_t> sizes;  // static loop ranges
+  SmallVector<unsigned> batch; // batch dimensions, outermost first
+  std::optional<unsigned> m;   // rows, absent for a mat-vec
+  unsigned n = 0, k = 0;       // columns and reduction
+  unsigned lhs = 0, rhs = 1;   // input reading m (or only k) / n
 
   AffineMap map(unsigned operand) const {
     return op.getIndexingMapsArray()[operand];
@@ -73,9 +73,7 @@ struct Contraction {
   }
 };
 
-bool uses(AffineMap map, unsigned dim) {
-  return map.isFunctionOfDim(dim);
-}
+bool uses(AffineMap map, unsigned dim) { return map.isFunctionOfDim(dim); }
 
 FailureOr<Contraction> matchContraction(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
@@ -290,10 +288,11 @@ struct KernelBuilder {
     for (Operation &op : block.without_terminator()) {
       Operation *clone = b.clone(op, map);
       if (auto fm = dyn_cast<arith::ArithFastMathInterface>(clone))
-        clone->setAttr(fm.getFastMathAttrName(),
-                       arith::FastMathFlagsAttr::get(
-                           b.getContext(), fm.getFastMathFlagsAttr().getValue() |
-                                               arith::FastMathFlags::contract));
+        clone->setAttr(
+            fm.getFastMathAttrName(),
+            arith::FastMathFlagsAttr::get(b.getContext(),
+                                          fm.getFastMathFlagsAttr().getValue() |
+                                              arith::FastMathFlags::contract));
     }
     return map.lookupOrDefault(block.getTerminator()->getOperand(0));
   }
@@ -320,8 +319,8 @@ void buildTiled(OpBuilder &b, const Contraction &c,
   int64_t tileM = M <= 16 ? 16 : M <= 32 ? 32 : 64;
   int64_t perThreadM = tileM / kThreadsY, perThreadN = kTileN / kThreadsX;
   KernelBuilder kb{b, loc, c, fused};
-  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
-                                              gpu::AddressSpace::Workgroup);
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   // Rows of kTileK values, padded by one element against bank conflicts.
   auto tileType = [&](unsigned operand, int64_t rows) {
     return MemRefType::get({kTileK, rows + 1}, kb.elementType(operand),
@@ -330,8 +329,8 @@ void buildTiled(OpBuilder &b, const Contraction &c,
   Type lhsTile = tileType(c.lhs, tileM), rhsTile = tileType(c.rhs, kTileN);
   auto launch = gpu::LaunchOp::create(
       b, loc, kb.idx(ceilDiv(N, kTileN)), kb.idx(ceilDiv(M, tileM)),
-      kb.idx(c.batchCount()), kb.idx(kThreadsX), kb.idx(kThreadsY),
-      kb.idx(1), /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      kb.idx(c.batchCount()), kb.idx(kThreadsX), kb.idx(kThreadsY), kb.idx(1),
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/{}, TypeRange{lhsTile, rhsTile});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
@@ -375,16 +374,17 @@ void buildTiled(OpBuilder &b, const Contraction &c,
       Value kk = kFastest ? fast : slow, rr = kFastest ? slow : fast;
       dims[dim] = kb.add(first, rr);
       dims[c.k] = kb.add(k0, kk);
-      Value inBounds = kb.both(size % tileRows ? kb.lt(dims[dim], size) : Value(),
-                               K % kTileK ? kb.lt(dims[c.k], K) : Value());
+      Value inBounds =
+          kb.both(size % tileRows ? kb.lt(dims[dim], size) : Value(),
+                  K % kTileK ? kb.lt(dims[c.k], K) : Value());
       Value v = kb.load(operand, dims, inBounds);
       memref::StoreOp::create(b, loc, v, tile, ValueRange{kk, rr});
     }
   };
 
   // k-tiles: stage, synchronise, accumulate in k order, synchronise.
-  auto kLoop = scf::ForOp::create(b, loc, kb.idx(0), kb.idx(K),
-                                  kb.idx(kTileK), init);
+  auto kLoop =
+      scf::ForOp::create(b, loc, kb.idx(0), kb.idx(K), kb.idx(kTileK), init);
   {
     OpBuilder::InsertionGuard loopGuard(b);
     b.setInsertionPointToStart(kLoop.getBody());
@@ -440,17 +440,17 @@ void buildMatVec(OpBuilder &b, const Contraction &c,
   bool warpPerOutput = c.contiguous(c.rhs, c.k);
   KernelBuilder kb{b, loc, c, fused};
   Type accType = kb.elementType(2);
-  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
-                                              gpu::AddressSpace::Workgroup);
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   SmallVector<Type> shared;
   if (!warpPerOutput)
     shared.push_back(MemRefType::get({kWarpsPerBlock, kWarp + 1}, accType,
                                      MemRefLayoutAttrInterface(), workgroup));
   int64_t perBlock = warpPerOutput ? kWarpsPerBlock : kWarp;
-  auto launch = gpu::LaunchOp::create(
-      b, loc, kb.idx(ceilDiv(N, perBlock)), kb.idx(1), kb.idx(c.batchCount()),
-      kb.idx(kWarp), kb.idx(kWarpsPerBlock), kb.idx(1), nullptr, nullptr, {},
-      shared);
+  auto launch = gpu::LaunchOp::create(b, loc, kb.idx(ceilDiv(N, perBlock)),
+                                      kb.idx(1), kb.idx(c.batchCount()),
+                                      kb.idx(kWarp), kb.idx(kWarpsPerBlock),
+                                      kb.idx(1), nullptr, nullptr, {}, shared);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   Value lane = launch.getThreadIds().x, group = launch.getThreadIds().y;

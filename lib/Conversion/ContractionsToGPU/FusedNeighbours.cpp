@@ -119,7 +119,8 @@ Operation *findPrologue(linalg::GenericOp contraction, Value out) {
   if (!isElementwise(generic))
     return nullptr;
   OpOperand *init = generic.getDpsInitOperand(0);
-  if (init->get() != out || !generic.getMatchingIndexingMap(init).isIdentity() ||
+  if (init->get() != out ||
+      !generic.getMatchingIndexingMap(init).isIdentity() ||
       generic.payloadUsesValueFromOperand(init))
     return nullptr;
   for (Value in : generic.getDpsInputs())
