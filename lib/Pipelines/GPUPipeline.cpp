@@ -21,18 +21,23 @@ using namespace mlir::kf;
 /// Steps 1-3, shared with the emulator: kernels as gpu.launch regions,
 /// temporaries on the device.
 static void addKernelStages(OpPassManager &pm,
-                            const GPUPipelineOptions &options) {
+                            const GPUPipelineOptions &options,
+                            bool inlineCalls) {
   // 1. Attention and norms as one fused kernel each (their state in
-  // workgroup memory and registers), then the rest of kf -> linalg on tensors; attention the
-  // kernel does not take is decomposed.
+  // workgroup memory and registers), then the rest of kf -> linalg on tensors;
+  // attention the kernel does not take is decomposed.
   if (options.fusedAttention)
     pm.addNestedPass<func::FuncOp>(createConvertAttentionToGPUPass());
   if (options.fusedNorms)
     pm.addNestedPass<func::FuncOp>(createConvertNormsToGPUPass());
   kf::detail::addLowerToLinalg(pm, /*decomposeAttention=*/true);
 
-  // 2. Buffers, results as out-parameters.
+  // 2. Buffers, results as out-parameters. For the GPU, one host function
+  // per entry point (the blocks inlined): its temporaries can then be freed
+  // after their last use, and nothing makes the host wait between layers.
   kf::detail::addBufferizeToOutParams(pm);
+  if (inlineCalls)
+    pm.addPass(createInlinerPass());
 
   // 3. Kernels: row reductions to one block per row; everything else to
   // tiled parallel loops mapped onto blocks and threads.
@@ -62,8 +67,15 @@ static void addKernelStages(OpPassManager &pm,
 
 void mlir::kf::buildGPUPipeline(OpPassManager &pm,
                                 const GPUPipelineOptions &options) {
-  addKernelStages(pm, options);
+  addKernelStages(pm, options, /*inlineCalls=*/true);
+  // Argument checks first: nothing then stops the launches from queueing
+  // back to back, and the host waits once, at the end. Identical kernels (a
+  // block's, once per layer) are compiled once.
+  pm.addNestedPass<func::FuncOp>(createHoistHostAssertsPass());
+  // Constants go into the kernels (immediates, not parameters).
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createDedupeGPUModulesPass());
   // Launches, allocations and copies become asynchronous operations chained
   // on one stream (the host waits only where it must).
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
@@ -89,7 +101,7 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
 
 void mlir::kf::buildGPUEmulatorPipeline(OpPassManager &pm,
                                         const GPUPipelineOptions &options) {
-  addKernelStages(pm, options);
+  addKernelStages(pm, options, /*inlineCalls=*/false);
   // The same kernels as CPU loops (blocks in parallel under OpenMP, threads
   // in phases between synchronisation points), then the CPU's lowering.
   pm.addNestedPass<func::FuncOp>(createConvertGPULaunchToLoopsPass());

@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_DEVICEBUFFERSPASS
@@ -13,6 +15,30 @@ namespace mlir::kf {
 using namespace mlir;
 
 namespace {
+
+/// The last op of `block` that uses `buffer` or a view of it, or null when
+/// the buffer escapes (returned, passed to a call, used in another block)
+/// or is freed already.
+Operation *lastUse(Value buffer, Block &block) {
+  SmallVector<Value> views = {buffer};
+  Operation *last = nullptr;
+  for (unsigned i = 0; i < views.size(); ++i)
+    for (Operation *user : views[i].getUsers()) {
+      if (isa<gpu::DeallocOp, memref::DeallocOp, CallOpInterface>(user) ||
+          user->hasTrait<OpTrait::ReturnLike>())
+        return nullptr;
+      Operation *ancestor = block.findAncestorOpInBlock(*user);
+      if (!ancestor)
+        return nullptr;
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
+        if (view.getViewSource() == views[i])
+          llvm::append_range(views, user->getResults());
+      if (!last || last->isBeforeInBlock(ancestor))
+        last = ancestor;
+    }
+  return last;
+}
+
 struct DeviceBuffersPass : kf::impl::DeviceBuffersPassBase<DeviceBuffersPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -35,14 +61,22 @@ struct DeviceBuffersPass : kf::impl::DeviceBuffersPassBase<DeviceBuffersPass> {
             alloc.getDynamicSizes(), alloc.getSymbolOperands(),
             /*hostShared=*/false);
         rewriter.replaceOp(alloc, device.getMemref());
+        // Freed after its last use (stream-ordered once the host code is
+        // asynchronous; the runtime reuses the block).
+        Block *block = device->getBlock();
+        if (block == &func.front())
+          if (Operation *last = lastUse(device.getMemref(), *block)) {
+            rewriter.setInsertionPointAfter(last);
+            gpu::DeallocOp::create(rewriter, loc, /*asyncToken=*/Type(),
+                                   ValueRange(), device.getMemref());
+          }
       } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
         gpu::DeallocOp::create(rewriter, loc, /*asyncToken=*/Type(),
                                ValueRange(), dealloc.getMemref());
         rewriter.eraseOp(dealloc);
       } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
         gpu::MemcpyOp::create(rewriter, loc, /*asyncToken=*/Type(),
-                              ValueRange(), copy.getTarget(),
-                              copy.getSource());
+                              ValueRange(), copy.getTarget(), copy.getSource());
         rewriter.eraseOp(copy);
       } else {
         op->emitOpError("reads or writes a buffer on the host, but buffers "

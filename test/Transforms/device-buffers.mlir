@@ -32,3 +32,42 @@ func.func @host_access(%out: memref<16xf32>) {
   memref.store %zero, %out[%c0] : memref<16xf32>
   return
 }
+
+// -----
+
+// Temporaries nothing frees are freed after their last use, views
+// included; one that escapes (returned, or passed to a call) is left alone.
+// CHECK-LABEL: func.func @freed_after_last_use
+// CHECK: %[[T:.+]] = gpu.alloc () : memref<2x8xf32>
+// CHECK: %[[E:.+]] = gpu.alloc () : memref<16xf32>
+// CHECK: %[[V:.+]] = memref.collapse_shape %[[T]]
+// CHECK: gpu.launch
+// CHECK: gpu.launch
+// CHECK: gpu.terminator
+// CHECK-NEXT: }
+// CHECK-NEXT: gpu.dealloc  %[[T]] : memref<2x8xf32>
+// CHECK-NEXT: call @use(%[[E]])
+// CHECK-NOT: gpu.dealloc
+// CHECK: return %[[E]]
+func.func private @use(memref<16xf32>)
+func.func @freed_after_last_use(%out: memref<16xf32>) -> memref<16xf32> {
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant 0.0 : f32
+  %t = memref.alloc() : memref<2x8xf32>
+  %e = memref.alloc() : memref<16xf32>
+  %v = memref.collapse_shape %t [[0, 1]] : memref<2x8xf32> into memref<16xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c16, %sy = %c1, %sz = %c1) {
+    memref.store %zero, %v[%tx] : memref<16xf32>
+    gpu.terminator
+  }
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c16, %sy = %c1, %sz = %c1) {
+    %x = memref.load %v[%tx] : memref<16xf32>
+    memref.store %x, %e[%tx] : memref<16xf32>
+    gpu.terminator
+  }
+  call @use(%e) : (memref<16xf32>) -> ()
+  return %e : memref<16xf32>
+}

@@ -228,9 +228,12 @@ def ConvertNormsToGPUPass
   let summary = "Lower kf.layer_norm and kf.rms_norm to one GPU kernel each";
   let description = [{
     One block per row (up to 256 threads, a multiple of 32): the threads
-    stride the row's columns, `gpu.all_reduce add` gives every thread the
-    row's sum, hence the mean (layer norm), then the sum of squared
-    deviations (or of squares, RMS norm), hence `rsqrt(var + epsilon)`, and
+    stride the row's columns, a block reduction (five `gpu.shuffle xor`
+    steps per warp, the warps' sums through workgroup memory after a
+    `gpu.barrier`, added by every thread in the same order) gives every
+    thread the row's sum, hence the mean (layer norm), then the sum of
+    squared deviations (or of squares, RMS norm), hence
+    `rsqrt(var + epsilon)`, and
     the same threads write `(x - mean) * rstd * scale + bias`. The
     statistics never leave registers. Lowered through linalg instead, a
     layer norm is three kernels plus a fill and copies of the accumulators'

@@ -142,6 +142,10 @@ def DeviceBuffersPass : Pass<"kf-device-buffers", "::mlir::func::FuncOp"> {
     frees and copies buffers; those buffers are read by kernels, so they
     must live in device memory: `memref.alloc` / `memref.dealloc` become
     `gpu.alloc` / `gpu.dealloc`, and `memref.copy` between them `gpu.memcpy`.
+    A temporary allocated in the function's entry block that does not
+    escape (not returned, passed to a call or freed already) is freed after
+    its last use there, views included: compiled code would otherwise
+    allocate device memory at every call and never return it.
     Function arguments are expected to be device pointers already (weights
     uploaded once). A host-side load or store of a buffer, which would touch
     device memory from the CPU, is reported as an error.
@@ -164,6 +168,32 @@ def PlaceInDestinationsPass
     transposed straight into the cache, with no temporary and no copy.
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
+def HoistHostAssertsPass
+    : Pass<"kf-hoist-host-asserts", "::mlir::func::FuncOp"> {
+  let summary = "Move host-side checks on arguments before the first kernel";
+  let description = [{
+    A `cf.assert` in a function's entry block whose condition is computed,
+    by pure ops, from the function's arguments alone (the KV-cache position
+    check) is moved with those ops to the start of the function. There it
+    runs before any GPU work is queued, so `gpu-async-region` need not make
+    the host wait for the kernels before it (a wait per layer otherwise).
+    A failing check now stops the program before the kernels that preceded
+    it, not after.
+  }];
+}
+
+def DedupeGPUModulesPass
+    : Pass<"kf-dedupe-gpu-modules", "::mlir::ModuleOp"> {
+  let summary = "Keep one gpu.module per distinct kernel";
+  let description = [{
+    After inlining (each transformer block's code once per layer) and
+    kernel outlining, identical kernels sit in separate `gpu.module`s. Each
+    module whose contents are textually identical to an earlier one's is
+    removed and its launches are redirected to that one, so every distinct
+    kernel is compiled to PTX (and loaded) once.
+  }];
 }
 
 #endif // KERNELFORGE_TRANSFORMS_PASSES_TD

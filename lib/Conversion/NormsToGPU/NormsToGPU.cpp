@@ -1,8 +1,10 @@
 //===- NormsToGPU.cpp - Layer and RMS norm as one GPU kernel each ---------===//
 //
-// One block per row: its threads stride the row, `gpu.all_reduce` gives the
-// block the row's sum (layer norm) and then the sum of squared deviations
-// (or of squares, RMS norm), and the same threads write the normalised row.
+// One block per row: its threads stride the row, a block reduction (xor
+// shuffles in each warp, then the warps' sums through workgroup memory)
+// gives every thread the row's sum (layer norm) and then the sum of squared
+// deviations (or of squares, RMS norm), and the same threads write the
+// normalised row.
 // The statistics stay in registers; the row is read from global memory three
 // times (twice for RMS norm), from cache after the first. Decomposed, a
 // layer norm is three kernels, a fill and two copies of the accumulators'
@@ -42,25 +44,42 @@ struct Norm {
 };
 
 /// The row's sum of `term(x)` over the block's strided columns, then across
-/// the block.
-Value blockSum(OpBuilder &b, Location loc, Value threadId, Value threads,
-               int64_t columns, function_ref<Value(Value column)> term) {
+/// the block: xor shuffles within each warp, the warps' sums through
+/// `partials` (workgroup memory, one per warp), added by every thread in the
+/// same order.
+Value blockSum(OpBuilder &b, Location loc, Value threadId, int64_t threads,
+               int64_t columns, Value partials,
+               function_ref<Value(Value column)> term) {
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
   Value zero =
       arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
   auto loop = scf::ForOp::create(
-      b, loc, threadId, arith::ConstantIndexOp::create(b, loc, columns),
-      threads, ValueRange{zero},
+      b, loc, threadId, idx(columns), idx(threads), ValueRange{zero},
       [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
         scf::YieldOp::create(
             nb, l, ValueRange{arith::AddFOp::create(nb, l, acc[0], term(d))});
       });
-  return gpu::AllReduceOp::create(
-      b, loc, loop.getResult(0),
-      gpu::AllReduceOperationAttr::get(b.getContext(),
-                                       gpu::AllReduceOperation::ADD),
-      b.getUnitAttr());
+  Value warpSum = kf::warpReduce(b, loc, loop.getResult(0),
+                                 gpu::AllReduceOperation::ADD, kWarp);
+  Value lane = arith::RemUIOp::create(b, loc, threadId, idx(kWarp));
+  Value warp = arith::DivUIOp::create(b, loc, threadId, idx(kWarp));
+  Value first =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0));
+  scf::IfOp::create(b, loc, first, [&](OpBuilder &tb, Location l) {
+    memref::StoreOp::create(tb, l, warpSum, partials, ValueRange{warp});
+    scf::YieldOp::create(tb, l);
+  });
+  gpu::BarrierOp::create(b, loc);
+  Value total = zero;
+  for (int64_t w = 0; w < threads / kWarp; ++w)
+    total = arith::AddFOp::create(
+        b, loc, total,
+        memref::LoadOp::create(b, loc, partials, ValueRange{idx(w)}));
+  return total;
 }
 
 void buildKernel(OpBuilder &b, Location loc, const Norm &norm, Value in,
@@ -76,12 +95,20 @@ void buildKernel(OpBuilder &b, Location loc, const Norm &norm, Value in,
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  auto launch = gpu::LaunchOp::create(b, loc, idx(rows), idx(1), idx(1),
-                                      idx(threads), idx(1), idx(1));
+  // One buffer of per-warp sums per block reduction.
+  auto partialsType = MemRefType::get(
+      {threads / kWarp}, b.getF32Type(), MemRefLayoutAttrInterface(),
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup));
+  SmallVector<Type> partials(norm.centered ? 2 : 1, partialsType);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, idx(rows), idx(1), idx(1), idx(threads), idx(1), idx(1),
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/{}, partials);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   Value tid = launch.getThreadIds().x;
   Value step = idx(threads);
+  ValueRange sums = launch.getWorkgroupAttributions();
   SmallVector<Value> rowIndices =
       kf::delinearize(b, loc, launch.getBlockIds().x, leading);
   auto at = [&](Value column) {
@@ -101,15 +128,17 @@ void buildKernel(OpBuilder &b, Location loc, const Norm &norm, Value in,
   Value mean;
   if (norm.centered)
     mean = arith::MulFOp::create(
-        b, loc, blockSum(b, loc, tid, step, columns, x), invColumns);
+        b, loc, blockSum(b, loc, tid, threads, columns, sums.front(), x),
+        invColumns);
   auto deviation = [&](Value column) -> Value {
     Value v = x(column);
     return mean ? arith::SubFOp::create(b, loc, v, mean).getResult() : v;
   };
-  Value squares = blockSum(b, loc, tid, step, columns, [&](Value column) {
-    Value d = deviation(column);
-    return arith::MulFOp::create(b, loc, d, d).getResult();
-  });
+  Value squares =
+      blockSum(b, loc, tid, threads, columns, sums.back(), [&](Value column) {
+        Value d = deviation(column);
+        return arith::MulFOp::create(b, loc, d, d).getResult();
+      });
   Value rstd = math::RsqrtOp::create(
       b, loc,
       arith::AddFOp::create(b, loc,

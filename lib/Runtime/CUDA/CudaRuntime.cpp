@@ -8,15 +8,20 @@
 // of failing to start. CUDA initialises lazily, on first use: module loads
 // run from global constructors, before ordinary static initialisers.
 // All work goes to one stream; launches are asynchronous and
-// mgpuStreamSynchronize waits. Every failing call names the CUDA error and,
+// mgpuStreamSynchronize waits. Device memory freed by compiled code is kept
+// for reuse (BlockCache.h), so neither allocation nor free goes to the driver
+// or waits in the steady state. Every failing call names the CUDA error and,
 // for launches, the kernel.
 //
 //===----------------------------------------------------------------------===//
+
+#include "BlockCache.h"
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -79,6 +84,9 @@ struct State {
   std::mutex mutex;
   std::unordered_map<CUfunction, std::string> kernelNames;
   int device = 0;
+  /// Device blocks, reused once freed (guarded by `mutex`).
+  std::unique_ptr<kernelforge::runtime::BlockCache> blocks;
+  CUresult lastAllocation = 0;
 };
 
 State &state();
@@ -156,9 +164,27 @@ State &state() {
     check(d.cuCtxSetCurrent(s.context), "cuCtxSetCurrent");
     check(d.cuStreamCreate(&s.stream, /*CU_STREAM_NON_BLOCKING=*/1),
           "cuStreamCreate");
+    kernelforge::runtime::BlockCache::Driver blocks;
+    blocks.allocate = [](size_t bytes) -> void * {
+      CUdeviceptr ptr = 0;
+      s.lastAllocation = s.driver.cuMemAlloc(&ptr, bytes);
+      return s.lastAllocation == 0 ? reinterpret_cast<void *>(ptr) : nullptr;
+    };
+    blocks.free = [](void *ptr) {
+      check(s.driver.cuMemFree(reinterpret_cast<CUdeviceptr>(ptr)),
+            "cuMemFree");
+    };
+    blocks.synchronize = [] {
+      check(s.driver.cuStreamSynchronize(s.stream), "cuStreamSynchronize");
+    };
+    s.blocks = std::make_unique<kernelforge::runtime::BlockCache>(blocks);
   });
-  // Other threads need the context current too.
-  s.driver.cuCtxSetCurrent(s.context);
+  // Other threads need the context current too (once per thread).
+  thread_local bool current = false;
+  if (!current) {
+    s.driver.cuCtxSetCurrent(s.context);
+    current = true;
+  }
   return s;
 }
 
@@ -260,23 +286,33 @@ void mgpuEventRecord(void *event, void *stream) {
 
 void *mgpuMemAlloc(uint64_t size, void * /*stream*/, bool hostShared) {
   State &s = state();
-  CUdeviceptr ptr = 0;
   if (size == 0)
     return nullptr;
-  if (hostShared)
+  if (hostShared) {
+    CUdeviceptr ptr = 0;
     check(s.driver.cuMemAllocManaged(&ptr, size, /*CU_MEM_ATTACH_GLOBAL=*/1),
           "cuMemAllocManaged", std::to_string(size) + " bytes");
-  else
-    check(s.driver.cuMemAlloc(&ptr, size), "cuMemAlloc",
-          std::to_string(size) + " bytes");
-  return reinterpret_cast<void *>(ptr);
+    return reinterpret_cast<void *>(ptr);
+  }
+  std::lock_guard<std::mutex> lock(s.mutex);
+  void *block = s.blocks->allocate(size);
+  if (!block)
+    check(s.lastAllocation ? s.lastAllocation : /*OUT_OF_MEMORY=*/2,
+          "cuMemAlloc", std::to_string(size) + " bytes");
+  return block;
 }
 
 void mgpuMemFree(void *ptr, void * /*stream*/) {
   if (!ptr)
     return;
   State &s = state();
-  // Frees wait for the kernels that may still read the buffer.
+  {
+    // Whatever uses the block next is queued after its last use.
+    std::lock_guard<std::mutex> lock(s.mutex);
+    if (s.blocks->release(ptr))
+      return;
+  }
+  // Managed memory: wait for the kernels that may still read it.
   s.driver.cuStreamSynchronize(s.stream);
   check(s.driver.cuMemFree(reinterpret_cast<CUdeviceptr>(ptr)), "cuMemFree");
 }
