@@ -21,7 +21,7 @@ func.func @layer_norm(%x: tensor<16x768xf32>, %g: tensor<768xf32>, %b: tensor<76
 // A linear layer at 64 tokens and at one (decode): no host loop; the
 // 64-token product is a tiled kernel (k-tiles in workgroup memory between
 // barriers, 3 x 1 blocks of 16 x 16 threads), the one-token product a
-// mat-vec kernel (32 columns x 8 k-groups, 6 blocks). Each starts its sums
+// mat-vec kernel (8 columns x 32 k-groups, 24 blocks). Each starts its sums
 // from the bias itself: one kernel per function (outlined without a suffix).
 // RUN: kernelforge-opt %s --kf-gpu-pipeline="chip=sm_80 features=+ptx70" | FileCheck %s --check-prefix=LINEAR
 // LINEAR-DAG: gpu.binary @linear_prefill_kernel {{.*}}st.shared.b32{{.*}}bar.sync{{.*}}ld.shared.b32{{.*}}fma.rn.f32

@@ -131,9 +131,11 @@ def ConvertContractionsToGPUPass
 
     With one output row (decode), the kernel streams the weights once: when
     k is contiguous in them, a warp per output strides k with its lanes and
-    sums with `gpu.shuffle xor`; when n is, a block of 32 columns x 8
-    k-groups reads whole rows and adds the 8 partials through workgroup
-    memory. This reorders the sum, so it needs a body `out + f(in0, in1)`;
+    sums with `gpu.shuffle xor`; when n is, a block of 256 threads takes C
+    columns x 256/C k-groups and adds the groups' partials through workgroup
+    memory, with C the most of 32, 16, 8 that still gives 256 blocks (decode
+    products have few columns: 768 in 32-column blocks would keep 24
+    multiprocessors busy); a warp reads whole 32-byte sectors either way. This reorders the sum, so it needs a body `out + f(in0, in1)`;
     other bodies are left alone.
 
     With `fuse-neighbours` (the default), the kernel absorbs the op that

@@ -15,9 +15,10 @@
 //    operations as the sequential loop.
 //  - Mat-vec (one output row, decode): the weights are streamed once.
 //    With k contiguous in the weights, a warp per output strides k with its
-//    32 lanes and reduces with xor shuffles; with n contiguous, 32 columns x
-//    8 k-groups per block read whole rows and combine the 8 partials through
-//    workgroup memory. Partial sums reorder the additions, so this form
+//    32 lanes and reduces with xor shuffles; with n contiguous, a block of
+//    256 threads takes 8 to 32 columns (as many as still give 256 blocks) and
+//    32 to 8 k-groups, and combines the groups' partials through workgroup
+//    memory. Partial sums reorder the additions, so this form
 //    needs a body `out + f(in0, in1)`.
 //
 // The op filling the output before (the bias) and an elementwise op reading
@@ -45,6 +46,8 @@ namespace {
 
 constexpr int64_t kTileN = 64, kTileK = 16, kThreadsX = 16, kThreadsY = 16;
 constexpr int64_t kWarp = 32, kWarpsPerBlock = 8;
+/// Threads of an n-contiguous mat-vec block; blocks it aims for at least.
+constexpr int64_t kMatVecThreads = 256, kMinBlocks = 256;
 
 /// The roles of a contraction's loop dimensions and operands.
 struct Contraction {
@@ -431,8 +434,20 @@ void buildTiled(OpBuilder &b, const Contraction &c,
   gpu::TerminatorOp::create(b, loc);
 }
 
+/// Columns per block of the n-contiguous mat-vec: the most (at most 32, a
+/// warp's 128-byte row segment) that still give kMinBlocks blocks, and at
+/// least 8 (a 32-byte sector per row and warp-quarter). Decode's products
+/// have few columns (768 for GPT-2's projections): 32 per block would leave
+/// most multiprocessors idle.
+int64_t matVecColumns(int64_t n) {
+  int64_t columns = kWarp;
+  while (columns > 8 && ceilDiv(n, columns) < kMinBlocks)
+    columns /= 2;
+  return columns;
+}
+
 /// One output row: a warp per output when k is contiguous in the weights,
-/// else 32 columns x 8 k-groups per block.
+/// else matVecColumns columns x the rest of 256 threads in k-groups.
 void buildMatVec(OpBuilder &b, const Contraction &c,
                  const kf::FusedNeighbours &fused) {
   Location loc = c.op.getLoc();
@@ -442,14 +457,19 @@ void buildMatVec(OpBuilder &b, const Contraction &c,
   Type accType = kb.elementType(2);
   auto workgroup =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  // Threads (x, y): a warp per output when k is contiguous in the weights
+  // (lane x, output y); else column x of `columns`, k-group y of `groups`.
+  int64_t columns = warpPerOutput ? kWarp : matVecColumns(N);
+  int64_t groups = kMatVecThreads / columns;
   SmallVector<Type> shared;
   if (!warpPerOutput)
-    shared.push_back(MemRefType::get({kWarpsPerBlock, kWarp + 1}, accType,
+    shared.push_back(MemRefType::get({groups, columns + 1}, accType,
                                      MemRefLayoutAttrInterface(), workgroup));
-  int64_t perBlock = warpPerOutput ? kWarpsPerBlock : kWarp;
+  int64_t perBlock = warpPerOutput ? kWarpsPerBlock : columns;
+  int64_t threadsY = warpPerOutput ? kWarpsPerBlock : groups;
   auto launch = gpu::LaunchOp::create(b, loc, kb.idx(ceilDiv(N, perBlock)),
                                       kb.idx(1), kb.idx(c.batchCount()),
-                                      kb.idx(kWarp), kb.idx(kWarpsPerBlock),
+                                      kb.idx(columns), kb.idx(threadsY),
                                       kb.idx(1), nullptr, nullptr, {}, shared);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
@@ -465,7 +485,7 @@ void buildMatVec(OpBuilder &b, const Contraction &c,
 
   // This thread's partial sum over k = start, start + stride, ...
   Value start = warpPerOutput ? lane : group;
-  int64_t stride = warpPerOutput ? kWarp : kWarpsPerBlock;
+  int64_t stride = warpPerOutput ? kWarp : groups;
   Value end = kb.idx(K);
   if (inBounds)
     end = arith::SelectOp::create(b, loc, inBounds, end, kb.idx(0));
@@ -499,7 +519,7 @@ void buildMatVec(OpBuilder &b, const Contraction &c,
   if (!warpPerOutput) {
     Value partials = launch.getWorkgroupAttributions()[0];
     total = kb.zero(accType);
-    for (int64_t g = 0; g < kWarpsPerBlock; ++g)
+    for (int64_t g = 0; g < groups; ++g)
       total = arith::AddFOp::create(
           b, loc, total,
           memref::LoadOp::create(b, loc, partials,

@@ -69,28 +69,52 @@ func.func @scores(%q: memref<2x3x16x64xf32>, %k: memref<2x3x16x64xf32>, %s: memr
 
 // -----
 
-// Decode, weights [in, out] (n contiguous): blocks of 32 columns x 8
-// k-groups (3072 / 32 = 96 blocks); each thread sums k = group, group + 8,
-// ... and group 0 adds the 8 partials from workgroup memory to the output.
+// Decode, weights [in, out] (n contiguous): blocks of 256 threads, as many
+// columns each as still give 256 blocks, between 8 and 32: 3072 columns
+// give 8 per block (384 blocks; 32 would be 96) x 32 k-groups, a warp
+// reading 4 rows x 8 columns (whole 32-byte sectors). Each thread sums
+// k = group, group + 32, ... and group 0 adds the 32 partials from
+// workgroup memory to the output.
 #x1 = affine_map<(m, n, k) -> (m, k)>
 #w1 = affine_map<(m, n, k) -> (k, n)>
 #y1 = affine_map<(m, n, k) -> (m, n)>
 // CHECK-LABEL: func.func @matvec_in_out
 // CHECK-SAME: (%[[X:.+]]: memref<1x768xf32>, %[[W:.+]]: memref<768x3072xf32>, %[[Y:.+]]: memref<1x3072xf32>)
-// CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c96, %{{.+}} = %c1, %{{.+}} = %c1) threads(%[[LANE:.+]], %[[GROUP:.+]], %{{.+}}) in (%{{.+}} = %c32, %{{.+}} = %c8, %{{.+}} = %c1)
-// CHECK-SAME: workgroup(%[[PART:.+]] : memref<8x33xf32, #gpu.address_space<workgroup>>)
-// CHECK: %[[SUM:.+]] = scf.for %[[K:.+]] = %[[GROUP]] to %c768{{.*}} step %c8{{.*}} iter_args
+// CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c384, %{{.+}} = %c1, %{{.+}} = %c1) threads(%[[LANE:.+]], %[[GROUP:.+]], %{{.+}}) in (%{{.+}} = %c8, %{{.+}} = %c32, %{{.+}} = %c1)
+// CHECK-SAME: workgroup(%[[PART:.+]] : memref<32x9xf32, #gpu.address_space<workgroup>>)
+// CHECK: %[[SUM:.+]] = scf.for %[[K:.+]] = %[[GROUP]] to %c768{{.*}} step %c32{{.*}} iter_args
 // CHECK:   memref.load %[[W]][%[[K]], %{{.+}}]
 // CHECK: memref.store %[[SUM]], %[[PART]][%[[GROUP]], %[[LANE]]]
 // CHECK: gpu.barrier
 // CHECK: %[[FIRST:.+]] = arith.cmpi eq, %[[GROUP]], %c0
 // CHECK: scf.if %[[FIRST]]
-// CHECK-COUNT-8: memref.load %[[PART]]
+// CHECK-COUNT-32: memref.load %[[PART]]
 // CHECK: memref.store %{{.+}}, %[[Y]]
 // CHECK-NOT: gpu.shuffle
 func.func @matvec_in_out(%x: memref<1x768xf32>, %w: memref<768x3072xf32>, %y: memref<1x3072xf32>) {
   linalg.generic {indexing_maps = [#x1, #w1, #y1], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<1x768xf32>, memref<768x3072xf32>) outs(%y : memref<1x3072xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Enough columns for 256 blocks of 32 (16384 / 32 = 512): a warp per k-group
+// reads 32 contiguous columns, 8 k-groups.
+#x2 = affine_map<(m, n, k) -> (m, k)>
+#w2 = affine_map<(m, n, k) -> (k, n)>
+#y2 = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @matvec_wide
+// CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c512, %{{.+}} = %c1, %{{.+}} = %c1) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %c32, %{{.+}} = %c8, %{{.+}} = %c1)
+// CHECK-SAME: workgroup(%{{.+}} : memref<8x33xf32, #gpu.address_space<workgroup>>)
+func.func @matvec_wide(%x: memref<1x64xf32>, %w: memref<64x16384xf32>, %y: memref<1x16384xf32>) {
+  linalg.generic {indexing_maps = [#x2, #w2, #y2], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x64xf32>, memref<64x16384xf32>) outs(%y : memref<1x16384xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b : f32
     %s = arith.addf %acc, %p : f32
