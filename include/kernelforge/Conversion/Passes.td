@@ -120,14 +120,16 @@ def ConvertContractionsToGPUPass
     second-last is m when only the first input reads it, the reduction is k,
     and the remaining parallel dimensions are batches, mapped to grid z.
 
-    With more than one output row, a block computes a BM x 64 output tile
-    (BM = 16, 32 or 64 after M) with 16 x 16 threads, each holding BM/16 x 4
-    accumulators in registers. The k loop advances 16 at a time: the block
-    copies both k-tiles into workgroup memory (reading along each operand's
-    contiguous dimension, rows padded by one element against bank
-    conflicts), `gpu.barrier`, and every thread applies the generic's body
-    to its outputs in k order, then `gpu.barrier` again. Edges are guarded,
-    so no shape needs to divide the tiles.
+    With more than one output row, a block computes a BM x BN output tile
+    with 16 x 16 threads, each holding BM/16 x BN/16 accumulators in
+    registers: 64 x 64 (BM 16 or 32 for fewer rows), shrunk (rows first, to
+    16, then columns, to 32) where the product would otherwise have fewer
+    than 128 blocks, as a short prefill's projections would. The k loop
+    advances 16 at a time: the block copies both k-tiles into workgroup
+    memory (reading along each operand's contiguous dimension, rows padded
+    by one element against bank conflicts), `gpu.barrier`, and every thread
+    applies the generic's body to its outputs in k order, then `gpu.barrier`
+    again. Edges are guarded, so no shape needs to divide the tiles.
 
     With one output row (decode), the kernel streams the weights once: when
     k is contiguous in them, a warp per output strides k with its lanes and

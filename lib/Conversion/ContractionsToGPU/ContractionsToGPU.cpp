@@ -44,7 +44,10 @@ using namespace mlir;
 
 namespace {
 
-constexpr int64_t kTileN = 64, kTileK = 16, kThreadsX = 16, kThreadsY = 16;
+constexpr int64_t kTileK = 16, kThreadsX = 16, kThreadsY = 16;
+/// Blocks a tiled product aims for at least (about one per multiprocessor of
+/// a large GPU) before it shrinks its tiles.
+constexpr int64_t kMinTiledBlocks = 128;
 constexpr int64_t kWarp = 32, kWarpsPerBlock = 8;
 /// Threads of an n-contiguous mat-vec block; blocks it aims for at least.
 constexpr int64_t kMatVecThreads = 256, kMinBlocks = 256;
@@ -313,14 +316,24 @@ struct KernelBuilder {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-/// The tiled kernel: BM x 64 outputs per block, k-tiles of 16 staged in
+/// The tiled kernel: BM x BN outputs per block, k-tiles of 16 staged in
 /// workgroup memory.
 void buildTiled(OpBuilder &b, const Contraction &c,
                 const kf::FusedNeighbours &fused) {
   Location loc = c.op.getLoc();
   int64_t M = c.sizes[*c.m], N = c.sizes[c.n], K = c.sizes[c.k];
-  int64_t tileM = M <= 16 ? 16 : M <= 32 ? 32 : 64;
-  int64_t perThreadM = tileM / kThreadsY, perThreadN = kTileN / kThreadsX;
+  // Tiles of up to 64 x 64, smaller where that leaves fewer than
+  // kMinTiledBlocks blocks (a 64-token prefill of a 768-wide projection
+  // would be 12): rows first, down to 16, then columns, down to 32.
+  int64_t tileM = M <= 16 ? 16 : M <= 32 ? 32 : 64, tileN = 64;
+  auto blocks = [&] {
+    return ceilDiv(N, tileN) * ceilDiv(M, tileM) * c.batchCount();
+  };
+  while (tileM > 16 && blocks() < kMinTiledBlocks)
+    tileM /= 2;
+  if (blocks() < kMinTiledBlocks)
+    tileN = 32;
+  int64_t perThreadM = tileM / kThreadsY, perThreadN = tileN / kThreadsX;
   KernelBuilder kb{b, loc, c, fused};
   auto workgroup =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
@@ -329,9 +342,9 @@ void buildTiled(OpBuilder &b, const Contraction &c,
     return MemRefType::get({kTileK, rows + 1}, kb.elementType(operand),
                            MemRefLayoutAttrInterface(), workgroup);
   };
-  Type lhsTile = tileType(c.lhs, tileM), rhsTile = tileType(c.rhs, kTileN);
+  Type lhsTile = tileType(c.lhs, tileM), rhsTile = tileType(c.rhs, tileN);
   auto launch = gpu::LaunchOp::create(
-      b, loc, kb.idx(ceilDiv(N, kTileN)), kb.idx(ceilDiv(M, tileM)),
+      b, loc, kb.idx(ceilDiv(N, tileN)), kb.idx(ceilDiv(M, tileM)),
       kb.idx(c.batchCount()), kb.idx(kThreadsX), kb.idx(kThreadsY), kb.idx(1),
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/{}, TypeRange{lhsTile, rhsTile});
@@ -341,7 +354,7 @@ void buildTiled(OpBuilder &b, const Contraction &c,
   Value rhsShared = launch.getWorkgroupAttributions()[1];
   Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
   Value row0 = kb.mul(launch.getBlockIds().y, tileM);
-  Value col0 = kb.mul(launch.getBlockIds().x, kTileN);
+  Value col0 = kb.mul(launch.getBlockIds().x, tileN);
   Value tid = kb.add(kb.mul(ty, kThreadsX), tx);
   DenseMap<unsigned, Value> dims;
   kb.batchIndices(launch.getBlockIds().z, dims);
@@ -354,7 +367,7 @@ void buildTiled(OpBuilder &b, const Contraction &c,
     cols.push_back(kb.add(col0, kb.add(tx, kb.idx(j * kThreadsX))));
   auto outputInBounds = [&](int64_t i, int64_t j) {
     return kb.both(M % tileM ? kb.lt(rows[i], M) : Value(),
-                   N % kTileN ? kb.lt(cols[j], N) : Value());
+                   N % tileN ? kb.lt(cols[j], N) : Value());
   };
   SmallVector<Value> init;
   for (int64_t i = 0; i < perThreadM; ++i)
@@ -393,7 +406,7 @@ void buildTiled(OpBuilder &b, const Contraction &c,
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     stage(c.lhs, *c.m, tileM, row0, k0, lhsShared);
-    stage(c.rhs, c.n, kTileN, col0, k0, rhsShared);
+    stage(c.rhs, c.n, tileN, col0, k0, rhsShared);
     gpu::BarrierOp::create(b, loc);
     Value kEnd = kb.idx(kTileK);
     if (K % kTileK)

@@ -4,17 +4,17 @@
 #w = affine_map<(m, n, k) -> (k, n)>
 #y = affine_map<(m, n, k) -> (m, n)>
 
-// A linear layer at 100 rows (Conv1D weights [in, out]): 64 x 64 output
-// tiles (2 x 2 blocks of 16 x 16 threads), k-tiles of 16 staged in
+// A linear layer at 1000 rows (Conv1D weights [in, out]): 64 x 64 output
+// tiles (16 x 16 blocks of 16 x 16 threads), k-tiles of 16 staged in
 // workgroup memory (rows padded to 65), a barrier after staging and after
-// the accumulation. 100 rows do not divide 64: row loads and stores are
-// guarded; 128 columns and 48 reductions divide their tiles, so those are
+// the accumulation. 1000 rows do not divide 64: row loads and stores are
+// guarded; 1024 columns and 48 reductions divide their tiles, so those are
 // not. The body is applied in k order to accumulators that start from the
 // output (its bias).
 // CHECK-LABEL: func.func @linear
-// CHECK-SAME: (%[[X:.+]]: memref<100x48xf32>, %[[W:.+]]: memref<48x128xf32>, %[[Y:.+]]: memref<100x128xf32>)
+// CHECK-SAME: (%[[X:.+]]: memref<1000x48xf32>, %[[W:.+]]: memref<48x1024xf32>, %[[Y:.+]]: memref<1000x1024xf32>)
 // CHECK-NOT: linalg.generic
-// CHECK: gpu.launch blocks(%[[BX:.+]], %[[BY:.+]], %{{.+}}) in (%{{.+}} = %c2, %{{.+}} = %c2, %{{.+}} = %c1) threads(%[[TX:.+]], %[[TY:.+]], %{{.+}}) in (%{{.+}} = %c16, %{{.+}} = %c16, %{{.+}} = %c1)
+// CHECK: gpu.launch blocks(%[[BX:.+]], %[[BY:.+]], %{{.+}}) in (%{{.+}} = %c16, %{{.+}} = %c16, %{{.+}} = %c1) threads(%[[TX:.+]], %[[TY:.+]], %{{.+}}) in (%{{.+}} = %c16{{[_0-9]*}}, %{{.+}} = %c16{{[_0-9]*}}, %{{.+}} = %c1)
 // CHECK-SAME: workgroup(%[[XS:.+]] : memref<16x65xf32, #gpu.address_space<workgroup>>, %[[WS:.+]] : memref<16x65xf32, #gpu.address_space<workgroup>>)
 // CHECK-COUNT-16: memref.load %[[Y]]
 // CHECK: %[[ACC:.+]]:16 = scf.for %[[K0:.+]] = %c0{{.*}} to %c48{{.*}} step %c16{{.*}} iter_args
@@ -32,8 +32,33 @@
 // CHECK: scf.if
 // CHECK:   memref.store %[[ACC]]#0, %[[Y]]
 // CHECK: gpu.terminator
-func.func @linear(%x: memref<100x48xf32>, %w: memref<48x128xf32>, %y: memref<100x128xf32>) {
+func.func @linear(%x: memref<1000x48xf32>, %w: memref<48x1024xf32>, %y: memref<1000x1024xf32>) {
   linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1000x48xf32>, memref<48x1024xf32>) outs(%y : memref<1000x1024xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// At 100 rows x 128 columns, 64 x 64 tiles would make 4 blocks: tiles
+// shrink, rows first (to 16), then columns (to 32), for 7 x 4 blocks, each
+// thread holding 1 x 2 outputs.
+#xs = affine_map<(m, n, k) -> (m, k)>
+#ws = affine_map<(m, n, k) -> (k, n)>
+#ys = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @small_linear
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.+}} = %c4, %{{.+}} = %c7, %{{.+}} = %c1)
+// CHECK-SAME: workgroup(%{{.+}} : memref<16x17xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x33xf32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-2: memref.load %arg2
+// CHECK-NOT: memref.load %arg2
+// CHECK: scf.for
+func.func @small_linear(%x: memref<100x48xf32>, %w: memref<48x128xf32>, %y: memref<100x128xf32>) {
+  linalg.generic {indexing_maps = [#xs, #ws, #ys], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<100x48xf32>, memref<48x128xf32>) outs(%y : memref<100x128xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b : f32
@@ -47,13 +72,14 @@ func.func @linear(%x: memref<100x48xf32>, %w: memref<48x128xf32>, %y: memref<100
 
 // QK^T per head (batch 2 x 3 heads on grid z, the batch and head recovered
 // from the block id): 16 query rows give 16-row tiles (one output row per
-// thread), K is read along its contiguous head dimension.
+// thread), and 6 blocks shrink the tiles to 32 columns; K is read along its
+// contiguous head dimension.
 #q = affine_map<(b, h, i, j, d) -> (b, h, i, d)>
 #k = affine_map<(b, h, i, j, d) -> (b, h, j, d)>
 #s = affine_map<(b, h, i, j, d) -> (b, h, i, j)>
 // CHECK-LABEL: func.func @scores
 // CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %[[BZ:.+]]) in (%{{.+}} = %c1, %{{.+}} = %c1, %{{.+}} = %c6)
-// CHECK-SAME: workgroup(%{{.+}} : memref<16x17xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x65xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%{{.+}} : memref<16x17xf32, #gpu.address_space<workgroup>>, %{{.+}} : memref<16x33xf32, #gpu.address_space<workgroup>>)
 // CHECK-DAG: arith.remui %[[BZ]], %c3
 // CHECK-DAG: arith.divui %[[BZ]], %c3
 func.func @scores(%q: memref<2x3x16x64xf32>, %k: memref<2x3x16x64xf32>, %s: memref<2x3x16x16xf32>) {

@@ -7,6 +7,7 @@
 // RUN: %check %t.so --entry linear_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.so --entry linear_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry linear_tiles --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry matmul_batched --expect "ref.matmul(x0, x1)" --atol 1e-4
 // RUN: %check %t.so --entry matmul_transposed --expect "ref.matmul(x0, x1, True)" --atol 1e-4
 
@@ -22,6 +23,13 @@ func.func @linear_vector(%x: tensor<64xf32>, %w: tensor<64x40xf32>, %b: tensor<4
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<64xf32>, tensor<64x40xf32>, tensor<40xf32> -> tensor<40xf32>
   return %y : tensor<40xf32>
 }
+// Enough rows and columns for the GPU's full 64 x 64 tiles (no shape a
+// multiple of them, nor k of 16).
+func.func @linear_large(%x: tensor<1030x40xf32>, %w: tensor<40x1100xf32>, %b: tensor<1100xf32>) -> tensor<1030x1100xf32> {
+  %y = kf.linear %x, %w, %b layout(in_out) : tensor<1030x40xf32>, tensor<40x1100xf32>, tensor<1100xf32> -> tensor<1030x1100xf32>
+  return %y : tensor<1030x1100xf32>
+}
+
 func.func @linear_tiles(%x: tensor<72x64xf32>, %w: tensor<64x320xf32>, %b: tensor<320xf32>) -> tensor<72x320xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<72x64xf32>, tensor<64x320xf32>, tensor<320xf32> -> tensor<72x320xf32>
   return %y : tensor<72x320xf32>

@@ -20,6 +20,7 @@
 // RUN: %check %t.mm.so --entry linear_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.mm.so --entry linear_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.mm.so --entry linear_tiles --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.mm.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.mm.so --entry matmul_batched --expect "ref.matmul(x0, x1)" --atol 1e-4
 // RUN: %check %t.mm.so --entry matmul_transposed --expect "ref.matmul(x0, x1, True)" --atol 1e-4
 // RUN: kernelforge-compile %S/../CPU/attention.mlir --target=gpu-emulator -o %t.attn.so
