@@ -213,6 +213,14 @@ def ConvertAttentionToGPUPass
     the accumulators are rescaled by `exp(m_old - m_new)`. Scores never
     reach global memory; one launch replaces QK^T, softmax and PV.
 
+    When the rows give few blocks (decode: one per head) and there are many
+    keys, the keys are split into ranges of at least 128 (a multiple of 32)
+    so that about 128 blocks run (flash-decoding): each block keeps the
+    online softmax over its range and writes the unnormalised output, max
+    and sum; a second kernel, a block per row and head and a thread per
+    feature, rescales the ranges by `exp(m_s - m)` and divides by the
+    combined sum. Ranges past the last visible key contribute nothing.
+
     The kernel reads the operands' buffers (`bufferization.to_buffer`) and
     writes a new one (`bufferization.to_tensor restrict writable`), so the
     rest of the pipeline bufferizes around it. Static f32 operands without

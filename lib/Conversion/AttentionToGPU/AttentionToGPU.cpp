@@ -37,6 +37,9 @@ using namespace mlir::kf;
 namespace {
 
 constexpr int64_t kWarp = 32, kRows = 4;
+/// Few row blocks (decode: one per head) split the keys over more blocks,
+/// to reach about this many, each taking at least kMinSplitKeys keys.
+constexpr int64_t kMinBlocks = 128, kMinSplitKeys = 128;
 
 /// Index and float helpers bound to one builder and location.
 struct KernelBuilder {
@@ -78,6 +81,26 @@ struct AttentionShape {
   /// The query is read from, and the output written to, [batch, rows,
   /// heads * dim] buffers (else [batch, heads, rows, dim]).
   bool mergedQuery = false, mergedOutput = false;
+  /// Key ranges of `splitKeys` keys (a multiple of 32) per block; partial
+  /// results are combined by a second kernel when there is more than one.
+  int64_t splits = 1, splitKeys = 0;
+};
+
+/// Splits of the keys for a shape: enough blocks for a large GPU when the
+/// rows alone give few, with at least kMinSplitKeys keys each.
+void chooseSplits(AttentionShape &s) {
+  int64_t blocks = llvm::divideCeil(s.queries, kRows) * s.heads * s.batch;
+  int64_t wanted = llvm::divideCeil(kMinBlocks, blocks);
+  int64_t most = std::max<int64_t>(1, s.keys / kMinSplitKeys);
+  s.splits = std::clamp<int64_t>(wanted, 1, most);
+  s.splitKeys = llvm::alignTo(llvm::divideCeil(s.keys, s.splits), kWarp);
+  s.splits = llvm::divideCeil(s.keys, s.splitKeys);
+}
+
+/// Per split: unnormalised outputs [splits, batch, heads, rows, dim], and the
+/// running max and sum [splits, batch, heads, rows].
+struct Partials {
+  Value acc, max, sum;
 };
 
 /// Indices of (batch, head, row, d) in a [batch, heads, rows, dim] buffer,
@@ -103,10 +126,11 @@ std::optional<StringRef> unsupported(AttentionOp op) {
   return std::nullopt;
 }
 
-/// The kernel: reads q, k, v, writes out (all [batch, heads, rows, dim]).
+/// The kernel: reads q, k, v, writes out (all [batch, heads, rows, dim]), or
+/// with split keys its partial results.
 void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
                  double scale, Value offset, Value q, Value k, Value v,
-                 Value out) {
+                 Value out, const Partials &partials) {
   KernelBuilder kb{b, loc};
   Type f32 = b.getF32Type();
   auto shared =
@@ -122,7 +146,7 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
       MemRefType::get({kRows, kWarp}, f32, MemRefLayoutAttrInterface(), shared);
   int64_t rowBlocks = llvm::divideCeil(s.queries, kRows);
   auto launch = gpu::LaunchOp::create(
-      b, loc, kb.idx(rowBlocks), kb.idx(s.heads), kb.idx(s.batch),
+      b, loc, kb.idx(rowBlocks * s.splits), kb.idx(s.heads), kb.idx(s.batch),
       kb.idx(kWarp), kb.idx(kRows), kb.idx(1), nullptr, nullptr, {},
       {kTile, vTile, qRows, probs});
   OpBuilder::InsertionGuard guard(b);
@@ -133,7 +157,12 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
   Value head = launch.getBlockIds().y, batch = launch.getBlockIds().z;
   Value kvHead =
       arith::DivUIOp::create(b, loc, head, kb.idx(s.heads / s.kvHeads));
-  Value firstRow = kb.mul(launch.getBlockIds().x, kb.idx(kRows));
+  // Block x: row block x / splits, key range x % splits.
+  Value split =
+      arith::RemUIOp::create(b, loc, launch.getBlockIds().x, kb.idx(s.splits));
+  Value rowBlock =
+      arith::DivUIOp::create(b, loc, launch.getBlockIds().x, kb.idx(s.splits));
+  Value firstRow = kb.mul(rowBlock, kb.idx(kRows));
   Value row = kb.add(firstRow, warp);
   Value rowValid = kb.lt(row, kb.idx(s.queries));
   Value tid = kb.add(kb.mul(warp, kb.idx(kWarp)), lane);
@@ -158,12 +187,20 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
     Value lastVisible = kb.add(kb.add(lastRow, offset), kb.idx(1));
     keyEnd = arith::MinUIOp::create(b, loc, lastVisible, keyEnd);
   }
+  // This block's range of them (empty for a range past the last visible
+  // key: its partials are then max -inf and sums 0).
+  Value keyBegin = kb.idx(0);
+  if (s.splits > 1) {
+    keyBegin = kb.mul(split, kb.idx(s.splitKeys));
+    keyEnd = arith::MinUIOp::create(b, loc, keyEnd,
+                                    kb.add(keyBegin, kb.idx(s.splitKeys)));
+  }
 
   int64_t perLane = llvm::divideCeil(s.valueDim, kWarp);
   SmallVector<Value> init = {negInf, zero};
   init.append(perLane, zero);
   auto tileLoop =
-      scf::ForOp::create(b, loc, kb.idx(0), keyEnd, kb.idx(kWarp), init);
+      scf::ForOp::create(b, loc, keyBegin, keyEnd, kb.idx(kWarp), init);
   {
     OpBuilder::InsertionGuard inner(b);
     b.setInsertionPointToStart(tileLoop.getBody());
@@ -248,21 +285,95 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
     scf::YieldOp::create(b, loc, next);
   }
 
-  // out = acc / l, by the lanes that own each feature.
+  // out = acc / l, by the lanes that own each feature; or this range's
+  // acc, max and sum for the combining kernel.
   Value total = tileLoop.getResult(1);
+  if (s.splits > 1) {
+    Value isLane0 = arith::AndIOp::create(
+        b, loc, rowValid,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                              kb.idx(0)));
+    scf::IfOp::create(b, loc, isLane0, [&](OpBuilder &nb, Location l2) {
+      ValueRange at{split, batch, head, row};
+      memref::StoreOp::create(nb, l2, tileLoop.getResult(0), partials.max, at);
+      memref::StoreOp::create(nb, l2, total, partials.sum, at);
+      scf::YieldOp::create(nb, l2);
+    });
+  }
   for (int64_t c = 0; c < perLane; ++c) {
     Value d = kb.add(lane, kb.idx(c * kWarp));
     Value store =
         arith::AndIOp::create(b, loc, rowValid, kb.lt(d, kb.idx(s.valueDim)));
     scf::IfOp::create(b, loc, store, [&](OpBuilder &nb, Location l2) {
       KernelBuilder nk{nb, l2};
-      Value o = arith::DivFOp::create(nb, l2, tileLoop.getResult(2 + c), total);
-      memref::StoreOp::create(
-          nb, l2, o, out,
-          headIndices(nk, s.mergedOutput, s.valueDim, batch, head, row, d));
+      if (s.splits > 1) {
+        memref::StoreOp::create(nb, l2, tileLoop.getResult(2 + c), partials.acc,
+                                ValueRange{split, batch, head, row, d});
+      } else {
+        Value o =
+            arith::DivFOp::create(nb, l2, tileLoop.getResult(2 + c), total);
+        memref::StoreOp::create(
+            nb, l2, o, out,
+            headIndices(nk, s.mergedOutput, s.valueDim, batch, head, row, d));
+      }
       scf::YieldOp::create(nb, l2);
     });
   }
+  gpu::TerminatorOp::create(b, loc);
+}
+
+/// Combines the key ranges' partials: a block per (row, head, batch), a
+/// thread per output feature. out = sum_s acc_s e^(m_s - m) / sum_s l_s
+/// e^(m_s - m), with m the largest m_s (ranges that saw no key have
+/// m_s = -inf and count for nothing).
+void buildCombine(OpBuilder &b, Location loc, const AttentionShape &s,
+                  const Partials &partials, Value out) {
+  KernelBuilder kb{b, loc};
+  int64_t threads = std::min<int64_t>(256, llvm::alignTo(s.valueDim, kWarp));
+  auto launch = gpu::LaunchOp::create(b, loc, kb.idx(s.queries),
+                                      kb.idx(s.heads), kb.idx(s.batch),
+                                      kb.idx(threads), kb.idx(1), kb.idx(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value row = launch.getBlockIds().x, head = launch.getBlockIds().y,
+        batch = launch.getBlockIds().z;
+  Value negInf = kb.f32(-INFINITY), zero = kb.f32(0);
+  auto at = [&](int64_t split) {
+    return SmallVector<Value>{kb.idx(split), batch, head, row};
+  };
+  Value m = negInf;
+  for (int64_t i = 0; i < s.splits; ++i)
+    m = arith::MaximumFOp::create(
+        b, loc, m, memref::LoadOp::create(b, loc, partials.max, at(i)));
+  // e^(m_s - m), 0 for a range that saw no key.
+  SmallVector<Value> weights;
+  Value l = zero;
+  for (int64_t i = 0; i < s.splits; ++i) {
+    Value mi = memref::LoadOp::create(b, loc, partials.max, at(i));
+    Value seen =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, mi, negInf);
+    Value w = kb.select(
+        seen, math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, mi, m)),
+        zero);
+    weights.push_back(w);
+    l = kb.fadd(
+        l, kb.fmul(w, memref::LoadOp::create(b, loc, partials.sum, at(i))));
+  }
+  kb.loop(launch.getThreadIds().x, kb.idx(s.valueDim), kb.idx(threads),
+          [&](Value d) {
+            Value acc = zero;
+            for (int64_t i = 0; i < s.splits; ++i) {
+              SmallVector<Value> where = at(i);
+              where.push_back(d);
+              acc = kb.fadd(
+                  acc, kb.fmul(weights[i], memref::LoadOp::create(
+                                               b, loc, partials.acc, where)));
+            }
+            memref::StoreOp::create(b, loc,
+                                    arith::DivFOp::create(b, loc, acc, l), out,
+                                    headIndices(kb, s.mergedOutput, s.valueDim,
+                                                batch, head, row, d));
+          });
   gpu::TerminatorOp::create(b, loc);
 }
 
@@ -307,7 +418,22 @@ LogicalResult fuse(AttentionOp op) {
   Value out = memref::AllocOp::create(
       b, loc,
       MemRefType::get(resultType.getShape(), resultType.getElementType()));
-  buildKernel(b, loc, s, op.getEffectiveScale(), offset, q, k, v, out);
+  chooseSplits(s);
+  Partials partials;
+  if (s.splits > 1) {
+    SmallVector<int64_t> rows{s.splits, s.batch, s.heads, s.queries};
+    SmallVector<int64_t> features(rows);
+    features.push_back(s.valueDim);
+    auto alloc = [&](ArrayRef<int64_t> shape) -> Value {
+      return memref::AllocOp::create(b, loc,
+                                     MemRefType::get(shape, b.getF32Type()));
+    };
+    partials = {alloc(features), alloc(rows), alloc(rows)};
+  }
+  buildKernel(b, loc, s, op.getEffectiveScale(), offset, q, k, v, out,
+              partials);
+  if (s.splits > 1)
+    buildCombine(b, loc, s, partials, out);
   Value result = bufferization::ToTensorOp::create(
       b, loc, resultType, out, /*restrict=*/b.getUnitAttr(),
       /*writable=*/b.getUnitAttr());

@@ -64,3 +64,27 @@ func.func @merged_heads(%qkv: tensor<1x3x96xf32>, %k: tensor<1x2x3x16xf32>, %v: 
   %y = kf.merge_heads %o : tensor<1x2x3x16xf32> -> tensor<1x3x32xf32>
   return %y : tensor<1x3x32xf32>
 }
+
+// Decode over a 1024-key cache with 12 heads: 12 blocks alone would leave a
+// large GPU idle, so the keys are split into 8 ranges of 128 (96 blocks).
+// Each block writes its range's unnormalised output, max and sum; a second
+// kernel (a block per row and head, a thread per feature) rescales the
+// ranges by exp(m_s - m) and divides by the combined sum.
+// CHECK-LABEL: func.func @decode_split
+// CHECK-DAG:   %[[ACC:.*]] = memref.alloc() : memref<8x1x12x1x64xf32>
+// CHECK-DAG:   %[[MAX:.*]] = memref.alloc() : memref<8x1x12x1xf32>
+// CHECK-DAG:   %[[SUM:.*]] = memref.alloc() : memref<8x1x12x1xf32>
+// CHECK:       gpu.launch blocks({{.*}}) in (%{{.+}} = %c8, %{{.+}} = %c12, %{{.+}} = %c1{{[_0-9]*}})
+// CHECK:         %[[SPLIT:.+]] = arith.remui %{{.+}}, %c8
+// CHECK:         %[[BEGIN:.+]] = arith.muli %[[SPLIT]], %c128
+// CHECK:         scf.for %{{.+}} = %[[BEGIN]] to %{{.+}} step %c32
+// CHECK:         memref.store %{{.+}}, %[[MAX]]
+// CHECK:         memref.store %{{.+}}, %[[SUM]]
+// CHECK:         memref.store %{{.+}}, %[[ACC]]
+// CHECK:       gpu.launch blocks({{.*}}) in (%{{.+}} = %c1{{[_0-9]*}}, %{{.+}} = %c12{{[_0-9]*}}, %{{.+}} = %c1{{[_0-9]*}}) threads({{.*}}) in (%{{.+}} = %c64
+// CHECK-COUNT-8: math.exp
+// CHECK:         arith.divf
+func.func @decode_split(%q: tensor<1x12x1x64xf32>, %k: tensor<1x12x1024x64xf32>, %v: tensor<1x12x1024x64xf32>, %pos: index) -> tensor<1x12x1x64xf32> {
+  %o = kf.attention %q, %k, %v causal offset(%pos) : tensor<1x12x1x64xf32>, tensor<1x12x1024x64xf32>, tensor<1x12x1024x64xf32> -> tensor<1x12x1x64xf32>
+  return %o : tensor<1x12x1x64xf32>
+}

@@ -16,6 +16,8 @@
 // RUN: %check %t.decomposed.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.fused.so --entry causal_blocks --expect "ref.attention(x0, x1, x2, causal=True)"
 // RUN: %check %t.fused.so --entry decode --scalar 0 --expect "ref.attention(x0, x1, x2, causal=True, offset=0)"
+// RUN: %check %t.fused.so --entry decode_long --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599)"
+// RUN: %check %t.fused.so --entry decode_long --scalar 200 --expect "ref.attention(x0, x1, x2, causal=True, offset=200)"
 
 func.func @causal(%q: tensor<1x4x20x16xf32>, %k: tensor<1x4x20x16xf32>, %v: tensor<1x4x20x16xf32>) -> tensor<1x4x20x16xf32> {
   %o = kf.attention %q, %k, %v causal : tensor<1x4x20x16xf32>, tensor<1x4x20x16xf32>, tensor<1x4x20x16xf32> -> tensor<1x4x20x16xf32>
@@ -35,6 +37,14 @@ func.func @grouped(%q: tensor<1x4x6x8xf32>, %k: tensor<1x2x6x8xf32>, %v: tensor<
   %o = kf.attention %q, %k, %v causal {scale = 3.000000e-01 : f64} : tensor<1x4x6x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32> -> tensor<1x4x6x8xf32>
   return %o : tensor<1x4x6x8xf32>
 }
+// A decode step over a long cache (on the GPU: its keys split over 4
+// blocks per head, combined by a second kernel; at offset 200 the last two
+// ranges see no key).
+func.func @decode_long(%q: tensor<1x2x1x40xf32>, %k: tensor<1x2x600x40xf32>, %v: tensor<1x2x600x40xf32>, %pos: index) -> tensor<1x2x1x40xf32> {
+  %o = kf.attention %q, %k, %v causal offset(%pos) : tensor<1x2x1x40xf32>, tensor<1x2x600x40xf32>, tensor<1x2x600x40xf32> -> tensor<1x2x1x40xf32>
+  return %o : tensor<1x2x1x40xf32>
+}
+
 func.func @decode(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x80x16xf32>, %v: tensor<1x2x80x16xf32>, %pos: index) -> tensor<1x2x1x16xf32> {
   %o = kf.attention %q, %k, %v causal offset(%pos) : tensor<1x2x1x16xf32>, tensor<1x2x80x16xf32>, tensor<1x2x80x16xf32> -> tensor<1x2x1x16xf32>
   return %o : tensor<1x2x1x16xf32>

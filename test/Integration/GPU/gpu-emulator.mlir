@@ -30,6 +30,8 @@
 // RUN: %check %t.attn.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.attn.so --entry decode --scalar 0 --expect "ref.attention(x0, x1, x2, causal=True, offset=0)"
 // RUN: %check %t.attn.so --entry causal_blocks --expect "ref.attention(x0, x1, x2, causal=True)"
+// RUN: %check %t.attn.so --entry decode_long --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599)"
+// RUN: %check %t.attn.so --entry decode_long --scalar 200 --expect "ref.attention(x0, x1, x2, causal=True, offset=200)"
 // The decomposed form (QK^T, softmax and PV kernels) too.
 // RUN: kernelforge-compile %S/../CPU/attention.mlir --target=gpu-emulator --pipeline-options="fused-attention=0" -o %t.attn3.so
 // RUN: %check %t.attn3.so --entry causal --expect "ref.attention(x0, x1, x2, causal=True)"
