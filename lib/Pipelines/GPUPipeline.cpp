@@ -56,6 +56,9 @@ static void addKernelStages(OpPassManager &pm,
   if (options.contractionKernels)
     pm.addNestedPass<func::FuncOp>(createConvertContractionsToGPUPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  // Adjacent independent loops over the same space share a kernel (the new
+  // K and V rows, written into the cache).
+  pm.addNestedPass<func::FuncOp>(createParallelLoopFusionPass());
   pm.addNestedPass<func::FuncOp>(createDropKernelAssertsPass());
   TileLoopsForGPUPassOptions tiling;
   tiling.threads = options.threadsPerBlock;
