@@ -46,7 +46,7 @@ if ! "$bin/kernelforge-gpt2-run" --help >/dev/null 2>&1; then
   bin="$pack/bin-local"
   mkdir -p "$bin"
   for tool in kernelforge-gpt2-run kernelforge-run; do
-    g++ -O2 -std=c++17 -I"$root/include" -I"$pack/src" "$root"/lib/Runtime/{CompiledLibrary,DeviceMirror,GPT2Generator,GPT2Tokenizer,Npy,SafeTensors,Sampler,Weights}.cpp \
+    g++ -O2 -std=c++17 -I"$root/include" -I"$pack/src" "$root"/lib/Runtime/*.cpp \
       "$root/tools/$tool/$tool.cpp" -ldl -o "$bin/$tool" || exit 1
   done
 fi

@@ -12,6 +12,10 @@
 
 namespace mlir::kf {
 
+/// Threads per warp on NVIDIA GPUs (what gpu.shuffle and the kernels'
+/// layouts assume).
+constexpr int64_t kWarpSize = 32;
+
 /// The row-major coordinates of `linear` (e.g. a block id) in a space of
 /// `sizes`: one index per size, the outermost first.
 inline SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
@@ -49,7 +53,7 @@ inline Value combine(OpBuilder &b, Location loc, gpu::AllReduceOperation kind,
 /// Reduces `value` across a warp of `warpSize` lanes with xor shuffles
 /// (log2(warpSize) steps); every lane gets the result.
 inline Value warpReduce(OpBuilder &b, Location loc, Value value,
-                        gpu::AllReduceOperation kind, int32_t warpSize = 32) {
+                        gpu::AllReduceOperation kind, int32_t warpSize = kWarpSize) {
   for (int32_t offset = warpSize / 2; offset > 0; offset /= 2) {
     Value other = gpu::ShuffleOp::create(b, loc, value, offset, warpSize,
                                          gpu::ShuffleMode::XOR)

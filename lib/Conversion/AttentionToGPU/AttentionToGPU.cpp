@@ -36,7 +36,7 @@ using namespace mlir::kf;
 
 namespace {
 
-constexpr int64_t kWarp = 32, kRows = 4;
+constexpr int64_t kWarp = kf::kWarpSize, kRows = 4;
 /// Few row blocks (decode: one per head) split the keys over more blocks,
 /// to reach about this many, each taking at least kMinSplitKeys keys.
 constexpr int64_t kMinBlocks = 128, kMinSplitKeys = 128;

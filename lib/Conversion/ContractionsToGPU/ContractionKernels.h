@@ -25,7 +25,7 @@ constexpr int64_t kTileK = 16, kThreadsX = 16, kThreadsY = 16;
 /// Blocks a tiled product aims for at least (about one per multiprocessor of
 /// a large GPU) before it shrinks its tiles.
 constexpr int64_t kMinTiledBlocks = 128;
-constexpr int64_t kWarp = 32, kWarpsPerBlock = 8;
+constexpr int64_t kWarp = kWarpSize, kWarpsPerBlock = 8;
 /// Threads of an n-contiguous mat-vec block; blocks it aims for at least.
 constexpr int64_t kMatVecThreads = 256, kMinBlocks = 256;
 /// The roles of a contraction's loop dimensions and operands.
@@ -234,7 +234,7 @@ struct KernelBuilder {
       dims[d] = index;
   }
 };
-inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
 /// BM x BN outputs per block, k-tiles staged in workgroup memory.
 void buildTiled(OpBuilder &b, const Contraction &c,
                 const FusedNeighbours &fused);

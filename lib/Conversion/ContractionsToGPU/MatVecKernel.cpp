@@ -14,7 +14,7 @@ namespace {
 /// most multiprocessors idle.
 int64_t matVecColumns(int64_t n) {
   int64_t columns = kWarp;
-  while (columns > 8 && ceilDiv(n, columns) < kMinBlocks)
+  while (columns > 8 && llvm::divideCeil(n, columns) < kMinBlocks)
     columns /= 2;
   return columns;
 }
@@ -42,7 +42,7 @@ void mlir::kf::contractions::buildMatVec(OpBuilder &b, const Contraction &c,
                                      MemRefLayoutAttrInterface(), workgroup));
   int64_t perBlock = warpPerOutput ? kWarpsPerBlock : columns;
   int64_t threadsY = warpPerOutput ? kWarpsPerBlock : groups;
-  auto launch = gpu::LaunchOp::create(b, loc, kb.idx(ceilDiv(N, perBlock)),
+  auto launch = gpu::LaunchOp::create(b, loc, kb.idx(llvm::divideCeil(N, perBlock)),
                                       kb.idx(1), kb.idx(c.batchCount()),
                                       kb.idx(columns), kb.idx(threadsY),
                                       kb.idx(1), nullptr, nullptr, {}, shared);

@@ -16,7 +16,7 @@ void mlir::kf::contractions::buildTiled(OpBuilder &b, const Contraction &c,
   // would be 12): rows first, down to 16, then columns, down to 32.
   int64_t tileM = M <= 16 ? 16 : M <= 32 ? 32 : 64, tileN = 64;
   auto blocks = [&] {
-    return ceilDiv(N, tileN) * ceilDiv(M, tileM) * c.batchCount();
+    return llvm::divideCeil(N, tileN) * llvm::divideCeil(M, tileM) * c.batchCount();
   };
   while (tileM > 16 && blocks() < kMinTiledBlocks)
     tileM /= 2;
@@ -33,7 +33,7 @@ void mlir::kf::contractions::buildTiled(OpBuilder &b, const Contraction &c,
   };
   Type lhsTile = tileType(c.lhs, tileM), rhsTile = tileType(c.rhs, tileN);
   auto launch = gpu::LaunchOp::create(
-      b, loc, kb.idx(ceilDiv(N, tileN)), kb.idx(ceilDiv(M, tileM)),
+      b, loc, kb.idx(llvm::divideCeil(N, tileN)), kb.idx(llvm::divideCeil(M, tileM)),
       kb.idx(c.batchCount()), kb.idx(kThreadsX), kb.idx(kThreadsY), kb.idx(1),
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/{}, TypeRange{lhsTile, rhsTile});

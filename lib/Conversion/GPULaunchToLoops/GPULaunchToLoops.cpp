@@ -41,7 +41,6 @@ using namespace mlir;
 
 namespace {
 
-constexpr int64_t kWarpSize = 32;
 
 bool isSyncPoint(Operation *op) {
   return isa<gpu::BarrierOp, gpu::ShuffleOp, gpu::AllReduceOp,
@@ -307,7 +306,7 @@ LogicalResult LaunchEmulator::emitShuffle(gpu::ShuffleOp shuffle,
     if (failed(offset) || failed(width) || failed(own))
       return failure();
     Type i32 = tb.getI32Type();
-    Value warp = arith::ConstantIndexOp::create(tb, loc, kWarpSize);
+    Value warp = arith::ConstantIndexOp::create(tb, loc, kf::kWarpSize);
     Value laneIndex = arith::RemUIOp::create(tb, loc, view.tid, warp);
     Value warpBase = arith::SubIOp::create(tb, loc, view.tid, laneIndex);
     Value lane = arith::IndexCastOp::create(tb, loc, i32, laneIndex);

@@ -34,7 +34,7 @@ using namespace mlir::kf;
 
 namespace {
 
-constexpr int64_t kMaxThreads = 256, kWarp = 32;
+constexpr int64_t kMaxThreads = 256, kWarp = kf::kWarpSize;
 
 /// What the kernel needs of a layer norm or an RMS norm.
 struct Norm {
