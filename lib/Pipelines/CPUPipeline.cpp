@@ -66,10 +66,6 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createConvertBufferizationToMemRefPass());
-  // Tiles written back to the view they were read from leave copies of a
-  // view onto an identical view: CSE makes them self-copies, which fold.
-  pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
   if (stop == CPUStage::Bufferized)
     return;
 

@@ -40,6 +40,10 @@ void mlir::kf::detail::addBufferizeToOutParams(OpPassManager &pm) {
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   addCleanup(pm);
+  // A slice written back where it was read from (a tile, the KV cache after
+  // its update) leaves a copy of a view onto an identical view: CSE above
+  // makes it a self-copy, which this folds.
+  pm.addPass(createCanonicalizerPass());
 }
 
 void mlir::kf::detail::addLowerToLLVM(OpPassManager &pm, bool x86Vector) {

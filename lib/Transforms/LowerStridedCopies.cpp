@@ -14,21 +14,6 @@ namespace mlir::kf {
 using namespace mlir;
 
 namespace {
-/// A copy of a view onto itself (left where a cache slice is extracted,
-/// updated in place and inserted back) does nothing: it is dropped, not
-/// lowered to a kernel that reads and writes the whole slice.
-struct DropSelfCopy : OpRewritePattern<memref::CopyOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(memref::CopyOp op,
-                                PatternRewriter &rewriter) const override {
-    if (op.getSource() != op.getTarget())
-      return rewriter.notifyMatchFailure(op, "copies between two buffers");
-    rewriter.eraseOp(op);
-    return success();
-  }
-};
-
 struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -38,8 +23,6 @@ struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
       auto type = dyn_cast<MemRefType>(v.getType());
       return type && type.getLayout().isIdentity();
     };
-    if (op.getSource() == op.getTarget())
-      return rewriter.notifyMatchFailure(op, "a self-copy");
     if (isContiguous(op.getSource()) && isContiguous(op.getTarget()))
       return rewriter.notifyMatchFailure(op, "lowers to memcpy");
     rewriter.replaceOpWithNewOp<linalg::CopyOp>(op, op.getSource(),
@@ -52,7 +35,7 @@ struct LowerStridedCopiesPass
     : kf::impl::LowerStridedCopiesPassBase<LowerStridedCopiesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DropSelfCopy, StridedCopyToLinalg>(&getContext());
+    patterns.add<StridedCopyToLinalg>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
       getOperation()->emitError()
           << getArgument() << ": rewrite patterns did not converge";

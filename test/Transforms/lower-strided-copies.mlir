@@ -13,12 +13,3 @@ func.func @copies(%a: memref<2x4xf32>, %b: memref<4x8xf32>, %c: memref<2x4xf32>)
   memref.copy %a, %c : memref<2x4xf32> to memref<2x4xf32>
   return
 }
-
-// A view copied onto itself is dropped.
-// CHECK-LABEL: func.func @self_copy
-// CHECK-NEXT: return
-func.func @self_copy(%cache: memref<4x16x8xf32>, %layer: index) {
-  %view = memref.subview %cache[%layer, 0, 0] [1, 16, 8] [1, 1, 1] : memref<4x16x8xf32> to memref<16x8xf32, strided<[8, 1], offset: ?>>
-  memref.copy %view, %view : memref<16x8xf32, strided<[8, 1], offset: ?>> to memref<16x8xf32, strided<[8, 1], offset: ?>>
-  return
-}

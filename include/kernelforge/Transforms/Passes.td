@@ -98,9 +98,7 @@ def LowerStridedCopiesPass
     `memrefCopy` helper of MLIR's C runner library, which compiled models do
     not link. Such copies become `linalg.copy` ops, which the pipeline then
     lowers to loops like any other linalg op. Copies between identity-layout
-    memrefs stay `memcpy`. A copy of a view onto itself (what bufferization
-    leaves where a KV-cache slice is extracted, updated in place and inserted
-    back) is dropped: lowered, it would read and write the whole slice.
+    memrefs stay `memcpy`.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
