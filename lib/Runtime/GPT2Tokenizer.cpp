@@ -180,6 +180,35 @@ GPT2Tokenizer::split(const std::vector<uint32_t> &cps) {
   return pieces;
 }
 
+namespace {
+/// `dir`/`name` for the first of `names` that exists, else "".
+std::string fileIn(const std::string &dir,
+                   std::initializer_list<const char *> names) {
+  for (const char *name : names) {
+    std::string path = dir + "/" + name;
+    if (std::ifstream(path).good())
+      return path;
+  }
+  return "";
+}
+} // namespace
+
+bool GPT2Tokenizer::existsIn(const std::string &dir) {
+  return !fileIn(dir, {"vocab.json", "encoder.json"}).empty() &&
+         !fileIn(dir, {"merges.txt", "vocab.bpe"}).empty();
+}
+
+std::unique_ptr<GPT2Tokenizer>
+GPT2Tokenizer::loadFirst(const std::vector<std::string> &dirs,
+                         std::string &error) {
+  error.clear();
+  for (const std::string &dir : dirs)
+    if (!dir.empty() && existsIn(dir))
+      return load(fileIn(dir, {"vocab.json", "encoder.json"}),
+                  fileIn(dir, {"merges.txt", "vocab.bpe"}), error);
+  return nullptr;
+}
+
 std::unique_ptr<GPT2Tokenizer> GPT2Tokenizer::load(const std::string &vocabPath,
                                                    const std::string &mergesPath,
                                                    std::string &error) {

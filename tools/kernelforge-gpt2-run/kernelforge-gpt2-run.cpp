@@ -160,23 +160,13 @@ int main(int argc, char **argv) {
   const GPT2Shapes &shapes = generator->shapes();
 
   // Tokenizer: explicit, else the model directory's, if any.
-  std::unique_ptr<GPT2Tokenizer> tokenizer;
-  for (const std::string &dir : {tokenizerDir, modelDir}) {
-    if (dir.empty())
-      continue;
-    std::string vocab = findFile(dir, {"vocab.json", "encoder.json"});
-    std::string merges = findFile(dir, {"merges.txt", "vocab.bpe"});
-    if (vocab.empty() || merges.empty()) {
-      if (dir == tokenizerDir)
-        fail("no vocab.json/merges.txt (or encoder.json/vocab.bpe) in '" + dir +
-             "'");
-      continue;
-    }
-    tokenizer = GPT2Tokenizer::load(vocab, merges, error);
-    if (!tokenizer)
-      fail(error);
-    break;
-  }
+  if (!tokenizerDir.empty() && !GPT2Tokenizer::existsIn(tokenizerDir))
+    fail("no vocab.json/merges.txt (or encoder.json/vocab.bpe) in '" +
+         tokenizerDir + "'");
+  std::unique_ptr<GPT2Tokenizer> tokenizer =
+      GPT2Tokenizer::loadFirst({tokenizerDir, modelDir}, error);
+  if (!error.empty())
+    fail(error);
 
   // Prompt.
   if (!promptFile.empty()) {

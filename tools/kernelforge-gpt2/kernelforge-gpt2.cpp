@@ -230,24 +230,13 @@ int main(int argc, char **argv) {
   // Tokenizer: explicit, the model's, or GPT-2's own (in the source tree).
   std::unique_ptr<rt::GPT2Tokenizer> tokenizer;
   {
-    std::vector<std::string> dirs;
-    if (!tokenizerDir.empty())
-      dirs.push_back(tokenizerDir);
-    if (!modelDir.empty())
-      dirs.push_back(modelDir);
+    std::vector<std::string> dirs = {tokenizerDir, modelDir};
     if (tokenizerDir.empty() && c.vocabSize == 50257)
       dirs.push_back(std::string(KF_SOURCE_DIR) + "/models/gpt2/tokenizer");
-    for (const std::string &dir : dirs) {
-      std::string vocab = findFile(dir, {"vocab.json", "encoder.json"});
-      std::string merges = findFile(dir, {"merges.txt", "vocab.bpe"});
-      if (vocab.empty() || merges.empty())
-        continue;
-      std::string error;
-      tokenizer = rt::GPT2Tokenizer::load(vocab, merges, error);
-      if (!tokenizer)
-        fail(error);
-      break;
-    }
+    std::string error;
+    tokenizer = rt::GPT2Tokenizer::loadFirst(dirs, error);
+    if (!error.empty())
+      fail(error);
     if (!tokenizerDir.empty() && !tokenizer)
       fail("no vocab.json/merges.txt (or encoder.json/vocab.bpe) in '" +
            tokenizerDir + "'");

@@ -26,6 +26,14 @@ public:
   static std::unique_ptr<GPT2Tokenizer> load(const std::string &vocabPath,
                                              const std::string &mergesPath,
                                              std::string &error);
+  /// Whether `dir` holds a tokenizer's files: vocab.json + merges.txt, or
+  /// encoder.json + vocab.bpe.
+  static bool existsIn(const std::string &dir);
+  /// The tokenizer of the first of `dirs` (empty ones skipped) that holds
+  /// its files. Null with `error` empty when none does, with `error` set when
+  /// the files found do not load.
+  static std::unique_ptr<GPT2Tokenizer>
+  loadFirst(const std::vector<std::string> &dirs, std::string &error);
 
   /// Encodes UTF-8 text; false with `error` when `text` is not valid UTF-8.
   bool encode(const std::string &text, std::vector<int64_t> &ids,
