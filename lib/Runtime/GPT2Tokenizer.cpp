@@ -107,8 +107,8 @@ bool kernelforge::runtime::decodeUtf8(const std::string &text,
     for (size_t k = 1; k < len; ++k) {
       unsigned char cc = text[i + k];
       if ((cc & 0xC0) != 0x80) {
-        error = "invalid UTF-8 continuation byte at byte " +
-                std::to_string(i + k);
+        error =
+            "invalid UTF-8 continuation byte at byte " + std::to_string(i + k);
         return false;
       }
       cp = (cp << 6) | (cc & 0x3F);
@@ -209,9 +209,9 @@ GPT2Tokenizer::loadFirst(const std::vector<std::string> &dirs,
   return nullptr;
 }
 
-std::unique_ptr<GPT2Tokenizer> GPT2Tokenizer::load(const std::string &vocabPath,
-                                                   const std::string &mergesPath,
-                                                   std::string &error) {
+std::unique_ptr<GPT2Tokenizer>
+GPT2Tokenizer::load(const std::string &vocabPath, const std::string &mergesPath,
+                    std::string &error) {
   std::unique_ptr<GPT2Tokenizer> tok(new GPT2Tokenizer());
   // GPT-2's byte <-> printable character table: printable Latin-1 bytes map
   // to themselves, the rest to U+0100 onwards, in byte order.

@@ -1,11 +1,11 @@
 //===- DeviceBuffers.cpp - Host-side temporaries on the GPU ---------------===//
 
+#include "kernelforge/Transforms/BufferViews.h"
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/CallInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_DEVICEBUFFERSPASS
@@ -20,22 +20,17 @@ namespace {
 /// the buffer escapes (returned, passed to a call, used in another block)
 /// or is freed already.
 Operation *lastUse(Value buffer, Block &block) {
-  SmallVector<Value> views = {buffer};
+  auto uses = kf::usesInBlock(buffer, block);
+  if (!uses)
+    return nullptr;
   Operation *last = nullptr;
-  for (unsigned i = 0; i < views.size(); ++i)
-    for (Operation *user : views[i].getUsers()) {
-      if (isa<gpu::DeallocOp, memref::DeallocOp, CallOpInterface>(user) ||
-          user->hasTrait<OpTrait::ReturnLike>())
-        return nullptr;
-      Operation *ancestor = block.findAncestorOpInBlock(*user);
-      if (!ancestor)
-        return nullptr;
-      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
-        if (view.getViewSource() == views[i])
-          llvm::append_range(views, user->getResults());
-      if (!last || last->isBeforeInBlock(ancestor))
-        last = ancestor;
-    }
+  for (auto [user, ancestor] : *uses) {
+    if (isa<gpu::DeallocOp, memref::DeallocOp, CallOpInterface>(user) ||
+        user->hasTrait<OpTrait::ReturnLike>())
+      return nullptr;
+    if (!last || last->isBeforeInBlock(ancestor))
+      last = ancestor;
+  }
   return last;
 }
 

@@ -7,6 +7,7 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include "kernelforge/Conversion/GPUKernelUtils.h"
+#include "kernelforge/Transforms/BufferViews.h"
 
 using namespace mlir;
 using namespace mlir::kf;
@@ -36,44 +37,26 @@ bool isElementwise(linalg::GenericOp op) {
          !op.hasIndexSemantics() && op.getNumDpsInits() == 1;
 }
 
-/// `buffer` and every view made of it, transitively.
-llvm::SetVector<Value> viewsOf(Value buffer) {
-  llvm::SetVector<Value> views;
-  views.insert(buffer);
-  for (unsigned i = 0; i < views.size(); ++i)
-    for (Operation *user : views[i].getUsers())
-      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
-        if (view.getViewSource() == views[i])
-          for (Value result : user->getResults())
-            views.insert(result);
-  return views;
-}
-
-/// The allocation or argument a view is made of.
-Value rootOf(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
+/// Whether `v` is `buffer` or a reshape of it (all of it, other indices).
+bool isBufferOrReshape(Value v, Value buffer) {
+  Operation *def = v.getDefiningOp();
+  return v == buffer ||
+         (isa_and_nonnull<memref::ExpandShapeOp, memref::CollapseShapeOp>(
+              def) &&
+          def->getOperand(0) == buffer);
 }
 
 /// Whether `op` overwrites all of `buffer` (or a reshape of it) without
 /// reading it.
 bool overwritesWhole(Operation *op, Value buffer) {
-  auto isWhole = [&](Value v) {
-    if (v == buffer)
-      return true;
-    Operation *def = v.getDefiningOp();
-    return isa_and_nonnull<memref::ExpandShapeOp, memref::CollapseShapeOp>(
-               def) &&
-           def->getOperand(0) == buffer;
-  };
   if (auto fill = dyn_cast<linalg::FillOp>(op))
-    return fill.hasPureBufferSemantics() && isWhole(fill.getOutputs()[0]);
+    return fill.hasPureBufferSemantics() &&
+           isBufferOrReshape(fill.getOutputs()[0], buffer);
   auto generic = dyn_cast<linalg::GenericOp>(op);
   if (!isElementwise(generic))
     return false;
   OpOperand *init = generic.getDpsInitOperand(0);
-  return isWhole(init->get()) &&
+  return isBufferOrReshape(init->get(), buffer) &&
          generic.getMatchingIndexingMap(init).isPermutation() &&
          !generic.payloadUsesValueFromOperand(init) &&
          llvm::none_of(generic.getDpsInputs(),
@@ -83,18 +66,12 @@ bool overwritesWhole(Operation *op, Value buffer) {
 /// Whether nothing reads `buffer` (a local allocation) after `last` before
 /// it is overwritten whole or freed.
 bool deadAfter(Value buffer, Operation *last) {
-  Block *block = last->getBlock();
-  llvm::SetVector<Value> views = viewsOf(buffer);
-  // The ops of `block` that use the buffer, directly or inside a region.
+  auto uses = usesInBlock(buffer, *last->getBlock());
+  if (!uses)
+    return false;
   llvm::SmallPtrSet<Operation *, 8> users;
-  for (Value view : views)
-    for (Operation *user : view.getUsers()) {
-      Operation *ancestor = block->findAncestorOpInBlock(*user);
-      if (!ancestor)
-        return false;
-      if (!isa<ViewLikeOpInterface>(user) || ancestor != user)
-        users.insert(ancestor);
-    }
+  for (auto [user, ancestor] : *uses)
+    users.insert(ancestor);
   for (Operation *op = last->getNextNode(); op; op = op->getNextNode()) {
     if (!users.contains(op))
       continue;
@@ -154,11 +131,7 @@ FusedNeighbours mlir::kf::findFusedNeighbours(linalg::GenericOp contraction) {
   if (!reads)
     return fused;
   Value view = next->getOperand(*reads);
-  Operation *viewOp = view.getDefiningOp();
-  if (view != out &&
-      !(isa_and_nonnull<memref::ExpandShapeOp, memref::CollapseShapeOp>(
-            viewOp) &&
-        viewOp->getOperand(0) == out))
+  if (!isBufferOrReshape(view, out))
     return fused;
   OpOperand *init = next.getDpsInitOperand(0);
   if (!next.getIndexingMapsArray()[*reads].isPermutation() ||
@@ -174,7 +147,7 @@ FusedNeighbours mlir::kf::findFusedNeighbours(linalg::GenericOp contraction) {
     return fused;
   fused.epilogue = next;
   fused.epilogueOperand = *reads;
-  fused.epilogueView = view == out ? nullptr : viewOp;
+  fused.epilogueView = view == out ? nullptr : view.getDefiningOp();
   return fused;
 }
 
