@@ -32,10 +32,14 @@ if os.path.isfile(os.path.join(shared, "models", "makemore-names", "model.safete
 tool_dirs = [config.kf_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["kernelforge-opt", "kernelforge-gpt2-graph", "kernelforge-compile",
-     "kernelforge-run", "kernelforge-gpt2", "kernelforge-gpt2-run", "not", "count"], tool_dirs)
+     "kernelforge-run", "kernelforge-gpt2", "kernelforge-gpt2-run", "kernelforge-tune",
+     "kernelforge-bench", "not", "count"], tool_dirs)
 
 # Compiled GPT-2 libraries are cached per test run, not in ~/.cache.
 config.environment["KF_CACHE_DIR"] = os.path.join(config.kf_obj_root, "test", "kf-cache")
+# Tests never read the user's tuning cache; those that tune name their own.
+config.environment["KF_TUNING_CACHE"] = os.path.join(
+    config.kf_obj_root, "test", "no-tuning-cache.json")
 
 # Python helpers (kernelforge.*) and GPT-2's tokenizer files.
 config.substitutions.append(("%kf_py", os.path.join(config.kf_src_root, "python", "kernelforge")))

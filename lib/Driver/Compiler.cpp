@@ -184,9 +184,17 @@ static void addSignature(llvm::Module &module, const Twine &symbol,
 
 static std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CompileOptions &options, Location loc) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  // Every target LLVM has: cross-compiling (an AArch64 object on an x86
+  // host) needs more than the native one.
+  llvm::InitializeAllTargetInfos();
+  llvm::InitializeAllTargets();
+  llvm::InitializeAllTargetMCs();
+  llvm::InitializeAllAsmPrinters();
+  std::string hostTriple = llvm::sys::getDefaultTargetTriple();
+  llvm::Triple triple(llvm::Triple::normalize(
+      options.triple.empty() ? hostTriple : options.triple));
+  bool hostArch =
+      triple.getArch() == llvm::Triple(llvm::Triple::normalize(hostTriple)).getArch();
   std::string error;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
@@ -194,8 +202,9 @@ createTargetMachine(const CompileOptions &options, Location loc) {
     emitError(loc, "no LLVM target for ") << triple.str() << ": " << error;
     return nullptr;
   }
-  std::string cpu =
-      options.cpu.empty() ? llvm::sys::getHostCPUName().str() : options.cpu;
+  std::string cpu = !options.cpu.empty() ? options.cpu
+                    : hostArch           ? llvm::sys::getHostCPUName().str()
+                                         : std::string("generic");
   {
     std::unique_ptr<llvm::MCSubtargetInfo> info(
         target->createMCSubtargetInfo(triple, "", ""));
@@ -207,7 +216,7 @@ createTargetMachine(const CompileOptions &options, Location loc) {
     }
   }
   std::string features = options.features;
-  if (features.empty() && options.cpu.empty()) {
+  if (features.empty() && options.cpu.empty() && hostArch) {
     llvm::SubtargetFeatures host;
     for (const auto &feature : llvm::sys::getHostCPUFeatures())
       host.AddFeature(feature.getKey(), feature.getValue());
@@ -218,8 +227,12 @@ createTargetMachine(const CompileOptions &options, Location loc) {
       : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
       : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
                               : llvm::CodeGenOptLevel::Aggressive;
+  // Assembly as llc writes it: comments mark spills and reloads, which is
+  // how a reader (and the lit tests) see that a kernel fits its registers.
+  llvm::TargetOptions targetOptions;
+  targetOptions.MCOptions.AsmVerbose = true;
   std::unique_ptr<llvm::TargetMachine> tm(
-      target->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
+      target->createTargetMachine(triple, cpu, features, targetOptions,
                                   llvm::Reloc::PIC_, std::nullopt, level));
   if (!tm)
     emitError(loc, "cannot create a target machine for CPU '") << cpu << "'";
@@ -416,6 +429,13 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
   } else {
     CPUPipelineOptions pipeline;
     pipeline.copyOptionValuesFrom(options.pipeline);
+    // The schedule is derived for the CPU the code is generated for.
+    if (pipeline.targetTriple.empty())
+      pipeline.targetTriple = options.triple;
+    if (pipeline.targetCPU.empty())
+      pipeline.targetCPU = options.cpu;
+    if (pipeline.targetFeatures.empty())
+      pipeline.targetFeatures = options.features;
     if (options.emit == EmitKind::Linalg)
       pipeline.stopAfter = "linalg";
     buildCPUPipeline(pm, pipeline);
@@ -459,6 +479,12 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
     return emitMachineCode(*llvmModule, *tm, options.emit == EmitKind::Asm,
                            outputPath, loc);
 
+  if (tm->getTargetTriple().getArch() !=
+      llvm::Triple(llvm::sys::getDefaultTargetTriple()).getArch())
+    return emitError(loc, "cannot link a shared library for ")
+           << tm->getTargetTriple().str()
+           << " on this machine; cross-compiled code is written with "
+              "--emit=obj or --emit=asm";
   SmallString<128> object;
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("kernelforge", "o", object))

@@ -16,6 +16,9 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
 using namespace mlir;
 
 bool mlir::kf::parseCPUStage(StringRef name, CPUStage &stage) {
@@ -42,18 +45,31 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   // driver; from the textual pipeline it runs everything.
   (void)parseCPUStage(options.stopAfter, stop);
 
+  // 0. The target and the schedule it calls for, recorded on the module
+  // (every tile size below reads it from there).
+  CPUTargetPassOptions target;
+  target.triple = options.targetTriple;
+  target.cpu = options.targetCPU;
+  target.features = options.targetFeatures;
+  target.vectorWidth = options.vectorWidth;
+  target.registerRows = options.registerRows;
+  target.registerCols = options.registerCols;
+  target.kTile = options.kTile;
+  target.threadTile = options.threadTile;
+  pm.addPass(createCPUTargetPass(target));
+
   // 1. kf -> linalg on tensors.
   detail::addLowerToLinalg(pm, options.decomposeAttention);
   if (stop == CPUStage::Linalg)
     return;
 
-  // 2. Thread / register tiles and vectors, still on tensors.
+  // 2. Thread / register tiles and vectors, still on tensors; measured
+  // schedules (kernelforge-tune) first.
   if (options.vectorize) {
+    ApplyTuningPassOptions tuning;
+    tuning.cache = options.tuningCache;
+    pm.addPass(createApplyTuningPass(tuning));
     TileAndVectorizePassOptions tiling;
-    tiling.vectorWidth = options.vectorWidth;
-    tiling.registerRows = options.registerRows;
-    tiling.registerCols = options.registerCols;
-    tiling.kTile = options.kTile;
     tiling.threads = options.threads;
     pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass(tiling));
     addCleanup(pm);
@@ -85,7 +101,11 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
     return;
 
   // 5. LLVM dialect.
-  detail::addLowerToLLVM(pm, options.x86Vector);
+  std::string triple = options.targetTriple.empty()
+                           ? llvm::sys::getDefaultTargetTriple()
+                           : std::string(options.targetTriple);
+  detail::addLowerToLLVM(pm,
+                         options.x86Vector && llvm::Triple(triple).isX86());
 }
 
 void mlir::kf::registerKernelForgePipelines() {

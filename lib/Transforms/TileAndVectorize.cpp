@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Target/CPUTargetModel.h"
+#include "kernelforge/Transforms/Contractions.h"
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -36,6 +38,8 @@ struct TilePlan {
   /// "features" (the output / last dimension, decode). Recorded on the
   /// scf.forall as `kf.parallel`.
   StringRef regime = "rows";
+  /// For contractions: what the outermost loop records as `kf.schedule`.
+  DictionaryAttr schedule;
 };
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
@@ -56,18 +60,35 @@ int64_t pickTile(int64_t size, int64_t limit, int64_t multiple = 1) {
 }
 
 struct Planner {
-  int64_t vectorWidth, registerRows, registerCols, kTile, threadTile;
-
-  /// Contractions: (batch..., m, n, k) with k the only reduction, last.
-  static bool isContraction(linalg::LinalgOp op) {
-    auto iterators = op.getIteratorTypesArray();
-    return op.getNumReductionLoops() == 1 && op.getNumParallelLoops() >= 1 &&
-           iterators.back() == utils::IteratorType::reduction &&
-           op.getNumDpsInputs() == 2 && linalg::isaContractionOpInterface(op);
-  }
+  kf::CPUSchedule defaults;
 
   /// Either the split to do first or the plan.
+  /// The op's own `kf.schedule` (a tuned choice) over the defaults.
+  kf::CPUSchedule scheduleFor(linalg::LinalgOp op) const {
+    kf::CPUSchedule s = defaults;
+    auto own = op->getAttrOfType<DictionaryAttr>(kf::kScheduleAttrName);
+    if (!own)
+      return s;
+    kf::CPUSchedule tuned = kf::CPUSchedule::fromAttr(own);
+    // Only what a tuned entry may change; a register tile that does not
+    // fit the vector width is ignored.
+    if (tuned.registerRows > 0 && tuned.registerCols > 0 &&
+        tuned.registerCols % s.vectorWidth == 0) {
+      s.registerRows = tuned.registerRows;
+      s.registerCols = tuned.registerCols;
+    }
+    if (tuned.kTile > 0)
+      s.kTile = tuned.kTile;
+    if (tuned.threadTile > 0)
+      s.threadTile = tuned.threadTile;
+    return s;
+  }
+
   std::variant<Split, TilePlan> plan(linalg::LinalgOp op) const {
+    kf::CPUSchedule sched = scheduleFor(op);
+    int64_t vectorWidth = sched.vectorWidth, registerRows = sched.registerRows,
+            registerCols = sched.registerCols, kTile = sched.kTile,
+            threadTile = sched.threadTile;
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     auto iterators = op.getIteratorTypesArray();
     unsigned numDims = ranges.size();
@@ -78,7 +99,7 @@ struct Planner {
     if (numDims == 0)
       return plan;
 
-    if (isContraction(op)) {
+    if (kf::isTiledContraction(op)) {
       unsigned k = numDims - 1, n = numDims - 2;
       std::optional<unsigned> m;
       if (numDims >= 3)
@@ -112,9 +133,11 @@ struct Planner {
         int64_t mTile =
             manyRows ? pickTile(ranges[*m], threadTile, rows) : ranges[*m];
         // Too few column blocks to share (a narrow product): split the
-        // rows as well, down to the register rows, until there are four.
+        // rows as well, down to the register rows, until every core has
+        // work.
         int64_t columnBlocks = ranges[n] / plan.threads[n];
-        while (manyRows && columnBlocks * (ranges[*m] / mTile) < 4 &&
+        while (manyRows &&
+               columnBlocks * (ranges[*m] / mTile) < sched.minParallelBlocks &&
                mTile > rows) {
           int64_t smaller = pickTile(ranges[*m], mTile / 2, rows);
           if (smaller == 0 || smaller >= mTile)
@@ -124,6 +147,13 @@ struct Planner {
         plan.threads[*m] = mTile;
       }
       plan.regime = manyRows ? "rows" : "features";
+      Builder b(op.getContext());
+      plan.schedule = b.getDictionaryAttr({
+          b.getNamedAttr("register_tile",
+                         b.getDenseI64ArrayAttr({rows, cols})),
+          b.getNamedAttr("k_tile", b.getI64IntegerAttr(plan.reduction[k])),
+          b.getNamedAttr("thread_tiles", b.getDenseI64ArrayAttr(plan.threads)),
+      });
       return plan;
     }
 
@@ -161,7 +191,8 @@ struct Planner {
 /// tiled op, or `op` itself.
 FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
                                      ArrayRef<int64_t> sizes, bool forall,
-                                     StringRef regime = {}) {
+                                     StringRef regime,
+                                     DictionaryAttr &schedule) {
   SmallVector<int64_t> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).getStaticLoopRanges();
   // Useful when some dimension is cut into more than one tile.
@@ -183,6 +214,11 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
   if (forall && !regime.empty() && !tiled->loops.empty())
     tiled->loops.front()->setAttr("kf.parallel",
                                   rewriter.getStringAttr(regime));
+  // The schedule goes on the outermost loop the op gets.
+  if (schedule && !tiled->loops.empty()) {
+    tiled->loops.front()->setAttr(kf::kScheduleAttrName, schedule);
+    schedule = nullptr;
+  }
   return cast<TilingInterface>(tiled->tiledOps.front());
 }
 
@@ -192,9 +228,20 @@ struct TileAndVectorizePass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    int64_t cols = registerCols, width = vectorWidth;
-    if (width < 1 || registerRows < 1 || kTile < 1 || threadTile < 1 ||
-        cols < 1) {
+    // The module's schedule (kf-cpu-target), else the host's; options
+    // other than 0 override it.
+    std::optional<kf::CPUSchedule> recorded = kf::CPUSchedule::ofModule(func);
+    kf::CPUSchedule schedule =
+        recorded ? *recorded : kf::deriveCPUSchedule(kf::CPUTargetModel::host());
+    if (!schedule.overrideWith(vectorWidth, registerRows, registerCols, kTile,
+                               threadTile)) {
+      func.emitError("kf-tile-and-vectorize: tile sizes and vector-width "
+                     "must be positive (0: the schedule's)");
+      return signalPassFailure();
+    }
+    int64_t cols = schedule.registerCols, width = schedule.vectorWidth;
+    if (width < 1 || schedule.registerRows < 1 || schedule.kTile < 1 ||
+        schedule.threadTile < 1 || cols < 1) {
       func.emitError("kf-tile-and-vectorize: tile sizes and vector-width "
                      "must be positive");
       return signalPassFailure();
@@ -204,7 +251,7 @@ struct TileAndVectorizePass
           << cols << " must be a multiple of vector-width " << width;
       return signalPassFailure();
     }
-    Planner planner{vectorWidth, registerRows, registerCols, kTile, threadTile};
+    Planner planner{schedule};
     IRRewriter rewriter(&getContext());
 
     std::deque<linalg::LinalgOp> worklist;
@@ -241,12 +288,14 @@ struct TileAndVectorizePass
       if (op->getParentOfType<scf::ForallOp>())
         std::fill(plan.threads.begin(), plan.threads.end(), 0);
       auto current = cast<TilingInterface>(op.getOperation());
+      DictionaryAttr scheduleAttr = plan.schedule;
       for (auto [sizes, forall] :
            {std::pair{ArrayRef<int64_t>(plan.threads), bool(threads)},
             std::pair{ArrayRef<int64_t>(plan.reduction), false},
             std::pair{ArrayRef<int64_t>(plan.registers), false}}) {
         FailureOr<TilingInterface> tiled =
-            tileLevel(rewriter, current, sizes, forall, plan.regime);
+            tileLevel(rewriter, current, sizes, forall, plan.regime,
+                      scheduleAttr);
         if (failed(tiled)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
           break;

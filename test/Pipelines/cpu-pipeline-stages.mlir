@@ -1,10 +1,11 @@
-// Every stage of kf-cpu-pipeline on a linear + GELU.
+// Every stage of kf-cpu-pipeline on a linear + GELU, for an AVX-512 CPU
+// (16-float vectors, 8 x 32 register tiles).
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=linalg" | FileCheck %s --check-prefix=LINALG
-// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector" | FileCheck %s --check-prefix=VECTOR
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=VECTOR
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=bufferized" | FileCheck %s --check-prefix=BUFFER
-// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=loops" | FileCheck %s --check-prefix=LOOPS
-// RUN: kernelforge-opt %s --kf-cpu-pipeline | FileCheck %s --check-prefix=LLVM
-// RUN: kernelforge-opt %s --kf-cpu-pipeline="threads=0" | FileCheck %s --check-prefix=SERIAL
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=loops target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=LOOPS
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=LLVM
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="threads=0 target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=SERIAL
 
 // LINALG-LABEL: func.func @mlp
 // LINALG-NOT: kf.

@@ -10,7 +10,7 @@
 // RUN: not kernelforge-compile %S/kernelforge-compile.mlir -o %t.s --emit=asm --mcpu=nosuchcpu 2>&1 | FileCheck %s --check-prefix=CPU
 // RUN: not kernelforge-compile %S/kernelforge-compile.mlir -o %t.s -O4 2>&1 | FileCheck %s --check-prefix=OPT
 
-// CPU: error: unknown target CPU 'nosuchcpu' for
+// CPU: error: kf-cpu-target: unknown target CPU 'nosuchcpu' for
 // OPT: error: -O4 is not in 0-3
 // DYNAMIC: kernelforge-compile-errors.mlir:[[@LINE+8]]:8: error: 'kf.gelu' op cannot be lowered to linalg: operand #0 has dynamic shape 'tensor<?x8xf32>'
 // EMIT: error: unknown --emit=exe (expected shared, obj, asm, llvm-ir, llvm-mlir, linalg or ptx)

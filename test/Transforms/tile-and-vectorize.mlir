@@ -1,14 +1,16 @@
-// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize))" | FileCheck %s
-// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize{threads=false}))" | FileCheck %s --check-prefix=SERIAL
+// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(kf-cpu-target{triple=x86_64-unknown-linux-gnu cpu=skylake-avx512 cores=2},convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize))" | FileCheck %s
+// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(kf-cpu-target{triple=x86_64-unknown-linux-gnu cpu=skylake-avx512 cores=2},convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize{threads=false}))" | FileCheck %s --check-prefix=SERIAL
 
+// An AVX-512 target (kf-cpu-target: 16-float vectors, 8 x 32 register
+// tiles).
 // Prefill (64 rows): threads take blocks of 16 rows (four blocks, the loop
-// says kf.parallel = "rows"); each block
+// says kf.parallel = "rows" and records its schedule); each block
 // runs 8x32 register tiles over k, as outer-product-shaped vector.contract.
 // CHECK-LABEL: func.func @prefill
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (64, 96) step (16, 96)
 // CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args
 // CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
-// CHECK: } {kf.parallel = "rows"}
+// CHECK: } {kf.parallel = "rows", kf.schedule = {k_tile = 32 : i64, register_tile = array<i64: 8, 32>, thread_tiles = array<i64: 16, 96, 0>}}
 // SERIAL-LABEL: func.func @prefill
 // SERIAL-NOT: scf.forall
 // SERIAL: vector.contract
@@ -23,7 +25,7 @@ func.func @prefill(%x: tensor<64x32xf32>, %w: tensor<32x96xf32>) -> tensor<64x96
 // CHECK-LABEL: func.func @decode
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 256) step (1, 128)
 // CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
-// CHECK: } {kf.parallel = "features"}
+// CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 32 : i64, register_tile = array<i64: 1, 32>, thread_tiles = array<i64: 1, 128, 0>}}
 func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<1x32xf32>, tensor<32x256xf32> -> tensor<1x256xf32>
   return %y : tensor<1x256xf32>

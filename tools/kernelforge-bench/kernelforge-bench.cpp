@@ -9,11 +9,23 @@
 // one run are what to compare: the machines are shared and noisy.
 //
 //   kernelforge-bench [--tokens 1,256] [--min-time 0.3] [--json out.json]
-//                     [--pipeline-options "..."]
+//                     [--pipeline-options "..."] [--baseline old.json]
+//                     [--threshold 0.1] [--compare new.json]
+//
+// Each kernel's result is checked on sampled rows against a float64 loop;
+// the JSON report has, per kernel, min and median ms, GFLOP/s, GB/s, the
+// error, the target and the schedule (tuned or derived) it ran with.
+// --baseline prints the change per kernel against an earlier report and
+// exits with 1 when one is slower by more than --threshold; --compare
+// compares a saved report instead of running.
 //
 //===----------------------------------------------------------------------===//
 
+#include "BenchReport.h"
+#include "References.h"
+
 #include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -48,6 +60,21 @@ static cl::opt<std::string> jsonPath("json", cl::init(""),
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options", cl::init(""),
     cl::desc("Options of kf-cpu-pipeline for every kernel"));
+static cl::list<std::string>
+    only("kernels", cl::CommaSeparated,
+         cl::desc("Run only these kernels (qkv, mlp_up, mlp_down, lm_head, "
+                  "attention, layer_norm, softmax)"));
+static cl::opt<std::string>
+    baselinePath("baseline", cl::init(""),
+                 cl::desc("An earlier --json report to compare with; exits "
+                          "with 1 on a regression beyond --threshold"));
+static cl::opt<double> threshold("threshold", cl::init(0.10),
+                                 cl::desc("Slowdown that counts as a "
+                                          "regression (0.10: 10%)"));
+static cl::opt<std::string>
+    comparePath("compare", cl::init(""),
+                cl::desc("Compare this saved report with --baseline instead "
+                         "of running"));
 
 namespace {
 
@@ -64,6 +91,8 @@ struct Kernel {
   std::optional<std::array<int64_t, 3>> gemm;
   // The weight is [N, K] (out_in), as the tied lm_head reads wte.
   bool transposedWeight = false;
+  // Checks the output (the last buffer) against a float64 reference.
+  std::function<kfbench::ErrorStats(std::vector<std::vector<float>> &)> check;
 };
 
 std::string tensor(std::initializer_list<int64_t> shape) {
@@ -89,6 +118,10 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
   kernel.bytes = 4.0 * (t * k + k * n + n + t * n);
   kernel.gemm = std::array<int64_t, 3>{t, n, k};
   kernel.transposedWeight = outIn;
+  kernel.check = [=](std::vector<std::vector<float>> &b) {
+    return kfbench::checkLinear(b[0].data(), b[1].data(), b[2].data(),
+                                b[3].data(), t, k, n, outIn);
+  };
   return kernel;
 }
 
@@ -112,6 +145,11 @@ Kernel attentionKernel(int64_t t) {
   double visible = t == 1 ? keys : t * (t + 1) / 2.0;
   kernel.flops = 4.0 * kHeads * visible * kHeadDim;
   kernel.bytes = 4.0 * kHeads * kHeadDim * (2 * t + 2 * keys);
+  kernel.check = [=](std::vector<std::vector<float>> &b) {
+    return kfbench::checkAttention(b[0].data(), b[1].data(), b[2].data(),
+                                   b.back().data(), kHeads, t, keys, kHeadDim,
+                                   keys - t);
+  };
   return kernel;
 }
 
@@ -128,6 +166,10 @@ Kernel layerNormKernel(int64_t t) {
       x, g);
   kernel.flops = 8.0 * t * kEmbd;
   kernel.bytes = 4.0 * (2 * t * kEmbd + 2 * kEmbd);
+  kernel.check = [=](std::vector<std::vector<float>> &b) {
+    return kfbench::checkLayerNorm(b[0].data(), b[1].data(), b[2].data(),
+                                   b[3].data(), t, kEmbd);
+  };
   return kernel;
 }
 
@@ -143,11 +185,19 @@ Kernel softmaxKernel(int64_t t) {
                               s);
   kernel.flops = 4.0 * kHeads * t * keys;
   kernel.bytes = 8.0 * kHeads * t * keys;
+  kernel.check = [=](std::vector<std::vector<float>> &b) {
+    return kfbench::checkSoftmax(b[0].data(), b[1].data(), kHeads * t, keys);
+  };
   return kernel;
 }
 
-/// Median seconds per call of `fn`, timed for at least `minTime` seconds.
-double timeIt(const std::function<void()> &fn) {
+struct Timing {
+  double min, median;
+};
+
+/// Min and median seconds per call of `fn`, timed for at least `minTime`
+/// seconds after a warm-up call.
+Timing timeIt(const std::function<void()> &fn) {
   fn(); // warm up: page in, spin up threads
   std::vector<double> samples;
   auto start = std::chrono::steady_clock::now();
@@ -162,7 +212,31 @@ double timeIt(const std::function<void()> &fn) {
                    .count() < minTime &&
            samples.size() < 10000);
   std::sort(samples.begin(), samples.end());
-  return samples[samples.size() / 2];
+  return {samples.front(), samples[samples.size() / 2]};
+}
+
+/// An attribute as MLIR prints it.
+std::string printed(Attribute attr) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (attr)
+    attr.print(os);
+  return text;
+}
+
+/// Compares --compare (or this run's report) with --baseline; the exit code.
+int compareWithBaseline(const nlohmann::json &current) {
+  std::string error;
+  std::optional<nlohmann::json> baseline =
+      kfbench::readReport(baselinePath, error);
+  if (!baseline) {
+    llvm::errs() << "error: " << error << "\n";
+    return 1;
+  }
+  llvm::outs() << "\nagainst the baseline " << baselinePath << ":\n";
+  int regressions =
+      kfbench::compareReports(current, *baseline, threshold, llvm::outs());
+  return regressions == 0 ? 0 : 1;
 }
 
 } // namespace
@@ -173,6 +247,24 @@ int main(int argc, char **argv) {
   std::vector<int64_t> counts(tokens.begin(), tokens.end());
   if (counts.empty())
     counts = {1, 256};
+  if (!comparePath.empty()) {
+    if (baselinePath.empty()) {
+      llvm::errs() << "error: --compare needs --baseline\n";
+      return 1;
+    }
+    std::string error;
+    std::optional<nlohmann::json> current =
+        kfbench::readReport(comparePath, error);
+    if (!current) {
+      llvm::errs() << "error: " << error << "\n";
+      return 1;
+    }
+    return compareWithBaseline(*current);
+  }
+  if (threshold < 0) {
+    llvm::errs() << "error: --threshold must not be negative\n";
+    return 1;
+  }
 
   kf::CompileOptions options;
   if (failed(options.pipeline.parseFromString(pipelineOptions))) {
@@ -198,6 +290,21 @@ int main(int argc, char **argv) {
     kernels.push_back(attentionKernel(t));
     kernels.push_back(layerNormKernel(t));
     kernels.push_back(softmaxKernel(t));
+  }
+
+  if (!only.empty()) {
+    for (const std::string &name : only)
+      if (llvm::none_of(kernels, [&](const Kernel &k) {
+            return llvm::StringRef(k.name).starts_with(name);
+          })) {
+        llvm::errs() << "error: unknown kernel '" << name << "' in --kernels\n";
+        return 1;
+      }
+    llvm::erase_if(kernels, [&](const Kernel &k) {
+      return llvm::none_of(only, [&](const std::string &name) {
+        return llvm::StringRef(k.name).starts_with(name);
+      });
+    });
   }
 
   std::mt19937 rng(0);
@@ -240,16 +347,35 @@ int main(int argc, char **argv) {
         v = normal(rng);
       pointers.push_back(buffers.back().data());
     }
-    double seconds = timeIt([&] { kernelforge::runtime::call(entry, pointers); });
+    Timing timing =
+        timeIt([&] { kernelforge::runtime::call(entry, pointers); });
+    double seconds = timing.median;
     double gflops = kernel.flops / seconds * 1e-9;
     double gbs = kernel.bytes / seconds * 1e-9;
+    kfbench::ErrorStats accuracy = kernel.check(buffers);
 
-    nlohmann::json row = {{"kernel", kernel.name},
-                          {"tokens", kernel.tokens},
-                          {"ms", seconds * 1e3},
-                          {"gflops", gflops},
-                          {"gbytes_per_s", gbs},
-                          {"compile_s", compileSeconds}};
+    // What it ran with: the module's target and schedule (kf-cpu-target),
+    // and what the tuning cache gave its contractions.
+    nlohmann::json row = {
+        {"kernel", kernel.name},
+        {"tokens", kernel.tokens},
+        {"ms", seconds * 1e3},
+        {"min_ms", timing.min * 1e3},
+        {"gflops", gflops},
+        {"gbytes_per_s", gbs},
+        {"max_abs_error", accuracy.maxAbs},
+        {"rel_error", accuracy.relative()},
+        {"compile_s", compileSeconds},
+        {"target", printed((*module)->getAttr(kf::kTargetAttrName))},
+        {"schedule", printed((*module)->getAttr(kf::kScheduleAttrName))},
+        {"tuning", printed((*module)->getAttr("kf.tuning"))}};
+    if (!(accuracy.relative() <= 1e-3)) {
+      llvm::errs() << llvm::formatv(
+          "error: {0} (T={1}) differs from the float64 reference by {2:e} "
+          "(relative {3:e})\n",
+          kernel.name, kernel.tokens, accuracy.maxAbs, accuracy.relative());
+      return 1;
+    }
     std::string blasText = "-", ratioText = "-";
 #ifdef KF_HAVE_OPENBLAS
     if (kernel.gemm) {
@@ -264,7 +390,7 @@ int main(int argc, char **argv) {
                     kernel.transposedWeight ? CblasTrans : CblasNoTrans, m, n,
                     k, 1.f, a, k, b, kernel.transposedWeight ? k : n, 1.f,
                     c.data(), n);
-      });
+      }).median;
       double blasGflops = kernel.flops / blasSeconds * 1e-9;
       row["openblas_gflops"] = blasGflops;
       row["ratio_vs_openblas"] = gflops / blasGflops;
@@ -283,11 +409,19 @@ int main(int argc, char **argv) {
 
   if (!jsonPath.empty()) {
     std::ofstream out(jsonPath);
-    out << nlohmann::json{{"results", results}}.dump(2) << "\n";
+    kf::CPUTargetModel host = kf::CPUTargetModel::host();
+    out << nlohmann::json{{"cpu", host.cpu},
+                          {"vector_bits", host.vectorBits},
+                          {"cores", host.cores},
+                          {"results", results}}
+               .dump(2)
+        << "\n";
     if (!out) {
       llvm::errs() << "error: cannot write " << jsonPath << "\n";
       return 1;
     }
   }
+  if (!baselinePath.empty())
+    return compareWithBaseline(nlohmann::json{{"results", results}});
   return 0;
 }

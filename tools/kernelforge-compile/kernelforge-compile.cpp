@@ -1,12 +1,14 @@
 //===- kernelforge-compile.cpp - Ahead-of-time compiler driver ------------===//
 //
 // kernelforge-compile model.mlir -o model.so [--emit=shared|obj|asm|llvm-ir|
-//   llvm-mlir|linalg] [--target=cpu] [-O3] [--mcpu=...] [--mattr=...]
+//   llvm-mlir|linalg] [--target=cpu] [-O3] [--mtriple=...] [--mcpu=...]
+//   [--mattr=...]
 //   [--pipeline-options="vector-width=16 threads=true ..."]
 //
 //===----------------------------------------------------------------------===//
 
 #include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Driver/Tuner.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -35,6 +37,11 @@ static cl::opt<std::string> target(
     cl::init("cpu"));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"),
                                   cl::Prefix, cl::init(3));
+static cl::opt<std::string>
+    mtriple("mtriple",
+            cl::desc("Target triple, e.g. aarch64-linux-gnu (default: host; "
+                     "another architecture is written with --emit=obj|asm)"),
+            cl::init(""));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
                                  cl::init(""));
 static cl::opt<std::string>
@@ -89,6 +96,7 @@ int main(int argc, char **argv) {
   }
   options.emit = *kind;
   options.optLevel = optLevel;
+  options.triple = mtriple;
   options.cpu = mcpu;
   options.features = mattr;
 
@@ -111,5 +119,7 @@ int main(int argc, char **argv) {
     return 1;
   if (failed(kf::compileModule(*module, options, outputFile)))
     return 1;
+  if (std::string tuned = kf::describeTuning(*module); !tuned.empty())
+    llvm::errs() << "kernelforge-compile: " << tuned << "\n";
   return 0;
 }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Driver/Tuner.h"
 #include "kernelforge/Models/GPT2/GPT2Config.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
@@ -348,10 +349,19 @@ int main(int argc, char **argv) {
       cacheDir.empty() ? defaultCacheDir() : std::string(cacheDir);
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     fail("cannot create the cache directory '" + dir + "': " + ec.message());
+  // Measured schedules change the code: the tuning cache's contents are
+  // part of the key.
+  uint64_t tuning =
+      *target == mlir::kf::Target::CPU
+          ? mlir::kf::tuningCacheFingerprint(
+                compileOptions.pipeline.tuningCache)
+                .second
+          : 0;
   uint64_t key = llvm::xxh3_64bits(llvm::arrayRefFromStringRef(
       graphText + "\n" + std::string(device) + "\n" +
       llvm::sys::getHostCPUName().str() + "\n" + std::string(pipelineOptions) +
-      "\n" + std::to_string(compilerIdentity(argv[0]))));
+      "\n" + std::to_string(compilerIdentity(argv[0])) + "\n" +
+      std::to_string(tuning)));
   SmallString<128> library(dir);
   llvm::sys::path::append(library, llvm::formatv("gpt2-{0:x16}.so", key).str());
   bool cached = llvm::sys::fs::exists(library);
@@ -371,6 +381,8 @@ int main(int argc, char **argv) {
       fail("cannot move the compiled library into the cache: " + ec.message());
     compileSeconds = seconds(compileStart);
     llvm::errs() << llvm::formatv("{0:F1} s\n", compileSeconds);
+    if (std::string tuned = mlir::kf::describeTuning(**module); !tuned.empty())
+      llvm::errs() << "tuning: " << tuned << "\n";
   }
   if (!saveLibrary.empty()) {
     if (std::error_code ec = llvm::sys::fs::copy_file(library, saveLibrary))

@@ -38,9 +38,11 @@ def ConvertTransformerToLinalgPass
            "Lower kf.attention as QK^T, softmax and PV instead of one fused "
            "online-softmax loop">,
     Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
-           "Largest key tile of the fused attention loop">,
+           "Largest key tile of the fused attention loop (unset: the "
+           "module's kf.schedule attention_tiles, else 64)">,
     Option<"queryTile", "query-tile", "int64_t", /*default=*/"64",
-           "Largest query block of one fused attention iteration">
+           "Largest query block of one fused attention iteration (unset: "
+           "the module's kf.schedule, else 64)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",

@@ -35,8 +35,9 @@ struct CompileOptions {
   Target target = Target::CPU;
   /// 0-3, the LLVM optimisation level.
   unsigned optLevel = 3;
-  /// Target CPU and features; empty: the host's.
-  std::string cpu, features;
+  /// Target triple, CPU and features (LLVM's names); empty: the host's.
+  /// Another architecture's code can be emitted as obj or asm.
+  std::string triple, cpu, features;
   CPUPipelineOptions pipeline;
   GPUPipelineOptions gpuPipeline;
 };

@@ -10,21 +10,46 @@ namespace mlir::kf {
 
 /// Options of `kf-cpu-pipeline`.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<std::string> targetTriple{
+      *this, "target-triple",
+      llvm::cl::desc("LLVM target triple (empty: the host's)"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> targetCPU{
+      *this, "target-cpu",
+      llvm::cl::desc("LLVM CPU name, e.g. znver3 (empty: the host's)"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> targetFeatures{
+      *this, "target-features",
+      llvm::cl::desc("LLVM features, e.g. +avx2,-avx512f (empty: the CPU's)"),
+      llvm::cl::init("")};
   PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
-      llvm::cl::desc("Floats per vector register (16: AVX-512, 8: AVX2)"),
-      llvm::cl::init(16)};
+      llvm::cl::desc("Floats per vector register (0: the target's)"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> registerRows{
       *this, "register-rows",
-      llvm::cl::desc("Rows of a contraction's register tile"),
-      llvm::cl::init(8)};
+      llvm::cl::desc("Rows of a contraction's register tile (0: derived "
+                     "from the target's registers)"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> registerCols{
       *this, "register-cols",
-      llvm::cl::desc("Columns of a contraction's register tile"),
-      llvm::cl::init(32)};
+      llvm::cl::desc("Columns of a contraction's register tile (0: derived "
+                     "from the target's registers)"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> kTile{
-      *this, "k-tile", llvm::cl::desc("Largest reduction tile"),
-      llvm::cl::init(256)};
+      *this, "k-tile",
+      llvm::cl::desc("Largest reduction tile (0: derived from L1)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> threadTile{
+      *this, "thread-tile",
+      llvm::cl::desc("Largest row tile of a thread (0: derived from L2)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<std::string> tuningCache{
+      *this, "tuning-cache",
+      llvm::cl::desc("kernelforge-tune's cache of measured schedules (empty: "
+                     "$KF_TUNING_CACHE or ~/.cache/kernelforge/tuning.json; "
+                     "none: the target's defaults only)"),
+      llvm::cl::init("")};
   PassOptions::Option<bool> threads{
       *this, "threads",
       llvm::cl::desc("Parallelise the outer tiles with OpenMP"),
@@ -39,7 +64,8 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(false)};
   PassOptions::Option<bool> x86Vector{
       *this, "x86vector",
-      llvm::cl::desc("Allow x86-specific vector intrinsics"),
+      llvm::cl::desc("Allow x86-specific vector intrinsics (x86 targets "
+                     "only)"),
       llvm::cl::init(true)};
   PassOptions::Option<std::string> stopAfter{
       *this, "stop-after",
@@ -54,6 +80,7 @@ enum class CPUStage { Linalg, Vector, Bufferized, Loops, LLVM };
 bool parseCPUStage(StringRef name, CPUStage &stage);
 
 /// kf (or linalg on tensors) -> LLVM dialect with OpenMP and vector ops:
+/// kf-cpu-target (the target and its schedule on the module);
 /// convert-kf-to-linalg; tile-and-vectorize; one-shot bufferization with
 /// results turned into out-parameters; remaining linalg -> parallel loops;
 /// vector and math lowering; scf.forall/parallel -> OpenMP (one level);

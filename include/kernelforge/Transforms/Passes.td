@@ -5,6 +5,83 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
+  let summary = "Record the target CPU and the schedule it calls for on the module";
+  let description = [{
+    Asks LLVM's description of the target (the host by default; `triple`,
+    `cpu` and `features` as `llc`'s `-mtriple`, `-mcpu` and `-mattr` when
+    cross-compiling) what a schedule needs: the widest float vector, the
+    number of vector registers, FMA, cache sizes (read from sysfs where the
+    host is the target, per-family defaults otherwise) and cores. Records
+    them as the module's `kf.target` and derives the tile sizes the CPU code
+    generator uses from them, recorded as `kf.schedule`:
+
+    ```mlir
+    module attributes {
+      kf.schedule = {attention_tiles = array<i64: 64, 32>, k_tile = 256 : i64,
+                     min_parallel_blocks = 4 : i64,
+                     register_tile = array<i64: 6, 16>, thread_tile = 256 : i64,
+                     vector_width = 8 : i64},
+      kf.target = {caches = "default", cores = 2 : i64, cpu = "znver3",
+                   fma = true, l1d = 32768 : i64, ..., vector_bits = 256 : i64,
+                   vector_registers = 16 : i64}} { ... }
+    ```
+
+    Register tile: two vectors of columns, and as many rows (up to 8) as
+    the registers hold next to the two weight vectors of a k step and the
+    broadcast activation (AVX2 6 x 16, AVX-512 8 x 32, NEON 8 x 8); k tile: a register tile's weight panel in L1
+    (at most 256 deep); thread tile: a thread's rows of activations in half of L2. Tile
+    options other than 0 override the derived values. A module that already
+    has a `kf.schedule` and no target options keeps it (a hand-written or
+    tuned schedule). An unknown triple or CPU is an error.
+  }];
+  let options = [
+    Option<"triple", "triple", "std::string", /*default=*/"\"\"",
+           "LLVM target triple (empty: the host's)">,
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"\"",
+           "LLVM CPU name, e.g. znver3, skylake-avx512, neoverse-n1 "
+           "(empty: the host's)">,
+    Option<"features", "features", "std::string", /*default=*/"\"\"",
+           "LLVM feature string, e.g. +avx2,-avx512f (empty: the CPU's)">,
+    Option<"cores", "cores", "int64_t", /*default=*/"0",
+           "Cores the code will run on (0: this machine's)">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"0",
+           "Override: floats per vector register">,
+    Option<"registerRows", "register-rows", "int64_t", /*default=*/"0",
+           "Override: rows of a contraction's register tile">,
+    Option<"registerCols", "register-cols", "int64_t", /*default=*/"0",
+           "Override: columns of a contraction's register tile">,
+    Option<"kTile", "k-tile", "int64_t", /*default=*/"0",
+           "Override: largest reduction tile">,
+    Option<"threadTile", "thread-tile", "int64_t", /*default=*/"0",
+           "Override: largest row tile handed to one thread">
+  ];
+}
+
+def ApplyTuningPass : Pass<"kf-apply-tuning", "::mlir::ModuleOp"> {
+  let summary = "Give contractions the schedules kernelforge-tune measured";
+  let description = [{
+    Looks every contraction (what `kf-tile-and-vectorize` gives a register
+    tile) up in the tuning cache that `kernelforge-tune` writes, under a key
+    of the compiler version, the module's `kf.target` (CPU name, vector bits
+    and registers, FMA), the op's loop ranges, indexing maps and element
+    types; a hit is attached to the op as its own `kf.schedule` dictionary,
+    which `kf-tile-and-vectorize` then follows. The module records what
+    happened as `kf.tuning = {applied = N, cache = "...", contractions = M}`
+    so tools can say so.
+
+    A missing cache file changes nothing. A corrupt file or entry (not JSON,
+    another format, tiles out of range) is reported once as a warning and
+    the target's default schedule is kept: a cache never makes a compile
+    fail or its result wrong. A module without `kf.target` is left alone.
+  }];
+  let options = [
+    Option<"cache", "cache", "std::string", /*default=*/"\"\"",
+           "Tuning cache file (empty: $KF_TUNING_CACHE or "
+           "~/.cache/kernelforge/tuning.json; none: do not look)">
+  ];
+}
+
 def TileAndVectorizePass
     : Pass<"kf-tile-and-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Tile linalg ops on tensors for threads and registers, then vectorize";
@@ -27,18 +104,28 @@ def TileAndVectorizePass
     remainder gets its own, smaller static tiles. Ops the vectorizer rejects
     (gathers with range checks) stay scalar loops. With `threads=false` the
     first level is an `scf.for` as well.
+
+    Tile sizes come from the module's `kf.schedule` (recorded by
+    `kf-cpu-target`; the host's when there is none); an option other than 0
+    overrides one. A linalg op carrying its own `kf.schedule` dictionary (a
+    tuned choice, see `kf-apply-tuning`) uses its `register_tile`, `k_tile`
+    and `thread_tile` instead. The outermost loop of each tiled contraction
+    records what it got as
+    `kf.schedule = {register_tile = [rows, cols], k_tile = k, thread_tiles = [...]}`
+    (`thread_tiles`: the `scf.forall` tile of each loop dimension).
   }];
   let options = [
-    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
-           "Floats per vector register (16 for AVX-512, 8 for AVX2)">,
-    Option<"registerRows", "register-rows", "int64_t", /*default=*/"8",
-           "Rows of a contraction's register tile">,
-    Option<"registerCols", "register-cols", "int64_t", /*default=*/"32",
-           "Columns of a contraction's register tile (a multiple of vector-width)">,
-    Option<"kTile", "k-tile", "int64_t", /*default=*/"256",
-           "Largest reduction tile of a contraction">,
-    Option<"threadTile", "thread-tile", "int64_t", /*default=*/"256",
-           "Largest row tile handed to one thread">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"0",
+           "Floats per vector register (0: the schedule's)">,
+    Option<"registerRows", "register-rows", "int64_t", /*default=*/"0",
+           "Rows of a contraction's register tile (0: the schedule's)">,
+    Option<"registerCols", "register-cols", "int64_t", /*default=*/"0",
+           "Columns of a contraction's register tile, a multiple of "
+           "vector-width (0: the schedule's)">,
+    Option<"kTile", "k-tile", "int64_t", /*default=*/"0",
+           "Largest reduction tile of a contraction (0: the schedule's)">,
+    Option<"threadTile", "thread-tile", "int64_t", /*default=*/"0",
+           "Largest row tile handed to one thread (0: the schedule's)">,
     Option<"threads", "threads", "bool", /*default=*/"true",
            "Emit scf.forall (parallel) for the outer tiles">
   ];

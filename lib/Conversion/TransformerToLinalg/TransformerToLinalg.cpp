@@ -2,6 +2,7 @@
 
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
+#include "kernelforge/Target/CPUTargetModel.h"
 
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -71,6 +72,13 @@ struct ConvertTransformerToLinalgPass
     options.fused = !decomposeAttention;
     options.keyTile = keyTile;
     options.queryTile = queryTile;
+    // Tiles not given here come from the module's CPU schedule, if any.
+    if (std::optional<CPUSchedule> schedule = CPUSchedule::ofModule(module)) {
+      if (!keyTile.hasValue())
+        options.keyTile = schedule->attentionKeyTile;
+      if (!queryTile.hasValue())
+        options.queryTile = schedule->attentionQueryTile;
+    }
 
     RewritePatternSet patterns(&getContext());
     populateTransformerToLinalgConversionPatterns(patterns, options);

@@ -1,0 +1,95 @@
+//===- Tuner.h - Measure candidate schedules, keep the fastest --*- C++ -*-===//
+//
+// The library behind kernelforge-tune. A module (kf or linalg on tensors) is
+// lowered to linalg for the host; each distinct contraction becomes a
+// problem of its own: a one-op kernel, compiled with candidate schedules
+// around the target's default, each checked against the default's result
+// and timed; the fastest goes into the tuning cache.
+//
+// Search: candidates are generated from the target model (register tiles
+// whose accumulators, weight vectors and broadcast fit the vector
+// registers; k tiles and thread tiles around the default's), ranked by a
+// cost model (FMAs per load of the register tile, enough accumulators to
+// cover FMA latency, work lost to edge tiles where the tile does not divide
+// the shape), and the best `maxCandidates` are measured in that order,
+// the default first, until the time budget is spent.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_DRIVER_TUNER_H
+#define KERNELFORGE_DRIVER_TUNER_H
+
+#include "kernelforge/Target/TuningCache.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mlir::kf {
+
+/// One contraction to tune.
+struct TuningProblem {
+  /// describeProblem's text and the cache key it gives on this target.
+  std::string problem, key;
+  /// A module with `@main` computing just this op (kf.target and
+  /// kf.schedule copied), as text.
+  std::string kernel;
+  /// Loop ranges (batch..., m, n, k) and useful FLOPs per call.
+  SmallVector<int64_t> ranges;
+  double flops = 0;
+  /// How many ops of the module pose it.
+  int64_t uses = 0;
+  /// The target's schedule and vector registers (kf-cpu-target's).
+  CPUSchedule defaults;
+  int64_t vectorRegisters = 16;
+};
+
+/// A schedule to try.
+struct ScheduleCandidate {
+  int64_t registerRows, registerCols, kTile, threadTile;
+  /// The cost model's estimate of relative speed (higher is better).
+  double score = 0;
+  std::string describe() const;
+};
+
+/// Lowers `module` (kf or linalg; consumed) with kf-cpu-target for the host
+/// and convert-kf-to-linalg, and returns its distinct contractions.
+FailureOr<std::vector<TuningProblem>> collectTuningProblems(ModuleOp module);
+
+/// Candidates around the problem's default schedule, best first by the
+/// cost model, the default always first; at most `limit`.
+std::vector<ScheduleCandidate> generateCandidates(const TuningProblem &problem,
+                                                  size_t limit);
+
+struct TuneOptions {
+  /// Seconds of measurement per candidate (median of the calls in it).
+  double minTime = 0.1;
+  size_t maxCandidates = 10;
+  /// Wall-clock deadline: no candidate starts after it.
+  double deadlineSeconds = 1e30;
+  /// Called with a line of progress.
+  std::function<void(const std::string &)> progress;
+};
+
+/// Measures `problem`'s candidates and returns the winner (the default when
+/// nothing beat it or nothing else fit the time). Fails when even the
+/// default does not compile or run; `error` says why.
+FailureOr<TunedSchedule> tuneProblem(const TuningProblem &problem,
+                                     const TuneOptions &options,
+                                     std::string &error);
+
+/// "N of M contractions use measured schedules from PATH" after a compile
+/// that found tuned entries (kf-apply-tuning's `kf.tuning` on the module);
+/// empty when none applied.
+std::string describeTuning(ModuleOp module);
+
+/// The tuning cache a compile with `option` (the pipeline's tuning-cache)
+/// reads, and a hash of its contents (0 when there is none), for compile
+/// caches whose result depends on it.
+std::pair<std::string, uint64_t> tuningCacheFingerprint(StringRef option);
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_DRIVER_TUNER_H

@@ -1,0 +1,112 @@
+//===- CPUTargetModel.h - What a CPU schedule needs to know -----*- C++ -*-===//
+//
+// The facts about a CPU that the code generator's schedule depends on, read
+// from LLVM's description of the target (triple, CPU name, feature string)
+// rather than assumed: the widest vector register, how many there are, FMA,
+// cache sizes (measured on the host where the host is the target, per-family
+// defaults when cross-compiling) and cores. `deriveCPUSchedule` turns them
+// into tile sizes; `kf-cpu-target` records both on the module.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_TARGET_CPUTARGETMODEL_H
+#define KERNELFORGE_TARGET_CPUTARGETMODEL_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Support/LLVM.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::kf {
+
+/// A CPU as the schedule sees it.
+struct CPUTargetModel {
+  /// LLVM's names: triple, CPU and feature string ("+avx2,+fma,...").
+  std::string triple, cpu, features;
+  bool isX86 = false, isAArch64 = false;
+  /// Bits of the widest vector register float arithmetic may use.
+  int64_t vectorBits = 128;
+  /// Architectural vector registers (16 ymm on AVX2, 32 zmm on AVX-512, 32
+  /// NEON registers on AArch64).
+  int64_t vectorRegisters = 16;
+  /// Fused multiply-add in the vector unit.
+  bool hasFMA = false;
+  /// FMA pipes per core where known (throughput = pipes x lanes per cycle).
+  int64_t fmaPipes = 2;
+  /// Data cache sizes in bytes: L1 and L2 per core, L3 shared.
+  int64_t l1d = 32 * 1024, l2 = 512 * 1024, l3 = 8 * 1024 * 1024;
+  /// Cores the code will run on (the host's; an estimate when cross
+  /// compiling).
+  int64_t cores = 1;
+  /// Whether the cache sizes and cores were read off this machine.
+  bool measuredOnHost = false;
+
+  /// Floats (or elements of `elementBits`) per vector register.
+  int64_t lanes(int64_t elementBits = 32) const {
+    return vectorBits / elementBits;
+  }
+
+  /// The host: its triple, CPU name and features, caches from sysfs.
+  static CPUTargetModel host();
+  /// A target given by LLVM names; empty strings mean the host's triple,
+  /// CPU and (when the CPU is also the host's) features. Fails with a
+  /// message naming the unknown triple or CPU.
+  static FailureOr<CPUTargetModel> get(StringRef triple, StringRef cpu,
+                                       StringRef features,
+                                       std::string &error);
+
+  /// `{triple = ..., cpu = ..., vector_bits = 256, ...}`, as recorded on a
+  /// module by kf-cpu-target (features left out: they are long and the
+  /// model's fields say what matters).
+  DictionaryAttr toAttr(MLIRContext *context) const;
+};
+
+/// Tile sizes of the CPU code generator.
+struct CPUSchedule {
+  /// Floats per vector register.
+  int64_t vectorWidth = 16;
+  /// Register tile of a contraction: rows x cols accumulators
+  /// (cols a multiple of vectorWidth).
+  int64_t registerRows = 8, registerCols = 32;
+  /// Largest reduction tile and largest row block handed to a thread.
+  int64_t kTile = 256, threadTile = 256;
+  /// Fused attention: query rows per block, keys per online-softmax step.
+  int64_t attentionQueryTile = 64, attentionKeyTile = 64;
+  /// Work items (thread tiles) wanted per parallel loop: at least this many
+  /// blocks so that every core is busy and the last ones balance.
+  int64_t minParallelBlocks = 4;
+
+  /// Sizes other than 0 replace the schedule's (pass options); false when
+  /// one is negative.
+  bool overrideWith(int64_t vectorWidth, int64_t registerRows,
+                    int64_t registerCols, int64_t kTile, int64_t threadTile);
+
+  DictionaryAttr toAttr(MLIRContext *context) const;
+  /// Reads what `toAttr` wrote; fields it lacks keep their defaults.
+  static CPUSchedule fromAttr(DictionaryAttr attr);
+  /// The schedule recorded on `op`'s module by kf-cpu-target, if any.
+  static std::optional<CPUSchedule> ofModule(Operation *op);
+};
+
+/// The schedule a target's registers and caches call for:
+/// - vector width: the widest float vector;
+/// - register tile: two vectors of columns and as many rows (at most 8) as
+///   leave a register for each weight vector and one for the broadcast row
+///   element (AVX2: 6 x 16, 12 of 16 ymm accumulating; AVX-512: 8 x 32;
+///   NEON: 8 x 8; SSE: 6 x 8);
+/// - k tile: the reduction depth whose weight panel (k x cols) fills L1,
+///   at most 256;
+/// - thread tile: the row block whose k-tile of activations fits in half of
+///   L2 next to the weight block it reuses;
+/// - attention: a key tile whose keys and values of 64 dimensions fill
+///   about half of L1.
+CPUSchedule deriveCPUSchedule(const CPUTargetModel &target);
+
+/// Module attribute names.
+inline constexpr StringLiteral kTargetAttrName = "kf.target";
+inline constexpr StringLiteral kScheduleAttrName = "kf.schedule";
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_TARGET_CPUTARGETMODEL_H

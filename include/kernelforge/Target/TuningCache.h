@@ -1,0 +1,74 @@
+//===- TuningCache.h - Measured schedules, kept as JSON ---------*- C++ -*-===//
+//
+// What kernelforge-tune measured, so that no problem is tuned twice and every
+// compile of the same problem on the same CPU gets the winner. One JSON file
+// (default ~/.cache/kernelforge/tuning.json):
+//
+//   {"format": "kernelforge-tuning-1",
+//    "entries": {"<key>": {"register_tile": [6, 16], "k_tile": 256,
+//                          "thread_tile": 128, "ms": 0.91,
+//                          "default_ms": 1.12, "candidates": 14}}}
+//
+// A key names the compiler version, the target (CPU name, vector bits and
+// registers, FMA), the op kind, its loop ranges, indexing maps and element
+// types (`tuningKey`), so an entry of another CPU or compiler never matches.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_TARGET_TUNINGCACHE_H
+#define KERNELFORGE_TARGET_TUNINGCACHE_H
+
+#include "kernelforge/Target/CPUTargetModel.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::kf {
+
+/// A measured winner.
+struct TunedSchedule {
+  int64_t registerRows = 0, registerCols = 0, kTile = 0, threadTile = 0;
+  /// Median milliseconds of the winner and of the target's default.
+  double ms = 0, defaultMs = 0;
+  /// Candidates measured.
+  int64_t candidates = 0;
+};
+
+/// The KernelForge and LLVM versions, part of every key.
+std::string compilerVersion();
+
+/// `version|cpu:vector_bits:registers:fma|op|ranges|maps|types`.
+std::string tuningKey(const DictionaryAttr &target, StringRef opKind,
+                      StringRef problem);
+
+class TuningCache {
+public:
+  /// $KF_TUNING_CACHE, else $XDG_CACHE_HOME/kernelforge/tuning.json, else
+  /// ~/.cache/kernelforge/tuning.json.
+  static std::string defaultPath();
+
+  /// Reads `path`. A missing file is an empty cache; an unreadable or
+  /// malformed one is an empty cache too, with `problem` saying why.
+  static TuningCache load(StringRef path, std::string &problem);
+
+  /// The entry under `key`; a malformed entry gives nothing and `problem`.
+  std::optional<TunedSchedule> lookup(StringRef key,
+                                      std::string &problem) const;
+  void record(StringRef key, const TunedSchedule &schedule);
+  size_t size() const { return entries.size(); }
+  StringRef path() const { return filePath; }
+
+  /// Writes the file (creating its directory), through a temporary renamed
+  /// into place so a reader never sees half a file.
+  LogicalResult save(std::string &error) const;
+
+private:
+  std::string filePath;
+  llvm::json::Object entries;
+};
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_TARGET_TUNINGCACHE_H

@@ -1,0 +1,30 @@
+//===- Contractions.h - The contractions the CPU schedule tiles -*- C++ -*-===//
+//
+// One definition of "a contraction" shared by kf-tile-and-vectorize (which
+// gives it a register tile), kf-apply-tuning (which looks its schedule up)
+// and kernelforge-tune (which measures it), and of the problem text that
+// identifies it in the tuning cache.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_TRANSFORMS_CONTRACTIONS_H
+#define KERNELFORGE_TRANSFORMS_CONTRACTIONS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <string>
+
+namespace mlir::kf {
+
+/// (batch..., m, n, k) with k the only reduction, last, two inputs, and a
+/// multiply-add body: what gets a register tile of outer products.
+bool isTiledContraction(linalg::LinalgOp op);
+
+/// The tuning problem an op poses: static loop ranges, indexing maps and
+/// element types, e.g. `1x64x2304x768;(d0, d1, d2, d3) -> (d0, d1, d3),
+/// ...;f32,f32->f32`. Two ops with the same text get the same code.
+std::string describeProblem(linalg::LinalgOp op);
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_TRANSFORMS_CONTRACTIONS_H

@@ -1,0 +1,452 @@
+//===- Tuner.cpp - Measure candidate schedules, keep the fastest ----------===//
+
+#include "kernelforge/Driver/Tuner.h"
+
+#include "kernelforge/Conversion/Passes.h"
+#include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Transforms/Contractions.h"
+#include "kernelforge/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/xxhash.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+
+using namespace mlir;
+using namespace mlir::kf;
+
+std::string ScheduleCandidate::describe() const {
+  return llvm::formatv("{0}x{1} k{2} t{3}", registerRows, registerCols, kTile,
+                       threadTile)
+      .str();
+}
+
+/// A module computing `op` alone from arguments; null when the op's body
+/// reads values from above that are not constants.
+static OwningOpRef<ModuleOp> standaloneKernel(linalg::LinalgOp op,
+                                              ModuleOp source) {
+  MLIRContext *ctx = op.getContext();
+  Location loc = op.getLoc();
+  SetVector<Value> above;
+  getUsedValuesDefinedAbove(op->getRegions(), above);
+  for (Value v : above)
+    if (!v.getDefiningOp() || !v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
+      return nullptr;
+
+  OpBuilder b(ctx);
+  OwningOpRef<ModuleOp> kernel = ModuleOp::create(loc);
+  for (StringRef name : {kTargetAttrName, kScheduleAttrName})
+    if (Attribute attr = source->getAttr(name))
+      (*kernel)->setAttr(name, attr);
+  b.setInsertionPointToEnd(kernel->getBody());
+  SmallVector<Type> argTypes(op->getOperandTypes());
+  auto func = func::FuncOp::create(
+      b, loc, "main", FunctionType::get(ctx, argTypes, op->getResultTypes()));
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  IRMapping mapping;
+  for (auto [operand, arg] : llvm::zip(op->getOperands(), entry->getArguments()))
+    if (!mapping.contains(operand))
+      mapping.map(operand, arg);
+  for (Value v : above)
+    mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
+  Operation *clone = b.clone(*op, mapping);
+  func::ReturnOp::create(b, loc, clone->getResults());
+  return kernel;
+}
+
+FailureOr<std::vector<TuningProblem>>
+mlir::kf::collectTuningProblems(ModuleOp module) {
+  PassManager pm(module.getContext());
+  pm.addPass(createCPUTargetPass());
+  pm.addPass(createConvertTransformerToLinalgPass());
+  if (failed(pm.run(module)))
+    return failure();
+  auto target = module->getAttrOfType<DictionaryAttr>(kTargetAttrName);
+  CPUSchedule defaults = CPUSchedule::ofModule(module).value_or(CPUSchedule());
+  int64_t vectorRegisters = 16;
+  if (target)
+    if (auto regs = target.getAs<IntegerAttr>("vector_registers"))
+      vectorRegisters = regs.getInt();
+
+  std::vector<TuningProblem> problems;
+  std::map<std::string, size_t> seen;
+  WalkResult walk = module.walk([&](linalg::LinalgOp op) {
+    if (!op.hasPureTensorSemantics() || !isTiledContraction(op) ||
+        ShapedType::isDynamicShape(op.getStaticLoopRanges()))
+      return WalkResult::advance();
+    std::string problem = describeProblem(op);
+    auto [it, inserted] = seen.try_emplace(problem, problems.size());
+    if (!inserted) {
+      ++problems[it->second].uses;
+      return WalkResult::advance();
+    }
+    OwningOpRef<ModuleOp> kernel = standaloneKernel(op, module);
+    if (!kernel) {
+      seen.erase(it);
+      return WalkResult::advance();
+    }
+    TuningProblem p;
+    p.problem = problem;
+    p.key = tuningKey(target, "contraction", problem);
+    llvm::raw_string_ostream os(p.kernel);
+    kernel->print(os);
+    p.ranges = llvm::to_vector(op.getStaticLoopRanges());
+    p.flops = 2.0;
+    for (int64_t r : p.ranges)
+      p.flops *= double(r);
+    p.uses = 1;
+    p.defaults = defaults;
+    p.vectorRegisters = vectorRegisters;
+    problems.push_back(std::move(p));
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  return problems;
+}
+
+/// The tile the planner actually uses for a dimension of `size` given a
+/// limit: the largest divisor of size up to the limit (the whole size when
+/// none).
+static int64_t effectiveTile(int64_t size, int64_t limit) {
+  if (size <= limit)
+    return size;
+  for (int64_t t = limit; t >= 1; --t)
+    if (size % t == 0)
+      return t;
+  return size;
+}
+
+std::vector<ScheduleCandidate>
+mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
+  const CPUSchedule &defaults = problem.defaults;
+  int64_t vectorRegisters = problem.vectorRegisters;
+  ArrayRef<int64_t> r = problem.ranges;
+  size_t numDims = r.size();
+  int64_t m = numDims >= 3 ? r[numDims - 3] : 1, n = r[numDims - 2],
+          k = r[numDims - 1], vw = defaults.vectorWidth;
+
+  // Register tiles, scored by the cost model.
+  struct Tile {
+    int64_t rows, cols;
+    double score;
+  };
+  auto score = [&](int64_t rows, int64_t colVectors) {
+    int64_t effRows = std::min(m, rows);
+    int64_t effCols = std::min(n, colVectors * vw);
+    double acc = double(effRows) * std::max<int64_t>(1, effCols / vw);
+    // FMAs per load (a broadcast per row, a load per column vector); two
+    // loads and two FMAs issue per cycle, so beyond 1.5 it stops paying.
+    double perLoad = acc / double(effRows + std::max<int64_t>(1, effCols / vw));
+    double loads = std::min(perLoad, 1.5) / 1.5;
+    // Independent accumulators to cover 2 pipes x 4 cycles of FMA latency.
+    double latency = std::min(1.0, acc / 8.0);
+    // Rows/columns left over by the tile run in a narrower one, at about
+    // half the speed.
+    auto edge = [](int64_t size, int64_t tile) {
+      int64_t rest = size % tile;
+      return (double(size - rest) + 0.5 * double(rest)) / double(size);
+    };
+    return loads * latency * edge(m, effRows) * edge(n, effCols);
+  };
+  std::vector<Tile> tiles;
+  std::set<std::pair<int64_t, int64_t>> seenTiles;
+  // Powers of two vectors only: LLVM splits other widths into pieces that
+  // spill (CPUSchedule.cpp).
+  int64_t maxColVectors = m == 1 ? 8 : 4;
+  for (int64_t colVectors = 1; colVectors <= maxColVectors; colVectors *= 2)
+    for (int64_t rows = 1; rows <= 16; ++rows) {
+      if (rows * colVectors + colVectors + 1 > vectorRegisters)
+        continue;
+      int64_t cols = colVectors * vw;
+      // Rows beyond m (decode) are the same tile.
+      std::pair<int64_t, int64_t> effective{std::min(m, rows), cols};
+      if (!seenTiles.insert(effective).second)
+        continue;
+      tiles.push_back({std::min(m, rows), cols, score(rows, colVectors)});
+    }
+  std::stable_sort(tiles.begin(), tiles.end(),
+                   [](const Tile &a, const Tile &b) { return a.score > b.score; });
+
+  std::vector<ScheduleCandidate> out;
+  std::set<std::array<int64_t, 4>> seenEffective;
+  auto add = [&](int64_t rows, int64_t cols, int64_t kTile, int64_t threadTile,
+                 double s) {
+    std::array<int64_t, 4> effective = {std::min(m, rows), std::min(n, cols),
+                                        effectiveTile(k, kTile),
+                                        effectiveTile(m, threadTile)};
+    if (out.size() >= limit || !seenEffective.insert(effective).second)
+      return;
+    out.push_back({rows, cols, kTile, threadTile, s});
+  };
+  int64_t defaultRows = defaults.registerRows, defaultCols = defaults.registerCols;
+  add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
+      score(defaultRows, defaultCols / vw));
+  // The best register tiles with the default k and thread tiles, then their
+  // k and thread tile variations, best tile first.
+  size_t bestTiles = std::min<size_t>(tiles.size(), 4);
+  for (size_t i = 0; i < bestTiles; ++i)
+    add(tiles[i].rows, tiles[i].cols, defaults.kTile, defaults.threadTile,
+        tiles[i].score);
+  for (size_t i = 0; i < bestTiles; ++i)
+    for (int64_t kTile : {defaults.kTile * 2, defaults.kTile / 2})
+      for (int64_t threadTile : {defaults.threadTile, defaults.threadTile / 2})
+        if (kTile >= 16 && threadTile >= 8)
+          add(tiles[i].rows, tiles[i].cols, kTile, threadTile, tiles[i].score);
+  return out;
+}
+
+namespace {
+
+/// Compiles and loads one candidate; null and `error` on failure.
+struct Compiled {
+  std::unique_ptr<kernelforge::runtime::CompiledLibrary> library;
+  kernelforge::runtime::EntryPoint entry;
+};
+
+std::optional<Compiled> compileCandidate(const TuningProblem &problem,
+                                         const ScheduleCandidate &c,
+                                         const std::string &path,
+                                         std::string &error) {
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
+    diagnostics += d.str() + "\n";
+    return success();
+  });
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(problem.kernel, &context);
+  CompileOptions options;
+  options.pipeline.registerRows = c.registerRows;
+  options.pipeline.registerCols = c.registerCols;
+  options.pipeline.kTile = c.kTile;
+  options.pipeline.threadTile = c.threadTile;
+  options.pipeline.tuningCache = "none";
+  if (!module || failed(compileModule(*module, options, path))) {
+    error = "compiling " + c.describe() + " failed: " + diagnostics;
+    return std::nullopt;
+  }
+  Compiled compiled;
+  compiled.library = kernelforge::runtime::CompiledLibrary::load(path, error);
+  if (!compiled.library ||
+      !compiled.library->lookup("main", compiled.entry, error))
+    return std::nullopt;
+  return compiled;
+}
+
+double seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since)
+      .count();
+}
+
+/// Median seconds of calls to `entry` on copies of `inputs`, timed for
+/// `minTime` (at least 3 calls) after 20 ms of warm-up calls (OpenMP's
+/// workers sleep between regions; the first calls pay for waking them).
+double medianSeconds(const kernelforge::runtime::EntryPoint &entry,
+                     const std::vector<std::vector<float>> &inputs,
+                     double minTime) {
+  std::vector<std::vector<float>> buffers = inputs;
+  std::vector<void *> pointers;
+  for (auto &b : buffers)
+    pointers.push_back(b.data());
+  auto warmup = std::chrono::steady_clock::now();
+  do
+    kernelforge::runtime::call(entry, pointers);
+  while (seconds(warmup) < 0.02);
+  std::vector<double> samples;
+  auto timing = std::chrono::steady_clock::now();
+  do {
+    auto t0 = std::chrono::steady_clock::now();
+    kernelforge::runtime::call(entry, pointers);
+    samples.push_back(seconds(t0));
+  } while ((seconds(timing) < minTime || samples.size() < 3) &&
+           samples.size() < 100000);
+  std::sort(samples.begin(), samples.end());
+  return samples[samples.size() / 2];
+}
+
+} // namespace
+
+FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
+                                               const TuneOptions &options,
+                                               std::string &error) {
+  auto started = std::chrono::steady_clock::now();
+  auto report = [&](const std::string &line) {
+    if (options.progress)
+      options.progress(line);
+  };
+  std::vector<ScheduleCandidate> candidates =
+      generateCandidates(problem, options.maxCandidates);
+
+  SmallString<128> dir;
+  if (llvm::sys::fs::createUniqueDirectory("kernelforge-tune", dir)) {
+    error = "cannot create a temporary directory";
+    return failure();
+  }
+  llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(dir); });
+
+  std::vector<std::vector<float>> inputs;
+  std::vector<float> reference;
+  TunedSchedule best;
+  double bestSeconds = 0;
+  int64_t measured = 0;
+  // The default's and the leader's code stay loaded for the final
+  // head-to-head.
+  std::optional<Compiled> defaultCode, bestCode;
+  ScheduleCandidate bestCandidate = candidates.front();
+  for (auto [index, c] : llvm::enumerate(candidates)) {
+    bool isDefault = index == 0;
+    if (!isDefault &&
+        seconds(started) > options.deadlineSeconds) {
+      report("  time budget spent: " + std::to_string(candidates.size() - index) +
+             " candidates not measured");
+      break;
+    }
+    std::string path = (dir + "/c" + std::to_string(index) + ".so").str();
+    std::string compileError;
+    std::optional<Compiled> compiled =
+        compileCandidate(problem, c, path, compileError);
+    if (!compiled) {
+      if (isDefault) {
+        error = compileError;
+        return failure();
+      }
+      report("  " + c.describe() + ": skipped (" + compileError + ")");
+      continue;
+    }
+    const auto &args = compiled->entry.args;
+    // Same random inputs for every candidate.
+    if (isDefault) {
+      std::mt19937 rng(0);
+      std::normal_distribution<float> normal(0.f, 1.f);
+      for (const auto &arg : args) {
+        if (!arg.isMemRef() || arg.dtype != "f32") {
+          error = "only f32 contractions are tuned (argument " +
+                  arg.describe() + ")";
+          return failure();
+        }
+        inputs.emplace_back(arg.numElements());
+        if (!arg.isOutput)
+          for (float &v : inputs.back())
+            v = normal(rng);
+      }
+    }
+    std::vector<std::vector<float>> buffers = inputs;
+    std::vector<void *> pointers;
+    for (auto &b : buffers)
+      pointers.push_back(b.data());
+    kernelforge::runtime::call(compiled->entry, pointers);
+    size_t out = args.size() - 1;
+    while (out > 0 && !args[out].isOutput)
+      --out;
+    if (isDefault) {
+      reference = buffers[out];
+    } else {
+      double maxRef = 0, maxDiff = 0;
+      for (size_t i = 0; i < reference.size(); ++i) {
+        maxRef = std::max(maxRef, double(std::fabs(reference[i])));
+        maxDiff = std::max(maxDiff, double(std::fabs(reference[i] - buffers[out][i])));
+      }
+      if (!(maxDiff <= 1e-4 * std::max(maxRef, 1.0))) {
+        report("  " + c.describe() + ": rejected, differs from the default by " +
+               llvm::formatv("{0:e}", maxDiff).str());
+        continue;
+      }
+    }
+    double median = medianSeconds(compiled->entry, inputs, options.minTime);
+    ++measured;
+    report(llvm::formatv("  {0,-20} {1,9:F3} ms {2,8:F1} GFLOP/s{3}",
+                         c.describe(), median * 1e3,
+                         problem.flops / median * 1e-9,
+                         isDefault ? "  (default)" : "")
+               .str());
+    if (isDefault || median < bestSeconds) {
+      bestSeconds = median;
+      bestCandidate = c;
+      if (isDefault) {
+        best.defaultMs = median * 1e3;
+        defaultCode = std::move(compiled);
+      } else {
+        bestCode = std::move(compiled);
+      }
+    }
+  }
+  // Machines are noisy and the candidates were timed one after another: the
+  // leader must beat the default again, timed in alternation, or the
+  // default stays.
+  best.ms = best.defaultMs;
+  if (bestCode) {
+    std::vector<double> ours, theirs;
+    for (int round = 0; round < 3; ++round) {
+      theirs.push_back(medianSeconds(defaultCode->entry, inputs, options.minTime));
+      ours.push_back(medianSeconds(bestCode->entry, inputs, options.minTime));
+    }
+    std::sort(ours.begin(), ours.end());
+    std::sort(theirs.begin(), theirs.end());
+    double oursMs = ours[1] * 1e3, theirsMs = theirs[1] * 1e3;
+    report(llvm::formatv("  head-to-head: {0} {1:F3} ms, default {2:F3} ms",
+                         bestCandidate.describe(), oursMs, theirsMs)
+               .str());
+    best.defaultMs = theirsMs;
+    if (oursMs < theirsMs)
+      best.ms = oursMs;
+    else
+      bestCandidate = candidates.front();
+  }
+  if (bestCandidate.describe() == candidates.front().describe())
+    best.ms = best.defaultMs;
+  best.registerRows = bestCandidate.registerRows;
+  best.registerCols = bestCandidate.registerCols;
+  best.kTile = bestCandidate.kTile;
+  best.threadTile = bestCandidate.threadTile;
+  best.candidates = measured;
+  return best;
+}
+
+std::string mlir::kf::describeTuning(ModuleOp module) {
+  auto tuning = module->getAttrOfType<DictionaryAttr>("kf.tuning");
+  if (!tuning)
+    return "";
+  auto applied = tuning.getAs<IntegerAttr>("applied");
+  auto total = tuning.getAs<IntegerAttr>("contractions");
+  auto cache = tuning.getAs<StringAttr>("cache");
+  if (!applied || !total || !cache || applied.getInt() == 0)
+    return "";
+  return llvm::formatv("{0} of {1} contractions use measured schedules from "
+                       "{2}",
+                       applied.getInt(), total.getInt(), cache.getValue())
+      .str();
+}
+
+std::pair<std::string, uint64_t>
+mlir::kf::tuningCacheFingerprint(StringRef option) {
+  if (option == "none")
+    return {"none", 0};
+  std::string path =
+      option.empty() ? TuningCache::defaultPath() : option.str();
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return {path, 0};
+  return {path, llvm::xxh3_64bits(llvm::arrayRefFromStringRef(
+                    (*buffer)->getBuffer()))};
+}

@@ -1,0 +1,108 @@
+//===- CPUSchedule.cpp - Tile sizes derived from a CPU target model -------===//
+
+#include "kernelforge/Target/CPUTargetModel.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace mlir::kf;
+
+/// Largest power of two <= value, within [low, high].
+static int64_t powerOfTwoIn(int64_t value, int64_t low, int64_t high) {
+  int64_t p = value <= 1 ? 1 : int64_t(llvm::bit_floor(uint64_t(value)));
+  return std::clamp(p, low, high);
+}
+
+CPUSchedule mlir::kf::deriveCPUSchedule(const CPUTargetModel &target) {
+  CPUSchedule s;
+  s.vectorWidth = std::max<int64_t>(1, target.lanes(32));
+  // Register tile: two vectors of weights are loaded per k step and kept in
+  // registers, one register holds the broadcast activation, the rest are
+  // rows x 2 accumulators. Column counts stay a power of two vectors: LLVM
+  // splits a row of 3 vectors into pieces that do not stay in registers
+  // (measured on NEON: 8 x 12 and even 4 x 12 spill, 8 x 8 and 4 x 16 do not).
+  int64_t colVectors = 2;
+  int64_t rows = (target.vectorRegisters - colVectors - 1) / colVectors;
+  s.registerRows = std::clamp<int64_t>(rows, 1, 8);
+  s.registerCols = colVectors * s.vectorWidth;
+  // k tile: a register tile's weight panel (k x cols) fills L1, at most
+  // 256 deep (the accumulators are loaded and stored once per k tile; 256
+  // makes that 1/256 of the FMAs; deeper tiles only lose cache reuse).
+  s.kTile = powerOfTwoIn(target.l1d / (s.registerCols * 4), 64, 256);
+  // Rows per thread: a thread streams a weight block (k x 4 cols) once for
+  // all its rows; their activations (rows x k) take half of L2 at most.
+  s.threadTile = powerOfTwoIn(target.l2 / 2 / (s.kTile * 4), 32, 256);
+  // Attention: a key tile of keys and values (64 dimensions each) in half
+  // of L1.
+  s.attentionKeyTile = powerOfTwoIn(target.l1d / 2 / (2 * 64 * 4), 16, 128);
+  s.attentionQueryTile = 64;
+  s.minParallelBlocks = std::max<int64_t>(4, 2 * target.cores);
+  return s;
+}
+
+bool CPUSchedule::overrideWith(int64_t width, int64_t rows, int64_t cols,
+                               int64_t k, int64_t thread) {
+  std::pair<int64_t, int64_t *> sizes[] = {{width, &vectorWidth},
+                                           {rows, &registerRows},
+                                           {cols, &registerCols},
+                                           {k, &kTile},
+                                           {thread, &threadTile}};
+  for (auto [size, field] : sizes)
+    if (size < 0)
+      return false;
+  for (auto [size, field] : sizes)
+    if (size > 0)
+      *field = size;
+  return true;
+}
+
+DictionaryAttr CPUSchedule::toAttr(MLIRContext *context) const {
+  Builder b(context);
+  SmallVector<NamedAttribute> fields = {
+      b.getNamedAttr("vector_width", b.getI64IntegerAttr(vectorWidth)),
+      b.getNamedAttr("register_tile",
+                     b.getDenseI64ArrayAttr({registerRows, registerCols})),
+      b.getNamedAttr("k_tile", b.getI64IntegerAttr(kTile)),
+      b.getNamedAttr("thread_tile", b.getI64IntegerAttr(threadTile)),
+      b.getNamedAttr("attention_tiles", b.getDenseI64ArrayAttr(
+                                            {attentionQueryTile,
+                                             attentionKeyTile})),
+      b.getNamedAttr("min_parallel_blocks",
+                     b.getI64IntegerAttr(minParallelBlocks)),
+  };
+  return b.getDictionaryAttr(fields);
+}
+
+CPUSchedule CPUSchedule::fromAttr(DictionaryAttr attr) {
+  CPUSchedule s;
+  auto read = [&](StringRef name, int64_t &field) {
+    if (auto value = attr.getAs<IntegerAttr>(name))
+      field = value.getInt();
+  };
+  auto readPair = [&](StringRef name, int64_t &first, int64_t &second) {
+    if (auto value = attr.getAs<DenseI64ArrayAttr>(name);
+        value && value.size() == 2) {
+      first = value[0];
+      second = value[1];
+    }
+  };
+  read("vector_width", s.vectorWidth);
+  readPair("register_tile", s.registerRows, s.registerCols);
+  read("k_tile", s.kTile);
+  read("thread_tile", s.threadTile);
+  readPair("attention_tiles", s.attentionQueryTile, s.attentionKeyTile);
+  read("min_parallel_blocks", s.minParallelBlocks);
+  return s;
+}
+
+std::optional<CPUSchedule> CPUSchedule::ofModule(Operation *op) {
+  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
+                                  : op->getParentOfType<ModuleOp>();
+  for (; module; module = module->getParentOfType<ModuleOp>())
+    if (auto attr = module->getAttrOfType<DictionaryAttr>(kScheduleAttrName))
+      return fromAttr(attr);
+  return std::nullopt;
+}

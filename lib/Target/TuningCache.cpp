@@ -1,0 +1,171 @@
+//===- TuningCache.cpp - Measured schedules, kept as JSON -----------------===//
+
+#include "kernelforge/Target/TuningCache.h"
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::kf;
+
+static constexpr llvm::StringLiteral kFormat = "kernelforge-tuning-1";
+
+std::string mlir::kf::compilerVersion() {
+  return std::string("kernelforge-" KF_VERSION "+llvm-") + LLVM_VERSION_STRING;
+}
+
+std::string mlir::kf::tuningKey(const DictionaryAttr &target, StringRef opKind,
+                                StringRef problem) {
+  std::string key = compilerVersion() + "|";
+  llvm::raw_string_ostream os(key);
+  if (target) {
+    auto str = [&](StringRef name) {
+      auto value = target.getAs<StringAttr>(name);
+      return value ? value.getValue() : StringRef("?");
+    };
+    auto num = [&](StringRef name) {
+      auto value = target.getAs<IntegerAttr>(name);
+      return value ? value.getInt() : int64_t(-1);
+    };
+    auto fma = target.getAs<BoolAttr>("fma");
+    os << str("cpu") << ":" << num("vector_bits") << "b:"
+       << num("vector_registers") << "r:" << (fma && fma.getValue() ? "fma" : "nofma");
+  } else {
+    os << "unknown-target";
+  }
+  os << "|" << opKind << "|" << problem;
+  return key;
+}
+
+std::string TuningCache::defaultPath() {
+  if (std::optional<std::string> path = llvm::sys::Process::GetEnv("KF_TUNING_CACHE"))
+    return *path;
+  SmallString<256> dir;
+  if (std::optional<std::string> xdg =
+          llvm::sys::Process::GetEnv("XDG_CACHE_HOME");
+      xdg && !xdg->empty())
+    dir = *xdg;
+  else if (llvm::sys::path::home_directory(dir))
+    llvm::sys::path::append(dir, ".cache");
+  else
+    dir = ".";
+  llvm::sys::path::append(dir, "kernelforge", "tuning.json");
+  return std::string(dir);
+}
+
+TuningCache TuningCache::load(StringRef path, std::string &problem) {
+  TuningCache cache;
+  cache.filePath = path.str();
+  if (!llvm::sys::fs::exists(path))
+    return cache;
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer) {
+    problem = "cannot read tuning cache " + path.str() + ": " +
+              buffer.getError().message();
+    return cache;
+  }
+  llvm::Expected<llvm::json::Value> parsed =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!parsed) {
+    problem = "tuning cache " + path.str() +
+              " is not valid JSON: " + llvm::toString(parsed.takeError());
+    return cache;
+  }
+  const llvm::json::Object *root = parsed->getAsObject();
+  std::optional<StringRef> format =
+      root ? root->getString("format") : std::nullopt;
+  if (!format || *format != kFormat) {
+    problem = "tuning cache " + path.str() + " is not a " + kFormat.str() +
+              " file (no \"format\": \"" + kFormat.str() + "\")";
+    return cache;
+  }
+  const llvm::json::Object *entries = root->getObject("entries");
+  if (!entries) {
+    problem = "tuning cache " + path.str() + " has no \"entries\" object";
+    return cache;
+  }
+  cache.entries = *entries;
+  return cache;
+}
+
+std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
+                                                 std::string &problem) const {
+  const llvm::json::Value *value = entries.get(key);
+  if (!value)
+    return std::nullopt;
+  const llvm::json::Object *entry = value->getAsObject();
+  auto bad = [&](StringRef why) -> std::optional<TunedSchedule> {
+    problem = "tuning cache " + filePath + ": entry '" + key.str() + "' " +
+              why.str() + "; using the target's default";
+    return std::nullopt;
+  };
+  if (!entry)
+    return bad("is not an object");
+  TunedSchedule s;
+  const llvm::json::Array *tile = entry->getArray("register_tile");
+  if (!tile || tile->size() != 2 || !(*tile)[0].getAsInteger() ||
+      !(*tile)[1].getAsInteger())
+    return bad("has no register_tile [rows, cols]");
+  s.registerRows = *(*tile)[0].getAsInteger();
+  s.registerCols = *(*tile)[1].getAsInteger();
+  std::optional<int64_t> kTile = entry->getInteger("k_tile");
+  std::optional<int64_t> threadTile = entry->getInteger("thread_tile");
+  if (!kTile || !threadTile)
+    return bad("lacks k_tile or thread_tile");
+  s.kTile = *kTile;
+  s.threadTile = *threadTile;
+  // Bounds a real schedule stays within: a larger tile is a corrupt entry,
+  // not a choice (the register tile must fit in registers, the others in
+  // memory).
+  if (s.registerRows < 1 || s.registerRows > 64 || s.registerCols < 1 ||
+      s.registerCols > 256 || s.kTile < 1 || s.kTile > 1 << 16 ||
+      s.threadTile < 1 || s.threadTile > 1 << 16)
+    return bad("has tile sizes out of range");
+  s.ms = entry->getNumber("ms").value_or(0);
+  s.defaultMs = entry->getNumber("default_ms").value_or(0);
+  s.candidates = entry->getInteger("candidates").value_or(0);
+  return s;
+}
+
+void TuningCache::record(StringRef key, const TunedSchedule &s) {
+  entries[key] = llvm::json::Object{
+      {"register_tile", llvm::json::Array{s.registerRows, s.registerCols}},
+      {"k_tile", s.kTile},
+      {"thread_tile", s.threadTile},
+      {"ms", s.ms},
+      {"default_ms", s.defaultMs},
+      {"candidates", s.candidates},
+  };
+}
+
+LogicalResult TuningCache::save(std::string &error) const {
+  StringRef dir = llvm::sys::path::parent_path(filePath);
+  if (!dir.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+      error = "cannot create " + dir.str() + ": " + ec.message();
+      return failure();
+    }
+  std::string temp = filePath + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(temp, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      error = "cannot write " + temp + ": " + ec.message();
+      return failure();
+    }
+    llvm::json::Object root{{"format", kFormat},
+                            {"entries", llvm::json::Object(entries)}};
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(temp, filePath)) {
+    llvm::sys::fs::remove(temp);
+    error = "cannot write " + filePath + ": " + ec.message();
+    return failure();
+  }
+  return success();
+}

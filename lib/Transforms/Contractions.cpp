@@ -1,0 +1,32 @@
+//===- Contractions.cpp - The contractions the CPU schedule tiles ---------===//
+
+#include "kernelforge/Transforms/Contractions.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+bool mlir::kf::isTiledContraction(linalg::LinalgOp op) {
+  auto iterators = op.getIteratorTypesArray();
+  return op.getNumReductionLoops() == 1 && op.getNumParallelLoops() >= 1 &&
+         iterators.back() == utils::IteratorType::reduction &&
+         op.getNumDpsInputs() == 2 && linalg::isaContractionOpInterface(op);
+}
+
+std::string mlir::kf::describeProblem(linalg::LinalgOp op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(op.getStaticLoopRanges(), os, "x");
+  os << ";";
+  llvm::interleave(op.getIndexingMapsArray(), os, ",");
+  os << ";";
+  auto elementType = [&](Value v) {
+    os << getElementTypeOrSelf(v.getType());
+  };
+  llvm::interleave(op.getDpsInputs(), os, elementType, ",");
+  os << "->";
+  llvm::interleave(op.getDpsInits(), os, elementType, ",");
+  return text;
+}

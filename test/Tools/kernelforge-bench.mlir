@@ -1,0 +1,30 @@
+// kernelforge-bench's report: a real run of two small kernels writes the
+// documented fields (error against float64 included); --baseline flags a
+// planted 20% slowdown and passes an unchanged report.
+// RUN: kernelforge-bench --tokens 8 --kernels layer_norm,softmax --min-time 0.01 --json %t.json | FileCheck %s --check-prefix=RAN
+// RUN: FileCheck %s --check-prefix=REPORT < %t.json
+// RUN: kernelforge-bench --compare %t.json --baseline %t.json | FileCheck %s --check-prefix=SAME
+// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); d['results'][0]['ms'] *= 1.2; json.dump(d, open(sys.argv[2],'w'))" %t.json %t.slow.json
+// RUN: not kernelforge-bench --compare %t.slow.json --baseline %t.json | FileCheck %s --check-prefix=SLOW
+// RUN: kernelforge-bench --compare %t.slow.json --baseline %t.json --threshold 0.25 | FileCheck %s --check-prefix=TOLERATED
+// RUN: echo "[1, 2" > %t.bad.json
+// RUN: not kernelforge-bench --compare %t.json --baseline %t.bad.json 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not kernelforge-bench --kernels nosuch 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+
+// RAN: layer_norm 8
+// RAN: softmax 8
+// REPORT: "cores":
+// REPORT: "cpu":
+// REPORT: "max_abs_error":
+// REPORT: "min_ms":
+// REPORT: "ms":
+// REPORT: "rel_error":
+// REPORT: "schedule": "{attention_tiles
+// REPORT: "target": "{caches
+// REPORT: "tuning":
+// SAME: 0 regressions beyond 10%
+// SLOW: layer_norm @T=8 {{.*}} 20.0%  REGRESSION
+// SLOW: 1 regression beyond 10%
+// TOLERATED: 0 regressions beyond 25%
+// BAD: error: {{.*}}.bad.json is not valid JSON
+// UNKNOWN: error: unknown kernel 'nosuch' in --kernels

@@ -1,0 +1,66 @@
+// kernelforge-tune measures a module's contractions once, keeps the winner
+// in its JSON cache, and compiles consult that cache.
+//
+// First run: one distinct contraction, its candidates measured (the default
+// first), the winner saved.
+// RUN: rm -f %t.json %t.bad.json
+// RUN: kernelforge-tune %s --tuning-cache %t.json --budget 120 --max-candidates 3 --min-time 0.01 2>&1 | FileCheck %s --check-prefix=FIRST
+// FIRST: 1 distinct contractions; tuning cache {{.*}}.json (0 entries)
+// FIRST: [1/1] contraction 24x64x64 (0.2 MFLOP, 2 uses)
+// FIRST: (default)
+// FIRST: -> {{[0-9]+}}x{{[0-9]+}} k{{[0-9]+}} t{{[0-9]+}}
+// FIRST: 1 measured, 0 from the cache, 0 failed
+//
+// Second run: nothing measured.
+// RUN: kernelforge-tune %s --tuning-cache %t.json 2>&1 | FileCheck %s --check-prefix=SECOND
+// SECOND: [1/1] contraction 24x64x64 {{.*}}: cached
+// SECOND-NOT: (default)
+// SECOND: 0 measured, 1 from the cache, 0 failed
+//
+// The file is the documented format, keyed by compiler, CPU and problem.
+// RUN: FileCheck %s --check-prefix=FILE < %t.json
+// FILE: "entries": {
+// FILE: "kernelforge-{{[0-9.]+}}+llvm-{{[0-9.]+}}|{{[a-z0-9-]+}}:{{[0-9]+}}b:{{[0-9]+}}r:{{(no)?}}fma|contraction|24x64x64;(d0, d1, d2) -> (d0, d2),(d0, d1, d2) -> (d2, d1),(d0, d1, d2) -> (d0, d1);f32,f32->f32": {
+// FILE: "register_tile": [
+// FILE: "format": "kernelforge-tuning-1"
+//
+// A planted entry (2 x 8 tiles, k 16) is what the compile then uses, and the
+// module says so.
+// RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(register_tile=[2,8], k_tile=16, thread_tile=8) for e in d['entries'].values()]; json.dump(d, open(p,'w'))" %t.json
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector tuning-cache=%t.json" | FileCheck %s --check-prefix=APPLIED
+// APPLIED: kf.tuning = {applied = 2 : i64, cache = "{{.*}}.json", contractions = 2 : i64}
+// APPLIED: kf.schedule = {k_tile = 16 : i64, register_tile = array<i64: 2, 8>
+// APPLIED: vector.contract {{.*}} into vector<2x8xf32>
+// RUN: kernelforge-compile %s --pipeline-options="tuning-cache=%t.json" -o %t.tuned.so 2>&1 | FileCheck %s --check-prefix=SAYS
+// SAYS: kernelforge-compile: 2 of 2 contractions use measured schedules from {{.*}}.json
+// RUN: %check %t.tuned.so --entry twice --expect "ref.linear(ref.linear(x0, x1), x2)" --atol 1e-4
+//
+// A corrupt cache: one warning, the target's default schedule, a correct
+// result.
+// RUN: echo "{ not json" > %t.bad.json
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector tuning-cache=%t.bad.json" 2>&1 | FileCheck %s --check-prefix=CORRUPT
+// CORRUPT: warning: tuning cache {{.*}}.bad.json is not valid JSON
+// CORRUPT-NOT: warning:
+// CORRUPT: kf.tuning = {applied = 0 : i64
+// RUN: kernelforge-compile %s --pipeline-options="tuning-cache=%t.bad.json" -o %t.bad.so 2>&1 | FileCheck %s --check-prefix=CORRUPT-COMPILE
+// CORRUPT-COMPILE-COUNT-1: warning: tuning cache
+// RUN: %check %t.bad.so --entry twice --expect "ref.linear(ref.linear(x0, x1), x2)" --atol 1e-4
+//
+// An entry with impossible tiles: a warning naming it, the default.
+// RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(register_tile=[0,-8]) for e in d['entries'].values()]; json.dump(d, open(p,'w'))" %t.json
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector tuning-cache=%t.json" 2>&1 | FileCheck %s --check-prefix=BADENTRY
+// BADENTRY: warning: tuning cache {{.*}}: entry '{{.*}}' has tile sizes out of range; using the target's default
+// BADENTRY-NOT: warning:
+// BADENTRY: kf.tuning = {applied = 0 : i64
+//
+// Bad command lines.
+// RUN: not kernelforge-tune 2>&1 | FileCheck %s --check-prefix=NOINPUT
+// NOINPUT: error: give one of <input.mlir>, --model-dir or --config
+// RUN: not kernelforge-tune --config %t.missing.json 2>&1 | FileCheck %s --check-prefix=NOCONFIG
+// NOCONFIG: error: {{.*}}missing.json
+
+func.func @twice(%x: tensor<1x24x64xf32>, %w: tensor<64x64xf32>, %w2: tensor<64x64xf32>) -> tensor<1x24x64xf32> {
+  %h = kf.linear %x, %w layout(in_out) : tensor<1x24x64xf32>, tensor<64x64xf32> -> tensor<1x24x64xf32>
+  %y = kf.linear %h, %w2 layout(in_out) : tensor<1x24x64xf32>, tensor<64x64xf32> -> tensor<1x24x64xf32>
+  return %y : tensor<1x24x64xf32>
+}

@@ -1,0 +1,44 @@
+// Tile sizes come from the module's kf.schedule (what kf-cpu-target derived
+// for the target), or from an op's own kf.schedule (a tuned choice); the
+// outermost loop of a contraction records what it got.
+// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(kf-tile-and-vectorize))" | FileCheck %s
+
+// An AVX2 schedule: 6 x 16 register tiles on 8-float vectors, k tiles of
+// 128; 48 rows give 4 thread blocks of 12 rows.
+// CHECK-LABEL: func.func @avx2
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (48, 64) step (12, 64)
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK: } {kf.parallel = "rows", kf.schedule = {k_tile = 128 : i64, register_tile = array<i64: 6, 16>, thread_tiles = array<i64: 12, 64, 0>}}
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64}} {
+  func.func @avx2(%a: tensor<48x256xf32>, %b: tensor<256x64xf32>, %c: tensor<48x64xf32>) -> tensor<48x64xf32> {
+    %r = linalg.matmul ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+    return %r : tensor<48x64xf32>
+  }
+}
+
+// -----
+
+// An op's own schedule (kf-apply-tuning puts it there) wins over the
+// module's.
+// CHECK-LABEL: func.func @tuned
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x8xf32> into vector<4x8xf32>
+// CHECK: kf.schedule = {k_tile = 64 : i64, register_tile = array<i64: 4, 8>
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64}} {
+  func.func @tuned(%a: tensor<48x256xf32>, %b: tensor<256x64xf32>, %c: tensor<48x64xf32>) -> tensor<48x64xf32> {
+    %r = linalg.matmul {kf.schedule = {register_tile = array<i64: 4, 8>, k_tile = 64 : i64, thread_tile = 16 : i64}} ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+    return %r : tensor<48x64xf32>
+  }
+}
+
+// -----
+
+// A tuned register tile that does not fit the vector width is ignored.
+// CHECK-LABEL: func.func @mismatched
+// CHECK: vector.contract {{.*}} into vector<6x16xf32>
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64}} {
+  func.func @mismatched(%a: tensor<48x256xf32>, %b: tensor<256x64xf32>, %c: tensor<48x64xf32>) -> tensor<48x64xf32> {
+    %r = linalg.matmul {kf.schedule = {register_tile = array<i64: 4, 12>, k_tile = 64 : i64, thread_tile = 16 : i64}} ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+    return %r : tensor<48x64xf32>
+  }
+}

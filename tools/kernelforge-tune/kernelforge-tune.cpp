@@ -1,0 +1,229 @@
+//===- kernelforge-tune.cpp - The autotuner -------------------------------===//
+//
+// kernelforge-tune model.mlir                      # every contraction of a module
+// kernelforge-tune --model-dir DIR [--tokens 64,256]  # a GPT-2 checkpoint's graphs
+// kernelforge-tune --config config.json            # the same from a config alone
+//   [--budget SECONDS] [--tuning-cache PATH] [--max-candidates N] [--retune]
+//   [--dry-run]
+//
+// Measures candidate schedules of each distinct contraction on this machine
+// (lib/Driver/Tuner.cpp says how they are chosen) and records the fastest in
+// the tuning cache, which kernelforge-compile, kernelforge-gpt2 and
+// kf-cpu-pipeline read. Problems already in the cache are not measured again.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Driver/Tuner.h"
+#include "kernelforge/Models/GPT2/GPT2Graph.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <chrono>
+#include <set>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("kernelforge-tune options");
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("[<input.mlir>]"), cl::init(""),
+                                      cl::cat(category));
+static cl::opt<std::string>
+    modelDir("model-dir", cl::desc("GPT-2 model directory (its config.json)"),
+             cl::init(""), cl::cat(category));
+static cl::opt<std::string> configPath("config",
+                                       cl::desc("GPT-2 config.json"),
+                                       cl::init(""), cl::cat(category));
+static cl::list<int64_t>
+    tokens("tokens", cl::CommaSeparated,
+           cl::desc("Prefill buckets to tune with --model-dir/--config "
+                    "(default 64,256,1024; decode is always tuned)"),
+           cl::cat(category));
+static cl::opt<double> budget("budget", cl::init(600),
+                              cl::desc("Seconds of tuning at most (default "
+                                       "600); each problem measures at least "
+                                       "the default"),
+                              cl::cat(category));
+static cl::opt<std::string>
+    cachePath("tuning-cache",
+              cl::desc("Tuning cache (default $KF_TUNING_CACHE or "
+                       "~/.cache/kernelforge/tuning.json)"),
+              cl::init(""), cl::cat(category));
+static cl::opt<unsigned> maxCandidates("max-candidates", cl::init(10),
+                                       cl::desc("Candidates per problem"),
+                                       cl::cat(category));
+static cl::opt<double> minTime("min-time", cl::init(0.1),
+                               cl::desc("Seconds of timing per candidate"),
+                               cl::cat(category));
+static cl::opt<bool> retune("retune", cl::init(false),
+                            cl::desc("Measure problems the cache already has"),
+                            cl::cat(category));
+static cl::opt<bool> dryRun("dry-run", cl::init(false),
+                            cl::desc("List the problems and candidates only"),
+                            cl::cat(category));
+
+[[noreturn]] static void fail(const Twine &message) {
+  llvm::errs() << "error: " << message << "\n";
+  std::exit(1);
+}
+
+/// The modules to tune: the input, or a GPT-2's generation graphs.
+static std::vector<OwningOpRef<ModuleOp>> loadModules(MLIRContext &context,
+                                                      llvm::SourceMgr &sources) {
+  std::vector<OwningOpRef<ModuleOp>> modules;
+  int given = !inputFile.empty() + !modelDir.empty() + !configPath.empty();
+  if (given != 1)
+    fail("give one of <input.mlir>, --model-dir or --config");
+  if (!inputFile.empty()) {
+    std::string error;
+    auto file = openInputFile(inputFile, &error);
+    if (!file)
+      fail(error);
+    sources.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sources, &context);
+    if (!module)
+      std::exit(1);
+    modules.push_back(std::move(module));
+    return modules;
+  }
+  std::string config = configPath;
+  if (!modelDir.empty()) {
+    SmallString<128> path(modelDir);
+    llvm::sys::path::append(path, "config.json");
+    config = std::string(path);
+  }
+  auto parsed = kernelforge::gpt2::loadGPT2Config(config);
+  if (!parsed)
+    fail(llvm::toString(parsed.takeError()));
+  std::vector<int64_t> buckets(tokens.begin(), tokens.end());
+  if (buckets.empty())
+    buckets = {64, 256, 1024};
+  for (int64_t bucket : buckets) {
+    if (bucket < 1 || bucket > parsed->maxPositions)
+      fail(llvm::formatv("--tokens {0} is not in 1..{1} (n_positions of {2})",
+                         bucket, parsed->maxPositions, config));
+    kernelforge::gpt2::GPT2GenerationOptions options;
+    options.prefillTokens = bucket;
+    auto module =
+        kernelforge::gpt2::buildGPT2GenerationGraph(&context, *parsed, options);
+    if (!module)
+      fail(llvm::toString(module.takeError()));
+    modules.push_back(std::move(*module));
+  }
+  return modules;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "KernelForge autotuner: measures schedules of a module's or a model's "
+      "matrix products on this machine and caches the fastest\n");
+  auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         started)
+        .count();
+  };
+
+  DialectRegistry registry;
+  kf::registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  llvm::SourceMgr sources;
+  SourceMgrDiagnosticHandler handler(sources, &context);
+
+  std::vector<kf::TuningProblem> problems;
+  std::set<std::string> keys;
+  for (OwningOpRef<ModuleOp> &module : loadModules(context, sources)) {
+    auto found = kf::collectTuningProblems(*module);
+    if (failed(found))
+      fail("lowering the module to find its contractions failed");
+    for (kf::TuningProblem &p : *found)
+      if (keys.insert(p.key).second)
+        problems.push_back(std::move(p));
+  }
+
+  std::string path = cachePath.empty() ? kf::TuningCache::defaultPath()
+                                       : std::string(cachePath);
+  std::string problem;
+  kf::TuningCache cache = kf::TuningCache::load(path, problem);
+  if (!problem.empty())
+    llvm::errs() << "warning: " << problem
+                 << "; it will be replaced by this run's results\n";
+  llvm::errs() << llvm::formatv(
+      "{0} distinct contractions; tuning cache {1} ({2} entries); budget {3} "
+      "s\n",
+      problems.size(), path, cache.size(), budget.getValue());
+
+  int64_t measuredProblems = 0, cachedProblems = 0, failedProblems = 0;
+  for (auto [index, p] : llvm::enumerate(problems)) {
+    std::string shape;
+    llvm::raw_string_ostream os(shape);
+    llvm::interleave(p.ranges, os, "x");
+    std::string header = llvm::formatv("[{0}/{1}] contraction {2} ({3:F1} "
+                                       "MFLOP, {4} use{5})",
+                                       index + 1, problems.size(), shape,
+                                       p.flops * 1e-6, p.uses,
+                                       p.uses == 1 ? "" : "s");
+    std::string entryProblem;
+    std::optional<kf::TunedSchedule> known = cache.lookup(p.key, entryProblem);
+    if (known && !retune) {
+      ++cachedProblems;
+      llvm::errs() << header
+                   << llvm::formatv(": cached {0}x{1} k{2} t{3} ({4:F3} ms, "
+                                    "default {5:F3} ms)\n",
+                                    known->registerRows, known->registerCols,
+                                    known->kTile, known->threadTile, known->ms,
+                                    known->defaultMs);
+      continue;
+    }
+    if (!entryProblem.empty())
+      llvm::errs() << "warning: " << entryProblem << "\n";
+    llvm::errs() << header << "\n";
+    if (dryRun) {
+      for (const kf::ScheduleCandidate &c :
+           kf::generateCandidates(p, maxCandidates))
+        llvm::errs() << llvm::formatv("  {0,-20} score {1:F2}\n", c.describe(),
+                                      c.score);
+      continue;
+    }
+    kf::TuneOptions options;
+    options.minTime = minTime;
+    options.maxCandidates = maxCandidates;
+    options.deadlineSeconds = budget - elapsed();
+    options.progress = [](const std::string &line) {
+      llvm::errs() << line << "\n";
+    };
+    std::string error;
+    FailureOr<kf::TunedSchedule> best = kf::tuneProblem(p, options, error);
+    if (failed(best)) {
+      ++failedProblems;
+      llvm::errs() << "  not tuned: " << error << "\n";
+      continue;
+    }
+    ++measuredProblems;
+    llvm::errs() << llvm::formatv(
+        "  -> {0}x{1} k{2} t{3}: {4:F3} ms ({5:F2}x the default)\n",
+        best->registerRows, best->registerCols, best->kTile, best->threadTile,
+        best->ms, best->defaultMs / best->ms);
+    cache.record(p.key, *best);
+    // Saved after every problem: an interrupted run keeps what it measured.
+    if (failed(cache.save(error)))
+      fail(error);
+  }
+  llvm::errs() << llvm::formatv(
+      "{0} measured, {1} from the cache, {2} failed, in {3:F1} s; cache {4}\n",
+      measuredProblems, cachedProblems, failedProblems, elapsed(), path);
+  return failedProblems == 0 ? 0 : 1;
+}
