@@ -32,8 +32,8 @@ using namespace mlir;
 using namespace mlir::kf;
 
 std::string ScheduleCandidate::describe() const {
-  return llvm::formatv("{0}x{1} k{2} t{3}", registerRows, registerCols, kTile,
-                       threadTile)
+  return llvm::formatv("{0}x{1} k{2} t{3}{4}", registerRows, registerCols,
+                       kTile, threadTile, packWeights ? " packed" : "")
       .str();
 }
 
@@ -186,15 +186,19 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
                    [](const Tile &a, const Tile &b) { return a.score > b.score; });
 
   std::vector<ScheduleCandidate> out;
-  std::set<std::array<int64_t, 4>> seenEffective;
+  std::set<std::array<int64_t, 5>> seenEffective;
+  // Panels are only made where rows reuse them (the planner's rule).
+  bool packable = numDims == 3 && m >= 4 * defaults.registerRows;
   auto add = [&](int64_t rows, int64_t cols, int64_t kTile, int64_t threadTile,
-                 double s) {
-    std::array<int64_t, 4> effective = {std::min(m, rows), std::min(n, cols),
+                 double s, std::optional<bool> packOverride = std::nullopt) {
+    bool pack = packOverride.value_or(defaults.packWeights);
+    std::array<int64_t, 5> effective = {std::min(m, rows), std::min(n, cols),
                                         effectiveTile(k, kTile),
-                                        effectiveTile(m, threadTile)};
+                                        effectiveTile(m, threadTile),
+                                        packable && pack};
     if (out.size() >= limit || !seenEffective.insert(effective).second)
       return;
-    out.push_back({rows, cols, kTile, threadTile, s});
+    out.push_back({rows, cols, kTile, threadTile, pack, s});
   };
   int64_t defaultRows = defaults.registerRows, defaultCols = defaults.registerCols;
   add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
@@ -205,6 +209,11 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
   for (size_t i = 0; i < bestTiles; ++i)
     add(tiles[i].rows, tiles[i].cols, defaults.kTile, defaults.threadTile,
         tiles[i].score);
+  // The default tile with the other weight layout (packed panels or read
+  // in place).
+  if (packable)
+    add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
+        score(defaultRows, defaultCols / vw), !defaults.packWeights);
   for (size_t i = 0; i < bestTiles; ++i)
     for (int64_t kTile : {defaults.kTile * 2, defaults.kTile / 2})
       for (int64_t threadTile : {defaults.threadTile, defaults.threadTile / 2})
@@ -241,6 +250,7 @@ std::optional<Compiled> compileCandidate(const TuningProblem &problem,
   options.pipeline.registerCols = c.registerCols;
   options.pipeline.kTile = c.kTile;
   options.pipeline.threadTile = c.threadTile;
+  options.pipeline.packWeights = c.packWeights ? "true" : "false";
   options.pipeline.tuningCache = "none";
   if (!module || failed(compileModule(*module, options, path))) {
     error = "compiling " + c.describe() + " failed: " + diagnostics;
@@ -419,6 +429,7 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
   best.registerCols = bestCandidate.registerCols;
   best.kTile = bestCandidate.kTile;
   best.threadTile = bestCandidate.threadTile;
+  best.packWeights = bestCandidate.packWeights;
   best.candidates = measured;
   return best;
 }

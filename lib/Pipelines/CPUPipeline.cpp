@@ -56,6 +56,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   target.registerCols = options.registerCols;
   target.kTile = options.kTile;
   target.threadTile = options.threadTile;
+  target.packWeights = options.packWeights;
   pm.addPass(createCPUTargetPass(target));
 
   // 1. kf -> linalg on tensors.

@@ -72,6 +72,7 @@ DictionaryAttr CPUSchedule::toAttr(MLIRContext *context) const {
                                              attentionKeyTile})),
       b.getNamedAttr("min_parallel_blocks",
                      b.getI64IntegerAttr(minParallelBlocks)),
+      b.getNamedAttr("pack_weights", b.getBoolAttr(packWeights)),
   };
   return b.getDictionaryAttr(fields);
 }
@@ -95,6 +96,8 @@ CPUSchedule CPUSchedule::fromAttr(DictionaryAttr attr) {
   read("thread_tile", s.threadTile);
   readPair("attention_tiles", s.attentionQueryTile, s.attentionKeyTile);
   read("min_parallel_blocks", s.minParallelBlocks);
+  if (auto pack = attr.getAs<BoolAttr>("pack_weights"))
+    s.packWeights = pack.getValue();
   return s;
 }
 

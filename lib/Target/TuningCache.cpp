@@ -126,6 +126,7 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
       s.registerCols > 256 || s.kTile < 1 || s.kTile > 1 << 16 ||
       s.threadTile < 1 || s.threadTile > 1 << 16)
     return bad("has tile sizes out of range");
+  s.packWeights = entry->getBoolean("pack_weights");
   s.ms = entry->getNumber("ms").value_or(0);
   s.defaultMs = entry->getNumber("default_ms").value_or(0);
   s.candidates = entry->getInteger("candidates").value_or(0);
@@ -133,7 +134,7 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
 }
 
 void TuningCache::record(StringRef key, const TunedSchedule &s) {
-  entries[key] = llvm::json::Object{
+  llvm::json::Object entry{
       {"register_tile", llvm::json::Array{s.registerRows, s.registerCols}},
       {"k_tile", s.kTile},
       {"thread_tile", s.threadTile},
@@ -141,6 +142,9 @@ void TuningCache::record(StringRef key, const TunedSchedule &s) {
       {"default_ms", s.defaultMs},
       {"candidates", s.candidates},
   };
+  if (s.packWeights)
+    entry["pack_weights"] = *s.packWeights;
+  entries[key] = std::move(entry);
 }
 
 LogicalResult TuningCache::save(std::string &error) const {

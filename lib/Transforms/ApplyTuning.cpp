@@ -49,17 +49,17 @@ struct ApplyTuningPass : kf::impl::ApplyTuningPassBase<ApplyTuningPass> {
       }
       if (!tuned)
         return;
-      op->setAttr(kf::kScheduleAttrName,
-                  b.getDictionaryAttr({
-                      b.getNamedAttr("register_tile",
-                                     b.getDenseI64ArrayAttr(
-                                         {tuned->registerRows,
-                                          tuned->registerCols})),
-                      b.getNamedAttr("k_tile",
-                                     b.getI64IntegerAttr(tuned->kTile)),
-                      b.getNamedAttr("thread_tile",
-                                     b.getI64IntegerAttr(tuned->threadTile)),
-                  }));
+      SmallVector<NamedAttribute> fields = {
+          b.getNamedAttr("register_tile",
+                         b.getDenseI64ArrayAttr(
+                             {tuned->registerRows, tuned->registerCols})),
+          b.getNamedAttr("k_tile", b.getI64IntegerAttr(tuned->kTile)),
+          b.getNamedAttr("thread_tile", b.getI64IntegerAttr(tuned->threadTile)),
+      };
+      if (tuned->packWeights)
+        fields.push_back(
+            b.getNamedAttr("pack_weights", b.getBoolAttr(*tuned->packWeights)));
+      op->setAttr(kf::kScheduleAttrName, b.getDictionaryAttr(fields));
       ++applied;
     });
     if (contractions == 0)

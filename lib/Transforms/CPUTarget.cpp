@@ -50,6 +50,16 @@ struct CPUTargetPass : kf::impl::CPUTargetPassBase<CPUTargetPass> {
                        "positive (0: derived from the target)");
       return signalPassFailure();
     }
+    if (packWeights == "true" || packWeights == "1")
+      schedule.packWeights = true;
+    else if (packWeights == "false" || packWeights == "0")
+      schedule.packWeights = false;
+    else if (!packWeights.empty()) {
+      module.emitError("kf-cpu-target: pack-weights must be true or false, "
+                       "got '")
+          << packWeights << "'";
+      return signalPassFailure();
+    }
     // An overridden vector width takes the register tile's columns along
     // unless they were given too.
     if (vectorWidth > 0 && registerCols == 0 &&

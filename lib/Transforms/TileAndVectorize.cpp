@@ -40,6 +40,9 @@ struct TilePlan {
   StringRef regime = "rows";
   /// For contractions: what the outermost loop records as `kf.schedule`.
   DictionaryAttr schedule;
+  /// Pack the weights of each thread tile into panels of this many columns
+  /// (0: read them in place).
+  int64_t packColumns = 0;
 };
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
@@ -81,6 +84,8 @@ struct Planner {
       s.kTile = tuned.kTile;
     if (tuned.threadTile > 0)
       s.threadTile = tuned.threadTile;
+    if (own.contains("pack_weights"))
+      s.packWeights = tuned.packWeights;
     return s;
   }
 
@@ -147,13 +152,23 @@ struct Planner {
         plan.threads[*m] = mTile;
       }
       plan.regime = manyRows ? "rows" : "features";
+      // Many rows reuse each weight panel: packing it costs a copy per
+      // `rows` of work and turns the register tile's k-strided weight reads
+      // (a page apart for wide products) into one contiguous stream.
+      bool pack = sched.packWeights && manyRows && numDims == 3 &&
+                  plan.threads[n] % cols == 0 && cols % vectorWidth == 0;
+      if (pack)
+        plan.packColumns = cols;
       Builder b(op.getContext());
-      plan.schedule = b.getDictionaryAttr({
+      SmallVector<NamedAttribute> fields = {
           b.getNamedAttr("register_tile",
                          b.getDenseI64ArrayAttr({rows, cols})),
           b.getNamedAttr("k_tile", b.getI64IntegerAttr(plan.reduction[k])),
           b.getNamedAttr("thread_tiles", b.getDenseI64ArrayAttr(plan.threads)),
-      });
+      };
+      if (pack)
+        fields.push_back(b.getNamedAttr("packed_panels", b.getI64IntegerAttr(cols)));
+      plan.schedule = b.getDictionaryAttr(fields);
       return plan;
     }
 
@@ -222,6 +237,108 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
   return cast<TilingInterface>(tiled->tiledOps.front());
 }
 
+/// Marks the product that reads packed panels (its schedule is recorded on
+/// the thread tile's loop, not again on its register loops).
+constexpr StringLiteral kPackedAttrName = "kf.packed";
+
+/// Rewrites a thread tile's contraction C[m, n] += A[m, k] * B(k, n) (B
+/// stored [k, n] or [n, k]) to read its weights from contiguous panels:
+///
+///   P[nb, k, j] = B(k, nb * cols + j)                   (a copy, all parallel)
+///   C'[m, nb, j] += A[m, k] * P[nb, k, j]  over (nb, m, j, k)
+///
+/// with C' = C expanded to [m, n / cols, cols]. Each register tile then
+/// reads a [k, cols] panel front to back. Returns the copy and the new
+/// product, or failure when the op is not that shape.
+FailureOr<SmallVector<Operation *>>
+packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
+  if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics())
+    return failure();
+  MLIRContext *ctx = op.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  auto is = [&](AffineMap map, ArrayRef<AffineExpr> results) {
+    return map == AffineMap::get(3, 0, results, ctx);
+  };
+  bool inOut = is(maps[1], {k, n});
+  if (!is(maps[0], {m, k}) || !(inOut || is(maps[1], {n, k})) ||
+      !is(maps[2], {m, n}))
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t rowsRange = ranges[0], colsRange = ranges[1], depth = ranges[2];
+  if (colsRange % cols != 0)
+    return failure();
+  int64_t panels = colsRange / cols;
+  Location loc = op.getLoc();
+  Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1],
+        c = op.getDpsInits()[0];
+  Type weightType = getElementTypeOrSelf(b.getType());
+
+  // The copy into panels, from B viewed as [k, nb, cols] (or [nb, cols, k]
+  // when stored [n, k]) so that every map is a permutation and vectorizes.
+  rewriter.setInsertionPoint(op);
+  auto bType = cast<RankedTensorType>(b.getType());
+  SmallVector<int64_t> viewShape =
+      inOut ? SmallVector<int64_t>{depth, panels, cols}
+            : SmallVector<int64_t>{panels, cols, depth};
+  SmallVector<ReassociationIndices> viewGroups =
+      inOut ? SmallVector<ReassociationIndices>{{0}, {1, 2}}
+            : SmallVector<ReassociationIndices>{{0, 1}, {2}};
+  Value view = tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(viewShape, weightType), b,
+      viewGroups);
+  (void)bType;
+  AffineExpr nb, kk, j;
+  bindDims(ctx, nb, kk, j);
+  AffineMap source = AffineMap::get(
+      3, 0, inOut ? ArrayRef<AffineExpr>{kk, nb, j}
+                  : ArrayRef<AffineExpr>{nb, j, kk},
+      ctx);
+  Value empty = tensor::EmptyOp::create(rewriter, loc,
+                                        ArrayRef<int64_t>{panels, depth, cols},
+                                        weightType);
+  auto parallel = utils::IteratorType::parallel;
+  auto copy = linalg::GenericOp::create(
+      rewriter, loc, empty.getType(), ValueRange{view}, ValueRange{empty},
+      ArrayRef<AffineMap>{source, rewriter.getMultiDimIdentityMap(3)},
+      ArrayRef<utils::IteratorType>{parallel, parallel, parallel},
+      [](OpBuilder &nested, Location l, ValueRange args) {
+        linalg::YieldOp::create(nested, l, args[0]);
+      });
+
+  // The product over (nb, m, j, k) on the expanded output.
+  auto cType = cast<RankedTensorType>(c.getType());
+  auto expandedType = RankedTensorType::get({rowsRange, panels, cols},
+                                            cType.getElementType());
+  SmallVector<ReassociationIndices> reassociation = {{0}, {1, 2}};
+  Value expanded = tensor::ExpandShapeOp::create(rewriter, loc, expandedType,
+                                                 c, reassociation);
+  AffineExpr p0, p1, p2, p3;
+  bindDims(ctx, p0, p1, p2, p3);
+  SmallVector<AffineMap> productMaps = {
+      AffineMap::get(4, 0, {p1, p3}, ctx),
+      AffineMap::get(4, 0, {p0, p3, p2}, ctx),
+      AffineMap::get(4, 0, {p1, p0, p2}, ctx)};
+  auto product = linalg::GenericOp::create(
+      rewriter, loc, expandedType, ValueRange{a, copy.getResult(0)},
+      ValueRange{expanded}, productMaps,
+      ArrayRef<utils::IteratorType>{parallel, parallel, parallel,
+                                    utils::IteratorType::reduction});
+  rewriter.inlineRegionBefore(op->getRegion(0), product.getRegion(),
+                              product.getRegion().begin());
+  // A tuned register tile carries over; the thread tile's loop already
+  // records the schedule.
+  if (Attribute schedule = op->getAttr(kf::kScheduleAttrName))
+    product->setAttr(kf::kScheduleAttrName, schedule);
+  product->setAttr(kPackedAttrName, rewriter.getUnitAttr());
+  Value collapsed = tensor::CollapseShapeOp::create(
+      rewriter, loc, cType, product.getResult(0), reassociation);
+  rewriter.replaceOp(op, collapsed);
+  return SmallVector<Operation *>{copy, product};
+}
+
 struct TileAndVectorizePass
     : kf::impl::TileAndVectorizePassBase<TileAndVectorizePass> {
   using TileAndVectorizePassBase::TileAndVectorizePassBase;
@@ -288,21 +405,39 @@ struct TileAndVectorizePass
       if (op->getParentOfType<scf::ForallOp>())
         std::fill(plan.threads.begin(), plan.threads.end(), 0);
       auto current = cast<TilingInterface>(op.getOperation());
-      DictionaryAttr scheduleAttr = plan.schedule;
-      for (auto [sizes, forall] :
-           {std::pair{ArrayRef<int64_t>(plan.threads), bool(threads)},
-            std::pair{ArrayRef<int64_t>(plan.reduction), false},
-            std::pair{ArrayRef<int64_t>(plan.registers), false}}) {
-        FailureOr<TilingInterface> tiled =
-            tileLevel(rewriter, current, sizes, forall, plan.regime,
-                      scheduleAttr);
-        if (failed(tiled)) {
+      DictionaryAttr scheduleAttr =
+          op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;
+      bool tiled = true, packed = false;
+      for (auto [level, sizes, forall] :
+           {std::tuple{0, ArrayRef<int64_t>(plan.threads), bool(threads)},
+            std::tuple{1, ArrayRef<int64_t>(plan.reduction), false},
+            std::tuple{2, ArrayRef<int64_t>(plan.registers), false}}) {
+        // Between the k tile and the registers: the thread's weight block
+        // goes into contiguous panels, and the packed product (and the
+        // packing copy) go round the worklist for their register tiles.
+        if (level == 2 && plan.packColumns > 0) {
+          FailureOr<SmallVector<Operation *>> panels = packWeightPanels(
+              rewriter, cast<linalg::LinalgOp>(current.getOperation()),
+              plan.packColumns);
+          if (succeeded(panels)) {
+            for (Operation *newOp : *panels)
+              worklist.push_back(cast<linalg::LinalgOp>(newOp));
+            packed = true;
+            break;
+          }
+        }
+        FailureOr<TilingInterface> next = tileLevel(
+            rewriter, current, sizes, forall, plan.regime, scheduleAttr);
+        if (failed(next)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
+          tiled = false;
           break;
         }
-        current = *tiled;
+        current = *next;
       }
-      innermost.push_back(current.getOperation());
+      (void)tiled;
+      if (!packed)
+        innermost.push_back(current.getOperation());
     }
 
     for (Operation *op : innermost) {

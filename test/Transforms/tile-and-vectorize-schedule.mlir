@@ -42,3 +42,23 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
     return %r : tensor<48x64xf32>
   }
 }
+
+// -----
+
+// Weight panels (pack_weights): each thread's k-tile of weights is copied
+// into [n / 16, k, 16] panels, and the product reads them through a
+// [rows, n / 16, 16] view of its output.
+// CHECK-LABEL: func.func @packed
+// CHECK: scf.forall
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [128, 4, 16] : tensor<128x64xf32> into tensor<128x4x16xf32>
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}} : tensor<1x1x16xf32> into tensor<4x128x16xf32>
+// CHECK: vector.transfer_read %{{.+}} : tensor<4x128x16xf32>, vector<1x1x16xf32>
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1x16xf32> into vector<6x1x16xf32>
+// CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2]] : tensor<12x4x16xf32> into tensor<12x64xf32>
+// CHECK: kf.schedule = {k_tile = 128 : i64, packed_panels = 16 : i64, register_tile = array<i64: 6, 16>
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64, pack_weights = true}} {
+  func.func @packed(%a: tensor<48x256xf32>, %b: tensor<256x64xf32>, %c: tensor<48x64xf32>) -> tensor<48x64xf32> {
+    %r = linalg.matmul ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+    return %r : tensor<48x64xf32>
+  }
+}

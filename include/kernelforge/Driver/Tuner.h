@@ -49,6 +49,7 @@ struct TuningProblem {
 /// A schedule to try.
 struct ScheduleCandidate {
   int64_t registerRows, registerCols, kTile, threadTile;
+  bool packWeights = true;
   /// The cost model's estimate of relative speed (higher is better).
   double score = 0;
   std::string describe() const;

@@ -44,6 +44,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "thread-tile",
       llvm::cl::desc("Largest row tile of a thread (0: derived from L2)"),
       llvm::cl::init(0)};
+  PassOptions::Option<std::string> packWeights{
+      *this, "pack-weights",
+      llvm::cl::desc("Copy each thread's weight block into contiguous "
+                     "column panels in prefill (true/false; empty: the "
+                     "schedule's)"),
+      llvm::cl::init("")};
   PassOptions::Option<std::string> tuningCache{
       *this, "tuning-cache",
       llvm::cl::desc("kernelforge-tune's cache of measured schedules (empty: "

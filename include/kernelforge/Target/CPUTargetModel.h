@@ -73,6 +73,11 @@ struct CPUSchedule {
   int64_t kTile = 256, threadTile = 256;
   /// Fused attention: query rows per block, keys per online-softmax step.
   int64_t attentionQueryTile = 64, attentionKeyTile = 64;
+  /// Copy each thread's weight block into contiguous column panels before
+  /// its register tiles read it (where rows reuse it: prefill). Off by
+  /// default: on the AVX2 machine it was measured on it won nothing
+  /// measurable; kernelforge-tune tries it per product.
+  bool packWeights = false;
   /// Work items (thread tiles) wanted per parallel loop: at least this many
   /// blocks so that every core is busy and the last ones balance.
   int64_t minParallelBlocks = 4;

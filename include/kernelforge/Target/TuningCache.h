@@ -6,7 +6,8 @@
 //
 //   {"format": "kernelforge-tuning-1",
 //    "entries": {"<key>": {"register_tile": [6, 16], "k_tile": 256,
-//                          "thread_tile": 128, "ms": 0.91,
+//                          "thread_tile": 128, "pack_weights": true,
+//                          "ms": 0.91,
 //                          "default_ms": 1.12, "candidates": 14}}}
 //
 // A key names the compiler version, the target (CPU name, vector bits and
@@ -30,6 +31,8 @@ namespace mlir::kf {
 /// A measured winner.
 struct TunedSchedule {
   int64_t registerRows = 0, registerCols = 0, kTile = 0, threadTile = 0;
+  /// Weight panels (prefill); absent in older entries: the target's choice.
+  std::optional<bool> packWeights;
   /// Median milliseconds of the winner and of the target's default.
   double ms = 0, defaultMs = 0;
   /// Candidates measured.

@@ -54,7 +54,10 @@ def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
     Option<"kTile", "k-tile", "int64_t", /*default=*/"0",
            "Override: largest reduction tile">,
     Option<"threadTile", "thread-tile", "int64_t", /*default=*/"0",
-           "Override: largest row tile handed to one thread">
+           "Override: largest row tile handed to one thread">,
+    Option<"packWeights", "pack-weights", "std::string", /*default=*/"\"\"",
+           "Override: copy each thread's weight block into contiguous column "
+           "panels (true/false; empty: the schedule's, false)">
   ];
 }
 
@@ -98,6 +101,12 @@ def TileAndVectorizePass
     3. `scf.for` register tiles: `register-rows` x `register-cols` x 1 for
        contractions (outer products on `vector-width`-wide registers),
        1 x ... x `vector-width`-multiple rows for the other generics.
+
+    With the schedule's `pack_weights` (an op's own, or the module's), a
+    product with many rows first copies each thread's k-tile of weights into
+    contiguous panels `[n / cols, k, cols]` and computes from those (the
+    loop records `packed_panels = cols`): the register tile then reads one
+    stream instead of rows a weight-row apart.
 
     A dimension that the register tile does not divide is first split off
     (`linalg::splitOp`), so every tile has a static shape and vectorizes; the

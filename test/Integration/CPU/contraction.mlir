@@ -1,5 +1,5 @@
 // linear and matmul in both weight layouts, with and without bias, at shapes
-// the register tile (8x32) divides and at shapes it does not (rows 5, 9, 13,
+// the register tile (the host's) divides and at shapes it does not (rows 5, 9, 13,
 // columns 33, 50). Sums of up to 70 products of N(0,1) values: float32
 // accumulation error stays far below atol 1e-4.
 // RUN: kernelforge-compile %s -o %t.so
@@ -10,6 +10,34 @@
 // RUN: %check %t.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry matmul_batched --expect "ref.matmul(x0, x1)" --atol 1e-4
 // RUN: %check %t.so --entry matmul_transposed --expect "ref.matmul(x0, x1, True)" --atol 1e-4
+//
+// The same products under the schedules other targets derive, run here:
+// AVX-512 (16-float vectors, 8 x 32), NEON (4-float vectors, 8 x 8), and
+// weight panels (pack-weights).
+// RUN: kernelforge-compile %s -o %t.avx512.so --pipeline-options="vector-width=16 register-rows=8 register-cols=32"
+// RUN: %check %t.avx512.so --entry linear_bias --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.avx512.so --entry linear_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.avx512.so --entry linear_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.avx512.so --entry linear_tiles --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.avx512.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.avx512.so --entry matmul_batched --expect "ref.matmul(x0, x1)" --atol 1e-4
+// RUN: %check %t.avx512.so --entry matmul_transposed --expect "ref.matmul(x0, x1, True)" --atol 1e-4
+// RUN: kernelforge-compile %s -o %t.neon.so --pipeline-options="vector-width=4 register-rows=8 register-cols=8"
+// RUN: %check %t.neon.so --entry linear_bias --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.neon.so --entry linear_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.neon.so --entry linear_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.neon.so --entry linear_tiles --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.neon.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.neon.so --entry matmul_batched --expect "ref.matmul(x0, x1)" --atol 1e-4
+// RUN: %check %t.neon.so --entry matmul_transposed --expect "ref.matmul(x0, x1, True)" --atol 1e-4
+// RUN: kernelforge-compile %s -o %t.packed.so --pipeline-options="pack-weights=true register-rows=2 thread-tile=8"
+// RUN: %check %t.packed.so --entry linear_bias --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.packed.so --entry linear_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.packed.so --entry linear_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.packed.so --entry linear_tiles --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.packed.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.packed.so --entry matmul_batched --expect "ref.matmul(x0, x1)" --atol 1e-4
+// RUN: %check %t.packed.so --entry matmul_transposed --expect "ref.matmul(x0, x1, True)" --atol 1e-4
 
 func.func @linear_bias(%x: tensor<2x5x70xf32>, %w: tensor<70x33xf32>, %b: tensor<33xf32>) -> tensor<2x5x33xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<2x5x70xf32>, tensor<70x33xf32>, tensor<33xf32> -> tensor<2x5x33xf32>

@@ -1,0 +1,178 @@
+//===- CPUScheduleTest.cpp - Target models, schedules, tuning cache -------===//
+
+#include "kernelforge/Target/CPUTargetModel.h"
+#include "kernelforge/Target/TuningCache.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <gtest/gtest.h>
+
+using namespace mlir;
+using namespace mlir::kf;
+
+namespace {
+
+CPUTargetModel model(const char *triple, const char *cpu,
+                     const char *features = "") {
+  std::string error;
+  FailureOr<CPUTargetModel> m = CPUTargetModel::get(triple, cpu, features, error);
+  EXPECT_TRUE(succeeded(m)) << error;
+  return succeeded(m) ? *m : CPUTargetModel();
+}
+
+// Every derived register tile fits: accumulators, the weight vectors of a k
+// step and the broadcast element in the target's vector registers; columns
+// are whole vectors.
+TEST(CPUSchedule, RegisterTilesFitTheirTargets) {
+  struct Case {
+    const char *triple, *cpu;
+    int64_t bits, registers, rows, cols;
+  } cases[] = {
+      {"x86_64-unknown-linux-gnu", "znver3", 256, 16, 6, 16},
+      {"x86_64-unknown-linux-gnu", "haswell", 256, 16, 6, 16},
+      {"x86_64-unknown-linux-gnu", "skylake-avx512", 512, 32, 8, 32},
+      {"x86_64-unknown-linux-gnu", "znver4", 512, 32, 8, 32},
+      {"x86_64-unknown-linux-gnu", "x86-64", 128, 16, 6, 8},
+      {"aarch64-unknown-linux-gnu", "neoverse-n1", 128, 32, 8, 8},
+      {"aarch64-unknown-linux-gnu", "apple-m1", 128, 32, 8, 8},
+  };
+  for (const Case &c : cases) {
+    CPUTargetModel m = model(c.triple, c.cpu);
+    EXPECT_EQ(m.vectorBits, c.bits) << c.cpu;
+    EXPECT_EQ(m.vectorRegisters, c.registers) << c.cpu;
+    CPUSchedule s = deriveCPUSchedule(m);
+    EXPECT_EQ(s.registerRows, c.rows) << c.cpu;
+    EXPECT_EQ(s.registerCols, c.cols) << c.cpu;
+    int64_t colVectors = s.registerCols / s.vectorWidth;
+    EXPECT_EQ(s.registerCols % s.vectorWidth, 0) << c.cpu;
+    EXPECT_LE(s.registerRows * colVectors + colVectors + 1, m.vectorRegisters)
+        << c.cpu;
+    EXPECT_GE(s.kTile, 64) << c.cpu;
+    EXPECT_LE(s.kTile, 256) << c.cpu;
+  }
+}
+
+TEST(CPUSchedule, FeaturesTakeAwayVectorWidth) {
+  CPUTargetModel m =
+      model("x86_64-unknown-linux-gnu", "skylake-avx512", "-avx512f");
+  EXPECT_EQ(m.vectorBits, 256);
+  EXPECT_EQ(m.vectorRegisters, 16);
+  EXPECT_EQ(deriveCPUSchedule(m).vectorWidth, 8);
+}
+
+TEST(CPUSchedule, UnknownCPUAndTripleAreErrors) {
+  std::string error;
+  EXPECT_TRUE(failed(
+      CPUTargetModel::get("x86_64-unknown-linux-gnu", "pentium9", "", error)));
+  EXPECT_NE(error.find("unknown target CPU 'pentium9'"), std::string::npos);
+  EXPECT_TRUE(failed(CPUTargetModel::get("sparc99-unknown", "", "", error)));
+  EXPECT_NE(error.find("unknown target triple"), std::string::npos);
+}
+
+TEST(CPUSchedule, AttributeRoundTripAndOverrides) {
+  MLIRContext context;
+  CPUSchedule s = deriveCPUSchedule(model("x86_64-unknown-linux-gnu", "znver3"));
+  s.packWeights = false;
+  CPUSchedule back = CPUSchedule::fromAttr(s.toAttr(&context));
+  EXPECT_EQ(back.registerRows, s.registerRows);
+  EXPECT_EQ(back.registerCols, s.registerCols);
+  EXPECT_EQ(back.kTile, s.kTile);
+  EXPECT_EQ(back.threadTile, s.threadTile);
+  EXPECT_EQ(back.attentionKeyTile, s.attentionKeyTile);
+  EXPECT_FALSE(back.packWeights);
+  EXPECT_TRUE(back.overrideWith(0, 4, 0, 64, 0));
+  EXPECT_EQ(back.registerRows, 4);
+  EXPECT_EQ(back.registerCols, s.registerCols);
+  EXPECT_EQ(back.kTile, 64);
+  EXPECT_FALSE(back.overrideWith(0, -1, 0, 0, 0));
+}
+
+std::string tempPath(const char *name) {
+  llvm::SmallString<128> path;
+  llvm::sys::fs::createUniquePath(std::string("kf-tuning-%%%%%%-") + name,
+                                  path, /*MakeAbsolute=*/true);
+  return std::string(path);
+}
+
+void writeFile(const std::string &path, const std::string &text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  os << text;
+}
+
+TEST(TuningCache, RecordSaveLoad) {
+  std::string path = tempPath("roundtrip.json"), problem;
+  TuningCache cache = TuningCache::load(path, problem);
+  EXPECT_TRUE(problem.empty());
+  EXPECT_EQ(cache.size(), 0u);
+  TunedSchedule s;
+  s.registerRows = 4;
+  s.registerCols = 16;
+  s.kTile = 128;
+  s.threadTile = 64;
+  s.packWeights = false;
+  s.ms = 1.5;
+  s.defaultMs = 2.0;
+  cache.record("key", s);
+  std::string error;
+  ASSERT_TRUE(succeeded(cache.save(error))) << error;
+  TuningCache again = TuningCache::load(path, problem);
+  EXPECT_TRUE(problem.empty()) << problem;
+  std::optional<TunedSchedule> got = again.lookup("key", problem);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->registerRows, 4);
+  EXPECT_EQ(got->registerCols, 16);
+  EXPECT_EQ(got->kTile, 128);
+  EXPECT_EQ(got->threadTile, 64);
+  EXPECT_EQ(got->packWeights, std::optional<bool>(false));
+  EXPECT_FALSE(again.lookup("other", problem).has_value());
+  EXPECT_TRUE(problem.empty());
+  llvm::sys::fs::remove(path);
+}
+
+TEST(TuningCache, CorruptFilesAndEntriesFallBack) {
+  std::string path = tempPath("corrupt.json"), problem;
+  for (const char *text :
+       {"{ not json", "[1, 2, 3]", "{\"format\": \"other\", \"entries\": {}}",
+        "{\"format\": \"kernelforge-tuning-1\"}"}) {
+    writeFile(path, text);
+    problem.clear();
+    TuningCache cache = TuningCache::load(path, problem);
+    EXPECT_FALSE(problem.empty()) << text;
+    EXPECT_EQ(cache.size(), 0u) << text;
+  }
+  writeFile(path, R"({"format": "kernelforge-tuning-1", "entries": {
+      "huge": {"register_tile": [4, 100000], "k_tile": 64, "thread_tile": 8},
+      "short": {"register_tile": [4], "k_tile": 64, "thread_tile": 8},
+      "string": "6x16"}})");
+  problem.clear();
+  TuningCache cache = TuningCache::load(path, problem);
+  EXPECT_TRUE(problem.empty()) << problem;
+  for (const char *key : {"huge", "short", "string"}) {
+    std::string entryProblem;
+    EXPECT_FALSE(cache.lookup(key, entryProblem).has_value()) << key;
+    EXPECT_NE(entryProblem.find(key), std::string::npos) << entryProblem;
+  }
+  llvm::sys::fs::remove(path);
+}
+
+// A key names the compiler, the CPU and what the schedule depends on, so
+// another CPU's or another compiler's entry never matches.
+TEST(TuningCache, KeysSeparateTargets) {
+  MLIRContext context;
+  DictionaryAttr zen3 = model("x86_64-unknown-linux-gnu", "znver3").toAttr(&context);
+  DictionaryAttr skx =
+      model("x86_64-unknown-linux-gnu", "skylake-avx512").toAttr(&context);
+  std::string a = tuningKey(zen3, "contraction", "64x768x2304");
+  EXPECT_NE(a, tuningKey(skx, "contraction", "64x768x2304"));
+  EXPECT_NE(a, tuningKey(zen3, "contraction", "64x768x3072"));
+  EXPECT_EQ(a, tuningKey(zen3, "contraction", "64x768x2304"));
+  EXPECT_NE(a.find(compilerVersion()), std::string::npos);
+  EXPECT_NE(a.find("znver3:256b:16r:fma"), std::string::npos);
+}
+
+} // namespace
