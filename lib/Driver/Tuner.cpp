@@ -12,6 +12,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -76,6 +77,10 @@ mlir::kf::collectTuningProblems(ModuleOp module) {
   PassManager pm(module.getContext());
   pm.addPass(createCPUTargetPass());
   pm.addPass(createConvertTransformerToLinalgPass());
+  // The cleanup kf-cpu-pipeline runs before kf-apply-tuning looks ops up:
+  // problems must be the ops it will see.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   if (failed(pm.run(module)))
     return failure();
   auto target = module->getAttrOfType<DictionaryAttr>(kTargetAttrName);

@@ -35,9 +35,10 @@ CPUSchedule mlir::kf::deriveCPUSchedule(const CPUTargetModel &target) {
   // Rows per thread: a thread streams a weight block (k x 4 cols) once for
   // all its rows; their activations (rows x k) take half of L2 at most.
   s.threadTile = powerOfTwoIn(target.l2 / 2 / (s.kTile * 4), 32, 256);
-  // Attention: a key tile of keys and values (64 dimensions each) in half
-  // of L1.
-  s.attentionKeyTile = powerOfTwoIn(target.l1d / 2 / (2 * 64 * 4), 16, 128);
+  // Attention: a key tile of keys and values (64 dimensions each) the size
+  // of L1 (64 keys on a 32 KiB L1, what the fused loop used everywhere
+  // before).
+  s.attentionKeyTile = powerOfTwoIn(target.l1d / (2 * 64 * 4), 16, 128);
   s.attentionQueryTile = 64;
   s.minParallelBlocks = std::max<int64_t>(4, 2 * target.cores);
   return s;

@@ -37,12 +37,12 @@ def ConvertTransformerToLinalgPass
            /*default=*/"false",
            "Lower kf.attention as QK^T, softmax and PV instead of one fused "
            "online-softmax loop">,
-    Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
-           "Largest key tile of the fused attention loop (unset: the "
-           "module's kf.schedule attention_tiles, else 64)">,
-    Option<"queryTile", "query-tile", "int64_t", /*default=*/"64",
-           "Largest query block of one fused attention iteration (unset: "
-           "the module's kf.schedule, else 64)">
+    Option<"keyTile", "key-tile", "int64_t", /*default=*/"0",
+           "Largest key tile of the fused attention loop (0: the module's "
+           "kf.schedule attention_tiles, else 64)">,
+    Option<"queryTile", "query-tile", "int64_t", /*default=*/"0",
+           "Largest query block of one fused attention iteration (0: the "
+           "module's kf.schedule attention_tiles, else 64)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",

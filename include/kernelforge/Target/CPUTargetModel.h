@@ -104,8 +104,7 @@ struct CPUSchedule {
 ///   at most 256;
 /// - thread tile: the row block whose k-tile of activations fits in half of
 ///   L2 next to the weight block it reuses;
-/// - attention: a key tile whose keys and values of 64 dimensions fill
-///   about half of L1.
+/// - attention: a key tile whose keys and values of 64 dimensions fill L1.
 CPUSchedule deriveCPUSchedule(const CPUTargetModel &target);
 
 /// Module attribute names.

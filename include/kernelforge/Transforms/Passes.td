@@ -18,7 +18,7 @@ def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
 
     ```mlir
     module attributes {
-      kf.schedule = {attention_tiles = array<i64: 64, 32>, k_tile = 256 : i64,
+      kf.schedule = {attention_tiles = array<i64: 64, 64>, k_tile = 256 : i64,
                      min_parallel_blocks = 4 : i64,
                      register_tile = array<i64: 6, 16>, thread_tile = 256 : i64,
                      vector_width = 8 : i64},

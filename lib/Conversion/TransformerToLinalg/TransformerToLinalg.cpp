@@ -59,8 +59,9 @@ struct ConvertTransformerToLinalgPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (keyTile < 1 || queryTile < 1) {
-      module.emitError("key-tile and query-tile must be positive, got ")
+    if (keyTile < 0 || queryTile < 0) {
+      module.emitError("key-tile and query-tile must be positive (0: the "
+                       "schedule's), got ")
           << static_cast<int64_t>(keyTile) << " and "
           << static_cast<int64_t>(queryTile);
       return signalPassFailure();
@@ -70,15 +71,14 @@ struct ConvertTransformerToLinalgPass
 
     AttentionLoweringOptions options;
     options.fused = !decomposeAttention;
-    options.keyTile = keyTile;
-    options.queryTile = queryTile;
-    // Tiles not given here come from the module's CPU schedule, if any.
-    if (std::optional<CPUSchedule> schedule = CPUSchedule::ofModule(module)) {
-      if (!keyTile.hasValue())
-        options.keyTile = schedule->attentionKeyTile;
-      if (!queryTile.hasValue())
-        options.queryTile = schedule->attentionQueryTile;
-    }
+    // Tiles not given here come from the module's CPU schedule, else 64.
+    std::optional<CPUSchedule> schedule = CPUSchedule::ofModule(module);
+    options.keyTile = keyTile   ? int64_t(keyTile)
+                      : schedule ? schedule->attentionKeyTile
+                                 : 64;
+    options.queryTile = queryTile ? int64_t(queryTile)
+                        : schedule ? schedule->attentionQueryTile
+                                   : 64;
 
     RewritePatternSet patterns(&getContext());
     populateTransformerToLinalgConversionPatterns(patterns, options);

@@ -1,7 +1,7 @@
 // RUN: kernelforge-opt %s --convert-kf-to-linalg --split-input-file --verify-diagnostics
-// RUN: not kernelforge-opt %s --convert-kf-to-linalg="key-tile=0" --split-input-file 2>&1 | FileCheck %s --check-prefix=TILE
+// RUN: not kernelforge-opt %s --convert-kf-to-linalg="key-tile=-1" --split-input-file 2>&1 | FileCheck %s --check-prefix=TILE
 
-// TILE: error: key-tile and query-tile must be positive, got 0 and 64
+// TILE: error: key-tile and query-tile must be positive (0: the schedule's), got -1 and 0
 
 func.func @dynamic(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   // expected-error @+1 {{'kf.gelu' op cannot be lowered to linalg: operand #0 has dynamic shape 'tensor<?x8xf32>'; the lowering needs static shapes}}
