@@ -32,8 +32,6 @@ struct CPUTargetModel {
   int64_t vectorRegisters = 16;
   /// Fused multiply-add in the vector unit.
   bool hasFMA = false;
-  /// FMA pipes per core where known (throughput = pipes x lanes per cycle).
-  int64_t fmaPipes = 2;
   /// Data cache sizes in bytes: L1 and L2 per core, L3 shared.
   int64_t l1d = 32 * 1024, l2 = 512 * 1024, l3 = 8 * 1024 * 1024;
   /// Cores the code will run on (the host's; an estimate when cross
