@@ -33,8 +33,9 @@ using namespace mlir;
 using namespace mlir::kf;
 
 std::string ScheduleCandidate::describe() const {
-  return llvm::formatv("{0}x{1} k{2} t{3}{4}", registerRows, registerCols,
-                       kTile, threadTile, packWeights ? " packed" : "")
+  return llvm::formatv("{0}x{1} k{2} t{3}{4}{5}", registerRows, registerCols,
+                       kTile, threadTile, packWeights ? " packed" : "",
+                       columnsOuter ? " cols-outer" : "")
       .str();
 }
 
@@ -191,19 +192,22 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
                    [](const Tile &a, const Tile &b) { return a.score > b.score; });
 
   std::vector<ScheduleCandidate> out;
-  std::set<std::array<int64_t, 5>> seenEffective;
+  std::set<std::array<int64_t, 6>> seenEffective;
   // Panels are only made where rows reuse them (the planner's rule).
   bool packable = numDims == 3 && m >= 4 * defaults.registerRows;
   auto add = [&](int64_t rows, int64_t cols, int64_t kTile, int64_t threadTile,
-                 double s, std::optional<bool> packOverride = std::nullopt) {
+                 double s, std::optional<bool> packOverride = std::nullopt,
+                 std::optional<bool> orderOverride = std::nullopt) {
     bool pack = packOverride.value_or(defaults.packWeights);
-    std::array<int64_t, 5> effective = {std::min(m, rows), std::min(n, cols),
+    bool columnsOuter = orderOverride.value_or(defaults.columnsOuter);
+    std::array<int64_t, 6> effective = {std::min(m, rows), std::min(n, cols),
                                         effectiveTile(k, kTile),
                                         effectiveTile(m, threadTile),
-                                        packable && pack};
+                                        packable && pack,
+                                        m > rows && columnsOuter};
     if (out.size() >= limit || !seenEffective.insert(effective).second)
       return;
-    out.push_back({rows, cols, kTile, threadTile, pack, s});
+    out.push_back({rows, cols, kTile, threadTile, pack, columnsOuter, s});
   };
   int64_t defaultRows = defaults.registerRows, defaultCols = defaults.registerCols;
   add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
@@ -219,6 +223,10 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
   if (packable)
     add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
         score(defaultRows, defaultCols / vw), !defaults.packWeights);
+  // ... and with the other order of its register loops.
+  add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
+      score(defaultRows, defaultCols / vw), std::nullopt,
+      !defaults.columnsOuter);
   for (size_t i = 0; i < bestTiles; ++i)
     for (int64_t kTile : {defaults.kTile * 2, defaults.kTile / 2})
       for (int64_t threadTile : {defaults.threadTile, defaults.threadTile / 2})
@@ -256,6 +264,7 @@ std::optional<Compiled> compileCandidate(const TuningProblem &problem,
   options.pipeline.kTile = c.kTile;
   options.pipeline.threadTile = c.threadTile;
   options.pipeline.packWeights = c.packWeights ? "true" : "false";
+  options.pipeline.columnsOuter = c.columnsOuter ? "true" : "false";
   options.pipeline.tuningCache = "none";
   if (!module || failed(compileModule(*module, options, path))) {
     error = "compiling " + c.describe() + " failed: " + diagnostics;
@@ -435,6 +444,7 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
   best.kTile = bestCandidate.kTile;
   best.threadTile = bestCandidate.threadTile;
   best.packWeights = bestCandidate.packWeights;
+  best.columnsOuter = bestCandidate.columnsOuter;
   best.candidates = measured;
   return best;
 }

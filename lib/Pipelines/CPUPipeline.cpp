@@ -57,6 +57,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   target.kTile = options.kTile;
   target.threadTile = options.threadTile;
   target.packWeights = options.packWeights;
+  target.columnsOuter = options.columnsOuter;
   pm.addPass(createCPUTargetPass(target));
 
   // 1. kf -> linalg on tensors.

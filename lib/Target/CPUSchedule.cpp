@@ -74,6 +74,7 @@ DictionaryAttr CPUSchedule::toAttr(MLIRContext *context) const {
       b.getNamedAttr("min_parallel_blocks",
                      b.getI64IntegerAttr(minParallelBlocks)),
       b.getNamedAttr("pack_weights", b.getBoolAttr(packWeights)),
+      b.getNamedAttr("columns_outer", b.getBoolAttr(columnsOuter)),
   };
   return b.getDictionaryAttr(fields);
 }
@@ -99,6 +100,8 @@ CPUSchedule CPUSchedule::fromAttr(DictionaryAttr attr) {
   read("min_parallel_blocks", s.minParallelBlocks);
   if (auto pack = attr.getAs<BoolAttr>("pack_weights"))
     s.packWeights = pack.getValue();
+  if (auto order = attr.getAs<BoolAttr>("columns_outer"))
+    s.columnsOuter = order.getValue();
   return s;
 }
 

@@ -127,6 +127,7 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
       s.threadTile < 1 || s.threadTile > 1 << 16)
     return bad("has tile sizes out of range");
   s.packWeights = entry->getBoolean("pack_weights");
+  s.columnsOuter = entry->getBoolean("columns_outer");
   s.ms = entry->getNumber("ms").value_or(0);
   s.defaultMs = entry->getNumber("default_ms").value_or(0);
   s.candidates = entry->getInteger("candidates").value_or(0);
@@ -144,6 +145,8 @@ void TuningCache::record(StringRef key, const TunedSchedule &s) {
   };
   if (s.packWeights)
     entry["pack_weights"] = *s.packWeights;
+  if (s.columnsOuter)
+    entry["columns_outer"] = *s.columnsOuter;
   entries[key] = std::move(entry);
 }
 

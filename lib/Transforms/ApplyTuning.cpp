@@ -59,6 +59,9 @@ struct ApplyTuningPass : kf::impl::ApplyTuningPassBase<ApplyTuningPass> {
       if (tuned->packWeights)
         fields.push_back(
             b.getNamedAttr("pack_weights", b.getBoolAttr(*tuned->packWeights)));
+      if (tuned->columnsOuter)
+        fields.push_back(b.getNamedAttr("columns_outer",
+                                        b.getBoolAttr(*tuned->columnsOuter)));
       op->setAttr(kf::kScheduleAttrName, b.getDictionaryAttr(fields));
       ++applied;
     });

@@ -50,15 +50,20 @@ struct CPUTargetPass : kf::impl::CPUTargetPassBase<CPUTargetPass> {
                        "positive (0: derived from the target)");
       return signalPassFailure();
     }
-    if (packWeights == "true" || packWeights == "1")
-      schedule.packWeights = true;
-    else if (packWeights == "false" || packWeights == "0")
-      schedule.packWeights = false;
-    else if (!packWeights.empty()) {
-      module.emitError("kf-cpu-target: pack-weights must be true or false, "
-                       "got '")
-          << packWeights << "'";
-      return signalPassFailure();
+    for (auto [name, text, field] :
+         {std::tuple{"pack-weights", std::string(packWeights),
+                     &schedule.packWeights},
+          std::tuple{"columns-outer", std::string(columnsOuter),
+                     &schedule.columnsOuter}}) {
+      if (text == "true" || text == "1")
+        *field = true;
+      else if (text == "false" || text == "0")
+        *field = false;
+      else if (!text.empty()) {
+        module.emitError("kf-cpu-target: ")
+            << name << " must be true or false, got '" << text << "'";
+        return signalPassFailure();
+      }
     }
     // An overridden vector width takes the register tile's columns along
     // unless they were given too.

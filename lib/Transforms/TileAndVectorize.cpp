@@ -43,6 +43,8 @@ struct TilePlan {
   /// Pack the weights of each thread tile into panels of this many columns
   /// (0: read them in place).
   int64_t packColumns = 0;
+  /// Order of the register tiles' loops (empty: the dimensions' order).
+  SmallVector<int64_t> registerInterchange;
 };
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
@@ -86,6 +88,8 @@ struct Planner {
       s.threadTile = tuned.threadTile;
     if (own.contains("pack_weights"))
       s.packWeights = tuned.packWeights;
+    if (own.contains("columns_outer"))
+      s.columnsOuter = tuned.columnsOuter;
     return s;
   }
 
@@ -159,6 +163,10 @@ struct Planner {
                   plan.threads[n] % cols == 0 && cols % vectorWidth == 0;
       if (pack)
         plan.packColumns = cols;
+      if (sched.columnsOuter && m) {
+        plan.registerInterchange = llvm::to_vector(llvm::seq<int64_t>(0, numDims));
+        std::swap(plan.registerInterchange[*m], plan.registerInterchange[n]);
+      }
       Builder b(op.getContext());
       SmallVector<NamedAttribute> fields = {
           b.getNamedAttr("register_tile",
@@ -168,6 +176,8 @@ struct Planner {
       };
       if (pack)
         fields.push_back(b.getNamedAttr("packed_panels", b.getI64IntegerAttr(cols)));
+      if (!plan.registerInterchange.empty())
+        fields.push_back(b.getNamedAttr("columns_outer", b.getBoolAttr(true)));
       plan.schedule = b.getDictionaryAttr(fields);
       return plan;
     }
@@ -207,7 +217,8 @@ struct Planner {
 FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
                                      ArrayRef<int64_t> sizes, bool forall,
                                      StringRef regime,
-                                     DictionaryAttr &schedule) {
+                                     DictionaryAttr &schedule,
+                                     ArrayRef<int64_t> interchange = {}) {
   SmallVector<int64_t> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).getStaticLoopRanges();
   // Useful when some dimension is cut into more than one tile.
@@ -220,6 +231,8 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
   options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
   options.setLoopType(forall ? scf::SCFTilingOptions::LoopType::ForallOp
                              : scf::SCFTilingOptions::LoopType::ForOp);
+  if (!interchange.empty())
+    options.setInterchange(interchange);
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled =
       scf::tileUsingSCF(rewriter, op, options);
@@ -427,7 +440,9 @@ struct TileAndVectorizePass
           }
         }
         FailureOr<TilingInterface> next = tileLevel(
-            rewriter, current, sizes, forall, plan.regime, scheduleAttr);
+            rewriter, current, sizes, forall, plan.regime, scheduleAttr,
+            level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
+                       : ArrayRef<int64_t>());
         if (failed(next)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
           tiled = false;

@@ -62,3 +62,21 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
     return %r : tensor<48x64xf32>
   }
 }
+
+// -----
+
+// columns_outer: the register tiles' loops walk the 16-column panels
+// outside and the 6-row tiles inside.
+// CHECK-LABEL: func.func @columns_outer
+// CHECK: scf.forall
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK: scf.for %[[J:.+]] = %c0 to %c64 step %c16
+// CHECK: scf.for %[[I:.+]] = %c0 to %c12 step %c6
+// CHECK: vector.contract {{.*}} into vector<6x16xf32>
+// CHECK: kf.schedule = {columns_outer = true, k_tile = 128 : i64, register_tile = array<i64: 6, 16>
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64, columns_outer = true}} {
+  func.func @columns_outer(%a: tensor<48x256xf32>, %b: tensor<256x64xf32>, %c: tensor<48x64xf32>) -> tensor<48x64xf32> {
+    %r = linalg.matmul ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+    return %r : tensor<48x64xf32>
+  }
+}

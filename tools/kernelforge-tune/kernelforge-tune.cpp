@@ -180,11 +180,14 @@ int main(int argc, char **argv) {
     std::optional<kf::TunedSchedule> known = cache.lookup(p.key, entryProblem);
     if (known && !retune) {
       ++cachedProblems;
+      kf::ScheduleCandidate cached{known->registerRows, known->registerCols,
+                                   known->kTile, known->threadTile,
+                                   known->packWeights.value_or(false),
+                                   known->columnsOuter.value_or(false)};
       llvm::errs() << header
-                   << llvm::formatv(": cached {0}x{1} k{2} t{3} ({4:F3} ms, "
-                                    "default {5:F3} ms)\n",
-                                    known->registerRows, known->registerCols,
-                                    known->kTile, known->threadTile, known->ms,
+                   << llvm::formatv(": cached {0} ({1:F3} ms, default {2:F3} "
+                                    "ms)\n",
+                                    cached.describe(), known->ms,
                                     known->defaultMs);
       continue;
     }
@@ -213,10 +216,13 @@ int main(int argc, char **argv) {
       continue;
     }
     ++measuredProblems;
-    llvm::errs() << llvm::formatv(
-        "  -> {0}x{1} k{2} t{3}: {4:F3} ms ({5:F2}x the default)\n",
-        best->registerRows, best->registerCols, best->kTile, best->threadTile,
-        best->ms, best->defaultMs / best->ms);
+    kf::ScheduleCandidate winner{best->registerRows, best->registerCols,
+                                 best->kTile, best->threadTile,
+                                 best->packWeights.value_or(false),
+                                 best->columnsOuter.value_or(false)};
+    llvm::errs() << llvm::formatv("  -> {0}: {1:F3} ms ({2:F2}x the default)\n",
+                                  winner.describe(), best->ms,
+                                  best->defaultMs / best->ms);
     cache.record(p.key, *best);
     // Saved after every problem: an interrupted run keeps what it measured.
     if (failed(cache.save(error)))

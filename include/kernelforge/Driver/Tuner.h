@@ -50,6 +50,7 @@ struct TuningProblem {
 struct ScheduleCandidate {
   int64_t registerRows, registerCols, kTile, threadTile;
   bool packWeights = true;
+  bool columnsOuter = false;
   /// The cost model's estimate of relative speed (higher is better).
   double score = 0;
   std::string describe() const;

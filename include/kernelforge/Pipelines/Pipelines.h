@@ -50,6 +50,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "column panels in prefill (true/false; empty: the "
                      "schedule's)"),
       llvm::cl::init("")};
+  PassOptions::Option<std::string> columnsOuter{
+      *this, "columns-outer",
+      llvm::cl::desc("Register tiles walk columns outside and rows inside "
+                     "(true/false; empty: the schedule's)"),
+      llvm::cl::init("")};
   PassOptions::Option<std::string> tuningCache{
       *this, "tuning-cache",
       llvm::cl::desc("kernelforge-tune's cache of measured schedules (empty: "

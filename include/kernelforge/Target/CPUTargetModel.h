@@ -76,6 +76,10 @@ struct CPUSchedule {
   /// default: on the AVX2 machine it was measured on it won nothing
   /// measurable; kernelforge-tune tries it per product.
   bool packWeights = false;
+  /// Register tiles walk the columns in the outer loop and the rows inside
+  /// (BLIS's order: a weight panel stays in L1 for all rows) instead of
+  /// rows outside (an activation panel stays for all columns).
+  bool columnsOuter = false;
   /// Work items (thread tiles) wanted per parallel loop: at least this many
   /// blocks so that every core is busy and the last ones balance.
   int64_t minParallelBlocks = 4;

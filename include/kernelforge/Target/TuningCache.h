@@ -33,6 +33,8 @@ struct TunedSchedule {
   int64_t registerRows = 0, registerCols = 0, kTile = 0, threadTile = 0;
   /// Weight panels (prefill); absent in older entries: the target's choice.
   std::optional<bool> packWeights;
+  /// Register loops, columns outside (absent: the target's choice).
+  std::optional<bool> columnsOuter;
   /// Median milliseconds of the winner and of the target's default.
   double ms = 0, defaultMs = 0;
   /// Candidates measured.

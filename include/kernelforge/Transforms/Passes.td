@@ -18,7 +18,8 @@ def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
 
     ```mlir
     module attributes {
-      kf.schedule = {attention_tiles = array<i64: 64, 64>, k_tile = 256 : i64,
+      kf.schedule = {attention_tiles = array<i64: 64, 64>, columns_outer = false,
+                     k_tile = 256 : i64,
                      min_parallel_blocks = 4 : i64,
                      register_tile = array<i64: 6, 16>, thread_tile = 256 : i64,
                      vector_width = 8 : i64},
@@ -57,7 +58,10 @@ def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
            "Override: largest row tile handed to one thread">,
     Option<"packWeights", "pack-weights", "std::string", /*default=*/"\"\"",
            "Override: copy each thread's weight block into contiguous column "
-           "panels (true/false; empty: the schedule's, false)">
+           "panels (true/false; empty: the schedule's, false)">,
+    Option<"columnsOuter", "columns-outer", "std::string", /*default=*/"\"\"",
+           "Override: register tiles walk columns outside, rows inside "
+           "(true/false; empty: the schedule's, false)">
   ];
 }
 

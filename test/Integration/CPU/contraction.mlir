@@ -13,7 +13,8 @@
 //
 // The same products under the schedules other targets derive, run here:
 // AVX-512 (16-float vectors, 8 x 32), NEON (4-float vectors, 8 x 8), and
-// weight panels (pack-weights).
+// weight panels with the register loops columns outside (pack-weights,
+// columns-outer).
 // RUN: kernelforge-compile %s -o %t.avx512.so --pipeline-options="vector-width=16 register-rows=8 register-cols=32"
 // RUN: %check %t.avx512.so --entry linear_bias --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.avx512.so --entry linear_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
@@ -30,7 +31,7 @@
 // RUN: %check %t.neon.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.neon.so --entry matmul_batched --expect "ref.matmul(x0, x1)" --atol 1e-4
 // RUN: %check %t.neon.so --entry matmul_transposed --expect "ref.matmul(x0, x1, True)" --atol 1e-4
-// RUN: kernelforge-compile %s -o %t.packed.so --pipeline-options="pack-weights=true register-rows=2 thread-tile=8"
+// RUN: kernelforge-compile %s -o %t.packed.so --pipeline-options="pack-weights=true columns-outer=true register-rows=2 thread-tile=8"
 // RUN: %check %t.packed.so --entry linear_bias --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.packed.so --entry linear_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.packed.so --entry linear_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
