@@ -5,6 +5,7 @@
 
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
+#include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,7 +22,6 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
-#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -29,11 +29,9 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/SubtargetFeature.h"
 #include <cstdlib>
 
 using namespace mlir;
@@ -184,44 +182,23 @@ static void addSignature(llvm::Module &module, const Twine &symbol,
 
 static std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CompileOptions &options, Location loc) {
-  // Every target LLVM has: cross-compiling (an AArch64 object on an x86
-  // host) needs more than the native one.
-  llvm::InitializeAllTargetInfos();
-  llvm::InitializeAllTargets();
-  llvm::InitializeAllTargetMCs();
-  llvm::InitializeAllAsmPrinters();
-  std::string hostTriple = llvm::sys::getDefaultTargetTriple();
-  llvm::Triple triple(llvm::Triple::normalize(
-      options.triple.empty() ? hostTriple : options.triple));
-  bool hostArch =
-      triple.getArch() == llvm::Triple(llvm::Triple::normalize(hostTriple)).getArch();
+  // The same resolution of triple, CPU and features (the host's where not
+  // given) as the schedule was derived from (kf-cpu-target).
   std::string error;
+  FailureOr<CPUTargetModel> model = CPUTargetModel::get(
+      options.triple, options.cpu, options.features, error);
+  if (failed(model)) {
+    emitError(loc, error);
+    return nullptr;
+  }
+  llvm::Triple triple(model->triple);
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target) {
     emitError(loc, "no LLVM target for ") << triple.str() << ": " << error;
     return nullptr;
   }
-  std::string cpu = !options.cpu.empty() ? options.cpu
-                    : hostArch           ? llvm::sys::getHostCPUName().str()
-                                         : std::string("generic");
-  {
-    std::unique_ptr<llvm::MCSubtargetInfo> info(
-        target->createMCSubtargetInfo(triple, "", ""));
-    if (info && !info->isCPUStringValid(cpu)) {
-      emitError(loc, "unknown target CPU '")
-          << cpu << "' for " << triple.str()
-          << " (llc -mcpu=help lists the known ones)";
-      return nullptr;
-    }
-  }
-  std::string features = options.features;
-  if (features.empty() && options.cpu.empty() && hostArch) {
-    llvm::SubtargetFeatures host;
-    for (const auto &feature : llvm::sys::getHostCPUFeatures())
-      host.AddFeature(feature.getKey(), feature.getValue());
-    features = host.getString();
-  }
+  const std::string &cpu = model->cpu, &features = model->features;
   llvm::CodeGenOptLevel level =
       options.optLevel == 0   ? llvm::CodeGenOptLevel::None
       : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less

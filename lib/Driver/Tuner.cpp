@@ -2,17 +2,14 @@
 
 #include "kernelforge/Driver/Tuner.h"
 
-#include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Driver/Compiler.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Transforms/Contractions.h"
-#include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -31,13 +28,6 @@
 
 using namespace mlir;
 using namespace mlir::kf;
-
-std::string ScheduleCandidate::describe() const {
-  return llvm::formatv("{0}x{1} k{2} t{3}{4}{5}", registerRows, registerCols,
-                       kTile, threadTile, packWeights ? " packed" : "",
-                       columnsOuter ? " cols-outer" : "")
-      .str();
-}
 
 /// A module computing `op` alone from arguments; null when the op's body
 /// reads values from above that are not constants.
@@ -75,13 +65,12 @@ static OwningOpRef<ModuleOp> standaloneKernel(linalg::LinalgOp op,
 
 FailureOr<std::vector<TuningProblem>>
 mlir::kf::collectTuningProblems(ModuleOp module) {
+  // kf-cpu-pipeline itself up to linalg: the problems are the ops
+  // kf-apply-tuning will look up.
   PassManager pm(module.getContext());
-  pm.addPass(createCPUTargetPass());
-  pm.addPass(createConvertTransformerToLinalgPass());
-  // The cleanup kf-cpu-pipeline runs before kf-apply-tuning looks ops up:
-  // problems must be the ops it will see.
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  CPUPipelineOptions pipeline;
+  pipeline.stopAfter = "linalg";
+  buildCPUPipeline(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();
   auto target = module->getAttrOfType<DictionaryAttr>(kTargetAttrName);
@@ -207,7 +196,7 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
                                         m > rows && columnsOuter};
     if (out.size() >= limit || !seenEffective.insert(effective).second)
       return;
-    out.push_back({rows, cols, kTile, threadTile, pack, columnsOuter, s});
+    out.push_back({{rows, cols, kTile, threadTile, pack, columnsOuter}, s});
   };
   int64_t defaultRows = defaults.registerRows, defaultCols = defaults.registerCols;
   add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
@@ -331,13 +320,12 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
 
   std::vector<std::vector<float>> inputs;
   std::vector<float> reference;
-  TunedSchedule best;
-  double bestSeconds = 0;
+  double defaultSeconds = 0, leaderSeconds = 0;
   int64_t measured = 0;
   // The default's and the leader's code stay loaded for the final
   // head-to-head.
-  std::optional<Compiled> defaultCode, bestCode;
-  ScheduleCandidate bestCandidate = candidates.front();
+  std::optional<Compiled> defaultCode, leaderCode;
+  ScheduleChoice leader;
   for (auto [index, c] : llvm::enumerate(candidates)) {
     bool isDefault = index == 0;
     if (!isDefault &&
@@ -404,48 +392,40 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
                          problem.flops / median * 1e-9,
                          isDefault ? "  (default)" : "")
                .str());
-    if (isDefault || median < bestSeconds) {
-      bestSeconds = median;
-      bestCandidate = c;
-      if (isDefault) {
-        best.defaultMs = median * 1e3;
-        defaultCode = std::move(compiled);
-      } else {
-        bestCode = std::move(compiled);
-      }
+    if (isDefault) {
+      defaultSeconds = leaderSeconds = median;
+      defaultCode = std::move(compiled);
+    } else if (median < leaderSeconds) {
+      leaderSeconds = median;
+      leader = c;
+      leaderCode = std::move(compiled);
     }
   }
   // Machines are noisy and the candidates were timed one after another: the
   // leader must beat the default again, timed in alternation, or the
   // default stays.
-  best.ms = best.defaultMs;
-  if (bestCode) {
-    std::vector<double> ours, theirs;
-    for (int round = 0; round < 3; ++round) {
-      theirs.push_back(medianSeconds(defaultCode->entry, inputs, options.minTime));
-      ours.push_back(medianSeconds(bestCode->entry, inputs, options.minTime));
-    }
-    std::sort(ours.begin(), ours.end());
-    std::sort(theirs.begin(), theirs.end());
-    double oursMs = ours[1] * 1e3, theirsMs = theirs[1] * 1e3;
-    report(llvm::formatv("  head-to-head: {0} {1:F3} ms, default {2:F3} ms",
-                         bestCandidate.describe(), oursMs, theirsMs)
-               .str());
-    best.defaultMs = theirsMs;
-    if (oursMs < theirsMs)
-      best.ms = oursMs;
-    else
-      bestCandidate = candidates.front();
-  }
-  if (bestCandidate.describe() == candidates.front().describe())
-    best.ms = best.defaultMs;
-  best.registerRows = bestCandidate.registerRows;
-  best.registerCols = bestCandidate.registerCols;
-  best.kTile = bestCandidate.kTile;
-  best.threadTile = bestCandidate.threadTile;
-  best.packWeights = bestCandidate.packWeights;
-  best.columnsOuter = bestCandidate.columnsOuter;
+  TunedSchedule best;
+  static_cast<ScheduleChoice &>(best) = candidates.front();
+  best.defaultMs = best.ms = defaultSeconds * 1e3;
   best.candidates = measured;
+  if (!leaderCode)
+    return best;
+  std::vector<double> ours, theirs;
+  for (int round = 0; round < 3; ++round) {
+    theirs.push_back(medianSeconds(defaultCode->entry, inputs, options.minTime));
+    ours.push_back(medianSeconds(leaderCode->entry, inputs, options.minTime));
+  }
+  std::sort(ours.begin(), ours.end());
+  std::sort(theirs.begin(), theirs.end());
+  double oursMs = ours[1] * 1e3, theirsMs = theirs[1] * 1e3;
+  report(llvm::formatv("  head-to-head: {0} {1:F3} ms, default {2:F3} ms",
+                       leader.describe(), oursMs, theirsMs)
+             .str());
+  best.defaultMs = best.ms = theirsMs;
+  if (oursMs < theirsMs) {
+    static_cast<ScheduleChoice &>(best) = leader;
+    best.ms = oursMs;
+  }
   return best;
 }
 
@@ -464,15 +444,12 @@ std::string mlir::kf::describeTuning(ModuleOp module) {
       .str();
 }
 
-std::pair<std::string, uint64_t>
-mlir::kf::tuningCacheFingerprint(StringRef option) {
+uint64_t mlir::kf::tuningCacheFingerprint(StringRef option) {
   if (option == "none")
-    return {"none", 0};
-  std::string path =
-      option.empty() ? TuningCache::defaultPath() : option.str();
-  auto buffer = llvm::MemoryBuffer::getFile(path);
+    return 0;
+  auto buffer = llvm::MemoryBuffer::getFile(
+      option.empty() ? TuningCache::defaultPath() : option.str());
   if (!buffer)
-    return {path, 0};
-  return {path, llvm::xxh3_64bits(llvm::arrayRefFromStringRef(
-                    (*buffer)->getBuffer()))};
+    return 0;
+  return llvm::xxh3_64bits(llvm::arrayRefFromStringRef((*buffer)->getBuffer()));
 }

@@ -2,6 +2,8 @@
 
 #include "kernelforge/Target/TuningCache.h"
 
+#include "mlir/IR/Builders.h"
+
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -14,6 +16,25 @@ using namespace mlir;
 using namespace mlir::kf;
 
 static constexpr llvm::StringLiteral kFormat = "kernelforge-tuning-1";
+
+std::string ScheduleChoice::describe() const {
+  return llvm::formatv("{0}x{1} k{2} t{3}{4}{5}", registerRows, registerCols,
+                       kTile, threadTile, packWeights ? " packed" : "",
+                       columnsOuter ? " cols-outer" : "")
+      .str();
+}
+
+DictionaryAttr ScheduleChoice::toAttr(MLIRContext *context) const {
+  Builder b(context);
+  return b.getDictionaryAttr({
+      b.getNamedAttr("register_tile",
+                     b.getDenseI64ArrayAttr({registerRows, registerCols})),
+      b.getNamedAttr("k_tile", b.getI64IntegerAttr(kTile)),
+      b.getNamedAttr("thread_tile", b.getI64IntegerAttr(threadTile)),
+      b.getNamedAttr("pack_weights", b.getBoolAttr(packWeights)),
+      b.getNamedAttr("columns_outer", b.getBoolAttr(columnsOuter)),
+  });
+}
 
 std::string mlir::kf::compilerVersion() {
   return std::string("kernelforge-" KF_VERSION "+llvm-") + LLVM_VERSION_STRING;
@@ -126,8 +147,8 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
       s.registerCols > 256 || s.kTile < 1 || s.kTile > 1 << 16 ||
       s.threadTile < 1 || s.threadTile > 1 << 16)
     return bad("has tile sizes out of range");
-  s.packWeights = entry->getBoolean("pack_weights");
-  s.columnsOuter = entry->getBoolean("columns_outer");
+  s.packWeights = entry->getBoolean("pack_weights").value_or(false);
+  s.columnsOuter = entry->getBoolean("columns_outer").value_or(false);
   s.ms = entry->getNumber("ms").value_or(0);
   s.defaultMs = entry->getNumber("default_ms").value_or(0);
   s.candidates = entry->getInteger("candidates").value_or(0);
@@ -142,11 +163,9 @@ void TuningCache::record(StringRef key, const TunedSchedule &s) {
       {"ms", s.ms},
       {"default_ms", s.defaultMs},
       {"candidates", s.candidates},
+      {"pack_weights", s.packWeights},
+      {"columns_outer", s.columnsOuter},
   };
-  if (s.packWeights)
-    entry["pack_weights"] = *s.packWeights;
-  if (s.columnsOuter)
-    entry["columns_outer"] = *s.columnsOuter;
   entries[key] = std::move(entry);
 }
 

@@ -49,20 +49,7 @@ struct ApplyTuningPass : kf::impl::ApplyTuningPassBase<ApplyTuningPass> {
       }
       if (!tuned)
         return;
-      SmallVector<NamedAttribute> fields = {
-          b.getNamedAttr("register_tile",
-                         b.getDenseI64ArrayAttr(
-                             {tuned->registerRows, tuned->registerCols})),
-          b.getNamedAttr("k_tile", b.getI64IntegerAttr(tuned->kTile)),
-          b.getNamedAttr("thread_tile", b.getI64IntegerAttr(tuned->threadTile)),
-      };
-      if (tuned->packWeights)
-        fields.push_back(
-            b.getNamedAttr("pack_weights", b.getBoolAttr(*tuned->packWeights)));
-      if (tuned->columnsOuter)
-        fields.push_back(b.getNamedAttr("columns_outer",
-                                        b.getBoolAttr(*tuned->columnsOuter)));
-      op->setAttr(kf::kScheduleAttrName, b.getDictionaryAttr(fields));
+      op->setAttr(kf::kScheduleAttrName, tuned->toAttr(&getContext()));
       ++applied;
     });
     if (contractions == 0)

@@ -67,7 +67,6 @@ int64_t pickTile(int64_t size, int64_t limit, int64_t multiple = 1) {
 struct Planner {
   kf::CPUSchedule defaults;
 
-  /// Either the split to do first or the plan.
   /// The op's own `kf.schedule` (a tuned choice) over the defaults.
   kf::CPUSchedule scheduleFor(linalg::LinalgOp op) const {
     kf::CPUSchedule s = defaults;
@@ -93,6 +92,7 @@ struct Planner {
     return s;
   }
 
+  /// Either the split to do first or the plan.
   std::variant<Split, TilePlan> plan(linalg::LinalgOp op) const {
     kf::CPUSchedule sched = scheduleFor(op);
     int64_t vectorWidth = sched.vectorWidth, registerRows = sched.registerRows,
@@ -420,7 +420,7 @@ struct TileAndVectorizePass
       auto current = cast<TilingInterface>(op.getOperation());
       DictionaryAttr scheduleAttr =
           op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;
-      bool tiled = true, packed = false;
+      bool packed = false;
       for (auto [level, sizes, forall] :
            {std::tuple{0, ArrayRef<int64_t>(plan.threads), bool(threads)},
             std::tuple{1, ArrayRef<int64_t>(plan.reduction), false},
@@ -445,12 +445,10 @@ struct TileAndVectorizePass
                        : ArrayRef<int64_t>());
         if (failed(next)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
-          tiled = false;
           break;
         }
         current = *next;
       }
-      (void)tiled;
       if (!packed)
         innermost.push_back(current.getOperation());
     }

@@ -224,15 +224,20 @@ std::string printed(Attribute attr) {
   return text;
 }
 
+/// A saved report, or nothing after saying why.
+std::optional<nlohmann::json> loadReport(const std::string &path) {
+  std::string error;
+  std::optional<nlohmann::json> report = kfbench::readReport(path, error);
+  if (!report)
+    llvm::errs() << "error: " << error << "\n";
+  return report;
+}
+
 /// Compares --compare (or this run's report) with --baseline; the exit code.
 int compareWithBaseline(const nlohmann::json &current) {
-  std::string error;
-  std::optional<nlohmann::json> baseline =
-      kfbench::readReport(baselinePath, error);
-  if (!baseline) {
-    llvm::errs() << "error: " << error << "\n";
+  std::optional<nlohmann::json> baseline = loadReport(baselinePath);
+  if (!baseline)
     return 1;
-  }
   llvm::outs() << "\nagainst the baseline " << baselinePath << ":\n";
   int regressions =
       kfbench::compareReports(current, *baseline, threshold, llvm::outs());
@@ -252,14 +257,8 @@ int main(int argc, char **argv) {
       llvm::errs() << "error: --compare needs --baseline\n";
       return 1;
     }
-    std::string error;
-    std::optional<nlohmann::json> current =
-        kfbench::readReport(comparePath, error);
-    if (!current) {
-      llvm::errs() << "error: " << error << "\n";
-      return 1;
-    }
-    return compareWithBaseline(*current);
+    std::optional<nlohmann::json> current = loadReport(comparePath);
+    return current ? compareWithBaseline(*current) : 1;
   }
   if (threshold < 0) {
     llvm::errs() << "error: --threshold must not be negative\n";

@@ -353,9 +353,7 @@ int main(int argc, char **argv) {
   // part of the key.
   uint64_t tuning =
       *target == mlir::kf::Target::CPU
-          ? mlir::kf::tuningCacheFingerprint(
-                compileOptions.pipeline.tuningCache)
-                .second
+          ? mlir::kf::tuningCacheFingerprint(compileOptions.pipeline.tuningCache)
           : 0;
   uint64_t key = llvm::xxh3_64bits(llvm::arrayRefFromStringRef(
       graphText + "\n" + std::string(device) + "\n" +

@@ -180,14 +180,10 @@ int main(int argc, char **argv) {
     std::optional<kf::TunedSchedule> known = cache.lookup(p.key, entryProblem);
     if (known && !retune) {
       ++cachedProblems;
-      kf::ScheduleCandidate cached{known->registerRows, known->registerCols,
-                                   known->kTile, known->threadTile,
-                                   known->packWeights.value_or(false),
-                                   known->columnsOuter.value_or(false)};
       llvm::errs() << header
                    << llvm::formatv(": cached {0} ({1:F3} ms, default {2:F3} "
                                     "ms)\n",
-                                    cached.describe(), known->ms,
+                                    known->describe(), known->ms,
                                     known->defaultMs);
       continue;
     }
@@ -216,12 +212,8 @@ int main(int argc, char **argv) {
       continue;
     }
     ++measuredProblems;
-    kf::ScheduleCandidate winner{best->registerRows, best->registerCols,
-                                 best->kTile, best->threadTile,
-                                 best->packWeights.value_or(false),
-                                 best->columnsOuter.value_or(false)};
     llvm::errs() << llvm::formatv("  -> {0}: {1:F3} ms ({2:F2}x the default)\n",
-                                  winner.describe(), best->ms,
+                                  best->describe(), best->ms,
                                   best->defaultMs / best->ms);
     cache.record(p.key, *best);
     // Saved after every problem: an interrupted run keeps what it measured.

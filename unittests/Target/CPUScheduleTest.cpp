@@ -128,7 +128,8 @@ TEST(TuningCache, RecordSaveLoad) {
   EXPECT_EQ(got->registerCols, 16);
   EXPECT_EQ(got->kTile, 128);
   EXPECT_EQ(got->threadTile, 64);
-  EXPECT_EQ(got->packWeights, std::optional<bool>(false));
+  EXPECT_FALSE(got->packWeights);
+  EXPECT_FALSE(got->columnsOuter);
   EXPECT_FALSE(again.lookup("other", problem).has_value());
   EXPECT_TRUE(problem.empty());
   llvm::sys::fs::remove(path);

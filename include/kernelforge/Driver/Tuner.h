@@ -47,17 +47,13 @@ struct TuningProblem {
 };
 
 /// A schedule to try.
-struct ScheduleCandidate {
-  int64_t registerRows, registerCols, kTile, threadTile;
-  bool packWeights = true;
-  bool columnsOuter = false;
+struct ScheduleCandidate : ScheduleChoice {
   /// The cost model's estimate of relative speed (higher is better).
   double score = 0;
-  std::string describe() const;
 };
 
-/// Lowers `module` (kf or linalg; consumed) with kf-cpu-target for the host
-/// and convert-kf-to-linalg, and returns its distinct contractions.
+/// Lowers `module` (kf or linalg; consumed) with kf-cpu-pipeline up to
+/// linalg, for the host, and returns its distinct contractions.
 FailureOr<std::vector<TuningProblem>> collectTuningProblems(ModuleOp module);
 
 /// Candidates around the problem's default schedule, best first by the
@@ -87,10 +83,10 @@ FailureOr<TunedSchedule> tuneProblem(const TuningProblem &problem,
 /// empty when none applied.
 std::string describeTuning(ModuleOp module);
 
-/// The tuning cache a compile with `option` (the pipeline's tuning-cache)
-/// reads, and a hash of its contents (0 when there is none), for compile
-/// caches whose result depends on it.
-std::pair<std::string, uint64_t> tuningCacheFingerprint(StringRef option);
+/// A hash of the contents of the tuning cache a compile with `option` (the
+/// pipeline's tuning-cache) reads, 0 when there is none: for compile caches
+/// whose result depends on it.
+uint64_t tuningCacheFingerprint(StringRef option);
 
 } // namespace mlir::kf
 

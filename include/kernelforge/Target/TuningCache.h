@@ -28,13 +28,19 @@
 
 namespace mlir::kf {
 
-/// A measured winner.
-struct TunedSchedule {
+/// What the tuner chooses for one contraction.
+struct ScheduleChoice {
   int64_t registerRows = 0, registerCols = 0, kTile = 0, threadTile = 0;
-  /// Weight panels (prefill); absent in older entries: the target's choice.
-  std::optional<bool> packWeights;
-  /// Register loops, columns outside (absent: the target's choice).
-  std::optional<bool> columnsOuter;
+  /// Weight panels (prefill) and register loops with columns outside.
+  bool packWeights = false, columnsOuter = false;
+  /// "6x16 k256 t256", then " packed", " cols-outer" where set.
+  std::string describe() const;
+  /// The op's own `kf.schedule` that kf-tile-and-vectorize follows.
+  DictionaryAttr toAttr(MLIRContext *context) const;
+};
+
+/// A measured winner.
+struct TunedSchedule : ScheduleChoice {
   /// Median milliseconds of the winner and of the target's default.
   double ms = 0, defaultMs = 0;
   /// Candidates measured.
