@@ -17,11 +17,14 @@ static std::string toDescr(const std::string &dtype) {
   if (dtype == "f16") return "<f2";
   if (dtype == "i32") return "<i4";
   if (dtype == "i64") return "<i8";
+  if (dtype == "i8") return "|i1";
+  // NumPy has no bfloat16: bf16 arrays travel as their bit patterns.
+  if (dtype == "bf16") return "<u2";
   return "";
 }
 
 static std::string fromDescr(const std::string &descr) {
-  for (const char *dtype : {"f32", "f64", "f16", "i32", "i64"})
+  for (const char *dtype : {"f32", "f64", "f16", "i32", "i64", "i8", "bf16"})
     if (toDescr(dtype) == descr)
       return dtype;
   return "";

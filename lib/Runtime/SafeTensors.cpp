@@ -1,6 +1,7 @@
 //===- SafeTensors.cpp - Memory-mapped .safetensors checkpoints -----------===//
 
 #include "kernelforge/Runtime/SafeTensors.h"
+#include "kernelforge/Runtime/NumberFormats.h"
 #include "kernelforge/Runtime/ElementType.h"
 
 #include <nlohmann/json.hpp>
@@ -120,30 +121,6 @@ std::unique_ptr<SafeTensorsFile> SafeTensorsFile::open(const std::string &path,
 const SafeTensor *SafeTensorsFile::find(const std::string &name) const {
   auto it = entries.find(name);
   return it == entries.end() ? nullptr : &it->second;
-}
-
-static float halfToFloat(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1f,
-           mantissa = h & 0x3ff, bits;
-  if (exponent == 0) {
-    if (mantissa == 0) {
-      bits = sign;
-    } else { // subnormal: renormalise
-      exponent = 127 - 15 + 1;
-      while (!(mantissa & 0x400)) {
-        mantissa <<= 1;
-        --exponent;
-      }
-      bits = sign | (exponent << 23) | ((mantissa & 0x3ff) << 13);
-    }
-  } else if (exponent == 31) {
-    bits = sign | 0x7f800000u | (mantissa << 13);
-  } else {
-    bits = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
 }
 
 bool SafeTensorsFile::toFloat32(const SafeTensor &tensor, float *out,

@@ -1,14 +1,51 @@
 //===- Weights.cpp - Bind checkpoint tensors to entry-point parameters ----===//
 
 #include "kernelforge/Runtime/Weights.h"
+#include "kernelforge/Runtime/ElementType.h"
+#include "kernelforge/Runtime/NumberFormats.h"
 #include "kernelforge/Runtime/SafeTensors.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <sstream>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 using namespace kernelforge::runtime;
 
-static std::string shapeString(const std::vector<int64_t> &shape) {
+WeightTensor::WeightTensor(std::string dtype, std::vector<int64_t> shape)
+    : type(std::move(dtype)), dims(std::move(shape)) {
+  // Matrices of megabytes go on 2 MiB pages where the kernel allows it:
+  // decode streams every one of them per token, and a mat-vec that walks a
+  // row-major [k, n] weight down its columns touches a new 4 KiB page per
+  // row.
+  constexpr int64_t kHugePage = 2 << 20;
+  int64_t alignment = byteSize() >= kHugePage ? kHugePage : 64;
+  int64_t bytes =
+      std::max<int64_t>(64, (byteSize() + alignment - 1) / alignment * alignment);
+  storage = std::shared_ptr<void>(std::aligned_alloc(alignment, bytes), std::free);
+  if (!storage)
+    throw std::bad_alloc();
+#ifdef __linux__
+  if (alignment == kHugePage)
+    madvise(storage.get(), bytes, MADV_HUGEPAGE);
+#endif
+  std::memset(storage.get(), 0, bytes);
+}
+
+int64_t WeightTensor::numElements() const { return elementCount(dims); }
+
+int64_t WeightTensor::byteSize() const {
+  return numElements() * elementBytes(type);
+}
+
+namespace {
+
+std::string shapeString(const std::vector<int64_t> &shape) {
   std::ostringstream os;
   os << "[";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -16,6 +53,98 @@ static std::string shapeString(const std::vector<int64_t> &shape) {
   os << "]";
   return os.str();
 }
+
+bool endsWith(const std::string &s, const std::string &suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// The argument named `param` of `entry`, or null.
+const ArgSpec *findParam(const EntryPoint &entry, const std::string &param) {
+  for (const ArgSpec &arg : entry.args)
+    if (arg.param == param)
+      return &arg;
+  return nullptr;
+}
+
+/// The scales of an i8 weight fill the `.scales` argument along with it.
+bool isScalesOfQuantized(const EntryPoint &entry, const ArgSpec &arg) {
+  if (!endsWith(arg.param, kScalesSuffix))
+    return false;
+  const ArgSpec *base = findParam(
+      entry, arg.param.substr(0, arg.param.size() - strlen(kScalesSuffix)));
+  return base && base->dtype == "i8";
+}
+
+/// Float32 `values` of `arg`'s shape stored as `arg` declares; an i8 weight
+/// also fills its scales. Empty string on success, else why not.
+std::string store(const EntryPoint &entry, const ArgSpec &arg,
+                  const std::vector<float> &values, WeightMap &weights) {
+  const std::string &t = arg.dtype;
+  if (t == "f32" || t == "f16" || t == "bf16") {
+    WeightTensor tensor(t, arg.shape);
+    int64_t n = tensor.numElements();
+    if (t == "f32")
+      std::memcpy(tensor.data(), values.data(), n * 4);
+    else if (t == "f16")
+      for (int64_t i = 0; i < n; ++i)
+        tensor.as<uint16_t>()[i] = floatToHalf(values[i]);
+    else
+      for (int64_t i = 0; i < n; ++i)
+        tensor.as<uint16_t>()[i] = floatToBFloat16(values[i]);
+    weights[arg.param] = std::move(tensor);
+    return "";
+  }
+  if (t != "i8")
+    return "cannot store a weight as " + t + " (expected f32, f16, bf16 or i8)";
+  std::string scalesName = arg.param + kScalesSuffix;
+  const ArgSpec *scales = findParam(entry, scalesName);
+  if (!scales || scales->dtype != "f32" || scales->shape.size() != 2 ||
+      arg.shape.size() != 2)
+    return "an i8 weight needs a 2-D weight and an f32 '" + scalesName +
+           "' argument of 2 dimensions";
+  // Blocks run along the dimension the scales are shorter in.
+  int64_t rows = arg.shape[0], cols = arg.shape[1];
+  bool alongRows = scales->shape[1] == cols && scales->shape[0] < rows;
+  bool alongCols = scales->shape[0] == rows && scales->shape[1] < cols;
+  int64_t blocks = alongRows ? scales->shape[0] : scales->shape[1];
+  int64_t length = alongRows ? rows : cols;
+  if (alongRows == alongCols || blocks <= 0 || length % blocks != 0)
+    return "scales " + shapeString(scales->shape) +
+           " do not divide the i8 weight " + shapeString(arg.shape) +
+           " into blocks along one dimension";
+  int64_t block = length / blocks;
+  WeightTensor q("i8", arg.shape), s("f32", scales->shape);
+  if (alongRows) {
+    for (int64_t b = 0; b < blocks; ++b)
+      for (int64_t c = 0; c < cols; ++c)
+        s.as<float>()[b * cols + c] =
+            quantizeBlock(&values[b * block * cols + c], block, cols,
+                          q.as<int8_t>() + b * block * cols + c, cols);
+  } else {
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t b = 0; b < blocks; ++b)
+        s.as<float>()[r * blocks + b] =
+            quantizeBlock(&values[r * cols + b * block], block, 1,
+                          q.as<int8_t>() + r * cols + b * block, 1);
+  }
+  weights[arg.param] = std::move(q);
+  weights[scalesName] = std::move(s);
+  return "";
+}
+
+/// MLIR's name of a safetensors float dtype ("" for others).
+std::string mlirName(const std::string &dtype) {
+  if (dtype == "F32")
+    return "f32";
+  if (dtype == "F16")
+    return "f16";
+  if (dtype == "BF16")
+    return "bf16";
+  return "";
+}
+
+} // namespace
 
 bool kernelforge::runtime::loadCheckpointWeights(
     const std::string &checkpointPath, const EntryPoint &entry,
@@ -25,7 +154,8 @@ bool kernelforge::runtime::loadCheckpointWeights(
   if (!file)
     return false;
   for (const ArgSpec &arg : entry.args) {
-    if (arg.param.empty() || weights.count(arg.param))
+    if (arg.param.empty() || weights.count(arg.param) ||
+        isScalesOfQuantized(entry, arg))
       continue;
     const SafeTensor *tensor = file->find(arg.param);
     if (!tensor)
@@ -41,25 +171,34 @@ bool kernelforge::runtime::loadCheckpointWeights(
               shapeString(arg.shape) + ", found " + shapeString(tensor->shape);
       return false;
     }
+    // Same 16-bit type: the bytes as they are.
+    if (mlirName(tensor->dtype) == arg.dtype && arg.dtype != "f32") {
+      WeightTensor same(arg.dtype, arg.shape);
+      std::memcpy(same.data(), tensor->data, same.byteSize());
+      weights[arg.param] = std::move(same);
+      continue;
+    }
     std::vector<float> data(tensor->numElements());
-    std::string conversion;
-    if (!SafeTensorsFile::toFloat32(*tensor, data.data(), conversion)) {
-      error = checkpointPath + ": tensor '" + arg.param + "': " + conversion;
+    std::string why;
+    if (!SafeTensorsFile::toFloat32(*tensor, data.data(), why) ||
+        !(why = store(entry, arg, data, weights)).empty()) {
+      error = checkpointPath + ": tensor '" + arg.param + "': " + why;
       return false;
     }
-    weights[arg.param] = std::move(data);
   }
   return true;
 }
 
-void kernelforge::runtime::randomWeights(uint64_t seed, const EntryPoint &entry,
-                                         WeightMap &weights) {
+bool kernelforge::runtime::randomWeights(uint64_t seed, const EntryPoint &entry,
+                                         WeightMap &weights,
+                                         std::string &error) {
   for (const ArgSpec &arg : entry.args) {
-    if (arg.param.empty() || weights.count(arg.param))
+    if (arg.param.empty() || weights.count(arg.param) ||
+        isScalesOfQuantized(entry, arg))
       continue;
     std::vector<float> data(arg.numElements());
     const std::string &name = arg.param;
-    bool isBias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
+    bool isBias = endsWith(name, ".bias");
     bool isNormScale = name.find("ln_") != std::string::npos && !isBias;
     if (isBias) {
       std::fill(data.begin(), data.end(), 0.f);
@@ -84,6 +223,32 @@ void kernelforge::runtime::randomWeights(uint64_t seed, const EntryPoint &entry,
         value = static_cast<float>((static_cast<double>(next() >> 11) -
                                     0x1.0p52) * scale);
     }
-    weights[name] = std::move(data);
+    if (std::string why = store(entry, arg, data, weights); !why.empty()) {
+      error = "parameter '" + name + "': " + why;
+      return false;
+    }
   }
+  return true;
+}
+
+std::string kernelforge::runtime::checkpointMatrixType(
+    const std::string &checkpointPath, std::string &error) {
+  std::unique_ptr<SafeTensorsFile> file =
+      SafeTensorsFile::open(checkpointPath, error);
+  if (!file)
+    return "";
+  std::string found;
+  for (const auto &[name, tensor] : file->tensors()) {
+    if (tensor.shape.size() != 2)
+      continue;
+    std::string type = mlirName(tensor.dtype);
+    if (type.empty())
+      continue;
+    if (!found.empty() && found != type)
+      return "mixed";
+    found = type;
+  }
+  if (found.empty())
+    error = checkpointPath + ": no 2-D float tensor";
+  return found;
 }

@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "MatVec.h"
+
 #include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Contractions.h"
 #include "kernelforge/Transforms/Passes.h"
@@ -113,6 +115,14 @@ struct Planner {
       std::optional<unsigned> m;
       if (numDims >= 3)
         m = numDims - 3;
+      // One row (decode): nothing to reuse a weight for, so the tile is all
+      // columns, four register tiles wide: each k step reads a long run of
+      // a weight row (512 bytes with AVX-512) and the accumulators fill the
+      // registers the rows would have used. Threads split the columns.
+      bool oneRow = (!m || ranges[*m] == 1) &&
+                    !op->hasAttr(kf::kScheduleAttrName);
+      if (oneRow)
+        registerCols *= 4;
       // Register tile: rows x cols x 1, cols a multiple of the vector width.
       int64_t cols = ranges[n] < registerCols ? ranges[n] : registerCols;
       if (ranges[n] > cols && ranges[n] % cols != 0)
@@ -138,6 +148,13 @@ struct Planner {
       // columns: the weight block it streams is reused by all its rows, and
       // the columns give the threads enough blocks to share.
       plan.threads[n] = pickTile(ranges[n], 4 * cols, cols);
+      if (oneRow) {
+        // The widest column blocks that still give every core work.
+        int64_t limit = std::max(cols, ranges[n] / sched.minParallelBlocks);
+        plan.threads[n] = pickTile(ranges[n], limit, cols);
+        if (plan.threads[n] == 0)
+          plan.threads[n] = cols;
+      }
       if (m) {
         int64_t mTile =
             manyRows ? pickTile(ranges[*m], threadTile, rows) : ranges[*m];
@@ -396,6 +413,20 @@ struct TileAndVectorizePass
       worklist.pop_front();
       if (ShapedType::isDynamicShape(op.getStaticLoopRanges()))
         continue;
+      // One row against a [n, k] weight (decode's tied head): dot products
+      // along k, a vector of partial sums per output, instead of a register
+      // tile across n that would read the weight down its columns.
+      if (kf::isTiledContraction(op) && op.getNumLoops() == 3 &&
+          op.getStaticLoopRanges()[0] == 1 &&
+          !op->getParentOfType<scf::ForallOp>()) {
+        FailureOr<SmallVector<Operation *>> split =
+            kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
+        if (succeeded(split)) {
+          for (Operation *newOp : *split)
+            worklist.push_back(cast<linalg::LinalgOp>(newOp));
+          continue;
+        }
+      }
       auto decision = planner.plan(op);
       if (auto *split = std::get_if<Split>(&decision)) {
         rewriter.setInsertionPoint(op);
@@ -481,6 +512,15 @@ struct TileAndVectorizePass
     tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, &getContext());
     linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
+      func->emitError() << getArgument()
+                        << ": rewrite patterns did not converge";
+      return signalPassFailure();
+    }
+    // Once the contractions have their final maps: the lane-split products'
+    // register tiles as rows of multiply-adds.
+    RewritePatternSet fma(&getContext());
+    kf::populateUnitReductionContractToFMAPatterns(fma);
+    if (failed(applyPatternsGreedily(func, std::move(fma)))) {
       func->emitError() << getArgument()
                         << ": rewrite patterns did not converge";
       return signalPassFailure();

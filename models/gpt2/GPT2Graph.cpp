@@ -26,11 +26,18 @@ namespace {
 /// Shapes and tensor names of one model instance.
 struct GraphBuilder {
   GraphBuilder(MLIRContext *context, const GPT2Config &config, int64_t batch,
-               int64_t seq)
-      : b(context), c(config), batch(batch), seq(seq) {}
+               int64_t seq, WeightStorage storage)
+      : b(context), c(config), batch(batch), seq(seq), storage(storage) {}
 
   RankedTensorType f32(ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, b.getF32Type());
+  }
+  /// A weight matrix in the storage type.
+  RankedTensorType matrix(ArrayRef<int64_t> shape) {
+    Type element = storage == WeightStorage::F16    ? b.getF16Type()
+                   : storage == WeightStorage::BF16 ? b.getBF16Type()
+                                                    : b.getF32Type();
+    return RankedTensorType::get(shape, element);
   }
   RankedTensorType hidden() { return f32({batch, seq, c.embedDim}); }
 
@@ -39,15 +46,15 @@ struct GraphBuilder {
     int64_t e = c.embedDim, inner = c.innerDim;
     return {{"ln_1.weight", f32({e})},
             {"ln_1.bias", f32({e})},
-            {"attn.c_attn.weight", f32({e, 3 * e})},
+            {"attn.c_attn.weight", matrix({e, 3 * e})},
             {"attn.c_attn.bias", f32({3 * e})},
-            {"attn.c_proj.weight", f32({e, e})},
+            {"attn.c_proj.weight", matrix({e, e})},
             {"attn.c_proj.bias", f32({e})},
             {"ln_2.weight", f32({e})},
             {"ln_2.bias", f32({e})},
-            {"mlp.c_fc.weight", f32({e, inner})},
+            {"mlp.c_fc.weight", matrix({e, inner})},
             {"mlp.c_fc.bias", f32({inner})},
-            {"mlp.c_proj.weight", f32({inner, e})},
+            {"mlp.c_proj.weight", matrix({inner, e})},
             {"mlp.c_proj.bias", f32({e})}};
   }
 
@@ -153,7 +160,7 @@ struct GraphBuilder {
   /// name.
   SmallVector<std::pair<std::string, Type>> modelParams() {
     SmallVector<std::pair<std::string, Type>> params;
-    params.push_back({"wte.weight", f32({c.vocabSize, c.embedDim})});
+    params.push_back({"wte.weight", matrix({c.vocabSize, c.embedDim})});
     params.push_back({"wpe.weight", f32({c.maxPositions, c.embedDim})});
     for (int64_t layer = 0; layer < c.numLayers; ++layer)
       for (auto &param : blockParams())
@@ -163,7 +170,7 @@ struct GraphBuilder {
     params.push_back({"ln_f.weight", f32({c.embedDim})});
     params.push_back({"ln_f.bias", f32({c.embedDim})});
     if (!c.tieWordEmbeddings)
-      params.push_back({"lm_head.weight", f32({c.vocabSize, c.embedDim})});
+      params.push_back({"lm_head.weight", matrix({c.vocabSize, c.embedDim})});
     return params;
   }
 
@@ -335,8 +342,30 @@ struct GraphBuilder {
   OpBuilder b;
   const GPT2Config &c;
   int64_t batch, seq;
+  WeightStorage storage;
 };
 } // namespace
+
+StringRef kernelforge::gpt2::stringifyWeightStorage(WeightStorage storage) {
+  switch (storage) {
+  case WeightStorage::F32:
+    return "f32";
+  case WeightStorage::F16:
+    return "f16";
+  case WeightStorage::BF16:
+    return "bf16";
+  }
+  llvm_unreachable("unknown weight storage");
+}
+
+std::optional<WeightStorage>
+kernelforge::gpt2::parseWeightStorage(StringRef name) {
+  for (WeightStorage storage :
+       {WeightStorage::F32, WeightStorage::F16, WeightStorage::BF16})
+    if (name == stringifyWeightStorage(storage))
+      return storage;
+  return std::nullopt;
+}
 
 llvm::Expected<OwningOpRef<ModuleOp>>
 kernelforge::gpt2::buildGPT2Graph(MLIRContext *context,
@@ -355,7 +384,7 @@ kernelforge::gpt2::buildGPT2Graph(MLIRContext *context,
 
   OwningOpRef<ModuleOp> module =
       ModuleOp::create(NameLoc::get(StringAttr::get(context, "gpt2")));
-  GraphBuilder builder(context, config, options.batch, seq);
+  GraphBuilder builder(context, config, options.batch, seq, options.weights);
   func::FuncOp block = builder.buildBlock(*module);
   builder.buildModel(*module, block);
   if (failed(verify(*module)))
@@ -384,10 +413,12 @@ kernelforge::gpt2::buildGPT2GenerationGraph(MLIRContext *context,
                        memref::MemRefDialect>();
   OwningOpRef<ModuleOp> module =
       ModuleOp::create(NameLoc::get(StringAttr::get(context, "gpt2")));
-  GraphBuilder prefill(context, config, /*batch=*/1, options.prefillTokens);
+  GraphBuilder prefill(context, config, /*batch=*/1, options.prefillTokens,
+                       options.weights);
   prefill.buildStep(*module, prefill.buildKVBlock(*module), GPT2Step::Prefill,
                     options.allLogits);
-  GraphBuilder decode(context, config, /*batch=*/1, /*seq=*/1);
+  GraphBuilder decode(context, config, /*batch=*/1, /*seq=*/1,
+                      options.weights);
   decode.buildStep(*module, decode.buildKVBlock(*module), GPT2Step::Decode,
                    /*allLogits=*/false);
   if (failed(verify(*module)))

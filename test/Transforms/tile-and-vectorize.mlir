@@ -21,14 +21,36 @@ func.func @prefill(%x: tensor<64x32xf32>, %w: tensor<32x96xf32>) -> tensor<64x96
 
 // -----
 
-// Decode (one row): threads split the output features instead.
+// Decode (one row): threads split the output features instead, and the
+// register tile is four tiles of columns wide (1 x 128: each k step reads 512
+// bytes of a weight row).
 // CHECK-LABEL: func.func @decode
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 256) step (1, 128)
-// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
-// CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 32 : i64, register_tile = array<i64: 1, 32>, thread_tiles = array<i64: 1, 128, 0>}}
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x128xf32> into vector<1x128xf32>
+// CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 32 : i64, register_tile = array<i64: 1, 128>, thread_tiles = array<i64: 1, 128, 0>}}
 func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<1x32xf32>, tensor<32x256xf32> -> tensor<1x256xf32>
   return %y : tensor<1x256xf32>
+}
+
+// -----
+
+// One row against an [n, k] weight (the tied head): dot products along k,
+// 16 partial sums per output in a vector. Threads take blocks of 8-row
+// register tiles that stream 8 weight rows front to back with one
+// multiply-add per row and step; the lanes are added once per output.
+// CHECK-LABEL: func.func @decode_head
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [1, 4, 16] : tensor<1x64xf32> into tensor<1x4x16xf32>
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [40, 4, 16] : tensor<40x64xf32> into tensor<40x4x16xf32>
+// CHECK: scf.forall
+// CHECK: vector.transfer_read {{.*}} : tensor<40x4x16xf32>, vector<8x1x16xf32>
+// CHECK-COUNT-8: vector.fma {{.*}} : vector<16xf32>
+// CHECK: kf.parallel = "rows"
+// CHECK: vector.multi_reduction <add>, {{.*}} [2] : vector<1x1x16xf32> to vector<1x1xf32>
+// CHECK-NOT: vector.contract
+func.func @decode_head(%x: tensor<1x64xf32>, %w: tensor<40x64xf32>) -> tensor<1x40xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<1x64xf32>, tensor<40x64xf32> -> tensor<1x40xf32>
+  return %y : tensor<1x40xf32>
 }
 
 // -----

@@ -36,11 +36,15 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 
 #ifdef KF_HAVE_OPENBLAS
 #include <cblas.h>
 #endif
 #include <nlohmann/json.hpp>
+
+#include "Bandwidth.h"
+#include "kernelforge/Runtime/NumberFormats.h"
 
 #include <algorithm>
 #include <chrono>
@@ -71,6 +75,10 @@ static cl::opt<std::string>
 static cl::opt<double> threshold("threshold", cl::init(0.10),
                                  cl::desc("Slowdown that counts as a "
                                           "regression (0.10: 10%)"));
+static cl::opt<std::string> weightType(
+    "weights", cl::init("f32"),
+    cl::desc("Element type the matrix products' weights are stored in: f32, "
+             "bf16 or f16 (activations and sums stay f32)"));
 static cl::opt<std::string>
     comparePath("compare", cl::init(""),
                 cl::desc("Compare this saved report with --baseline instead "
@@ -91,20 +99,27 @@ struct Kernel {
   std::optional<std::array<int64_t, 3>> gemm;
   // The weight is [N, K] (out_in), as the tied lm_head reads wte.
   bool transposedWeight = false;
+  // The argument holding the weight matrix (-1: none).
+  int weightArg = -1;
   // Checks the output (the last buffer) against a float64 reference.
   std::function<kfbench::ErrorStats(std::vector<std::vector<float>> &)> check;
 };
 
-std::string tensor(std::initializer_list<int64_t> shape) {
+std::string tensor(std::initializer_list<int64_t> shape,
+                   llvm::StringRef element = "f32") {
   std::string s = "tensor<";
   for (int64_t d : shape)
     s += std::to_string(d) + "x";
-  return s + "f32>";
+  return s + element.str() + ">";
 }
+
+/// Bytes per weight element of --weights.
+double weightBytes() { return weightType == "f32" ? 4.0 : 2.0; }
 
 Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
                     bool outIn = false) {
-  std::string x = tensor({t, k}), w = outIn ? tensor({n, k}) : tensor({k, n}),
+  std::string x = tensor({t, k}),
+              w = outIn ? tensor({n, k}, weightType) : tensor({k, n}, weightType),
               b = tensor({n}), y = tensor({t, n});
   Kernel kernel;
   kernel.name = name;
@@ -115,9 +130,10 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
       "  return %y : {3}\n}\n",
       x, w, b, y, outIn ? "out_in" : "in_out");
   kernel.flops = 2.0 * t * k * n;
-  kernel.bytes = 4.0 * (t * k + k * n + n + t * n);
+  kernel.bytes = 4.0 * (t * k + n + t * n) + weightBytes() * k * n;
   kernel.gemm = std::array<int64_t, 3>{t, n, k};
   kernel.transposedWeight = outIn;
+  kernel.weightArg = 1;
   kernel.check = [=](std::vector<std::vector<float>> &b) {
     return kfbench::checkLinear(b[0].data(), b[1].data(), b[2].data(),
                                 b[3].data(), t, k, n, outIn);
@@ -265,6 +281,11 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  if (weightType != "f32" && weightType != "bf16" && weightType != "f16") {
+    llvm::errs() << "error: --weights expects f32, bf16 or f16, got '"
+                 << weightType << "'\n";
+    return 1;
+  }
   kf::CompileOptions options;
   if (failed(options.pipeline.parseFromString(pipelineOptions))) {
     llvm::errs() << "error: bad --pipeline-options\n";
@@ -306,12 +327,29 @@ int main(int argc, char **argv) {
     });
   }
 
+  // One-row products stream their weights from memory, as decode does: each
+  // call reads the next of enough copies to overflow the last-level cache,
+  // and is compared with what the machine can read.
+  kf::CPUTargetModel host = kf::CPUTargetModel::host();
+  int threads = host.cores;
+  if (auto env = llvm::sys::Process::GetEnv("OMP_NUM_THREADS"))
+    threads = std::max(1, std::atoi(env->c_str()));
+  double bandwidth = 0;
+  if (llvm::is_contained(counts, 1)) {
+    bandwidth = kfbench::measureReadBandwidth(
+        std::max<int64_t>(int64_t(512) << 20, 8 * host.l3), threads);
+    llvm::outs() << llvm::formatv(
+        "memory read bandwidth: {0:F1} GB/s ({1} threads); one-row products "
+        "read their weights from memory\n",
+        bandwidth, threads);
+  }
+
   std::mt19937 rng(0);
   std::normal_distribution<float> normal(0.f, 1.f);
   nlohmann::json results = nlohmann::json::array();
-  llvm::outs() << llvm::formatv("{0,-20} {1,5} {2,10} {3,9} {4,8} {5,12} {6,8}\n",
-                                "kernel", "T", "ms", "GFLOP/s", "GB/s",
-                                "OpenBLAS", "ratio");
+  llvm::outs() << llvm::formatv(
+      "{0,-20} {1,5} {2,10} {3,9} {4,8} {5,8} {6,12} {7,8}\n", "kernel", "T",
+      "ms", "GFLOP/s", "GB/s", "of mem", "OpenBLAS", "ratio");
   for (auto [index, kernel] : llvm::enumerate(kernels)) {
     MLIRContext context(registry);
     context.loadAllAvailableDialects();
@@ -333,9 +371,14 @@ int main(int argc, char **argv) {
       llvm::errs() << "error: " << error << "\n";
       return 1;
     }
+    // `buffers` hold every memref's values as float (16-bit weights rounded
+    // first: the reference sees what the kernel reads); `stored` the bytes
+    // the kernel reads where they differ.
     std::vector<std::vector<float>> buffers;
+    std::vector<std::vector<uint16_t>> stored;
     std::vector<int64_t> scalars(entry.args.size(), kCache - 1);
     std::vector<void *> pointers;
+    int weightPointer = -1;
     for (auto [i, arg] : llvm::enumerate(entry.args)) {
       if (!arg.isMemRef()) {
         pointers.push_back(&scalars[i]);
@@ -344,14 +387,58 @@ int main(int argc, char **argv) {
       buffers.emplace_back(arg.numElements());
       for (float &v : buffers.back())
         v = normal(rng);
-      pointers.push_back(buffers.back().data());
+      if (arg.dtype == "bf16" || arg.dtype == "f16") {
+        bool brain = arg.dtype == "bf16";
+        stored.emplace_back(arg.numElements());
+        for (auto [v, bits] : llvm::zip(buffers.back(), stored.back())) {
+          bits = brain ? kernelforge::runtime::floatToBFloat16(v)
+                       : kernelforge::runtime::floatToHalf(v);
+          v = brain ? kernelforge::runtime::bfloat16ToFloat(bits)
+                    : kernelforge::runtime::halfToFloat(bits);
+        }
+        pointers.push_back(stored.back().data());
+      } else {
+        pointers.push_back(buffers.back().data());
+      }
+      if (static_cast<int>(i) == kernel.weightArg)
+        weightPointer = pointers.size() - 1;
     }
-    Timing timing =
-        timeIt([&] { kernelforge::runtime::call(entry, pointers); });
+    // Copies of the weight that together overflow the last-level cache.
+    std::vector<std::vector<char>> copies;
+    bool fromMemory = kernel.tokens == 1 && weightPointer >= 0;
+    if (fromMemory) {
+      int64_t bytes =
+          entry.args[kernel.weightArg].numElements() *
+          entry.args[kernel.weightArg].elementBytes();
+      // At least 256 MiB: the cache sizes are not always known (a VM
+      // without sysfs cache entries gets per-family defaults).
+      int64_t total = std::max<int64_t>(int64_t(256) << 20, 4 * host.l3);
+      int64_t count = std::min<int64_t>(64, 1 + total / bytes);
+      const char *original = static_cast<const char *>(pointers[weightPointer]);
+      for (int64_t c = 1; c < count; ++c)
+        copies.emplace_back(original, original + bytes);
+    }
+    void *firstWeight = weightPointer >= 0 ? pointers[weightPointer] : nullptr;
+    size_t turn = 0;
+    Timing timing = timeIt([&] {
+      if (!copies.empty()) {
+        turn = (turn + 1) % (copies.size() + 1);
+        pointers[weightPointer] =
+            turn == 0 ? firstWeight : copies[turn - 1].data();
+      }
+      kernelforge::runtime::call(entry, pointers);
+    });
+    if (!copies.empty()) { // the checked output comes from the first copy
+      pointers[weightPointer] = firstWeight;
+      kernelforge::runtime::call(entry, pointers);
+    }
     double seconds = timing.median;
     double gflops = kernel.flops / seconds * 1e-9;
     double gbs = kernel.bytes / seconds * 1e-9;
     kfbench::ErrorStats accuracy = kernel.check(buffers);
+    std::string ofMemory = "-";
+    if (fromMemory && bandwidth > 0)
+      ofMemory = llvm::formatv("{0:F2}", gbs / bandwidth).str();
 
     // What it ran with: the module's target and schedule (kf-cpu-target),
     // and what the tuning cache gave its contractions.
@@ -367,7 +454,13 @@ int main(int argc, char **argv) {
         {"compile_s", compileSeconds},
         {"target", printed((*module)->getAttr(kf::kTargetAttrName))},
         {"schedule", printed((*module)->getAttr(kf::kScheduleAttrName))},
-        {"tuning", printed((*module)->getAttr("kf.tuning"))}};
+        {"tuning", printed((*module)->getAttr("kf.tuning"))},
+        {"weights", kernel.weightArg >= 0 ? std::string(weightType) : "-"},
+        {"weights_from_memory", fromMemory}};
+    if (fromMemory && bandwidth > 0) {
+      row["memory_gbytes_per_s"] = bandwidth;
+      row["fraction_of_memory_bandwidth"] = gbs / bandwidth;
+    }
     if (!(accuracy.relative() <= 1e-3)) {
       llvm::errs() << llvm::formatv(
           "error: {0} (T={1}) differs from the float64 reference by {2:e} "
@@ -399,17 +492,17 @@ int main(int argc, char **argv) {
 #endif
     results.push_back(row);
     llvm::outs() << llvm::formatv(
-        "{0,-20} {1,5} {2,10:F3} {3,9:F1} {4,8:F1} {5,12} {6,8}\n",
-        kernel.name, kernel.tokens, seconds * 1e3, gflops, gbs, blasText,
-        ratioText);
+        "{0,-20} {1,5} {2,10:F3} {3,9:F1} {4,8:F1} {5,8} {6,12} {7,8}\n",
+        kernel.name, kernel.tokens, seconds * 1e3, gflops, gbs, ofMemory,
+        blasText, ratioText);
     llvm::outs().flush();
   }
   llvm::sys::fs::remove_directories(dir);
 
   if (!jsonPath.empty()) {
     std::ofstream out(jsonPath);
-    kf::CPUTargetModel host = kf::CPUTargetModel::host();
     out << nlohmann::json{{"cpu", host.cpu},
+                          {"memory_gbytes_per_s", bandwidth},
                           {"vector_bits", host.vectorBits},
                           {"cores", host.cores},
                           {"results", results}}

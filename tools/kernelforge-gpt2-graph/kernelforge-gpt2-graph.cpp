@@ -32,6 +32,9 @@ static cl::opt<bool> generation(
 static cl::opt<bool> allLogits(
     "all-logits", cl::init(false),
     cl::desc("Prefill: return the logits of every position"));
+static cl::opt<std::string> weightType(
+    "weights", cl::init("f32"),
+    cl::desc("Element type of the weight matrices: f32, f16 or bf16"));
 static cl::opt<std::string> outputPath("o", cl::init("-"),
                                        cl::desc("Output file"),
                                        cl::value_desc("filename"));
@@ -52,6 +55,11 @@ int main(int argc, char **argv) {
   auto config = kernelforge::gpt2::loadGPT2Config(configPath);
   if (!config)
     return fail(config.takeError());
+  auto storage = kernelforge::gpt2::parseWeightStorage(weightType);
+  if (!storage)
+    return fail(llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "--weights expects f32, f16 or bf16, got '" + weightType + "'"));
   mlir::MLIRContext context;
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> module =
       mlir::OwningOpRef<mlir::ModuleOp>();
@@ -59,11 +67,12 @@ int main(int argc, char **argv) {
     kernelforge::gpt2::GPT2GenerationOptions options;
     options.prefillTokens = seqLen ? seqLen : config->maxPositions;
     options.allLogits = allLogits;
+    options.weights = *storage;
     module =
         kernelforge::gpt2::buildGPT2GenerationGraph(&context, *config, options);
   } else {
     module = kernelforge::gpt2::buildGPT2Graph(&context, *config,
-                                               {batch, seqLen});
+                                               {batch, seqLen, *storage});
   }
   if (!module)
     return fail(module.takeError());

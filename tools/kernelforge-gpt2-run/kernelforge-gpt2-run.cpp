@@ -197,9 +197,10 @@ int main(int argc, char **argv) {
 
   // Weights, bound by name, then generation.
   WeightMap weights;
-  if (randomSeed >= 0)
-    randomWeights(randomSeed, generator->prefillEntry(), weights);
-  else if (!loadCheckpointWeights(checkpoint, generator->prefillEntry(),
+  if (randomSeed >= 0) {
+    if (!randomWeights(randomSeed, generator->prefillEntry(), weights, error))
+      fail(error);
+  } else if (!loadCheckpointWeights(checkpoint, generator->prefillEntry(),
                                   weights, error))
     fail(error);
   generator->setWeights(std::move(weights));

@@ -135,6 +135,12 @@ static cl::opt<bool> compileOnly(
     cl::desc("Compile (and --save-library), print the library's path, stop "
              "(needs no GPU for --device cuda)"),
     cl::init(false));
+static cl::opt<std::string> dtype(
+    "dtype",
+    cl::desc("Element type the weight matrices are kept in: f32, f16 or bf16 "
+             "(converted once at load). Default: the checkpoint's; f32 for "
+             "random weights"),
+    cl::init(""));
 static cl::opt<std::string>
     device("device",
            cl::desc("cpu (default); cuda: weights and KV cache resident "
@@ -299,12 +305,30 @@ int main(int argc, char **argv) {
     bucket *= 2;
   bucket = std::min(bucket, c.maxPositions);
 
+  // Weight storage: asked for, else the checkpoint's.
+  std::string storageName = dtype;
+  if (storageName.empty() && !checkpoint.empty()) {
+    std::string error;
+    storageName = rt::checkpointMatrixType(checkpoint, error);
+    if (storageName.empty())
+      fail(error);
+    if (storageName == "mixed")
+      storageName = "f32";
+  }
+  if (storageName.empty())
+    storageName = "f32";
+  std::optional<gpt2::WeightStorage> storage =
+      gpt2::parseWeightStorage(storageName);
+  if (!storage)
+    fail("--dtype expects f32, f16 or bf16, got '" + storageName + "'");
+
   mlir::DialectRegistry registry;
   mlir::kf::registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);
   gpt2::GPT2GenerationOptions graphOptions;
   graphOptions.prefillTokens = bucket;
   graphOptions.allLogits = !logitsOut.empty();
+  graphOptions.weights = *storage;
   auto module = gpt2::buildGPT2GenerationGraph(&context, c, graphOptions);
   if (!module)
     fail(llvm::toString(module.takeError()));
@@ -402,9 +426,11 @@ int main(int argc, char **argv) {
 
   // Weights, bound by name.
   rt::WeightMap weights;
-  if (randomSeed >= 0)
-    rt::randomWeights(randomSeed, generator->prefillEntry(), weights);
-  else if (!rt::loadCheckpointWeights(checkpoint, generator->prefillEntry(),
+  if (randomSeed >= 0) {
+    if (!rt::randomWeights(randomSeed, generator->prefillEntry(), weights,
+                           error))
+      fail(error);
+  } else if (!rt::loadCheckpointWeights(checkpoint, generator->prefillEntry(),
                                       weights, error))
     fail(error);
   generator->setWeights(std::move(weights));

@@ -2,7 +2,9 @@
 //
 // Fills the `kf.param` arguments of a compiled entry point, by name, from a
 // Hugging Face safetensors checkpoint or from a deterministic random
-// initialisation.
+// initialisation, in the element type each argument declares: a checkpoint
+// is converted once at load (f32, f16, bf16 in any direction, and 8-bit
+// blocks; see WeightTensor), never per call.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,27 +14,65 @@
 #include "kernelforge/Runtime/CompiledLibrary.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace kernelforge::runtime {
 
-/// Parameter name -> float32 data, in the shape the entry point expects.
-using WeightMap = std::map<std::string, std::vector<float>>;
+/// One parameter's data, 64-byte aligned, in an entry point's element type
+/// (f32, f16, bf16, i8 or f32 block scales).
+class WeightTensor {
+public:
+  WeightTensor() = default;
+  WeightTensor(std::string dtype, std::vector<int64_t> shape);
+
+  const std::string &dtype() const { return type; }
+  const std::vector<int64_t> &shape() const { return dims; }
+  int64_t numElements() const;
+  int64_t byteSize() const;
+  void *data() const { return storage.get(); }
+  template <typename T> T *as() const { return static_cast<T *>(data()); }
+
+private:
+  std::string type;
+  std::vector<int64_t> dims;
+  std::shared_ptr<void> storage;
+};
+
+/// Parameter name -> data, in the shape and type the entry point expects.
+using WeightMap = std::map<std::string, WeightTensor>;
+
+/// The suffix of the argument that holds the block scales of an i8 weight:
+/// `NAME` is i8 [a, b] and `NAME.scales` f32 [a / B, b] or [a, b / B], the
+/// blocks of B consecutive values along the dimension the weight is reduced
+/// over (B = 32 in the graphs KernelForge builds).
+inline constexpr const char *kScalesSuffix = ".scales";
 
 /// Reads every parameter `entry` names from `checkpointPath`. Names are
 /// looked up as written and with Hugging Face's `transformer.` prefix;
 /// tensors the entry point does not name (such as the `attn.bias` /
-/// `attn.masked_bias` buffers) are ignored. F16 and BF16 are converted.
-/// Errors name the file, the tensor and the expected vs found shape.
+/// `attn.masked_bias` buffers) are ignored. Each is converted from the
+/// checkpoint's F32, F16 or BF16 to the argument's type; an i8 argument and
+/// its `.scales` are quantised from the float tensor. Errors name the file,
+/// the tensor and the expected vs found shape or type.
 bool loadCheckpointWeights(const std::string &checkpointPath,
                            const EntryPoint &entry, WeightMap &weights,
                            std::string &error);
 
 /// A deterministic random initialisation at GPT-2's scale: matrices and
 /// embeddings uniform with standard deviation 0.02, unit layer-norm scales,
-/// zero biases; independent of the order in which parameters are listed.
-void randomWeights(uint64_t seed, const EntryPoint &entry, WeightMap &weights);
+/// zero biases; independent of the order in which parameters are listed and
+/// of the type they are stored in (the same f32 values, then converted).
+/// False with `error` for an argument type it cannot produce.
+bool randomWeights(uint64_t seed, const EntryPoint &entry, WeightMap &weights,
+                   std::string &error);
+
+/// The checkpoint's element type of its 2-D tensors as an MLIR name (f32,
+/// f16, bf16), or "" with `error` when it cannot be read; "mixed" when they
+/// differ.
+std::string checkpointMatrixType(const std::string &checkpointPath,
+                                 std::string &error);
 
 } // namespace kernelforge::runtime
 

@@ -20,9 +20,25 @@ func.func @negative_linear_input_rank(%x: tensor<f32>, %w: tensor<64x64xf32>) {
 
 // -----
 
-func.func @negative_linear_weight_dtype(%x: tensor<4x64xf32>, %w: tensor<64x8xf16>) {
-  // expected-error @+1 {{'kf.linear' op expected weight element type 'f16' to match input element type 'f32'}}
-  %0 = kf.linear %x, %w layout(in_out) : tensor<4x64xf32>, tensor<64x8xf16> -> tensor<4x8xf32>
+func.func @negative_linear_weight_dtype(%x: tensor<4x64xf16>, %w: tensor<64x8xbf16>) {
+  // expected-error @+1 {{'kf.linear' op expected weight element type 'bf16' to match input element type 'f16' (or be f16 or bf16 under f32 input)}}
+  %0 = kf.linear %x, %w layout(in_out) : tensor<4x64xf16>, tensor<64x8xbf16> -> tensor<4x8xf16>
+  return
+}
+
+// -----
+
+func.func @negative_linear_wider_weight(%x: tensor<4x64xf16>, %w: tensor<64x8xf32>) {
+  // expected-error @+1 {{'kf.linear' op expected weight element type 'f32' to match input element type 'f16' (or be f16 or bf16 under f32 input)}}
+  %0 = kf.linear %x, %w layout(in_out) : tensor<4x64xf16>, tensor<64x8xf32> -> tensor<4x8xf16>
+  return
+}
+
+// -----
+
+func.func @negative_linear_storage_result(%x: tensor<4x64xf32>, %w: tensor<64x8xbf16>) {
+  // expected-error @+1 {{'kf.linear' op expected result type 'tensor<4x8xf32>' (inferred from the operands), got 'tensor<4x8xbf16>'}}
+  %0 = kf.linear %x, %w layout(in_out) : tensor<4x64xf32>, tensor<64x8xbf16> -> tensor<4x8xbf16>
   return
 }
 
@@ -96,9 +112,9 @@ func.func @negative_matmul_rank(%a: tensor<2x4x8xf32>, %b: tensor<8x4xf32>) {
 
 // -----
 
-func.func @negative_matmul_dtype(%a: tensor<4x8xf32>, %b: tensor<8x4xf16>) {
-  // expected-error @+1 {{'kf.matmul' op expected rhs element type 'f16' to match lhs element type 'f32'}}
-  %0 = kf.matmul %a, %b : tensor<4x8xf32>, tensor<8x4xf16> -> tensor<4x4xf32>
+func.func @negative_matmul_dtype(%a: tensor<4x8xbf16>, %b: tensor<8x4xf16>) {
+  // expected-error @+1 {{'kf.matmul' op expected rhs element type 'f16' to match lhs element type 'bf16' (or be f16 or bf16 under f32 lhs)}}
+  %0 = kf.matmul %a, %b : tensor<4x8xbf16>, tensor<8x4xf16> -> tensor<4x4xbf16>
   return
 }
 
@@ -469,7 +485,7 @@ func.func @negative_embedding_positions_shape(%ids: tensor<4xi64>, %wte: tensor<
 // -----
 
 func.func @negative_embedding_positions_dtype(%ids: tensor<4xi64>, %wte: tensor<27x64xf32>, %wpe: tensor<16x64xf16>) {
-  // expected-error @+1 {{'kf.embedding' op expected positions element type 'f16' to match table element type 'f32'}}
+  // expected-error @+1 {{'kf.embedding' op expected table element type 'f32' to match positions element type 'f16' (or be f16 or bf16 under f32 positions)}}
   %0 = kf.embedding %ids, %wte positions(%wpe : tensor<16x64xf16>) : tensor<4xi64>, tensor<27x64xf32> -> tensor<4x64xf32>
   return
 }

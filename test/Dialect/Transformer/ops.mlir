@@ -11,6 +11,21 @@ func.func @linear(%x: tensor<2x16x64xf32>, %w: tensor<64x192xf32>, %b: tensor<19
   return %0, %1 : tensor<2x16x192xf32>, tensor<2x16x27xf32>
 }
 
+// Weights kept in a 16-bit storage type under f32 activations.
+// CHECK-LABEL: func @linear_storage_types
+func.func @linear_storage_types(%x: tensor<1x64xf32>, %w: tensor<64x8xbf16>, %b: tensor<8xf32>,
+                                %wt: tensor<27x64xf16>, %a: tensor<2x4x64xf32>,
+                                %bb: tensor<2x27x64xf16>)
+    -> (tensor<1x8xf32>, tensor<1x27xf32>, tensor<2x4x27xf32>) {
+  // CHECK: kf.linear {{.*}} : tensor<1x64xf32>, tensor<64x8xbf16>, tensor<8xf32> -> tensor<1x8xf32>
+  %0 = kf.linear %x, %w, %b layout(in_out) : tensor<1x64xf32>, tensor<64x8xbf16>, tensor<8xf32> -> tensor<1x8xf32>
+  // CHECK: kf.linear {{.*}} : tensor<1x64xf32>, tensor<27x64xf16> -> tensor<1x27xf32>
+  %1 = kf.linear %x, %wt layout(out_in) : tensor<1x64xf32>, tensor<27x64xf16> -> tensor<1x27xf32>
+  // CHECK: kf.matmul {{.*}} : tensor<2x4x64xf32>, tensor<2x27x64xf16> -> tensor<2x4x27xf32>
+  %2 = kf.matmul %a, %bb transpose_rhs : tensor<2x4x64xf32>, tensor<2x27x64xf16> -> tensor<2x4x27xf32>
+  return %0, %1, %2 : tensor<1x8xf32>, tensor<1x27xf32>, tensor<2x4x27xf32>
+}
+
 // CHECK-LABEL: func @linear_dynamic
 func.func @linear_dynamic(%x: tensor<?x?x64xbf16>, %w: tensor<64x?xbf16>) -> tensor<?x?x?xbf16> {
   // CHECK: kf.linear {{.*}} : tensor<?x?x64xbf16>, tensor<64x?xbf16> -> tensor<?x?x?xbf16>
@@ -125,6 +140,17 @@ func.func @embedding(%ids: tensor<1x16xi64>, %ids32: tensor<3xi32>, %wte: tensor
   // CHECK: kf.embedding %{{.*}}, %{{.*}} positions(%{{.*}} : tensor<16x64xf32>) offset(%{{.*}}) : tensor<3xi32>
   %2 = kf.embedding %ids32, %wte positions(%wpe : tensor<16x64xf32>) offset(%pos) : tensor<3xi32>, tensor<27x64xf32> -> tensor<3x64xf32>
   return %0, %1, %2 : tensor<1x16x64xf32>, tensor<3x64xf32>, tensor<3x64xf32>
+}
+
+// A 16-bit table under f32 positions gives f32 rows.
+// CHECK-LABEL: func @embedding_storage_type
+func.func @embedding_storage_type(%ids: tensor<1x4xi64>, %wte: tensor<27x64xbf16>,
+                                  %wpe: tensor<16x64xf32>) -> (tensor<1x4x64xf32>, tensor<1x4x64xbf16>) {
+  // CHECK: kf.embedding {{.*}} : tensor<1x4xi64>, tensor<27x64xbf16> -> tensor<1x4x64xf32>
+  %0 = kf.embedding %ids, %wte positions(%wpe : tensor<16x64xf32>) : tensor<1x4xi64>, tensor<27x64xbf16> -> tensor<1x4x64xf32>
+  // CHECK: kf.embedding {{.*}} : tensor<1x4xi64>, tensor<27x64xbf16> -> tensor<1x4x64xbf16>
+  %1 = kf.embedding %ids, %wte : tensor<1x4xi64>, tensor<27x64xbf16> -> tensor<1x4x64xbf16>
+  return %0, %1 : tensor<1x4x64xf32>, tensor<1x4x64xbf16>
 }
 
 // CHECK-LABEL: func @rope

@@ -7,12 +7,25 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <optional>
+
 namespace kernelforge::gpt2 {
+
+/// The element type the weight matrices (the four per block, the token
+/// embedding and an untied head) are kept in. Activations, the KV cache,
+/// biases, norm parameters and the position table stay f32; 16-bit matrices
+/// are widened in registers inside the products and the embedding gather.
+enum class WeightStorage { F32, F16, BF16 };
+
+/// "f32", "f16", "bf16".
+llvm::StringRef stringifyWeightStorage(WeightStorage storage);
+std::optional<WeightStorage> parseWeightStorage(llvm::StringRef name);
 
 /// Shape of the token batch the graph is built for.
 struct GPT2GraphOptions {
   int64_t batch = 1;
   int64_t seqLen = 0; ///< 0: the model's n_positions
+  WeightStorage weights = WeightStorage::F32;
 };
 
 /// Builds `func.func @gpt2(ids, params...) -> logits` with one private
@@ -34,6 +47,7 @@ struct GPT2GenerationOptions {
   int64_t prefillTokens = 16;
   /// Prefill returns the logits of every position instead of one.
   bool allLogits = false;
+  WeightStorage weights = WeightStorage::F32;
 };
 
 /// Builds a module with the two steps of generation, each reading and

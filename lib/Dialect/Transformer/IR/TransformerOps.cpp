@@ -54,6 +54,20 @@ static LogicalResult checkElementType(OpShapeError &&err,
              << ref.getElementType();
 }
 
+/// A weight's storage type: `ref`'s element type, or a 16-bit float (f16,
+/// bf16) read by f32 arithmetic, which widens it in registers.
+static LogicalResult checkStorageType(OpShapeError &&err,
+                                      RankedTensorType type, StringRef name,
+                                      RankedTensorType ref, StringRef refName) {
+  Type stored = type.getElementType(), computed = ref.getElementType();
+  if (stored == computed ||
+      (computed.isF32() && (stored.isF16() || stored.isBF16())))
+    return success();
+  return err << "expected " << name << " element type " << stored
+             << " to match " << refName << " element type " << computed
+             << " (or be f16 or bf16 under f32 " << refName << ")";
+}
+
 /// Maps a possibly negative `axis` into [0, rank), or returns std::nullopt.
 static std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
@@ -102,7 +116,7 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
     return KF_SHAPE_ERROR() << "expected input of rank >= 1, got " << input;
   if (weight.getRank() != 2)
     return KF_SHAPE_ERROR() << "expected weight of rank 2, got " << weight;
-  if (failed(checkElementType(KF_SHAPE_ERROR(), weight, "weight", input,
+  if (failed(checkStorageType(KF_SHAPE_ERROR(), weight, "weight", input,
                               "input")))
     return failure();
 
@@ -147,7 +161,7 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   if (lhs.getRank() < 2 || lhs.getRank() != rhs.getRank())
     return KF_SHAPE_ERROR() << "expected operands of the same rank >= 2, got "
                             << lhs << " and " << rhs;
-  if (failed(checkElementType(KF_SHAPE_ERROR(), rhs, "rhs", lhs, "lhs")))
+  if (failed(checkStorageType(KF_SHAPE_ERROR(), rhs, "rhs", lhs, "lhs")))
     return failure();
 
   int64_t rank = lhs.getRank();
@@ -403,15 +417,17 @@ LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
     return KF_SHAPE_ERROR() << "expected table of rank 2 [vocab, features], got "
                             << table;
   int64_t features = table.getDimSize(1);
+  Type resultElement = table.getElementType();
   if (Value positionsValue = adaptor.getPositions()) {
     KF_REQUIRE_RANKED(positions, positionsValue, "positions");
     if (positions.getRank() != 2 ||
         !dimsCompatible(positions.getDimSize(1), features))
       return KF_SHAPE_ERROR() << "expected positions of shape [positions, "
                               << dimStr(features) << "], got " << positions;
-    if (failed(checkElementType(KF_SHAPE_ERROR(), positions, "positions",
-                                table, "table")))
+    if (failed(checkStorageType(KF_SHAPE_ERROR(), table, "table", positions,
+                                "positions")))
       return failure();
+    resultElement = positions.getElementType();
     int64_t seq = ids.getDimSize(ids.getRank() - 1);
     int64_t maxPositions = positions.getDimSize(0);
     if (!adaptor.getPositionOffset() && !ShapedType::isDynamic(seq) &&
@@ -425,7 +441,7 @@ LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
   }
   SmallVector<int64_t> shape(ids.getShape());
   shape.push_back(features);
-  inferred.push_back(RankedTensorType::get(shape, table.getElementType()));
+  inferred.push_back(RankedTensorType::get(shape, resultElement));
   return success();
 }
 

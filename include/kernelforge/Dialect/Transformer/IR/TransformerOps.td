@@ -48,6 +48,11 @@ def KF_LinearOp : KF_Op<"linear", [KF_InferredResult]> {
     (Hugging Face GPT-2 `Conv1D`) and `out_in` for `[out, in]`
     (`torch.nn.Linear`, a tied `lm_head`). Both lower without a copy.
 
+    The weight's element type is its storage type: the input's, or f16 or
+    bf16 under an f32 input. A 16-bit weight is read as stored and widened
+    in registers; products and sums are f32. The bias and the result have
+    the input's element type.
+
     Example:
 
     ```mlir
@@ -75,6 +80,7 @@ def KF_MatmulOp : KF_Op<"matmul", [KF_InferredResult]> {
     Multiplies the two innermost dimensions of `lhs` (`[..., M, K]`) and
     `rhs` (`[..., K, N]`, or `[..., N, K]` with `transpose_rhs`). Both operands
     have the same rank and the same leading (batch) dimensions.
+    `rhs` may be stored in f16 or bf16 under an f32 `lhs` (see `kf.linear`).
 
     Example:
 
@@ -353,6 +359,9 @@ def KF_EmbeddingOp : KF_Op<"embedding",
     (`[P, D]`) the row `offset + s` of the position table is added to the
     token at sequence index `s`; `offset` defaults to 0. Ids outside `[0, V)`
     and positions outside `[0, P)` are runtime errors of the lowered code.
+    A 16-bit (f16, bf16) table may be combined with f32 positions: its rows
+    are widened and the result is f32. Without positions the result has the
+    table's element type.
 
     Example:
 

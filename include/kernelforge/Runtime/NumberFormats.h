@@ -1,0 +1,32 @@
+//===- NumberFormats.h - 16-bit floats and 8-bit blocks ----------*- C++ -*-===//
+//
+// Conversions between float32 and the storage types weights are kept in:
+// IEEE half (f16), bfloat16 (bf16), both rounded to nearest even, and 8-bit
+// integers with one float32 scale per block of the reduction dimension.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_RUNTIME_NUMBERFORMATS_H
+#define KERNELFORGE_RUNTIME_NUMBERFORMATS_H
+
+#include <cstdint>
+
+namespace kernelforge::runtime {
+
+float halfToFloat(uint16_t h);
+/// Round to nearest even; overflow gives infinity, NaN stays NaN.
+uint16_t floatToHalf(float f);
+float bfloat16ToFloat(uint16_t b);
+/// Round to nearest even; NaN stays NaN.
+uint16_t floatToBFloat16(float f);
+
+/// Symmetric 8-bit quantisation of `count` values read with `stride`
+/// (elements) from `in`: scale = max|x| / 127, q = round(x / scale), so that
+/// x ~ q * scale with an error of at most scale / 2. Returns the scale (0
+/// for an all-zero block, whose values are then 0).
+float quantizeBlock(const float *in, int64_t count, int64_t stride,
+                    int8_t *out, int64_t outStride);
+
+} // namespace kernelforge::runtime
+
+#endif // KERNELFORGE_RUNTIME_NUMBERFORMATS_H

@@ -1,0 +1,39 @@
+//===- MatVec.h - Few-row products as vector-lane dot products --*- C++ -*-===//
+//
+// Private to kf-tile-and-vectorize.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_LIB_TRANSFORMS_MATVEC_H
+#define KERNELFORGE_LIB_TRANSFORMS_MATVEC_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::kf {
+
+/// Rewrites a product C[m, n] += A[m, k] * B[n, k] whose weight B is stored
+/// [n, k] (k contiguous: the tied head, `nn.Linear` layouts) into dot
+/// products that keep `lanes` partial sums per output in a vector:
+///
+///   P[m, n, j] = sum_ko A[m, ko * lanes + j] * B[n, ko * lanes + j]
+///   C[m, n]   += sum_j P[m, n, j]
+///
+/// The first is a contraction with j as a batch dimension, which the
+/// register tiling turns into rows of B streamed front to back, `lanes` at a
+/// time, each into its own vector accumulator; the second adds the lanes once
+/// per output. Returns the two ops; failure when the op is not that shape or
+/// `lanes` does not divide k.
+FailureOr<SmallVector<Operation *>>
+splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op, int64_t lanes);
+
+/// A vector.contract with a batch dimension whose reductions all have size 1
+/// (the register tile of a lane-split product: a [1, 16] row against
+/// [8, 16] weights) is one multiply-add per accumulator row: rewritten to
+/// vector.fma on rows read by leading-dimension extracts, which the generic
+/// contraction lowering would otherwise unroll through shuffles.
+void populateUnitReductionContractToFMAPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_LIB_TRANSFORMS_MATVEC_H

@@ -1,0 +1,52 @@
+// Weights kept in 16-bit storage (bf16, f16) under f32 activations: read as
+// stored, widened in registers, f32 products and sums. The reference is
+// float64 on the same rounded weights, so the only error is f32
+// accumulation (sums of up to 200 products of N(0,1) values): atol 1e-4.
+// Shapes: one row (decode's mat-vec) and several, columns and reductions the
+// vector width and register tiles do not divide, both layouts.
+// RUN: kernelforge-compile %s -o %t.so
+// RUN: %check %t.so --entry bf16_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.so --entry bf16_rows --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.so --entry bf16_out_in_vector --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.so --entry f16_out_in_rows --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.so --entry f16_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.so --entry f16_matmul --expect "ref.matmul(x0, x1, True)" --atol 1e-4
+// RUN: %check %t.so --entry bf16_embedding --ints-below 37 --scalar 3 --expect "ref.embedding(x0, x1, x2, offset=3)" --atol 1e-6
+//
+// The same under the other targets' schedules (AVX-512 and NEON tiles).
+// RUN: kernelforge-compile %s -o %t.avx512.so --pipeline-options="vector-width=16 register-rows=8 register-cols=32"
+// RUN: %check %t.avx512.so --entry bf16_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.avx512.so --entry bf16_out_in_vector --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.avx512.so --entry f16_out_in_rows --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: kernelforge-compile %s -o %t.neon.so --pipeline-options="vector-width=4 register-rows=8 register-cols=8"
+// RUN: %check %t.neon.so --entry bf16_rows --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.neon.so --entry f16_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+
+func.func @bf16_vector(%x: tensor<1x200xf32>, %w: tensor<200x131xbf16>, %b: tensor<131xf32>) -> tensor<1x131xf32> {
+  %y = kf.linear %x, %w, %b layout(in_out) : tensor<1x200xf32>, tensor<200x131xbf16>, tensor<131xf32> -> tensor<1x131xf32>
+  return %y : tensor<1x131xf32>
+}
+func.func @bf16_rows(%x: tensor<9x70xf32>, %w: tensor<70x50xbf16>, %b: tensor<50xf32>) -> tensor<9x50xf32> {
+  %y = kf.linear %x, %w, %b layout(in_out) : tensor<9x70xf32>, tensor<70x50xbf16>, tensor<50xf32> -> tensor<9x50xf32>
+  return %y : tensor<9x50xf32>
+}
+func.func @bf16_out_in_vector(%x: tensor<1x1x96xf32>, %w: tensor<77x96xbf16>) -> tensor<1x1x77xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<1x1x96xf32>, tensor<77x96xbf16> -> tensor<1x1x77xf32>
+  return %y : tensor<1x1x77xf32>
+}
+func.func @f16_out_in_rows(%x: tensor<13x40xf32>, %w: tensor<33x40xf16>) -> tensor<13x33xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<13x40xf32>, tensor<33x40xf16> -> tensor<13x33xf32>
+  return %y : tensor<13x33xf32>
+}
+func.func @f16_vector(%x: tensor<1x64xf32>, %w: tensor<64x100xf16>, %b: tensor<100xf32>) -> tensor<1x100xf32> {
+  %y = kf.linear %x, %w, %b layout(in_out) : tensor<1x64xf32>, tensor<64x100xf16>, tensor<100xf32> -> tensor<1x100xf32>
+  return %y : tensor<1x100xf32>
+}
+func.func @f16_matmul(%a: tensor<2x5x24xf32>, %b: tensor<2x7x24xf16>) -> tensor<2x5x7xf32> {
+  %y = kf.matmul %a, %b transpose_rhs : tensor<2x5x24xf32>, tensor<2x7x24xf16> -> tensor<2x5x7xf32>
+  return %y : tensor<2x5x7xf32>
+}
+func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe: tensor<9x48xf32>, %pos: index) -> tensor<1x5x48xf32> {
+  %y = kf.embedding %ids, %wte positions(%wpe : tensor<9x48xf32>) offset(%pos) : tensor<1x5xi64>, tensor<37x48xbf16> -> tensor<1x5x48xf32>
+  return %y : tensor<1x5x48xf32>
+}
