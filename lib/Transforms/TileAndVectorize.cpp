@@ -110,7 +110,9 @@ struct Planner {
     if (numDims == 0)
       return plan;
 
-    if (kf::isTiledContraction(op)) {
+    if (kf::isTiledContraction(op) ||
+        (op->hasAttr(kf::kQuantizedContractionAttrName) && numDims >= 3 &&
+         iterators.back() == utils::IteratorType::reduction)) {
       unsigned k = numDims - 1, n = numDims - 2;
       std::optional<unsigned> m;
       if (numDims >= 3)

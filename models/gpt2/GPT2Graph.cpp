@@ -34,28 +34,54 @@ struct GraphBuilder {
   }
   /// A weight matrix in the storage type.
   RankedTensorType matrix(ArrayRef<int64_t> shape) {
-    Type element = storage == WeightStorage::F16    ? b.getF16Type()
-                   : storage == WeightStorage::BF16 ? b.getBF16Type()
-                                                    : b.getF32Type();
+    Type element = b.getF32Type();
+    if (storage == WeightStorage::F16)
+      element = b.getF16Type();
+    else if (storage == WeightStorage::BF16)
+      element = b.getBF16Type();
+    else if (storage == WeightStorage::Int8)
+      element = b.getI8Type();
     return RankedTensorType::get(shape, element);
+  }
+  bool quantized() const { return storage == WeightStorage::Int8; }
+  /// The block scales of an i8 matrix of `shape` whose blocks run along
+  /// dimension `blockDim` (the one its products reduce over).
+  RankedTensorType scales(ArrayRef<int64_t> shape, unsigned blockDim) {
+    SmallVector<int64_t> s(shape);
+    s[blockDim] /= kQuantBlock;
+    return f32(s);
   }
   RankedTensorType hidden() { return f32({batch, seq, c.embedDim}); }
 
-  /// The per-block weights, in the argument order of @gpt2_block.
+  /// The per-block weights, in the argument order of @gpt2_block; with i8
+  /// matrices their scales follow (`<name>.scales`, blocks along the input
+  /// features: the Conv1D weights' rows).
   SmallVector<std::pair<StringRef, Type>> blockParams() {
     int64_t e = c.embedDim, inner = c.innerDim;
-    return {{"ln_1.weight", f32({e})},
-            {"ln_1.bias", f32({e})},
-            {"attn.c_attn.weight", matrix({e, 3 * e})},
-            {"attn.c_attn.bias", f32({3 * e})},
-            {"attn.c_proj.weight", matrix({e, e})},
-            {"attn.c_proj.bias", f32({e})},
-            {"ln_2.weight", f32({e})},
-            {"ln_2.bias", f32({e})},
-            {"mlp.c_fc.weight", matrix({e, inner})},
-            {"mlp.c_fc.bias", f32({inner})},
-            {"mlp.c_proj.weight", matrix({inner, e})},
-            {"mlp.c_proj.bias", f32({e})}};
+    SmallVector<std::pair<StringRef, Type>> params = {
+        {"ln_1.weight", f32({e})},
+        {"ln_1.bias", f32({e})},
+        {"attn.c_attn.weight", matrix({e, 3 * e})},
+        {"attn.c_attn.bias", f32({3 * e})},
+        {"attn.c_proj.weight", matrix({e, e})},
+        {"attn.c_proj.bias", f32({e})},
+        {"ln_2.weight", f32({e})},
+        {"ln_2.bias", f32({e})},
+        {"mlp.c_fc.weight", matrix({e, inner})},
+        {"mlp.c_fc.bias", f32({inner})},
+        {"mlp.c_proj.weight", matrix({inner, e})},
+        {"mlp.c_proj.bias", f32({e})}};
+    if (quantized())
+      params.append({{"attn.c_attn.weight.scales", scales({e, 3 * e}, 0)},
+                     {"attn.c_proj.weight.scales", scales({e, e}, 0)},
+                     {"mlp.c_fc.weight.scales", scales({e, inner}, 0)},
+                     {"mlp.c_proj.weight.scales", scales({inner, e}, 0)}});
+    return params;
+  }
+  /// The scales of the block weight at `index` (12 + its rank among the
+  /// four matrices), or none.
+  Value blockScales(ValueRange w, unsigned matrix) {
+    return quantized() ? w[12 + matrix] : Value();
   }
 
   Value layerNorm(Location loc, Value x, Value scale, Value bias) {
@@ -63,8 +89,9 @@ struct GraphBuilder {
                                b.getF64FloatAttr(c.layerNormEps));
   }
   Value linear(Location loc, Value x, Value weight, Value bias,
+               Value scales = Value(),
                WeightLayout layout = WeightLayout::InOut) {
-    return LinearOp::create(b, loc, x, weight, bias, layout);
+    return LinearOp::create(b, loc, x, weight, bias, scales, layout);
   }
   /// Columns [index * E, (index + 1) * E) of the fused q|k|v projection.
   Value qkvSlice(Location loc, Value qkv, int64_t index) {
@@ -86,18 +113,19 @@ struct GraphBuilder {
   Value blockBody(Value x, ValueRange w,
                   llvm::function_ref<Value(Value, Value, Value)> attend) {
     Value h = layerNorm(at("ln_1"), x, w[0], w[1]);
-    Value qkv = linear(at("attn.c_attn"), h, w[2], w[3]);
+    Value qkv = linear(at("attn.c_attn"), h, w[2], w[3], blockScales(w, 0));
     Value q = qkvSlice(at("attn.q"), qkv, 0);
     Value k = qkvSlice(at("attn.k"), qkv, 1);
     Value v = qkvSlice(at("attn.v"), qkv, 2);
     Value heads = attend(q, k, v);
     Value merged = MergeHeadsOp::create(b, at("attn"), heads);
-    Value attn = linear(at("attn.c_proj"), merged, w[4], w[5]);
+    Value attn =
+        linear(at("attn.c_proj"), merged, w[4], w[5], blockScales(w, 1));
     Value x1 = AddOp::create(b, at("residual_1"), x, attn);
     Value h2 = layerNorm(at("ln_2"), x1, w[6], w[7]);
-    Value fc = linear(at("mlp.c_fc"), h2, w[8], w[9]);
+    Value fc = linear(at("mlp.c_fc"), h2, w[8], w[9], blockScales(w, 2));
     Value act = GeluOp::create(b, at("mlp.act"), fc.getType(), fc, c.gelu);
-    Value mlp = linear(at("mlp.c_proj"), act, w[10], w[11]);
+    Value mlp = linear(at("mlp.c_proj"), act, w[10], w[11], blockScales(w, 3));
     return AddOp::create(b, at("residual_2"), x1, mlp);
   }
 
@@ -142,7 +170,8 @@ struct GraphBuilder {
 
     Value x = EmbeddingOp::create(b, NameLoc::get(b.getStringAttr("wte")),
                                   fn.getArgument(0), w[0], w[1],
-                                  /*position_offset=*/Value());
+                                  /*position_offset=*/Value(),
+                                  tableScales(w));
     size_t perBlock = perLayer.size();
     for (int64_t layer = 0; layer < c.numLayers; ++layer) {
       SmallVector<Value> operands = {x};
@@ -171,7 +200,28 @@ struct GraphBuilder {
     params.push_back({"ln_f.bias", f32({c.embedDim})});
     if (!c.tieWordEmbeddings)
       params.push_back({"lm_head.weight", matrix({c.vocabSize, c.embedDim})});
+    // The embedding's (and an untied head's) scales: blocks along features.
+    if (quantized()) {
+      params.push_back(
+          {"wte.weight.scales", scales({c.vocabSize, c.embedDim}, 1)});
+      if (!c.tieWordEmbeddings)
+        params.push_back(
+            {"lm_head.weight.scales", scales({c.vocabSize, c.embedDim}, 1)});
+    }
     return params;
+  }
+  /// Index of the first model parameter after ln_f.
+  size_t afterFinalNorm() {
+    return 2 + c.numLayers * blockParams().size() + 2;
+  }
+  Value tableScales(ValueRange w) {
+    return quantized() ? w[afterFinalNorm() + (c.tieWordEmbeddings ? 0 : 1)]
+                       : Value();
+  }
+  Value headScales(ValueRange w) {
+    if (!quantized())
+      return Value();
+    return w[afterFinalNorm() + (c.tieWordEmbeddings ? 0 : 2)];
   }
 
   void nameParams(func::FuncOp fn, unsigned first,
@@ -189,7 +239,7 @@ struct GraphBuilder {
                         w[lnf + 1]);
     Value table = c.tieWordEmbeddings ? w[0] : w[lnf + 2];
     return linear(NameLoc::get(b.getStringAttr("lm_head")), h, table,
-                  /*bias=*/Value(), WeightLayout::OutIn);
+                  /*bias=*/Value(), headScales(w), WeightLayout::OutIn);
   }
 
   RankedTensorType cacheTensor() {
@@ -307,7 +357,8 @@ struct GraphBuilder {
                         : index;
     Value x = EmbeddingOp::create(b, NameLoc::get(b.getStringAttr("wte")), ids,
                                   w[0], w[1],
-                                  /*position_offset=*/prefill ? Value() : pos);
+                                  /*position_offset=*/prefill ? Value() : pos,
+                                  tableScales(w));
     size_t perBlock = blockParams().size();
     for (int64_t layer = 0; layer < c.numLayers; ++layer) {
       Value layerIndex = arith::ConstantIndexOp::create(b, loc, layer);
@@ -348,6 +399,8 @@ struct GraphBuilder {
 
 StringRef kernelforge::gpt2::stringifyWeightStorage(WeightStorage storage) {
   switch (storage) {
+  case WeightStorage::Int8:
+    return "int8";
   case WeightStorage::F32:
     return "f32";
   case WeightStorage::F16:
@@ -360,11 +413,25 @@ StringRef kernelforge::gpt2::stringifyWeightStorage(WeightStorage storage) {
 
 std::optional<WeightStorage>
 kernelforge::gpt2::parseWeightStorage(StringRef name) {
-  for (WeightStorage storage :
-       {WeightStorage::F32, WeightStorage::F16, WeightStorage::BF16})
+  for (WeightStorage storage : {WeightStorage::F32, WeightStorage::F16,
+                                WeightStorage::BF16, WeightStorage::Int8})
     if (name == stringifyWeightStorage(storage))
       return storage;
   return std::nullopt;
+}
+
+/// Int8 blocks must tile the dimensions products reduce over.
+static llvm::Error checkStorage(const GPT2Config &config,
+                                WeightStorage storage) {
+  if (storage != WeightStorage::Int8 ||
+      (config.embedDim % kQuantBlock == 0 && config.innerDim % kQuantBlock == 0))
+    return llvm::Error::success();
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "int8 weights need n_embd (%lld) and n_inner (%lld) to be multiples of "
+      "the %lld-value block",
+      (long long)config.embedDim, (long long)config.innerDim,
+      (long long)kQuantBlock);
 }
 
 llvm::Expected<OwningOpRef<ModuleOp>>
@@ -379,6 +446,8 @@ kernelforge::gpt2::buildGPT2Graph(MLIRContext *context,
         "got batch %lld and sequence length %lld",
         (long long)config.maxPositions, (long long)options.batch,
         (long long)seq);
+  if (llvm::Error error = checkStorage(config, options.weights))
+    return std::move(error);
   context->loadDialect<TransformerDialect, func::FuncDialect,
                        tensor::TensorDialect>();
 
@@ -407,6 +476,8 @@ kernelforge::gpt2::buildGPT2GenerationGraph(MLIRContext *context,
         llvm::inconvertibleErrorCode(),
         "expected 0 < prefill length <= n_positions (%lld), got %lld",
         (long long)config.maxPositions, (long long)options.prefillTokens);
+  if (llvm::Error error = checkStorage(config, options.weights))
+    return std::move(error);
   context->loadDialect<TransformerDialect, func::FuncDialect,
                        tensor::TensorDialect, arith::ArithDialect,
                        bufferization::BufferizationDialect,

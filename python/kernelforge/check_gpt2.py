@@ -4,6 +4,8 @@
                 --tokens 0,5,3 -n 6 [--atol 1e-4] [--rtol 1e-4]
   check_gpt2.py ... --config config.json --random-weights SEED (the runner's
                 deterministic random weights, recomputed in NumPy)
+  check_gpt2.py ... --dtype bf16 (weights kept in bf16, f16 or int8 blocks:
+                the reference reads the same rounded weights)
   check_gpt2.py --runner kernelforge-gpt2-run --library LIB ... (a library
                 saved by kernelforge-gpt2 --logits-out --save-library, run
                 without MLIR: on a GPU machine, say)
@@ -25,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kernelforge import reference as ref  # noqa: E402
+from kernelforge import storage  # noqa: E402
 from kernelforge import tools  # noqa: E402
 
 
@@ -40,6 +43,8 @@ def main():
     ap.add_argument("--rtol", type=float, default=1e-4)
     ap.add_argument("--cache-dir")
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--dtype", help="the runner's --dtype (f32, f16, bf16, int8); the "
+                    "reference then reads the weight matrices rounded the same way")
     ap.add_argument("--library", help="a library kernelforge-gpt2 saved with --logits-out; the "
                     "runner is then kernelforge-gpt2-run")
     args = ap.parse_args()
@@ -60,6 +65,8 @@ def main():
                "--decode-logits-out", decode_path, "--device", args.device]
         if args.cache_dir and not args.library:
             cmd += ["--cache-dir", args.cache_dir]
+        if args.dtype:
+            cmd += ["--dtype", args.dtype]
         metrics = tools.run_gpt2_json(cmd)
         prefill = np.load(prefill_path)
         decode = np.load(decode_path)
@@ -73,6 +80,8 @@ def main():
         n_head, eps, tied = ref.gpt2_config(args.config)
         with open(args.config) as f:
             params = random_weights.gpt2(args.random_weights, json.load(f))
+    if args.dtype:
+        params = storage.round_gpt2_weights(params, args.dtype)
     sequence = prompt + generated[:-1]
     expected = ref.gpt2_logits_from(sequence, params, n_head, eps, tied)
     t = len(prompt)

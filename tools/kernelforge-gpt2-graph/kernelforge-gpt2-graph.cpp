@@ -34,7 +34,7 @@ static cl::opt<bool> allLogits(
     cl::desc("Prefill: return the logits of every position"));
 static cl::opt<std::string> weightType(
     "weights", cl::init("f32"),
-    cl::desc("Element type of the weight matrices: f32, f16 or bf16"));
+    cl::desc("Element type of the weight matrices: f32, f16, bf16 or int8"));
 static cl::opt<std::string> outputPath("o", cl::init("-"),
                                        cl::desc("Output file"),
                                        cl::value_desc("filename"));
@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
   if (!storage)
     return fail(llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        "--weights expects f32, f16 or bf16, got '" + weightType + "'"));
+        "--weights expects f32, f16, bf16 or int8, got '" + weightType + "'"));
   mlir::MLIRContext context;
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> module =
       mlir::OwningOpRef<mlir::ModuleOp>();

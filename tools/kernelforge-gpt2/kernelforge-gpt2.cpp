@@ -137,7 +137,7 @@ static cl::opt<bool> compileOnly(
     cl::init(false));
 static cl::opt<std::string> dtype(
     "dtype",
-    cl::desc("Element type the weight matrices are kept in: f32, f16 or bf16 "
+    cl::desc("Element type the weight matrices are kept in: f32, f16, bf16 or int8 "
              "(converted once at load). Default: the checkpoint's; f32 for "
              "random weights"),
     cl::init(""));
@@ -320,7 +320,7 @@ int main(int argc, char **argv) {
   std::optional<gpt2::WeightStorage> storage =
       gpt2::parseWeightStorage(storageName);
   if (!storage)
-    fail("--dtype expects f32, f16 or bf16, got '" + storageName + "'");
+    fail("--dtype expects f32, f16, bf16 or int8, got '" + storageName + "'");
 
   mlir::DialectRegistry registry;
   mlir::kf::registerCompilerDialects(registry);

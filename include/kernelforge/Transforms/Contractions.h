@@ -20,6 +20,13 @@ namespace mlir::kf {
 /// multiply-add body: what gets a register tile of outer products.
 bool isTiledContraction(linalg::LinalgOp op);
 
+/// Marks the product of a row with i8 weight blocks (kf.linear with scales):
+/// (batch, rows, columns, blocks) with the blocks last, three inputs (the
+/// row, the i8 weight, the scales). kf-tile-and-vectorize schedules it like
+/// a contraction; it is not a tuning problem.
+inline constexpr llvm::StringLiteral kQuantizedContractionAttrName =
+    "kf.quantized_contraction";
+
 /// The tuning problem an op poses: static loop ranges, indexing maps and
 /// element types, e.g. `1x64x2304x768;(d0, d1, d2, d3) -> (d0, d1, d3),
 /// ...;f32,f32->f32`. Two ops with the same text get the same code.

@@ -11,6 +11,7 @@
 
 #include "kernelforge/Conversion/TransformerToLinalg/TransformerToLinalg.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
+#include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -58,6 +59,113 @@ Value fromRows(OpBuilder &b, Location loc, Value rows,
       ArrayRef<ReassociationIndices>{lead, {rank - 1}});
 }
 
+/// The weight of an i8 `kf.linear` as f32, dequantised element by element:
+/// a temporary the products with many rows read like a float weight.
+Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
+                 bool inOut) {
+  MLIRContext *ctx = b.getContext();
+  auto qType = cast<RankedTensorType>(q.getType());
+  auto sType = cast<RankedTensorType>(scales.getType());
+  unsigned blockDim = inOut ? 0 : 1;
+  int64_t block = qType.getDimSize(blockDim) / sType.getDimSize(blockDim);
+  AffineExpr d0, d1;
+  bindDims(ctx, d0, d1);
+  AffineMap scaleMap =
+      inOut ? AffineMap::get(2, 0, {d0.floorDiv(block), d1}, ctx)
+            : AffineMap::get(2, 0, {d0, d1.floorDiv(block)}, ctx);
+  Type f32 = b.getF32Type();
+  Value empty = emptyTensor(b, loc, qType.getShape(), f32);
+  return linalg::GenericOp::create(
+             b, loc, empty.getType(), ValueRange{q, scales}, ValueRange{empty},
+             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(2), scaleMap,
+                                 b.getMultiDimIdentityMap(2)},
+             iteratorTypes(2),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value w = arith::SIToFPOp::create(nb, l, f32, args[0]);
+               linalg::YieldOp::create(
+                   nb, l, arith::MulFOp::create(nb, l, w, args[1]).getResult());
+             })
+      .getResult(0);
+}
+
+/// One row against an i8 weight, dequantised in registers:
+///
+///   P[lanes of a block] += x * (q * scale)   over the blocks
+///   y = init + sum of the lanes
+///
+/// For `out_in` (q [n, k]) the lanes are the block's k values, contiguous in
+/// a weight row: P[m, n, j] over (m, n, j, kb). For `in_out` (q [k, n])
+/// they are the block's k rows: P[m, j, n] over (m, j, n, kb), n
+/// contiguous. The first op is marked `kf.quantized_contraction`: the CPU
+/// schedule tiles it as a contraction (rows, columns, reduction last).
+Value quantizedRowProduct(OpBuilder &b, Location loc, Value rows, Value q,
+                          Value scales, Value init, bool inOut) {
+  MLIRContext *ctx = b.getContext();
+  auto qType = cast<RankedTensorType>(q.getType());
+  auto sType = cast<RankedTensorType>(scales.getType());
+  auto rowsType = cast<RankedTensorType>(rows.getType());
+  int64_t m = rowsType.getDimSize(0), k = rowsType.getDimSize(1);
+  unsigned blockDim = inOut ? 0 : 1;
+  int64_t blocks = sType.getDimSize(blockDim), block = k / blocks;
+  int64_t n = qType.getDimSize(inOut ? 1 : 0);
+  Type f32 = b.getF32Type();
+  Value x = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({m, blocks, block}, f32), rows,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  Value w = inOut ? tensor::ExpandShapeOp::create(
+                        b, loc,
+                        RankedTensorType::get({blocks, block, n},
+                                              qType.getElementType()),
+                        q, ArrayRef<ReassociationIndices>{{0, 1}, {2}})
+                  : tensor::ExpandShapeOp::create(
+                        b, loc,
+                        RankedTensorType::get({n, blocks, block},
+                                              qType.getElementType()),
+                        q, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  AffineExpr dm, d1, d2, kb;
+  bindDims(ctx, dm, d1, d2, kb);
+  // out_in: (m, n, j, kb); in_out: (m, j, n, kb).
+  AffineExpr nDim = inOut ? d2 : d1, jDim = inOut ? d1 : d2;
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(4, 0, {dm, kb, jDim}, ctx),
+      inOut ? AffineMap::get(4, 0, {kb, jDim, nDim}, ctx)
+            : AffineMap::get(4, 0, {nDim, kb, jDim}, ctx),
+      inOut ? AffineMap::get(4, 0, {kb, nDim}, ctx)
+            : AffineMap::get(4, 0, {nDim, kb}, ctx),
+      AffineMap::get(4, 0, {dm, d1, d2}, ctx)};
+  SmallVector<int64_t> partialShape =
+      inOut ? SmallVector<int64_t>{m, block, n} : SmallVector<int64_t>{m, n, block};
+  Value zeros = filledTensor(b, loc, partialShape, f32, 0.0);
+  auto partial = linalg::GenericOp::create(
+      b, loc, zeros.getType(), ValueRange{x, w, scales}, ValueRange{zeros},
+      maps, iteratorTypes(4, {3}),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value wf = arith::SIToFPOp::create(nb, l, f32, args[1]);
+        Value scaled = arith::MulFOp::create(nb, l, wf, args[2]);
+        Value product = arith::MulFOp::create(nb, l, args[0], scaled);
+        linalg::YieldOp::create(
+            nb, l, arith::AddFOp::create(nb, l, args[3], product).getResult());
+      });
+  partial->setAttr(kQuantizedContractionAttrName, b.getUnitAttr());
+  // y[m, n] = init + sum_j P: over (m, n, j) or, for in_out, (m, j, n) so
+  // that vectors run along n.
+  AffineExpr e0, e1, e2;
+  bindDims(ctx, e0, e1, e2);
+  AffineMap pMap = AffineMap::get(3, 0, {e0, e1, e2}, ctx);
+  AffineMap yMap = inOut ? AffineMap::get(3, 0, {e0, e2}, ctx)
+                         : AffineMap::get(3, 0, {e0, e1}, ctx);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{partial.getResult(0)},
+             ValueRange{init}, ArrayRef<AffineMap>{pMap, yMap},
+             iteratorTypes(3, {inOut ? 1u : 2u}),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l,
+                   arith::AddFOp::create(nb, l, args[1], args[0]).getResult());
+             })
+      .getResult(0);
+}
+
 struct LinearLowering : OpConversionPattern<LinearOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -86,14 +194,25 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
       acc = filledTensor(rewriter, loc, {m, n}, accType, 0.0);
     }
 
+    bool inOut = op.getWeightLayout() == WeightLayout::InOut;
+    Value weight = adaptor.getWeight();
+    if (Value scales = adaptor.getScales()) {
+      // i8 blocks: one row dequantises in registers; many rows read a
+      // dequantised f32 copy through the ordinary product.
+      if (m == 1) {
+        Value product = quantizedRowProduct(rewriter, loc, rows, weight,
+                                            scales, acc, inOut);
+        rewriter.replaceOp(op, fromRows(rewriter, loc, product, resultType));
+        return success();
+      }
+      weight = dequantize(rewriter, loc, weight, scales, inOut);
+    }
     // Iteration space (m, n, k).
-    AffineMap weightMap = op.getWeightLayout() == WeightLayout::InOut
-                              ? projection(ctx, 3, {2, 1})
-                              : projection(ctx, 3, {1, 2});
+    AffineMap weightMap =
+        inOut ? projection(ctx, 3, {2, 1}) : projection(ctx, 3, {1, 2});
     Value product =
-        contract(rewriter, loc, rows, adaptor.getWeight(), acc,
-                 projection(ctx, 3, {0, 2}), weightMap,
-                 projection(ctx, 3, {0, 1}));
+        contract(rewriter, loc, rows, weight, acc, projection(ctx, 3, {0, 2}),
+                 weightMap, projection(ctx, 3, {0, 1}));
     product = convertTensor(rewriter, loc, product, elementType);
     rewriter.replaceOp(op, fromRows(rewriter, loc, product, resultType));
     return success();

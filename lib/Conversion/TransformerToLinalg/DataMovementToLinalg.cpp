@@ -105,6 +105,11 @@ struct EmbeddingLowering : OpConversionPattern<EmbeddingOp> {
         positions ? cast<RankedTensorType>(positions.getType()).getDimSize(0)
                   : 0;
     Value offset = adaptor.getPositionOffset();
+    Value scales = adaptor.getScales();
+    int64_t block =
+        scales ? cast<RankedTensorType>(table.getType()).getDimSize(1) /
+                     cast<RankedTensorType>(scales.getType()).getDimSize(1)
+               : 1;
     Type elementType = resultType.getElementType();
     Value result = elementwise(
         rewriter, loc, resultType.getShape(), elementType, adaptor.getIds(),
@@ -116,6 +121,15 @@ struct EmbeddingLowering : OpConversionPattern<EmbeddingOp> {
           Value feature = linalg::IndexOp::create(b, l, featureDim);
           Value row = tensor::ExtractOp::create(b, l, table,
                                                 ValueRange{id, feature});
+          if (scales) { // i8 blocks along the features
+            Value blockIndex = arith::DivUIOp::create(
+                b, l, feature, arith::ConstantIndexOp::create(b, l, block));
+            Value scale = tensor::ExtractOp::create(
+                b, l, scales, ValueRange{id, blockIndex});
+            row = arith::MulFOp::create(
+                b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), row),
+                scale);
+          }
           if (!positions)
             return row;
           Value pos = linalg::IndexOp::create(b, l, seqDim);

@@ -68,6 +68,41 @@ static LogicalResult checkStorageType(OpShapeError &&err,
              << " (or be f16 or bf16 under f32 " << refName << ")";
 }
 
+/// An i8 `weight` needs f32 `scales` with one value per block of B
+/// consecutive elements along dimension `blockDim` (B = that size over the
+/// scales' count there) and the weight's size along the other dimension; a
+/// float weight takes none.
+static LogicalResult checkBlockScales(OpShapeError &&err,
+                                      RankedTensorType weight, StringRef name,
+                                      Value scalesValue, unsigned blockDim) {
+  bool quantized = weight.getElementType().isInteger(8);
+  if (!quantized) {
+    if (scalesValue)
+      return err << "expected no scales for " << name << " of element type "
+                 << weight.getElementType();
+    return success();
+  }
+  if (!scalesValue)
+    return err << "expected scales for the i8 " << name;
+  auto scales = rankedType(scalesValue);
+  if (!scales || scales.getRank() != 2 || !scales.getElementType().isF32())
+    return err << "expected scales of f32 and rank 2, got "
+               << scalesValue.getType();
+  if (!weight.hasStaticShape() || !scales.hasStaticShape())
+    return err << "expected static shapes for the i8 " << name << " "
+               << weight << " and its scales " << scales;
+  unsigned other = 1 - blockDim;
+  int64_t length = weight.getDimSize(blockDim),
+          blocks = scales.getDimSize(blockDim);
+  if (scales.getDimSize(other) != weight.getDimSize(other) || blocks < 1 ||
+      length % blocks != 0)
+    return err << "expected scales of " << name << " " << weight
+               << " to have " << weight.getDimSize(other)
+               << " in dimension " << other << " and a divisor of " << length
+               << " in dimension " << blockDim << ", got " << scales;
+  return success();
+}
+
 /// Maps a possibly negative `axis` into [0, rank), or returns std::nullopt.
 static std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
@@ -116,11 +151,19 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
     return KF_SHAPE_ERROR() << "expected input of rank >= 1, got " << input;
   if (weight.getRank() != 2)
     return KF_SHAPE_ERROR() << "expected weight of rank 2, got " << weight;
-  if (failed(checkStorageType(KF_SHAPE_ERROR(), weight, "weight", input,
-                              "input")))
+  bool inOut = adaptor.getWeightLayout() == WeightLayout::InOut;
+  if (weight.getElementType().isInteger(8)) {
+    if (!input.getElementType().isF32())
+      return KF_SHAPE_ERROR() << "expected an f32 input with an i8 weight, got "
+                              << input;
+  } else if (failed(checkStorageType(KF_SHAPE_ERROR(), weight, "weight", input,
+                                     "input"))) {
+    return failure();
+  }
+  if (failed(checkBlockScales(KF_SHAPE_ERROR(), weight, "weight",
+                              adaptor.getScales(), inOut ? 0 : 1)))
     return failure();
 
-  bool inOut = adaptor.getWeightLayout() == WeightLayout::InOut;
   int64_t inFeatures = weight.getDimSize(inOut ? 0 : 1);
   int64_t outFeatures = weight.getDimSize(inOut ? 1 : 0);
   int64_t inputFeatures = input.getDimSize(input.getRank() - 1);
@@ -416,16 +459,25 @@ LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
   if (table.getRank() != 2)
     return KF_SHAPE_ERROR() << "expected table of rank 2 [vocab, features], got "
                             << table;
+  if (failed(checkBlockScales(KF_SHAPE_ERROR(), table, "table",
+                              adaptor.getScales(), /*blockDim=*/1)))
+    return failure();
   int64_t features = table.getDimSize(1);
-  Type resultElement = table.getElementType();
+  bool quantized = table.getElementType().isInteger(8);
+  // An i8 table's rows are dequantised to f32.
+  Type resultElement = quantized ? Float32Type::get(table.getContext())
+                                 : table.getElementType();
   if (Value positionsValue = adaptor.getPositions()) {
     KF_REQUIRE_RANKED(positions, positionsValue, "positions");
     if (positions.getRank() != 2 ||
         !dimsCompatible(positions.getDimSize(1), features))
       return KF_SHAPE_ERROR() << "expected positions of shape [positions, "
                               << dimStr(features) << "], got " << positions;
-    if (failed(checkStorageType(KF_SHAPE_ERROR(), table, "table", positions,
-                                "positions")))
+    if (quantized && !positions.getElementType().isF32())
+      return KF_SHAPE_ERROR()
+             << "expected f32 positions with an i8 table, got " << positions;
+    if (!quantized && failed(checkStorageType(KF_SHAPE_ERROR(), table, "table",
+                                              positions, "positions")))
       return failure();
     resultElement = positions.getElementType();
     int64_t seq = ids.getDimSize(ids.getRank() - 1);

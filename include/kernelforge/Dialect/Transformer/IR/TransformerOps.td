@@ -22,6 +22,8 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def KF_FloatTensor : RankedTensorOf<[F16, BF16, F32]>;
 def KF_IdTensor : RankedTensorOf<[I32, I64]>;
+// A weight as stored: a float type, or 8-bit integers with block scales.
+def KF_WeightTensor : RankedTensorOf<[F16, BF16, F32, I8]>;
 def KF_I64Tensor : RankedTensorOf<[I64]>;
 
 // Ops whose result type is inferred: shape errors are reported by the
@@ -39,7 +41,8 @@ class KF_Op<string mnemonic, list<Trait> traits = []>
 // Dense layers
 //===----------------------------------------------------------------------===//
 
-def KF_LinearOp : KF_Op<"linear", [KF_InferredResult]> {
+def KF_LinearOp : KF_Op<"linear",
+    [AttrSizedOperandSegments, KF_InferredResult]> {
   let summary = "fully connected layer `y = x W + b`";
   let description = [{
     Applies a weight matrix to the last dimension of `input`
@@ -53,6 +56,13 @@ def KF_LinearOp : KF_Op<"linear", [KF_InferredResult]> {
     in registers; products and sums are f32. The bias and the result have
     the input's element type.
 
+    An i8 weight comes with `scales` (f32, f32 input): blocks of B
+    consecutive values along the input-feature dimension share one scale,
+    `W[i, o] = q[i, o] * scales[i / B, o]` for `in_out` (scales
+    `[in / B, out]`) and `W[o, i] = q[o, i] * scales[o, i / B]` for
+    `out_in` (scales `[out, in / B]`); B is `in` over the scales' block
+    count. The lowering dequantises in registers.
+
     Example:
 
     ```mlir
@@ -61,14 +71,18 @@ def KF_LinearOp : KF_Op<"linear", [KF_InferredResult]> {
           -> tensor<1x16x192xf32>
     %logits = kf.linear %h, %wte layout(out_in)
         : tensor<1x16x64xf32>, tensor<27x64xf32> -> tensor<1x16x27xf32>
+    %y = kf.linear %h, %q scales(%s : tensor<192x2xf32>) layout(out_in)
+        : tensor<1x16x64xf32>, tensor<192x64xi8> -> tensor<1x16x192xf32>
     ```
   }];
-  let arguments = (ins KF_FloatTensor:$input, KF_FloatTensor:$weight,
+  let arguments = (ins KF_FloatTensor:$input, KF_WeightTensor:$weight,
                        Optional<KF_FloatTensor>:$bias,
+                       Optional<KF_FloatTensor>:$scales,
                        KF_WeightLayout:$weight_layout);
   let results = (outs KF_FloatTensor:$result);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? `layout` `(` $weight_layout `)` attr-dict
+    $input `,` $weight (`,` $bias^)? (`scales` `(` $scales^ `:` type($scales) `)`)?
+    `layout` `(` $weight_layout `)` attr-dict
     `:` type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)
   }];
   let hasCanonicalizer = 1;
@@ -361,21 +375,27 @@ def KF_EmbeddingOp : KF_Op<"embedding",
     and positions outside `[0, P)` are runtime errors of the lowered code.
     A 16-bit (f16, bf16) table may be combined with f32 positions: its rows
     are widened and the result is f32. Without positions the result has the
-    table's element type.
+    table's element type. An i8 table comes with f32 `scales` (`[V, D / B]`,
+    blocks of B features, as `kf.linear` `out_in`): rows are dequantised,
+    and the result is f32.
 
     Example:
 
     ```mlir
     %x = kf.embedding %ids, %wte positions(%wpe : tensor<16x64xf32>)
         : tensor<1x16xi64>, tensor<27x64xf32> -> tensor<1x16x64xf32>
+    %y = kf.embedding %ids, %q scales(%s : tensor<27x2xf32>)
+        : tensor<1x16xi64>, tensor<27x64xi8> -> tensor<1x16x64xf32>
     ```
   }];
-  let arguments = (ins KF_IdTensor:$ids, KF_FloatTensor:$table,
+  let arguments = (ins KF_IdTensor:$ids, KF_WeightTensor:$table,
                        Optional<KF_FloatTensor>:$positions,
-                       Optional<Index>:$position_offset);
+                       Optional<Index>:$position_offset,
+                       Optional<KF_FloatTensor>:$scales);
   let results = (outs KF_FloatTensor:$result);
   let assemblyFormat = [{
-    $ids `,` $table (`positions` `(` $positions^ `:` type($positions) `)`)?
+    $ids `,` $table (`scales` `(` $scales^ `:` type($scales) `)`)?
+    (`positions` `(` $positions^ `:` type($positions) `)`)?
     (`offset` `(` $position_offset^ `)`)? attr-dict
     `:` type($ids) `,` type($table) `->` type($result)
   }];

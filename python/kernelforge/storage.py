@@ -1,0 +1,67 @@
+"""The storage types KernelForge keeps weight matrices in, in NumPy: what a
+float64 reference must read to see the same weights as a compiled graph run
+with kernelforge-gpt2 --dtype.
+
+- f16: IEEE half, round to nearest even (NumPy's float16 cast).
+- bf16: the upper 16 bits of float32, round to nearest even.
+- int8: blocks of 32 consecutive values along the dimension a product reduces
+  over, each stored as round(x / s) in [-127, 127] with s = max|x| / 127 in
+  float32 (s = 0 for an all-zero block).
+"""
+
+import numpy as np
+
+BLOCK = 32
+
+
+def round_bf16(x):
+    bits = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
+    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint32) << 16
+    return rounded.astype(np.uint32).view(np.float32).astype(np.float64)
+
+
+def round_f16(x):
+    return np.asarray(x, np.float32).astype(np.float16).astype(np.float64)
+
+
+def quantize_blocks(x, axis):
+    """int8 blocks along `axis` (of length a multiple of 32), dequantised."""
+    x = np.asarray(x, np.float32)
+    moved = np.moveaxis(x, axis, -1)
+    blocks = moved.reshape(moved.shape[:-1] + (moved.shape[-1] // BLOCK, BLOCK))
+    scale = (np.abs(blocks).max(axis=-1, keepdims=True) / np.float32(127)).astype(np.float32)
+    safe = np.where(scale > 0, scale, np.float32(1))
+    q = np.clip(np.rint(blocks * (np.float32(1) / safe)), -127, 127)
+    q = np.where(scale > 0, q, 0)
+    out = (q.astype(np.float64) * scale.astype(np.float64)).reshape(moved.shape)
+    return np.moveaxis(out, -1, axis)
+
+
+# GPT-2's matrices and the dimension its products reduce over: Conv1D weights
+# are [in, out] (axis 0); the embedding, used by the tied head as [vocab, in],
+# and an untied lm_head reduce over axis 1.
+def gpt2_matrix_axis(name):
+    if name in ("wte.weight", "lm_head.weight"):
+        return 1
+    if name.endswith((".c_attn.weight", ".c_proj.weight", ".c_fc.weight")):
+        return 0
+    return None
+
+
+def round_gpt2_weights(params, dtype):
+    if dtype in (None, "f32"):
+        return params
+    out = dict(params)
+    for name, value in params.items():
+        axis = gpt2_matrix_axis(name)
+        if axis is None:
+            continue
+        if dtype == "bf16":
+            out[name] = round_bf16(value)
+        elif dtype == "f16":
+            out[name] = round_f16(value)
+        elif dtype == "int8":
+            out[name] = quantize_blocks(value, axis)
+        else:
+            raise ValueError(f"unknown dtype {dtype}")
+    return out
