@@ -8,6 +8,10 @@
 #include <chrono>
 #include <cstdio>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 using namespace kernelforge::runtime;
 
 namespace {
@@ -137,6 +141,14 @@ GPT2Generator::create(const CompiledLibrary &library, bool cuda,
 
   std::unique_ptr<GPT2Generator> generator(
       new GPT2Generator(std::move(prefill), std::move(decode), cuda));
+#ifdef __GLIBC__
+  // A step allocates and frees temporaries of up to tens of megabytes (a
+  // dequantised weight, a prefill's activations) every call. glibc would
+  // map and unmap each one, and the kernel would zero its pages again on
+  // every call: keep them in the heap for reuse instead.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
   if (cuda && !generator->device.bind(library, error))
     return nullptr;
   GPT2Shapes &s = generator->modelShapes;

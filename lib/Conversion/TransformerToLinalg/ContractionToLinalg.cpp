@@ -59,33 +59,45 @@ Value fromRows(OpBuilder &b, Location loc, Value rows,
       ArrayRef<ReassociationIndices>{lead, {rank - 1}});
 }
 
-/// The weight of an i8 `kf.linear` as f32, dequantised element by element:
-/// a temporary the products with many rows read like a float weight.
+/// The weight of an i8 `kf.linear` as f32, dequantised element by element
+/// over the weight viewed with its blocks split out ([kb, B, n] or
+/// [n, kb, B]), so that every map is a projection: a temporary the products
+/// with many rows read like a float weight.
 Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
                  bool inOut) {
   MLIRContext *ctx = b.getContext();
   auto qType = cast<RankedTensorType>(q.getType());
   auto sType = cast<RankedTensorType>(scales.getType());
   unsigned blockDim = inOut ? 0 : 1;
-  int64_t block = qType.getDimSize(blockDim) / sType.getDimSize(blockDim);
-  AffineExpr d0, d1;
-  bindDims(ctx, d0, d1);
-  AffineMap scaleMap =
-      inOut ? AffineMap::get(2, 0, {d0.floorDiv(block), d1}, ctx)
-            : AffineMap::get(2, 0, {d0, d1.floorDiv(block)}, ctx);
+  int64_t blocks = sType.getDimSize(blockDim);
+  int64_t block = qType.getDimSize(blockDim) / blocks;
+  int64_t other = qType.getDimSize(1 - blockDim);
+  SmallVector<int64_t> viewShape =
+      inOut ? SmallVector<int64_t>{blocks, block, other}
+            : SmallVector<int64_t>{other, blocks, block};
+  SmallVector<ReassociationIndices> groups =
+      inOut ? SmallVector<ReassociationIndices>{{0, 1}, {2}}
+            : SmallVector<ReassociationIndices>{{0}, {1, 2}};
+  Value view = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(viewShape, qType.getElementType()), q,
+      groups);
   Type f32 = b.getF32Type();
-  Value empty = emptyTensor(b, loc, qType.getShape(), f32);
-  return linalg::GenericOp::create(
-             b, loc, empty.getType(), ValueRange{q, scales}, ValueRange{empty},
-             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(2), scaleMap,
-                                 b.getMultiDimIdentityMap(2)},
-             iteratorTypes(2),
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value w = arith::SIToFPOp::create(nb, l, f32, args[0]);
-               linalg::YieldOp::create(
-                   nb, l, arith::MulFOp::create(nb, l, w, args[1]).getResult());
-             })
-      .getResult(0);
+  Value empty = emptyTensor(b, loc, viewShape, f32);
+  AffineMap scaleMap = inOut ? projection(ctx, 3, {0, 2})
+                             : projection(ctx, 3, {0, 1});
+  Value wide =
+      linalg::GenericOp::create(
+          b, loc, empty.getType(), ValueRange{view, scales}, ValueRange{empty},
+          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(3), scaleMap,
+                              b.getMultiDimIdentityMap(3)},
+          iteratorTypes(3),
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value w = arith::SIToFPOp::create(nb, l, f32, args[0]);
+            linalg::YieldOp::create(
+                nb, l, arith::MulFOp::create(nb, l, w, args[1]).getResult());
+          })
+          .getResult(0);
+  return tensor::CollapseShapeOp::create(b, loc, wide, groups);
 }
 
 /// One row against an i8 weight, dequantised in registers:
