@@ -85,6 +85,9 @@ def main():
             elif dtype == np.int8:  # full range: the weights of 8-bit blocks
                 arr = rng.integers(-127, 128, size=shape).astype(dtype)
                 np.save(path, arr)
+            elif a.get("param", "").endswith(".scales"):  # positive block scales
+                arr = (rng.uniform(0.5, 1.5, size=shape) / 127).astype(dtype)
+                np.save(path, arr)
             elif np.issubdtype(dtype, np.integer):
                 arr = rng.integers(0, args.ints_below, size=shape).astype(dtype)
                 np.save(path, arr)

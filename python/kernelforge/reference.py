@@ -14,6 +14,14 @@ def linear(x, w, b=None, layout="in_out"):
     return y if b is None else y + b
 
 
+def dequantize(q, scales, layout="in_out"):
+    """An i8 weight with f32 block scales along its input features."""
+    q = np.asarray(q, np.float64)
+    axis = 0 if layout == "in_out" else 1
+    block = q.shape[axis] // scales.shape[axis]
+    return q * np.repeat(np.asarray(scales, np.float64), block, axis=axis)
+
+
 def matmul(a, b, transpose_rhs=False):
     return a @ (np.swapaxes(b, -1, -2) if transpose_rhs else b)
 

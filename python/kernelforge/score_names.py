@@ -17,7 +17,25 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kernelforge import reference as ref  # noqa: E402
+from kernelforge import storage  # noqa: E402
 from kernelforge import tools  # noqa: E402
+
+
+def stored(params, arg):
+    """A parameter as the graph's argument declares it: f32, f16, bf16 bits,
+    or i8 blocks and their scales (kernelforge-gpt2-graph --weights)."""
+    name, dtype = arg["param"], arg["dtype"]
+    if name.endswith(".scales"):
+        base = name[:-len(".scales")]
+        return storage.quantize_int8(params[base], storage.gpt2_matrix_axis(base))[1]
+    value = params[name]
+    if dtype == "i8":
+        return storage.quantize_int8(value, storage.gpt2_matrix_axis(name))[0]
+    if dtype == "bf16":
+        return storage.bf16_bits(value)
+    if dtype == "f16":
+        return value.astype(np.float16)
+    return value.astype(np.float32)
 
 
 def main():
@@ -50,7 +68,7 @@ def main():
             if a["role"] != "input":
                 continue
             path = os.path.join(tmp, f"in{i}.npy")
-            np.save(path, ids if i == 0 else params[a["param"]].astype(np.float32))
+            np.save(path, ids if i == 0 else stored(params, a))
             cli.append(path)
         prefix = os.path.join(tmp, "out")
         subprocess.run([args.runner, args.library, "--output", prefix] + cli, check=True)

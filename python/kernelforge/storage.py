@@ -24,17 +24,30 @@ def round_f16(x):
     return np.asarray(x, np.float32).astype(np.float16).astype(np.float64)
 
 
-def quantize_blocks(x, axis):
-    """int8 blocks along `axis` (of length a multiple of 32), dequantised."""
+def bf16_bits(x):
+    """bfloat16 bit patterns (uint16), how .npy files carry bf16 arrays."""
+    bits = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
+    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def quantize_int8(x, axis):
+    """int8 blocks along `axis` (of length a multiple of 32): the int8 array
+    in x's shape and the float32 scales (x's shape with axis / 32)."""
     x = np.asarray(x, np.float32)
     moved = np.moveaxis(x, axis, -1)
     blocks = moved.reshape(moved.shape[:-1] + (moved.shape[-1] // BLOCK, BLOCK))
     scale = (np.abs(blocks).max(axis=-1, keepdims=True) / np.float32(127)).astype(np.float32)
-    safe = np.where(scale > 0, scale, np.float32(1))
-    q = np.clip(np.rint(blocks * (np.float32(1) / safe)), -127, 127)
-    q = np.where(scale > 0, q, 0)
-    out = (q.astype(np.float64) * scale.astype(np.float64)).reshape(moved.shape)
-    return np.moveaxis(out, -1, axis)
+    inverse = np.where(scale > 0, np.float32(1) / np.where(scale > 0, scale, 1), 0).astype(np.float32)
+    q = np.clip(np.rint(blocks * inverse), -127, 127).astype(np.int8)
+    q = np.moveaxis(q.reshape(moved.shape), -1, axis)
+    scales = np.moveaxis(scale[..., 0], -1, axis)
+    return q, scales
+
+
+def quantize_blocks(x, axis):
+    """int8 blocks along `axis`, dequantised (float64)."""
+    q, scales = quantize_int8(x, axis)
+    return q.astype(np.float64) * np.repeat(scales.astype(np.float64), BLOCK, axis=axis)
 
 
 # GPT-2's matrices and the dimension its products reduce over: Conv1D weights

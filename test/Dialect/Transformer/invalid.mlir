@@ -604,3 +604,43 @@ func.func private @negative_param_dynamic(tensor<?x64xf32> {kf.param = "wte.weig
 func.func @negative_param_unknown(%w: tensor<4xf32> {kf.weight = "w"}) {
   return
 }
+
+// -----
+
+func.func @negative_linear_i8_without_scales(%x: tensor<1x64xf32>, %w: tensor<64x8xi8>) {
+  // expected-error @+1 {{'kf.linear' op expected scales for the i8 weight}}
+  %0 = kf.linear %x, %w layout(in_out) : tensor<1x64xf32>, tensor<64x8xi8> -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @negative_linear_scales_of_float_weight(%x: tensor<1x64xf32>, %w: tensor<64x8xf32>, %s: tensor<2x8xf32>) {
+  // expected-error @+1 {{'kf.linear' op expected no scales for weight of element type 'f32'}}
+  %0 = kf.linear %x, %w scales(%s : tensor<2x8xf32>) layout(in_out) : tensor<1x64xf32>, tensor<64x8xf32> -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @negative_linear_scales_shape(%x: tensor<1x64xf32>, %w: tensor<8x64xi8>, %s: tensor<8x3xf32>) {
+  // expected-error @+1 {{'kf.linear' op expected scales of weight 'tensor<8x64xi8>' to have 8 in dimension 0 and a divisor of 64 in dimension 1, got 'tensor<8x3xf32>'}}
+  %0 = kf.linear %x, %w scales(%s : tensor<8x3xf32>) layout(out_in) : tensor<1x64xf32>, tensor<8x64xi8> -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @negative_linear_i8_half_input(%x: tensor<1x64xf16>, %w: tensor<64x8xi8>, %s: tensor<2x8xf32>) {
+  // expected-error @+1 {{'kf.linear' op expected an f32 input with an i8 weight, got 'tensor<1x64xf16>'}}
+  %0 = kf.linear %x, %w scales(%s : tensor<2x8xf32>) layout(in_out) : tensor<1x64xf16>, tensor<64x8xi8> -> tensor<1x8xf16>
+  return
+}
+
+// -----
+
+func.func @negative_embedding_scales_dtype(%ids: tensor<4xi64>, %t: tensor<27x64xi8>, %s: tensor<27x2xf16>) {
+  // expected-error @+1 {{'kf.embedding' op expected scales of f32 and rank 2, got 'tensor<27x2xf16>'}}
+  %0 = kf.embedding %ids, %t scales(%s : tensor<27x2xf16>) : tensor<4xi64>, tensor<27x64xi8> -> tensor<4x64xf32>
+  return
+}

@@ -50,3 +50,35 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
   %y = kf.embedding %ids, %wte positions(%wpe : tensor<9x48xf32>) offset(%pos) : tensor<1x5xi64>, tensor<37x48xbf16> -> tensor<1x5x48xf32>
   return %y : tensor<1x5x48xf32>
 }
+
+// i8 weights with f32 scales per block of 32 input features, dequantised in
+// registers for one row and through a dequantised copy for several; the
+// reference dequantises the same integers and scales in float64. Values
+// reach ~100 (sums of 64-256 products of N(0,1) and ~1): atol 1e-3.
+// RUN: %check %t.so --entry q8_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
+// RUN: %check %t.so --entry q8_out_in_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+// RUN: %check %t.so --entry q8_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
+// RUN: %check %t.so --entry q8_embedding --ints-below 37 --expect "ref.embedding(x0, ref.dequantize(x1, p['t.scales'], 'out_in'), x2)" --atol 1e-5
+// RUN: %check %t.avx512.so --entry q8_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
+// RUN: %check %t.neon.so --entry q8_out_in_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+
+func.func @q8_vector(%x: tensor<1x256xf32>, %w: tensor<256x72xi8> {kf.param = "w"}, %b: tensor<72xf32>,
+                     %s: tensor<8x72xf32> {kf.param = "w.scales"}) -> tensor<1x72xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<8x72xf32>) layout(in_out) : tensor<1x256xf32>, tensor<256x72xi8>, tensor<72xf32> -> tensor<1x72xf32>
+  return %y : tensor<1x72xf32>
+}
+func.func @q8_out_in_vector(%x: tensor<1x1x96xf32>, %w: tensor<41x96xi8> {kf.param = "w"},
+                            %s: tensor<41x3xf32> {kf.param = "w.scales"}) -> tensor<1x1x41xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<41x3xf32>) layout(out_in) : tensor<1x1x96xf32>, tensor<41x96xi8> -> tensor<1x1x41xf32>
+  return %y : tensor<1x1x41xf32>
+}
+func.func @q8_rows(%x: tensor<7x64xf32>, %w: tensor<64x40xi8> {kf.param = "w"}, %b: tensor<40xf32>,
+                   %s: tensor<2x40xf32> {kf.param = "w.scales"}) -> tensor<7x40xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<2x40xf32>) layout(in_out) : tensor<7x64xf32>, tensor<64x40xi8>, tensor<40xf32> -> tensor<7x40xf32>
+  return %y : tensor<7x40xf32>
+}
+func.func @q8_embedding(%ids: tensor<1x5xi64>, %t: tensor<37x64xi8> {kf.param = "t"}, %wpe: tensor<9x64xf32>,
+                        %s: tensor<37x2xf32> {kf.param = "t.scales"}) -> tensor<1x5x64xf32> {
+  %y = kf.embedding %ids, %t scales(%s : tensor<37x2xf32>) positions(%wpe : tensor<9x64xf32>) : tensor<1x5xi64>, tensor<37x64xi8> -> tensor<1x5x64xf32>
+  return %y : tensor<1x5x64xf32>
+}

@@ -7,9 +7,18 @@
 // tied head, an F16 and a BF16 tensor (converted on load).
 // RUN: rm -rf %t && %python %kf_py/make_checkpoint.py %t/hf --prefix --buffers --f16 h.0.mlp.c_fc.weight --bf16 wpe.weight
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1,4,1,5,9,2,6 -n 10
+// The same checkpoint with its matrices kept in f16, bf16 and int8 blocks.
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1,4,1,5,9,2,6 -n 10 --dtype f16
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1,4,1,5,9,2,6 -n 10 --dtype bf16
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1,4,1,5,9,2,6 -n 10 --dtype int8
 // Bare names, a separate lm_head, 3 heads of 16, a 21-token prompt (bucket 32).
 // RUN: %python %kf_py/make_checkpoint.py %t/untied --untied --heads 3 --embd 48 --layers 3 --vocab 61 --positions 40 --seed 1
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/untied --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 12
+// An untied head in int8 blocks, and a size int8 blocks cannot tile.
+// RUN: %python %kf_py/make_checkpoint.py %t/untied64 --untied --heads 2 --embd 64 --layers 2 --vocab 61 --positions 40 --seed 2
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/untied64 --tokens 1,2,3,4,5 -n 6 --dtype int8 --cache-dir %t/cache8
+// RUN: not kernelforge-gpt2 --model-dir %t/untied --tokens 1 -n 1 --dtype int8 --cache-dir %t/cache8 2>&1 | FileCheck %s --check-prefix=BADBLOCKS
+// RUN: not kernelforge-gpt2 --model-dir %t/hf --tokens 1 -n 1 --dtype f8 2>&1 | FileCheck %s --check-prefix=BADDTYPE
 // A second run reuses the compiled library.
 // RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache | FileCheck %s --check-prefix=FIRST
 // RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache | FileCheck %s --check-prefix=SECOND
@@ -18,5 +27,7 @@
 // RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 1 -n 12 --temperature 0.8 --top-k 10 --top-p 0.9 --seed 5 > %t/s2.txt
 // RUN: cmp %t/s1.txt %t/s2.txt
 
+// BADBLOCKS: error: int8 weights need n_embd (48) and n_inner (192) to be multiples of the 32-value block
+// BADDTYPE: error: --dtype expects f32, f16, bf16 or int8, got 'f8'
 // FIRST: "compile_cached": false
 // SECOND: "compile_cached": true
