@@ -118,22 +118,11 @@ struct Planner {
       std::optional<unsigned> m;
       if (numDims >= 3)
         m = numDims - 3;
-      // A row against i8 blocks: one register row, so that each block's
-      // scale is one broadcast value (more rows would transpose them into
-      // place). With the weight's rows along the block lanes (in_out), the
-      // blocks go outside the lanes: every step reads a weight row along
-      // the columns, and the partial sums stay in L1.
-      bool blocksOutside = false;
-      if (quantized) {
+      // A row against i8 blocks (lanes along the weight rows): one register
+      // row, so that each block's scale is one broadcast value (more rows
+      // would transpose the scales into place).
+      if (quantized)
         registerRows = 1;
-        AffineMap weightMap = op.getIndexingMapsArray()[1];
-        blocksOutside =
-            weightMap.getResult(0) == getAffineDimExpr(k, op.getContext());
-        if (blocksOutside) {
-          registerCols *= 4;
-          plan.registerInterchange = {0, 3, 1, 2};
-        }
-      }
       // One row (decode): nothing to reuse a weight for, so the tile is all
       // columns, four register tiles wide: each k step reads a long run of
       // a weight row (512 bytes with AVX-512) and the accumulators fill the
@@ -192,15 +181,6 @@ struct Planner {
         plan.threads[*m] = mTile;
       }
       plan.regime = manyRows ? "rows" : "features";
-      // Blocks outside the lanes: threads share the lanes (weight rows) and
-      // each reads whole rows, front to back.
-      if (blocksOutside && m) {
-        plan.threads[n] = ranges[n];
-        int64_t share =
-            std::max<int64_t>(1, ranges[*m] / sched.minParallelBlocks);
-        plan.threads[*m] = pickTile(ranges[*m], share);
-        plan.regime = "rows";
-      }
       // Many rows reuse each weight panel: packing it costs a copy per
       // `rows` of work and turns the register tile's k-strided weight reads
       // (a page apart for wide products) into one contiguous stream.

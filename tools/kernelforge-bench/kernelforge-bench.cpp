@@ -66,7 +66,8 @@ static cl::opt<std::string> pipelineOptions(
     cl::desc("Options of kf-cpu-pipeline for every kernel"));
 static cl::list<std::string>
     only("kernels", cl::CommaSeparated,
-         cl::desc("Run only these kernels (qkv, mlp_up, mlp_down, lm_head, "
+         cl::desc("Run only these kernels (qkv, attn_proj, mlp_up, mlp_down, "
+                  "lm_head, "
                   "attention, layer_norm, softmax)"));
 static cl::opt<std::string>
     baselinePath("baseline", cl::init(""),
@@ -303,6 +304,7 @@ int main(int argc, char **argv) {
   std::vector<Kernel> kernels;
   for (int64_t t : counts) {
     kernels.push_back(linearKernel("qkv 768x2304", t, kEmbd, 3 * kEmbd));
+    kernels.push_back(linearKernel("attn_proj 768x768", t, kEmbd, kEmbd));
     kernels.push_back(linearKernel("mlp_up 768x3072", t, kEmbd, 4 * kEmbd));
     kernels.push_back(linearKernel("mlp_down 3072x768", t, 4 * kEmbd, kEmbd));
     kernels.push_back(

@@ -100,57 +100,41 @@ Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
   return tensor::CollapseShapeOp::create(b, loc, wide, groups);
 }
 
-/// One row against an i8 weight, dequantised in registers:
+/// One row against an i8 `out_in` weight q [n, k] with scales [n, k / B],
+/// dequantised in registers:
 ///
-///   P[lanes of a block] += x * (q * scale)   over the blocks
-///   y = init + sum of the lanes
+///   P[m, n, j] = sum_kb x[m, kb * B + j] * (q[n, kb * B + j] * scales[n, kb])
+///   y[m, n]    = init + sum_j P[m, n, j]
 ///
-/// For `out_in` (q [n, k]) the lanes are the block's k values, contiguous in
-/// a weight row: P[m, n, j] over (m, n, j, kb). For `in_out` (q [k, n])
-/// they are the block's k rows: P[m, j, n] over (m, j, n, kb), n
-/// contiguous. The first op is marked `kf.quantized_contraction`: the CPU
-/// schedule tiles it as a contraction (rows, columns, reduction last).
+/// over (m, n, j, kb): the lanes j are a block's values, contiguous in a
+/// weight row, so each register tile streams weight rows front to back. The
+/// first op is marked `kf.quantized_contraction`: the CPU schedule tiles it
+/// as a contraction (rows, lanes, blocks last).
 Value quantizedRowProduct(OpBuilder &b, Location loc, Value rows, Value q,
-                          Value scales, Value init, bool inOut) {
+                          Value scales, Value init) {
   MLIRContext *ctx = b.getContext();
   auto qType = cast<RankedTensorType>(q.getType());
   auto sType = cast<RankedTensorType>(scales.getType());
   auto rowsType = cast<RankedTensorType>(rows.getType());
   int64_t m = rowsType.getDimSize(0), k = rowsType.getDimSize(1);
-  unsigned blockDim = inOut ? 0 : 1;
-  int64_t blocks = sType.getDimSize(blockDim), block = k / blocks;
-  int64_t n = qType.getDimSize(inOut ? 1 : 0);
+  int64_t blocks = sType.getDimSize(1), block = k / blocks;
+  int64_t n = qType.getDimSize(0);
   Type f32 = b.getF32Type();
   Value x = tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get({m, blocks, block}, f32), rows,
       ArrayRef<ReassociationIndices>{{0}, {1, 2}});
-  Value w = inOut ? tensor::ExpandShapeOp::create(
-                        b, loc,
-                        RankedTensorType::get({blocks, block, n},
-                                              qType.getElementType()),
-                        q, ArrayRef<ReassociationIndices>{{0, 1}, {2}})
-                  : tensor::ExpandShapeOp::create(
-                        b, loc,
-                        RankedTensorType::get({n, blocks, block},
-                                              qType.getElementType()),
-                        q, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
-  AffineExpr dm, d1, d2, kb;
-  bindDims(ctx, dm, d1, d2, kb);
-  // out_in: (m, n, j, kb); in_out: (m, j, n, kb).
-  AffineExpr nDim = inOut ? d2 : d1, jDim = inOut ? d1 : d2;
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(4, 0, {dm, kb, jDim}, ctx),
-      inOut ? AffineMap::get(4, 0, {kb, jDim, nDim}, ctx)
-            : AffineMap::get(4, 0, {nDim, kb, jDim}, ctx),
-      inOut ? AffineMap::get(4, 0, {kb, nDim}, ctx)
-            : AffineMap::get(4, 0, {nDim, kb}, ctx),
-      AffineMap::get(4, 0, {dm, d1, d2}, ctx)};
-  SmallVector<int64_t> partialShape =
-      inOut ? SmallVector<int64_t>{m, block, n} : SmallVector<int64_t>{m, n, block};
-  Value zeros = filledTensor(b, loc, partialShape, f32, 0.0);
+  Value w = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({n, blocks, block}, qType.getElementType()),
+      q, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  // Over (m, n, j, kb).
+  Value zeros = filledTensor(b, loc, {m, n, block}, f32, 0.0);
   auto partial = linalg::GenericOp::create(
       b, loc, zeros.getType(), ValueRange{x, w, scales}, ValueRange{zeros},
-      maps, iteratorTypes(4, {3}),
+      ArrayRef<AffineMap>{projection(ctx, 4, {0, 3, 2}),
+                          projection(ctx, 4, {1, 3, 2}),
+                          projection(ctx, 4, {1, 3}),
+                          projection(ctx, 4, {0, 1, 2})},
+      iteratorTypes(4, {3}),
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value wf = arith::SIToFPOp::create(nb, l, f32, args[1]);
         Value scaled = arith::MulFOp::create(nb, l, wf, args[2]);
@@ -159,21 +143,76 @@ Value quantizedRowProduct(OpBuilder &b, Location loc, Value rows, Value q,
             nb, l, arith::AddFOp::create(nb, l, args[3], product).getResult());
       });
   partial->setAttr(kQuantizedContractionAttrName, b.getUnitAttr());
-  // y[m, n] = init + sum_j P: over (m, n, j) or, for in_out, (m, j, n) so
-  // that vectors run along n.
-  AffineExpr e0, e1, e2;
-  bindDims(ctx, e0, e1, e2);
-  AffineMap pMap = AffineMap::get(3, 0, {e0, e1, e2}, ctx);
-  AffineMap yMap = inOut ? AffineMap::get(3, 0, {e0, e2}, ctx)
-                         : AffineMap::get(3, 0, {e0, e1}, ctx);
+  // y[m, n] = init + sum_j P[m, n, j].
   return linalg::GenericOp::create(
              b, loc, init.getType(), ValueRange{partial.getResult(0)},
-             ValueRange{init}, ArrayRef<AffineMap>{pMap, yMap},
-             iteratorTypes(3, {inOut ? 1u : 2u}),
+             ValueRange{init},
+             ArrayRef<AffineMap>{projection(ctx, 3, {0, 1, 2}),
+                                 projection(ctx, 3, {0, 1})},
+             iteratorTypes(3, {2}),
              [&](OpBuilder &nb, Location l, ValueRange args) {
                linalg::YieldOp::create(
                    nb, l,
                    arith::AddFOp::create(nb, l, args[1], args[0]).getResult());
+             })
+      .getResult(0);
+}
+
+/// One row against an i8 `in_out` weight q [k, n] with scales [k / B, n]:
+///
+///   P[m, kb, n] = sum_j x[m, kb * B + j] * q[kb * B + j, n]
+///   y[m, n]     = init + sum_kb scales[kb, n] * P[m, kb, n]
+///
+/// The first is an ordinary contraction batched over the blocks (the i8
+/// values widened in its body): the CPU schedule gives it the one-row
+/// register tile across n, and threads that take blocks of weight rows in
+/// order. Each block's scale multiplies its partial sums once.
+Value quantizedRowProductInOut(OpBuilder &b, Location loc, Value rows,
+                               Value q, Value scales, Value init) {
+  MLIRContext *ctx = b.getContext();
+  auto qType = cast<RankedTensorType>(q.getType());
+  auto sType = cast<RankedTensorType>(scales.getType());
+  auto rowsType = cast<RankedTensorType>(rows.getType());
+  int64_t m = rowsType.getDimSize(0), k = rowsType.getDimSize(1);
+  int64_t blocks = sType.getDimSize(0), block = k / blocks;
+  int64_t n = qType.getDimSize(1);
+  Type f32 = b.getF32Type();
+  Value x = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({m, blocks, block}, f32), rows,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  Value w = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({blocks, block, n}, qType.getElementType()),
+      q, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  // Over (kb, m, n, j).
+  Value zeros = filledTensor(b, loc, {m, blocks, n}, f32, 0.0);
+  Value partial =
+      linalg::GenericOp::create(
+          b, loc, zeros.getType(), ValueRange{x, w}, ValueRange{zeros},
+          ArrayRef<AffineMap>{projection(ctx, 4, {1, 0, 3}),
+                              projection(ctx, 4, {0, 3, 2}),
+                              projection(ctx, 4, {1, 0, 2})},
+          iteratorTypes(4, {3}),
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value wf = arith::SIToFPOp::create(nb, l, f32, args[1]);
+            Value product = arith::MulFOp::create(nb, l, args[0], wf);
+            linalg::YieldOp::create(
+                nb, l,
+                arith::AddFOp::create(nb, l, args[2], product).getResult());
+          })
+          .getResult(0);
+  // Over (m, kb, n): vectors along n, the blocks reduced inside.
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{partial, scales},
+             ValueRange{init},
+             ArrayRef<AffineMap>{projection(ctx, 3, {0, 1, 2}),
+                                 projection(ctx, 3, {1, 2}),
+                                 projection(ctx, 3, {0, 2})},
+             iteratorTypes(3, {1}),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value scaled = arith::MulFOp::create(nb, l, args[0], args[1]);
+               linalg::YieldOp::create(
+                   nb, l,
+                   arith::AddFOp::create(nb, l, args[2], scaled).getResult());
              })
       .getResult(0);
 }
@@ -212,8 +251,11 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
       // i8 blocks: one row dequantises in registers; many rows read a
       // dequantised f32 copy through the ordinary product.
       if (m == 1) {
-        Value product = quantizedRowProduct(rewriter, loc, rows, weight,
-                                            scales, acc, inOut);
+        Value product =
+            inOut ? quantizedRowProductInOut(rewriter, loc, rows, weight,
+                                             scales, acc)
+                  : quantizedRowProduct(rewriter, loc, rows, weight, scales,
+                                        acc);
         rewriter.replaceOp(op, fromRows(rewriter, loc, product, resultType));
         return success();
       }
