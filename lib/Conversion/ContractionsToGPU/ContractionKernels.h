@@ -214,12 +214,16 @@ struct KernelBuilder {
     map.map(block.getArgument(2), acc);
     for (Operation &op : block.without_terminator()) {
       Operation *clone = b.clone(op, map);
-      if (auto fm = dyn_cast<arith::ArithFastMathInterface>(clone))
+      // (Widenings such as arith.extf take fastmath flags but may carry none.)
+      if (auto fm = dyn_cast<arith::ArithFastMathInterface>(clone)) {
+        arith::FastMathFlagsAttr flags = fm.getFastMathFlagsAttr();
         clone->setAttr(
             fm.getFastMathAttrName(),
-            arith::FastMathFlagsAttr::get(b.getContext(),
-                                          fm.getFastMathFlagsAttr().getValue() |
-                                              arith::FastMathFlags::contract));
+            arith::FastMathFlagsAttr::get(
+                b.getContext(),
+                (flags ? flags.getValue() : arith::FastMathFlags::none) |
+                    arith::FastMathFlags::contract));
+      }
     }
     return map.lookupOrDefault(block.getTerminator()->getOperand(0));
   }

@@ -42,3 +42,10 @@
 // RUN: env KF_CACHE_DIR=%t.cache %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --device gpu-emulator --model-dir %t.ckpt --tokens 3,1,4,1,5,9,2,6 -n 10 | FileCheck %s
 // CHECK: prefill (all prompt positions): 8 rows, max abs error {{.*}}: ok
 // CHECK: decode (each generated token): 10 rows, max abs error {{.*}}: ok
+
+// GPT-2 generation with the matrices kept in bf16 and in int8 blocks, on the
+// emulated GPU: the kernels read the stored types (the products' bodies widen
+// them), against the float64 forward on the same rounded weights.
+// RUN: env KF_CACHE_DIR=%t.cache %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --device gpu-emulator --config %kf_src_root/models/gpt2/configs/makemore-names.json --random-weights 3 --tokens 0,13,1,18 -n 6 --dtype bf16 | FileCheck %s --check-prefix=STORED
+// RUN: env KF_CACHE_DIR=%t.cache %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --device gpu-emulator --config %kf_src_root/models/gpt2/configs/makemore-names.json --random-weights 3 --tokens 0,13,1,18 -n 6 --dtype int8 | FileCheck %s --check-prefix=STORED
+// STORED: decode (each generated token): 6 rows, {{.*}}: ok
