@@ -15,6 +15,17 @@ bool mlir::kf::isTiledContraction(linalg::LinalgOp op) {
          op.getNumDpsInputs() == 2 && linalg::isaContractionOpInterface(op);
 }
 
+bool mlir::kf::hasIndexingMaps(linalg::LinalgOp op,
+                               ArrayRef<SmallVector<AffineExpr>> results) {
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps.size() != results.size())
+    return false;
+  for (auto [map, exprs] : llvm::zip(maps, results))
+    if (map != AffineMap::get(op.getNumLoops(), 0, exprs, op.getContext()))
+      return false;
+  return true;
+}
+
 std::string mlir::kf::describeProblem(linalg::LinalgOp op) {
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -2,6 +2,8 @@
 
 #include "MatVec.h"
 
+#include "kernelforge/Transforms/Contractions.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -17,11 +19,7 @@ kf::splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op,
   MLIRContext *ctx = op.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  auto is = [&](AffineMap map, ArrayRef<AffineExpr> results) {
-    return map == AffineMap::get(3, 0, results, ctx);
-  };
-  if (!is(maps[0], {m, k}) || !is(maps[1], {n, k}) || !is(maps[2], {m, n}))
+  if (!hasIndexingMaps(op, {{m, k}, {n, k}, {m, n}}))
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rows = ranges[0], cols = ranges[1], depth = ranges[2];

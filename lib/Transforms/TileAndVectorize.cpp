@@ -296,13 +296,8 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
   MLIRContext *ctx = op.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  auto is = [&](AffineMap map, ArrayRef<AffineExpr> results) {
-    return map == AffineMap::get(3, 0, results, ctx);
-  };
-  bool inOut = is(maps[1], {k, n});
-  if (!is(maps[0], {m, k}) || !(inOut || is(maps[1], {n, k})) ||
-      !is(maps[2], {m, n}))
+  bool inOut = kf::hasIndexingMaps(op, {{m, k}, {k, n}, {m, n}});
+  if (!inOut && !kf::hasIndexingMaps(op, {{m, k}, {n, k}, {m, n}}))
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rowsRange = ranges[0], colsRange = ranges[1], depth = ranges[2];

@@ -27,6 +27,11 @@ bool isTiledContraction(linalg::LinalgOp op);
 inline constexpr llvm::StringLiteral kQuantizedContractionAttrName =
     "kf.quantized_contraction";
 
+/// Whether `op`'s indexing maps are, in order, `results` over its loops
+/// (e.g. {{m, k}, {n, k}, {m, n}} with m, n, k bound to dims 0, 1, 2).
+bool hasIndexingMaps(linalg::LinalgOp op,
+                     ArrayRef<SmallVector<AffineExpr>> results);
+
 /// The tuning problem an op poses: static loop ranges, indexing maps and
 /// element types, e.g. `1x64x2304x768;(d0, d1, d2, d3) -> (d0, d1, d3),
 /// ...;f32,f32->f32`. Two ops with the same text get the same code.

@@ -100,6 +100,37 @@ Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
   return tensor::CollapseShapeOp::create(b, loc, wide, groups);
 }
 
+/// A row block `[m, k]` and an i8 weight with its blocks of B input
+/// features split out as views: x `[m, k / B, B]`, w `[k / B, B, n]`
+/// (`in_out`) or `[n, k / B, B]` (`out_in`).
+struct BlockViews {
+  Value x, w;
+  int64_t m, n, blocks, block;
+};
+
+BlockViews blockViews(OpBuilder &b, Location loc, Value rows, Value q,
+                      Value scales, bool inOut) {
+  auto qType = cast<RankedTensorType>(q.getType());
+  auto sType = cast<RankedTensorType>(scales.getType());
+  auto rowsType = cast<RankedTensorType>(rows.getType());
+  BlockViews v;
+  v.m = rowsType.getDimSize(0);
+  v.blocks = sType.getDimSize(inOut ? 0 : 1);
+  v.block = rowsType.getDimSize(1) / v.blocks;
+  v.n = qType.getDimSize(inOut ? 1 : 0);
+  v.x = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({v.m, v.blocks, v.block}, b.getF32Type()),
+      rows, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  Type i8 = qType.getElementType();
+  v.w = inOut ? tensor::ExpandShapeOp::create(
+                    b, loc, RankedTensorType::get({v.blocks, v.block, v.n}, i8),
+                    q, ArrayRef<ReassociationIndices>{{0, 1}, {2}})
+              : tensor::ExpandShapeOp::create(
+                    b, loc, RankedTensorType::get({v.n, v.blocks, v.block}, i8),
+                    q, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  return v;
+}
+
 /// One row against an i8 `out_in` weight q [n, k] with scales [n, k / B],
 /// dequantised in registers:
 ///
@@ -113,23 +144,12 @@ Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
 Value quantizedRowProduct(OpBuilder &b, Location loc, Value rows, Value q,
                           Value scales, Value init) {
   MLIRContext *ctx = b.getContext();
-  auto qType = cast<RankedTensorType>(q.getType());
-  auto sType = cast<RankedTensorType>(scales.getType());
-  auto rowsType = cast<RankedTensorType>(rows.getType());
-  int64_t m = rowsType.getDimSize(0), k = rowsType.getDimSize(1);
-  int64_t blocks = sType.getDimSize(1), block = k / blocks;
-  int64_t n = qType.getDimSize(0);
   Type f32 = b.getF32Type();
-  Value x = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({m, blocks, block}, f32), rows,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
-  Value w = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({n, blocks, block}, qType.getElementType()),
-      q, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  BlockViews v = blockViews(b, loc, rows, q, scales, /*inOut=*/false);
   // Over (m, n, j, kb).
-  Value zeros = filledTensor(b, loc, {m, n, block}, f32, 0.0);
+  Value zeros = filledTensor(b, loc, {v.m, v.n, v.block}, f32, 0.0);
   auto partial = linalg::GenericOp::create(
-      b, loc, zeros.getType(), ValueRange{x, w, scales}, ValueRange{zeros},
+      b, loc, zeros.getType(), ValueRange{v.x, v.w, scales}, ValueRange{zeros},
       ArrayRef<AffineMap>{projection(ctx, 4, {0, 3, 2}),
                           projection(ctx, 4, {1, 3, 2}),
                           projection(ctx, 4, {1, 3}),
@@ -170,24 +190,13 @@ Value quantizedRowProduct(OpBuilder &b, Location loc, Value rows, Value q,
 Value quantizedRowProductInOut(OpBuilder &b, Location loc, Value rows,
                                Value q, Value scales, Value init) {
   MLIRContext *ctx = b.getContext();
-  auto qType = cast<RankedTensorType>(q.getType());
-  auto sType = cast<RankedTensorType>(scales.getType());
-  auto rowsType = cast<RankedTensorType>(rows.getType());
-  int64_t m = rowsType.getDimSize(0), k = rowsType.getDimSize(1);
-  int64_t blocks = sType.getDimSize(0), block = k / blocks;
-  int64_t n = qType.getDimSize(1);
   Type f32 = b.getF32Type();
-  Value x = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({m, blocks, block}, f32), rows,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
-  Value w = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({blocks, block, n}, qType.getElementType()),
-      q, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  BlockViews v = blockViews(b, loc, rows, q, scales, /*inOut=*/true);
   // Over (kb, m, n, j).
-  Value zeros = filledTensor(b, loc, {m, blocks, n}, f32, 0.0);
+  Value zeros = filledTensor(b, loc, {v.m, v.blocks, v.n}, f32, 0.0);
   Value partial =
       linalg::GenericOp::create(
-          b, loc, zeros.getType(), ValueRange{x, w}, ValueRange{zeros},
+          b, loc, zeros.getType(), ValueRange{v.x, v.w}, ValueRange{zeros},
           ArrayRef<AffineMap>{projection(ctx, 4, {1, 0, 3}),
                               projection(ctx, 4, {0, 3, 2}),
                               projection(ctx, 4, {1, 0, 2})},
