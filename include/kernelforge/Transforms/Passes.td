@@ -112,6 +112,15 @@ def TileAndVectorizePass
     loop records `packed_panels = cols`): the register tile then reads one
     stream instead of rows a weight-row apart.
 
+    One-row products (decode) stream each weight once. Against a `[k, n]`
+    weight the register tile is one row four register tiles wide; against an
+    `[n, k]` weight (the tied head) the product is first split into dot
+    products with `vector-width` lanes (`P[m, n, j]` over blocks of k, then
+    the lanes summed), whose register tiles read weight rows front to back
+    and become rows of multiply-adds. A row against i8 weight blocks
+    (`kf.quantized_contraction`) is tiled like a contraction with one
+    register row.
+
     A dimension that the register tile does not divide is first split off
     (`linalg::splitOp`), so every tile has a static shape and vectorizes; the
     remainder gets its own, smaller static tiles. Ops the vectorizer rejects
