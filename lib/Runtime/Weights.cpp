@@ -34,7 +34,10 @@ WeightTensor::WeightTensor(std::string dtype, std::vector<int64_t> shape)
   if (alignment == kHugePage)
     madvise(storage.get(), bytes, MADV_HUGEPAGE);
 #endif
-  std::memset(storage.get(), 0, bytes);
+  // Every element is written by whoever fills the tensor; only the padding
+  // past it is cleared here.
+  std::memset(static_cast<char *>(storage.get()) + byteSize(), 0,
+              bytes - byteSize());
 }
 
 int64_t WeightTensor::numElements() const { return elementCount(dims); }
@@ -171,8 +174,8 @@ bool kernelforge::runtime::loadCheckpointWeights(
               shapeString(arg.shape) + ", found " + shapeString(tensor->shape);
       return false;
     }
-    // Same 16-bit type: the bytes as they are.
-    if (mlirName(tensor->dtype) == arg.dtype && arg.dtype != "f32") {
+    // Same type: the bytes as they are.
+    if (mlirName(tensor->dtype) == arg.dtype) {
       WeightTensor same(arg.dtype, arg.shape);
       std::memcpy(same.data(), tensor->data, same.byteSize());
       weights[arg.param] = std::move(same);

@@ -2,6 +2,7 @@
 
 #include "MatVec.h"
 
+#include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -63,8 +64,8 @@ kf::splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op,
   // The same multiply-add body.
   rewriter.inlineRegionBefore(op->getRegion(0), partial.getRegion(),
                               partial.getRegion().begin());
-  if (Attribute schedule = op->getAttr("kf.schedule"))
-    partial->setAttr("kf.schedule", schedule);
+  if (Attribute schedule = op->getAttr(kScheduleAttrName))
+    partial->setAttr(kScheduleAttrName, schedule);
 
   // C[m, n] += sum_j P[m, n, j].
   auto lanesSum = linalg::GenericOp::create(

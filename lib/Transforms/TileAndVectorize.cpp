@@ -312,7 +312,6 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
   // The copy into panels, from B viewed as [k, nb, cols] (or [nb, cols, k]
   // when stored [n, k]) so that every map is a permutation and vectorizes.
   rewriter.setInsertionPoint(op);
-  auto bType = cast<RankedTensorType>(b.getType());
   SmallVector<int64_t> viewShape =
       inOut ? SmallVector<int64_t>{depth, panels, cols}
             : SmallVector<int64_t>{panels, cols, depth};
@@ -322,7 +321,6 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
   Value view = tensor::ExpandShapeOp::create(
       rewriter, loc, RankedTensorType::get(viewShape, weightType), b,
       viewGroups);
-  (void)bType;
   AffineExpr nb, kk, j;
   bindDims(ctx, nb, kk, j);
   AffineMap source = AffineMap::get(

@@ -210,10 +210,10 @@ struct GraphBuilder {
     }
     return params;
   }
+  /// Index of ln_f's scale among the model parameters (wte, wpe, blocks).
+  size_t finalNorm() { return 2 + c.numLayers * blockParams().size(); }
   /// Index of the first model parameter after ln_f.
-  size_t afterFinalNorm() {
-    return 2 + c.numLayers * blockParams().size() + 2;
-  }
+  size_t afterFinalNorm() { return finalNorm() + 2; }
   Value tableScales(ValueRange w) {
     return quantized() ? w[afterFinalNorm() + (c.tieWordEmbeddings ? 0 : 1)]
                        : Value();
@@ -234,7 +234,7 @@ struct GraphBuilder {
   /// ln_f and the language-model head on hidden states `x`; `w` are the
   /// model parameters in modelParams() order.
   Value head(Value x, ValueRange w) {
-    size_t lnf = 2 + c.numLayers * blockParams().size();
+    size_t lnf = finalNorm();
     Value h = layerNorm(NameLoc::get(b.getStringAttr("ln_f")), x, w[lnf],
                         w[lnf + 1]);
     Value table = c.tieWordEmbeddings ? w[0] : w[lnf + 2];

@@ -23,22 +23,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kernelforge import reference as ref  # noqa: E402
+from kernelforge import storage  # noqa: E402
 from kernelforge import tools  # noqa: E402
 
 NUMPY_TYPES = {"f32": np.float32, "f16": np.float16, "f64": np.float64,
                "i64": np.int64, "i32": np.int32, "i8": np.int8, "bf16": "bf16"}
 
-
-def to_bf16_bits(values):
-    """float32 -> bfloat16 bit patterns (uint16), rounded to nearest even:
-    NumPy has no bfloat16, so bf16 arrays travel as their bits."""
-    bits = np.asarray(values, np.float32).view(np.uint32).astype(np.uint64)
-    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
-    return rounded.astype(np.uint16)
-
-
-def from_bf16_bits(bits):
-    return (bits.astype(np.uint32) << 16).view(np.float32)
 
 
 def main():
@@ -79,9 +69,9 @@ def main():
             shape = tuple(a["shape"])
             path = os.path.join(tmp, f"in{i}.npy")
             if dtype == "bf16":
-                bits = to_bf16_bits(rng.standard_normal(shape) * args.scale)
+                bits = storage.bf16_bits(rng.standard_normal(shape) * args.scale)
                 np.save(path, bits)
-                arr = from_bf16_bits(bits)
+                arr = storage.bf16_value(bits)
             elif dtype == np.int8:  # full range: the weights of 8-bit blocks
                 arr = rng.integers(-127, 128, size=shape).astype(dtype)
                 np.save(path, arr)

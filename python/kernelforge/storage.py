@@ -15,9 +15,7 @@ BLOCK = 32
 
 
 def round_bf16(x):
-    bits = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
-    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint32) << 16
-    return rounded.astype(np.uint32).view(np.float32).astype(np.float64)
+    return bf16_value(bf16_bits(x)).astype(np.float64)
 
 
 def round_f16(x):
@@ -25,9 +23,15 @@ def round_f16(x):
 
 
 def bf16_bits(x):
-    """bfloat16 bit patterns (uint16), how .npy files carry bf16 arrays."""
+    """bfloat16 bit patterns (uint16), rounded to nearest even: how .npy files
+    carry bf16 arrays (NumPy has no bfloat16)."""
     bits = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
     return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def bf16_value(bits):
+    """float32 values of bfloat16 bit patterns."""
+    return (np.asarray(bits, np.uint16).astype(np.uint32) << 16).view(np.float32)
 
 
 def quantize_int8(x, axis):

@@ -380,7 +380,6 @@ int main(int argc, char **argv) {
     std::vector<std::vector<uint16_t>> stored;
     std::vector<int64_t> scalars(entry.args.size(), kCache - 1);
     std::vector<void *> pointers;
-    int weightPointer = -1;
     for (auto [i, arg] : llvm::enumerate(entry.args)) {
       if (!arg.isMemRef()) {
         pointers.push_back(&scalars[i]);
@@ -402,36 +401,33 @@ int main(int argc, char **argv) {
       } else {
         pointers.push_back(buffers.back().data());
       }
-      if (static_cast<int>(i) == kernel.weightArg)
-        weightPointer = pointers.size() - 1;
     }
     // Copies of the weight that together overflow the last-level cache.
     std::vector<std::vector<char>> copies;
-    bool fromMemory = kernel.tokens == 1 && weightPointer >= 0;
+    // One pointer per argument: the weight's is pointers[weightArg].
+    int w = kernel.weightArg;
+    bool fromMemory = kernel.tokens == 1 && w >= 0;
     if (fromMemory) {
-      int64_t bytes =
-          entry.args[kernel.weightArg].numElements() *
-          entry.args[kernel.weightArg].elementBytes();
+      int64_t bytes = entry.args[w].numElements() * entry.args[w].elementBytes();
       // At least 256 MiB: the cache sizes are not always known (a VM
       // without sysfs cache entries gets per-family defaults).
       int64_t total = std::max<int64_t>(int64_t(256) << 20, 4 * host.l3);
       int64_t count = std::min<int64_t>(64, 1 + total / bytes);
-      const char *original = static_cast<const char *>(pointers[weightPointer]);
+      const char *original = static_cast<const char *>(pointers[w]);
       for (int64_t c = 1; c < count; ++c)
         copies.emplace_back(original, original + bytes);
     }
-    void *firstWeight = weightPointer >= 0 ? pointers[weightPointer] : nullptr;
+    void *firstWeight = w >= 0 ? pointers[w] : nullptr;
     size_t turn = 0;
     Timing timing = timeIt([&] {
       if (!copies.empty()) {
         turn = (turn + 1) % (copies.size() + 1);
-        pointers[weightPointer] =
-            turn == 0 ? firstWeight : copies[turn - 1].data();
+        pointers[w] = turn == 0 ? firstWeight : copies[turn - 1].data();
       }
       kernelforge::runtime::call(entry, pointers);
     });
     if (!copies.empty()) { // the checked output comes from the first copy
-      pointers[weightPointer] = firstWeight;
+      pointers[w] = firstWeight;
       kernelforge::runtime::call(entry, pointers);
     }
     double seconds = timing.median;

@@ -59,76 +59,57 @@ Value fromRows(OpBuilder &b, Location loc, Value rows,
       ArrayRef<ReassociationIndices>{lead, {rank - 1}});
 }
 
-/// The weight of an i8 `kf.linear` as f32, dequantised element by element
-/// over the weight viewed with its blocks split out ([kb, B, n] or
-/// [n, kb, B]), so that every map is a projection: a temporary the products
-/// with many rows read like a float weight.
-Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
-                 bool inOut) {
-  MLIRContext *ctx = b.getContext();
+/// How an i8 weight's block view (below) groups its dimensions.
+SmallVector<ReassociationIndices> blockGroups(bool inOut) {
+  return inOut ? SmallVector<ReassociationIndices>{{0, 1}, {2}}
+               : SmallVector<ReassociationIndices>{{0}, {1, 2}};
+}
+
+/// An i8 weight with its blocks of B input features split out, as a view:
+/// `[k / B, B, n]` (`in_out`) or `[n, k / B, B]` (`out_in`); the scales are
+/// `[k / B, n]` or `[n, k / B]`.
+Value blockView(OpBuilder &b, Location loc, Value q, Value scales,
+                bool inOut) {
   auto qType = cast<RankedTensorType>(q.getType());
   auto sType = cast<RankedTensorType>(scales.getType());
   unsigned blockDim = inOut ? 0 : 1;
   int64_t blocks = sType.getDimSize(blockDim);
   int64_t block = qType.getDimSize(blockDim) / blocks;
   int64_t other = qType.getDimSize(1 - blockDim);
-  SmallVector<int64_t> viewShape =
-      inOut ? SmallVector<int64_t>{blocks, block, other}
-            : SmallVector<int64_t>{other, blocks, block};
-  SmallVector<ReassociationIndices> groups =
-      inOut ? SmallVector<ReassociationIndices>{{0, 1}, {2}}
-            : SmallVector<ReassociationIndices>{{0}, {1, 2}};
-  Value view = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get(viewShape, qType.getElementType()), q,
-      groups);
-  Type f32 = b.getF32Type();
-  Value empty = emptyTensor(b, loc, viewShape, f32);
-  AffineMap scaleMap = inOut ? projection(ctx, 3, {0, 2})
-                             : projection(ctx, 3, {0, 1});
-  Value wide =
-      linalg::GenericOp::create(
-          b, loc, empty.getType(), ValueRange{view, scales}, ValueRange{empty},
-          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(3), scaleMap,
-                              b.getMultiDimIdentityMap(3)},
-          iteratorTypes(3),
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value w = arith::SIToFPOp::create(nb, l, f32, args[0]);
-            linalg::YieldOp::create(
-                nb, l, arith::MulFOp::create(nb, l, w, args[1]).getResult());
-          })
-          .getResult(0);
-  return tensor::CollapseShapeOp::create(b, loc, wide, groups);
+  SmallVector<int64_t> shape = inOut ? SmallVector<int64_t>{blocks, block, other}
+                                     : SmallVector<int64_t>{other, blocks, block};
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, qType.getElementType()), q,
+      blockGroups(inOut));
 }
 
-/// A row block `[m, k]` and an i8 weight with its blocks of B input
-/// features split out as views: x `[m, k / B, B]`, w `[k / B, B, n]`
-/// (`in_out`) or `[n, k / B, B]` (`out_in`).
-struct BlockViews {
-  Value x, w;
-  int64_t m, n, blocks, block;
-};
+/// The weight of an i8 `kf.linear` as f32, dequantised element by element
+/// over its block view (every map a projection): a temporary the products
+/// with many rows read like a float weight.
+Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
+                 bool inOut) {
+  MLIRContext *ctx = b.getContext();
+  Value view = blockView(b, loc, q, scales, inOut);
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(view.getType()).getShape();
+  Value wide = elementwise(
+      b, loc, shape, b.getF32Type(), ValueRange{view, scales},
+      {b.getMultiDimIdentityMap(3),
+       inOut ? projection(ctx, 3, {0, 2}) : projection(ctx, 3, {0, 1})},
+      [](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return arith::MulFOp::create(nb, l, toCompute(nb, l, args[0]),
+                                     args[1]);
+      });
+  return tensor::CollapseShapeOp::create(b, loc, wide, blockGroups(inOut));
+}
 
-BlockViews blockViews(OpBuilder &b, Location loc, Value rows, Value q,
-                      Value scales, bool inOut) {
-  auto qType = cast<RankedTensorType>(q.getType());
-  auto sType = cast<RankedTensorType>(scales.getType());
-  auto rowsType = cast<RankedTensorType>(rows.getType());
-  BlockViews v;
-  v.m = rowsType.getDimSize(0);
-  v.blocks = sType.getDimSize(inOut ? 0 : 1);
-  v.block = rowsType.getDimSize(1) / v.blocks;
-  v.n = qType.getDimSize(inOut ? 1 : 0);
-  v.x = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({v.m, v.blocks, v.block}, b.getF32Type()),
+/// A row block `[m, k]` as `[m, k / B, B]`, matching an i8 weight's block
+/// view.
+Value rowBlocks(OpBuilder &b, Location loc, Value rows, int64_t blocks) {
+  auto type = cast<RankedTensorType>(rows.getType());
+  int64_t m = type.getDimSize(0), k = type.getDimSize(1);
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({m, blocks, k / blocks}, b.getF32Type()),
       rows, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
-  Type i8 = qType.getElementType();
-  v.w = inOut ? tensor::ExpandShapeOp::create(
-                    b, loc, RankedTensorType::get({v.blocks, v.block, v.n}, i8),
-                    q, ArrayRef<ReassociationIndices>{{0, 1}, {2}})
-              : tensor::ExpandShapeOp::create(
-                    b, loc, RankedTensorType::get({v.n, v.blocks, v.block}, i8),
-                    q, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
-  return v;
 }
 
 /// One row against an i8 `out_in` weight q [n, k] with scales [n, k / B],
@@ -144,38 +125,36 @@ BlockViews blockViews(OpBuilder &b, Location loc, Value rows, Value q,
 Value quantizedRowProduct(OpBuilder &b, Location loc, Value rows, Value q,
                           Value scales, Value init) {
   MLIRContext *ctx = b.getContext();
-  Type f32 = b.getF32Type();
-  BlockViews v = blockViews(b, loc, rows, q, scales, /*inOut=*/false);
+  auto qType = cast<RankedTensorType>(q.getType());
+  int64_t blocks = cast<RankedTensorType>(scales.getType()).getDimSize(1);
+  int64_t m = cast<RankedTensorType>(rows.getType()).getDimSize(0);
+  int64_t n = qType.getDimSize(0), block = qType.getDimSize(1) / blocks;
+  Value x = rowBlocks(b, loc, rows, blocks);
+  Value w = blockView(b, loc, q, scales, /*inOut=*/false);
   // Over (m, n, j, kb).
-  Value zeros = filledTensor(b, loc, {v.m, v.n, v.block}, f32, 0.0);
+  Value zeros = filledTensor(b, loc, {m, n, block}, b.getF32Type(), 0.0);
   auto partial = linalg::GenericOp::create(
-      b, loc, zeros.getType(), ValueRange{v.x, v.w, scales}, ValueRange{zeros},
+      b, loc, zeros.getType(), ValueRange{x, w, scales}, ValueRange{zeros},
       ArrayRef<AffineMap>{projection(ctx, 4, {0, 3, 2}),
                           projection(ctx, 4, {1, 3, 2}),
                           projection(ctx, 4, {1, 3}),
                           projection(ctx, 4, {0, 1, 2})},
       iteratorTypes(4, {3}),
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value wf = arith::SIToFPOp::create(nb, l, f32, args[1]);
-        Value scaled = arith::MulFOp::create(nb, l, wf, args[2]);
+        Value scaled =
+            arith::MulFOp::create(nb, l, toCompute(nb, l, args[1]), args[2]);
         Value product = arith::MulFOp::create(nb, l, args[0], scaled);
         linalg::YieldOp::create(
             nb, l, arith::AddFOp::create(nb, l, args[3], product).getResult());
       });
   partial->setAttr(kQuantizedContractionAttrName, b.getUnitAttr());
   // y[m, n] = init + sum_j P[m, n, j].
-  return linalg::GenericOp::create(
-             b, loc, init.getType(), ValueRange{partial.getResult(0)},
-             ValueRange{init},
-             ArrayRef<AffineMap>{projection(ctx, 3, {0, 1, 2}),
-                                 projection(ctx, 3, {0, 1})},
-             iteratorTypes(3, {2}),
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(
-                   nb, l,
-                   arith::AddFOp::create(nb, l, args[1], args[0]).getResult());
-             })
-      .getResult(0);
+  return reduceAlongInto(
+      b, loc, {m, n, block}, /*axis=*/2, partial.getResult(0),
+      b.getMultiDimIdentityMap(3), init,
+      [](OpBuilder &nb, Location l, ValueRange inputs, Value acc) -> Value {
+        return arith::AddFOp::create(nb, l, acc, inputs[0]);
+      });
 }
 
 /// One row against an i8 `in_out` weight q [k, n] with scales [k / B, n]:
@@ -190,40 +169,24 @@ Value quantizedRowProduct(OpBuilder &b, Location loc, Value rows, Value q,
 Value quantizedRowProductInOut(OpBuilder &b, Location loc, Value rows,
                                Value q, Value scales, Value init) {
   MLIRContext *ctx = b.getContext();
-  Type f32 = b.getF32Type();
-  BlockViews v = blockViews(b, loc, rows, q, scales, /*inOut=*/true);
+  int64_t blocks = cast<RankedTensorType>(scales.getType()).getDimSize(0);
+  int64_t m = cast<RankedTensorType>(rows.getType()).getDimSize(0);
+  int64_t n = cast<RankedTensorType>(q.getType()).getDimSize(1);
+  Value x = rowBlocks(b, loc, rows, blocks);
+  Value w = blockView(b, loc, q, scales, /*inOut=*/true);
   // Over (kb, m, n, j).
-  Value zeros = filledTensor(b, loc, {v.m, v.blocks, v.n}, f32, 0.0);
+  Value zeros = filledTensor(b, loc, {m, blocks, n}, b.getF32Type(), 0.0);
   Value partial =
-      linalg::GenericOp::create(
-          b, loc, zeros.getType(), ValueRange{v.x, v.w}, ValueRange{zeros},
-          ArrayRef<AffineMap>{projection(ctx, 4, {1, 0, 3}),
-                              projection(ctx, 4, {0, 3, 2}),
-                              projection(ctx, 4, {1, 0, 2})},
-          iteratorTypes(4, {3}),
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value wf = arith::SIToFPOp::create(nb, l, f32, args[1]);
-            Value product = arith::MulFOp::create(nb, l, args[0], wf);
-            linalg::YieldOp::create(
-                nb, l,
-                arith::AddFOp::create(nb, l, args[2], product).getResult());
-          })
-          .getResult(0);
+      contract(b, loc, x, w, zeros, projection(ctx, 4, {1, 0, 3}),
+               projection(ctx, 4, {0, 3, 2}), projection(ctx, 4, {1, 0, 2}));
   // Over (m, kb, n): vectors along n, the blocks reduced inside.
-  return linalg::GenericOp::create(
-             b, loc, init.getType(), ValueRange{partial, scales},
-             ValueRange{init},
-             ArrayRef<AffineMap>{projection(ctx, 3, {0, 1, 2}),
-                                 projection(ctx, 3, {1, 2}),
-                                 projection(ctx, 3, {0, 2})},
-             iteratorTypes(3, {1}),
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value scaled = arith::MulFOp::create(nb, l, args[0], args[1]);
-               linalg::YieldOp::create(
-                   nb, l,
-                   arith::AddFOp::create(nb, l, args[2], scaled).getResult());
-             })
-      .getResult(0);
+  return reduceAlongInto(
+      b, loc, {m, blocks, n}, /*axis=*/1, ValueRange{partial, scales},
+      {b.getMultiDimIdentityMap(3), projection(ctx, 3, {1, 2})}, init,
+      [](OpBuilder &nb, Location l, ValueRange inputs, Value acc) -> Value {
+        Value scaled = arith::MulFOp::create(nb, l, inputs[0], inputs[1]);
+        return arith::AddFOp::create(nb, l, acc, scaled);
+      });
 }
 
 struct LinearLowering : OpConversionPattern<LinearOp> {

@@ -126,9 +126,7 @@ struct EmbeddingLowering : OpConversionPattern<EmbeddingOp> {
                 b, l, feature, arith::ConstantIndexOp::create(b, l, block));
             Value scale = tensor::ExtractOp::create(
                 b, l, scales, ValueRange{id, blockIndex});
-            row = arith::MulFOp::create(
-                b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), row),
-                scale);
+            row = arith::MulFOp::create(b, l, toCompute(b, l, row), scale);
           }
           if (!positions)
             return row;

@@ -10,8 +10,8 @@
 namespace mlir::kf::lowering {
 
 FloatType computeType(Type elementType) {
-  auto floatType = cast<FloatType>(elementType);
-  if (floatType.getWidth() < 32)
+  auto floatType = dyn_cast<FloatType>(elementType);
+  if (!floatType || floatType.getWidth() < 32)
     return Float32Type::get(elementType.getContext());
   return floatType;
 }
@@ -20,6 +20,8 @@ Value toCompute(OpBuilder &b, Location loc, Value v) {
   Type target = computeType(v.getType());
   if (target == v.getType())
     return v;
+  if (v.getType().isInteger())
+    return arith::SIToFPOp::create(b, loc, target, v);
   return arith::ExtFOp::create(b, loc, target, v);
 }
 

@@ -17,9 +17,10 @@ namespace mlir::kf::lowering {
 using utils::IteratorType;
 
 /// The type arithmetic is carried out in: f32 for f16 and bf16 (sums and
-/// exponentials lose too much in 16 bits), the element type otherwise.
+/// exponentials lose too much in 16 bits) and for integers (i8 weight
+/// blocks), the element type otherwise.
 FloatType computeType(Type elementType);
-/// Widens `v` to its compute type (no-op for f32).
+/// Widens `v` to its compute type (no-op for f32; integers are signed).
 Value toCompute(OpBuilder &b, Location loc, Value v);
 /// Narrows a compute-type value back to `elementType` (no-op for f32).
 Value fromCompute(OpBuilder &b, Location loc, Value v, Type elementType);

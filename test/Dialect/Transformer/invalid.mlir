@@ -632,7 +632,7 @@ func.func @negative_linear_scales_shape(%x: tensor<1x64xf32>, %w: tensor<8x64xi8
 // -----
 
 func.func @negative_linear_i8_half_input(%x: tensor<1x64xf16>, %w: tensor<64x8xi8>, %s: tensor<2x8xf32>) {
-  // expected-error @+1 {{'kf.linear' op expected an f32 input with an i8 weight, got 'tensor<1x64xf16>'}}
+  // expected-error @+1 {{'kf.linear' op expected f32 input with an i8 weight, got 'tensor<1x64xf16>'}}
   %0 = kf.linear %x, %w scales(%s : tensor<2x8xf32>) layout(in_out) : tensor<1x64xf16>, tensor<64x8xi8> -> tensor<1x8xf16>
   return
 }
@@ -642,5 +642,13 @@ func.func @negative_linear_i8_half_input(%x: tensor<1x64xf16>, %w: tensor<64x8xi
 func.func @negative_embedding_scales_dtype(%ids: tensor<4xi64>, %t: tensor<27x64xi8>, %s: tensor<27x2xf16>) {
   // expected-error @+1 {{'kf.embedding' op expected scales of f32 and rank 2, got 'tensor<27x2xf16>'}}
   %0 = kf.embedding %ids, %t scales(%s : tensor<27x2xf16>) : tensor<4xi64>, tensor<27x64xi8> -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+func.func @negative_embedding_i8_half_positions(%ids: tensor<4xi64>, %t: tensor<27x64xi8>, %s: tensor<27x2xf32>, %wpe: tensor<8x64xf16>) {
+  // expected-error @+1 {{'kf.embedding' op expected f32 positions with an i8 table, got 'tensor<8x64xf16>'}}
+  %0 = kf.embedding %ids, %t scales(%s : tensor<27x2xf32>) positions(%wpe : tensor<8x64xf16>) : tensor<4xi64>, tensor<27x64xi8> -> tensor<4x64xf32>
   return
 }

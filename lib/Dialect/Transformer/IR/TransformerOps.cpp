@@ -55,11 +55,17 @@ static LogicalResult checkElementType(OpShapeError &&err,
 }
 
 /// A weight's storage type: `ref`'s element type, or a 16-bit float (f16,
-/// bf16) read by f32 arithmetic, which widens it in registers.
+/// bf16) or i8 blocks read by f32 arithmetic, which widens it in registers.
 static LogicalResult checkStorageType(OpShapeError &&err,
                                       RankedTensorType type, StringRef name,
                                       RankedTensorType ref, StringRef refName) {
   Type stored = type.getElementType(), computed = ref.getElementType();
+  if (stored.isInteger(8)) {
+    if (computed.isF32())
+      return success();
+    return err << "expected f32 " << refName << " with an i8 " << name
+               << ", got " << ref;
+  }
   if (stored == computed ||
       (computed.isF32() && (stored.isF16() || stored.isBF16())))
     return success();
@@ -152,15 +158,9 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
   if (weight.getRank() != 2)
     return KF_SHAPE_ERROR() << "expected weight of rank 2, got " << weight;
   bool inOut = adaptor.getWeightLayout() == WeightLayout::InOut;
-  if (weight.getElementType().isInteger(8)) {
-    if (!input.getElementType().isF32())
-      return KF_SHAPE_ERROR() << "expected an f32 input with an i8 weight, got "
-                              << input;
-  } else if (failed(checkStorageType(KF_SHAPE_ERROR(), weight, "weight", input,
-                                     "input"))) {
-    return failure();
-  }
-  if (failed(checkBlockScales(KF_SHAPE_ERROR(), weight, "weight",
+  if (failed(checkStorageType(KF_SHAPE_ERROR(), weight, "weight", input,
+                              "input")) ||
+      failed(checkBlockScales(KF_SHAPE_ERROR(), weight, "weight",
                               adaptor.getScales(), inOut ? 0 : 1)))
     return failure();
 
@@ -473,11 +473,8 @@ LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
         !dimsCompatible(positions.getDimSize(1), features))
       return KF_SHAPE_ERROR() << "expected positions of shape [positions, "
                               << dimStr(features) << "], got " << positions;
-    if (quantized && !positions.getElementType().isF32())
-      return KF_SHAPE_ERROR()
-             << "expected f32 positions with an i8 table, got " << positions;
-    if (!quantized && failed(checkStorageType(KF_SHAPE_ERROR(), table, "table",
-                                              positions, "positions")))
+    if (failed(checkStorageType(KF_SHAPE_ERROR(), table, "table", positions,
+                                "positions")))
       return failure();
     resultElement = positions.getElementType();
     int64_t seq = ids.getDimSize(ids.getRank() - 1);
