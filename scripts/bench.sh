@@ -22,7 +22,7 @@ if [ -f "$report" ]; then
 fi
 kf_log "kernels at GPT-2 124M shapes, KernelForge against OpenBLAS"
 set +e
-"$KF_BUILD/bin/kernelforge-bench" --tokens 1,64,256 --json "$report" "${baseline[@]}"
+"$KF_BUILD/bin/kernelforge-bench" --seq-lens 1,64,256 --json "$report" "${baseline[@]}"
 regressions=$?
 set -e
 kf_log "GPT-2 124M generation, KernelForge against PyTorch"

@@ -1,6 +1,7 @@
 //===- TuningCache.cpp - Measured schedules, kept as JSON -----------------===//
 
 #include "kernelforge/Target/TuningCache.h"
+#include "kernelforge/Version.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -37,7 +38,7 @@ DictionaryAttr ScheduleChoice::toAttr(MLIRContext *context) const {
 }
 
 std::string mlir::kf::compilerVersion() {
-  return std::string("kernelforge-" KF_VERSION "+llvm-") + LLVM_VERSION_STRING;
+  return std::string("kernelforge-" KF_VERSION_STRING "+llvm-") + LLVM_VERSION_STRING;
 }
 
 std::string mlir::kf::tuningKey(const DictionaryAttr &target, StringRef opKind,

@@ -23,7 +23,7 @@ from kernelforge import tools  # noqa: E402
 
 def stored(params, arg):
     """A parameter as the graph's argument declares it: f32, f16, bf16 bits,
-    or i8 blocks and their scales (kernelforge-gpt2-graph --weights)."""
+    or i8 blocks and their scales (kernelforge-gpt2-graph --dtype)."""
     name, dtype = arg["param"], arg["dtype"]
     if name.endswith(".scales"):
         base = name[:-len(".scales")]

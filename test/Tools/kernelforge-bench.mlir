@@ -1,7 +1,7 @@
 // kernelforge-bench's report: a real run of two small kernels writes the
 // documented fields (error against float64 included); --baseline flags a
 // planted 20% slowdown and passes an unchanged report.
-// RUN: kernelforge-bench --tokens 8 --kernels layer_norm,softmax --min-time 0.01 --json %t.json | FileCheck %s --check-prefix=RAN
+// RUN: kernelforge-bench --seq-lens 8 --kernels layer_norm,softmax --min-time 0.01 --json %t.json | FileCheck %s --check-prefix=RAN
 // RUN: FileCheck %s --check-prefix=REPORT < %t.json
 // RUN: kernelforge-bench --compare %t.json --baseline %t.json | FileCheck %s --check-prefix=SAME
 // RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); d['results'][0]['ms'] *= 1.2; json.dump(d, open(sys.argv[2],'w'))" %t.json %t.slow.json

@@ -58,12 +58,12 @@
 // decode), then kernelforge-gpt2 compiling with that cache says it used it
 // for every product.
 // RUN: rm -f %t.model.json
-// RUN: kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --tokens 16 --tuning-cache %t.model.json --max-candidates 2 --min-time 0.005 2>&1 | FileCheck %s --check-prefix=MODEL
+// RUN: kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --seq-lens 16 --tuning-cache %t.model.json --max-candidates 2 --min-time 0.005 2>&1 | FileCheck %s --check-prefix=MODEL
 // MODEL: [[N:[0-9]+]] distinct contractions; tuning cache
 // MODEL: [[N]] measured, 0 from the cache, 0 failed
 // RUN: kernelforge-gpt2 --config %kf_src_root/models/gpt2/configs/makemore-names.json --random-weights 0 --tokens 1,2,3 -n 2 --pipeline-options "tuning-cache=%t.model.json" 2>&1 | FileCheck %s --check-prefix=GPT2
 // GPT2: tuning: [[M:[0-9]+]] of [[M]] contractions use measured schedules from {{.*}}model.json
-// RUN: not kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --tokens 5000 2>&1 | FileCheck %s --check-prefix=BUCKET
+// RUN: not kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --seq-lens 5000 2>&1 | FileCheck %s --check-prefix=BUCKET
 // BUCKET: error: --tokens 5000 is not in 1..{{[0-9]+}} (n_positions of {{.*}}makemore-names.json)
 //
 // Bad command lines.

@@ -8,7 +8,7 @@
 // the same process, and the table shows KernelForge / OpenBLAS. Ratios from
 // one run are what to compare: the machines are shared and noisy.
 //
-//   kernelforge-bench [--tokens 1,256] [--min-time 0.3] [--json out.json]
+//   kernelforge-bench [--seq-lens 1,256] [--min-time 0.3] [--json out.json]
 //                     [--pipeline-options "..."] [--baseline old.json]
 //                     [--threshold 0.1] [--compare new.json]
 //
@@ -24,6 +24,7 @@
 #include "BenchReport.h"
 #include "References.h"
 
+#include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Driver/Compiler.h"
 #include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
@@ -55,35 +56,42 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
-static cl::list<int64_t> tokens("tokens", cl::CommaSeparated,
-                                cl::desc("Token counts (default 1,256)"));
+static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
+
+static cl::list<int64_t> tokens("seq-lens", cl::CommaSeparated,
+                                cl::desc("Token counts (default 1,256)"),
+                                cl::cat(category));
 static cl::opt<double> minTime("min-time", cl::init(0.3),
-                               cl::desc("Seconds to time each kernel for"));
+                               cl::desc("Seconds to time each kernel for"),
+                               cl::cat(category));
 static cl::opt<std::string> jsonPath("json", cl::init(""),
-                                     cl::desc("Also write the results as JSON"));
+                                     cl::desc("Also write the results as JSON"),
+                                     cl::cat(category));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options", cl::init(""),
-    cl::desc("Options of kf-cpu-pipeline for every kernel"));
+    cl::desc("Options of kf-cpu-pipeline for every kernel"), cl::cat(category));
 static cl::list<std::string>
     only("kernels", cl::CommaSeparated,
          cl::desc("Run only these kernels (qkv, attn_proj, mlp_up, mlp_down, "
                   "lm_head, "
-                  "attention, layer_norm, softmax)"));
+                  "attention, layer_norm, softmax)"), cl::cat(category));
 static cl::opt<std::string>
     baselinePath("baseline", cl::init(""),
                  cl::desc("An earlier --json report to compare with; exits "
-                          "with 1 on a regression beyond --threshold"));
+                          "with 1 on a regression beyond --threshold"),
+                          cl::cat(category));
 static cl::opt<double> threshold("threshold", cl::init(0.10),
                                  cl::desc("Slowdown that counts as a "
-                                          "regression (0.10: 10%)"));
+                                          "regression (0.10: 10%)"),
+                                          cl::cat(category));
 static cl::opt<std::string> weightType(
-    "weights", cl::init("f32"),
+    "dtype", cl::init("f32"),
     cl::desc("Element type the matrix products' weights are stored in: f32, "
-             "bf16 or f16 (activations and sums stay f32)"));
+             "bf16 or f16 (activations and sums stay f32)"), cl::cat(category));
 static cl::opt<std::string>
     comparePath("compare", cl::init(""),
                 cl::desc("Compare this saved report with --baseline instead "
-                         "of running"));
+                         "of running"), cl::cat(category));
 
 namespace {
 
@@ -265,7 +273,7 @@ int compareWithBaseline(const nlohmann::json &current) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "KernelForge kernel benchmark\n");
+  mlir::kf::parseToolOptions(argc, argv, "KernelForge kernel benchmark\n");
   std::vector<int64_t> counts(tokens.begin(), tokens.end());
   if (counts.empty())
     counts = {1, 256};
@@ -283,7 +291,7 @@ int main(int argc, char **argv) {
   }
 
   if (weightType != "f32" && weightType != "bf16" && weightType != "f16") {
-    llvm::errs() << "error: --weights expects f32, bf16 or f16, got '"
+    llvm::errs() << "error: --dtype expects f32, bf16 or f16, got '"
                  << weightType << "'\n";
     return 1;
   }

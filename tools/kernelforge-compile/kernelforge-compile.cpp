@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Driver/Compiler.h"
 #include "kernelforge/Driver/Tuner.h"
 
@@ -21,42 +22,45 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(category));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
-                                       cl::value_desc("file"), cl::Required);
+                                       cl::value_desc("file"), cl::Required,
+                                       cl::cat(category));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("What to write: shared (default), obj, asm, llvm-ir, "
                   "llvm-mlir, linalg, or ptx (--target=cuda)"),
-         cl::init("shared"));
+         cl::init("shared"), cl::cat(category));
 static cl::opt<std::string> target(
     "target",
     cl::desc("Target: cpu (default), cuda (PTX via NVVM) or gpu-emulator "
              "(cuda's kernels run as CPU loops, to check them without a GPU)"),
-    cl::init("cpu"));
+    cl::init("cpu"), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"),
-                                  cl::Prefix, cl::init(3));
+                                  cl::Prefix, cl::init(3), cl::cat(category));
 static cl::opt<std::string>
     mtriple("mtriple",
             cl::desc("Target triple, e.g. aarch64-linux-gnu (default: host; "
                      "another architecture is written with --emit=obj|asm)"),
-            cl::init(""));
+            cl::init(""), cl::cat(category));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
-                                 cl::init(""));
+                                 cl::init(""), cl::cat(category));
 static cl::opt<std::string>
     mattr("mattr", cl::desc("Target features, e.g. +avx2,-avx512f (default: "
                             "the host's)"),
-          cl::init(""));
+          cl::init(""), cl::cat(category));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc("Options of kf-cpu-pipeline (e.g. \"vector-width=8 threads=0\") "
              "or, with GPU targets, of kf-gpu-pipeline (e.g. \"chip=sm_80\")"),
-    cl::init(""));
+    cl::init(""), cl::cat(category));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "KernelForge ahead-of-time compiler\n");
+  mlir::kf::parseToolOptions(argc, argv, "KernelForge ahead-of-time compiler\n");
 
   kf::CompileOptions options;
   std::optional<kf::EmitKind> kind = kf::parseEmitKind(emit);

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -19,25 +20,34 @@
 
 namespace cl = llvm::cl;
 
+static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
+
 static cl::opt<std::string> configPath(cl::Positional, cl::Required,
-                                       cl::desc("<config.json>"));
+                                       cl::desc("<config.json>"),
+                                       cl::cat(category));
 static cl::opt<int64_t> batch("batch", cl::init(1),
-                              cl::desc("Batch size of the graph"));
+                              cl::desc("Batch size of the graph"),
+                              cl::cat(category));
 static cl::opt<int64_t> seqLen(
     "seq", cl::init(0),
-    cl::desc("Sequence length of the graph (default: n_positions)"));
+    cl::desc("Sequence length of the graph (default: n_positions)"),
+    cl::cat(category));
 static cl::opt<bool> generation(
     "generation", cl::init(false),
-    cl::desc("Emit @prefill (--seq tokens) and @decode with a KV cache"));
+    cl::desc("Emit @prefill (--seq tokens) and @decode with a KV cache"),
+    cl::cat(category));
 static cl::opt<bool> allLogits(
     "all-logits", cl::init(false),
-    cl::desc("Prefill: return the logits of every position"));
+    cl::desc("Prefill: return the logits of every position"),
+    cl::cat(category));
 static cl::opt<std::string> weightType(
-    "weights", cl::init("f32"),
-    cl::desc("Element type of the weight matrices: f32, f16, bf16 or int8"));
+    "dtype", cl::init("f32"),
+    cl::desc("Element type of the weight matrices: f32, f16, bf16 or int8"),
+    cl::cat(category));
 static cl::opt<std::string> outputPath("o", cl::init("-"),
                                        cl::desc("Output file"),
-                                       cl::value_desc("filename"));
+                                       cl::value_desc("filename"),
+                                       cl::cat(category));
 
 static int fail(llvm::Error error) {
   llvm::WithColor::error(llvm::errs(), "kernelforge-gpt2-graph")
@@ -47,7 +57,7 @@ static int fail(llvm::Error error) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv,
+  mlir::kf::parseToolOptions(argc, argv,
                               "KernelForge GPT-2 graph builder: prints the kf "
                               "dialect forward graph of a Hugging Face "
                               "config.json\n");
@@ -59,7 +69,7 @@ int main(int argc, char **argv) {
   if (!storage)
     return fail(llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        "--weights expects f32, f16, bf16 or int8, got '" + weightType + "'"));
+        "--dtype expects f32, f16, bf16 or int8, got '" + weightType + "'"));
   mlir::MLIRContext context;
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> module =
       mlir::OwningOpRef<mlir::ModuleOp>();

@@ -15,6 +15,7 @@
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/GPT2Generator.h"
 #include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Version.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -125,6 +126,10 @@ int main(int argc, char **argv) {
       json = true;
     else if (arg == "--help" || arg == "-h") {
       std::cout << usageText;
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << "KernelForge " KF_VERSION_STRING " (runtime only: no compiler; "
+                   "libraries built with LLVM/MLIR " KF_LLVM_VERSION_STRING ")\n";
       return 0;
     } else if (arg.rfind("-", 0) == 0)
       fail("unknown option " + arg + "\n" + usageText);

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Driver/Compiler.h"
 #include "kernelforge/Driver/Tuner.h"
 #include "kernelforge/Models/GPT2/GPT2Config.h"
@@ -44,109 +45,114 @@ using llvm::SmallString;
 namespace cl = llvm::cl;
 namespace rt = kernelforge::runtime;
 
+static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
+
 static cl::opt<std::string> modelDir(
     "model-dir",
     cl::desc("Hugging Face model directory: config.json, model.safetensors, "
              "vocab.json + merges.txt (or encoder.json + vocab.bpe)"),
-    cl::init(""));
+    cl::init(""), cl::cat(category));
 static cl::opt<std::string> configPath("config",
                                        cl::desc("config.json (with "
                                                 "--random-weights)"),
-                                       cl::init(""));
+                                       cl::init(""), cl::cat(category));
 static cl::opt<int64_t>
     randomSeed("random-weights",
                cl::desc("Deterministic random weights from this seed"),
-               cl::init(-1));
+               cl::init(-1), cl::cat(category));
 static cl::opt<std::string> prompt("prompt", cl::desc("Prompt text (UTF-8)"),
-                                   cl::init(""));
+                                   cl::init(""), cl::cat(category));
 static cl::opt<std::string>
     promptFile("prompt-file", cl::desc("Read the prompt's bytes from a file"),
-               cl::init(""));
+               cl::init(""), cl::cat(category));
 static cl::list<int64_t> promptTokens("tokens", cl::CommaSeparated,
-                                      cl::desc("Prompt token ids: 1,2,3"));
+                                      cl::desc("Prompt token ids: 1,2,3"),
+                                      cl::cat(category));
 static cl::opt<int64_t> newTokens("n", cl::desc("Tokens to generate"),
-                                  cl::init(32));
+                                  cl::init(32), cl::cat(category));
 static cl::opt<double> temperature("temperature",
                                    cl::desc("Sampling temperature (0: greedy)"),
-                                   cl::init(0.0));
+                                   cl::init(0.0), cl::cat(category));
 static cl::opt<int64_t> topK("top-k", cl::desc("Sample from the k best"),
-                             cl::init(0));
+                             cl::init(0), cl::cat(category));
 static cl::opt<double> topP("top-p", cl::desc("Nucleus sampling mass"),
-                            cl::init(1.0));
-static cl::opt<uint64_t> seed("seed", cl::desc("Sampling seed"), cl::init(0));
+                            cl::init(1.0), cl::cat(category));
+static cl::opt<uint64_t> seed("seed", cl::desc("Sampling seed"), cl::init(0),
+    cl::cat(category));
 static cl::opt<int64_t> stopToken("stop-token",
                                   cl::desc("Stop after generating this id"),
-                                  cl::init(-1));
+                                  cl::init(-1), cl::cat(category));
 static cl::opt<std::string>
     tokenizerDir("tokenizer",
                  cl::desc("Directory with the tokenizer files (default: the "
                           "model directory, else GPT-2's)"),
-                 cl::init(""));
+                 cl::init(""), cl::cat(category));
 static cl::opt<bool>
     encodeOnly("encode-only", cl::desc("Print the prompt's token ids and stop"),
-               cl::init(false));
+               cl::init(false), cl::cat(category));
 static cl::opt<bool> decodeOnly("decode-only",
                                 cl::desc("Print the text of --tokens and stop"),
-                                cl::init(false));
+                                cl::init(false), cl::cat(category));
 static cl::opt<std::string> emitMlir("emit-mlir",
                                      cl::desc("Write the kf graph it compiles"),
-                                     cl::init(""));
+                                     cl::init(""), cl::cat(category));
 static cl::opt<std::string> emitStage(
     "emit",
     cl::desc("Write the compiled graph at a stage (linalg, llvm-mlir, "
-             "llvm-ir, asm) to --emit-file and stop"),
-    cl::init(""));
-static cl::opt<std::string> emitFile("emit-file", cl::init("-"),
-                                     cl::desc("Where --emit writes"));
+             "llvm-ir, asm) to -o and stop"),
+    cl::init(""), cl::cat(category));
+static cl::opt<std::string> emitFile("o", cl::init("-"),
+                                     cl::desc("Where --emit writes"),
+                                     cl::cat(category));
 static cl::opt<std::string>
     logitsOut("logits-out",
               cl::desc("Write the prompt's logits, float32 [T, vocab]"),
-              cl::init(""));
+              cl::init(""), cl::cat(category));
 static cl::opt<std::string> decodeLogitsOut(
     "decode-logits-out",
     cl::desc("Write the logits each new token was chosen from, [n, vocab]"),
-    cl::init(""));
+    cl::init(""), cl::cat(category));
 static cl::opt<bool> json("json",
                           cl::desc("Print metrics as JSON on stdout "
                                    "(the text goes to stderr)"),
-                          cl::init(false));
+                          cl::init(false), cl::cat(category));
 static cl::opt<std::string>
     cacheDir("cache-dir",
              cl::desc("Compiled-library cache (default: $KF_CACHE_DIR, "
                       "else ~/.cache/kernelforge)"),
-             cl::init(""));
+             cl::init(""), cl::cat(category));
 static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc(
         "Options of kf-cpu-pipeline (kf-gpu-pipeline with --device cuda or "
         "gpu-emulator)"),
-    cl::init(""));
+    cl::init(""), cl::cat(category));
 static cl::opt<int64_t>
     repeat("repeat",
            cl::desc("Generate this many times; report median timings"),
-           cl::init(1));
+           cl::init(1), cl::cat(category));
 static cl::opt<std::string> saveLibrary(
     "save-library",
     cl::desc("Copy the compiled library here (kernelforge-gpt2-run runs it "
              "without MLIR)"),
-    cl::init(""));
+    cl::init(""), cl::cat(category));
 static cl::opt<bool> compileOnly(
     "compile-only",
     cl::desc("Compile (and --save-library), print the library's path, stop "
              "(needs no GPU for --device cuda)"),
-    cl::init(false));
+    cl::init(false), cl::cat(category));
 static cl::opt<std::string> dtype(
     "dtype",
     cl::desc("Element type the weight matrices are kept in: f32, f16, bf16 or int8 "
              "(converted once at load). Default: the checkpoint's; f32 for "
              "random weights"),
-    cl::init(""));
+    cl::init(""), cl::cat(category));
 static cl::opt<std::string>
     device("device",
            cl::desc("cpu (default); cuda: weights and KV cache resident "
                     "on the GPU; gpu-emulator: cuda's kernels run as CPU "
                     "loops (checks them without a GPU)"),
-           cl::init("cpu"));
+           cl::init("cpu"), cl::cat(category));
 
 namespace {
 
@@ -200,7 +206,7 @@ std::string findFile(const std::string &dir,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv,
+  mlir::kf::parseToolOptions(argc, argv,
                               "KernelForge GPT-2: compile a Hugging Face GPT-2 "
                               "and generate text with a KV cache\n");
   auto started = std::chrono::steady_clock::now();

@@ -9,6 +9,7 @@
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
 #include "kernelforge/Dialect/Transformer/Transforms/Passes.h"
 #include "kernelforge/Pipelines/Pipelines.h"
+#include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -19,6 +20,7 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
+  mlir::kf::addVersionPrinter();
   mlir::registerAllPasses();
   mlir::kf::registerTransformerPasses();
   mlir::kf::registerKernelForgeConversionPasses();

@@ -15,6 +15,7 @@
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/DeviceMirror.h"
 #include "kernelforge/Runtime/Npy.h"
+#include "kernelforge/Version.h"
 
 #include <nlohmann/json.hpp>
 
@@ -76,6 +77,10 @@ int main(int argc, char **argv) {
       device = value();
     else if (arg == "--help" || arg == "-h") {
       usage();
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << "KernelForge " KF_VERSION_STRING " (runtime only: no compiler; "
+                   "libraries built with LLVM/MLIR " KF_LLVM_VERSION_STRING ")\n";
       return 0;
     } else if (libPath.empty())
       libPath = arg;

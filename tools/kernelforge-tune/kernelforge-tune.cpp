@@ -1,7 +1,7 @@
 //===- kernelforge-tune.cpp - The autotuner -------------------------------===//
 //
 // kernelforge-tune model.mlir                      # every contraction of a module
-// kernelforge-tune --model-dir DIR [--tokens 64,256]  # a GPT-2 checkpoint's graphs
+// kernelforge-tune --model-dir DIR [--seq-lens 64,256]  # a GPT-2 checkpoint's graphs
 // kernelforge-tune --config config.json            # the same from a config alone
 //   [--budget SECONDS] [--tuning-cache PATH] [--max-candidates N] [--retune]
 //   [--dry-run]
@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Driver/Compiler.h"
 #include "kernelforge/Driver/Tuner.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
@@ -33,7 +34,7 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
-static cl::OptionCategory category("kernelforge-tune options");
+static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
 static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::desc("[<input.mlir>]"), cl::init(""),
                                       cl::cat(category));
@@ -44,7 +45,7 @@ static cl::opt<std::string> configPath("config",
                                        cl::desc("GPT-2 config.json"),
                                        cl::init(""), cl::cat(category));
 static cl::list<int64_t>
-    tokens("tokens", cl::CommaSeparated,
+    tokens("seq-lens", cl::CommaSeparated,
            cl::desc("Prefill buckets to tune with --model-dir/--config "
                     "(default 64,256,1024; decode is always tuned)"),
            cl::cat(category));
@@ -124,8 +125,7 @@ static std::vector<OwningOpRef<ModuleOp>> loadModules(MLIRContext &context,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
+  mlir::kf::parseToolOptions(
       argc, argv,
       "KernelForge autotuner: measures schedules of a module's or a model's "
       "matrix products on this machine and caches the fastest\n");

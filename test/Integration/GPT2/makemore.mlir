@@ -11,10 +11,10 @@
 // Weights kept in bf16 and in int8 blocks: the NLL stays within 0.3% of
 // f32's (measured: bf16 1.585984, int8 1.586179), and generation matches the
 // float64 reference on the same rounded weights.
-// RUN: kernelforge-gpt2-graph %shared/models/makemore-names/config.json --batch 1000 --seq 16 --weights int8 -o %t.nll8.mlir
+// RUN: kernelforge-gpt2-graph %shared/models/makemore-names/config.json --batch 1000 --seq 16 --dtype int8 -o %t.nll8.mlir
 // RUN: kernelforge-compile %t.nll8.mlir -o %t.nll8.so
 // RUN: %python %kf_py/score_names.py %t.nll8.so --runner kernelforge-run --checkpoint %shared/models/makemore-names/model.safetensors --names %shared/models/makemore-names/names.txt | FileCheck %s --check-prefix=NLL-STORED
-// RUN: kernelforge-gpt2-graph %shared/models/makemore-names/config.json --batch 1000 --seq 16 --weights bf16 -o %t.nll16.mlir
+// RUN: kernelforge-gpt2-graph %shared/models/makemore-names/config.json --batch 1000 --seq 16 --dtype bf16 -o %t.nll16.mlir
 // RUN: kernelforge-compile %t.nll16.mlir -o %t.nll16.so
 // RUN: %python %kf_py/score_names.py %t.nll16.so --runner kernelforge-run --checkpoint %shared/models/makemore-names/model.safetensors --names %shared/models/makemore-names/names.txt | FileCheck %s --check-prefix=NLL-STORED
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %shared/models/makemore-names --tokens 0,13,1,18 -n 12 --dtype int8

@@ -1,0 +1,46 @@
+// Every tool's --help lists its own options and hides LLVM's internal ones
+// (still reachable with --help-hidden); --version names KernelForge, the
+// LLVM/MLIR it was built with and the default target.
+
+// RUN: kernelforge-gpt2 --help | FileCheck %s --check-prefix=GPT2 --implicit-check-not=amdgpu --implicit-check-not=hexagon --implicit-check-not=x86-
+// RUN: kernelforge-gpt2 --help | %python %S/Inputs/count-lines.py 80
+// RUN: kernelforge-gpt2 --help-hidden | FileCheck %s --check-prefix=HIDDEN
+// GPT2: KernelForge options:
+// GPT2: --dtype=
+// GPT2: --model-dir=
+// GPT2: -o <string>
+
+// RUN: kernelforge-compile --help | FileCheck %s --check-prefix=COMPILE --implicit-check-not=amdgpu --implicit-check-not=hexagon
+// RUN: kernelforge-compile --help | %python %S/Inputs/count-lines.py 80
+// COMPILE: --emit=
+// COMPILE: --mcpu=
+// COMPILE: -o <file>
+
+// RUN: kernelforge-bench --help | FileCheck %s --check-prefix=BENCH --implicit-check-not=amdgpu
+// RUN: kernelforge-bench --help | %python %S/Inputs/count-lines.py 80
+// BENCH: --dtype=
+// BENCH: --seq-lens=
+
+// RUN: kernelforge-gpt2-graph --help | FileCheck %s --check-prefix=GRAPH --implicit-check-not=amdgpu
+// RUN: kernelforge-gpt2-graph --help | %python %S/Inputs/count-lines.py 80
+// GRAPH: --dtype=
+
+// RUN: kernelforge-tune --help | FileCheck %s --check-prefix=TUNE --implicit-check-not=amdgpu
+// RUN: kernelforge-tune --help | %python %S/Inputs/count-lines.py 80
+// TUNE: --seq-lens=
+
+// HIDDEN: --amdgpu
+
+// RUN: kernelforge-gpt2 --version | FileCheck %s --check-prefix=VERSION
+// RUN: kernelforge-compile --version | FileCheck %s --check-prefix=VERSION
+// RUN: kernelforge-bench --version | FileCheck %s --check-prefix=VERSION
+// RUN: kernelforge-gpt2-graph --version | FileCheck %s --check-prefix=VERSION
+// RUN: kernelforge-tune --version | FileCheck %s --check-prefix=VERSION
+// RUN: kernelforge-opt --version | FileCheck %s --check-prefix=VERSION
+// VERSION: KernelForge {{[0-9]+\.[0-9]+\.[0-9]+}}
+// VERSION-NEXT: built with LLVM/MLIR {{[0-9]+}}.
+// VERSION-NEXT: default target: {{.+}}, CPU {{.+}} ({{[0-9]+}}-bit vectors
+
+// RUN: kernelforge-run --version | FileCheck %s --check-prefix=RUNTIME
+// RUN: kernelforge-gpt2-run --version | FileCheck %s --check-prefix=RUNTIME
+// RUNTIME: KernelForge {{[0-9]+\.[0-9]+\.[0-9]+}} (runtime only
