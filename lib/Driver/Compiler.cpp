@@ -46,6 +46,7 @@ std::optional<EmitKind> mlir::kf::parseEmitKind(StringRef name) {
       .Case("obj", EmitKind::Obj)
       .Case("shared", EmitKind::Shared)
       .Case("ptx", EmitKind::PTX)
+      .Case("cubin", EmitKind::Cubin)
       .Default(std::nullopt);
 }
 
@@ -313,28 +314,39 @@ std::optional<Target> mlir::kf::parseTarget(StringRef name) {
       .Default(std::nullopt);
 }
 
-/// --target=cuda --emit=ptx: the PTX of every kernel module.
-static LogicalResult emitPTX(ModuleOp module, const CompileOptions &options,
-                             StringRef outputPath) {
+/// --target=cuda --emit=ptx|cubin: the one kernel module (kf-merge-gpu-modules
+/// put every kernel in it) as PTX text or, assembled by ptxas, as a cubin.
+static LogicalResult emitDeviceCode(ModuleOp module,
+                                    const CompileOptions &options,
+                                    StringRef outputPath, bool ptx,
+                                    bool haveToolkit) {
   Location loc = module.getLoc();
+  if (!ptx && !haveToolkit)
+    return emitError(loc, "--emit=cubin needs the CUDA toolkit's ptxas, and "
+                          "none runs here (looked in $CUDA_ROOT, $CUDA_HOME, "
+                          "$CUDA_PATH, " KF_CUDA_HOME " and on PATH)");
   GPUPipelineOptions pipeline;
   pipeline.copyOptionValuesFrom(options.gpuPipeline);
-  pipeline.format = "isa";
+  pipeline.format = ptx ? "isa" : "bin";
   PassManager pm(module.getContext());
   buildGPUPipeline(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();
-  // Each kernel module's binary holds its PTX as text.
-  return writeOutput(outputPath, loc, /*text=*/true,
+  SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
+  if (binaries.empty())
+    return emitError(loc, "the program has no GPU kernels to write");
+  if (binaries.size() != 1 || binaries.front().getObjectsAttr().size() != 1)
+    return emitError(loc, "expected the kernels in one module for one "
+                          "target, found ")
+           << binaries.size() << " modules";
+  auto object = cast<gpu::ObjectAttr>(binaries.front().getObjectsAttr()[0]);
+  return writeOutput(outputPath, loc, /*text=*/ptx,
                      [&](llvm::raw_pwrite_stream &os) {
-                       module.walk([&](gpu::BinaryOp binary) {
-                         for (Attribute attr : binary.getObjectsAttr()) {
-                           auto object = cast<gpu::ObjectAttr>(attr);
-                           os << "// kernel module @" << binary.getSymName()
-                              << " for " << object.getTarget() << "\n"
-                              << object.getObject().getValue() << "\n";
-                         }
-                       });
+                       if (ptx)
+                         os << "// KernelForge kernels (module @"
+                            << binaries.front().getSymName() << ") for "
+                            << object.getTarget() << "\n";
+                       os << object.getObject().getValue();
                        return success();
                      });
 }
@@ -350,9 +362,14 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
     toolkit = findCudaToolkit(KF_CUDA_HOME);
     useCudaToolkit(toolkit);
   }
-  if (options.emit == EmitKind::PTX)
-    return cuda ? emitPTX(module, options, outputPath)
-                : emitError(module.getLoc(), "--emit=ptx needs --target=cuda");
+  if (options.emit == EmitKind::PTX || options.emit == EmitKind::Cubin) {
+    bool ptx = options.emit == EmitKind::PTX;
+    if (!cuda)
+      return emitError(module.getLoc(), ptx ? "--emit=ptx" : "--emit=cubin")
+             << " needs --target=cuda";
+    return emitDeviceCode(module, options, outputPath, ptx,
+                          toolkit.has_value());
+  }
   bool gpuKernels = cuda || options.target == Target::GPUEmulator;
   if (gpuKernels && options.emit == EmitKind::Linalg)
     return emitError(

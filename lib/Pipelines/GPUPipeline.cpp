@@ -73,12 +73,12 @@ void mlir::kf::buildGPUPipeline(OpPassManager &pm,
   addKernelStages(pm, options, /*inlineCalls=*/true);
   // Argument checks first: nothing then stops the launches from queueing
   // back to back, and the host waits once, at the end. Identical kernels (a
-  // block's, once per layer) are compiled once.
+  // block's, once per layer) are compiled once, all in one module.
   pm.addNestedPass<func::FuncOp>(createHoistHostAssertsPass());
   // Constants go into the kernels (immediates, not parameters).
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
-  pm.addPass(createDedupeGPUModulesPass());
+  pm.addPass(createMergeGPUModulesPass());
   // Launches, allocations and copies become asynchronous operations chained
   // on one stream (the host waits only where it must).
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());

@@ -1,6 +1,6 @@
 """Per host function of kf-gpu-pipeline output (host-lowering=0): kernel
 launches, blocking host waits, device allocations and frees, and the number
-of distinct kernel modules.
+of kernel modules and distinct kernels in them.
 
   host_code_stats.py gpu.mlir
 """
@@ -29,7 +29,8 @@ def main():
     for name, s in stats.items():
         print(f"{name}: {s['launches']} launches, {s['waits']} host waits, "
               f"{s['allocs']} allocations, {s['frees']} frees")
-    print(f"{len(re.findall(r'gpu.module @', text))} kernel modules")
+    kernels = len(re.findall(r"gpu\.func @\w+\(.*\bkernel\b", text))
+    print(f"{len(re.findall(r'gpu.module @', text))} kernel modules, {kernels} kernels")
 
 
 if __name__ == "__main__":

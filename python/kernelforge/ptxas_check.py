@@ -1,6 +1,7 @@
-"""Checks every kernel module of a `kernelforge-compile --target=cuda
---emit=ptx` file: its target, its reduction machinery (warp shuffles, shared
-memory, barriers) and, assembled with ptxas, its registers and spills.
+"""Checks the PTX file of `kernelforge-compile --target=cuda --emit=ptx`: one
+module (what ptxas and the CUDA driver accept as one file), its target, each
+kernel's reduction machinery (warp shuffles, shared memory, barriers) and,
+assembled with ptxas, each kernel's registers and spills.
 
   ptxas_check.py kernels.ptx --arch sm_90 [--ptxas PATH]
                  [--no-spills-in-reductions | --no-spills]
@@ -8,10 +9,10 @@ memory, barriers) and, assembled with ptxas, its registers and spills.
 
 A kernel is reported as a `reduction` (warp shuffles), `tiled` (workgroup
 memory and barriers, no shuffles: staged matrix products and mat-vec
-partials) or `map`. Exit status 1 when a module targets another chip, when
-ptxas rejects a module, or when a kernel spills to local memory: with
---no-spills any kernel, with --no-spills-in-reductions a reduction.
---structure-only reads the PTX text alone (no ptxas needed).
+partials) or `map`. Exit status 1 when the file is not one module, when it
+targets another chip, when ptxas rejects it, or when a kernel spills to
+local memory: with --no-spills any kernel, with --no-spills-in-reductions a
+reduction. --structure-only reads the PTX text alone (no ptxas needed).
 """
 
 import argparse
@@ -20,11 +21,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 
 def structure(ptx):
-    """(kind, shuffles, shared memory used, barriers) of one module's PTX."""
+    """(kind, shuffles, shared memory used, barriers) of one kernel's PTX."""
     shuffles = len(re.findall(r"\bshfl\.sync", ptx))
     shared = ".shared" in ptx
     barriers = len(re.findall(r"\bbar\.sync|\bbarrier\.sync", ptx))
@@ -32,18 +32,32 @@ def structure(ptx):
     return kind, shuffles, shared, barriers
 
 
-def assemble(ptxas, arch, name, ptx, tmp):
-    """(registers or '?', spilled) from ptxas -v, or an error message."""
-    path = os.path.join(tmp, name + ".ptx")
-    with open(path, "w") as f:
-        f.write(ptx)
-    run = subprocess.run([ptxas, "-arch=" + arch, "-v", path, "-o", path + ".cubin"],
+def kernels(ptx):
+    """{name: text} of each `.entry`, from its header to the next one."""
+    starts = list(re.finditer(r"^\s*(?:\.visible\s+)?\.entry\s+(\w+)\s*\(", ptx, flags=re.M))
+    return {m.group(1): ptx[m.start():(starts[i + 1].start() if i + 1 < len(starts) else len(ptx))]
+            for i, m in enumerate(starts)}
+
+
+def assemble(ptxas, arch, path):
+    """{kernel: (registers, spilled)} from ptxas -v, or an error message."""
+    run = subprocess.run([ptxas, "-arch=" + arch, "-v", path, "-o", os.devnull],
                          capture_output=True, text=True)
     if run.returncode != 0:
         return f"ptxas failed:\n{run.stderr}"
-    regs = re.search(r"Used (\d+) registers", run.stderr)
-    spills = re.findall(r"(\d+) bytes spill stores", run.stderr)
-    return (regs.group(1) if regs else "?"), any(int(s) for s in spills)
+    facts, current = {}, None
+    for line in run.stderr.splitlines():
+        entry = re.search(r"Compiling entry function '(\w+)'", line)
+        if entry:
+            current = entry.group(1)
+            facts[current] = ["?", False]
+        spills = re.search(r"(\d+) bytes spill stores", line)
+        if spills and current:
+            facts[current][1] = int(spills.group(1)) > 0
+        regs = re.search(r"Used (\d+) registers", line)
+        if regs and current:
+            facts[current][0] = regs.group(1)
+    return facts
 
 
 def main():
@@ -58,38 +72,41 @@ def main():
     ptxas = args.ptxas or shutil.which("ptxas") or os.path.join(
         os.environ.get("CUDA_HOME", "/usr/local/cuda"), "bin", "ptxas")
     text = open(args.ptx).read()
-    modules = re.split(r"^// kernel module @", text, flags=re.M)[1:]
-    if not modules:
-        sys.exit(f"error: no kernel modules in {args.ptx}")
+    modules = len(re.findall(r"^\.version\s", text, flags=re.M))
+    if modules != 1:
+        sys.exit(f"error: {args.ptx} holds {modules} PTX modules, not one")
     ok, reductions, tiled = True, 0, 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for module in modules:
-            name, ptx = module.split()[0], module.split("\n", 1)[1]
-            target = re.search(r"^\.target\s+(\w+)", ptx, flags=re.M)
-            if not target or target.group(1) != args.arch:
-                print(f"{name}: targets {target.group(1) if target else 'nothing'}, "
-                      f"not {args.arch}")
+    target = re.search(r"^\.target\s+(\w+)", text, flags=re.M)
+    if not target or target.group(1) != args.arch:
+        print(f"{args.ptx}: targets {target.group(1) if target else 'nothing'}, not {args.arch}")
+        ok = False
+    bodies = kernels(text)
+    if not bodies:
+        sys.exit(f"error: no kernels in {args.ptx}")
+    assembled = {}
+    if not args.structure_only:
+        assembled = assemble(ptxas, args.arch, args.ptx)
+        if isinstance(assembled, str):
+            print(assembled)
+            print(f"{len(bodies)} kernels in one module, for {args.arch}: FAILED")
+            sys.exit(1)
+    for name, body in bodies.items():
+        kind, shuffles, shared, barriers = structure(body)
+        reductions += kind == "reduction"
+        tiled += kind == "tiled"
+        facts = [kind]
+        if not args.structure_only:
+            regs, spilled = assembled.get(name, ("?", False))
+            facts += [f"{regs} registers", "spills" if spilled else "no spills"]
+            if spilled and (args.no_spills or (shuffles and args.no_spills_in_reductions)):
                 ok = False
-            kind, shuffles, shared, barriers = structure(ptx)
-            reductions += kind == "reduction"
-            tiled += kind == "tiled"
-            facts = [kind]
-            if not args.structure_only:
-                assembled = assemble(ptxas, args.arch, name, ptx, tmp)
-                if isinstance(assembled, str):
-                    print(f"{name}: {assembled}")
-                    ok = False
-                    continue
-                regs, spilled = assembled
-                facts += [f"{regs} registers", "spills" if spilled else "no spills"]
-                if spilled and (args.no_spills or (shuffles and args.no_spills_in_reductions)):
-                    ok = False
-            facts += [f"{shuffles} shuffles", "shared memory" if shared else "no shared memory",
-                      f"{barriers} barriers"]
-            print(f"{name}: {', '.join(facts)}")
+        facts += [f"{shuffles} shuffles", "shared memory" if shared else "no shared memory",
+                  f"{barriers} barriers"]
+        print(f"{name}: {', '.join(facts)}")
     how = "read (structure only)" if args.structure_only else "assembled"
-    print(f"{len(modules)} kernel modules {how} for {args.arch}, {reductions} with warp-shuffle "
-          f"reductions, {tiled} tiled through workgroup memory: {'ok' if ok else 'FAILED'}")
+    print(f"{len(bodies)} kernels in one module {how} for {args.arch}, {reductions} with "
+          f"warp-shuffle reductions, {tiled} tiled through workgroup memory: "
+          f"{'ok' if ok else 'FAILED'}")
     sys.exit(0 if ok else 1)
 
 

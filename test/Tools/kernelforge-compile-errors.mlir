@@ -9,11 +9,15 @@
 
 // RUN: not kernelforge-compile %S/kernelforge-compile.mlir -o %t.s --emit=asm --mcpu=nosuchcpu 2>&1 | FileCheck %s --check-prefix=CPU
 // RUN: not kernelforge-compile %S/kernelforge-compile.mlir -o %t.s -O4 2>&1 | FileCheck %s --check-prefix=OPT
+// RUN: not kernelforge-compile %S/kernelforge-compile.mlir -o %t.cubin --emit=cubin 2>&1 | FileCheck %s --check-prefix=CUBIN
+// RUN: not kernelforge-compile %S/kernelforge-compile.mlir -o %t.ptx --emit=ptx 2>&1 | FileCheck %s --check-prefix=PTX
 
 // CPU: error: kf-cpu-target: unknown target CPU 'nosuchcpu' for
 // OPT: error: -O4 is not in 0-3
+// CUBIN: error: --emit=cubin needs --target=cuda
+// PTX: error: --emit=ptx needs --target=cuda
 // DYNAMIC: kernelforge-compile-errors.mlir:[[@LINE+8]]:8: error: 'kf.gelu' op cannot be lowered to linalg: operand #0 has dynamic shape 'tensor<?x8xf32>'
-// EMIT: error: unknown --emit=exe (expected shared, obj, asm, llvm-ir, llvm-mlir, linalg or ptx)
+// EMIT: error: unknown --emit=exe (expected shared, obj, asm, llvm-ir, llvm-mlir, linalg, ptx or cubin)
 // TARGET: error: unknown --target=tpu (expected cpu, cuda or gpu-emulator)
 // STAGE: error: unknown stop-after stage 'asm'
 // OPTION: error: bad --pipeline-options 'no-such-option=1'

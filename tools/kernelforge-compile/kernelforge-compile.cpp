@@ -32,7 +32,8 @@ static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
 static cl::opt<std::string>
     emit("emit",
          cl::desc("What to write: shared (default), obj, asm, llvm-ir, "
-                  "llvm-mlir, linalg, or ptx (--target=cuda)"),
+                  "llvm-mlir, linalg, or ptx or cubin (--target=cuda; one module "
+                  "holding every kernel)"),
          cl::init("shared"), cl::cat(category));
 static cl::opt<std::string> target(
     "target",
@@ -66,8 +67,8 @@ int main(int argc, char **argv) {
   std::optional<kf::EmitKind> kind = kf::parseEmitKind(emit);
   if (!kind) {
     llvm::errs() << "error: unknown --emit=" << emit
-                 << " (expected shared, obj, asm, llvm-ir, llvm-mlir, linalg "
-                    "or ptx)\n";
+                 << " (expected shared, obj, asm, llvm-ir, llvm-mlir, linalg, "
+                    "ptx or cubin)\n";
     return 1;
   }
   std::optional<kf::Target> parsedTarget = kf::parseTarget(target);

@@ -19,7 +19,7 @@
 namespace mlir::kf {
 
 /// What kernelforge-compile writes.
-enum class EmitKind { Linalg, LLVMMLIR, LLVMIR, Asm, Obj, Shared, PTX };
+enum class EmitKind { Linalg, LLVMMLIR, LLVMIR, Asm, Obj, Shared, PTX, Cubin };
 /// Parses `linalg`, `llvm-mlir`, `llvm-ir`, `asm`, `obj`, `shared` or `ptx`.
 std::optional<EmitKind> parseEmitKind(StringRef name);
 

@@ -291,16 +291,23 @@ def HoistHostAssertsPass
   }];
 }
 
-def DedupeGPUModulesPass
-    : Pass<"kf-dedupe-gpu-modules", "::mlir::ModuleOp"> {
-  let summary = "Keep one gpu.module per distinct kernel";
+def MergeGPUModulesPass
+    : Pass<"kf-merge-gpu-modules", "::mlir::ModuleOp"> {
+  let summary = "Put every kernel in one gpu.module, each distinct one once";
   let description = [{
-    After inlining (each transformer block's code once per layer) and
-    kernel outlining, identical kernels sit in separate `gpu.module`s. Each
-    module whose contents are textually identical to an earlier one's is
-    removed and its launches are redirected to that one, so every distinct
-    kernel is compiled to PTX (and loaded) once.
+    Kernel outlining gives every launch a `gpu.module` of its own, and after
+    inlining (each transformer block's code once per layer) many of them
+    are identical. This pass keeps each distinct kernel once and moves them
+    all into one `gpu.module` (`@kernels` unless the name is taken): a
+    kernel is renamed after the module it came from, so names stay unique
+    and readable, and every `gpu.launch_func` is redirected. The program
+    then compiles to one PTX module, which ptxas and the CUDA driver accept
+    as one file and the runtime loads once.
   }];
+  let options = [
+    Option<"moduleName", "module-name", "std::string", "\"kernels\"",
+           "Name of the gpu.module that holds the kernels">,
+  ];
 }
 
 #endif // KERNELFORGE_TRANSFORMS_PASSES_TD

@@ -25,8 +25,8 @@
 // CHECK-DAG: tiled, 0 shuffles, shared memory, 2 barriers
 // GEN-DAG: decode_kernel{{.*}}: reduction, 5 shuffles, no shared memory, 0 barriers
 // GEN-DAG: decode_kernel{{.*}}: tiled, 0 shuffles, shared memory, 1 barriers
-// SM90: kernel modules read (structure only) for sm_90, {{[1-9][0-9]*}} with warp-shuffle reductions, {{[1-9][0-9]*}} tiled through workgroup memory: ok
-// SM80: kernel modules read (structure only) for sm_80, {{[1-9][0-9]*}} with warp-shuffle reductions, {{[1-9][0-9]*}} tiled through workgroup memory: ok
+// SM90: kernels in one module read (structure only) for sm_90, {{[1-9][0-9]*}} with warp-shuffle reductions, {{[1-9][0-9]*}} tiled through workgroup memory: ok
+// SM80: kernels in one module read (structure only) for sm_80, {{[1-9][0-9]*}} with warp-shuffle reductions, {{[1-9][0-9]*}} tiled through workgroup memory: ok
 // WRONG: targets sm_80, not sm_90
 // WRONG: : FAILED
 
