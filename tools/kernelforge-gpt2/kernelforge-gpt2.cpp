@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kernelforge/Support/ToolOptions.h"
+#include "kernelforge/Driver/CompileCache.h"
 #include "kernelforge/Driver/Compiler.h"
 #include "kernelforge/Driver/Tuner.h"
 #include "kernelforge/Models/GPT2/GPT2Config.h"
@@ -30,12 +31,9 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
-#include "llvm/Support/xxhash.h"
-#include "llvm/TargetParser/Host.h"
 
 #include <chrono>
 #include <cstring>
@@ -166,31 +164,6 @@ double seconds(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-std::string defaultCacheDir() {
-  if (auto env = llvm::sys::Process::GetEnv("KF_CACHE_DIR"))
-    return *env;
-  SmallString<128> home;
-  if (llvm::sys::path::home_directory(home)) {
-    llvm::sys::path::append(home, ".cache", "kernelforge");
-    return std::string(home);
-  }
-  SmallString<128> tmp;
-  llvm::sys::path::system_temp_directory(true, tmp);
-  llvm::sys::path::append(tmp, "kernelforge-cache");
-  return std::string(tmp);
-}
-
-/// This compiler's identity: a hash of its own executable, so a rebuilt
-/// compiler never reuses libraries an older one produced.
-uint64_t compilerIdentity(const char *argv0) {
-  std::string exe = llvm::sys::fs::getMainExecutable(
-      argv0, reinterpret_cast<void *>(&compilerIdentity));
-  auto buffer = llvm::MemoryBuffer::getFile(exe);
-  if (!buffer)
-    return 0;
-  return llvm::xxh3_64bits(llvm::arrayRefFromStringRef((*buffer)->getBuffer()));
-}
-
 std::string findFile(const std::string &dir,
                      std::initializer_list<const char *> names) {
   for (const char *name : names) {
@@ -305,11 +278,7 @@ int main(int argc, char **argv) {
   if (temperature < 0 || topP <= 0 || topP > 1 || topK < 0)
     fail("expected --temperature >= 0, 0 < --top-p <= 1 and --top-k >= 0");
 
-  // Prefill bucket: the next power of two (at least 16), within n_positions.
-  int64_t bucket = 16;
-  while (bucket < promptLength)
-    bucket *= 2;
-  bucket = std::min(bucket, c.maxPositions);
+  int64_t bucket = gpt2::prefillBucket(promptLength, c.maxPositions);
 
   // Weight storage: asked for, else the checkpoint's.
   std::string storageName = dtype;
@@ -338,17 +307,13 @@ int main(int argc, char **argv) {
   auto module = gpt2::buildGPT2GenerationGraph(&context, c, graphOptions);
   if (!module)
     fail(llvm::toString(module.takeError()));
-  std::string graphText;
-  {
-    llvm::raw_string_ostream os(graphText);
-    (*module)->print(os);
-  }
   if (!emitMlir.empty()) {
     std::string error;
     auto out = mlir::openOutputFile(emitMlir, &error);
     if (!out)
       fail(error);
-    out->os() << graphText << "\n";
+    (*module)->print(out->os());
+    out->os() << "\n";
     out->keep();
   }
 
@@ -374,44 +339,23 @@ int main(int argc, char **argv) {
   }
 
   // The compiled library, from the cache when this graph was compiled before
-  // by this compiler, with these options, for this CPU.
-  std::string dir =
-      cacheDir.empty() ? defaultCacheDir() : std::string(cacheDir);
-  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
-    fail("cannot create the cache directory '" + dir + "': " + ec.message());
-  // Measured schedules change the code: the tuning cache's contents are
-  // part of the key.
-  uint64_t tuning =
-      *target == mlir::kf::Target::CPU
-          ? mlir::kf::tuningCacheFingerprint(compileOptions.pipeline.tuningCache)
-          : 0;
-  uint64_t key = llvm::xxh3_64bits(llvm::arrayRefFromStringRef(
-      graphText + "\n" + std::string(device) + "\n" +
-      llvm::sys::getHostCPUName().str() + "\n" + std::string(pipelineOptions) +
-      "\n" + std::to_string(compilerIdentity(argv[0])) + "\n" +
-      std::to_string(tuning)));
-  SmallString<128> library(dir);
-  llvm::sys::path::append(library, llvm::formatv("gpt2-{0:x16}.so", key).str());
-  bool cached = llvm::sys::fs::exists(library);
-  double compileSeconds = 0;
-  auto compileStart = std::chrono::steady_clock::now();
-  if (!cached) {
-    llvm::errs() << llvm::formatv(
-        "compiling the graph ({0} layers, prefill bucket {1}) ... ",
-        c.numLayers, bucket);
-    llvm::errs().flush();
-    SmallString<128> partial(library);
-    partial +=
-        llvm::formatv(".{0}.tmp", llvm::sys::Process::getProcessId()).str();
-    if (failed(mlir::kf::compileModule(**module, compileOptions, partial)))
-      fail("compiling the graph failed");
-    if (std::error_code ec = llvm::sys::fs::rename(partial, library))
-      fail("cannot move the compiled library into the cache: " + ec.message());
-    compileSeconds = seconds(compileStart);
-    llvm::errs() << llvm::formatv("{0:F1} s\n", compileSeconds);
+  // by this compiler, with these options, for this CPU. Progress goes to a
+  // terminal only.
+  bool terminal = llvm::errs().is_displayed() && !json;
+  mlir::FailureOr<mlir::kf::CachedLibrary> compiled = mlir::kf::compileCached(
+      **module, compileOptions, pipelineOptions, cacheDir, "gpt2",
+      llvm::formatv("the graph ({0} layers, prefill bucket {1})", c.numLayers,
+                    bucket)
+          .str(),
+      terminal ? &llvm::errs() : nullptr);
+  if (failed(compiled))
+    fail("compiling the graph failed");
+  const std::string &library = compiled->path;
+  bool cached = compiled->cached;
+  double compileSeconds = compiled->compileSeconds;
+  if (!cached)
     if (std::string tuned = mlir::kf::describeTuning(**module); !tuned.empty())
       llvm::errs() << "tuning: " << tuned << "\n";
-  }
   if (!saveLibrary.empty()) {
     if (std::error_code ec = llvm::sys::fs::copy_file(library, saveLibrary))
       fail("cannot write --save-library '" + saveLibrary +
@@ -423,7 +367,7 @@ int main(int argc, char **argv) {
   }
   double loadStart = seconds(started);
   std::string error;
-  auto lib = rt::CompiledLibrary::load(std::string(library), error);
+  auto lib = rt::CompiledLibrary::load(library, error);
   if (!lib)
     fail(error);
   auto generator = rt::GPT2Generator::create(*lib, cuda, error);
