@@ -255,3 +255,14 @@ std::string kernelforge::runtime::checkpointMatrixType(
     error = checkpointPath + ": no 2-D float tensor";
   return found;
 }
+
+std::string kernelforge::runtime::weightStorageFor(
+    const std::string &asked, const std::string &checkpointPath,
+    std::string &error) {
+  if (!asked.empty())
+    return asked;
+  if (checkpointPath.empty())
+    return "f32";
+  std::string type = checkpointMatrixType(checkpointPath, error);
+  return type == "mixed" ? "f32" : type;
+}

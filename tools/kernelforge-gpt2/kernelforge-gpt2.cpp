@@ -281,17 +281,11 @@ int main(int argc, char **argv) {
   int64_t bucket = gpt2::prefillBucket(promptLength, c.maxPositions);
 
   // Weight storage: asked for, else the checkpoint's.
-  std::string storageName = dtype;
-  if (storageName.empty() && !checkpoint.empty()) {
-    std::string error;
-    storageName = rt::checkpointMatrixType(checkpoint, error);
-    if (storageName.empty())
-      fail(error);
-    if (storageName == "mixed")
-      storageName = "f32";
-  }
+  std::string storageError;
+  std::string storageName =
+      rt::weightStorageFor(dtype, checkpoint, storageError);
   if (storageName.empty())
-    storageName = "f32";
+    fail(storageError);
   std::optional<gpt2::WeightStorage> storage =
       gpt2::parseWeightStorage(storageName);
   if (!storage)

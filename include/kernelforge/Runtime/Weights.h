@@ -74,6 +74,13 @@ bool randomWeights(uint64_t seed, const EntryPoint &entry, WeightMap &weights,
 std::string checkpointMatrixType(const std::string &checkpointPath,
                                  std::string &error);
 
+/// The storage type the weights are kept in: `asked` when given, else the
+/// checkpoint's matrices' type (f32 when they differ or there is no
+/// checkpoint); "" with `error` when the checkpoint cannot be read.
+std::string weightStorageFor(const std::string &asked,
+                             const std::string &checkpointPath,
+                             std::string &error);
+
 } // namespace kernelforge::runtime
 
 #endif // KERNELFORGE_RUNTIME_WEIGHTS_H

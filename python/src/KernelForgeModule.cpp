@@ -1,0 +1,522 @@
+//===- KernelForgeModule.cpp - Python bindings (kernelforge._kernelforge) -===//
+//
+// The compiler driver and the runtime as a Python extension: compile kf
+// text to a cached shared library, call its entry points with NumPy arrays
+// (checked against the library's signature), and generate text with a
+// model directory. The Python package (kernelforge/api.py) wraps these in
+// the public API.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Driver/CompileCache.h"
+#include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Models/GPT2/GPT2Config.h"
+#include "kernelforge/Models/GPT2/GPT2Graph.h"
+#include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Runtime/DeviceMirror.h"
+#include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Runtime/Weights.h"
+#include "kernelforge/Support/ToolOptions.h"
+#include "kernelforge/Version.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <map>
+
+namespace py = pybind11;
+namespace rt = kernelforge::runtime;
+namespace gpt2 = kernelforge::gpt2;
+
+namespace {
+
+/// Raised (as kernelforge.CompileError) with the compiler's diagnostics.
+struct CompileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// `file:line:col` of a diagnostic, as compilers print it.
+std::string where(mlir::Location loc) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc))
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+       << file.getColumn();
+  else
+    os << loc;
+  return text;
+}
+
+/// Diagnostics of one compilation, as text.
+class DiagnosticsCollector {
+public:
+  explicit DiagnosticsCollector(mlir::MLIRContext &context)
+      : handler(&context, [this](mlir::Diagnostic &diag) {
+          llvm::raw_string_ostream os(text);
+          os << where(diag.getLocation()) << ": ";
+          switch (diag.getSeverity()) {
+          case mlir::DiagnosticSeverity::Error:
+            os << "error: ";
+            break;
+          case mlir::DiagnosticSeverity::Warning:
+            os << "warning: ";
+            break;
+          default:
+            os << "note: ";
+          }
+          os << diag << "\n";
+          for (const mlir::Diagnostic &note : diag.getNotes())
+            os << where(note.getLocation()) << ": note: " << note << "\n";
+          return mlir::success();
+        }) {}
+  std::string take(const std::string &fallback) {
+    return text.empty() ? fallback : text;
+  }
+
+private:
+  std::string text;
+  mlir::ScopedDiagnosticHandler handler;
+};
+
+/// Fills `options` for `target`; ValueError on a bad target or options.
+void parseCompileOptions(const std::string &target,
+                         const std::string &pipelineOptions,
+                         mlir::kf::CompileOptions &options) {
+  std::optional<mlir::kf::Target> parsed = mlir::kf::parseTarget(target);
+  if (!parsed)
+    throw py::value_error("unknown target '" + target +
+                          "' (expected cpu, cuda or gpu-emulator)");
+  options.target = *parsed;
+  bool gpu = *parsed != mlir::kf::Target::CPU;
+  if (failed(gpu ? options.gpuPipeline.parseFromString(pipelineOptions)
+                 : options.pipeline.parseFromString(pipelineOptions)))
+    throw py::value_error("bad pipeline options '" + pipelineOptions + "' for " +
+                          (gpu ? "kf-gpu-pipeline" : "kf-cpu-pipeline"));
+}
+
+/// Compiles kf text (named `sourceName` in diagnostics) into the cache;
+/// returns (library path, whether it was cached, compile seconds).
+py::tuple compileSource(const std::string &source, const std::string &sourceName,
+                        const std::string &target,
+                        const std::string &pipelineOptions,
+                        const std::string &cacheDir, bool progress) {
+  mlir::kf::CompileOptions options;
+  parseCompileOptions(target, pipelineOptions, options);
+  mlir::DialectRegistry registry;
+  mlir::kf::registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  DiagnosticsCollector diagnostics(context);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, sourceName), llvm::SMLoc());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    throw CompileError(diagnostics.take("cannot parse " + sourceName));
+  mlir::FailureOr<mlir::kf::CachedLibrary> library;
+  {
+    py::gil_scoped_release release;
+    library = mlir::kf::compileCached(
+        *module, options, target + " " + pipelineOptions, cacheDir, "module",
+        sourceName, progress ? &llvm::errs() : nullptr);
+  }
+  if (failed(library))
+    throw CompileError(diagnostics.take("compiling " + sourceName + " failed"));
+  return py::make_tuple(library->path, library->cached,
+                        library->compileSeconds);
+}
+
+/// NumPy's name for an MLIR element type (bf16 travels as its bit pattern,
+/// uint16: NumPy has no bfloat16).
+std::string numpyType(const std::string &dtype) {
+  static const std::map<std::string, std::string> names = {
+      {"f32", "float32"}, {"f64", "float64"}, {"f16", "float16"},
+      {"bf16", "uint16"}, {"i64", "int64"},   {"i32", "int32"},
+      {"i8", "int8"},     {"index", "int64"}};
+  auto it = names.find(dtype);
+  return it == names.end() ? "" : it->second;
+}
+
+py::dict describeArg(const rt::ArgSpec &spec) {
+  py::dict d;
+  d["kind"] = spec.kind;
+  d["dtype"] = spec.dtype;
+  d["numpy_dtype"] = numpyType(spec.dtype);
+  d["shape"] = spec.shape;
+  d["param"] = spec.param;
+  d["is_output"] = spec.isOutput;
+  return d;
+}
+
+/// A compiled library and its entry points.
+class Library {
+public:
+  Library(const std::string &path, const std::string &device)
+      : path(path), cuda(device == "cuda") {
+    if (device != "cpu" && device != "cuda")
+      throw py::value_error("unknown device '" + device +
+                            "' (expected cpu or cuda)");
+    std::string error;
+    library = rt::CompiledLibrary::load(path, error);
+    if (!library)
+      throw py::value_error(error);
+    rt::DeviceMirror probe;
+    if (cuda && !probe.bind(*library, error))
+      throw std::runtime_error("'" + path + "': " + error);
+  }
+
+  std::vector<std::string> entryPoints() const { return library->entryPoints(); }
+
+  py::list signature(const std::string &name) const {
+    py::list args;
+    for (const rt::ArgSpec &spec : lookup(name).args)
+      args.append(describeArg(spec));
+    return args;
+  }
+
+  /// Calls `name` with its inputs (arrays and integers, in order); returns
+  /// its outputs.
+  py::list call(const std::string &name, const py::list &inputs) {
+    rt::EntryPoint entry = lookup(name);
+    size_t numInputs = 0;
+    for (const rt::ArgSpec &spec : entry.args)
+      numInputs += !spec.isOutput;
+    if (inputs.size() != numInputs)
+      throw py::value_error(name + " takes " + std::to_string(numInputs) +
+                            " inputs, got " + std::to_string(inputs.size()));
+    std::vector<py::array> keep;
+    std::vector<int64_t> scalars(entry.args.size());
+    std::vector<void *> pointers(entry.args.size());
+    std::vector<size_t> bytes(entry.args.size());
+    py::list outputs;
+    size_t next = 0;
+    py::module_ np = py::module_::import("numpy");
+    for (size_t i = 0; i < entry.args.size(); ++i) {
+      const rt::ArgSpec &spec = entry.args[i];
+      std::string label = "argument " + std::to_string(i) +
+                          (spec.param.empty() ? "" : " (" + spec.param + ")") +
+                          " of " + name;
+      if (spec.isOutput) {
+        std::string type = numpyType(spec.dtype);
+        if (type.empty())
+          throw py::value_error(label + " has element type " + spec.dtype +
+                                ", which NumPy cannot hold");
+        py::array out = np.attr("zeros")(py::cast(spec.shape), type);
+        pointers[i] = out.mutable_data();
+        bytes[i] = out.nbytes();
+        outputs.append(out);
+        keep.push_back(out);
+        continue;
+      }
+      py::handle input = inputs[next++];
+      if (!spec.isMemRef()) {
+        if (!py::isinstance<py::int_>(input) ||
+            py::isinstance<py::bool_>(input))
+          throw py::value_error(label + " is a scalar " + spec.dtype +
+                                "; expected an int, got " +
+                                std::string(py::str(input.get_type())));
+        scalars[i] = input.cast<int64_t>();
+        pointers[i] = &scalars[i];
+        continue;
+      }
+      if (!py::isinstance<py::array>(input))
+        throw py::value_error(label + ": expected a NumPy array " +
+                              spec.describe() + ", got " +
+                              std::string(py::str(input.get_type())));
+      auto array = py::reinterpret_borrow<py::array>(input);
+      std::string type = numpyType(spec.dtype);
+      std::string given = py::str(array.dtype());
+      std::vector<int64_t> shape(array.shape(), array.shape() + array.ndim());
+      if (given != type || shape != spec.shape) {
+        rt::ArgSpec found;
+        found.kind = "memref";
+        found.dtype = given;
+        found.shape = shape;
+        throw py::value_error(label + ": expected " + spec.describe() + " (" +
+                              type + "), got " + found.describe());
+      }
+      // Row-major and aligned, as the library reads it (a copy otherwise).
+      py::array contiguous = np.attr("ascontiguousarray")(array);
+      keep.push_back(contiguous);
+      pointers[i] = const_cast<void *>(contiguous.data());
+      bytes[i] = contiguous.nbytes();
+    }
+    {
+      py::gil_scoped_release release;
+      // On the GPU: device copies for this call only, freed with `gpu`.
+      rt::DeviceMirror gpu;
+      std::vector<void *> hostPointers = pointers;
+      if (cuda) {
+        std::string error;
+        if (!gpu.bind(*library, error))
+          throw std::runtime_error(error);
+        for (size_t i = 0; i < entry.args.size(); ++i)
+          if (entry.args[i].isMemRef())
+            pointers[i] = gpu.mirror(hostPointers[i], bytes[i],
+                                     /*upload=*/!entry.args[i].isOutput);
+        gpu.synchronize();
+      }
+      rt::call(entry, pointers);
+      if (cuda)
+        for (size_t i = 0; i < entry.args.size(); ++i)
+          if (entry.args[i].isMemRef() && entry.args[i].isOutput)
+            gpu.download(hostPointers[i]);
+    }
+    return outputs;
+  }
+
+  std::string path;
+
+private:
+  rt::EntryPoint lookup(const std::string &name) const {
+    rt::EntryPoint entry;
+    std::string error;
+    if (!library->lookup(name, entry, error))
+      throw py::key_error(error);
+    return entry;
+  }
+
+  bool cuda;
+  std::unique_ptr<rt::CompiledLibrary> library;
+};
+
+/// A GPT-2 model directory (or a config with random weights): compiles a
+/// generation library per prefill bucket (through the compile cache),
+/// binds the weights and generates.
+class GPT2Model {
+public:
+  GPT2Model(const std::string &modelDir, const std::string &config,
+            int64_t randomSeed, const std::string &dtype,
+            const std::string &device, const std::string &cacheDir,
+            const std::string &pipelineOptions, bool progress,
+            const std::string &bundledTokenizer)
+      : modelDir(modelDir), randomSeed(randomSeed), device(device),
+        cacheDir(cacheDir), pipelineOptions(pipelineOptions),
+        progress(progress) {
+    std::string configPath = config;
+    if (!modelDir.empty()) {
+      if (!llvm::sys::fs::is_directory(modelDir))
+        throw py::value_error("'" + modelDir + "' is not a directory");
+      if (configPath.empty())
+        configPath = (llvm::Twine(modelDir) + "/config.json").str();
+      if (randomSeed < 0) {
+        checkpoint = (llvm::Twine(modelDir) + "/model.safetensors").str();
+        if (!llvm::sys::fs::exists(checkpoint))
+          throw py::value_error("no model.safetensors in '" + modelDir + "'");
+      }
+    }
+    auto loaded = gpt2::loadGPT2Config(configPath);
+    if (!loaded)
+      throw py::value_error(llvm::toString(loaded.takeError()));
+    c = *loaded;
+    std::string error;
+    std::vector<std::string> dirs = {modelDir};
+    if (c.vocabSize == 50257 && !bundledTokenizer.empty())
+      dirs.push_back(bundledTokenizer);
+    tokenizer = rt::GPT2Tokenizer::loadFirst(dirs, error);
+    if (!error.empty())
+      throw py::value_error(error);
+    std::string storageName = rt::weightStorageFor(dtype, checkpoint, error);
+    if (storageName.empty())
+      throw py::value_error(error);
+    std::optional<gpt2::WeightStorage> parsed =
+        gpt2::parseWeightStorage(storageName);
+    if (!parsed)
+      throw py::value_error("dtype expects f32, f16, bf16 or int8, got '" +
+                            storageName + "'");
+    storage = *parsed;
+    mlir::kf::CompileOptions checked; // both checked early
+    parseCompileOptions(device, pipelineOptions, checked);
+  }
+
+  std::vector<int64_t> encode(const std::string &text) const {
+    if (!tokenizer)
+      throw py::value_error("the model has no tokenizer (vocab.json + "
+                            "merges.txt); give token ids");
+    std::vector<int64_t> ids;
+    std::string error;
+    if (!tokenizer->encode(text, ids, error))
+      throw py::value_error("the prompt is not valid UTF-8: " + error);
+    return ids;
+  }
+
+  std::string decode(const std::vector<int64_t> &ids) const {
+    if (!tokenizer)
+      throw py::value_error("the model has no tokenizer");
+    return tokenizer->decode(ids);
+  }
+
+  py::dict generate(const std::vector<int64_t> &ids, int64_t newTokens,
+                    double temperature, int64_t topK, double topP,
+                    uint64_t seed, int64_t stopToken) {
+    if (ids.empty())
+      throw py::value_error("empty prompt");
+    for (int64_t id : ids)
+      if (id < 0 || id >= c.vocabSize)
+        throw py::value_error("token id " + std::to_string(id) +
+                              " is outside the vocabulary [0, " +
+                              std::to_string(c.vocabSize) + ")");
+    if (int64_t(ids.size()) > c.maxPositions)
+      throw py::value_error("the prompt has " + std::to_string(ids.size()) +
+                            " tokens, more than n_positions " +
+                            std::to_string(c.maxPositions));
+    if (newTokens < 0 || temperature < 0 || topP <= 0 || topP > 1 || topK < 0)
+      throw py::value_error("expected n >= 0, temperature >= 0, "
+                            "0 < top_p <= 1 and top_k >= 0");
+    Bucket &bucket =
+        bucketFor(gpt2::prefillBucket(int64_t(ids.size()), c.maxPositions));
+    rt::GenerationOptions options;
+    options.newTokens = newTokens;
+    options.sampler.temperature = temperature;
+    options.sampler.topK = topK;
+    options.sampler.topP = topP;
+    options.sampler.seed = seed;
+    options.stopToken = stopToken;
+    rt::GenerationResult result;
+    {
+      py::gil_scoped_release release;
+      result = bucket.generator->generate(ids, options, [](int64_t) {});
+    }
+    py::dict out;
+    out["tokens"] = result.generated;
+    out["text"] = tokenizer ? tokenizer->decode(result.generated) : "";
+    out["prefill_ms"] = result.prefillSeconds * 1e3;
+    out["decode_ms_per_token"] =
+        result.decodeSteps ? result.decodeSeconds * 1e3 / result.decodeSteps
+                           : 0.0;
+    out["truncated"] = result.truncated;
+    out["library"] = bucket.path;
+    return out;
+  }
+
+  int64_t vocabSize() const { return c.vocabSize; }
+  int64_t maxPositions() const { return c.maxPositions; }
+  std::string dtype() const {
+    return gpt2::stringifyWeightStorage(storage).str();
+  }
+
+private:
+  struct Bucket {
+    std::string path;
+    std::unique_ptr<rt::CompiledLibrary> library;
+    std::unique_ptr<rt::GPT2Generator> generator;
+  };
+
+  Bucket &bucketFor(int64_t tokens) {
+    auto found = buckets.find(tokens);
+    if (found != buckets.end())
+      return found->second;
+    mlir::kf::CompileOptions options;
+    parseCompileOptions(device, pipelineOptions, options);
+    mlir::DialectRegistry registry;
+    mlir::kf::registerCompilerDialects(registry);
+    mlir::MLIRContext context(registry);
+    DiagnosticsCollector diagnostics(context);
+    gpt2::GPT2GenerationOptions graphOptions;
+    graphOptions.prefillTokens = tokens;
+    graphOptions.weights = storage;
+    auto module = gpt2::buildGPT2GenerationGraph(&context, c, graphOptions);
+    if (!module)
+      throw CompileError(llvm::toString(module.takeError()));
+    mlir::FailureOr<mlir::kf::CachedLibrary> compiled;
+    {
+      py::gil_scoped_release release;
+      compiled = mlir::kf::compileCached(
+          **module, options, device + " " + pipelineOptions, cacheDir, "gpt2",
+          "the GPT-2 graph (" + std::to_string(c.numLayers) +
+              " layers, prefill bucket " + std::to_string(tokens) + ")",
+          progress ? &llvm::errs() : nullptr);
+    }
+    if (failed(compiled))
+      throw CompileError(diagnostics.take("compiling the graph failed"));
+    Bucket bucket;
+    bucket.path = compiled->path;
+    std::string error;
+    bucket.library = rt::CompiledLibrary::load(compiled->path, error);
+    if (!bucket.library)
+      throw std::runtime_error(error);
+    bucket.generator =
+        rt::GPT2Generator::create(*bucket.library, device == "cuda", error);
+    if (!bucket.generator)
+      throw std::runtime_error("'" + compiled->path + "': " + error);
+    rt::WeightMap weights;
+    bool ok = randomSeed >= 0
+                  ? rt::randomWeights(randomSeed,
+                                      bucket.generator->prefillEntry(),
+                                      weights, error)
+                  : rt::loadCheckpointWeights(
+                        checkpoint, bucket.generator->prefillEntry(), weights,
+                        error);
+    if (!ok)
+      throw py::value_error(error);
+    bucket.generator->setWeights(std::move(weights));
+    return buckets.emplace(tokens, std::move(bucket)).first->second;
+  }
+
+  std::string modelDir, checkpoint;
+  int64_t randomSeed;
+  std::string device, cacheDir, pipelineOptions;
+  bool progress;
+  gpt2::GPT2Config c;
+  gpt2::WeightStorage storage = gpt2::WeightStorage::F32;
+  std::unique_ptr<rt::GPT2Tokenizer> tokenizer;
+  std::map<int64_t, Bucket> buckets;
+};
+
+std::string versionText() {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  mlir::kf::printVersion(os);
+  return text;
+}
+
+} // namespace
+
+PYBIND11_MODULE(_kernelforge, m) {
+  m.doc() = "KernelForge's compiler driver and runtime (use the kernelforge "
+            "package, not this module)";
+  py::register_exception<CompileError>(m, "CompileError", PyExc_RuntimeError);
+  m.attr("__version__") = KF_VERSION_STRING;
+  m.attr("llvm_version") = KF_LLVM_VERSION_STRING;
+  m.def("version_text", &versionText);
+  m.def("default_cache_dir", &mlir::kf::defaultCompileCacheDir);
+  m.def("compile_source", &compileSource, py::arg("source"),
+        py::arg("source_name"), py::arg("target"), py::arg("pipeline_options"),
+        py::arg("cache_dir"), py::arg("progress"));
+  py::class_<Library>(m, "Library")
+      .def(py::init<const std::string &, const std::string &>(),
+           py::arg("path"), py::arg("device") = "cpu")
+      .def_readonly("path", &Library::path)
+      .def("entry_points", &Library::entryPoints)
+      .def("signature", &Library::signature)
+      .def("call", &Library::call);
+  py::class_<GPT2Model>(m, "GPT2Model")
+      .def(py::init<const std::string &, const std::string &, int64_t,
+                    const std::string &, const std::string &,
+                    const std::string &, const std::string &, bool,
+                    const std::string &>(),
+           py::arg("model_dir"), py::arg("config"), py::arg("random_seed"),
+           py::arg("dtype"), py::arg("device"), py::arg("cache_dir"),
+           py::arg("pipeline_options"), py::arg("progress"),
+           py::arg("bundled_tokenizer"))
+      .def("encode", &GPT2Model::encode)
+      .def("decode", &GPT2Model::decode)
+      .def("generate", &GPT2Model::generate, py::arg("ids"), py::arg("n"),
+           py::arg("temperature"), py::arg("top_k"), py::arg("top_p"),
+           py::arg("seed"), py::arg("stop_token"))
+      .def_property_readonly("vocab_size", &GPT2Model::vocabSize)
+      .def_property_readonly("max_positions", &GPT2Model::maxPositions)
+      .def_property_readonly("dtype", &GPT2Model::dtype);
+}

@@ -1,0 +1,198 @@
+"""The Python API (kernelforge.compile, Library, load_model) against the
+float64 NumPy reference (kernelforge.reference), and its errors.
+
+Run from the build tree: PYTHONPATH=build/python_packages python3 -m pytest
+python/tests (ctest does, as python/api)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import kernelforge
+from kernelforge import random_weights
+from kernelforge import reference as ref
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MAKEMORE_GRAPH = os.path.join(ROOT, "models", "gpt2", "gpt2-makemore.mlir")
+MAKEMORE_CONFIG = os.path.join(ROOT, "models", "gpt2", "configs", "makemore-names.json")
+SHARED_MAKEMORE = os.path.join(ROOT, "..", "shared", "models", "makemore-names")
+
+LINEAR = """
+func.func @main(%x: tensor<3x40xf32>, %w: tensor<40x24xf32>, %b: tensor<24xf32>) -> tensor<3x24xf32> {
+  %y = kf.linear %x, %w, %b layout(in_out) : tensor<3x40xf32>, tensor<40x24xf32>, tensor<24xf32> -> tensor<3x24xf32>
+  return %y : tensor<3x24xf32>
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def linear():
+    return kernelforge.compile(LINEAR)
+
+
+def test_version_names_kernelforge_and_llvm():
+    text = kernelforge.version()
+    assert text.startswith("KernelForge ")
+    assert "LLVM/MLIR" in text
+
+
+def test_linear_matches_numpy(linear):
+    rng = np.random.default_rng(0)
+    x, w, b = (rng.standard_normal(s).astype(np.float32) for s in [(3, 40), (40, 24), (24,)])
+    y = linear.main(x, w, b)
+    assert y.shape == (3, 24) and y.dtype == np.float32
+    np.testing.assert_allclose(y, ref.linear(x.astype(np.float64), w, b), rtol=1e-5, atol=1e-5)
+
+
+def test_non_contiguous_inputs_are_read_by_value(linear):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((40, 3)).astype(np.float32).T  # a transposed view
+    w = rng.standard_normal((40, 24)).astype(np.float32)
+    b = np.zeros(24, np.float32)
+    np.testing.assert_allclose(linear["main"](x, w, b), x.astype(np.float64) @ w, rtol=1e-5,
+                               atol=1e-5)
+
+
+def test_signature_is_described(linear):
+    entry = linear.main
+    assert [a["shape"] for a in entry.inputs] == [[3, 40], [40, 24], [24]]
+    assert entry.outputs[0]["numpy_dtype"] == "float32"
+    assert "main(f32[3, 40]" in repr(entry)
+
+
+@pytest.mark.parametrize("args, message", [
+    (lambda x, w, b: (x, w), "takes 3 inputs, got 2"),
+    (lambda x, w, b: (x.astype(np.float64), w, b), "expected f32[3, 40] (float32), got float64[3, 40]"),
+    (lambda x, w, b: (x[:2], w, b), "expected f32[3, 40] (float32), got float32[2, 40]"),
+    (lambda x, w, b: (x.tolist(), w, b), "expected a NumPy array f32[3, 40]"),
+])
+def test_bad_arguments_raise_value_error(linear, args, message):
+    x, w, b = np.zeros((3, 40), np.float32), np.zeros((40, 24), np.float32), np.zeros(24, np.float32)
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+        linear.main(*args(x, w, b))
+
+
+def test_unknown_entry_point(linear):
+    with pytest.raises(KeyError, match="'nope' is not an entry point"):
+        linear["nope"]
+    with pytest.raises(AttributeError):
+        linear.nope
+
+
+def test_compile_errors_carry_the_diagnostics():
+    bad = ("func.func @f(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {\n"
+           "  %y = kf.gelu %x tanh : tensor<?x8xf32>\n  return %y : tensor<?x8xf32>\n}\n")
+    with pytest.raises(kernelforge.CompileError, match=r"<string>:2:8: error: 'kf.gelu' op "
+                       "cannot be lowered to linalg: operand #0 has dynamic shape"):
+        kernelforge.compile(bad)
+    with pytest.raises(kernelforge.CompileError, match=r"<string>:1:1: error"):
+        kernelforge.compile("this is not MLIR")
+
+
+def test_bad_target_and_options():
+    with pytest.raises(ValueError, match="unknown target 'tpu'"):
+        kernelforge.compile(LINEAR, target="tpu")
+    with pytest.raises(ValueError, match="bad pipeline options 'no-such-option=1'"):
+        kernelforge.compile(LINEAR, no_such_option=1)
+    with pytest.raises(FileNotFoundError, match="no such MLIR file"):
+        kernelforge.compile("/nonexistent/model.mlir")
+
+
+def test_pipeline_options_reach_the_compiler(linear):
+    # Another schedule is another library (the cache key includes the options).
+    narrow = kernelforge.compile(LINEAR, vector_width=4, register_cols=8)
+    assert narrow.path != linear.path
+    x = np.ones((3, 40), np.float32)
+    w = np.arange(40 * 24, dtype=np.float32).reshape(40, 24) / 1000
+    b = np.ones(24, np.float32)
+    np.testing.assert_allclose(narrow.main(x, w, b), linear.main(x, w, b), rtol=1e-6)
+
+
+def test_makemore_graph_matches_the_reference():
+    """The shipped makemore GPT-2 graph from a path, on NumPy weights."""
+    lib = kernelforge.compile(MAKEMORE_GRAPH)
+    entry = lib.gpt2
+    rng = np.random.default_rng(2)
+    ids = rng.integers(0, 27, size=(1, 16), dtype=np.int64)
+    params, inputs = {}, [ids]
+    for arg in entry.inputs[1:]:
+        shape = arg["shape"]
+        scale = 1.0 if arg["param"].endswith((".weight",)) and "ln_" in arg["param"] else 0.2
+        value = (rng.standard_normal(shape) * scale).astype(np.float32)
+        if "ln_" in arg["param"] and arg["param"].endswith(".weight"):
+            value = (1.0 + 0.1 * rng.standard_normal(shape)).astype(np.float32)
+        params[arg["param"]] = value.astype(np.float64)
+        inputs.append(value)
+    logits = entry(*inputs)
+    expected = ref.gpt2_logits(ids, params, n_head=4)
+    assert logits.shape == expected.shape == (1, 16, 27)
+    np.testing.assert_allclose(logits, expected, rtol=1e-3, atol=1e-3)
+
+
+def greedy_ok(logits_of, prompt, generated, tolerance=1e-4):
+    """Each generated token is a float64 argmax (within `tolerance`) after
+    the tokens before it."""
+    tokens = list(prompt)
+    for token in generated:
+        logits = logits_of(tokens)[-1]
+        if logits[token] < logits.max() - tolerance:
+            return False
+        tokens.append(token)
+    return True
+
+
+def test_load_model_random_weights_generates_greedily():
+    model = kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=3)
+    assert model.model_type == "gpt2" and model.vocab_size == 27
+    out = model.generate([0, 5, 9], n=8, details=True)
+    assert len(out["tokens"]) == 8
+    with open(MAKEMORE_CONFIG) as f:
+        config = json.load(f)
+    params = random_weights.gpt2(3, config)
+    assert greedy_ok(lambda t: ref.gpt2_logits_from(t, params, 4, tied=False), [0, 5, 9],
+                     out["tokens"])
+
+
+@pytest.mark.skipif(not os.path.isdir(SHARED_MAKEMORE), reason="../shared/models absent")
+def test_load_model_real_checkpoint_in_bf16():
+    model = kernelforge.load_model(SHARED_MAKEMORE, dtype="bf16")
+    assert model.dtype == "bf16"
+    tokens = model.generate([0], n=10, details=True)["tokens"]
+    params = ref.load_gpt2_checkpoint(os.path.join(SHARED_MAKEMORE, "model.safetensors"))
+    from kernelforge import storage
+    params = storage.round_gpt2_weights(params, "bf16")
+    assert greedy_ok(lambda t: ref.gpt2_logits_from(t, params, 4, tied=False), [0], tokens,
+                     tolerance=1e-3)
+
+
+def test_load_model_errors(tmp_path):
+    with pytest.raises(ValueError, match="give model_dir, or config= with random_weights"):
+        kernelforge.load_model()
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "llama"}))
+    with pytest.raises(ValueError, match="model_type 'llama' is not supported"):
+        kernelforge.load_model(str(tmp_path))
+    model = kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=0)
+    with pytest.raises(ValueError, match="token id 27 is outside the vocabulary"):
+        model.generate([27], n=1)
+    with pytest.raises(ValueError, match="no tokenizer"):
+        model.generate("hello", n=1)
+    with pytest.raises(ValueError, match="dtype expects f32, f16, bf16 or int8, got 'f8'"):
+        kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=0, dtype="f8")
+
+
+def test_python_dash_m(tmp_path):
+    env = dict(os.environ)
+    run = subprocess.run([sys.executable, "-m", "kernelforge", "compile", MAKEMORE_GRAPH,
+                          "-o", str(tmp_path / "m.so")], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([sys.executable, "-m", "kernelforge", "describe", str(tmp_path / "m.so")],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["gpt2"][1]["param"] == "wte.weight"
+    run = subprocess.run([sys.executable, "-m", "kernelforge", "compile", "/nonexistent.mlir"],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 1 and "error: no such MLIR file" in run.stderr
