@@ -9,4 +9,5 @@ function(add_kf_library name)
     DEPENDS ${ARG_DEPENDS}
     LINK_LIBS PUBLIC ${ARG_LINK_LIBS})
   mlir_target_link_libraries(${name} PUBLIC ${ARG_MLIR_LIBS})
+  set_property(GLOBAL APPEND PROPERTY KF_INSTALLED_LIBRARIES ${name})
 endfunction()
