@@ -16,8 +16,11 @@
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
+
+#include <chrono>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -122,8 +125,22 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
-  if (failed(kf::compileModule(*module, options, outputFile)))
+  // Progress on a terminal only: scripts and tests see just the result.
+  bool terminal = llvm::errs().is_displayed();
+  if (terminal)
+    llvm::errs() << "compiling " << inputFile << " (" << target << ", "
+                 << emit << ") ... ";
+  auto start = std::chrono::steady_clock::now();
+  if (failed(kf::compileModule(*module, options, outputFile))) {
+    if (terminal)
+      llvm::errs() << "failed\n";
     return 1;
+  }
+  if (terminal)
+    llvm::errs() << llvm::formatv(
+        "{0:F1} s\n", std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
   if (std::string tuned = kf::describeTuning(*module); !tuned.empty())
     llvm::errs() << "kernelforge-compile: " << tuned << "\n";
   return 0;
