@@ -29,7 +29,7 @@ void kf::addVersionPrinter() {
       [](llvm::raw_ostream &os) { printVersion(os); });
 }
 
-void kf::parseToolOptions(int argc, char **argv, llvm::StringRef overview) {
+void kf::hideForeignOptions() {
   // Hidden, not ReallyHidden as cl::HideUnrelatedOptions makes them: LLVM's
   // options stay listed by --help-hidden.
   llvm::cl::OptionCategory &own = toolOptionCategory();
@@ -41,6 +41,10 @@ void kf::parseToolOptions(int argc, char **argv, llvm::StringRef overview) {
         option->getOptionHiddenFlag() == llvm::cl::NotHidden)
       option->setHiddenFlag(llvm::cl::Hidden);
   }
+}
+
+void kf::parseToolOptions(int argc, char **argv, llvm::StringRef overview) {
+  hideForeignOptions();
   addVersionPrinter();
   llvm::cl::ParseCommandLineOptions(argc, argv, overview);
 }

@@ -31,6 +31,13 @@
 
 // HIDDEN: --amdgpu
 
+// kernelforge-opt lists passes and mlir-opt's options, not LLVM's code
+// generation options.
+// RUN: kernelforge-opt --help | FileCheck %s --check-prefix=OPT --implicit-check-not=x86-asm-syntax --implicit-check-not=--amdgpu-bypass-slow-div
+// RUN: kernelforge-opt --help-hidden | FileCheck %s --check-prefix=OPTHIDDEN
+// OPT: --kf-cpu-pipeline
+// OPTHIDDEN: --x86-asm-syntax
+
 // RUN: kernelforge-gpt2 --version | FileCheck %s --check-prefix=VERSION
 // RUN: kernelforge-compile --version | FileCheck %s --check-prefix=VERSION
 // RUN: kernelforge-bench --version | FileCheck %s --check-prefix=VERSION

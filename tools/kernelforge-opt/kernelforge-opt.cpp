@@ -21,6 +21,9 @@
 
 int main(int argc, char **argv) {
   mlir::kf::addVersionPrinter();
+  // LLVM's code generation options are not this tool's: --help lists the
+  // passes and mlir-opt's options (--help-hidden still has LLVM's).
+  mlir::kf::hideForeignOptions();
   mlir::registerAllPasses();
   mlir::kf::registerTransformerPasses();
   mlir::kf::registerKernelForgeConversionPasses();

@@ -24,6 +24,12 @@ void printVersion(llvm::raw_ostream &os);
 /// Installs the --version printer: KernelForge's lines after LLVM's.
 void addVersionPrinter();
 
+/// Hides (from --help, not from --help-hidden) every option registered so
+/// far outside the tool's category, but --help and --version: LLVM's
+/// internal options, when called before a driver such as MlirOptMain
+/// registers its own.
+void hideForeignOptions();
+
 /// Parses the command line: hides every option outside the tool's
 /// category (and --help/--version), then parses; exits on errors as
 /// llvm::cl does.
