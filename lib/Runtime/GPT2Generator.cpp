@@ -1,7 +1,7 @@
 //===- GPT2Generator.cpp - Generation through a compiled GPT-2 ------------===//
 
 #include "kernelforge/Runtime/GPT2Generator.h"
-#include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Runtime/Tokenizer.h"
 #include "kernelforge/Runtime/Npy.h"
 
 #include <algorithm>
@@ -284,7 +284,7 @@ bool kernelforge::runtime::writeLogitsNpy(const std::string &path,
 std::vector<GenerationResult> kernelforge::runtime::generateRuns(
     GPT2Generator &generator, const std::vector<int64_t> &prompt,
     const GenerationOptions &options, int64_t repeat,
-    const GPT2Tokenizer *tokenizer,
+    const Tokenizer *tokenizer,
     const std::function<void(const std::string &)> &sink) {
   Utf8Stream stream(sink);
   std::vector<GenerationResult> runs;
@@ -293,13 +293,15 @@ std::vector<GenerationResult> kernelforge::runtime::generateRuns(
     if (first && tokenizer)
       stream.write(tokenizer->decode(prompt));
     int64_t count = 0;
+    int64_t previous = prompt.empty() ? -1 : prompt.back();
     runs.push_back(generator.generate(prompt, options, [&](int64_t token) {
       if (!first)
         return;
       if (tokenizer)
-        stream.write(tokenizer->decode({token}));
+        stream.write(tokenizer->decodeNext(previous, token));
       else
         sink((count ? "," : " -> ") + std::to_string(token));
+      previous = token;
       ++count;
     }));
     if (first) {

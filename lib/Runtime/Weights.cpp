@@ -202,7 +202,9 @@ bool kernelforge::runtime::randomWeights(uint64_t seed, const EntryPoint &entry,
     std::vector<float> data(arg.numElements());
     const std::string &name = arg.param;
     bool isBias = endsWith(name, ".bias");
-    bool isNormScale = name.find("ln_") != std::string::npos && !isBias;
+    bool isNormScale = (name.find("ln_") != std::string::npos ||
+                        name.find("norm") != std::string::npos) &&
+                       !isBias;
     if (isBias) {
       std::fill(data.begin(), data.end(), 0.f);
     } else if (isNormScale) {

@@ -1,91 +1,21 @@
 //===- GPT2Config.cpp - parse and validate a Hugging Face GPT2Config ------===//
 
 #include "kernelforge/Models/GPT2/GPT2Config.h"
+#include "kernelforge/Models/ConfigReader.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace kernelforge::gpt2;
-using llvm::Error;
-using llvm::Twine;
-namespace json = llvm::json;
-
-static Error configError(llvm::StringRef source, const Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 (source + ": " + message).str());
-}
-
-namespace {
-/// Typed, validated reads of config.json keys.
-class ConfigReader {
-public:
-  ConfigReader(const json::Object &object, llvm::StringRef source)
-      : object(object), source(source) {}
-
-  /// A required positive integer.
-  Error positive(llvm::StringRef key, int64_t &out) const {
-    const json::Value *value = object.get(key);
-    if (!value)
-      return configError(source, "missing key '" + key + "'");
-    std::optional<int64_t> number = value->getAsInteger();
-    if (!number || *number <= 0)
-      return configError(source, "expected '" + key +
-                                     "' to be a positive integer");
-    out = *number;
-    return Error::success();
-  }
-
-  /// An optional positive integer; null or absent leaves `out` unchanged.
-  Error optionalPositive(llvm::StringRef key, int64_t &out) const {
-    const json::Value *value = object.get(key);
-    if (!value || value->getAsNull())
-      return Error::success();
-    return positive(key, out);
-  }
-
-  Error optionalNumber(llvm::StringRef key, double &out) const {
-    const json::Value *value = object.get(key);
-    if (!value)
-      return Error::success();
-    std::optional<double> number = value->getAsNumber();
-    if (!number || !(*number > 0))
-      return configError(source, "expected '" + key +
-                                     "' to be a positive number");
-    out = *number;
-    return Error::success();
-  }
-
-  Error optionalBool(llvm::StringRef key, bool &out) const {
-    const json::Value *value = object.get(key);
-    if (!value)
-      return Error::success();
-    std::optional<bool> flag = value->getAsBoolean();
-    if (!flag)
-      return configError(source, "expected '" + key + "' to be true or false");
-    out = *flag;
-    return Error::success();
-  }
-
-  std::optional<llvm::StringRef> string(llvm::StringRef key) const {
-    return object.getString(key);
-  }
-
-private:
-  const json::Object &object;
-  llvm::StringRef source;
-};
-} // namespace
+using namespace kernelforge::models;
 
 llvm::Expected<GPT2Config>
 kernelforge::gpt2::parseGPT2Config(llvm::StringRef text,
                                    llvm::StringRef source) {
-  llvm::Expected<json::Value> parsed = json::parse(text);
-  if (!parsed)
-    return configError(source, "invalid JSON: " +
-                                   llvm::toString(parsed.takeError()));
-  const json::Object *object = parsed->getAsObject();
-  if (!object)
-    return configError(source, "expected a JSON object");
+  json::Value parsed(nullptr);
+  if (Error err = parseConfigObject(text, source, parsed))
+    return std::move(err);
+  const json::Object *object = parsed.getAsObject();
   ConfigReader read(*object, source);
 
   if (std::optional<llvm::StringRef> type = read.string("model_type"))

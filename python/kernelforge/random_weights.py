@@ -2,7 +2,7 @@
 SEED` (lib/Runtime/Weights.cpp), recomputed in NumPy so a reference forward
 can use exactly the same values: per tensor, a splitmix64 stream seeded by
 SEED and the FNV-1a hash of the name; matrices and embeddings uniform with
-standard deviation 0.02, layer-norm scales 1, biases 0."""
+standard deviation 0.02, norm scales (names with ln_ or norm) 1, biases 0."""
 
 import numpy as np
 
@@ -22,7 +22,7 @@ def tensor(seed, name, shape):
     n = int(np.prod(shape))
     if name.endswith(".bias"):
         return np.zeros(shape, np.float32)
-    if "ln_" in name:
+    if "ln_" in name or "norm" in name:
         return np.ones(shape, np.float32)
     with np.errstate(over="ignore"):
         z = np.uint64(_state(seed, name)) + _GOLDEN * np.arange(1, n + 1, dtype=np.uint64)

@@ -108,7 +108,7 @@ private:
   std::vector<void *> prefillArgs, decodeArgs;
 };
 
-class GPT2Tokenizer;
+class Tokenizer;
 
 /// Generates from `prompt` `repeat` times. The first run's text goes to
 /// `sink` as it is made, in whole UTF-8 characters (the prompt, then each
@@ -116,7 +116,7 @@ class GPT2Tokenizer;
 std::vector<GenerationResult>
 generateRuns(GPT2Generator &generator, const std::vector<int64_t> &prompt,
              const GenerationOptions &options, int64_t repeat,
-             const GPT2Tokenizer *tokenizer,
+             const Tokenizer *tokenizer,
              const std::function<void(const std::string &)> &sink);
 
 /// Runs of one prompt, summarised: medians of the timings, the first run's

@@ -11,6 +11,8 @@
 #ifndef KERNELFORGE_RUNTIME_GPT2TOKENIZER_H
 #define KERNELFORGE_RUNTIME_GPT2TOKENIZER_H
 
+#include "kernelforge/Runtime/Tokenizer.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,7 +22,7 @@
 
 namespace kernelforge::runtime {
 
-class GPT2Tokenizer {
+class GPT2Tokenizer : public Tokenizer {
 public:
   /// Reads vocab.json (or encoder.json) and merges.txt (or vocab.bpe).
   static std::unique_ptr<GPT2Tokenizer> load(const std::string &vocabPath,
@@ -37,11 +39,13 @@ public:
 
   /// Encodes UTF-8 text; false with `error` when `text` is not valid UTF-8.
   bool encode(const std::string &text, std::vector<int64_t> &ids,
-              std::string &error) const;
+              std::string &error) const override;
   /// The bytes of `ids` (possibly an incomplete UTF-8 sequence); ids outside
   /// the vocabulary decode to nothing.
-  std::string decode(const std::vector<int64_t> &ids) const;
-  int64_t vocabSize() const { return static_cast<int64_t>(idToToken.size()); }
+  std::string decode(const std::vector<int64_t> &ids) const override;
+  int64_t vocabSize() const override {
+    return static_cast<int64_t>(idToToken.size());
+  }
 
   /// The pre-tokenizer alone: the pieces of `codePoints` as [begin, end)
   /// index pairs.

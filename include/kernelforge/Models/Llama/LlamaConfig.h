@@ -1,0 +1,45 @@
+//===- LlamaConfig.h - Hugging Face LLaMA-family configuration --*- C++ -*-===//
+//
+// The fields of a `LlamaConfig` (config.json, model_type llama) that shape
+// the graph, validated so that every tensor has a consistent shape.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_MODELS_LLAMA_LLAMACONFIG_H
+#define KERNELFORGE_MODELS_LLAMA_LLAMACONFIG_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+
+namespace kernelforge::llama {
+
+struct LlamaConfig {
+  int64_t vocabSize = 0;        ///< vocab_size
+  int64_t hiddenSize = 0;       ///< hidden_size
+  int64_t intermediateSize = 0; ///< intermediate_size
+  int64_t numLayers = 0;        ///< num_hidden_layers
+  int64_t numHeads = 0;         ///< num_attention_heads
+  int64_t numKVHeads = 0;       ///< num_key_value_heads (default: numHeads)
+  int64_t headDim = 0;          ///< head_dim (default: hidden / heads)
+  int64_t maxPositions = 0;     ///< max_position_embeddings
+  double rmsNormEps = 1e-6;     ///< rms_norm_eps
+  double ropeTheta = 10000.0;   ///< rope_theta
+  bool tieWordEmbeddings = false; ///< tie_word_embeddings
+  bool attentionBias = false;   ///< attention_bias (qwen2: always)
+  bool mlpBias = false;         ///< mlp_bias
+  int64_t bosTokenId = -1, eosTokenId = -1; ///< bos/eos_token_id (-1: none)
+  std::string modelType = "llama";
+};
+
+/// Parses config.json text; `source` names it in errors (a missing or
+/// inconsistent key, an unsupported activation or rope_scaling).
+llvm::Expected<LlamaConfig> parseLlamaConfig(llvm::StringRef json,
+                                             llvm::StringRef source);
+llvm::Expected<LlamaConfig> loadLlamaConfig(llvm::StringRef path);
+
+} // namespace kernelforge::llama
+
+#endif // KERNELFORGE_MODELS_LLAMA_LLAMACONFIG_H

@@ -1,0 +1,38 @@
+//===- Tokenizer.h - What the runners need of a tokenizer -------*- C++ -*-===//
+//
+// Text to token ids and back, whatever the file format: GPT-2's byte-level
+// BPE (GPT2Tokenizer), llama2.c's tokenizer.bin (Llama2cTokenizer).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_RUNTIME_TOKENIZER_H
+#define KERNELFORGE_RUNTIME_TOKENIZER_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kernelforge::runtime {
+
+class Tokenizer {
+public:
+  virtual ~Tokenizer() = default;
+  /// Encodes UTF-8 text (no BOS added); false with `error` when `text` is
+  /// not valid UTF-8.
+  virtual bool encode(const std::string &text, std::vector<int64_t> &ids,
+                      std::string &error) const = 0;
+  /// The bytes of `ids` (possibly an incomplete UTF-8 sequence), as a
+  /// continuation of the text before them.
+  virtual std::string decode(const std::vector<int64_t> &ids) const = 0;
+  /// The bytes `token` adds after `previous` (-1: none). Formats whose
+  /// first piece loses its leading space after BOS override this.
+  virtual std::string decodeNext(int64_t previous, int64_t token) const {
+    (void)previous;
+    return decode({token});
+  }
+  virtual int64_t vocabSize() const = 0;
+};
+
+} // namespace kernelforge::runtime
+
+#endif // KERNELFORGE_RUNTIME_TOKENIZER_H

@@ -1,0 +1,110 @@
+//===- LlamaConfig.cpp - parse and validate a Hugging Face LlamaConfig ----===//
+
+#include "kernelforge/Models/Llama/LlamaConfig.h"
+#include "kernelforge/Models/ConfigReader.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace kernelforge::llama;
+using namespace kernelforge::models;
+
+/// An optional token id (an integer >= 0, or null).
+static Error optionalTokenId(const json::Object &object, llvm::StringRef key,
+                             llvm::StringRef source, int64_t &out) {
+  const json::Value *value = object.get(key);
+  if (!value || value->getAsNull())
+    return Error::success();
+  std::optional<int64_t> id = value->getAsInteger();
+  if (!id || *id < 0)
+    return configError(source, "expected '" + key +
+                                   "' to be a token id (an integer >= 0); "
+                                   "a list of ids is not supported");
+  out = *id;
+  return Error::success();
+}
+
+llvm::Expected<LlamaConfig>
+kernelforge::llama::parseLlamaConfig(llvm::StringRef text,
+                                     llvm::StringRef source) {
+  json::Value parsed(nullptr);
+  if (Error err = parseConfigObject(text, source, parsed))
+    return std::move(err);
+  const json::Object &object = *parsed.getAsObject();
+  ConfigReader read(object, source);
+
+  LlamaConfig c;
+  llvm::StringRef type = read.string("model_type").value_or("llama");
+  if (type != "llama")
+    return configError(source, "expected model_type 'llama', got '" + type +
+                                   "'");
+  c.modelType = type.str();
+  for (auto [key, field] :
+       {std::pair{"vocab_size", &c.vocabSize},
+        std::pair{"hidden_size", &c.hiddenSize},
+        std::pair{"intermediate_size", &c.intermediateSize},
+        std::pair{"num_hidden_layers", &c.numLayers},
+        std::pair{"num_attention_heads", &c.numHeads},
+        std::pair{"max_position_embeddings", &c.maxPositions}})
+    if (Error err = read.positive(key, *field))
+      return std::move(err);
+  c.numKVHeads = c.numHeads;
+  if (Error err = read.optionalPositive("num_key_value_heads", c.numKVHeads))
+    return std::move(err);
+  if (c.hiddenSize % c.numHeads == 0)
+    c.headDim = c.hiddenSize / c.numHeads;
+  if (Error err = read.optionalPositive("head_dim", c.headDim))
+    return std::move(err);
+  if (c.headDim == 0)
+    return configError(source, "hidden_size " + Twine(c.hiddenSize) +
+                                   " is not divisible by num_attention_heads " +
+                                   Twine(c.numHeads) + " and no head_dim is given");
+  if (c.numHeads % c.numKVHeads != 0)
+    return configError(source, "num_attention_heads " + Twine(c.numHeads) +
+                                   " is not a multiple of num_key_value_heads " +
+                                   Twine(c.numKVHeads));
+  if (c.headDim % 2 != 0)
+    return configError(source, "head_dim " + Twine(c.headDim) +
+                                   " is odd; rotary embeddings rotate pairs");
+  if (Error err = read.optionalNumber("rms_norm_eps", c.rmsNormEps))
+    return std::move(err);
+  if (Error err = read.optionalNumber("rope_theta", c.ropeTheta))
+    return std::move(err);
+  for (auto [key, field] :
+       {std::pair{"tie_word_embeddings", &c.tieWordEmbeddings},
+        std::pair{"attention_bias", &c.attentionBias},
+        std::pair{"mlp_bias", &c.mlpBias}})
+    if (Error err = read.optionalBool(key, *field))
+      return std::move(err);
+  if (Error err = optionalTokenId(object, "bos_token_id", source, c.bosTokenId))
+    return std::move(err);
+  if (Error err = optionalTokenId(object, "eos_token_id", source, c.eosTokenId))
+    return std::move(err);
+
+  llvm::StringRef act = read.string("hidden_act").value_or("silu");
+  if (act != "silu")
+    return configError(source, "unsupported hidden_act '" + act +
+                                   "' (expected silu)");
+  if (const json::Value *scaling = object.get("rope_scaling");
+      scaling && !scaling->getAsNull()) {
+    const json::Object *fields = scaling->getAsObject();
+    llvm::StringRef kind =
+        fields ? fields->getString("rope_type")
+                     .value_or(fields->getString("type").value_or("?"))
+               : "?";
+    return configError(source, "rope_scaling of type '" + kind +
+                                   "' is not supported yet (only null)");
+  }
+  if (const json::Value *window = object.get("sliding_window");
+      window && !window->getAsNull())
+    return configError(source, "sliding_window is not supported yet");
+  return c;
+}
+
+llvm::Expected<LlamaConfig>
+kernelforge::llama::loadLlamaConfig(llvm::StringRef path) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return configError(path, "cannot read: " + buffer.getError().message());
+  return parseLlamaConfig((*buffer)->getBuffer(), path);
+}

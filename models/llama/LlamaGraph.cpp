@@ -1,0 +1,294 @@
+//===- LlamaGraph.cpp - build a LLaMA-family generation graph in kf -------===//
+
+#include "kernelforge/Models/Llama/LlamaGraph.h"
+
+#include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
+#include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace mlir;
+using namespace mlir::kf;
+using namespace kernelforge::llama;
+
+namespace {
+
+using Param = std::pair<std::string, Type>;
+
+struct LlamaBuilder {
+  LlamaBuilder(MLIRContext *context, const LlamaConfig &config, int64_t seq,
+               Type weightType)
+      : b(context), c(config), seq(seq), weightType(weightType) {}
+
+  RankedTensorType f32(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, b.getF32Type());
+  }
+  RankedTensorType matrix(int64_t out, int64_t in) {
+    return RankedTensorType::get({out, in}, weightType);
+  }
+  RankedTensorType hidden() { return f32({1, seq, c.hiddenSize}); }
+  Location at(const Twine &name) { return NameLoc::get(b.getStringAttr(name)); }
+  int64_t qDim() const { return c.numHeads * c.headDim; }
+  int64_t kvDim() const { return c.numKVHeads * c.headDim; }
+
+  /// One layer's parameters (suffixes after `model.layers.{i}.`), in the
+  /// block function's argument order.
+  SmallVector<Param> blockParams() {
+    int64_t e = c.hiddenSize, inner = c.intermediateSize;
+    SmallVector<Param> p = {
+        {"input_layernorm.weight", f32({e})},
+        {"self_attn.q_proj.weight", matrix(qDim(), e)},
+        {"self_attn.k_proj.weight", matrix(kvDim(), e)},
+        {"self_attn.v_proj.weight", matrix(kvDim(), e)},
+        {"self_attn.o_proj.weight", matrix(e, qDim())},
+        {"post_attention_layernorm.weight", f32({e})},
+        {"mlp.gate_proj.weight", matrix(inner, e)},
+        {"mlp.up_proj.weight", matrix(inner, e)},
+        {"mlp.down_proj.weight", matrix(e, inner)}};
+    if (c.attentionBias)
+      p.append({{"self_attn.q_proj.bias", f32({qDim()})},
+                {"self_attn.k_proj.bias", f32({kvDim()})},
+                {"self_attn.v_proj.bias", f32({kvDim()})},
+                {"self_attn.o_proj.bias", f32({e})}});
+    if (c.mlpBias)
+      p.append({{"mlp.gate_proj.bias", f32({inner})},
+                {"mlp.up_proj.bias", f32({inner})},
+                {"mlp.down_proj.bias", f32({e})}});
+    return p;
+  }
+
+  SmallVector<Param> modelParams() {
+    SmallVector<Param> p = {
+        {"model.embed_tokens.weight", matrix(c.vocabSize, c.hiddenSize)}};
+    for (int64_t layer = 0; layer < c.numLayers; ++layer)
+      for (Param &param : blockParams())
+        p.push_back({"model.layers." + std::to_string(layer) + "." +
+                         param.first,
+                     param.second});
+    p.push_back({"model.norm.weight", f32({c.hiddenSize})});
+    if (!c.tieWordEmbeddings)
+      p.push_back({"lm_head.weight", matrix(c.vocabSize, c.hiddenSize)});
+    return p;
+  }
+
+  Value rmsNorm(Location loc, Value x, Value scale) {
+    return RMSNormOp::create(b, loc, x.getType(), x, scale,
+                             b.getF64FloatAttr(c.rmsNormEps));
+  }
+  Value linear(Location loc, Value x, Value weight, Value bias = Value()) {
+    return LinearOp::create(b, loc, x, weight, bias, /*scales=*/Value(),
+                            WeightLayout::OutIn);
+  }
+
+  RankedTensorType cacheTensor() {
+    return f32({c.numLayers, 2, c.numKVHeads, c.maxPositions, c.headDim});
+  }
+  RankedTensorType layerCacheType() {
+    return f32({2, c.numKVHeads, c.maxPositions, c.headDim});
+  }
+  SmallVector<OpFoldResult> layerOffsets(Value layer) {
+    SmallVector<OpFoldResult> offsets(5, b.getIndexAttr(0));
+    offsets[0] = layer;
+    return offsets;
+  }
+  SmallVector<OpFoldResult> layerSizes() {
+    return {b.getIndexAttr(1), b.getIndexAttr(2), b.getIndexAttr(c.numKVHeads),
+            b.getIndexAttr(c.maxPositions), b.getIndexAttr(c.headDim)};
+  }
+  /// Keys (0) or values (1) of a layer's cache, [1, kv heads, positions, D].
+  Value kvHalf(Location loc, Value layerCache, int64_t index) {
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+    offsets[0] = b.getIndexAttr(index);
+    SmallVector<OpFoldResult> sizes = {
+        b.getIndexAttr(1), b.getIndexAttr(c.numKVHeads),
+        b.getIndexAttr(c.maxPositions), b.getIndexAttr(c.headDim)};
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(b, loc, layerCache, offsets, sizes,
+                                          strides);
+  }
+
+  /// @llama_block_s<S>(x, cache, layer, pos, weights...) -> (x', cache').
+  func::FuncOp buildBlock(ModuleOp module) {
+    std::string name = "llama_block_s" + std::to_string(seq);
+    Location loc = at(name);
+    SmallVector<Type> inputs = {hidden(), cacheTensor(), b.getIndexType(),
+                                b.getIndexType()};
+    SmallVector<Param> params = blockParams();
+    for (Param &param : params)
+      inputs.push_back(param.second);
+    b.setInsertionPointToEnd(module.getBody());
+    auto fn = func::FuncOp::create(
+        b, loc, name, b.getFunctionType(inputs, {hidden(), cacheTensor()}));
+    fn.setPrivate();
+    b.setInsertionPointToStart(fn.addEntryBlock());
+    Value x = fn.getArgument(0), cache = fn.getArgument(1),
+          layer = fn.getArgument(2), pos = fn.getArgument(3);
+    ValueRange w = fn.getArguments().drop_front(4);
+    // Biases follow the nine weights when present.
+    unsigned next = 9;
+    auto bias = [&](bool present) { return present ? w[next++] : Value(); };
+    Value qBias = bias(c.attentionBias), kBias = bias(c.attentionBias),
+          vBias = bias(c.attentionBias), oBias = bias(c.attentionBias);
+    Value gateBias = bias(c.mlpBias), upBias = bias(c.mlpBias),
+          downBias = bias(c.mlpBias);
+
+    Value h = rmsNorm(at("input_layernorm"), x, w[0]);
+    auto heads = [&](StringRef what, Value weight, Value b_, int64_t n) {
+      Value flat = linear(at("self_attn." + what + "_proj"), h, weight, b_);
+      return SplitHeadsOp::create(b, at("self_attn." + what), flat, n);
+    };
+    Value q = heads("q", w[1], qBias, c.numHeads);
+    Value k = heads("k", w[2], kBias, c.numKVHeads);
+    Value v = heads("v", w[3], vBias, c.numKVHeads);
+    FloatAttr theta = b.getF64FloatAttr(c.ropeTheta);
+    // Rotate-half pairs (i, i + D/2), as Hugging Face's LLaMA.
+    q = RopeOp::create(b, at("self_attn.rope_q"), q.getType(), q, pos, theta);
+    k = RopeOp::create(b, at("self_attn.rope_k"), k.getType(), k, pos, theta);
+    // New keys and values go into rows [pos, pos + S) of the layer's cache
+    // in one update (as GPT-2's block does); attention reads the cache's KV
+    // heads directly, each shared by numHeads / numKVHeads query heads.
+    Value kv = tensor::ConcatOp::create(b, at("self_attn.kv"), 0,
+                                        ValueRange{k, v});
+    SmallVector<OpFoldResult> strides(5, b.getIndexAttr(1));
+    Value layerCache = tensor::ExtractSliceOp::create(
+        b, at("self_attn.kv_cache"), layerCacheType(), cache,
+        layerOffsets(layer), layerSizes(), strides);
+    Value updated = KVCacheUpdateOp::create(b, at("self_attn.kv_cache"), kv,
+                                            layerCache, pos);
+    Value attn = AttentionOp::create(
+        b, at("self_attn"), q, kvHalf(at("self_attn.k_cache"), updated, 0),
+        kvHalf(at("self_attn.v_cache"), updated, 1), /*mask=*/Value(),
+        /*query_offset=*/pos, /*causal=*/true, /*scale=*/FloatAttr());
+    cache = tensor::InsertSliceOp::create(b, at("self_attn.kv_cache"), updated,
+                                          cache, layerOffsets(layer),
+                                          layerSizes(), strides);
+    Value merged = MergeHeadsOp::create(b, at("self_attn"), attn);
+    Value o = linear(at("self_attn.o_proj"), merged, w[4], oBias);
+    Value x1 = AddOp::create(b, at("residual_1"), x, o);
+    Value h2 = rmsNorm(at("post_attention_layernorm"), x1, w[5]);
+    Value gate = linear(at("mlp.gate_proj"), h2, w[6], gateBias);
+    Value up = linear(at("mlp.up_proj"), h2, w[7], upBias);
+    Value act = SwigluOp::create(b, at("mlp.act"), gate, up);
+    Value down = linear(at("mlp.down_proj"), act, w[8], downBias);
+    Value out = AddOp::create(b, at("residual_2"), x1, down);
+    func::ReturnOp::create(b, loc, ValueRange{out, cache});
+    return fn;
+  }
+
+  void buildStep(ModuleOp module, func::FuncOp block, bool prefill,
+                 bool allLogits) {
+    StringRef name = prefill ? "prefill" : "decode";
+    Location loc = at(name);
+    auto cacheMemRef =
+        MemRefType::get(cacheTensor().getShape(), b.getF32Type());
+    SmallVector<Type> inputs = {RankedTensorType::get({1, seq}, b.getI64Type()),
+                                b.getIndexType(), cacheMemRef};
+    SmallVector<Param> params = modelParams();
+    for (Param &param : params)
+      inputs.push_back(param.second);
+    Type logitsType = prefill && allLogits ? f32({1, seq, c.vocabSize})
+                                           : f32({1, c.vocabSize});
+    b.setInsertionPointToEnd(module.getBody());
+    auto fn = func::FuncOp::create(b, loc, name,
+                                   b.getFunctionType(inputs, {logitsType}));
+    for (auto [i, param] : llvm::enumerate(params))
+      fn.setArgAttr(3 + i, TransformerDialect::getParamAttrName(),
+                    b.getStringAttr(param.first));
+    b.setInsertionPointToStart(fn.addEntryBlock());
+    Value ids = fn.getArgument(0), index = fn.getArgument(1),
+          cacheArg = fn.getArgument(2);
+    ValueRange w = fn.getArguments().drop_front(3);
+
+    Value cache = bufferization::ToTensorOp::create(
+        b, loc, cacheTensor(), cacheArg, /*restrict=*/true, /*writable=*/true);
+    Value pos = prefill ? arith::ConstantIndexOp::create(b, loc, 0).getResult()
+                        : index;
+    Value x = EmbeddingOp::create(b, at("model.embed_tokens"), ids, w[0],
+                                  /*positions=*/Value(),
+                                  /*position_offset=*/Value(),
+                                  /*scales=*/Value());
+    size_t perBlock = blockParams().size();
+    for (int64_t layer = 0; layer < c.numLayers; ++layer) {
+      Value layerIndex = arith::ConstantIndexOp::create(b, loc, layer);
+      SmallVector<Value> operands = {x, cache, layerIndex, pos};
+      llvm::append_range(operands, w.slice(1 + layer * perBlock, perBlock));
+      auto call = func::CallOp::create(
+          b, at("model.layers." + std::to_string(layer)), block, operands);
+      x = call.getResult(0);
+      cache = call.getResult(1);
+    }
+    bufferization::MaterializeInDestinationOp::create(b, loc, TypeRange(),
+                                                      cache, cacheArg)
+        .setWritable(true);
+    if (prefill && !allLogits) {
+      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), index,
+                                           b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                         b.getIndexAttr(c.hiddenSize)};
+      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+      x = tensor::ExtractSliceOp::create(b, loc, f32({1, 1, c.hiddenSize}), x,
+                                         offsets, sizes, strides);
+    }
+    size_t norm = 1 + c.numLayers * perBlock;
+    Value h = rmsNorm(at("model.norm"), x, w[norm]);
+    Value table = c.tieWordEmbeddings ? w[0] : w[norm + 1];
+    Value logits = linear(at("lm_head"), h, table);
+    if (!(prefill && allLogits))
+      logits = tensor::CollapseShapeOp::create(
+          b, loc, logits, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+    func::ReturnOp::create(b, loc, logits);
+  }
+
+  OpBuilder b;
+  const LlamaConfig &c;
+  int64_t seq;
+  Type weightType;
+};
+
+llvm::Error graphError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 message.str());
+}
+
+} // namespace
+
+llvm::Expected<OwningOpRef<ModuleOp>> kernelforge::llama::buildLlamaGenerationGraph(
+    MLIRContext *context, const LlamaConfig &config,
+    const LlamaGenerationOptions &options) {
+  context->loadDialect<TransformerDialect, arith::ArithDialect,
+                       bufferization::BufferizationDialect, func::FuncDialect,
+                       memref::MemRefDialect, tensor::TensorDialect>();
+  Builder types(context);
+  Type weightType = llvm::StringSwitch<Type>(options.weights)
+                        .Case("f32", types.getF32Type())
+                        .Case("f16", types.getF16Type())
+                        .Case("bf16", types.getBF16Type())
+                        .Default(Type());
+  if (!weightType)
+    return graphError("weights in '" + options.weights +
+                      "' are not supported for LLaMA-family models (f32, "
+                      "f16 or bf16)");
+  if (options.prefillTokens < 1 ||
+      options.prefillTokens > config.maxPositions)
+    return graphError("prefill bucket " + llvm::Twine(options.prefillTokens) +
+                      " is outside [1, max_position_embeddings " +
+                      llvm::Twine(config.maxPositions) + "]");
+  OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(context));
+  LlamaBuilder prefill(context, config, options.prefillTokens, weightType);
+  func::FuncOp prefillBlock = prefill.buildBlock(*module);
+  prefill.buildStep(*module, prefillBlock, /*prefill=*/true,
+                    options.allLogits);
+  LlamaBuilder decode(context, config, 1, weightType);
+  func::FuncOp decodeBlock =
+      options.prefillTokens == 1 ? prefillBlock : decode.buildBlock(*module);
+  decode.buildStep(*module, decodeBlock, /*prefill=*/false, false);
+  if (failed(verify(*module)))
+    return graphError("the LLaMA graph does not verify (see the diagnostics)");
+  return module;
+}

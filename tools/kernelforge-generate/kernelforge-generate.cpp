@@ -1,0 +1,352 @@
+//===- kernelforge-generate.cpp - Generate text with any supported decoder -===//
+//
+// kernelforge-generate --model-dir DIR [--prompt TEXT | --tokens 1,2,3] [-n N]
+//
+// Picks the model family from config.json's model_type (gpt2, llama), builds
+// its @prefill/@decode graph, compiles it through the library cache, binds
+// the checkpoint's weights by name and generates with the family-independent
+// runtime. Tokenizers: GPT-2's vocab.json + merges.txt, llama2.c's
+// tokenizer.bin.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kernelforge/Driver/CompileCache.h"
+#include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Models/ConfigReader.h"
+#include "kernelforge/Models/GPT2/GPT2Config.h"
+#include "kernelforge/Models/GPT2/GPT2Graph.h"
+#include "kernelforge/Models/Llama/LlamaConfig.h"
+#include "kernelforge/Models/Llama/LlamaGraph.h"
+#include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Runtime/Llama2cTokenizer.h"
+#include "kernelforge/Runtime/Weights.h"
+#include "kernelforge/Support/ToolOptions.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace kernelforge;
+namespace rt = kernelforge::runtime;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
+
+static cl::opt<std::string> modelDir(
+    "model-dir",
+    cl::desc("Hugging Face model directory: config.json, model.safetensors "
+             "and a tokenizer (vocab.json + merges.txt, or tokenizer.bin)"),
+    cl::init(""), cl::cat(category));
+static cl::opt<std::string> configPath("config",
+                                       cl::desc("config.json (with --random-weights)"),
+                                       cl::init(""), cl::cat(category));
+static cl::opt<int64_t>
+    randomSeed("random-weights",
+               cl::desc("Deterministic random weights from this seed"),
+               cl::init(-1), cl::cat(category));
+static cl::opt<std::string> prompt("prompt", cl::desc("Prompt text (UTF-8)"),
+                                   cl::init(""), cl::cat(category));
+static cl::list<int64_t> promptTokens("tokens", cl::CommaSeparated,
+                                      cl::desc("Prompt token ids: 1,2,3"),
+                                      cl::cat(category));
+static cl::opt<bool>
+    noBos("no-bos",
+          cl::desc("Do not start a text prompt with the model's BOS token"),
+          cl::init(false), cl::cat(category));
+static cl::opt<int64_t> newTokens("n", cl::desc("Tokens to generate"),
+                                  cl::init(32), cl::cat(category));
+static cl::opt<double> temperature("temperature",
+                                   cl::desc("Sampling temperature (0: greedy)"),
+                                   cl::init(0.0), cl::cat(category));
+static cl::opt<int64_t> topK("top-k", cl::desc("Sample from the k best"),
+                             cl::init(0), cl::cat(category));
+static cl::opt<double> topP("top-p", cl::desc("Nucleus sampling mass"),
+                            cl::init(1.0), cl::cat(category));
+static cl::opt<uint64_t> seed("seed", cl::desc("Sampling seed"), cl::init(0),
+                              cl::cat(category));
+static cl::opt<int64_t>
+    stopToken("stop-token",
+              cl::desc("Stop after generating this id (default: the "
+                       "model's EOS; -1: never)"),
+              cl::init(-2), cl::cat(category));
+static cl::opt<std::string>
+    dtype("dtype",
+          cl::desc("Element type the weight matrices are kept in (gpt2: f32, "
+                   "f16, bf16 or int8; llama: f32, f16 or bf16). Default: the "
+                   "checkpoint's"),
+          cl::init(""), cl::cat(category));
+static cl::opt<std::string>
+    cacheDir("cache-dir",
+             cl::desc("Compiled-library cache (default: $KF_CACHE_DIR, else "
+                      "~/.cache/kernelforge)"),
+             cl::init(""), cl::cat(category));
+static cl::opt<std::string>
+    pipelineOptions("pipeline-options",
+                    cl::desc("Options of kf-cpu-pipeline"), cl::init(""),
+                    cl::cat(category));
+static cl::opt<std::string>
+    logitsOut("logits-out",
+              cl::desc("Write the prompt's logits, float32 [T, vocab]"),
+              cl::init(""), cl::cat(category));
+static cl::opt<bool> json("json",
+                          cl::desc("Print metrics as JSON on stdout (the text "
+                                   "goes to stderr)"),
+                          cl::init(false), cl::cat(category));
+
+[[noreturn]] static void fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "kernelforge-generate") << message
+                                                               << "\n";
+  std::exit(1);
+}
+
+static std::string inModelDir(llvm::StringRef name) {
+  llvm::SmallString<128> path(modelDir);
+  llvm::sys::path::append(path, name);
+  return std::string(path);
+}
+
+/// What the runner needs of a family: its graph and its tokenizer.
+struct Family {
+  std::string name;
+  int64_t vocabSize = 0, maxPositions = 0, numLayers = 0;
+  int64_t bos = -1, eos = -1;
+  std::function<llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>(
+      mlir::MLIRContext *, int64_t bucket, bool allLogits,
+      const std::string &storage)>
+      build;
+};
+
+static Family gpt2Family(const std::string &config) {
+  auto c = gpt2::loadGPT2Config(config);
+  if (!c)
+    fail(llvm::toString(c.takeError()));
+  Family f;
+  f.name = "gpt2";
+  f.vocabSize = c->vocabSize;
+  f.maxPositions = c->maxPositions;
+  f.numLayers = c->numLayers;
+  f.eos = c->vocabSize == 50257 ? 50256 : -1;
+  f.build = [c = *c](mlir::MLIRContext *context, int64_t bucket,
+                     bool allLogits, const std::string &storage)
+      -> llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> {
+    std::optional<gpt2::WeightStorage> parsed =
+        gpt2::parseWeightStorage(storage);
+    if (!parsed)
+      return llvm::createStringError(
+          "--dtype expects f32, f16, bf16 or int8, got '" + storage + "'");
+    gpt2::GPT2GenerationOptions options;
+    options.prefillTokens = bucket;
+    options.allLogits = allLogits;
+    options.weights = *parsed;
+    return gpt2::buildGPT2GenerationGraph(context, c, options);
+  };
+  return f;
+}
+
+static Family llamaFamily(const std::string &config) {
+  auto c = llama::loadLlamaConfig(config);
+  if (!c)
+    fail(llvm::toString(c.takeError()));
+  Family f;
+  f.name = c->modelType;
+  f.vocabSize = c->vocabSize;
+  f.maxPositions = c->maxPositions;
+  f.numLayers = c->numLayers;
+  f.bos = c->bosTokenId;
+  f.eos = c->eosTokenId;
+  f.build = [c = *c](mlir::MLIRContext *context, int64_t bucket,
+                     bool allLogits, const std::string &storage) {
+    llama::LlamaGenerationOptions options;
+    options.prefillTokens = bucket;
+    options.allLogits = allLogits;
+    options.weights = storage;
+    return llama::buildLlamaGenerationGraph(context, c, options);
+  };
+  return f;
+}
+
+/// config.json's model_type.
+static std::string modelType(const std::string &config) {
+  auto buffer = llvm::MemoryBuffer::getFile(config, /*IsText=*/true);
+  if (!buffer)
+    fail(config + ": cannot read: " + buffer.getError().message());
+  llvm::json::Value parsed(nullptr);
+  if (llvm::Error err = models::parseConfigObject((*buffer)->getBuffer(),
+                                                  config, parsed))
+    fail(llvm::toString(std::move(err)));
+  std::optional<llvm::StringRef> type =
+      parsed.getAsObject()->getString("model_type");
+  if (!type)
+    fail(config + ": missing key 'model_type'");
+  return type->str();
+}
+
+static std::unique_ptr<rt::Tokenizer> loadTokenizer(const Family &family) {
+  std::string error;
+  if (modelDir.empty())
+    return nullptr;
+  if (llvm::sys::fs::exists(inModelDir("tokenizer.bin"))) {
+    auto t = rt::Llama2cTokenizer::load(inModelDir("tokenizer.bin"), error);
+    if (!t)
+      fail(error);
+    if (t->vocabSize() != family.vocabSize)
+      fail(inModelDir("tokenizer.bin") + " has " +
+           std::to_string(t->vocabSize()) + " tokens but vocab_size is " +
+           std::to_string(family.vocabSize));
+    return t;
+  }
+  auto gpt2Tokenizer = rt::GPT2Tokenizer::loadFirst({modelDir}, error);
+  if (!error.empty())
+    fail(error);
+  if (gpt2Tokenizer)
+    return gpt2Tokenizer;
+  if (llvm::sys::fs::exists(inModelDir("tokenizer.json")))
+    fail(inModelDir("tokenizer.json") +
+         ": tokenizer.json is not supported yet; give --tokens");
+  return nullptr;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  mlir::kf::parseToolOptions(argc, argv,
+                             "KernelForge: generate text with a decoder "
+                             "(GPT-2 or LLaMA family) from a Hugging Face "
+                             "directory\n");
+  std::string config = configPath;
+  std::string checkpoint;
+  if (!modelDir.empty()) {
+    if (!llvm::sys::fs::is_directory(modelDir))
+      fail("--model-dir '" + modelDir + "' is not a directory");
+    if (config.empty())
+      config = inModelDir("config.json");
+    if (randomSeed < 0) {
+      checkpoint = inModelDir("model.safetensors");
+      if (!llvm::sys::fs::exists(checkpoint))
+        fail("no model.safetensors in '" + modelDir + "'");
+    }
+  } else if (config.empty() || randomSeed < 0) {
+    fail("give --model-dir DIR, or --config FILE with --random-weights SEED");
+  }
+  std::string type = modelType(config);
+  Family family;
+  if (type == "gpt2")
+    family = gpt2Family(config);
+  else if (type == "llama")
+    family = llamaFamily(config);
+  else
+    fail(config + ": model_type '" + type +
+         "' is not supported (supported: gpt2, llama)");
+  std::unique_ptr<rt::Tokenizer> tokenizer = loadTokenizer(family);
+
+  // The prompt: ids, or text after the model's BOS.
+  std::vector<int64_t> ids(promptTokens.begin(), promptTokens.end());
+  if (!ids.empty() && !prompt.empty())
+    fail("give --prompt or --tokens, not both");
+  if (ids.empty()) {
+    if (family.bos >= 0 && !noBos)
+      ids.push_back(family.bos);
+    if (!prompt.empty()) {
+      if (!tokenizer)
+        fail("a text prompt needs a tokenizer in the model directory; give "
+             "--tokens");
+      std::string error;
+      if (!tokenizer->encode(prompt, ids, error))
+        fail("the prompt is not valid UTF-8: " + error);
+    }
+  }
+  if (ids.empty())
+    fail("empty prompt: give --prompt TEXT or --tokens 1,2,3");
+  for (int64_t id : ids)
+    if (id < 0 || id >= family.vocabSize)
+      fail(llvm::formatv("token id {0} is outside the vocabulary [0, {1})", id,
+                         family.vocabSize));
+  int64_t promptLength = ids.size();
+  if (promptLength > family.maxPositions)
+    fail(llvm::formatv("the prompt has {0} tokens, more than the model's {1} "
+                       "positions",
+                       promptLength, family.maxPositions));
+  if (newTokens < 0 || temperature < 0 || topP <= 0 || topP > 1 || topK < 0)
+    fail("expected -n >= 0, --temperature >= 0, 0 < --top-p <= 1 and "
+         "--top-k >= 0");
+
+  std::string error;
+  std::string storage = rt::weightStorageFor(dtype, checkpoint, error);
+  if (storage.empty())
+    fail(error);
+  int64_t bucket = gpt2::prefillBucket(promptLength, family.maxPositions);
+  mlir::DialectRegistry registry;
+  mlir::kf::registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  auto module = family.build(&context, bucket, !logitsOut.empty(), storage);
+  if (!module)
+    fail(llvm::toString(module.takeError()));
+  mlir::kf::CompileOptions options;
+  if (failed(options.pipeline.parseFromString(pipelineOptions)))
+    fail("bad --pipeline-options '" + pipelineOptions + "'");
+  bool terminal = llvm::errs().is_displayed() && !json;
+  auto compiled = mlir::kf::compileCached(
+      **module, options, pipelineOptions, cacheDir, family.name,
+      llvm::formatv("the {0} graph ({1} layers, prefill bucket {2})",
+                    family.name, family.numLayers, bucket)
+          .str(),
+      terminal ? &llvm::errs() : nullptr);
+  if (mlir::failed(compiled))
+    fail("compiling the graph failed");
+
+  auto library = rt::CompiledLibrary::load(compiled->path, error);
+  if (!library)
+    fail(error);
+  auto generator = rt::GPT2Generator::create(*library, /*cuda=*/false, error);
+  if (!generator)
+    fail("'" + compiled->path + "': " + error);
+  rt::WeightMap weights;
+  bool loaded = randomSeed >= 0
+                    ? rt::randomWeights(randomSeed, generator->prefillEntry(),
+                                        weights, error)
+                    : rt::loadCheckpointWeights(
+                          checkpoint, generator->prefillEntry(), weights, error);
+  if (!loaded)
+    fail(error);
+  generator->setWeights(std::move(weights));
+
+  rt::GenerationOptions generation;
+  generation.newTokens = newTokens;
+  generation.sampler.temperature = temperature;
+  generation.sampler.topK = topK;
+  generation.sampler.topP = topP;
+  generation.sampler.seed = seed;
+  generation.stopToken = stopToken == -2 ? family.eos : int64_t(stopToken);
+  llvm::raw_ostream &textOut = json ? llvm::errs() : llvm::outs();
+  std::vector<rt::GenerationResult> runs = rt::generateRuns(
+      *generator, ids, generation, 1, tokenizer.get(),
+      [&](const std::string &text) {
+        textOut << text;
+        textOut.flush();
+      });
+  const rt::GenerationResult &result = runs.front();
+  if (!logitsOut.empty() &&
+      !rt::writeLogitsNpy(logitsOut, result.promptLogits, family.vocabSize,
+                          error))
+    fail(error);
+  rt::GenerationSummary summary = rt::summarize(runs, promptLength, bucket);
+  llvm::errs() << family.name << ": " << rt::describe(summary)
+               << "; compile: "
+               << (compiled->cached
+                       ? std::string("cached")
+                       : llvm::formatv("{0:F1} s", compiled->compileSeconds)
+                             .str())
+               << "\n";
+  if (json)
+    llvm::outs() << "{\"model_type\": \"" << family.name << "\", "
+                 << rt::jsonMembers(summary) << "}\n";
+  return 0;
+}
