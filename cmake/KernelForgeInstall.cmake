@@ -21,7 +21,8 @@ install(DIRECTORY ${PROJECT_BINARY_DIR}/include/kernelforge
   FILES_MATCHING PATTERN "*.h" PATTERN "*.inc")
 
 install(TARGETS kernelforge-opt kernelforge-compile kernelforge-run
-  kernelforge-gpt2 kernelforge-gpt2-graph kernelforge-gpt2-run kernelforge-tune
+  kernelforge-gpt2 kernelforge-gpt2-graph kernelforge-gpt2-run kernelforge-generate
+  kernelforge-tune
   kernelforge-bench
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 

@@ -32,7 +32,7 @@ if os.path.isfile(os.path.join(shared, "models", "makemore-names", "model.safete
 tool_dirs = [config.kf_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["kernelforge-opt", "kernelforge-gpt2-graph", "kernelforge-compile",
-     "kernelforge-run", "kernelforge-gpt2", "kernelforge-gpt2-run", "kernelforge-tune",
+     "kernelforge-run", "kernelforge-gpt2", "kernelforge-gpt2-run", "kernelforge-generate", "kernelforge-tune",
      "kernelforge-bench", "not", "count"], tool_dirs)
 
 # Compiled GPT-2 libraries are cached per test run, not in ~/.cache.

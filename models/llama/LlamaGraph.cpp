@@ -64,8 +64,11 @@ struct LlamaBuilder {
   }
 
   SmallVector<Param> modelParams() {
+    // The token table stays f32: kf.embedding's result has its type (there
+    // are no f32 positions to set it, as in GPT-2), and the blocks run in
+    // f32. A tied head therefore reads it in f32 too.
     SmallVector<Param> p = {
-        {"model.embed_tokens.weight", matrix(c.vocabSize, c.hiddenSize)}};
+        {"model.embed_tokens.weight", f32({c.vocabSize, c.hiddenSize})}};
     for (int64_t layer = 0; layer < c.numLayers; ++layer)
       for (Param &param : blockParams())
         p.push_back({"model.layers." + std::to_string(layer) + "." +

@@ -185,3 +185,32 @@ def gpt2_logits_from(ids, p, n_head, eps=1e-5, tied=True):
     if tied:
         p = {k: v for k, v in p.items() if k != "lm_head.weight"}
     return gpt2_logits(np.asarray(ids)[None, :], p, n_head, eps)[0]
+
+
+def llama_logits(ids, p, config):
+    """Logits [S, V] of one sequence under a Hugging Face LlamaForCausalLM
+    config dict (float64): RMS norms, rotate-half RoPE, grouped-query
+    attention, SwiGLU MLP, tied or untied head."""
+    e, heads = config["hidden_size"], config["num_attention_heads"]
+    kv_heads = config.get("num_key_value_heads") or heads
+    d = config.get("head_dim") or e // heads
+    eps, theta = config.get("rms_norm_eps", 1e-6), config.get("rope_theta", 10000.0)
+    x = p["model.embed_tokens.weight"][np.asarray(ids)][None]
+
+    def proj(h, name):
+        y = h @ p[name + ".weight"].T
+        return y + p[name + ".bias"] if name + ".bias" in p else y
+
+    for i in range(config["num_hidden_layers"]):
+        pre = f"model.layers.{i}."
+        h = rms_norm(x, p[pre + "input_layernorm.weight"], eps)
+        q = rope(split_heads(proj(h, pre + "self_attn.q_proj"), heads), theta=theta)
+        k = rope(split_heads(proj(h, pre + "self_attn.k_proj"), kv_heads), theta=theta)
+        v = split_heads(proj(h, pre + "self_attn.v_proj"), kv_heads)
+        x = x + proj(merge_heads(attention(q, k, v, causal=True)), pre + "self_attn.o_proj")
+        h = rms_norm(x, p[pre + "post_attention_layernorm.weight"], eps)
+        mlp = swiglu(proj(h, pre + "mlp.gate_proj"), proj(h, pre + "mlp.up_proj"))
+        x = x + proj(mlp, pre + "mlp.down_proj")
+    x = rms_norm(x, p["model.norm.weight"], eps)
+    head = p.get("lm_head.weight", p["model.embed_tokens.weight"])
+    return (x @ head.T)[0]

@@ -97,6 +97,14 @@ static cl::opt<std::string>
     logitsOut("logits-out",
               cl::desc("Write the prompt's logits, float32 [T, vocab]"),
               cl::init(""), cl::cat(category));
+static cl::opt<std::string> decodeLogitsOut(
+    "decode-logits-out",
+    cl::desc("Write the logits each new token was chosen from, [n, vocab]"),
+    cl::init(""), cl::cat(category));
+static cl::opt<bool> encodeOnly(
+    "encode-only",
+    cl::desc("Print the prompt's token ids (BOS included) and stop"),
+    cl::init(false), cl::cat(category));
 static cl::opt<bool> json("json",
                           cl::desc("Print metrics as JSON on stdout (the text "
                                    "goes to stderr)"),
@@ -263,6 +271,15 @@ int main(int argc, char **argv) {
         fail("the prompt is not valid UTF-8: " + error);
     }
   }
+  if (encodeOnly) {
+    llvm::outs() << llvm::join(llvm::map_range(ids,
+                                               [](int64_t id) {
+                                                 return std::to_string(id);
+                                               }),
+                               ",")
+                 << "\n";
+    return 0;
+  }
   if (ids.empty())
     fail("empty prompt: give --prompt TEXT or --tokens 1,2,3");
   for (int64_t id : ids)
@@ -325,6 +342,7 @@ int main(int argc, char **argv) {
   generation.sampler.topP = topP;
   generation.sampler.seed = seed;
   generation.stopToken = stopToken == -2 ? family.eos : int64_t(stopToken);
+  generation.keepDecodeLogits = !decodeLogitsOut.empty();
   llvm::raw_ostream &textOut = json ? llvm::errs() : llvm::outs();
   std::vector<rt::GenerationResult> runs = rt::generateRuns(
       *generator, ids, generation, 1, tokenizer.get(),
@@ -336,6 +354,10 @@ int main(int argc, char **argv) {
   if (!logitsOut.empty() &&
       !rt::writeLogitsNpy(logitsOut, result.promptLogits, family.vocabSize,
                           error))
+    fail(error);
+  if (!decodeLogitsOut.empty() &&
+      !rt::writeLogitsNpy(decodeLogitsOut, result.decodeLogits,
+                          family.vocabSize, error))
     fail(error);
   rt::GenerationSummary summary = rt::summarize(runs, promptLength, bucket);
   llvm::errs() << family.name << ": " << rt::describe(summary)

@@ -34,7 +34,8 @@ struct LlamaGenerationOptions {
   int64_t prefillTokens = 16;
   /// Prefill returns the logits of every position.
   bool allLogits = false;
-  /// The weight matrices' element type: f32, f16 or bf16 (norms stay f32).
+  /// The weight matrices' element type: f32, f16 or bf16 (norms and the
+  /// token table stay f32).
   std::string weights = "f32";
 };
 

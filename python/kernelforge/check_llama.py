@@ -1,0 +1,92 @@
+"""Runs a LLaMA-family model directory through kernelforge-generate and
+checks the prompt's logits and every decode step's against the float64
+NumPy forward (reference.llama_logits) on the same weights (rounded to
+--dtype when the runner keeps them in 16 bits), and that each greedy token
+is the reference's argmax.
+
+  check_llama.py --runner kernelforge-generate --model-dir DIR --tokens 1,5,9 -n 6
+                 [--dtype bf16|f16] [--atol 1e-3] [--rtol 1e-3]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kernelforge import reference as ref  # noqa: E402
+from kernelforge import safetensors_io  # noqa: E402
+from kernelforge import storage  # noqa: E402
+
+
+def rounded(params, dtype):
+    """The matrices as the runner keeps them (norms, biases and the token
+    table stay f32)."""
+    if dtype in (None, "f32"):
+        return params
+    out = {}
+    for name, value in params.items():
+        if value.ndim == 2 and name != "model.embed_tokens.weight":
+            value = (storage.round_bf16(value) if dtype == "bf16"
+                     else value.astype(np.float16)).astype(np.float64)
+        out[name] = value
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runner", required=True)
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--tokens", required=True)
+    ap.add_argument("-n", type=int, default=6)
+    ap.add_argument("--dtype")
+    ap.add_argument("--atol", type=float, default=1e-3)
+    ap.add_argument("--rtol", type=float, default=1e-3)
+    a = ap.parse_args()
+    with open(os.path.join(a.model_dir, "config.json")) as f:
+        config = json.load(f)
+    prompt = [int(t) for t in a.tokens.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        prompt_npy, steps_npy = os.path.join(tmp, "p.npy"), os.path.join(tmp, "s.npy")
+        cmd = [a.runner, "--model-dir", a.model_dir, "--tokens", a.tokens, "-n", str(a.n),
+               "--stop-token", "-1", "--logits-out", prompt_npy,
+               "--decode-logits-out", steps_npy, "--json"]
+        if a.dtype:
+            cmd += ["--dtype", a.dtype]
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode != 0:
+            sys.exit(f"runner failed: {run.stderr}")
+        generated = json.loads(run.stdout.strip().splitlines()[-1])["generated"]
+        got_prompt, got_steps = np.load(prompt_npy), np.load(steps_npy)
+    params = {k: v.astype(np.float64)
+              for k, v in safetensors_io.read(os.path.join(a.model_dir, "model.safetensors")).items()}
+    params = rounded(params, a.dtype)
+    ok = True
+
+    def compare(what, got, want):
+        nonlocal ok
+        err = np.abs(got - want).max()
+        good = np.allclose(got, want, atol=a.atol, rtol=a.rtol)
+        ok &= good
+        print(f"{what}: {got.shape[0]} rows, max abs error {err:.2e} "
+              f"(atol {a.atol:g}, rtol {a.rtol:g}): {'ok' if good else 'FAILED'}")
+
+    compare("prefill (all prompt positions)", got_prompt[:len(prompt)],
+            ref.llama_logits(prompt, params, config))
+    want_steps, argmax_ok = [], True
+    for i, token in enumerate(generated):
+        logits = ref.llama_logits(prompt + generated[:i], params, config)[-1]
+        want_steps.append(logits)
+        argmax_ok &= logits[token] >= logits.max() - a.atol
+    compare("decode (each generated token)", got_steps[:len(generated)], np.array(want_steps))
+    print(f"generated {generated}: {'the reference argmax' if argmax_ok else 'NOT the reference argmax'}")
+    ok &= argmax_ok
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+// kernelforge-generate on random LLaMA-family checkpoints in the
+// configurations the family comes in, against the float64 NumPy forward
+// (reference.llama_logits): the prompt's logits at every position and each
+// decode step's (through the KV cache of KV heads) equal recomputing the
+// whole sequence; every greedy token is the reference's argmax.
+//
+// GQA 2 (4 query heads on 2 KV heads), tied embeddings.
+// RUN: rm -rf %t && %python %kf_py/make_llama_checkpoint.py %t/gqa2 --heads 4 --kv-heads 2 --seed 1
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/gqa2 --tokens 1,5,9,17,3 -n 8
+// GQA 1 (multi-head), an untied head, q/k/v/o and MLP biases, 3 layers,
+// a 21-token prompt (bucket 32).
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/mha --heads 4 --kv-heads 4 --untied --attention-bias --mlp-bias --layers 3 --seed 2
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/mha --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 10
+// GQA 8 (8 query heads on one KV head), head_dim 6 (not a multiple of any
+// vector width), head_dim * heads != hidden_size, rope_theta 500000.
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/gqa8 --hidden 40 --heads 8 --kv-heads 1 --head-dim 6 --inner 56 --theta 500000 --seed 3
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/gqa8 --tokens 1,7,7,30 -n 8
+// BF16 matrices kept in bf16 (the checkpoint's type), and f32 ones kept in f16.
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/bf16 --heads 4 --kv-heads 2 --bf16 --seed 4
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/bf16 --tokens 1,5,9 -n 6 --dtype bf16
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/gqa2 --tokens 1,5,9 -n 6 --dtype f16
+
+// Bad inputs: a clear error naming the file and key or tensor.
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/nokv --drop model.layers.1.self_attn.k_proj.weight
+// RUN: not kernelforge-generate --model-dir %t/nokv --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/badkv --heads 4 --kv-heads 2 --set num_key_value_heads=3
+// RUN: not kernelforge-generate --model-dir %t/badkv --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=KVHEADS
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/kvshape --heads 4 --kv-heads 2 --set num_key_value_heads=4
+// RUN: not kernelforge-generate --model-dir %t/kvshape --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=KVSHAPE
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/scaling --set 'rope_scaling={"rope_type": "yarn", "factor": 4.0}'
+// RUN: not kernelforge-generate --model-dir %t/scaling --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=SCALING
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/nolayers --set 'num_hidden_layers=null'
+// RUN: not kernelforge-generate --model-dir %t/nolayers --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=LAYERS
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/mistral --set 'model_type="falcon"'
+// RUN: not kernelforge-generate --model-dir %t/mistral --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=FAMILY
+// RUN: not kernelforge-generate --model-dir %t/gqa2 --tokens 61 -n 1 2>&1 | FileCheck %s --check-prefix=VOCAB
+// RUN: not kernelforge-generate --model-dir %t/gqa2 --tokens 1 -n 1 --dtype int8 2>&1 | FileCheck %s --check-prefix=INT8
+// RUN: not kernelforge-generate --model-dir %t/gqa2 --prompt "hello" -n 1 2>&1 | FileCheck %s --check-prefix=NOTOKENIZER
+// MISSING: error: {{.*}}nokv/model.safetensors: no tensor 'model.layers.1.self_attn.k_proj.weight'{{.*}}shape [16, 32]
+// KVHEADS: error: {{.*}}badkv/config.json: num_attention_heads 4 is not a multiple of num_key_value_heads 3
+// KVSHAPE: error: {{.*}}kvshape/model.safetensors: tensor 'model.layers.0.self_attn.k_proj.weight': expected shape [32, 32], found [16, 32]
+// SCALING: error: {{.*}}scaling/config.json: rope_scaling of type 'yarn' is not supported yet
+// LAYERS: error: {{.*}}nolayers/config.json: expected 'num_hidden_layers' to be a positive integer
+// FAMILY: error: {{.*}}mistral/config.json: model_type 'falcon' is not supported (supported: gpt2, llama)
+// VOCAB: error: token id 61 is outside the vocabulary [0, 61)
+// INT8: error: weights in 'int8' are not supported for LLaMA-family models (f32, f16 or bf16)
+// NOTOKENIZER: error: a text prompt needs a tokenizer in the model directory; give --tokens

@@ -1,0 +1,20 @@
+// The shipped stories260K (models/llama/stories260K, a trained LLaMA with
+// grouped-query attention and a llama2.c tokenizer): greedy decoding from
+// BOS gives llama2.c's published ids and text.
+// RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K -n 110 --json 2> %t.text | FileCheck %s --check-prefix=IDS
+// RUN: FileCheck %s --check-prefix=TEXT < %t.text
+// IDS: "model_type": "llama"
+// IDS-SAME: "generated": [403, 407, 261, 378, 432, 383, 286, 261, 376, 298,
+// TEXT: {{^}}Once upon a time, there was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. She wanted to play with it, but it was too high.
+// TEXT-NEXT: {{^}}Lily's mom said, "Lily, let's go to the park." Lily was sad and didn't know what to do.
+
+// A prompt is encoded after BOS as llama2.c does (a leading space, the
+// best-scoring merges; " Once" is 403) and echoed without that space.
+// RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --prompt "Once upon a time" --encode-only | FileCheck %s --check-prefix=ENCODE
+// ENCODE: {{^}}1,403,407,261,378{{$}}
+// RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --prompt "Once upon a time, there was a dog" -n 12 2>/dev/null | FileCheck %s --check-prefix=PROMPT
+// PROMPT: {{^}}Once upon a time, there was a dog named
+
+// The logits of the prompt and of each decode step match the float64
+// NumPy forward on the checkpoint; each greedy token is its argmax.
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,403,407,261,378,432 -n 12
