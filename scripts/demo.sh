@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# The main job: GPT-2 generating text, compiled by KernelForge.
-#   scripts/demo.sh              GPT-2 124M (its Hugging Face config) with
-#                                deterministic random weights
+# The main job: real and large decoders generating text, compiled by
+# KernelForge.
+#   scripts/demo.sh              stories260K (a trained LLaMA, shipped in
+#                                models/llama) tells its story, then GPT-2 124M
+#                                (its Hugging Face config) with deterministic
+#                                random weights
 #   scripts/demo.sh MODEL_DIR    a Hugging Face GPT-2 directory (config.json,
 #                                model.safetensors, vocab.json, merges.txt)
-# Builds the kf graph and reports its cost, generates 32 tokens with a KV
-# cache (compiling the graph on the first run, reusing it afterwards), then
-# checks the logits of the prompt and of every decode step against an
-# independent float64 NumPy forward pass.
+#                                instead of the random 124M
+# stories260K generates greedily from BOS (llama2.c's published text) and
+# from a prompt. For GPT-2: builds the kf graph and reports its cost,
+# generates 32 tokens with a KV cache (compiling the graph on the first run,
+# reusing it afterwards), then checks the logits of the prompt and of every
+# decode step against an independent float64 NumPy forward pass.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 model_dir="${1:-}"
@@ -19,10 +24,16 @@ if [ -n "$model_dir" ]; then
   model=(--model-dir "$model_dir")
 fi
 
-kf_build kernelforge-opt kernelforge-gpt2-graph kernelforge-gpt2 >/dev/null
+kf_build kernelforge-opt kernelforge-gpt2-graph kernelforge-gpt2 kernelforge-generate >/dev/null
 bin="$KF_BUILD/bin"
 out="$KF_BUILD/demo"
 mkdir -p "$out"
+
+stories="$KF_ROOT/models/llama/stories260K"
+kf_log "stories260K (LLaMA: GQA 8/4, RoPE, SwiGLU), greedy from BOS: kernelforge-generate --model-dir models/llama/stories260K -n 120"
+"$bin/kernelforge-generate" --model-dir "$stories" -n 120
+kf_log "stories260K, prompted: --prompt \"Once upon a time, there was a dog\" -n 60"
+"$bin/kernelforge-generate" --model-dir "$stories" --prompt "Once upon a time, there was a dog" -n 60
 
 kf_log "the kf graph of $config and its cost (1024 tokens)"
 "$bin/kernelforge-gpt2-graph" "$config" -o "$out/gpt2.mlir"
