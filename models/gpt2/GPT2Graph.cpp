@@ -462,14 +462,6 @@ kernelforge::gpt2::buildGPT2Graph(MLIRContext *context,
   return std::move(module);
 }
 
-int64_t kernelforge::gpt2::prefillBucket(int64_t promptLength,
-                                         int64_t maxPositions) {
-  int64_t bucket = 16;
-  while (bucket < promptLength)
-    bucket *= 2;
-  return std::min(bucket, maxPositions);
-}
-
 SmallVector<int64_t> kernelforge::gpt2::gpt2CacheShape(const GPT2Config &config) {
   return {config.numLayers, 2, config.numHeads, config.maxPositions,
           config.headDim()};

@@ -136,7 +136,7 @@ class Library:
         return f"<kernelforge library {self.path}: {', '.join(self.entry_points)}>"
 
 
-_FAMILIES = {"gpt2"}
+_FAMILIES = {"gpt2", "llama"}
 
 
 class Model:
@@ -159,17 +159,21 @@ class Model:
     def dtype(self):
         return self._native.dtype
 
-    def encode(self, text):
-        return list(self._native.encode(text))
+    def encode(self, text, bos=True):
+        """Token ids of `text`, after the family's BOS token (LLaMA) unless
+        bos=False."""
+        return list(self._native.encode(text, bos))
 
     def decode(self, ids):
         return self._native.decode(list(ids))
 
     def generate(self, prompt, n=32, temperature=0.0, top_k=0, top_p=1.0, seed=0,
-                 stop_token=-1, details=False):
+                 stop_token=None, details=False):
         """Continues `prompt` (text, or a list of token ids) by n tokens;
-        greedy by default. Returns the new text, or with details=True a dict
-        with tokens, text and timings."""
+        greedy by default, stopping at the model's EOS (stop_token=-1:
+        never). Returns the new text, or with details=True a dict with
+        tokens, text and timings."""
+        stop_token = -2 if stop_token is None else stop_token
         ids = self.encode(prompt) if isinstance(prompt, str) else [int(t) for t in prompt]
         out = self._native.generate(ids, int(n), float(temperature), int(top_k),
                                     float(top_p), int(seed), int(stop_token))
@@ -183,9 +187,10 @@ class Model:
 def load_model(model_dir=None, dtype=None, device="cpu", cache_dir=None, config=None,
                random_weights=None, progress=False, **pipeline_options):
     """A model directory in Hugging Face layout (config.json,
-    model.safetensors, tokenizer files), or config= with random_weights=SEED.
-    The family comes from config.json's model_type. dtype: the weights'
-    storage (f32, bf16, f16, int8; default the checkpoint's)."""
+    model.safetensors, tokenizer files: vocab.json + merges.txt or llama2.c's
+    tokenizer.bin), or config= with random_weights=SEED. The family (gpt2,
+    llama) comes from config.json's model_type. dtype: the weights' storage
+    (f32, bf16, f16; int8 for gpt2; default the checkpoint's)."""
     kf = _extension()
     if device not in _TARGETS:
         raise ValueError(f"unknown device {device!r} (expected one of {', '.join(_TARGETS)})")
@@ -204,7 +209,7 @@ def load_model(model_dir=None, dtype=None, device="cpu", cache_dir=None, config=
                          f"(supported: {', '.join(sorted(_FAMILIES))})")
     tokenizer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpt2-tokenizer")
     try:
-        native = kf.GPT2Model(model_dir or "", config or "",
+        native = kf.DecoderModel(model_dir or "", config or "",
                               -1 if random_weights is None else int(random_weights),
                               dtype or "", device, cache_dir or "",
                               _pipeline_text(pipeline_options), progress,

@@ -3,19 +3,18 @@
 // The compiler driver and the runtime as a Python extension: compile kf
 // text to a cached shared library, call its entry points with NumPy arrays
 // (checked against the library's signature), and generate text with a
-// model directory. The Python package (kernelforge/api.py) wraps these in
+// model directory of any supported family. The Python package (kernelforge/api.py) wraps these in
 // the public API.
 //
 //===----------------------------------------------------------------------===//
 
 #include "kernelforge/Driver/CompileCache.h"
 #include "kernelforge/Driver/Compiler.h"
-#include "kernelforge/Models/GPT2/GPT2Config.h"
-#include "kernelforge/Models/GPT2/GPT2Graph.h"
+#include "kernelforge/Models/DecoderFamily.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/DeviceMirror.h"
 #include "kernelforge/Runtime/GPT2Generator.h"
-#include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Runtime/Tokenizer.h"
 #include "kernelforge/Runtime/Weights.h"
 #include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Version.h"
@@ -38,7 +37,7 @@
 
 namespace py = pybind11;
 namespace rt = kernelforge::runtime;
-namespace gpt2 = kernelforge::gpt2;
+namespace models = kernelforge::models;
 
 namespace {
 
@@ -292,19 +291,18 @@ private:
   std::unique_ptr<rt::CompiledLibrary> library;
 };
 
-/// A GPT-2 model directory (or a config with random weights): compiles a
-/// generation library per prefill bucket (through the compile cache),
-/// binds the weights and generates.
-class GPT2Model {
+/// A decoder model directory (or a config with random weights) of any
+/// supported family: compiles a generation library per prefill bucket
+/// (through the compile cache), binds the weights and generates.
+class DecoderModel {
 public:
-  GPT2Model(const std::string &modelDir, const std::string &config,
-            int64_t randomSeed, const std::string &dtype,
-            const std::string &device, const std::string &cacheDir,
-            const std::string &pipelineOptions, bool progress,
-            const std::string &bundledTokenizer)
-      : modelDir(modelDir), randomSeed(randomSeed), device(device),
-        cacheDir(cacheDir), pipelineOptions(pipelineOptions),
-        progress(progress) {
+  DecoderModel(const std::string &modelDir, const std::string &config,
+               int64_t randomSeed, const std::string &dtype,
+               const std::string &device, const std::string &cacheDir,
+               const std::string &pipelineOptions, bool progress,
+               const std::string &bundledTokenizer)
+      : randomSeed(randomSeed), device(device), cacheDir(cacheDir),
+        pipelineOptions(pipelineOptions), progress(progress) {
     std::string configPath = config;
     if (!modelDir.empty()) {
       if (!llvm::sys::fs::is_directory(modelDir))
@@ -317,35 +315,40 @@ public:
           throw py::value_error("no model.safetensors in '" + modelDir + "'");
       }
     }
-    auto loaded = gpt2::loadGPT2Config(configPath);
+    auto loaded = models::loadDecoderFamily(configPath);
     if (!loaded)
       throw py::value_error(llvm::toString(loaded.takeError()));
-    c = *loaded;
+    family = std::move(*loaded);
     std::string error;
     std::vector<std::string> dirs = {modelDir};
-    if (c.vocabSize == 50257 && !bundledTokenizer.empty())
+    // GPT-2's own tokenizer serves any 50257-token GPT-2.
+    if (family.name == "gpt2" && family.vocabSize == 50257)
       dirs.push_back(bundledTokenizer);
-    tokenizer = rt::GPT2Tokenizer::loadFirst(dirs, error);
+    tokenizer = rt::loadTokenizer(dirs, error);
     if (!error.empty())
       throw py::value_error(error);
-    std::string storageName = rt::weightStorageFor(dtype, checkpoint, error);
-    if (storageName.empty())
+    storage = rt::weightStorageFor(dtype, checkpoint, error);
+    if (storage.empty())
       throw py::value_error(error);
-    std::optional<gpt2::WeightStorage> parsed =
-        gpt2::parseWeightStorage(storageName);
-    if (!parsed)
-      throw py::value_error("dtype expects f32, f16, bf16 or int8, got '" +
-                            storageName + "'");
-    storage = *parsed;
     mlir::kf::CompileOptions checked; // both checked early
     parseCompileOptions(device, pipelineOptions, checked);
+    // The storage type, checked by building the smallest graph.
+    mlir::MLIRContext context;
+    auto module = family.build(
+        &context, models::prefillBucket(1, family.maxPositions), false,
+        storage);
+    if (!module)
+      throw py::value_error(llvm::toString(module.takeError()));
   }
 
-  std::vector<int64_t> encode(const std::string &text) const {
+  /// The ids of `text` (the family's BOS first, unless `bos` is false).
+  std::vector<int64_t> encode(const std::string &text, bool bos) const {
     if (!tokenizer)
       throw py::value_error("the model has no tokenizer (vocab.json + "
-                            "merges.txt); give token ids");
+                            "merges.txt, or tokenizer.bin); give token ids");
     std::vector<int64_t> ids;
+    if (bos && family.bos >= 0)
+      ids.push_back(family.bos);
     std::string error;
     if (!tokenizer->encode(text, ids, error))
       throw py::value_error("the prompt is not valid UTF-8: " + error);
@@ -364,34 +367,42 @@ public:
     if (ids.empty())
       throw py::value_error("empty prompt");
     for (int64_t id : ids)
-      if (id < 0 || id >= c.vocabSize)
+      if (id < 0 || id >= family.vocabSize)
         throw py::value_error("token id " + std::to_string(id) +
                               " is outside the vocabulary [0, " +
-                              std::to_string(c.vocabSize) + ")");
-    if (int64_t(ids.size()) > c.maxPositions)
+                              std::to_string(family.vocabSize) + ")");
+    if (int64_t(ids.size()) > family.maxPositions)
       throw py::value_error("the prompt has " + std::to_string(ids.size()) +
-                            " tokens, more than n_positions " +
-                            std::to_string(c.maxPositions));
+                            " tokens, more than the model's " +
+                            std::to_string(family.maxPositions) +
+                            " positions");
     if (newTokens < 0 || temperature < 0 || topP <= 0 || topP > 1 || topK < 0)
       throw py::value_error("expected n >= 0, temperature >= 0, "
                             "0 < top_p <= 1 and top_k >= 0");
-    Bucket &bucket =
-        bucketFor(gpt2::prefillBucket(int64_t(ids.size()), c.maxPositions));
+    Bucket &bucket = bucketFor(
+        models::prefillBucket(int64_t(ids.size()), family.maxPositions));
     rt::GenerationOptions options;
     options.newTokens = newTokens;
     options.sampler.temperature = temperature;
     options.sampler.topK = topK;
     options.sampler.topP = topP;
     options.sampler.seed = seed;
-    options.stopToken = stopToken;
+    options.stopToken = stopToken == -2 ? family.eos : stopToken;
     rt::GenerationResult result;
     {
       py::gil_scoped_release release;
       result = bucket.generator->generate(ids, options, [](int64_t) {});
     }
+    std::string text;
+    int64_t previous = ids.back();
+    for (int64_t token : result.generated) {
+      if (tokenizer)
+        text += tokenizer->decodeNext(previous, token);
+      previous = token;
+    }
     py::dict out;
     out["tokens"] = result.generated;
-    out["text"] = tokenizer ? tokenizer->decode(result.generated) : "";
+    out["text"] = text;
     out["prefill_ms"] = result.prefillSeconds * 1e3;
     out["decode_ms_per_token"] =
         result.decodeSteps ? result.decodeSeconds * 1e3 / result.decodeSteps
@@ -401,11 +412,10 @@ public:
     return out;
   }
 
-  int64_t vocabSize() const { return c.vocabSize; }
-  int64_t maxPositions() const { return c.maxPositions; }
-  std::string dtype() const {
-    return gpt2::stringifyWeightStorage(storage).str();
-  }
+  std::string modelType() const { return family.name; }
+  int64_t vocabSize() const { return family.vocabSize; }
+  int64_t maxPositions() const { return family.maxPositions; }
+  std::string dtype() const { return storage; }
 
 private:
   struct Bucket {
@@ -424,19 +434,18 @@ private:
     mlir::kf::registerCompilerDialects(registry);
     mlir::MLIRContext context(registry);
     DiagnosticsCollector diagnostics(context);
-    gpt2::GPT2GenerationOptions graphOptions;
-    graphOptions.prefillTokens = tokens;
-    graphOptions.weights = storage;
-    auto module = gpt2::buildGPT2GenerationGraph(&context, c, graphOptions);
+    auto module = family.build(&context, tokens, false, storage);
     if (!module)
       throw CompileError(llvm::toString(module.takeError()));
     mlir::FailureOr<mlir::kf::CachedLibrary> compiled;
     {
       py::gil_scoped_release release;
       compiled = mlir::kf::compileCached(
-          **module, options, device + " " + pipelineOptions, cacheDir, "gpt2",
-          "the GPT-2 graph (" + std::to_string(c.numLayers) +
-              " layers, prefill bucket " + std::to_string(tokens) + ")",
+          **module, options, device + " " + pipelineOptions, cacheDir,
+          family.name,
+          "the " + family.name + " graph (" +
+              std::to_string(family.numLayers) + " layers, prefill bucket " +
+              std::to_string(tokens) + ")",
           progress ? &llvm::errs() : nullptr);
     }
     if (failed(compiled))
@@ -465,13 +474,13 @@ private:
     return buckets.emplace(tokens, std::move(bucket)).first->second;
   }
 
-  std::string modelDir, checkpoint;
+  std::string checkpoint;
   int64_t randomSeed;
   std::string device, cacheDir, pipelineOptions;
   bool progress;
-  gpt2::GPT2Config c;
-  gpt2::WeightStorage storage = gpt2::WeightStorage::F32;
-  std::unique_ptr<rt::GPT2Tokenizer> tokenizer;
+  models::DecoderFamily family;
+  std::string storage;
+  std::unique_ptr<rt::Tokenizer> tokenizer;
   std::map<int64_t, Bucket> buckets;
 };
 
@@ -502,7 +511,7 @@ PYBIND11_MODULE(_kernelforge, m) {
       .def("entry_points", &Library::entryPoints)
       .def("signature", &Library::signature)
       .def("call", &Library::call);
-  py::class_<GPT2Model>(m, "GPT2Model")
+  py::class_<DecoderModel>(m, "DecoderModel")
       .def(py::init<const std::string &, const std::string &, int64_t,
                     const std::string &, const std::string &,
                     const std::string &, const std::string &, bool,
@@ -511,12 +520,13 @@ PYBIND11_MODULE(_kernelforge, m) {
            py::arg("dtype"), py::arg("device"), py::arg("cache_dir"),
            py::arg("pipeline_options"), py::arg("progress"),
            py::arg("bundled_tokenizer"))
-      .def("encode", &GPT2Model::encode)
-      .def("decode", &GPT2Model::decode)
-      .def("generate", &GPT2Model::generate, py::arg("ids"), py::arg("n"),
+      .def("encode", &DecoderModel::encode, py::arg("text"), py::arg("bos"))
+      .def("decode", &DecoderModel::decode)
+      .def("generate", &DecoderModel::generate, py::arg("ids"), py::arg("n"),
            py::arg("temperature"), py::arg("top_k"), py::arg("top_p"),
            py::arg("seed"), py::arg("stop_token"))
-      .def_property_readonly("vocab_size", &GPT2Model::vocabSize)
-      .def_property_readonly("max_positions", &GPT2Model::maxPositions)
-      .def_property_readonly("dtype", &GPT2Model::dtype);
+      .def_property_readonly("model_type", &DecoderModel::modelType)
+      .def_property_readonly("vocab_size", &DecoderModel::vocabSize)
+      .def_property_readonly("max_positions", &DecoderModel::maxPositions)
+      .def_property_readonly("dtype", &DecoderModel::dtype);
 }

@@ -20,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 MAKEMORE_GRAPH = os.path.join(ROOT, "models", "gpt2", "gpt2-makemore.mlir")
 MAKEMORE_CONFIG = os.path.join(ROOT, "models", "gpt2", "configs", "makemore-names.json")
 SHARED_MAKEMORE = os.path.join(ROOT, "..", "shared", "models", "makemore-names")
+STORIES = os.path.join(ROOT, "models", "llama", "stories260K")
 
 LINEAR = """
 func.func @main(%x: tensor<3x40xf32>, %w: tensor<40x24xf32>, %b: tensor<24xf32>) -> tensor<3x24xf32> {
@@ -169,11 +170,35 @@ def test_load_model_real_checkpoint_in_bf16():
                      tolerance=1e-3)
 
 
+def test_llama_stories260K_tells_its_published_story():
+    model = kernelforge.load_model(STORIES)
+    assert model.model_type == "llama" and model.vocab_size == 512
+    out = model.generate("", n=40, details=True)   # BOS alone
+    assert out["tokens"][:10] == [403, 407, 261, 378, 432, 383, 286, 261, 376, 298]
+    assert out["text"].startswith("Once upon a time, there was a little girl named Lily.")
+    assert model.encode("Once upon a time") == [1, 403, 407, 261, 378]
+    assert model.generate("Once upon a time, there was a dog", n=5) == " named Max."
+
+
+def test_llama_random_checkpoint_matches_the_reference(tmp_path):
+    subprocess.run([sys.executable, os.path.join(ROOT, "python", "kernelforge",
+                                                 "make_llama_checkpoint.py"),
+                    str(tmp_path), "--heads", "4", "--kv-heads", "2", "--seed", "5"], check=True)
+    model = kernelforge.load_model(str(tmp_path))
+    with open(tmp_path / "config.json") as f:
+        config = json.load(f)
+    from kernelforge import safetensors_io
+    params = {k: v.astype(np.float64)
+              for k, v in safetensors_io.read(str(tmp_path / "model.safetensors")).items()}
+    tokens = model.generate([1, 4, 9], n=6, stop_token=-1, details=True)["tokens"]
+    assert greedy_ok(lambda t: ref.llama_logits(t, params, config), [1, 4, 9], tokens)
+
+
 def test_load_model_errors(tmp_path):
     with pytest.raises(ValueError, match="give model_dir, or config= with random_weights"):
         kernelforge.load_model()
-    (tmp_path / "config.json").write_text(json.dumps({"model_type": "llama"}))
-    with pytest.raises(ValueError, match="model_type 'llama' is not supported"):
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "falcon"}))
+    with pytest.raises(ValueError, match="model_type 'falcon' is not supported"):
         kernelforge.load_model(str(tmp_path))
     model = kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=0)
     with pytest.raises(ValueError, match="token id 27 is outside the vocabulary"):

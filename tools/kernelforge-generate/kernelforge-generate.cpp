@@ -12,15 +12,11 @@
 
 #include "kernelforge/Driver/CompileCache.h"
 #include "kernelforge/Driver/Compiler.h"
-#include "kernelforge/Models/ConfigReader.h"
-#include "kernelforge/Models/GPT2/GPT2Config.h"
+#include "kernelforge/Models/DecoderFamily.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
-#include "kernelforge/Models/Llama/LlamaConfig.h"
-#include "kernelforge/Models/Llama/LlamaGraph.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/GPT2Generator.h"
-#include "kernelforge/Runtime/GPT2Tokenizer.h"
-#include "kernelforge/Runtime/Llama2cTokenizer.h"
+#include "kernelforge/Runtime/Tokenizer.h"
 #include "kernelforge/Runtime/Weights.h"
 #include "kernelforge/Support/ToolOptions.h"
 
@@ -31,7 +27,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 
@@ -122,105 +117,20 @@ static std::string inModelDir(llvm::StringRef name) {
   return std::string(path);
 }
 
-/// What the runner needs of a family: its graph and its tokenizer.
-struct Family {
-  std::string name;
-  int64_t vocabSize = 0, maxPositions = 0, numLayers = 0;
-  int64_t bos = -1, eos = -1;
-  std::function<llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>(
-      mlir::MLIRContext *, int64_t bucket, bool allLogits,
-      const std::string &storage)>
-      build;
-};
-
-static Family gpt2Family(const std::string &config) {
-  auto c = gpt2::loadGPT2Config(config);
-  if (!c)
-    fail(llvm::toString(c.takeError()));
-  Family f;
-  f.name = "gpt2";
-  f.vocabSize = c->vocabSize;
-  f.maxPositions = c->maxPositions;
-  f.numLayers = c->numLayers;
-  f.eos = c->vocabSize == 50257 ? 50256 : -1;
-  f.build = [c = *c](mlir::MLIRContext *context, int64_t bucket,
-                     bool allLogits, const std::string &storage)
-      -> llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> {
-    std::optional<gpt2::WeightStorage> parsed =
-        gpt2::parseWeightStorage(storage);
-    if (!parsed)
-      return llvm::createStringError(
-          "--dtype expects f32, f16, bf16 or int8, got '" + storage + "'");
-    gpt2::GPT2GenerationOptions options;
-    options.prefillTokens = bucket;
-    options.allLogits = allLogits;
-    options.weights = *parsed;
-    return gpt2::buildGPT2GenerationGraph(context, c, options);
-  };
-  return f;
-}
-
-static Family llamaFamily(const std::string &config) {
-  auto c = llama::loadLlamaConfig(config);
-  if (!c)
-    fail(llvm::toString(c.takeError()));
-  Family f;
-  f.name = c->modelType;
-  f.vocabSize = c->vocabSize;
-  f.maxPositions = c->maxPositions;
-  f.numLayers = c->numLayers;
-  f.bos = c->bosTokenId;
-  f.eos = c->eosTokenId;
-  f.build = [c = *c](mlir::MLIRContext *context, int64_t bucket,
-                     bool allLogits, const std::string &storage) {
-    llama::LlamaGenerationOptions options;
-    options.prefillTokens = bucket;
-    options.allLogits = allLogits;
-    options.weights = storage;
-    return llama::buildLlamaGenerationGraph(context, c, options);
-  };
-  return f;
-}
-
-/// config.json's model_type.
-static std::string modelType(const std::string &config) {
-  auto buffer = llvm::MemoryBuffer::getFile(config, /*IsText=*/true);
-  if (!buffer)
-    fail(config + ": cannot read: " + buffer.getError().message());
-  llvm::json::Value parsed(nullptr);
-  if (llvm::Error err = models::parseConfigObject((*buffer)->getBuffer(),
-                                                  config, parsed))
-    fail(llvm::toString(std::move(err)));
-  std::optional<llvm::StringRef> type =
-      parsed.getAsObject()->getString("model_type");
-  if (!type)
-    fail(config + ": missing key 'model_type'");
-  return type->str();
-}
-
-static std::unique_ptr<rt::Tokenizer> loadTokenizer(const Family &family) {
+/// The model directory's tokenizer, checked against the vocabulary.
+static std::unique_ptr<rt::Tokenizer>
+loadTokenizer(const models::DecoderFamily &family) {
   std::string error;
-  if (modelDir.empty())
-    return nullptr;
-  if (llvm::sys::fs::exists(inModelDir("tokenizer.bin"))) {
-    auto t = rt::Llama2cTokenizer::load(inModelDir("tokenizer.bin"), error);
-    if (!t)
-      fail(error);
-    if (t->vocabSize() != family.vocabSize)
-      fail(inModelDir("tokenizer.bin") + " has " +
-           std::to_string(t->vocabSize()) + " tokens but vocab_size is " +
-           std::to_string(family.vocabSize));
-    return t;
-  }
-  auto gpt2Tokenizer = rt::GPT2Tokenizer::loadFirst({modelDir}, error);
+  std::unique_ptr<rt::Tokenizer> tokenizer =
+      rt::loadTokenizer({modelDir}, error);
   if (!error.empty())
     fail(error);
-  if (gpt2Tokenizer)
-    return gpt2Tokenizer;
-  if (llvm::sys::fs::exists(inModelDir("tokenizer.json")))
-    fail(inModelDir("tokenizer.json") +
-         ": tokenizer.json is not supported yet; give --tokens");
-  return nullptr;
+  if (tokenizer && tokenizer->vocabSize() > family.vocabSize)
+    fail("the tokenizer in '" + modelDir + "' has " +
+         std::to_string(tokenizer->vocabSize()) +
+         " tokens but the model's vocab_size is " +
+         std::to_string(family.vocabSize));
+  return tokenizer;
 }
 
 int main(int argc, char **argv) {
@@ -244,15 +154,11 @@ int main(int argc, char **argv) {
   } else if (config.empty() || randomSeed < 0) {
     fail("give --model-dir DIR, or --config FILE with --random-weights SEED");
   }
-  std::string type = modelType(config);
-  Family family;
-  if (type == "gpt2")
-    family = gpt2Family(config);
-  else if (type == "llama")
-    family = llamaFamily(config);
-  else
-    fail(config + ": model_type '" + type +
-         "' is not supported (supported: gpt2, llama)");
+  llvm::Expected<models::DecoderFamily> found =
+      models::loadDecoderFamily(config);
+  if (!found)
+    fail(llvm::toString(found.takeError()));
+  models::DecoderFamily family = std::move(*found);
   std::unique_ptr<rt::Tokenizer> tokenizer = loadTokenizer(family);
 
   // The prompt: ids, or text after the model's BOS.
@@ -299,7 +205,7 @@ int main(int argc, char **argv) {
   std::string storage = rt::weightStorageFor(dtype, checkpoint, error);
   if (storage.empty())
     fail(error);
-  int64_t bucket = gpt2::prefillBucket(promptLength, family.maxPositions);
+  int64_t bucket = models::prefillBucket(promptLength, family.maxPositions);
   mlir::DialectRegistry registry;
   mlir::kf::registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);

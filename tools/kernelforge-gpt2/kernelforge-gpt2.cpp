@@ -14,6 +14,7 @@
 #include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Driver/CompileCache.h"
 #include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Models/DecoderFamily.h"
 #include "kernelforge/Driver/Tuner.h"
 #include "kernelforge/Models/GPT2/GPT2Config.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
@@ -278,7 +279,7 @@ int main(int argc, char **argv) {
   if (temperature < 0 || topP <= 0 || topP > 1 || topK < 0)
     fail("expected --temperature >= 0, 0 < --top-p <= 1 and --top-k >= 0");
 
-  int64_t bucket = gpt2::prefillBucket(promptLength, c.maxPositions);
+  int64_t bucket = models::prefillBucket(promptLength, c.maxPositions);
 
   // Weight storage: asked for, else the checkpoint's.
   std::string storageError;

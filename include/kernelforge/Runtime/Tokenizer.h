@@ -9,6 +9,7 @@
 #define KERNELFORGE_RUNTIME_TOKENIZER_H
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,14 @@ public:
   }
   virtual int64_t vocabSize() const = 0;
 };
+
+/// The tokenizer in the first of `dirs` (empty ones skipped) that holds
+/// one: llama2.c's tokenizer.bin, or GPT-2's vocab.json + merges.txt (or
+/// encoder.json + vocab.bpe). Null with `error` empty when none does; with
+/// `error` set when the files found do not load, or when a directory has
+/// only a tokenizer.json (not supported yet).
+std::unique_ptr<Tokenizer>
+loadTokenizer(const std::vector<std::string> &dirs, std::string &error);
 
 } // namespace kernelforge::runtime
 

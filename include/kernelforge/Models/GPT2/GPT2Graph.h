@@ -44,11 +44,6 @@ buildGPT2Graph(mlir::MLIRContext *context, const GPT2Config &config,
 /// The two steps of generation with a KV cache.
 enum class GPT2Step { Prefill, Decode };
 
-/// The prefill bucket a prompt of `promptLength` tokens is compiled for:
-/// the next power of two, at least 16, at most `maxPositions`. Prompts
-/// share a library per bucket.
-int64_t prefillBucket(int64_t promptLength, int64_t maxPositions);
-
 struct GPT2GenerationOptions {
   /// The prefill bucket: prompts are padded to this length with any token
   /// (the padding sits after the prompt, so causal attention never sees it,

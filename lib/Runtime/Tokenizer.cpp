@@ -1,0 +1,35 @@
+//===- Tokenizer.cpp - The tokenizer of a model directory -----------------===//
+
+#include "kernelforge/Runtime/Tokenizer.h"
+
+#include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Runtime/Llama2cTokenizer.h"
+
+#include <sys/stat.h>
+
+using namespace kernelforge::runtime;
+
+static bool isFile(const std::string &path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+std::unique_ptr<Tokenizer>
+kernelforge::runtime::loadTokenizer(const std::vector<std::string> &dirs,
+                                    std::string &error) {
+  error.clear();
+  for (const std::string &dir : dirs) {
+    if (dir.empty())
+      continue;
+    if (isFile(dir + "/tokenizer.bin"))
+      return Llama2cTokenizer::load(dir + "/tokenizer.bin", error);
+    if (GPT2Tokenizer::existsIn(dir))
+      return GPT2Tokenizer::loadFirst({dir}, error);
+    if (isFile(dir + "/tokenizer.json")) {
+      error = dir + "/tokenizer.json: tokenizer.json is not supported yet "
+                    "(give token ids)";
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
