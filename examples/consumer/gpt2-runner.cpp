@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kernelforge/Runtime/CompiledLibrary.h"
-#include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/Generator.h"
 #include "kernelforge/Runtime/Weights.h"
 
 #include <cstdlib>
@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
     std::cerr << "error: " << error << "\n";
     return 1;
   }
-  auto generator = rt::GPT2Generator::create(*library, /*cuda=*/false, error);
+  auto generator = rt::Generator::create(*library, /*cuda=*/false, error);
   if (!generator) {
     std::cerr << "error: " << error << "\n";
     return 1;

@@ -149,6 +149,34 @@ std::string mlirName(const std::string &dtype) {
 
 } // namespace
 
+/// The tensor named `name`, else the one tensor whose name ends in
+/// ".<name>": a checkpoint that nests the model under a prefix (a task
+/// head's wrapper, e.g. GPT2LMHeadModel's `transformer.`). Null when none;
+/// `error` when several do.
+static const SafeTensor *findNested(const SafeTensorsFile &file,
+                                    const std::string &name,
+                                    std::string &error) {
+  if (const SafeTensor *exact = file.find(name))
+    return exact;
+  const SafeTensor *found = nullptr;
+  std::string foundName;
+  for (const auto &[candidate, tensor] : file.tensors()) {
+    if (candidate.size() <= name.size() + 1 ||
+        candidate.compare(candidate.size() - name.size(), name.size(),
+                          name) != 0 ||
+        candidate[candidate.size() - name.size() - 1] != '.')
+      continue;
+    if (found) {
+      error = "both '" + foundName + "' and '" + candidate + "' could be '" +
+              name + "'";
+      return nullptr;
+    }
+    found = &tensor;
+    foundName = candidate;
+  }
+  return found;
+}
+
 bool kernelforge::runtime::loadCheckpointWeights(
     const std::string &checkpointPath, const EntryPoint &entry,
     WeightMap &weights, std::string &error) {
@@ -160,13 +188,15 @@ bool kernelforge::runtime::loadCheckpointWeights(
     if (arg.param.empty() || weights.count(arg.param) ||
         isScalesOfQuantized(entry, arg))
       continue;
-    const SafeTensor *tensor = file->find(arg.param);
-    if (!tensor)
-      tensor = file->find("transformer." + arg.param);
+    const SafeTensor *tensor = findNested(*file, arg.param, error);
+    if (!error.empty()) {
+      error = checkpointPath + ": " + error;
+      return false;
+    }
     if (!tensor) {
-      error = checkpointPath + ": no tensor '" + arg.param + "' (nor '" +
-              "transformer." + arg.param + "'), which the model needs with shape " +
-              shapeString(arg.shape);
+      error = checkpointPath + ": no tensor '" + arg.param +
+              "' (nor one ending in '." + arg.param +
+              "'), which the model needs with shape " + shapeString(arg.shape);
       return false;
     }
     if (tensor->shape != arg.shape) {

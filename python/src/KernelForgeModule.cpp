@@ -13,7 +13,7 @@
 #include "kernelforge/Models/DecoderFamily.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/DeviceMirror.h"
-#include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/Generator.h"
 #include "kernelforge/Runtime/Tokenizer.h"
 #include "kernelforge/Runtime/Weights.h"
 #include "kernelforge/Support/ToolOptions.h"
@@ -421,7 +421,7 @@ private:
   struct Bucket {
     std::string path;
     std::unique_ptr<rt::CompiledLibrary> library;
-    std::unique_ptr<rt::GPT2Generator> generator;
+    std::unique_ptr<rt::Generator> generator;
   };
 
   Bucket &bucketFor(int64_t tokens) {
@@ -457,7 +457,7 @@ private:
     if (!bucket.library)
       throw std::runtime_error(error);
     bucket.generator =
-        rt::GPT2Generator::create(*bucket.library, device == "cuda", error);
+        rt::Generator::create(*bucket.library, device == "cuda", error);
     if (!bucket.generator)
       throw std::runtime_error("'" + compiled->path + "': " + error);
     rt::WeightMap weights;

@@ -39,7 +39,7 @@
 // SHORT: error: {{.*}}short/model.safetensors: truncated: 3 bytes, shorter than the 8-byte header length
 // CORRUPT: error: {{.*}}corrupt/model.safetensors: the header is not a JSON object: corrupt or not a safetensors file
 // SHAPE: error: {{.*}}transposed/model.safetensors: tensor 'h.1.attn.c_attn.weight': expected shape [32, 96], found [96, 32]
-// DROPPED: error: {{.*}}dropped/model.safetensors: no tensor 'h.1.ln_2.bias' (nor 'transformer.h.1.ln_2.bias'), which the model needs with shape [32]
+// DROPPED: error: {{.*}}dropped/model.safetensors: no tensor 'h.1.ln_2.bias' (nor one ending in '.h.1.ln_2.bias'), which the model needs with shape [32]
 // MISMATCH: error: {{.*}}mismatch/model.safetensors: tensor 'wte.weight': expected shape [50, 32], found [50, 48]
 // ACTIVATION: error: {{.*}}relu/config.json: unsupported activation_function 'relu'
 // LONG: error: the prompt has 33 tokens, more than n_positions 32

@@ -15,7 +15,7 @@
 #include "kernelforge/Models/DecoderFamily.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
-#include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/Generator.h"
 #include "kernelforge/Runtime/Tokenizer.h"
 #include "kernelforge/Runtime/Weights.h"
 #include "kernelforge/Support/ToolOptions.h"
@@ -228,7 +228,7 @@ int main(int argc, char **argv) {
   auto library = rt::CompiledLibrary::load(compiled->path, error);
   if (!library)
     fail(error);
-  auto generator = rt::GPT2Generator::create(*library, /*cuda=*/false, error);
+  auto generator = rt::Generator::create(*library, /*cuda=*/false, error);
   if (!generator)
     fail("'" + compiled->path + "': " + error);
   rt::WeightMap weights;

@@ -13,7 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kernelforge/Runtime/CompiledLibrary.h"
-#include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/Generator.h"
 #include "kernelforge/Runtime/GPT2Tokenizer.h"
 #include "kernelforge/Version.h"
 
@@ -159,10 +159,10 @@ int main(int argc, char **argv) {
   auto lib = CompiledLibrary::load(library, error);
   if (!lib)
     fail(error);
-  auto generator = GPT2Generator::create(*lib, device == "cuda", error);
+  auto generator = Generator::create(*lib, device == "cuda", error);
   if (!generator)
     fail("'" + library + "': " + error);
-  const GPT2Shapes &shapes = generator->shapes();
+  const ModelShapes &shapes = generator->shapes();
 
   // Tokenizer: explicit, else the model directory's, if any.
   if (!tokenizerDir.empty() && !GPT2Tokenizer::existsIn(tokenizerDir))

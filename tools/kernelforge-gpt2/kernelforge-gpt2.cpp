@@ -19,7 +19,7 @@
 #include "kernelforge/Models/GPT2/GPT2Config.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
-#include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/Generator.h"
 #include "kernelforge/Runtime/GPT2Tokenizer.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -365,7 +365,7 @@ int main(int argc, char **argv) {
   auto lib = rt::CompiledLibrary::load(library, error);
   if (!lib)
     fail(error);
-  auto generator = rt::GPT2Generator::create(*lib, cuda, error);
+  auto generator = rt::Generator::create(*lib, cuda, error);
   if (!generator)
     fail("'" + std::string(library) + "': " + error);
 

@@ -1,8 +1,8 @@
-//===- GPT2Generator.h - Generation through a compiled GPT-2 -----*- C++
-//-*-===//
+//===- Generator.h - Generation through a compiled decoder ------*- C++ -*-===//
 //
-// Runs the `@prefill` / `@decode` pair of a compiled GPT-2 generation graph
-// (kernelforge-gpt2-graph --generation, compiled for the CPU or for CUDA):
+// Runs the `@prefill` / `@decode` pair of a compiled decoder's generation
+// graph, whatever the model family (models/gpt2, models/llama; compiled for
+// the CPU or for CUDA):
 // binds the weights and a caller-owned KV cache, prefills the prompt padded
 // to the library's bucket, then decodes token by token. Everything it needs
 // to know about the model (bucket, vocabulary, cache shape, parameters) is
@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef KERNELFORGE_RUNTIME_GPT2GENERATOR_H
-#define KERNELFORGE_RUNTIME_GPT2GENERATOR_H
+#ifndef KERNELFORGE_RUNTIME_GENERATOR_H
+#define KERNELFORGE_RUNTIME_GENERATOR_H
 
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/DeviceMirror.h"
@@ -27,7 +27,7 @@
 namespace kernelforge::runtime {
 
 /// What a compiled generation graph was built for.
-struct GPT2Shapes {
+struct ModelShapes {
   /// Prompt tokens one prefill takes (shorter prompts are padded).
   int64_t prefillTokens = 0;
   int64_t vocabSize = 0;
@@ -61,15 +61,15 @@ struct GenerationResult {
   bool truncated = false;
 };
 
-class GPT2Generator {
+class Generator {
 public:
   /// Looks up `prefill` and `decode` in `library` and checks that they form
   /// a generation pair (same cache, same parameters). With `cuda`, buffers
   /// get device copies through the library's CUDA runtime.
-  static std::unique_ptr<GPT2Generator> create(const CompiledLibrary &library,
+  static std::unique_ptr<Generator> create(const CompiledLibrary &library,
                                                bool cuda, std::string &error);
 
-  const GPT2Shapes &shapes() const { return modelShapes; }
+  const ModelShapes &shapes() const { return modelShapes; }
   /// The entry point whose `kf.param` arguments name the weights.
   const EntryPoint &prefillEntry() const { return prefill; }
   /// The weights, by parameter name (see Weights.h). Uploaded to the device
@@ -87,7 +87,7 @@ public:
                             const std::function<void(int64_t)> &onToken);
 
 private:
-  GPT2Generator(EntryPoint prefill, EntryPoint decode, bool cuda)
+  Generator(EntryPoint prefill, EntryPoint decode, bool cuda)
       : prefill(std::move(prefill)), decode(std::move(decode)), cuda(cuda) {}
   /// One pointer per argument of `entry`, device copies on CUDA.
   std::vector<void *> bind(const EntryPoint &entry, void *ids, int64_t *scalar,
@@ -98,7 +98,7 @@ private:
 
   EntryPoint prefill, decode;
   bool cuda;
-  GPT2Shapes modelShapes;
+  ModelShapes modelShapes;
   DeviceMirror device;
   WeightMap weights;
   // Host buffers the bound arguments point to (stable across calls).
@@ -114,7 +114,7 @@ class Tokenizer;
 /// `sink` as it is made, in whole UTF-8 characters (the prompt, then each
 /// token), or as " -> 1,2,3" without a tokenizer; then a newline.
 std::vector<GenerationResult>
-generateRuns(GPT2Generator &generator, const std::vector<int64_t> &prompt,
+generateRuns(Generator &generator, const std::vector<int64_t> &prompt,
              const GenerationOptions &options, int64_t repeat,
              const Tokenizer *tokenizer,
              const std::function<void(const std::string &)> &sink);
@@ -141,4 +141,4 @@ bool writeLogitsNpy(const std::string &path, const std::vector<float> &logits,
 
 } // namespace kernelforge::runtime
 
-#endif // KERNELFORGE_RUNTIME_GPT2GENERATOR_H
+#endif // KERNELFORGE_RUNTIME_GENERATOR_H

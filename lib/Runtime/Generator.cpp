@@ -1,6 +1,6 @@
-//===- GPT2Generator.cpp - Generation through a compiled GPT-2 ------------===//
+//===- Generator.cpp - Generation through a compiled decoder -------------===//
 
-#include "kernelforge/Runtime/GPT2Generator.h"
+#include "kernelforge/Runtime/Generator.h"
 #include "kernelforge/Runtime/Tokenizer.h"
 #include "kernelforge/Runtime/Npy.h"
 
@@ -26,7 +26,7 @@ struct Roles {
 bool classify(const EntryPoint &entry, Roles &roles, std::string &error) {
   auto fail = [&](const std::string &why) {
     error = "entry point '" + entry.name +
-            "' is not a GPT-2 generation step: " + why;
+            "' is not a generation step: " + why;
     return false;
   };
   auto once = [&](const ArgSpec *&slot, const ArgSpec &arg, const char *what) {
@@ -101,8 +101,8 @@ double since(std::chrono::steady_clock::time_point start) {
 
 } // namespace
 
-std::unique_ptr<GPT2Generator>
-GPT2Generator::create(const CompiledLibrary &library, bool cuda,
+std::unique_ptr<Generator>
+Generator::create(const CompiledLibrary &library, bool cuda,
                       std::string &error) {
   EntryPoint prefill, decode;
   if (!library.lookup("prefill", prefill, error) ||
@@ -139,8 +139,8 @@ GPT2Generator::create(const CompiledLibrary &library, bool cuda,
     return nullptr;
   }
 
-  std::unique_ptr<GPT2Generator> generator(
-      new GPT2Generator(std::move(prefill), std::move(decode), cuda));
+  std::unique_ptr<Generator> generator(
+      new Generator(std::move(prefill), std::move(decode), cuda));
 #ifdef __GLIBC__
   // A step allocates and frees temporaries of up to tens of megabytes (a
   // dequantised weight, a prefill's activations) every call. glibc would
@@ -151,7 +151,7 @@ GPT2Generator::create(const CompiledLibrary &library, bool cuda,
 #endif
   if (cuda && !generator->device.bind(library, error))
     return nullptr;
-  GPT2Shapes &s = generator->modelShapes;
+  ModelShapes &s = generator->modelShapes;
   s.prefillTokens = p.ids->numElements();
   s.vocabSize = vocab;
   s.prefillLogitRows = p.logits->numElements() / vocab;
@@ -161,7 +161,7 @@ GPT2Generator::create(const CompiledLibrary &library, bool cuda,
 }
 
 std::string
-GPT2Generator::checkPrompt(const std::vector<int64_t> &prompt) const {
+Generator::checkPrompt(const std::vector<int64_t> &prompt) const {
   if (prompt.empty())
     return "the prompt is empty";
   if (static_cast<int64_t>(prompt.size()) > modelShapes.prefillTokens)
@@ -176,7 +176,7 @@ GPT2Generator::checkPrompt(const std::vector<int64_t> &prompt) const {
   return "";
 }
 
-std::vector<void *> GPT2Generator::bind(const EntryPoint &entry, void *ids,
+std::vector<void *> Generator::bind(const EntryPoint &entry, void *ids,
                                         int64_t *scalar,
                                         std::vector<float> &logits) {
   // On the GPU every buffer has a device copy: weights and the KV cache are
@@ -202,7 +202,7 @@ std::vector<void *> GPT2Generator::bind(const EntryPoint &entry, void *ids,
   return args;
 }
 
-void GPT2Generator::run(const EntryPoint &entry, std::vector<void *> &args,
+void Generator::run(const EntryPoint &entry, std::vector<void *> &args,
                         void *ids, std::vector<float> &logits) {
   if (cuda)
     device.upload(ids);
@@ -212,10 +212,10 @@ void GPT2Generator::run(const EntryPoint &entry, std::vector<void *> &args,
 }
 
 GenerationResult
-GPT2Generator::generate(const std::vector<int64_t> &prompt,
+Generator::generate(const std::vector<int64_t> &prompt,
                         const GenerationOptions &options,
                         const std::function<void(int64_t)> &onToken) {
-  const GPT2Shapes &s = modelShapes;
+  const ModelShapes &s = modelShapes;
   if (prefillArgs.empty()) {
     int64_t cacheElements = 1;
     for (int64_t d : s.cacheShape)
@@ -282,7 +282,7 @@ bool kernelforge::runtime::writeLogitsNpy(const std::string &path,
 }
 
 std::vector<GenerationResult> kernelforge::runtime::generateRuns(
-    GPT2Generator &generator, const std::vector<int64_t> &prompt,
+    Generator &generator, const std::vector<int64_t> &prompt,
     const GenerationOptions &options, int64_t repeat,
     const Tokenizer *tokenizer,
     const std::function<void(const std::string &)> &sink) {
