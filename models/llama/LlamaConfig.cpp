@@ -34,9 +34,10 @@ kernelforge::llama::parseLlamaConfig(llvm::StringRef text,
 
   LlamaConfig c;
   llvm::StringRef type = read.string("model_type").value_or("llama");
-  if (type != "llama")
-    return configError(source, "expected model_type 'llama', got '" + type +
-                                   "'");
+  if (type != "llama" && type != "qwen2")
+    return configError(source, "expected model_type 'llama' or 'qwen2', got '" +
+                                   type + "'");
+  bool qwen2 = type == "qwen2";
   c.modelType = type.str();
   for (auto [key, field] :
        {std::pair{"vocab_size", &c.vocabSize},
@@ -69,12 +70,16 @@ kernelforge::llama::parseLlamaConfig(llvm::StringRef text,
     return std::move(err);
   if (Error err = read.optionalNumber("rope_theta", c.ropeTheta))
     return std::move(err);
+  bool attentionBias = false;
   for (auto [key, field] :
        {std::pair{"tie_word_embeddings", &c.tieWordEmbeddings},
-        std::pair{"attention_bias", &c.attentionBias},
+        std::pair{"attention_bias", &attentionBias},
         std::pair{"mlp_bias", &c.mlpBias}})
     if (Error err = read.optionalBool(key, *field))
       return std::move(err);
+  // Qwen2's q/k/v projections always have biases and its o_proj never.
+  c.qkvBias = qwen2 || attentionBias;
+  c.outputBias = !qwen2 && attentionBias;
   if (Error err = optionalTokenId(object, "bos_token_id", source, c.bosTokenId))
     return std::move(err);
   if (Error err = optionalTokenId(object, "eos_token_id", source, c.eosTokenId))
@@ -94,8 +99,14 @@ kernelforge::llama::parseLlamaConfig(llvm::StringRef text,
     return configError(source, "rope_scaling of type '" + kind +
                                    "' is not supported yet (only null)");
   }
+  // Qwen2 carries a sliding_window that applies only with
+  // use_sliding_window.
+  bool windowed = !qwen2;
+  if (qwen2)
+    if (Error err = read.optionalBool("use_sliding_window", windowed))
+      return std::move(err);
   if (const json::Value *window = object.get("sliding_window");
-      window && !window->getAsNull())
+      windowed && window && !window->getAsNull())
     return configError(source, "sliding_window is not supported yet");
   return c;
 }

@@ -51,11 +51,12 @@ struct LlamaBuilder {
         {"mlp.gate_proj.weight", matrix(inner, e)},
         {"mlp.up_proj.weight", matrix(inner, e)},
         {"mlp.down_proj.weight", matrix(e, inner)}};
-    if (c.attentionBias)
+    if (c.qkvBias)
       p.append({{"self_attn.q_proj.bias", f32({qDim()})},
                 {"self_attn.k_proj.bias", f32({kvDim()})},
-                {"self_attn.v_proj.bias", f32({kvDim()})},
-                {"self_attn.o_proj.bias", f32({e})}});
+                {"self_attn.v_proj.bias", f32({kvDim()})}});
+    if (c.outputBias)
+      p.push_back({"self_attn.o_proj.bias", f32({e})});
     if (c.mlpBias)
       p.append({{"mlp.gate_proj.bias", f32({inner})},
                 {"mlp.up_proj.bias", f32({inner})},
@@ -136,8 +137,8 @@ struct LlamaBuilder {
     // Biases follow the nine weights when present.
     unsigned next = 9;
     auto bias = [&](bool present) { return present ? w[next++] : Value(); };
-    Value qBias = bias(c.attentionBias), kBias = bias(c.attentionBias),
-          vBias = bias(c.attentionBias), oBias = bias(c.attentionBias);
+    Value qBias = bias(c.qkvBias), kBias = bias(c.qkvBias),
+          vBias = bias(c.qkvBias), oBias = bias(c.outputBias);
     Value gateBias = bias(c.mlpBias), upBias = bias(c.mlpBias),
           downBias = bias(c.mlpBias);
 

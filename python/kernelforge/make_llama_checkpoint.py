@@ -2,7 +2,7 @@
 model.safetensors) with random weights, in the configurations the family
 comes in, for tests.
 
-  make_llama_checkpoint.py OUT_DIR --layers 2 --hidden 32 --heads 4 --kv-heads 2
+  make_llama_checkpoint.py OUT_DIR [--model-type llama|qwen2] --layers 2 --hidden 32 --heads 4 --kv-heads 2
       [--head-dim D] [--inner 48] [--vocab 61] [--positions 64] [--untied]
       [--attention-bias] [--mlp-bias] [--bf16] [--theta 10000] [--seed S]
       [--drop NAME] [--config-only KEY=JSON ...]
@@ -34,7 +34,8 @@ def params(config, rng):
         for name, out, inp in [("self_attn.q_proj", heads * d, e), ("self_attn.k_proj", kv * d, e),
                                ("self_attn.v_proj", kv * d, e), ("self_attn.o_proj", e, heads * d)]:
             p[pre + name + ".weight"] = n(0, 0.3, (out, inp))
-            if config["attention_bias"]:
+            qwen2 = config["model_type"] == "qwen2"
+            if (config["attention_bias"] and not qwen2) or (qwen2 and name != "self_attn.o_proj"):
                 p[pre + name + ".bias"] = n(0, 0.1, out)
         for name, out, inp in [("mlp.gate_proj", inner, e), ("mlp.up_proj", inner, e),
                                ("mlp.down_proj", e, inner)]:
@@ -63,12 +64,14 @@ def main():
     ap.add_argument("--attention-bias", action="store_true")
     ap.add_argument("--mlp-bias", action="store_true")
     ap.add_argument("--bf16", action="store_true")
+    ap.add_argument("--model-type", default="llama", choices=["llama", "qwen2"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--drop", action="append", default=[])
     ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON")
     a = ap.parse_args()
     config = {
-        "architectures": ["LlamaForCausalLM"], "model_type": "llama",
+        "architectures": ["Qwen2ForCausalLM" if a.model_type == "qwen2" else "LlamaForCausalLM"],
+        "model_type": a.model_type,
         "hidden_size": a.hidden, "intermediate_size": a.inner, "num_hidden_layers": a.layers,
         "num_attention_heads": a.heads, "num_key_value_heads": a.kv_heads,
         "head_dim": a.head_dim or a.hidden // a.heads, "vocab_size": a.vocab,
@@ -77,6 +80,9 @@ def main():
         "attention_bias": a.attention_bias, "mlp_bias": a.mlp_bias,
         "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "float32",
     }
+    if a.model_type == "qwen2":  # as Qwen2 configs carry them
+        config.update({"use_sliding_window": False, "sliding_window": 4096,
+                       "max_window_layers": a.layers})
     tensors = params(config, np.random.default_rng(a.seed))
     for key_value in a.set:
         key, value = key_value.split("=", 1)

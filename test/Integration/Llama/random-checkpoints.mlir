@@ -15,6 +15,12 @@
 // vector width), head_dim * heads != hidden_size, rope_theta 500000.
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/gqa8 --hidden 40 --heads 8 --kv-heads 1 --head-dim 6 --inner 56 --theta 500000 --seed 3
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/gqa8 --tokens 1,7,7,30 -n 8
+// Qwen2: biases on q/k/v, none on o_proj; a sliding_window that
+// use_sliding_window turns off; rope_theta 1e6.
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/qwen2 --model-type qwen2 --heads 4 --kv-heads 2 --theta 1000000 --untied --seed 6
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/qwen2 --tokens 1,8,13,21 -n 8
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/qwen2window --model-type qwen2 --set use_sliding_window=true
+// RUN: not kernelforge-generate --model-dir %t/qwen2window --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=WINDOW
 // BF16 matrices kept in bf16 (the checkpoint's type), and f32 ones kept in f16.
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/bf16 --heads 4 --kv-heads 2 --bf16 --seed 4
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/bf16 --tokens 1,5,9 -n 6 --dtype bf16
@@ -41,7 +47,8 @@
 // KVSHAPE: error: {{.*}}kvshape/model.safetensors: tensor 'model.layers.0.self_attn.k_proj.weight': expected shape [32, 32], found [16, 32]
 // SCALING: error: {{.*}}scaling/config.json: rope_scaling of type 'yarn' is not supported yet
 // LAYERS: error: {{.*}}nolayers/config.json: expected 'num_hidden_layers' to be a positive integer
-// FAMILY: error: {{.*}}mistral/config.json: model_type 'falcon' is not supported (supported: gpt2, llama)
+// FAMILY: error: {{.*}}mistral/config.json: model_type 'falcon' is not supported (supported: gpt2, llama, qwen2)
+// WINDOW: error: {{.*}}qwen2window/config.json: sliding_window is not supported yet
 // VOCAB: error: token id 61 is outside the vocabulary [0, 61)
 // INT8: error: weights in 'int8' are not supported for LLaMA-family models (f32, f16 or bf16)
 // NOTOKENIZER: error: a text prompt needs a tokenizer in the model directory; give --tokens

@@ -1,7 +1,9 @@
 //===- LlamaConfig.h - Hugging Face LLaMA-family configuration --*- C++ -*-===//
 //
 // The fields of a `LlamaConfig` (config.json, model_type llama) that shape
-// the graph, validated so that every tensor has a consistent shape.
+// the graph, validated so that every tensor has a consistent shape; also
+// `Qwen2Config` (model_type qwen2: biases on q/k/v, none on o_proj), which
+// differs only in those attributes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +30,8 @@ struct LlamaConfig {
   double rmsNormEps = 1e-6;     ///< rms_norm_eps
   double ropeTheta = 10000.0;   ///< rope_theta
   bool tieWordEmbeddings = false; ///< tie_word_embeddings
-  bool attentionBias = false;   ///< attention_bias (qwen2: always)
+  bool qkvBias = false;         ///< q/k/v biases: attention_bias (qwen2: always)
+  bool outputBias = false;      ///< o_proj bias: attention_bias (qwen2: never)
   bool mlpBias = false;         ///< mlp_bias
   int64_t bosTokenId = -1, eosTokenId = -1; ///< bos/eos_token_id (-1: none)
   std::string modelType = "llama";
