@@ -5,6 +5,8 @@
 
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cmath>
+
 using namespace kernelforge::llama;
 using namespace kernelforge::models;
 
@@ -20,6 +22,63 @@ static Error optionalTokenId(const json::Object &object, llvm::StringRef key,
                                    "' to be a token id (an integer >= 0); "
                                    "a list of ids is not supported");
   out = *id;
+  return Error::success();
+}
+
+/// rope_scaling as the per-pair inverse frequencies it gives, following
+/// transformers' rope initialisation: `linear` divides every frequency by
+/// `factor`; `llama3` divides those whose wavelength exceeds
+/// original_max_position_embeddings / low_freq_factor, keeps those below
+/// original / high_freq_factor, and blends in between.
+static Error readRopeScaling(const json::Value &value, llvm::StringRef source,
+                             LlamaConfig &c) {
+  const json::Object *fields = value.getAsObject();
+  if (!fields)
+    return configError(source, "expected 'rope_scaling' to be an object or "
+                               "null");
+  llvm::StringRef kind = fields->getString("rope_type")
+                             .value_or(fields->getString("type").value_or(""));
+  if (kind == "default")
+    return Error::success();
+  if (kind != "linear" && kind != "llama3")
+    return configError(source, "rope_scaling of type '" + kind +
+                                   "' is not supported (linear, llama3)");
+  ConfigReader read(*fields, source);
+  double factor = 0;
+  if (Error err = read.optionalNumber("factor", factor))
+    return err;
+  if (factor <= 0)
+    return configError(source, "rope_scaling '" + kind +
+                                   "' needs a positive 'factor'");
+  int64_t d = c.headDim;
+  for (int64_t i = 0; i < d / 2; ++i)
+    c.ropeFrequencies.push_back(std::pow(c.ropeTheta, -2.0 * i / d));
+  if (kind == "linear") {
+    for (double &f : c.ropeFrequencies)
+      f /= factor;
+    return Error::success();
+  }
+  double low = 0, high = 0;
+  int64_t original = 0;
+  if (Error err = read.optionalNumber("low_freq_factor", low))
+    return err;
+  if (Error err = read.optionalNumber("high_freq_factor", high))
+    return err;
+  if (Error err =
+          read.positive("original_max_position_embeddings", original))
+    return err;
+  if (!(low > 0) || !(high > low))
+    return configError(source, "rope_scaling 'llama3' needs 0 < "
+                               "low_freq_factor < high_freq_factor");
+  for (double &f : c.ropeFrequencies) {
+    double wavelength = 2 * M_PI / f;
+    if (wavelength > original / low) {
+      f /= factor;
+    } else if (wavelength >= original / high) {
+      double smooth = (original / wavelength - low) / (high - low);
+      f = (1 - smooth) * f / factor + smooth * f;
+    }
+  }
   return Error::success();
 }
 
@@ -90,15 +149,9 @@ kernelforge::llama::parseLlamaConfig(llvm::StringRef text,
     return configError(source, "unsupported hidden_act '" + act +
                                    "' (expected silu)");
   if (const json::Value *scaling = object.get("rope_scaling");
-      scaling && !scaling->getAsNull()) {
-    const json::Object *fields = scaling->getAsObject();
-    llvm::StringRef kind =
-        fields ? fields->getString("rope_type")
-                     .value_or(fields->getString("type").value_or("?"))
-               : "?";
-    return configError(source, "rope_scaling of type '" + kind +
-                                   "' is not supported yet (only null)");
-  }
+      scaling && !scaling->getAsNull())
+    if (Error err = readRopeScaling(*scaling, source, c))
+      return std::move(err);
   // Qwen2 carries a sliding_window that applies only with
   // use_sliding_window.
   bool windowed = !qwen2;

@@ -152,8 +152,14 @@ struct LlamaBuilder {
     Value v = heads("v", w[3], vBias, c.numKVHeads);
     FloatAttr theta = b.getF64FloatAttr(c.ropeTheta);
     // Rotate-half pairs (i, i + D/2), as Hugging Face's LLaMA.
-    q = RopeOp::create(b, at("self_attn.rope_q"), q.getType(), q, pos, theta);
-    k = RopeOp::create(b, at("self_attn.rope_k"), k.getType(), k, pos, theta);
+    DenseF64ArrayAttr frequencies =
+        c.ropeFrequencies.empty()
+            ? DenseF64ArrayAttr()
+            : b.getDenseF64ArrayAttr(c.ropeFrequencies);
+    q = RopeOp::create(b, at("self_attn.rope_q"), q.getType(), q, pos, theta,
+                       /*interleaved=*/UnitAttr(), frequencies);
+    k = RopeOp::create(b, at("self_attn.rope_k"), k.getType(), k, pos, theta,
+                       /*interleaved=*/UnitAttr(), frequencies);
     // New keys and values go into rows [pos, pos + S) of the layer's cache
     // in one update (as GPT-2's block does); attention reads the cache's KV
     // heads directly, each shared by numHeads / numKVHeads query heads.

@@ -103,9 +103,9 @@ def embedding(ids, table, positions=None, offset=0):
     return y
 
 
-def rope(x, offset=0, theta=10000.0, interleaved=False):
+def rope(x, offset=0, theta=10000.0, interleaved=False, inv_freq=None):
     b, h, s, d = x.shape
-    inv = theta ** (-2 * np.arange(d // 2) / d)
+    inv = theta ** (-2 * np.arange(d // 2) / d) if inv_freq is None else np.asarray(inv_freq)
     ang = (offset + np.arange(s))[:, None] * inv[None, :]
     cos, sin = np.cos(ang), np.sin(ang)
     y = np.empty_like(x)
@@ -187,6 +187,27 @@ def gpt2_logits_from(ids, p, n_head, eps=1e-5, tied=True):
     return gpt2_logits(np.asarray(ids)[None, :], p, n_head, eps)[0]
 
 
+def rope_frequencies(d, theta, scaling=None):
+    """The D/2 inverse frequencies of Hugging Face's rope for a config's
+    rope_scaling: none, `linear` (all divided by factor) or `llama3`
+    (long wavelengths divided by factor, short ones kept, a smooth blend
+    between), as transformers' _compute_llama3_parameters."""
+    inv = 1.0 / theta ** (np.arange(0, d, 2) / d)
+    kind = (scaling or {}).get("rope_type", (scaling or {}).get("type"))
+    if not scaling or kind == "default":
+        return inv
+    factor = scaling["factor"]
+    if kind == "linear":
+        return inv / factor
+    low, high = scaling["low_freq_factor"], scaling["high_freq_factor"]
+    old = scaling["original_max_position_embeddings"]
+    wavelen = 2 * math.pi / inv
+    smooth = (old / wavelen - low) / (high - low)
+    blended = (1 - smooth) * inv / factor + smooth * inv
+    return np.where(wavelen > old / low, inv / factor,
+                    np.where(wavelen < old / high, inv, blended))
+
+
 def llama_logits(ids, p, config):
     """Logits [S, V] of one sequence under a Hugging Face LlamaForCausalLM
     config dict (float64): RMS norms, rotate-half RoPE, grouped-query
@@ -195,6 +216,7 @@ def llama_logits(ids, p, config):
     kv_heads = config.get("num_key_value_heads") or heads
     d = config.get("head_dim") or e // heads
     eps, theta = config.get("rms_norm_eps", 1e-6), config.get("rope_theta", 10000.0)
+    inv = rope_frequencies(d, theta, config.get("rope_scaling"))
     x = p["model.embed_tokens.weight"][np.asarray(ids)][None]
 
     def proj(h, name):
@@ -204,8 +226,8 @@ def llama_logits(ids, p, config):
     for i in range(config["num_hidden_layers"]):
         pre = f"model.layers.{i}."
         h = rms_norm(x, p[pre + "input_layernorm.weight"], eps)
-        q = rope(split_heads(proj(h, pre + "self_attn.q_proj"), heads), theta=theta)
-        k = rope(split_heads(proj(h, pre + "self_attn.k_proj"), kv_heads), theta=theta)
+        q = rope(split_heads(proj(h, pre + "self_attn.q_proj"), heads), inv_freq=inv)
+        k = rope(split_heads(proj(h, pre + "self_attn.k_proj"), kv_heads), inv_freq=inv)
         v = split_heads(proj(h, pre + "self_attn.v_proj"), kv_heads)
         x = x + proj(merge_heads(attention(q, k, v, causal=True)), pre + "self_attn.o_proj")
         h = rms_norm(x, p[pre + "post_attention_layernorm.weight"], eps)

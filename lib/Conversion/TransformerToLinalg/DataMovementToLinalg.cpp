@@ -160,9 +160,19 @@ struct RopeLowering : OpConversionPattern<RopeOp> {
     int64_t headDim = type.getDimSize(3);
     bool interleaved = op.getInterleaved();
     Value input = adaptor.getInput(), offset = adaptor.getPositionOffset();
-    // inv_freq(i) = theta^(-2i/D) = exp(i * (-2 ln(theta) / D)).
+    // inv_freq(i) = theta^(-2i/D) = exp(i * (-2 ln(theta) / D)), or the
+    // op's own table (a scaled rope), read from a constant.
     double freqScale =
         -2.0 * std::log(op.getTheta().convertToDouble()) / headDim;
+    Value table;
+    if (std::optional<ArrayRef<double>> frequencies = op.getFrequencies()) {
+      SmallVector<float> values(frequencies->begin(), frequencies->end());
+      auto tableType =
+          RankedTensorType::get({int64_t(values.size())}, f32);
+      table = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(tableType, ArrayRef<float>(values)));
+    }
     Value result = elementwise(
         rewriter, loc, type.getShape(), elementType, input,
         rewriter.getMultiDimIdentityMap(4),
@@ -196,10 +206,15 @@ struct RopeLowering : OpConversionPattern<RopeOp> {
             Value i64 = arith::IndexCastOp::create(b, l, b.getI64Type(), index);
             return arith::SIToFPOp::create(b, l, f32, i64);
           };
-          Value invFreq = math::ExpOp::create(
-              b, l,
-              arith::MulFOp::create(b, l, toF32(pair),
-                                    floatConstant(b, l, f32, freqScale)));
+          Value invFreq =
+              table ? tensor::ExtractOp::create(b, l, table, ValueRange{pair})
+                          .getResult()
+                    : math::ExpOp::create(
+                          b, l,
+                          arith::MulFOp::create(
+                              b, l, toF32(pair),
+                              floatConstant(b, l, f32, freqScale)))
+                          .getResult();
           Value angle = arith::MulFOp::create(b, l, toF32(pos), invFreq);
           Value cos = math::CosOp::create(b, l, angle);
           Value sin = math::SinOp::create(b, l, angle);

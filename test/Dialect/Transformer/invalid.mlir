@@ -524,6 +524,22 @@ func.func @negative_rope_odd_head_dim(%x: tensor<1x4x16x63xf32>) {
 
 // -----
 
+func.func @negative_rope_frequency_count(%x: tensor<1x4x16x8xf32>) {
+  // expected-error @+1 {{'kf.rope' op expected 4 frequencies (head_dim / 2), got 3}}
+  %0 = kf.rope %x {theta = 10000.0 : f64, frequencies = array<f64: 1.0, 0.1, 0.01>} : tensor<1x4x16x8xf32>
+  return
+}
+
+// -----
+
+func.func @negative_rope_frequency_value(%x: tensor<1x4x16x4xf32>) {
+  // expected-error @+1 {{'kf.rope' op expected positive, finite frequencies, got -1}}
+  %0 = kf.rope %x {theta = 10000.0 : f64, frequencies = array<f64: 1.0, -1.0>} : tensor<1x4x16x4xf32>
+  return
+}
+
+// -----
+
 func.func @negative_rope_theta(%x: tensor<1x4x16x64xf32>) {
   // expected-error @+1 {{'kf.rope' op expected theta to be positive and finite, got 0}}
   %0 = kf.rope %x {theta = 0.0 : f64} : tensor<1x4x16x64xf32>

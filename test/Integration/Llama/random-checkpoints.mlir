@@ -15,6 +15,14 @@
 // vector width), head_dim * heads != hidden_size, rope_theta 500000.
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/gqa8 --hidden 40 --heads 8 --kv-heads 1 --head-dim 6 --inner 56 --theta 500000 --seed 3
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/gqa8 --tokens 1,7,7,30 -n 8
+// rope_scaling: linear (positions stretched by the factor) and llama3
+// (long wavelengths scaled, short ones kept, a blend between), as a
+// frequency table on kf.rope; head_dim 16 spans all three llama3 regimes.
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/linear --heads 2 --kv-heads 1 --set 'rope_scaling={"type": "linear", "factor": 4.0}'
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/linear --tokens 1,3,5,7,9,11 -n 8
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/llama3 --heads 2 --kv-heads 1 --theta 500000 --set 'rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 64}'
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/llama3 --tokens 1,3,5,7,9,11 -n 8
+// RUN: kernelforge-generate --model-dir %t/llama3 --tokens 1 --encode-only > /dev/null
 // Qwen2: biases on q/k/v, none on o_proj; a sliding_window that
 // use_sliding_window turns off; rope_theta 1e6.
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/qwen2 --model-type qwen2 --heads 4 --kv-heads 2 --theta 1000000 --untied --seed 6
@@ -45,7 +53,7 @@
 // MISSING: error: {{.*}}nokv/model.safetensors: no tensor 'model.layers.1.self_attn.k_proj.weight'{{.*}}shape [16, 32]
 // KVHEADS: error: {{.*}}badkv/config.json: num_attention_heads 4 is not a multiple of num_key_value_heads 3
 // KVSHAPE: error: {{.*}}kvshape/model.safetensors: tensor 'model.layers.0.self_attn.k_proj.weight': expected shape [32, 32], found [16, 32]
-// SCALING: error: {{.*}}scaling/config.json: rope_scaling of type 'yarn' is not supported yet
+// SCALING: error: {{.*}}scaling/config.json: rope_scaling of type 'yarn' is not supported (linear, llama3)
 // LAYERS: error: {{.*}}nolayers/config.json: expected 'num_hidden_layers' to be a positive integer
 // FAMILY: error: {{.*}}mistral/config.json: model_type 'falcon' is not supported (supported: gpt2, llama, qwen2)
 // WINDOW: error: {{.*}}qwen2window/config.json: sliding_window is not supported yet

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kernelforge::llama {
 
@@ -29,6 +30,9 @@ struct LlamaConfig {
   int64_t maxPositions = 0;     ///< max_position_embeddings
   double rmsNormEps = 1e-6;     ///< rms_norm_eps
   double ropeTheta = 10000.0;   ///< rope_theta
+  /// The head_dim / 2 inverse frequencies rope_scaling gives (`linear`,
+  /// `llama3`); empty: theta^(-2i/D) unscaled.
+  std::vector<double> ropeFrequencies;
   bool tieWordEmbeddings = false; ///< tie_word_embeddings
   bool qkvBias = false;         ///< q/k/v biases: attention_bias (qwen2: always)
   bool outputBias = false;      ///< o_proj bias: attention_bias (qwen2: never)

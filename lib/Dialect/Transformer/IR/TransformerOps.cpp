@@ -504,6 +504,17 @@ LogicalResult RopeOp::verify() {
   if (!ShapedType::isDynamic(headDim) && headDim % 2 != 0)
     return emitOpError("expected an even head_dim to rotate in pairs, got ")
            << headDim;
+  if (std::optional<ArrayRef<double>> frequencies = getFrequencies()) {
+    if (!ShapedType::isDynamic(headDim) &&
+        int64_t(frequencies->size()) != headDim / 2)
+      return emitOpError("expected ")
+             << headDim / 2 << " frequencies (head_dim / 2), got "
+             << frequencies->size();
+    for (double f : *frequencies)
+      if (!(f > 0) || !std::isfinite(f))
+        return emitOpError("expected positive, finite frequencies, got ")
+               << f;
+  }
   return checkPositive(*this, "theta", getTheta().convertToDouble());
 }
 

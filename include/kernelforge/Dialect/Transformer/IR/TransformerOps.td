@@ -410,6 +410,11 @@ def KF_RopeOp : KF_Op<"rope", [AllTypesMatch<["input", "result"]>]> {
     `(2i, 2i + 1)` with `interleaved` (GPT-J, Meta LLaMA). `offset` defaults
     to 0.
 
+    `frequencies`, when given, are the `D/2` inverse frequencies of the
+    pairs, used instead of `theta^(-2i/D)`: how a model's rope scaling
+    (Hugging Face's `linear`, `llama3`, ...) is expressed; the graph builder
+    computes them from the config.
+
     Example:
 
     ```mlir
@@ -417,7 +422,8 @@ def KF_RopeOp : KF_Op<"rope", [AllTypesMatch<["input", "result"]>]> {
     ```
   }];
   let arguments = (ins KF_FloatTensor:$input, Optional<Index>:$position_offset,
-                       F64Attr:$theta, UnitAttr:$interleaved);
+                       F64Attr:$theta, UnitAttr:$interleaved,
+                       OptionalAttr<DenseF64ArrayAttr>:$frequencies);
   let results = (outs KF_FloatTensor:$result);
   let assemblyFormat = [{
     $input (`offset` `(` $position_offset^ `)`)? (`interleaved` $interleaved^)?
