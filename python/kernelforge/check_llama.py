@@ -5,7 +5,7 @@ NumPy forward (reference.llama_logits) on the same weights (rounded to
 is the reference's argmax.
 
   check_llama.py --runner kernelforge-generate --model-dir DIR --tokens 1,5,9 -n 6
-                 [--dtype bf16|f16] [--atol 1e-3] [--rtol 1e-3]
+                 [--dtype bf16|f16] [--device gpu-emulator] [--atol 1e-3] [--rtol 1e-3]
 """
 
 import argparse
@@ -44,6 +44,7 @@ def main():
     ap.add_argument("--tokens", required=True)
     ap.add_argument("-n", type=int, default=6)
     ap.add_argument("--dtype")
+    ap.add_argument("--device")
     ap.add_argument("--atol", type=float, default=1e-3)
     ap.add_argument("--rtol", type=float, default=1e-3)
     a = ap.parse_args()
@@ -57,6 +58,8 @@ def main():
                "--decode-logits-out", steps_npy, "--json"]
         if a.dtype:
             cmd += ["--dtype", a.dtype]
+        if a.device:
+            cmd += ["--device", a.device]
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
             sys.exit(f"runner failed: {run.stderr}")

@@ -86,8 +86,15 @@ static cl::opt<std::string>
              cl::init(""), cl::cat(category));
 static cl::opt<std::string>
     pipelineOptions("pipeline-options",
-                    cl::desc("Options of kf-cpu-pipeline"), cl::init(""),
-                    cl::cat(category));
+                    cl::desc("Options of kf-cpu-pipeline (kf-gpu-pipeline "
+                             "with --device cuda or gpu-emulator)"),
+                    cl::init(""), cl::cat(category));
+static cl::opt<std::string>
+    device("device",
+           cl::desc("cpu (default); cuda: weights and KV cache resident on "
+                    "the GPU; gpu-emulator: cuda's kernels run as CPU loops "
+                    "(checks them without a GPU)"),
+           cl::init("cpu"), cl::cat(category));
 static cl::opt<std::string>
     logitsOut("logits-out",
               cl::desc("Write the prompt's logits, float32 [T, vocab]"),
@@ -213,11 +220,20 @@ int main(int argc, char **argv) {
   if (!module)
     fail(llvm::toString(module.takeError()));
   mlir::kf::CompileOptions options;
-  if (failed(options.pipeline.parseFromString(pipelineOptions)))
+  std::optional<mlir::kf::Target> target = mlir::kf::parseTarget(device);
+  if (!target)
+    fail("unknown --device " + device +
+         " (expected cpu, cuda or gpu-emulator)");
+  options.target = *target;
+  bool cuda = *target == mlir::kf::Target::CUDA;
+  if (failed(*target != mlir::kf::Target::CPU
+                 ? options.gpuPipeline.parseFromString(pipelineOptions)
+                 : options.pipeline.parseFromString(pipelineOptions)))
     fail("bad --pipeline-options '" + pipelineOptions + "'");
   bool terminal = llvm::errs().is_displayed() && !json;
   auto compiled = mlir::kf::compileCached(
-      **module, options, pipelineOptions, cacheDir, family.name,
+      **module, options, device + " " + pipelineOptions, cacheDir,
+      family.name,
       llvm::formatv("the {0} graph ({1} layers, prefill bucket {2})",
                     family.name, family.numLayers, bucket)
           .str(),
@@ -228,7 +244,7 @@ int main(int argc, char **argv) {
   auto library = rt::CompiledLibrary::load(compiled->path, error);
   if (!library)
     fail(error);
-  auto generator = rt::Generator::create(*library, /*cuda=*/false, error);
+  auto generator = rt::Generator::create(*library, cuda, error);
   if (!generator)
     fail("'" + compiled->path + "': " + error);
   rt::WeightMap weights;

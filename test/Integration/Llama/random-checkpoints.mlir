@@ -23,6 +23,11 @@
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/llama3 --heads 2 --kv-heads 1 --theta 500000 --set 'rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 64}'
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/llama3 --tokens 1,3,5,7,9,11 -n 8
 // RUN: kernelforge-generate --model-dir %t/llama3 --tokens 1 --encode-only > /dev/null
+// The GPU path's kernels (through the GPU emulator) on the same checks:
+// GQA 8 with head_dim 6, llama3 rope scaling, an untied head with biases.
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/gqa8 --tokens 1,7,7,30 -n 6 --device gpu-emulator
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/llama3 --tokens 1,3,5,7,9,11 -n 6 --device gpu-emulator
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/mha --tokens 1,2,3,4,5,6,7,8,9 -n 6 --device gpu-emulator
 // Qwen2: biases on q/k/v, none on o_proj; a sliding_window that
 // use_sliding_window turns off; rope_theta 1e6.
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/qwen2 --model-type qwen2 --heads 4 --kv-heads 2 --theta 1000000 --untied --seed 6

@@ -18,3 +18,5 @@
 // The logits of the prompt and of each decode step match the float64
 // NumPy forward on the checkpoint; each greedy token is its argmax.
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,403,407,261,378,432 -n 12
+// The same through the GPU path's kernels (the GPU emulator).
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,403,407,261 -n 12 --device gpu-emulator
