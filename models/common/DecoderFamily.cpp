@@ -85,9 +85,9 @@ kernelforge::models::loadDecoderFamily(llvm::StringRef path) {
     return configError(path, "missing key 'model_type'");
   if (*type == "gpt2")
     return gpt2Family(path);
-  if (*type == "llama" || *type == "qwen2")
+  if (*type == "llama" || *type == "mistral" || *type == "qwen2")
     return llamaFamily(path);
   return configError(path, "model_type '" + *type +
                                "' is not supported (supported: gpt2, llama, "
-                               "qwen2)");
+                               "mistral, qwen2)");
 }

@@ -145,7 +145,8 @@ struct GraphBuilder {
     Value out = blockBody(x, w, [&](Value q, Value k, Value v) -> Value {
       return AttentionOp::create(b, at("attn"), q, k, v, /*mask=*/Value(),
                                  /*query_offset=*/Value(), /*causal=*/true,
-                                 /*scale=*/FloatAttr());
+                                 /*scale=*/FloatAttr(), /*window=*/IntegerAttr(),
+        /*softcap=*/FloatAttr());
     });
     func::ReturnOp::create(b, loc, out);
     return fn;
@@ -317,7 +318,8 @@ struct GraphBuilder {
       Value values = kvHalf(at("attn.v_cache"), updated, 1);
       Value heads = AttentionOp::create(b, at("attn"), q, keys, values,
                                         /*mask=*/Value(), /*query_offset=*/pos,
-                                        /*causal=*/true, /*scale=*/FloatAttr());
+                                        /*causal=*/true, /*scale=*/FloatAttr(), /*window=*/IntegerAttr(),
+        /*softcap=*/FloatAttr());
       cache = cacheInsert(at("attn.kv_cache"), updated, cache, layer);
       return heads;
     });

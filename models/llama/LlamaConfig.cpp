@@ -93,8 +93,9 @@ kernelforge::llama::parseLlamaConfig(llvm::StringRef text,
 
   LlamaConfig c;
   llvm::StringRef type = read.string("model_type").value_or("llama");
-  if (type != "llama" && type != "qwen2")
-    return configError(source, "expected model_type 'llama' or 'qwen2', got '" +
+  if (type != "llama" && type != "qwen2" && type != "mistral")
+    return configError(source, "expected model_type 'llama', 'mistral' or "
+                               "'qwen2', got '" +
                                    type + "'");
   bool qwen2 = type == "qwen2";
   c.modelType = type.str();
@@ -152,15 +153,20 @@ kernelforge::llama::parseLlamaConfig(llvm::StringRef text,
       scaling && !scaling->getAsNull())
     if (Error err = readRopeScaling(*scaling, source, c))
       return std::move(err);
-  // Qwen2 carries a sliding_window that applies only with
-  // use_sliding_window.
+  // Mistral's sliding_window applies to every layer; Qwen2's only with
+  // use_sliding_window, and then to some layers, which is not supported.
   bool windowed = !qwen2;
   if (qwen2)
     if (Error err = read.optionalBool("use_sliding_window", windowed))
       return std::move(err);
-  if (const json::Value *window = object.get("sliding_window");
-      windowed && window && !window->getAsNull())
-    return configError(source, "sliding_window is not supported yet");
+  const json::Value *window = object.get("sliding_window");
+  if (windowed && window && !window->getAsNull()) {
+    if (qwen2)
+      return configError(source, "use_sliding_window (windows on some "
+                                 "layers) is not supported yet");
+    if (Error err = read.positive("sliding_window", c.slidingWindow))
+      return std::move(err);
+  }
   return c;
 }
 

@@ -174,7 +174,10 @@ struct LlamaBuilder {
     Value attn = AttentionOp::create(
         b, at("self_attn"), q, kvHalf(at("self_attn.k_cache"), updated, 0),
         kvHalf(at("self_attn.v_cache"), updated, 1), /*mask=*/Value(),
-        /*query_offset=*/pos, /*causal=*/true, /*scale=*/FloatAttr());
+        /*query_offset=*/pos, /*causal=*/true, /*scale=*/FloatAttr(),
+        /*window=*/c.slidingWindow ? b.getI64IntegerAttr(c.slidingWindow)
+                                   : IntegerAttr(),
+        /*softcap=*/FloatAttr());
     cache = tensor::InsertSliceOp::create(b, at("self_attn.kv_cache"), updated,
                                           cache, layerOffsets(layer),
                                           layerSizes(), strides);

@@ -136,7 +136,7 @@ class Library:
         return f"<kernelforge library {self.path}: {', '.join(self.entry_points)}>"
 
 
-_FAMILIES = {"gpt2", "llama", "qwen2"}
+_FAMILIES = {"gpt2", "llama", "mistral", "qwen2"}
 
 
 class Model:

@@ -64,13 +64,14 @@ def main():
     ap.add_argument("--attention-bias", action="store_true")
     ap.add_argument("--mlp-bias", action="store_true")
     ap.add_argument("--bf16", action="store_true")
-    ap.add_argument("--model-type", default="llama", choices=["llama", "qwen2"])
+    ap.add_argument("--model-type", default="llama", choices=["llama", "mistral", "qwen2"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--drop", action="append", default=[])
     ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON")
     a = ap.parse_args()
     config = {
-        "architectures": ["Qwen2ForCausalLM" if a.model_type == "qwen2" else "LlamaForCausalLM"],
+        "architectures": [{"qwen2": "Qwen2ForCausalLM", "mistral": "MistralForCausalLM"}.get(
+            a.model_type, "LlamaForCausalLM")],
         "model_type": a.model_type,
         "hidden_size": a.hidden, "intermediate_size": a.inner, "num_hidden_layers": a.layers,
         "num_attention_heads": a.heads, "num_key_value_heads": a.kv_heads,

@@ -69,7 +69,11 @@ def softmax(x, axis=-1, causal=False):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def attention(q, k, v, mask=None, causal=False, offset=None, scale=None):
+def attention(q, k, v, mask=None, causal=False, offset=None, scale=None, window=None,
+              softcap=None):
+    """softmax(scale QK^T + mask) V; GQA by repeating K/V; a sliding
+    `window` hides keys j <= i + offset - window; `softcap` maps the scaled
+    scores s to softcap * tanh(s / softcap) before the mask."""
     b, h, sq, d = q.shape
     hkv, sk = k.shape[1], k.shape[2]
     group = h // hkv
@@ -77,11 +81,16 @@ def attention(q, k, v, mask=None, causal=False, offset=None, scale=None):
     v = np.repeat(v, group, axis=1)
     scale = 1 / math.sqrt(d) if scale is None else scale
     s = scale * (q @ np.swapaxes(k, -1, -2))
+    if softcap is not None:
+        s = softcap * np.tanh(s / softcap)
     if mask is not None:
         s = s + mask
     if causal:
         off = sk - sq if offset is None else offset
-        s = np.where(causal_mask(sq, sk, off), -np.inf, s)
+        hidden = causal_mask(sq, sk, off)
+        if window is not None:
+            hidden |= np.arange(sk)[None, :] + window <= np.arange(sq)[:, None] + off
+        s = np.where(hidden, -np.inf, s)
     return softmax(s) @ v
 
 
@@ -229,7 +238,9 @@ def llama_logits(ids, p, config):
         q = rope(split_heads(proj(h, pre + "self_attn.q_proj"), heads), inv_freq=inv)
         k = rope(split_heads(proj(h, pre + "self_attn.k_proj"), kv_heads), inv_freq=inv)
         v = split_heads(proj(h, pre + "self_attn.v_proj"), kv_heads)
-        x = x + proj(merge_heads(attention(q, k, v, causal=True)), pre + "self_attn.o_proj")
+        attn = attention(q, k, v, causal=True, window=config.get("sliding_window")
+                         if config.get("model_type") == "mistral" else None)
+        x = x + proj(merge_heads(attn), pre + "self_attn.o_proj")
         h = rms_norm(x, p[pre + "post_attention_layernorm.weight"], eps)
         mlp = swiglu(proj(h, pre + "mlp.gate_proj"), proj(h, pre + "mlp.up_proj"))
         x = x + proj(mlp, pre + "mlp.down_proj")

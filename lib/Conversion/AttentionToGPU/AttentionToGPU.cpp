@@ -123,6 +123,10 @@ std::optional<StringRef> unsupported(AttentionOp op) {
   }
   if (op.getMask())
     return StringRef("an explicit mask");
+  if (op.getWindow())
+    return StringRef("a sliding window");
+  if (op.getSoftcap())
+    return StringRef("a logit soft-cap");
   return std::nullopt;
 }
 

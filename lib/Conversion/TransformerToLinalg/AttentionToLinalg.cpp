@@ -48,6 +48,9 @@ int64_t largestDivisor(int64_t size, int64_t limit) {
 struct AttentionShape {
   int64_t batch, heads, kvHeads, queries, keys, headDim, valueDim;
   double scale;
+  /// The sliding window and the logit soft-cap (0: none).
+  int64_t window = 0;
+  double softcap = 0;
   Type elementType, accType;
 };
 
@@ -64,6 +67,9 @@ AttentionShape getShape(AttentionOp op) {
   s.keys = k.getDimSize(2);
   s.valueDim = v.getDimSize(3);
   s.scale = op.getEffectiveScale();
+  s.window = op.getWindow().value_or(0);
+  if (std::optional<APFloat> cap = op.getSoftcap())
+    s.softcap = cap->convertToDouble();
   s.elementType = q.getElementType();
   s.accType = computeType(s.elementType);
   return s;
@@ -123,12 +129,24 @@ Value scaleAndMask(OpBuilder &b, Location loc, const AttentionShape &s,
       [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
         Value t = arith::MulFOp::create(
             nb, l, args[0], floatConstant(nb, l, s.accType, s.scale));
+        if (s.softcap > 0) {
+          Value cap = floatConstant(nb, l, s.accType, s.softcap);
+          t = arith::MulFOp::create(
+              nb, l, cap,
+              math::TanhOp::create(nb, l, arith::DivFOp::create(nb, l, t, cap)));
+        }
         if (mask)
           t = arith::AddFOp::create(nb, l, t, toCompute(nb, l, args[1]));
-        if (causalOffset)
+        if (causalOffset) {
+          Value hidden = isHiddenByCausalMask(nb, l, 4, causalOffset, keyBase);
+          if (s.window > 0)
+            hidden = arith::OrIOp::create(
+                nb, l, hidden,
+                isOutsideWindow(nb, l, 4, causalOffset, keyBase, s.window));
           t = arith::SelectOp::create(
-              nb, l, isHiddenByCausalMask(nb, l, 4, causalOffset, keyBase),
+              nb, l, hidden,
               floatConstant(nb, l, s.accType, negativeInfinity()), t);
+        }
         return t;
       });
 }

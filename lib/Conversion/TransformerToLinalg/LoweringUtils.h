@@ -113,5 +113,10 @@ Value buildSoftmax(OpBuilder &b, Location loc, Value input, unsigned axis,
 /// null) is added to j, for key tiles.
 Value isHiddenByCausalMask(OpBuilder &b, Location loc, unsigned rank,
                            Value offset, Value keyBase);
+/// With a sliding window of `window` keys: whether the key is older than
+/// the window of the query at the same indices (key + window <= query +
+/// offset).
+Value isOutsideWindow(OpBuilder &b, Location loc, unsigned rank, Value offset,
+                      Value keyBase, int64_t window);
 } // namespace mlir::kf::lowering
 #endif // KERNELFORGE_LIB_CONVERSION_TRANSFORMERTOLINALG_LOWERINGUTILS_H

@@ -32,6 +32,21 @@ Value mlir::kf::lowering::isHiddenByCausalMask(OpBuilder &b, Location loc,
   return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, key, limit);
 }
 
+Value mlir::kf::lowering::isOutsideWindow(OpBuilder &b, Location loc,
+                                          unsigned rank, Value offset,
+                                          Value keyBase, int64_t window) {
+  Value query = linalg::IndexOp::create(b, loc, rank - 2);
+  Value key = linalg::IndexOp::create(b, loc, rank - 1);
+  if (keyBase)
+    key = arith::AddIOp::create(b, loc, key, keyBase);
+  // Hidden when key + window <= query + offset.
+  Value reach = arith::AddIOp::create(
+      b, loc, key, arith::ConstantIndexOp::create(b, loc, window));
+  Value position = arith::AddIOp::create(b, loc, query, offset);
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, reach,
+                               position);
+}
+
 Value mlir::kf::lowering::buildSoftmax(OpBuilder &b, Location loc, Value input,
                                        unsigned axis, Value causalOffset) {
   MLIRContext *ctx = b.getContext();

@@ -668,3 +668,27 @@ func.func @negative_embedding_i8_half_positions(%ids: tensor<4xi64>, %t: tensor<
   %0 = kf.embedding %ids, %t scales(%s : tensor<27x2xf32>) positions(%wpe : tensor<8x64xf16>) : tensor<4xi64>, tensor<27x64xi8> -> tensor<4x64xf32>
   return
 }
+
+// -----
+
+func.func @negative_attention_window_without_causal(%q: tensor<1x4x8x16xf32>) {
+  // expected-error @+1 {{'kf.attention' op expected 'causal' with a sliding window: the window bounds the causal mask from below}}
+  %0 = kf.attention %q, %q, %q {window = 4 : i64} : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32> -> tensor<1x4x8x16xf32>
+  return
+}
+
+// -----
+
+func.func @negative_attention_window(%q: tensor<1x4x8x16xf32>) {
+  // expected-error @+1 {{'kf.attention' op expected a window of at least 1 key, got 0}}
+  %0 = kf.attention %q, %q, %q causal {window = 0 : i64} : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32> -> tensor<1x4x8x16xf32>
+  return
+}
+
+// -----
+
+func.func @negative_attention_softcap(%q: tensor<1x4x8x16xf32>) {
+  // expected-error @+1 {{'kf.attention' op expected softcap to be positive and finite, got -3}}
+  %0 = kf.attention %q, %q, %q causal {softcap = -3.0 : f64} : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32> -> tensor<1x4x8x16xf32>
+  return
+}

@@ -119,6 +119,15 @@ func.func @attention(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x16x64xf32>, %v: t
   return %0, %1 : tensor<1x8x16x32xf32>, tensor<1x8x16x32xf32>
 }
 
+// Mistral's sliding window and Gemma 2's logit soft-cap.
+// CHECK-LABEL: func @attention_window_softcap
+func.func @attention_window_softcap(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x16x64xf32>) -> tensor<1x8x16x64xf32> {
+  // CHECK: kf.attention %{{.*}}, %{{.*}}, %{{.*}} causal {softcap = 5.000000e+01 : f64, window = 4 : i64}
+  %0 = kf.attention %q, %k, %k causal {window = 4 : i64, softcap = 50.0 : f64}
+      : tensor<1x8x16x64xf32>, tensor<1x2x16x64xf32>, tensor<1x2x16x64xf32> -> tensor<1x8x16x64xf32>
+  return %0 : tensor<1x8x16x64xf32>
+}
+
 // CHECK-LABEL: func @decode_attention
 func.func @decode_attention(%q: tensor<1x4x1x16xf32>, %k: tensor<1x4x1x16xf32>, %v: tensor<1x4x1x16xf32>,
                             %kc: tensor<1x4x128x16xf32>, %vc: tensor<1x4x128x16xf32>, %pos: index)

@@ -15,6 +15,13 @@
 // RUN: %check %t.fused.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.decomposed.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.fused.so --entry causal_blocks --expect "ref.attention(x0, x1, x2, causal=True)"
+// A sliding window (key tiles wholly outside it are masked, not skipped,
+// in the fused loop) and a
+// logit soft-cap, prefill and decode.
+// RUN: %check %t.fused.so --entry windowed --expect "ref.attention(x0, x1, x2, causal=True, window=7, softcap=2.0)"
+// RUN: %check %t.decomposed.so --entry windowed --expect "ref.attention(x0, x1, x2, causal=True, window=7, softcap=2.0)"
+// RUN: %check %t.fused.so --entry windowed_decode --scalar 70 --expect "ref.attention(x0, x1, x2, causal=True, offset=70, window=16)"
+// RUN: %check %t.decomposed.so --entry windowed_decode --scalar 70 --expect "ref.attention(x0, x1, x2, causal=True, offset=70, window=16)"
 // RUN: %check %t.fused.so --entry decode --scalar 0 --expect "ref.attention(x0, x1, x2, causal=True, offset=0)"
 // RUN: %check %t.fused.so --entry decode_long --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599)"
 // RUN: %check %t.fused.so --entry decode_long --scalar 200 --expect "ref.attention(x0, x1, x2, causal=True, offset=200)"
@@ -28,6 +35,14 @@ func.func @causal(%q: tensor<1x4x20x16xf32>, %k: tensor<1x4x20x16xf32>, %v: tens
 func.func @causal_blocks(%q: tensor<1x2x100x16xf32>, %k: tensor<1x2x100x16xf32>, %v: tensor<1x2x100x16xf32>) -> tensor<1x2x100x16xf32> {
   %o = kf.attention %q, %k, %v causal : tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32> -> tensor<1x2x100x16xf32>
   return %o : tensor<1x2x100x16xf32>
+}
+func.func @windowed(%q: tensor<1x4x100x16xf32>, %k: tensor<1x2x100x16xf32>, %v: tensor<1x2x100x16xf32>) -> tensor<1x4x100x16xf32> {
+  %o = kf.attention %q, %k, %v causal {window = 7 : i64, softcap = 2.000000e+00 : f64} : tensor<1x4x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32> -> tensor<1x4x100x16xf32>
+  return %o : tensor<1x4x100x16xf32>
+}
+func.func @windowed_decode(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x80x16xf32>, %v: tensor<1x2x80x16xf32>, %pos: index) -> tensor<1x2x1x16xf32> {
+  %o = kf.attention %q, %k, %v causal offset(%pos) {window = 16 : i64} : tensor<1x2x1x16xf32>, tensor<1x2x80x16xf32>, tensor<1x2x80x16xf32> -> tensor<1x2x1x16xf32>
+  return %o : tensor<1x2x1x16xf32>
 }
 func.func @masked(%q: tensor<2x2x5x8xf32>, %k: tensor<2x2x35x8xf32>, %v: tensor<2x2x35x12xf32>, %m: tensor<1x1x5x35xf32>) -> tensor<2x2x5x12xf32> {
   %o = kf.attention %q, %k, %v mask(%m : tensor<1x1x5x35xf32>) : tensor<2x2x5x8xf32>, tensor<2x2x35x8xf32>, tensor<2x2x35x12xf32> -> tensor<2x2x5x12xf32>

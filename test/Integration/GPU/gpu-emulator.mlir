@@ -30,6 +30,9 @@
 // RUN: %check %t.attn.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.attn.so --entry decode --scalar 0 --expect "ref.attention(x0, x1, x2, causal=True, offset=0)"
 // RUN: %check %t.attn.so --entry causal_blocks --expect "ref.attention(x0, x1, x2, causal=True)"
+// A sliding window and a soft-cap go through the decomposed kernels.
+// RUN: %check %t.attn.so --entry windowed --expect "ref.attention(x0, x1, x2, causal=True, window=7, softcap=2.0)"
+// RUN: %check %t.attn.so --entry windowed_decode --scalar 70 --expect "ref.attention(x0, x1, x2, causal=True, offset=70, window=16)"
 // RUN: %check %t.attn.so --entry decode_long --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599)"
 // RUN: %check %t.attn.so --entry decode_long --scalar 200 --expect "ref.attention(x0, x1, x2, causal=True, offset=200)"
 // The decomposed form (QK^T, softmax and PV kernels) too.

@@ -23,6 +23,11 @@
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/llama3 --heads 2 --kv-heads 1 --theta 500000 --set 'rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 64}'
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/llama3 --tokens 1,3,5,7,9,11 -n 8
 // RUN: kernelforge-generate --model-dir %t/llama3 --tokens 1 --encode-only > /dev/null
+// Mistral: a sliding window of 4 keys, shorter than the 9-token prompt and
+// than the decode steps' context.
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/mistral4 --model-type mistral --heads 4 --kv-heads 2 --set sliding_window=4 --seed 7
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/mistral4 --tokens 1,5,9,13,17,21,25,29,33 -n 8
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/mistral4 --tokens 1,5,9,13,17,21,25,29,33 -n 4 --device gpu-emulator
 // The GPU path's kernels (through the GPU emulator) on the same checks:
 // GQA 8 with head_dim 6, llama3 rope scaling, an untied head with biases.
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/gqa8 --tokens 1,7,7,30 -n 6 --device gpu-emulator
@@ -60,8 +65,8 @@
 // KVSHAPE: error: {{.*}}kvshape/model.safetensors: tensor 'model.layers.0.self_attn.k_proj.weight': expected shape [32, 32], found [16, 32]
 // SCALING: error: {{.*}}scaling/config.json: rope_scaling of type 'yarn' is not supported (linear, llama3)
 // LAYERS: error: {{.*}}nolayers/config.json: expected 'num_hidden_layers' to be a positive integer
-// FAMILY: error: {{.*}}mistral/config.json: model_type 'falcon' is not supported (supported: gpt2, llama, qwen2)
-// WINDOW: error: {{.*}}qwen2window/config.json: sliding_window is not supported yet
+// FAMILY: error: {{.*}}mistral/config.json: model_type 'falcon' is not supported (supported: gpt2, llama, mistral, qwen2)
+// WINDOW: error: {{.*}}qwen2window/config.json: use_sliding_window (windows on some layers) is not supported yet
 // VOCAB: error: token id 61 is outside the vocabulary [0, 61)
 // INT8: error: weights in 'int8' are not supported for LLaMA-family models (f32, f16 or bf16)
 // NOTOKENIZER: error: a text prompt needs a tokenizer in the model directory; give --tokens

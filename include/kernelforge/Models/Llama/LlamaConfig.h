@@ -2,8 +2,9 @@
 //
 // The fields of a `LlamaConfig` (config.json, model_type llama) that shape
 // the graph, validated so that every tensor has a consistent shape; also
-// `Qwen2Config` (model_type qwen2: biases on q/k/v, none on o_proj), which
-// differs only in those attributes.
+// `Qwen2Config` (model_type qwen2: biases on q/k/v, none on o_proj) and
+// `MistralConfig` (model_type mistral: a sliding window), which differ only
+// in those attributes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +34,9 @@ struct LlamaConfig {
   /// The head_dim / 2 inverse frequencies rope_scaling gives (`linear`,
   /// `llama3`); empty: theta^(-2i/D) unscaled.
   std::vector<double> ropeFrequencies;
+  /// sliding_window (mistral): keys older than this many positions are
+  /// invisible; 0: none.
+  int64_t slidingWindow = 0;
   bool tieWordEmbeddings = false; ///< tie_word_embeddings
   bool qkvBias = false;         ///< q/k/v biases: attention_bias (qwen2: always)
   bool outputBias = false;      ///< o_proj bias: attention_bias (qwen2: never)

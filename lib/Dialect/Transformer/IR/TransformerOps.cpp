@@ -391,6 +391,17 @@ LogicalResult AttentionOp::verify() {
   if (getQueryOffset() && !getCausal())
     return emitOpError("expected 'causal' when a query offset is given: the "
                        "offset only places the causal mask");
+  if (std::optional<int64_t> window = getWindow()) {
+    if (!getCausal())
+      return emitOpError("expected 'causal' with a sliding window: the "
+                         "window bounds the causal mask from below");
+    if (*window < 1)
+      return emitOpError("expected a window of at least 1 key, got ")
+             << *window;
+  }
+  if (std::optional<APFloat> softcap = getSoftcap())
+    if (failed(checkPositive(*this, "softcap", softcap->convertToDouble())))
+      return failure();
   if (std::optional<APFloat> scale = getScale())
     return checkPositive(*this, "scale", scale->convertToDouble());
   return success();

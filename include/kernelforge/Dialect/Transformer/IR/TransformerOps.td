@@ -295,6 +295,11 @@ def KF_AttentionOp : KF_Op<"attention",
       is the `offset` operand (the position of the first query, as in decode
       with a KV cache whose unwritten tail must stay hidden), or `Sk - Sq`
       when absent.
+    - `window` (with `causal`, Mistral's sliding window): query `i` also
+      does not see keys older than `window` positions, `j <= i + offset -
+      window`.
+    - `softcap` (Gemma 2): the scaled scores become
+      `softcap * tanh(s / softcap)` before the mask is added.
 
     Example:
 
@@ -307,7 +312,9 @@ def KF_AttentionOp : KF_Op<"attention",
   let arguments = (ins KF_FloatTensor:$query, KF_FloatTensor:$key,
                        KF_FloatTensor:$value, Optional<KF_FloatTensor>:$mask,
                        Optional<Index>:$query_offset, UnitAttr:$causal,
-                       OptionalAttr<F64Attr>:$scale);
+                       OptionalAttr<F64Attr>:$scale,
+                       OptionalAttr<I64Attr>:$window,
+                       OptionalAttr<F64Attr>:$softcap);
   let results = (outs KF_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` `(` $mask^ `:` type($mask) `)`)?
