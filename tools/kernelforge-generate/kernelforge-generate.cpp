@@ -107,6 +107,11 @@ static cl::opt<bool> encodeOnly(
     "encode-only",
     cl::desc("Print the prompt's token ids (BOS included) and stop"),
     cl::init(false), cl::cat(category));
+static cl::opt<std::string> saveLibrary(
+    "save-library",
+    cl::desc("Copy the compiled library here (kernelforge-gpt2-run runs it "
+             "without MLIR)"),
+    cl::init(""), cl::cat(category));
 static cl::opt<bool> json("json",
                           cl::desc("Print metrics as JSON on stdout (the text "
                                    "goes to stderr)"),
@@ -241,6 +246,11 @@ int main(int argc, char **argv) {
   if (mlir::failed(compiled))
     fail("compiling the graph failed");
 
+  if (!saveLibrary.empty())
+    if (std::error_code ec =
+            llvm::sys::fs::copy_file(compiled->path, saveLibrary))
+      fail("cannot write --save-library '" + saveLibrary +
+           "': " + ec.message());
   auto library = rt::CompiledLibrary::load(compiled->path, error);
   if (!library)
     fail(error);

@@ -1,4 +1,4 @@
-//===- kernelforge-gpt2-run.cpp - Generate with a compiled GPT-2 library --===//
+//===- kernelforge-gpt2-run.cpp - Generate with a compiled decoder library ===//
 //
 //   kernelforge-gpt2 --model-dir DIR --prompt "x" --save-library gpt2.so
 //   kernelforge-gpt2-run gpt2.so --model-dir DIR --prompt "Hello" -n 32
@@ -14,7 +14,7 @@
 
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/Generator.h"
-#include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Runtime/Tokenizer.h"
 #include "kernelforge/Version.h"
 
 #include <algorithm>
@@ -165,13 +165,13 @@ int main(int argc, char **argv) {
   const ModelShapes &shapes = generator->shapes();
 
   // Tokenizer: explicit, else the model directory's, if any.
-  if (!tokenizerDir.empty() && !GPT2Tokenizer::existsIn(tokenizerDir))
-    fail("no vocab.json/merges.txt (or encoder.json/vocab.bpe) in '" +
-         tokenizerDir + "'");
-  std::unique_ptr<GPT2Tokenizer> tokenizer =
-      GPT2Tokenizer::loadFirst({tokenizerDir, modelDir}, error);
+  std::unique_ptr<Tokenizer> tokenizer =
+      loadTokenizer({tokenizerDir, modelDir}, error);
   if (!error.empty())
     fail(error);
+  if (!tokenizerDir.empty() && !tokenizer)
+    fail("no tokenizer (tokenizer.bin, or vocab.json + merges.txt) in '" +
+         tokenizerDir + "'");
 
   // Prompt.
   if (!promptFile.empty()) {
@@ -192,7 +192,9 @@ int main(int argc, char **argv) {
   } else {
     if (!tokenizer)
       fail("a text prompt needs --tokenizer DIR (or a model directory with "
-           "vocab.json + merges.txt); or give --tokens");
+           "vocab.json + merges.txt, or tokenizer.bin); or give --tokens");
+    if (tokenizer->bos() >= 0)
+      ids.push_back(tokenizer->bos());
     if (!tokenizer->encode(prompt, ids, error))
       fail("the prompt is not valid UTF-8: " + error);
   }

@@ -37,6 +37,7 @@ public:
   std::string decode(const std::vector<int64_t> &ids) const override;
   std::string decodeNext(int64_t previous, int64_t token) const override;
   int64_t vocabSize() const override { return int64_t(pieces.size()); }
+  int64_t bos() const override { return kBos; }
 
 private:
   Llama2cTokenizer() = default;

@@ -32,6 +32,9 @@ public:
     return decode({token});
   }
   virtual int64_t vocabSize() const = 0;
+  /// The id a text starts with when the format has one (llama2.c's BOS);
+  /// -1 when it has none (GPT-2).
+  virtual int64_t bos() const { return -1; }
 };
 
 /// The tokenizer in the first of `dirs` (empty ones skipped) that holds

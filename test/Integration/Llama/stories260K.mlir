@@ -20,3 +20,9 @@
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,403,407,261,378,432 -n 12
 // The same through the GPU path's kernels (the GPU emulator).
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,403,407,261 -n 12 --device gpu-emulator
+
+// The library runs without MLIR too (kernelforge-gpt2-run knows no model
+// family: the tokenizer.bin's BOS starts a text prompt).
+// RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1 -n 1 --save-library %t.so > /dev/null
+// RUN: kernelforge-gpt2-run %t.so --model-dir %kf_src_root/models/llama/stories260K --prompt "Once upon a time, there was a dog" -n 12 2>/dev/null | FileCheck %s --check-prefix=RUNTIME
+// RUNTIME: {{^}}Once upon a time, there was a dog named Max.
