@@ -1,6 +1,7 @@
 //===- Compiler.cpp - Ahead-of-time compilation of kf modules -------------===//
 
 #include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Runtime/LibraryABI.h"
 #include "kernelforge/Driver/CudaToolkit.h"
 
 #include "kernelforge/Conversion/Passes.h"
@@ -71,37 +72,43 @@ static std::string elementTypeName(Type type) {
 
 static llvm::json::Object describeValue(Type type, StringRef role,
                                         StringRef param) {
+  namespace abi = kernelforge::abi;
   llvm::json::Object arg;
-  arg["role"] = role;
+  arg[abi::kRole] = role;
   if (auto shaped = dyn_cast<ShapedType>(type)) {
-    arg["kind"] = "memref";
-    arg["dtype"] = elementTypeName(shaped.getElementType());
+    arg[abi::kKind] = abi::kMemRef;
+    arg[abi::kDType] = elementTypeName(shaped.getElementType());
     llvm::json::Array shape;
     for (int64_t size : shaped.getShape())
       shape.push_back(size);
-    arg["shape"] = std::move(shape);
+    arg[abi::kShape] = std::move(shape);
   } else {
-    arg["kind"] = "scalar";
-    arg["dtype"] = type.isIndex() ? "index" : elementTypeName(type);
+    arg[abi::kKind] = abi::kScalar;
+    arg[abi::kDType] = type.isIndex() ? "index" : elementTypeName(type);
   }
   if (!param.empty())
-    arg["param"] = param;
+    arg[abi::kParam] = param;
   return arg;
 }
 
+/// The signature JSON of a public function: its arguments with their
+/// `kf.param` names and `kf.role`s (LibraryABI.h), then its results.
 static llvm::json::Object describeFunction(func::FuncOp func) {
+  namespace abi = kernelforge::abi;
   llvm::json::Array args;
   for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
     auto param = func.getArgAttrOfType<StringAttr>(
         i, TransformerDialect::getParamAttrName());
-    args.push_back(
-        describeValue(type, "input", param ? param.getValue() : StringRef()));
+    auto role = func.getArgAttrOfType<StringAttr>(
+        i, TransformerDialect::getRoleAttrName());
+    args.push_back(describeValue(type, role ? role.getValue() : abi::kInput,
+                                 param ? param.getValue() : StringRef()));
   }
   for (Type type : func.getResultTypes())
-    args.push_back(describeValue(type, "output", ""));
+    args.push_back(describeValue(type, abi::kOutput, ""));
   llvm::json::Object entry;
-  entry["name"] = func.getSymName();
-  entry["args"] = std::move(args);
+  entry[abi::kName] = func.getSymName();
+  entry[abi::kArgs] = std::move(args);
   return entry;
 }
 
@@ -140,7 +147,8 @@ static LogicalResult writeOutput(
 /// point the same way.
 static LogicalResult addPackedWrapper(llvm::Module &module, StringRef name,
                                       Location loc) {
-  llvm::Function *ciface = module.getFunction(("_mlir_ciface_" + name).str());
+  llvm::Function *ciface = module.getFunction(
+      (kernelforge::abi::kCInterfacePrefix + name).str());
   if (!ciface)
     return emitError(loc, "no C interface was generated for @") << name;
   llvm::LLVMContext &ctx = module.getContext();
@@ -149,7 +157,7 @@ static LogicalResult addPackedWrapper(llvm::Module &module, StringRef name,
       llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrType}, false);
   auto *wrapper =
       llvm::Function::Create(wrapperType, llvm::Function::ExternalLinkage,
-                             "_kf_packed_" + name, module);
+                             kernelforge::abi::kPackedPrefix + name, module);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", wrapper));
   SmallVector<llvm::Value *> args;
   for (auto [i, param] : llvm::enumerate(ciface->args())) {
@@ -397,11 +405,14 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
     func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                   UnitAttr::get(ctx));
   }
-  // The names now live in the signatures; the C wrappers would copy them
-  // onto pointer arguments, where they no longer describe a tensor.
+  // The names and roles now live in the signatures; the C wrappers would
+  // copy them onto pointer arguments, where they no longer describe a
+  // tensor.
   for (auto func : module.getOps<func::FuncOp>())
-    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
       func.removeArgAttr(i, TransformerDialect::getParamAttrName());
+      func.removeArgAttr(i, TransformerDialect::getRoleAttrName());
+    }
 
   PassManager pm(ctx);
   if (cuda) {
@@ -448,13 +459,13 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
   for (auto &[name, json] : signatures) {
     if (failed(addPackedWrapper(*llvmModule, name, loc)))
       return failure();
-    addSignature(*llvmModule, "_kf_signature_" + name, json);
+    addSignature(*llvmModule, kernelforge::abi::kSignaturePrefix + name, json);
     names.push_back(name);
   }
   std::string list;
   llvm::raw_string_ostream listStream(list);
   listStream << llvm::json::Value(std::move(names));
-  addSignature(*llvmModule, "_kf_entry_points", list);
+  addSignature(*llvmModule, kernelforge::abi::kEntryPointsSymbol, list);
 
   std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(options, loc);
   if (!tm)

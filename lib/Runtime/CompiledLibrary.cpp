@@ -1,6 +1,7 @@
 //===- CompiledLibrary.cpp - Load and call compiled KernelForge code ------===//
 
 #include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Runtime/LibraryABI.h"
 #include "kernelforge/Runtime/ElementType.h"
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 using namespace kernelforge::runtime;
+namespace abi = kernelforge::abi;
 
 int64_t ArgSpec::numElements() const { return elementCount(shape); }
 
@@ -58,15 +60,16 @@ std::unique_ptr<CompiledLibrary> CompiledLibrary::load(const std::string &path,
     return nullptr;
   }
   std::unique_ptr<CompiledLibrary> library(new CompiledLibrary(handle, path));
-  auto *list = static_cast<const char *>(dlsym(handle, "_kf_entry_points"));
+  auto *list = static_cast<const char *>(dlsym(handle, abi::kEntryPointsSymbol));
   if (!list) {
     error = "'" + path +
-            "' is not a KernelForge library (no _kf_entry_points symbol)";
+            "' is not a KernelForge library (no " + abi::kEntryPointsSymbol +
+            " symbol)";
     return nullptr;
   }
   nlohmann::json names = nlohmann::json::parse(list, nullptr, false);
   if (!names.is_array()) {
-    error = "'" + path + "': malformed _kf_entry_points";
+    error = "'" + path + "': malformed " + abi::kEntryPointsSymbol;
     return nullptr;
   }
   for (const auto &name : names)
@@ -81,9 +84,9 @@ void *CompiledLibrary::symbol(const std::string &name) const {
 
 bool CompiledLibrary::lookup(const std::string &name, EntryPoint &entry,
                              std::string &error) const {
-  auto *packed = dlsym(handle, ("_kf_packed_" + name).c_str());
+  auto *packed = dlsym(handle, (abi::kPackedPrefix + name).c_str());
   auto *signature =
-      static_cast<const char *>(dlsym(handle, ("_kf_signature_" + name).c_str()));
+      static_cast<const char *>(dlsym(handle, (abi::kSignaturePrefix + name).c_str()));
   if (!packed || !signature) {
     error = "'" + path + "' has no entry point '" + name + "'";
     if (!names.empty()) {
@@ -104,12 +107,13 @@ bool CompiledLibrary::lookup(const std::string &name, EntryPoint &entry,
   entry.packed = reinterpret_cast<void (*)(void **)>(packed);
   for (const auto &arg : json["args"]) {
     ArgSpec spec;
-    spec.kind = arg.value("kind", "");
-    spec.dtype = arg.value("dtype", "");
-    spec.param = arg.value("param", "");
-    spec.isOutput = arg.value("role", "") == "output";
-    if (arg.contains("shape") && arg["shape"].is_array())
-      for (const auto &size : arg["shape"])
+    spec.kind = arg.value(abi::kKind, "");
+    spec.dtype = arg.value(abi::kDType, "");
+    spec.param = arg.value(abi::kParam, "");
+    spec.role = arg.value(abi::kRole, abi::kInput);
+    spec.isOutput = spec.role == abi::kOutput;
+    if (arg.contains(abi::kShape) && arg[abi::kShape].is_array())
+      for (const auto &size : arg[abi::kShape])
         spec.shape.push_back(size.get<int64_t>());
     if ((spec.kind != "memref" && spec.kind != "scalar") ||
         spec.elementBytes() == 0) {

@@ -1,6 +1,7 @@
 //===- Generator.cpp - Generation through a compiled decoder -------------===//
 
 #include "kernelforge/Runtime/Generator.h"
+#include "kernelforge/Runtime/LibraryABI.h"
 #include "kernelforge/Runtime/Tokenizer.h"
 #include "kernelforge/Runtime/Npy.h"
 
@@ -13,6 +14,7 @@
 #endif
 
 using namespace kernelforge::runtime;
+namespace abi = kernelforge::abi;
 
 namespace {
 
@@ -23,10 +25,11 @@ struct Roles {
   std::vector<const ArgSpec *> params;
 };
 
+/// Sorts a generation step's arguments by the roles its signature gives
+/// them (LibraryABI.h: `kf.role` in the graph), never by their types.
 bool classify(const EntryPoint &entry, Roles &roles, std::string &error) {
   auto fail = [&](const std::string &why) {
-    error = "entry point '" + entry.name +
-            "' is not a generation step: " + why;
+    error = "entry point '" + entry.name + "' is not a generation step: " + why;
     return false;
   };
   auto once = [&](const ArgSpec *&slot, const ArgSpec &arg, const char *what) {
@@ -39,20 +42,29 @@ bool classify(const EntryPoint &entry, Roles &roles, std::string &error) {
     bool ok = true;
     if (!arg.param.empty())
       roles.params.push_back(&arg);
-    else if (arg.isOutput)
+    else if (arg.hasRole(abi::kOutput))
       ok = once(roles.logits, arg, "output");
-    else if (!arg.isMemRef())
-      ok = once(roles.scalar, arg, "scalar");
-    else if (arg.dtype == "i64")
-      ok = once(roles.ids, arg, "token-id");
-    else
+    else if (arg.hasRole(abi::kPosition))
+      ok = once(roles.scalar, arg, "position");
+    else if (arg.hasRole(abi::kTokenIds))
+      ok = once(roles.ids, arg, "token-ids");
+    else if (arg.hasRole(abi::kKVCache))
       ok = once(roles.cache, arg, "KV-cache");
+    else
+      return fail("argument " + arg.describe() + " has neither a parameter "
+                  "name nor a generation role");
     if (!ok)
       return false;
   }
   if (!roles.ids || !roles.scalar || !roles.cache || !roles.logits)
-    return fail("expected token ids (i64), a position, the KV cache and the "
-                "logits");
+    return fail("expected arguments with the roles token_ids, position and "
+                "kv_cache, and the logits");
+  if (!roles.ids->isMemRef() || roles.ids->dtype != "i64")
+    return fail("the token ids are " + roles.ids->describe() +
+                ", expected i64 ids");
+  if (roles.scalar->isMemRef())
+    return fail("the position is " + roles.scalar->describe() +
+                ", expected an index");
   if (roles.cache->dtype != "f32" || roles.cache->shape.size() != 5)
     return fail("the KV cache is " + roles.cache->describe() +
                 ", expected f32[layers, 2, heads, positions, head_dim]");

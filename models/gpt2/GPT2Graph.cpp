@@ -10,6 +10,8 @@
 
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 
+#include "kernelforge/Models/StepRoles.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -346,6 +348,7 @@ struct GraphBuilder {
     b.setInsertionPointToEnd(module.getBody());
     auto fn = func::FuncOp::create(b, loc, name,
                                    b.getFunctionType(inputs, {logitsType}));
+    kernelforge::models::markGenerationStepRoles(fn);
     nameParams(fn, /*first=*/3, params);
     b.setInsertionPointToStart(fn.addEntryBlock());
     Value ids = fn.getArgument(0), index = fn.getArgument(1),

@@ -5,6 +5,8 @@
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 
+#include "kernelforge/Models/StepRoles.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -210,6 +212,7 @@ struct LlamaBuilder {
     b.setInsertionPointToEnd(module.getBody());
     auto fn = func::FuncOp::create(b, loc, name,
                                    b.getFunctionType(inputs, {logitsType}));
+    kernelforge::models::markGenerationStepRoles(fn);
     for (auto [i, param] : llvm::enumerate(params))
       fn.setArgAttr(3 + i, TransformerDialect::getParamAttrName(),
                     b.getStringAttr(param.first));

@@ -155,6 +155,7 @@ py::dict describeArg(const rt::ArgSpec &spec) {
   d["numpy_dtype"] = numpyType(spec.dtype);
   d["shape"] = spec.shape;
   d["param"] = spec.param;
+  d["role"] = spec.role;
   d["is_output"] = spec.isOutput;
   return d;
 }

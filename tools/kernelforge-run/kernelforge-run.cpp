@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Runtime/LibraryABI.h"
 #include "kernelforge/Runtime/DeviceMirror.h"
 #include "kernelforge/Runtime/Npy.h"
 #include "kernelforge/Version.h"
@@ -26,6 +27,7 @@
 #include <iostream>
 
 using namespace kernelforge::runtime;
+namespace abi = kernelforge::abi;
 
 static int fail(const std::string &message) {
   std::cerr << "kernelforge-run: error: " << message << "\n";
@@ -40,15 +42,15 @@ static void usage() {
 static nlohmann::json describe(const EntryPoint &entry) {
   nlohmann::json args = nlohmann::json::array();
   for (const ArgSpec &arg : entry.args) {
-    nlohmann::json a = {{"kind", arg.kind},
-                        {"dtype", arg.dtype},
-                        {"shape", arg.shape},
-                        {"role", arg.isOutput ? "output" : "input"}};
+    nlohmann::json a = {{abi::kKind, arg.kind},
+                        {abi::kDType, arg.dtype},
+                        {abi::kShape, arg.shape},
+                        {abi::kRole, arg.role}};
     if (!arg.param.empty())
-      a["param"] = arg.param;
+      a[abi::kParam] = arg.param;
     args.push_back(a);
   }
-  return {{"name", entry.name}, {"args", args}};
+  return {{abi::kName, entry.name}, {abi::kArgs, args}};
 }
 
 int main(int argc, char **argv) {

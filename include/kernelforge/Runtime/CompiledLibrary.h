@@ -31,9 +31,13 @@ struct ArgSpec {
   std::vector<int64_t> shape;
   /// The checkpoint tensor it binds to (`kf.param`), if any.
   std::string param;
+  /// What it is for (LibraryABI.h): "input", "output", or a generation
+  /// step's "token_ids", "position", "kv_cache" (`kf.role`).
+  std::string role;
   bool isOutput = false;
 
   bool isMemRef() const { return kind == "memref"; }
+  bool hasRole(const char *wanted) const { return role == wanted; }
   int64_t numElements() const;
   /// Bytes per element (0 for an unknown type).
   int64_t elementBytes() const;

@@ -692,3 +692,10 @@ func.func @negative_attention_softcap(%q: tensor<1x4x8x16xf32>) {
   %0 = kf.attention %q, %q, %q causal {softcap = -3.0 : f64} : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32> -> tensor<1x4x8x16xf32>
   return
 }
+
+// -----
+
+// expected-error @+1 {{expected 'kf.role' of argument 1 to be "token_ids", "position" or "kv_cache"}}
+func.func @negative_role(%ids: tensor<1x4xi64> {kf.role = "token_ids"}, %pos: index {kf.role = "cache"}) {
+  return
+}

@@ -26,3 +26,10 @@
 // RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1 -n 1 --save-library %t.so > /dev/null
 // RUN: kernelforge-gpt2-run %t.so --model-dir %kf_src_root/models/llama/stories260K --prompt "Once upon a time, there was a dog" -n 12 2>/dev/null | FileCheck %s --check-prefix=RUNTIME
 // RUNTIME: {{^}}Once upon a time, there was a dog named Max.
+// Its signature says what each argument is for (kf.role in the graph).
+// RUN: kernelforge-run %t.so --describe | FileCheck %s --check-prefix=ROLES
+// ROLES: "name": "prefill"
+// ROLES: "role": "token_ids"
+// ROLES: "role": "position"
+// ROLES: "role": "kv_cache"
+// ROLES: "param": "model.embed_tokens.weight"

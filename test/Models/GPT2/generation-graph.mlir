@@ -16,7 +16,7 @@
 // CHECK: kf.attention %{{.+}}, %[[KEYS]], %[[VALUES]] causal offset(%[[POS]])
 // CHECK: tensor.insert_slice %[[UPDATED]] into %[[CACHE]][%[[LAYER]], 0, 0, 0, 0]
 // CHECK-LABEL: func.func @prefill(
-// CHECK-SAME: %{{.+}}: tensor<1x16xi64>, %[[LAST:[a-z0-9]+]]: index, %[[MEMREF:[a-z0-9]+]]: memref<4x2x4x16x16xf32>, %{{.+}}: tensor<27x64xf32> {kf.param = "wte.weight"}
+// CHECK-SAME: %{{.+}}: tensor<1x16xi64> {kf.role = "token_ids"}, %[[LAST:[a-z0-9]+]]: index {kf.role = "position"}, %[[MEMREF:[a-z0-9]+]]: memref<4x2x4x16x16xf32> {kf.role = "kv_cache"}, %{{.+}}: tensor<27x64xf32> {kf.param = "wte.weight"}
 // CHECK-SAME: -> tensor<1x27xf32>
 // CHECK: bufferization.to_tensor %[[MEMREF]] restrict writable
 // CHECK-COUNT-4: call @gpt2_block_s16
@@ -25,7 +25,7 @@
 // CHECK: kf.linear {{.*}} layout(out_in)
 // CHECK-LABEL: func.func private @gpt2_block_s1(
 // CHECK-LABEL: func.func @decode(
-// CHECK-SAME: %{{.+}}: tensor<1x1xi64>, %[[DPOS:[a-z0-9]+]]: index, %{{.+}}: memref<4x2x4x16x16xf32>
+// CHECK-SAME: %{{.+}}: tensor<1x1xi64> {kf.role = "token_ids"}, %[[DPOS:[a-z0-9]+]]: index {kf.role = "position"}, %{{.+}}: memref<4x2x4x16x16xf32> {kf.role = "kv_cache"}
 // CHECK: kf.embedding {{.*}} offset(%[[DPOS]])
 
 // In decode, the only writes to the cache are the new row's K and V, into

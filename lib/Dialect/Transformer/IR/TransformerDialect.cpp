@@ -1,6 +1,7 @@
 //===- TransformerDialect.cpp - kf dialect registration -------------------===//
 
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
+#include "kernelforge/Runtime/LibraryABI.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -27,6 +28,17 @@ LogicalResult TransformerDialect::verifyRegionArgAttribute(Operation *op,
                                                            unsigned regionIndex,
                                                            unsigned argIndex,
                                                            NamedAttribute attr) {
+  if (attr.getName() == getRoleAttrName()) {
+    auto role = dyn_cast<StringAttr>(attr.getValue());
+    if (!role || !kernelforge::abi::isArgumentRole(role.getValue().data(),
+                                                   role.getValue().size()))
+      return op->emitError("expected '")
+             << getRoleAttrName() << "' of argument " << argIndex
+             << " to be \"" << kernelforge::abi::kTokenIds << "\", \""
+             << kernelforge::abi::kPosition << "\" or \""
+             << kernelforge::abi::kKVCache << "\"";
+    return success();
+  }
   if (attr.getName() != getParamAttrName())
     return op->emitError("unknown kf argument attribute '")
            << attr.getName().getValue() << "'";

@@ -34,6 +34,12 @@ def Transformer_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getParamAttrName() {
       return ::llvm::StringLiteral("kf.param");
     }
+    /// Function argument attribute giving a generation step's argument its
+    /// role in the compiled library's signature: "token_ids", "position" or
+    /// "kv_cache" (kernelforge/Runtime/LibraryABI.h).
+    static constexpr ::llvm::StringLiteral getRoleAttrName() {
+      return ::llvm::StringLiteral("kf.role");
+    }
   }];
 }
 
