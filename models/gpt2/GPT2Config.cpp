@@ -30,9 +30,11 @@ kernelforge::gpt2::parseGPT2Config(llvm::StringRef text,
     return std::move(err);
   if (Error err = read.positive("n_embd", config.embedDim))
     return std::move(err);
-  if (Error err = read.positive("n_layer", config.numLayers))
+  if (Error err = read.positive("n_layer", config.numLayers,
+                                ConfigReader::kMaxCount))
     return std::move(err);
-  if (Error err = read.positive("n_head", config.numHeads))
+  if (Error err =
+          read.positive("n_head", config.numHeads, ConfigReader::kMaxCount))
     return std::move(err);
   config.innerDim = 4 * config.embedDim;
   if (Error err = read.optionalPositive("n_inner", config.innerDim))

@@ -6,6 +6,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
+#include <tuple>
 
 using namespace kernelforge::llama;
 using namespace kernelforge::models;
@@ -99,17 +100,21 @@ kernelforge::llama::parseLlamaConfig(llvm::StringRef text,
                                    type + "'");
   bool qwen2 = type == "qwen2";
   c.modelType = type.str();
-  for (auto [key, field] :
-       {std::pair{"vocab_size", &c.vocabSize},
-        std::pair{"hidden_size", &c.hiddenSize},
-        std::pair{"intermediate_size", &c.intermediateSize},
-        std::pair{"num_hidden_layers", &c.numLayers},
-        std::pair{"num_attention_heads", &c.numHeads},
-        std::pair{"max_position_embeddings", &c.maxPositions}})
-    if (Error err = read.positive(key, *field))
+  for (auto [key, field, limit] :
+       {std::tuple{"vocab_size", &c.vocabSize, ConfigReader::kMaxSize},
+        std::tuple{"hidden_size", &c.hiddenSize, ConfigReader::kMaxSize},
+        std::tuple{"intermediate_size", &c.intermediateSize,
+                   ConfigReader::kMaxSize},
+        std::tuple{"num_hidden_layers", &c.numLayers, ConfigReader::kMaxCount},
+        std::tuple{"num_attention_heads", &c.numHeads,
+                   ConfigReader::kMaxCount},
+        std::tuple{"max_position_embeddings", &c.maxPositions,
+                   ConfigReader::kMaxSize}})
+    if (Error err = read.positive(key, *field, limit))
       return std::move(err);
   c.numKVHeads = c.numHeads;
-  if (Error err = read.optionalPositive("num_key_value_heads", c.numKVHeads))
+  if (Error err = read.optionalPositive("num_key_value_heads", c.numKVHeads,
+                                        ConfigReader::kMaxCount))
     return std::move(err);
   if (c.hiddenSize % c.numHeads == 0)
     c.headDim = c.hiddenSize / c.numHeads;

@@ -3,6 +3,11 @@
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %kf_py/make_checkpoint.py %t/good
 //
+// A corrupt config whose sizes would build an endless graph is refused at once.
+// RUN: mkdir -p %t/huge && cp %t/good/model.safetensors %t/huge/ && %python -c "import json; c = json.load(open('%t/good/config.json')); c['n_layer'] = 9223372036854775807; json.dump(c, open('%t/huge/config.json', 'w'))"
+// RUN: not kernelforge-gpt2 --model-dir %t/huge --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=HUGE
+// HUGE: error: {{.*}}huge/config.json: expected 'n_layer' to be at most 1024, got 9223372036854775807
+//
 // Missing, truncated and corrupt checkpoints.
 // RUN: mkdir -p %t/missing && cp %t/good/config.json %t/missing/
 // RUN: not kernelforge-gpt2 --model-dir %t/missing --tokens 1 2>&1 | FileCheck %s --check-prefix=MISSING

@@ -32,8 +32,14 @@ public:
   ConfigReader(const json::Object &object, llvm::StringRef source)
       : object(object), source(source) {}
 
-  /// A required positive integer.
-  Error positive(llvm::StringRef key, int64_t &out) const {
+  /// Bounds on sizes, so that a corrupt config is an error, not a graph
+  /// of endless layers or a tensor past any memory.
+  static constexpr int64_t kMaxSize = int64_t(1) << 24;
+  static constexpr int64_t kMaxCount = 1024;
+
+  /// A required positive integer, at most `limit`.
+  Error positive(llvm::StringRef key, int64_t &out,
+                 int64_t limit = kMaxSize) const {
     const json::Value *value = object.get(key);
     if (!value)
       return configError(source, "missing key '" + key + "'");
@@ -41,16 +47,21 @@ public:
     if (!number || *number <= 0)
       return configError(source, "expected '" + key +
                                      "' to be a positive integer");
+    if (*number > limit)
+      return configError(source, "expected '" + key + "' to be at most " +
+                                     Twine(limit) + ", got " + Twine(*number));
     out = *number;
     return Error::success();
   }
 
-  /// An optional positive integer; null or absent leaves `out` unchanged.
-  Error optionalPositive(llvm::StringRef key, int64_t &out) const {
+  /// An optional positive integer (at most `limit`); null or absent leaves
+  /// `out` unchanged.
+  Error optionalPositive(llvm::StringRef key, int64_t &out,
+                         int64_t limit = kMaxSize) const {
     const json::Value *value = object.get(key);
     if (!value || value->getAsNull())
       return Error::success();
-    return positive(key, out);
+    return positive(key, out, limit);
   }
 
   Error optionalNumber(llvm::StringRef key, double &out) const {

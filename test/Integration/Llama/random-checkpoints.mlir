@@ -55,6 +55,8 @@
 // RUN: not kernelforge-generate --model-dir %t/scaling --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=SCALING
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/nolayers --set 'num_hidden_layers=null'
 // RUN: not kernelforge-generate --model-dir %t/nolayers --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=LAYERS
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/huge --set num_hidden_layers=9223372036854775807
+// RUN: not kernelforge-generate --model-dir %t/huge --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=HUGE
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/mistral --set 'model_type="falcon"'
 // RUN: not kernelforge-generate --model-dir %t/mistral --tokens 1 -n 1 2>&1 | FileCheck %s --check-prefix=FAMILY
 // RUN: not kernelforge-generate --model-dir %t/gqa2 --tokens 61 -n 1 2>&1 | FileCheck %s --check-prefix=VOCAB
@@ -64,6 +66,7 @@
 // KVHEADS: error: {{.*}}badkv/config.json: num_attention_heads 4 is not a multiple of num_key_value_heads 3
 // KVSHAPE: error: {{.*}}kvshape/model.safetensors: tensor 'model.layers.0.self_attn.k_proj.weight': expected shape [32, 32], found [16, 32]
 // SCALING: error: {{.*}}scaling/config.json: rope_scaling of type 'yarn' is not supported (linear, llama3)
+// HUGE: error: {{.*}}huge/config.json: expected 'num_hidden_layers' to be at most 1024, got 9223372036854775807
 // LAYERS: error: {{.*}}nolayers/config.json: expected 'num_hidden_layers' to be a positive integer
 // FAMILY: error: {{.*}}mistral/config.json: model_type 'falcon' is not supported (supported: gpt2, llama, mistral, qwen2)
 // WINDOW: error: {{.*}}qwen2window/config.json: use_sliding_window (windows on some layers) is not supported yet
