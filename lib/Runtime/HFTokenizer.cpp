@@ -213,16 +213,6 @@ std::string HFTokenizer::piece(int64_t token) const {
   return text;
 }
 
-std::string HFTokenizer::decode(const std::vector<int64_t> &tokens) const {
-  std::string text;
-  int64_t previous = -1;
-  for (int64_t token : tokens) {
-    text += decodeNext(previous, token);
-    previous = token;
-  }
-  return text;
-}
-
 std::string HFTokenizer::decodeNext(int64_t previous, int64_t token) const {
   std::string text = piece(token);
   // The decoder strips the space the normalizer prepended to the text.

@@ -113,16 +113,6 @@ std::string Llama2cTokenizer::piece(int64_t previous, int64_t token) const {
   return p;
 }
 
-std::string Llama2cTokenizer::decode(const std::vector<int64_t> &tokens) const {
-  std::string text;
-  int64_t previous = -1;
-  for (int64_t token : tokens) {
-    text += piece(previous, token);
-    previous = token;
-  }
-  return text;
-}
-
 std::string Llama2cTokenizer::decodeNext(int64_t previous,
                                          int64_t token) const {
   return piece(previous, token);

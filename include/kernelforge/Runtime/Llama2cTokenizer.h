@@ -34,7 +34,6 @@ public:
 
   bool encode(const std::string &text, std::vector<int64_t> &ids,
               std::string &error) const override;
-  std::string decode(const std::vector<int64_t> &ids) const override;
   std::string decodeNext(int64_t previous, int64_t token) const override;
   int64_t vocabSize() const override { return int64_t(pieces.size()); }
   int64_t bos() const override { return kBos; }

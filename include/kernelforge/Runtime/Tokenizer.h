@@ -22,11 +22,20 @@ public:
   /// not valid UTF-8.
   virtual bool encode(const std::string &text, std::vector<int64_t> &ids,
                       std::string &error) const = 0;
-  /// The bytes of `ids` (possibly an incomplete UTF-8 sequence), as a
-  /// continuation of the text before them.
-  virtual std::string decode(const std::vector<int64_t> &ids) const = 0;
-  /// The bytes `token` adds after `previous` (-1: none). Formats whose
-  /// first piece loses its leading space after BOS override this.
+  /// The bytes of `ids` (possibly an incomplete UTF-8 sequence). By
+  /// default each token's decodeNext after the one before it.
+  virtual std::string decode(const std::vector<int64_t> &ids) const {
+    std::string text;
+    int64_t previous = -1;
+    for (int64_t token : ids) {
+      text += decodeNext(previous, token);
+      previous = token;
+    }
+    return text;
+  }
+  /// The bytes `token` adds after `previous` (-1: none); by default
+  /// decode({token}). A format overrides this or decode (or both): those
+  /// whose first piece loses its leading space after BOS override this.
   virtual std::string decodeNext(int64_t previous, int64_t token) const {
     (void)previous;
     return decode({token});
