@@ -86,7 +86,7 @@ public:
       unsigned char c = pending[pending.size() - back];
       if ((c & 0xC0) == 0x80)
         continue;
-      size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      size_t need = utf8SequenceLength(c);
       if (need > back)
         complete = pending.size() - back;
       break;
@@ -170,6 +170,18 @@ Generator::create(const CompiledLibrary &library, bool cuda,
   s.cacheShape = p.cache->shape;
   s.maxPositions = s.cacheShape[3];
   return generator;
+}
+
+bool Generator::loadWeights(const std::string &checkpointPath,
+                            int64_t randomSeed, std::string &error) {
+  WeightMap map;
+  bool loaded =
+      randomSeed >= 0
+          ? randomWeights(uint64_t(randomSeed), prefill, map, error)
+          : loadCheckpointWeights(checkpointPath, prefill, map, error);
+  if (loaded)
+    setWeights(std::move(map));
+  return loaded;
 }
 
 std::string

@@ -142,8 +142,7 @@ bool HFTokenizer::encode(const std::string &text, std::vector<int64_t> &out,
   std::vector<bool> fixed; // byte or unk tokens never merge
   std::vector<int64_t> fixedIds;
   for (size_t i = 0; i < normalized.size();) {
-    unsigned char lead = normalized[i];
-    size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    size_t n = utf8SequenceLength(normalized[i]);
     std::string character = normalized.substr(i, n);
     i += n;
     if (ids.count(character)) {

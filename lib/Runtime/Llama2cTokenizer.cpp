@@ -67,8 +67,7 @@ bool Llama2cTokenizer::encode(const std::string &text,
   // The dummy prefix SentencePiece adds.
   std::string input = text.empty() ? text : " " + text;
   for (size_t i = 0; i < input.size();) {
-    unsigned char lead = input[i];
-    size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    size_t n = utf8SequenceLength(input[i]);
     std::string character = input.substr(i, n);
     auto found = ids.find(character);
     if (found != ids.end()) {

@@ -24,6 +24,7 @@ static llvm::Expected<DecoderFamily> gpt2Family(llvm::StringRef path) {
   f.numLayers = c->numLayers;
   // GPT-2's <|endoftext|> (the 50257-token vocabulary).
   f.eos = c->vocabSize == 50257 ? 50256 : -1;
+  f.storageTypes = {"f32", "f16", "bf16", "int8"};
   f.build = [c = *c](mlir::MLIRContext *context, int64_t bucket,
                      bool allLogits, const std::string &storage)
       -> llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> {
@@ -52,6 +53,7 @@ static llvm::Expected<DecoderFamily> llamaFamily(llvm::StringRef path) {
   f.numLayers = c->numLayers;
   f.bos = c->bosTokenId;
   f.eos = c->eosTokenId;
+  f.storageTypes = {"f32", "f16", "bf16"};
   f.build = [c = *c](mlir::MLIRContext *context, int64_t bucket,
                      bool allLogits, const std::string &storage) {
     llama::LlamaGenerationOptions options;

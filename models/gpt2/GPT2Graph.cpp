@@ -10,7 +10,7 @@
 
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 
-#include "kernelforge/Models/StepRoles.h"
+#include "kernelforge/Models/GenerationStep.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -23,6 +23,7 @@
 using namespace mlir;
 using namespace mlir::kf;
 using namespace kernelforge::gpt2;
+namespace models = kernelforge::models;
 
 namespace {
 /// Shapes and tensor names of one model instance.
@@ -248,59 +249,17 @@ struct GraphBuilder {
   RankedTensorType cacheTensor() {
     return f32({c.numLayers, 2, c.numHeads, c.maxPositions, c.headDim()});
   }
-  /// One layer's keys and values, [2, heads, positions, head_dim].
-  RankedTensorType layerCacheType() {
-    return f32({2, c.numHeads, c.maxPositions, c.headDim()});
-  }
-  SmallVector<OpFoldResult> layerOffsets(Value layer) {
-    SmallVector<OpFoldResult> offsets(5, b.getIndexAttr(0));
-    offsets[0] = layer;
-    return offsets;
-  }
-  SmallVector<OpFoldResult> layerSizes() {
-    return {b.getIndexAttr(1), b.getIndexAttr(2), b.getIndexAttr(c.numHeads),
-            b.getIndexAttr(c.maxPositions), b.getIndexAttr(c.headDim())};
-  }
-  Value cacheSlice(Location loc, Value cache, Value layer) {
-    SmallVector<OpFoldResult> strides(5, b.getIndexAttr(1));
-    return tensor::ExtractSliceOp::create(b, loc, layerCacheType(), cache,
-                                          layerOffsets(layer), layerSizes(),
-                                          strides);
-  }
-  Value cacheInsert(Location loc, Value slice, Value cache, Value layer) {
-    SmallVector<OpFoldResult> strides(5, b.getIndexAttr(1));
-    return tensor::InsertSliceOp::create(b, loc, slice, cache,
-                                         layerOffsets(layer), layerSizes(),
-                                         strides);
-  }
-  /// Keys (0) or values (1) of a layer's cache as [1, heads, positions,
-  /// head_dim].
-  Value kvHalf(Location loc, Value layerCache, int64_t index) {
-    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
-    offsets[0] = b.getIndexAttr(index);
-    SmallVector<OpFoldResult> sizes = {
-        b.getIndexAttr(1), b.getIndexAttr(c.numHeads),
-        b.getIndexAttr(c.maxPositions), b.getIndexAttr(c.headDim())};
-    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
-    return tensor::ExtractSliceOp::create(b, loc, layerCache, offsets, sizes,
-                                          strides);
-  }
-
   /// @gpt2_block_s<S>(x, cache, layer, pos, weights...) -> (x', cache'): one
   /// block whose new keys and values go into rows [pos, pos + S) of the
   /// layer's cache and whose attention reads the cache.
   func::FuncOp buildKVBlock(ModuleOp module) {
     std::string name = "gpt2_block_s" + std::to_string(seq);
     Location loc = NameLoc::get(b.getStringAttr(name));
-    SmallVector<Type> inputs = {hidden(), cacheTensor(), b.getIndexType(),
-                                b.getIndexType()};
+    SmallVector<Type> params;
     for (auto &param : blockParams())
-      inputs.push_back(param.second);
-    b.setInsertionPointToEnd(module.getBody());
-    auto fn = func::FuncOp::create(
-        b, loc, name, b.getFunctionType(inputs, {hidden(), cacheTensor()}));
-    fn.setPrivate();
-    b.setInsertionPointToStart(fn.addEntryBlock());
+      params.push_back(param.second);
+    func::FuncOp fn = models::createBlockFunction(b, module, loc, name, hidden(),
+                                                  cacheTensor(), params);
     Value x = fn.getArgument(0), cache = fn.getArgument(1),
           layer = fn.getArgument(2), pos = fn.getArgument(3);
     ValueRange w = fn.getArguments().drop_front(4);
@@ -313,16 +272,22 @@ struct GraphBuilder {
       // into the caller's cache and copies nothing else.
       Value kv = tensor::ConcatOp::create(b, at("attn.kv"), /*dim=*/0,
                                           ValueRange{k, v});
-      Value layerCache = cacheSlice(at("attn.kv_cache"), cache, layer);
+      Value layerCache = models::sliceLeading(b, at("attn.kv_cache"), cache,
+                                              layer);
       Value updated =
           KVCacheUpdateOp::create(b, at("attn.kv_cache"), kv, layerCache, pos);
-      Value keys = kvHalf(at("attn.k_cache"), updated, 0);
-      Value values = kvHalf(at("attn.v_cache"), updated, 1);
+      Value keys = models::sliceLeading(b, at("attn.k_cache"), updated,
+                                        b.getIndexAttr(0), /*keepLeading=*/true);
+      Value values = models::sliceLeading(b, at("attn.v_cache"), updated,
+                                          b.getIndexAttr(1),
+                                          /*keepLeading=*/true);
       Value heads = AttentionOp::create(b, at("attn"), q, keys, values,
                                         /*mask=*/Value(), /*query_offset=*/pos,
-                                        /*causal=*/true, /*scale=*/FloatAttr(), /*window=*/IntegerAttr(),
-        /*softcap=*/FloatAttr());
-      cache = cacheInsert(at("attn.kv_cache"), updated, cache, layer);
+                                        /*causal=*/true, /*scale=*/FloatAttr(),
+                                        /*window=*/IntegerAttr(),
+                                        /*softcap=*/FloatAttr());
+      cache = models::insertLeading(b, at("attn.kv_cache"), updated, cache,
+                                    layer);
       return heads;
     });
     func::ReturnOp::create(b, loc, ValueRange{out, cache});
@@ -364,34 +329,18 @@ struct GraphBuilder {
                                   w[0], w[1],
                                   /*position_offset=*/prefill ? Value() : pos,
                                   tableScales(w));
-    size_t perBlock = blockParams().size();
-    for (int64_t layer = 0; layer < c.numLayers; ++layer) {
-      Value layerIndex = arith::ConstantIndexOp::create(b, loc, layer);
-      SmallVector<Value> operands = {x, cache, layerIndex, pos};
-      llvm::append_range(operands, w.slice(2 + layer * perBlock, perBlock));
-      auto call = func::CallOp::create(
-          b, NameLoc::get(b.getStringAttr("h." + std::to_string(layer))),
-          block, operands);
-      x = call.getResult(0);
-      cache = call.getResult(1);
-    }
+    std::tie(x, cache) = models::applyLayers(
+        b, loc, block, x, cache, pos, w, /*first=*/2, blockParams().size(),
+        c.numLayers, [](int64_t layer) { return "h." + std::to_string(layer); });
     bufferization::MaterializeInDestinationOp::create(b, loc, TypeRange(),
                                                       cache, cacheArg)
         .setWritable(true);
-    if (prefill && !allLogits) {
-      // Only the row of the last prompt token goes through the head.
-      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), index,
-                                           b.getIndexAttr(0)};
-      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
-                                         b.getIndexAttr(c.embedDim)};
-      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-      x = tensor::ExtractSliceOp::create(b, loc, f32({1, 1, c.embedDim}), x,
-                                         offsets, sizes, strides);
-    }
+    // Only the row of the last prompt token goes through the head.
+    if (prefill && !allLogits)
+      x = models::lastTokenRow(b, loc, x, index);
     Value logits = head(x, w);
     if (!(prefill && allLogits))
-      logits = tensor::CollapseShapeOp::create(
-          b, loc, logits, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+      logits = models::dropTokenDim(b, loc, logits);
     func::ReturnOp::create(b, loc, logits);
   }
 

@@ -5,7 +5,7 @@
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 
-#include "kernelforge/Models/StepRoles.h"
+#include "kernelforge/Models/GenerationStep.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -18,6 +18,7 @@
 using namespace mlir;
 using namespace mlir::kf;
 using namespace kernelforge::llama;
+namespace models = kernelforge::models;
 
 namespace {
 
@@ -95,44 +96,14 @@ struct LlamaBuilder {
   RankedTensorType cacheTensor() {
     return f32({c.numLayers, 2, c.numKVHeads, c.maxPositions, c.headDim});
   }
-  RankedTensorType layerCacheType() {
-    return f32({2, c.numKVHeads, c.maxPositions, c.headDim});
-  }
-  SmallVector<OpFoldResult> layerOffsets(Value layer) {
-    SmallVector<OpFoldResult> offsets(5, b.getIndexAttr(0));
-    offsets[0] = layer;
-    return offsets;
-  }
-  SmallVector<OpFoldResult> layerSizes() {
-    return {b.getIndexAttr(1), b.getIndexAttr(2), b.getIndexAttr(c.numKVHeads),
-            b.getIndexAttr(c.maxPositions), b.getIndexAttr(c.headDim)};
-  }
-  /// Keys (0) or values (1) of a layer's cache, [1, kv heads, positions, D].
-  Value kvHalf(Location loc, Value layerCache, int64_t index) {
-    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
-    offsets[0] = b.getIndexAttr(index);
-    SmallVector<OpFoldResult> sizes = {
-        b.getIndexAttr(1), b.getIndexAttr(c.numKVHeads),
-        b.getIndexAttr(c.maxPositions), b.getIndexAttr(c.headDim)};
-    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
-    return tensor::ExtractSliceOp::create(b, loc, layerCache, offsets, sizes,
-                                          strides);
-  }
-
   /// @llama_block_s<S>(x, cache, layer, pos, weights...) -> (x', cache').
   func::FuncOp buildBlock(ModuleOp module) {
     std::string name = "llama_block_s" + std::to_string(seq);
     Location loc = at(name);
-    SmallVector<Type> inputs = {hidden(), cacheTensor(), b.getIndexType(),
-                                b.getIndexType()};
-    SmallVector<Param> params = blockParams();
-    for (Param &param : params)
-      inputs.push_back(param.second);
-    b.setInsertionPointToEnd(module.getBody());
-    auto fn = func::FuncOp::create(
-        b, loc, name, b.getFunctionType(inputs, {hidden(), cacheTensor()}));
-    fn.setPrivate();
-    b.setInsertionPointToStart(fn.addEntryBlock());
+    SmallVector<Type> params = llvm::to_vector(
+        llvm::map_range(blockParams(), [](Param &p) { return p.second; }));
+    func::FuncOp fn = models::createBlockFunction(b, module, loc, name, hidden(),
+                                                  cacheTensor(), params);
     Value x = fn.getArgument(0), cache = fn.getArgument(1),
           layer = fn.getArgument(2), pos = fn.getArgument(3);
     ValueRange w = fn.getArguments().drop_front(4);
@@ -167,22 +138,23 @@ struct LlamaBuilder {
     // heads directly, each shared by numHeads / numKVHeads query heads.
     Value kv = tensor::ConcatOp::create(b, at("self_attn.kv"), 0,
                                         ValueRange{k, v});
-    SmallVector<OpFoldResult> strides(5, b.getIndexAttr(1));
-    Value layerCache = tensor::ExtractSliceOp::create(
-        b, at("self_attn.kv_cache"), layerCacheType(), cache,
-        layerOffsets(layer), layerSizes(), strides);
+    Value layerCache =
+        models::sliceLeading(b, at("self_attn.kv_cache"), cache, layer);
     Value updated = KVCacheUpdateOp::create(b, at("self_attn.kv_cache"), kv,
                                             layerCache, pos);
+    Value keys = models::sliceLeading(b, at("self_attn.k_cache"), updated,
+                                      b.getIndexAttr(0), /*keepLeading=*/true);
+    Value values = models::sliceLeading(b, at("self_attn.v_cache"), updated,
+                                        b.getIndexAttr(1),
+                                        /*keepLeading=*/true);
     Value attn = AttentionOp::create(
-        b, at("self_attn"), q, kvHalf(at("self_attn.k_cache"), updated, 0),
-        kvHalf(at("self_attn.v_cache"), updated, 1), /*mask=*/Value(),
+        b, at("self_attn"), q, keys, values, /*mask=*/Value(),
         /*query_offset=*/pos, /*causal=*/true, /*scale=*/FloatAttr(),
         /*window=*/c.slidingWindow ? b.getI64IntegerAttr(c.slidingWindow)
                                    : IntegerAttr(),
         /*softcap=*/FloatAttr());
-    cache = tensor::InsertSliceOp::create(b, at("self_attn.kv_cache"), updated,
-                                          cache, layerOffsets(layer),
-                                          layerSizes(), strides);
+    cache = models::insertLeading(b, at("self_attn.kv_cache"), updated, cache,
+                                  layer);
     Value merged = MergeHeadsOp::create(b, at("self_attn"), attn);
     Value o = linear(at("self_attn.o_proj"), merged, w[4], oBias);
     Value x1 = AddOp::create(b, at("residual_1"), x, o);
@@ -230,34 +202,20 @@ struct LlamaBuilder {
                                   /*position_offset=*/Value(),
                                   /*scales=*/Value());
     size_t perBlock = blockParams().size();
-    for (int64_t layer = 0; layer < c.numLayers; ++layer) {
-      Value layerIndex = arith::ConstantIndexOp::create(b, loc, layer);
-      SmallVector<Value> operands = {x, cache, layerIndex, pos};
-      llvm::append_range(operands, w.slice(1 + layer * perBlock, perBlock));
-      auto call = func::CallOp::create(
-          b, at("model.layers." + std::to_string(layer)), block, operands);
-      x = call.getResult(0);
-      cache = call.getResult(1);
-    }
+    std::tie(x, cache) = models::applyLayers(
+        b, loc, block, x, cache, pos, w, /*first=*/1, perBlock, c.numLayers,
+        [](int64_t layer) { return "model.layers." + std::to_string(layer); });
     bufferization::MaterializeInDestinationOp::create(b, loc, TypeRange(),
                                                       cache, cacheArg)
         .setWritable(true);
-    if (prefill && !allLogits) {
-      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), index,
-                                           b.getIndexAttr(0)};
-      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
-                                         b.getIndexAttr(c.hiddenSize)};
-      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-      x = tensor::ExtractSliceOp::create(b, loc, f32({1, 1, c.hiddenSize}), x,
-                                         offsets, sizes, strides);
-    }
+    if (prefill && !allLogits)
+      x = models::lastTokenRow(b, loc, x, index);
     size_t norm = 1 + c.numLayers * perBlock;
     Value h = rmsNorm(at("model.norm"), x, w[norm]);
     Value table = c.tieWordEmbeddings ? w[0] : w[norm + 1];
     Value logits = linear(at("lm_head"), h, table);
     if (!(prefill && allLogits))
-      logits = tensor::CollapseShapeOp::create(
-          b, loc, logits, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+      logits = models::dropTokenDim(b, loc, logits);
     func::ReturnOp::create(b, loc, logits);
   }
 

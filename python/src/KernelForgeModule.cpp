@@ -23,6 +23,8 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -331,15 +333,12 @@ public:
     storage = rt::weightStorageFor(dtype, checkpoint, error);
     if (storage.empty())
       throw py::value_error(error);
+    if (!llvm::is_contained(family.storageTypes, storage))
+      throw py::value_error("dtype expects " +
+                            llvm::join(family.storageTypes, ", ") + " for " +
+                            family.name + ", got '" + storage + "'");
     mlir::kf::CompileOptions checked; // both checked early
     parseCompileOptions(device, pipelineOptions, checked);
-    // The storage type, checked by building the smallest graph.
-    mlir::MLIRContext context;
-    auto module = family.build(
-        &context, models::prefillBucket(1, family.maxPositions), false,
-        storage);
-    if (!module)
-      throw py::value_error(llvm::toString(module.takeError()));
   }
 
   /// The ids of `text` (the family's BOS first, unless `bos` is false).
@@ -461,17 +460,8 @@ private:
         rt::Generator::create(*bucket.library, device == "cuda", error);
     if (!bucket.generator)
       throw std::runtime_error("'" + compiled->path + "': " + error);
-    rt::WeightMap weights;
-    bool ok = randomSeed >= 0
-                  ? rt::randomWeights(randomSeed,
-                                      bucket.generator->prefillEntry(),
-                                      weights, error)
-                  : rt::loadCheckpointWeights(
-                        checkpoint, bucket.generator->prefillEntry(), weights,
-                        error);
-    if (!ok)
+    if (!bucket.generator->loadWeights(checkpoint, randomSeed, error))
       throw py::value_error(error);
-    bucket.generator->setWeights(std::move(weights));
     return buckets.emplace(tokens, std::move(bucket)).first->second;
   }
 

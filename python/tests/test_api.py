@@ -205,7 +205,7 @@ def test_load_model_errors(tmp_path):
         model.generate([27], n=1)
     with pytest.raises(ValueError, match="no tokenizer"):
         model.generate("hello", n=1)
-    with pytest.raises(ValueError, match="dtype expects f32, f16, bf16 or int8, got 'f8'"):
+    with pytest.raises(ValueError, match="dtype expects f32, f16, bf16, int8 for gpt2, got 'f8'"):
         kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=0, dtype="f8")
 
 

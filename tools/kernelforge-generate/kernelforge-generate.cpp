@@ -257,15 +257,8 @@ int main(int argc, char **argv) {
   auto generator = rt::Generator::create(*library, cuda, error);
   if (!generator)
     fail("'" + compiled->path + "': " + error);
-  rt::WeightMap weights;
-  bool loaded = randomSeed >= 0
-                    ? rt::randomWeights(randomSeed, generator->prefillEntry(),
-                                        weights, error)
-                    : rt::loadCheckpointWeights(
-                          checkpoint, generator->prefillEntry(), weights, error);
-  if (!loaded)
+  if (!generator->loadWeights(checkpoint, randomSeed, error))
     fail(error);
-  generator->setWeights(std::move(weights));
 
   rt::GenerationOptions generation;
   generation.newTokens = newTokens;

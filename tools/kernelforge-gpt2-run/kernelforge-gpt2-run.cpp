@@ -203,14 +203,8 @@ int main(int argc, char **argv) {
     fail("'" + library + "': " + bad);
 
   // Weights, bound by name, then generation.
-  WeightMap weights;
-  if (randomSeed >= 0) {
-    if (!randomWeights(randomSeed, generator->prefillEntry(), weights, error))
-      fail(error);
-  } else if (!loadCheckpointWeights(checkpoint, generator->prefillEntry(),
-                                  weights, error))
+  if (!generator->loadWeights(checkpoint, randomSeed, error))
     fail(error);
-  generator->setWeights(std::move(weights));
   options.keepDecodeLogits = !decodeLogitsOut.empty();
 
   std::ostream &textOut = json ? std::cerr : std::cout;

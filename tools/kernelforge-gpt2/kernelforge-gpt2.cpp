@@ -370,15 +370,8 @@ int main(int argc, char **argv) {
     fail("'" + std::string(library) + "': " + error);
 
   // Weights, bound by name.
-  rt::WeightMap weights;
-  if (randomSeed >= 0) {
-    if (!rt::randomWeights(randomSeed, generator->prefillEntry(), weights,
-                           error))
-      fail(error);
-  } else if (!rt::loadCheckpointWeights(checkpoint, generator->prefillEntry(),
-                                      weights, error))
+  if (!generator->loadWeights(checkpoint, randomSeed, error))
     fail(error);
-  generator->setWeights(std::move(weights));
   double weightsSeconds = seconds(started) - loadStart;
 
   // Generate, streaming the text (the first run's).

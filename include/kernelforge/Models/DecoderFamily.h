@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace kernelforge::models {
 
@@ -26,6 +27,8 @@ struct DecoderFamily {
   int64_t vocabSize = 0, maxPositions = 0, numLayers = 0;
   /// Token ids (-1: the family or config has none).
   int64_t bos = -1, eos = -1;
+  /// The weight storage types `build` takes.
+  std::vector<std::string> storageTypes;
   /// @prefill/@decode for prompts up to `bucket` tokens; prefill returns
   /// every position's logits with `allLogits`; weight matrices in `storage`
   /// (f32, f16, bf16; int8 where the family supports it).

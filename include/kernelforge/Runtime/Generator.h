@@ -76,6 +76,11 @@ public:
   /// on the first generation and resident afterwards.
   /// Call before the first generation: the bound arguments point into it.
   void setWeights(WeightMap map) { weights = std::move(map); }
+  /// Binds the weights of `checkpointPath` (safetensors), or the
+  /// deterministic random ones of `randomSeed` when it is >= 0; false with
+  /// `error` naming the file and tensor.
+  bool loadWeights(const std::string &checkpointPath, int64_t randomSeed,
+                   std::string &error);
 
   /// Empty when `prompt` fits the library, else why not.
   std::string checkPrompt(const std::vector<int64_t> &prompt) const;

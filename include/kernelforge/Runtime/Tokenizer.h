@@ -46,6 +46,12 @@ public:
   virtual int64_t bos() const { return -1; }
 };
 
+/// Bytes of the UTF-8 sequence that starts with `lead` (1 for ASCII and
+/// for bytes that cannot lead one).
+inline size_t utf8SequenceLength(unsigned char lead) {
+  return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+}
+
 /// The tokenizer in the first of `dirs` (empty ones skipped) that holds
 /// one: llama2.c's tokenizer.bin, GPT-2's vocab.json + merges.txt (or
 /// encoder.json + vocab.bpe), or a Hugging Face tokenizer.json
