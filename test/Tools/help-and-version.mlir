@@ -50,4 +50,5 @@
 
 // RUN: kernelforge-run --version | FileCheck %s --check-prefix=RUNTIME
 // RUN: kernelforge-gpt2-run --version | FileCheck %s --check-prefix=RUNTIME
+// RUN: kernelforge-tokenize --version | FileCheck %s --check-prefix=RUNTIME
 // RUNTIME: KernelForge {{[0-9]+\.[0-9]+\.[0-9]+}} (runtime only

@@ -1,12 +1,45 @@
-// A tokenizer.json of a kind not supported yet is refused with a message
-// naming the file and what it is (here a byte-level BPE, as Llama 3's).
-// RUN: rm -rf %t && %python %kf_py/make_llama_checkpoint.py %t --vocab 61
-// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {}, 'merges': []}, 'pre_tokenizer': {'type': 'ByteLevel'}}, open('%t/tokenizer.json', 'w'))"
-// RUN: not kernelforge-generate --model-dir %t --prompt "hi" -n 1 2>&1 | FileCheck %s --check-prefix=BYTELEVEL
-// BYTELEVEL: error: {{.*}}tokenizer.json: pre_tokenizer 'ByteLevel' is not supported yet (byte-level BPE tokenizer.json: Llama 3, Qwen2); SentencePiece-style BPE (Llama 2, Mistral) is
-// RUN: %python -c "import json; json.dump({'model': {'type': 'Unigram', 'vocab': []}}, open('%t/tokenizer.json', 'w'))"
-// RUN: not kernelforge-generate --model-dir %t --prompt "hi" -n 1 2>&1 | FileCheck %s --check-prefix=UNIGRAM
-// UNIGRAM: error: {{.*}}tokenizer.json: tokenizer model 'Unigram' is not supported (SentencePiece-style BPE only)
-// RUN: printf 'not json' > %t/tokenizer.json
-// RUN: not kernelforge-generate --model-dir %t --prompt "hi" -n 1 2>&1 | FileCheck %s --check-prefix=NOTJSON
+// A tokenizer.json of a kind not supported is refused with a message naming
+// the file and the component, by every runner that loads one.
+// RUN: rm -rf %t && mkdir -p %t/tok && %python %kf_py/make_llama_checkpoint.py %t/model --vocab 61
+// RUN: %python -c "import json; json.dump({'model': {'type': 'Unigram', 'vocab': []}}, open('%t/model/tokenizer.json', 'w'))"
+// RUN: not kernelforge-generate --model-dir %t/model --prompt "hi" -n 1 2>&1 | FileCheck %s --check-prefix=UNIGRAM
+// UNIGRAM: error: {{.*}}model/tokenizer.json: tokenizer model 'Unigram' is not supported (BPE only: byte-level or SentencePiece-style)
+// RUN: printf 'not json' > %t/model/tokenizer.json
+// RUN: not kernelforge-generate --model-dir %t/model --prompt "hi" -n 1 2>&1 | FileCheck %s --check-prefix=NOTJSON
 // NOTJSON: error: {{.*}}tokenizer.json: not a Hugging Face tokenizer.json (no model)
+
+// The components, through kernelforge-tokenize.
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}, 'pre_tokenizer': {'type': 'Whitespace'}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=PRE
+// PRE: kernelforge-tokenize: error: {{.*}}tok/tokenizer.json: pre_tokenizer 'Whitespace' is not supported (Split, ByteLevel and Sequences of them are; SentencePiece-style BPE has none)
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}, 'normalizer': {'type': 'NFKC'}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=NORM
+// NORM: error: {{.*}}: normalizer 'NFKC' is not supported (NFC, Prepend, Replace of a string, and Sequences of them are)
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}, 'pre_tokenizer': {'type': 'Split', 'pattern': {'Regex': '\\\\p{Lu}+'}, 'behavior': 'Isolated'}, 'decoder': {'type': 'ByteLevel'}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=REGEX
+// REGEX: error: {{.*}}: the pre-tokenizer pattern: the Unicode property \p{Lu} is not supported at character 6 of the pattern
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}, 'pre_tokenizer': {'type': 'Split', 'pattern': {'Regex': 'a'}, 'behavior': 'MergedWithNext'}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=BEHAVIOR
+// BEHAVIOR: error: {{.*}}: Split behavior 'MergedWithNext' is not supported (Isolated is)
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': [7]}, 'pre_tokenizer': {'type': 'ByteLevel'}, 'decoder': {'type': 'ByteLevel'}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=MERGE
+// MERGE: error: {{.*}}: merge 0 is malformed
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}, 'pre_tokenizer': {'type': 'ByteLevel'}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=DECODER
+// DECODER: error: {{.*}}: the decoder does not match the pre-tokenizer (byte-level in one and not the other)
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=NEITHER
+// NEITHER: error: {{.*}}: neither a byte-level pre-tokenizer nor a normalizer: not a byte-level or SentencePiece-style BPE
+
+// The tool's own errors: invalid UTF-8, ids outside the vocabulary, a
+// directory without a tokenizer.
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}, 'pre_tokenizer': {'type': 'ByteLevel'}, 'decoder': {'type': 'ByteLevel'}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok "$(printf 'ok \377')" 2>&1 | FileCheck %s --check-prefix=UTF8
+// UTF8: kernelforge-tokenize: error: text 1 is not valid UTF-8: invalid UTF-8 byte 0xff at byte 3
+// RUN: not kernelforge-tokenize %t/tok --decode 0,5 2>&1 | FileCheck %s --check-prefix=ID
+// ID: kernelforge-tokenize: error: '5' is not a token id (the vocabulary has 1)
+// RUN: not kernelforge-tokenize %t hi 2>&1 | FileCheck %s --check-prefix=NONE
+// NONE: kernelforge-tokenize: error: no tokenizer in '{{.*}}' (tokenizer.json, tokenizer.bin, or vocab.json + merges.txt)
+// RUN: printf '"aa"\n42\n' | not kernelforge-tokenize %t/tok --json-lines 2>&1 | FileCheck %s --check-prefix=LINES
+// LINES: [0,0]
+// LINES: kernelforge-tokenize: error: standard input line 2 is not a JSON string

@@ -12,6 +12,7 @@
 #define KERNELFORGE_RUNTIME_GPT2TOKENIZER_H
 
 #include "kernelforge/Runtime/Tokenizer.h"
+#include "kernelforge/Runtime/Unicode.h"
 
 #include <cstdint>
 #include <map>
@@ -63,11 +64,6 @@ private:
   std::unordered_map<uint32_t, uint8_t> symbolToByte;
   mutable std::unordered_map<std::string, std::vector<int64_t>> cache;
 };
-
-/// Decodes UTF-8 into code points; false on invalid input (with the byte
-/// offset of the problem in `error`).
-bool decodeUtf8(const std::string &text, std::vector<uint32_t> &codePoints,
-                std::string &error);
 
 } // namespace kernelforge::runtime
 

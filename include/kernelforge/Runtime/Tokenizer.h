@@ -1,7 +1,8 @@
 //===- Tokenizer.h - What the runners need of a tokenizer -------*- C++ -*-===//
 //
 // Text to token ids and back, whatever the file format: GPT-2's byte-level
-// BPE (GPT2Tokenizer), llama2.c's tokenizer.bin (Llama2cTokenizer).
+// BPE (GPT2Tokenizer), llama2.c's tokenizer.bin (Llama2cTokenizer),
+// Hugging Face tokenizer.json (HFTokenizer).
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,10 +53,25 @@ inline size_t utf8SequenceLength(unsigned char lead) {
   return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
 }
 
+/// GPT-2's byte-level alphabet (also Llama 3's and Qwen2's): the code point
+/// that stands for `byte`. Printable Latin-1 bytes stand for themselves, the
+/// others for U+0100 onwards, in byte order.
+inline uint32_t byteLevelCodePoint(uint8_t byte) {
+  auto printable = [](int b) {
+    return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
+  };
+  if (printable(byte))
+    return byte;
+  uint32_t before = 0;
+  for (int b = 0; b < byte; ++b)
+    before += !printable(b);
+  return 256 + before;
+}
+
 /// The tokenizer in the first of `dirs` (empty ones skipped) that holds
 /// one: llama2.c's tokenizer.bin, GPT-2's vocab.json + merges.txt (or
-/// encoder.json + vocab.bpe), or a Hugging Face tokenizer.json
-/// (SentencePiece-style BPE). Null with `error` empty when none does; with
+/// encoder.json + vocab.bpe), or a Hugging Face tokenizer.json (BPE:
+/// byte-level or SentencePiece-style). Null with `error` empty when none does; with
 /// `error` set when the files found do not load or are of a kind not
 /// supported.
 std::unique_ptr<Tokenizer>
