@@ -11,7 +11,8 @@
 //   exp(m_old - m_new). Only [B, H, Sq, tile] scores exist at a time, and with
 //   `causal` the loop stops at the last tile any query can see, so the
 //   causal mask shortens the reduction instead of being applied to it (the
-//   diagonal tile still masks by index).
+//   diagonal tile still masks by index). A sliding window likewise starts
+//   the loop at the tile holding the block's first visible key.
 //
 // Grouped-query attention is a map: query head h reads key/value head
 // h floordiv (H / Hkv).
@@ -332,11 +333,24 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
       upper = arith::MinUIOp::create(
           b, loc, upper, arith::MulIOp::create(b, loc, tiles, idx(tile)));
     }
+    Value lower = idx(0);
+    if (offset && s.window > 0) {
+      // Keys before offset + 1 - window are older than the window of every
+      // query of the block: start at the tile holding the first visible key.
+      Value reach = arith::AddIOp::create(b, loc, offset, idx(1));
+      Value window = idx(s.window);
+      Value past = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge,
+                                         reach, window);
+      Value first = arith::SubIOp::create(b, loc, reach, window);
+      Value aligned = arith::MulIOp::create(
+          b, loc, arith::DivUIOp::create(b, loc, first, idx(tile)), idx(tile));
+      lower = arith::SelectOp::create(b, loc, past, aligned, idx(0));
+    }
     auto maskType = mask ? cast<RankedTensorType>(mask.getType()) : nullptr;
     bool maskPerKey = maskType && maskType.getShape().back() == s.keys;
 
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), upper, idx(tile), ValueRange{m0, l0, acc0},
+        b, loc, lower, upper, idx(tile), ValueRange{m0, l0, acc0},
         [&](OpBuilder &nb, Location l, Value kt, ValueRange iter) {
           Value m = iter[0], sum = iter[1], acc = iter[2];
           auto slice = [&](Value source, ArrayRef<int64_t> shape,

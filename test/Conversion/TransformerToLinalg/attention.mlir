@@ -72,3 +72,24 @@ func.func @grouped(%q: tensor<1x4x6x8xf32>, %k: tensor<1x2x6x8xf32>, %v: tensor<
   %o = kf.attention %q, %k, %v : tensor<1x4x6x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32> -> tensor<1x4x6x8xf32>
   return %o : tensor<1x4x6x8xf32>
 }
+
+// -----
+
+// A sliding window of 16 keys in decode: the key loop starts at the tile
+// holding key pos + 1 - 16 (0 while pos + 1 < 16), so a long cache costs
+// the window, not the context; the partly visible tile masks by index.
+// FUSED-LABEL: func.func @windowed
+// FUSED: %[[OFF:.+]] = arith.addi %{{.+}}, %{{.+}} : index
+// FUSED: %[[UB:.+]] = arith.minui
+// FUSED: %[[REACH:.+]] = arith.addi %[[OFF]], %[[ONE:.+]] : index
+// FUSED: %[[PAST:.+]] = arith.cmpi uge, %[[REACH]], %[[W:.+]] : index
+// FUSED: %[[FIRST:.+]] = arith.subi %[[REACH]], %[[W]] : index
+// FUSED: %[[T:.+]] = arith.divui %[[FIRST]], %{{.+}} : index
+// FUSED: %[[ALIGNED:.+]] = arith.muli %[[T]], %{{.+}} : index
+// FUSED: %[[LB:.+]] = arith.select %[[PAST]], %[[ALIGNED]], %{{.+}} : index
+// FUSED: scf.for %{{.+}} = %[[LB]] to %[[UB]] step %{{.+}}
+// FUSED: arith.cmpi sle
+func.func @windowed(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x256x16xf32>, %v: tensor<1x2x256x16xf32>, %pos: index) -> tensor<1x2x1x16xf32> {
+  %o = kf.attention %q, %k, %v causal offset(%pos) {window = 16 : i64} : tensor<1x2x1x16xf32>, tensor<1x2x256x16xf32>, tensor<1x2x256x16xf32> -> tensor<1x2x1x16xf32>
+  return %o : tensor<1x2x1x16xf32>
+}

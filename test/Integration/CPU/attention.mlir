@@ -15,9 +15,9 @@
 // RUN: %check %t.fused.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.decomposed.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.fused.so --entry causal_blocks --expect "ref.attention(x0, x1, x2, causal=True)"
-// A sliding window (key tiles wholly outside it are masked, not skipped,
-// in the fused loop) and a
-// logit soft-cap, prefill and decode.
+// A sliding window (the fused loop starts at the tile holding a block's
+// first visible key; partly visible tiles mask by index) and a logit
+// soft-cap, prefill and decode.
 // RUN: %check %t.fused.so --entry windowed --expect "ref.attention(x0, x1, x2, causal=True, window=7, softcap=2.0)"
 // RUN: %check %t.decomposed.so --entry windowed --expect "ref.attention(x0, x1, x2, causal=True, window=7, softcap=2.0)"
 // RUN: %check %t.fused.so --entry windowed_decode --scalar 70 --expect "ref.attention(x0, x1, x2, causal=True, offset=70, window=16)"
