@@ -21,6 +21,7 @@
 #include "kernelforge/Support/ToolOptions.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -28,6 +29,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace kernelforge;
@@ -39,7 +41,8 @@ static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
 static cl::opt<std::string> modelDir(
     "model-dir",
     cl::desc("Hugging Face model directory: config.json, model.safetensors "
-             "and a tokenizer (vocab.json + merges.txt, or tokenizer.bin)"),
+             "and a tokenizer (tokenizer.json, tokenizer.bin, or vocab.json + "
+             "merges.txt)"),
     cl::init(""), cl::cat(category));
 static cl::opt<std::string> configPath("config",
                                        cl::desc("config.json (with --random-weights)"),
@@ -107,6 +110,17 @@ static cl::opt<bool> encodeOnly(
     "encode-only",
     cl::desc("Print the prompt's token ids (BOS included) and stop"),
     cl::init(false), cl::cat(category));
+static cl::opt<std::string> emitMlir("emit-mlir",
+                                     cl::desc("Write the kf graph it compiles"),
+                                     cl::init(""), cl::cat(category));
+static cl::opt<std::string> emitStage(
+    "emit",
+    cl::desc("Write the compiled graph at a stage (linalg, llvm-mlir, "
+             "llvm-ir, asm; ptx or cubin with --device cuda) to -o and stop"),
+    cl::init(""), cl::cat(category));
+static cl::opt<std::string> emitFile("o", cl::init("-"),
+                                     cl::desc("Where --emit writes"),
+                                     cl::cat(category));
 static cl::opt<std::string> saveLibrary(
     "save-library",
     cl::desc("Copy the compiled library here (kernelforge-gpt2-run runs it "
@@ -235,6 +249,29 @@ int main(int argc, char **argv) {
                  ? options.gpuPipeline.parseFromString(pipelineOptions)
                  : options.pipeline.parseFromString(pipelineOptions)))
     fail("bad --pipeline-options '" + pipelineOptions + "'");
+  if (!emitMlir.empty()) {
+    auto out = mlir::openOutputFile(emitMlir, &error);
+    if (!out)
+      fail(error);
+    (*module)->print(out->os());
+    out->os() << "\n";
+    out->keep();
+  }
+  if (!emitStage.empty()) {
+    auto kind = mlir::kf::parseEmitKind(emitStage);
+    if (!kind || *kind == mlir::kf::EmitKind::Shared ||
+        *kind == mlir::kf::EmitKind::Obj)
+      fail("--emit expects linalg, llvm-mlir, llvm-ir, asm, ptx or cubin, "
+           "got '" +
+           emitStage + "'");
+    bool device = *kind == mlir::kf::EmitKind::PTX ||
+                  *kind == mlir::kf::EmitKind::Cubin;
+    if (device != cuda)
+      fail("--emit=" + emitStage +
+           (device ? " needs --device cuda" : " is a host stage: not with --device cuda"));
+    options.emit = *kind;
+    return failed(mlir::kf::compileModule(**module, options, emitFile));
+  }
   bool terminal = llvm::errs().is_displayed() && !json;
   auto compiled = mlir::kf::compileCached(
       **module, options, device + " " + pipelineOptions, cacheDir,

@@ -3,8 +3,10 @@
 // Flash-attention style: one warp per query row, a block of kRows warps per
 // group of consecutive rows of one (batch, head). The block walks the keys in
 // tiles of 32 staged in workgroup memory, only as far as the last key its
-// rows may see (causal), and each warp keeps an online softmax: lane j
-// scores key j of the tile, the warp's max and sum come from xor shuffles,
+// rows may see (causal) and from the first key its rows' sliding window
+// shows, and each warp keeps an online softmax: lane j scores key j of the
+// tile (soft-capped when the op says so), the warp's max and sum come from
+// xor shuffles,
 // and the probabilities go through workgroup memory to the lanes that own
 // the output features. Scores and probabilities never reach global memory.
 //
@@ -84,6 +86,10 @@ struct AttentionShape {
   /// Key ranges of `splitKeys` keys (a multiple of 32) per block; partial
   /// results are combined by a second kernel when there is more than one.
   int64_t splits = 1, splitKeys = 0;
+  /// The sliding window (keys older than `window` positions are hidden) and
+  /// the logit soft-cap (cap * tanh(s / cap)); 0: none.
+  int64_t window = 0;
+  double softcap = 0;
 };
 
 /// Splits of the keys for a shape: enough blocks for a large GPU when the
@@ -123,10 +129,6 @@ std::optional<StringRef> unsupported(AttentionOp op) {
   }
   if (op.getMask())
     return StringRef("an explicit mask");
-  if (op.getWindow())
-    return StringRef("a sliding window");
-  if (op.getSoftcap())
-    return StringRef("a logit soft-cap");
   return std::nullopt;
 }
 
@@ -200,6 +202,16 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
                                     kb.add(keyBegin, kb.idx(s.splitKeys)));
   }
 
+  // With a sliding window, keys before the first row's window are hidden
+  // from every row of the block: start at its first visible key.
+  if (offset && s.window > 0) {
+    Value reach = kb.add(kb.add(firstRow, offset), kb.idx(1));
+    Value past = kb.le(kb.idx(s.window), reach);
+    Value first = arith::SubIOp::create(b, loc, reach, kb.idx(s.window));
+    keyBegin = arith::MaxUIOp::create(b, loc, keyBegin,
+                                      kb.select(past, first, kb.idx(0)));
+  }
+
   int64_t perLane = llvm::divideCeil(s.valueDim, kWarp);
   SmallVector<Value> init = {negInf, zero};
   init.append(perLane, zero);
@@ -239,12 +251,21 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
           scf::YieldOp::create(nb, l2, nk.fadd(acc[0], nk.fmul(qd, kd)));
         });
     Value score = kb.fmul(dot.getResult(0), kb.f32(scale));
+    if (s.softcap > 0) {
+      Value cap = kb.f32(s.softcap);
+      score = kb.fmul(cap, math::TanhOp::create(
+                               b, loc, arith::DivFOp::create(b, loc, score, cap)));
+    }
     Value key = kb.add(t0, lane);
     Value visible =
         arith::AndIOp::create(b, loc, rowValid, kb.lt(key, kb.idx(s.keys)));
     if (offset)
       visible = arith::AndIOp::create(b, loc, visible,
                                       kb.le(key, kb.add(row, offset)));
+    if (offset && s.window > 0)
+      visible = arith::AndIOp::create(
+          b, loc, visible,
+          kb.lt(kb.add(row, offset), kb.add(key, kb.idx(s.window))));
     score = kb.select(visible, score, negInf);
 
     // Online softmax: the running max, rescaled sum and accumulators.
@@ -394,6 +415,9 @@ LogicalResult fuse(AttentionOp op) {
                    kType.getDimSize(1), qType.getDimSize(2),
                    kType.getDimSize(2), qType.getDimSize(3),
                    vType.getDimSize(3)};
+  s.window = op.getWindow().value_or(0);
+  if (std::optional<APFloat> cap = op.getSoftcap())
+    s.softcap = cap->convertToDouble();
   Value offset;
   if (op.getCausal())
     offset = op.getQueryOffset() ? op.getQueryOffset()

@@ -88,3 +88,27 @@ func.func @decode_split(%q: tensor<1x12x1x64xf32>, %k: tensor<1x12x1024x64xf32>,
   %o = kf.attention %q, %k, %v causal offset(%pos) : tensor<1x12x1x64xf32>, tensor<1x12x1024x64xf32>, tensor<1x12x1024x64xf32> -> tensor<1x12x1x64xf32>
   return %o : tensor<1x12x1x64xf32>
 }
+
+// A sliding window and a soft-cap stay in the fused kernel: each key range
+// starts no earlier than the first key the block's first row sees
+// (row + pos + 1 - 64), lanes hide keys older than the window, and scores
+// are capped as 30 * tanh(s / 30) before the online softmax.
+// CHECK-LABEL: func.func @windowed_split
+// CHECK:       gpu.launch blocks({{.*}}) in (%{{.+}} = %c8
+// CHECK:         %[[BEGIN:.+]] = arith.muli %{{.+}}, %c128
+// CHECK:         %[[END:.+]] = arith.minui
+// CHECK:         %[[ROWPOS:.+]] = arith.addi %{{.+}}, %{{.+}} : index
+// CHECK:         %[[REACH:.+]] = arith.addi %[[ROWPOS]], %c1
+// CHECK:         %[[PAST:.+]] = arith.cmpi ule, %c64{{[_0-9]*}}, %[[REACH]]
+// CHECK:         %[[FIRST:.+]] = arith.subi %[[REACH]], %c64
+// CHECK:         %[[CLAMPED:.+]] = arith.select %[[PAST]], %[[FIRST]], %c0
+// CHECK:         %[[START:.+]] = arith.maxui %[[BEGIN]], %[[CLAMPED]]
+// CHECK:         scf.for %{{.+}} = %[[START]] to %[[END]] step %c32
+// CHECK:           arith.divf %{{.+}}, %[[CAP:.+]] : f32
+// CHECK:           math.tanh
+// CHECK:           arith.cmpi ult, %{{.+}}, %{{.+}} : index
+// CHECK-NOT:   kf.attention
+func.func @windowed_split(%q: tensor<1x12x1x64xf32>, %k: tensor<1x12x1024x64xf32>, %v: tensor<1x12x1024x64xf32>, %pos: index) -> tensor<1x12x1x64xf32> {
+  %o = kf.attention %q, %k, %v causal offset(%pos) {window = 64 : i64, softcap = 3.000000e+01 : f64} : tensor<1x12x1x64xf32>, tensor<1x12x1024x64xf32>, tensor<1x12x1024x64xf32> -> tensor<1x12x1x64xf32>
+  return %o : tensor<1x12x1x64xf32>
+}

@@ -25,6 +25,8 @@
 // RUN: %check %t.fused.so --entry decode --scalar 0 --expect "ref.attention(x0, x1, x2, causal=True, offset=0)"
 // RUN: %check %t.fused.so --entry decode_long --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599)"
 // RUN: %check %t.fused.so --entry decode_long --scalar 200 --expect "ref.attention(x0, x1, x2, causal=True, offset=200)"
+// RUN: %check %t.fused.so --entry windowed_long --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599, window=50, softcap=5.0)"
+// RUN: %check %t.fused.so --entry windowed_long --scalar 30 --expect "ref.attention(x0, x1, x2, causal=True, offset=30, window=50, softcap=5.0)"
 
 func.func @causal(%q: tensor<1x4x20x16xf32>, %k: tensor<1x4x20x16xf32>, %v: tensor<1x4x20x16xf32>) -> tensor<1x4x20x16xf32> {
   %o = kf.attention %q, %k, %v causal : tensor<1x4x20x16xf32>, tensor<1x4x20x16xf32>, tensor<1x4x20x16xf32> -> tensor<1x4x20x16xf32>
@@ -63,4 +65,9 @@ func.func @decode_long(%q: tensor<1x2x1x40xf32>, %k: tensor<1x2x600x40xf32>, %v:
 func.func @decode(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x80x16xf32>, %v: tensor<1x2x80x16xf32>, %pos: index) -> tensor<1x2x1x16xf32> {
   %o = kf.attention %q, %k, %v causal offset(%pos) : tensor<1x2x1x16xf32>, tensor<1x2x80x16xf32>, tensor<1x2x80x16xf32> -> tensor<1x2x1x16xf32>
   return %o : tensor<1x2x1x16xf32>
+}
+
+func.func @windowed_long(%q: tensor<1x2x1x40xf32>, %k: tensor<1x2x600x40xf32>, %v: tensor<1x2x600x40xf32>, %pos: index) -> tensor<1x2x1x40xf32> {
+  %o = kf.attention %q, %k, %v causal offset(%pos) {window = 50 : i64, softcap = 5.000000e+00 : f64} : tensor<1x2x1x40xf32>, tensor<1x2x600x40xf32>, tensor<1x2x600x40xf32> -> tensor<1x2x1x40xf32>
+  return %o : tensor<1x2x1x40xf32>
 }

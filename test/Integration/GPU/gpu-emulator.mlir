@@ -30,9 +30,12 @@
 // RUN: %check %t.attn.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.attn.so --entry decode --scalar 0 --expect "ref.attention(x0, x1, x2, causal=True, offset=0)"
 // RUN: %check %t.attn.so --entry causal_blocks --expect "ref.attention(x0, x1, x2, causal=True)"
-// A sliding window and a soft-cap go through the decomposed kernels.
+// A sliding window and a soft-cap, in the fused kernel (decode with a key
+// range split over blocks, most of them before the window).
 // RUN: %check %t.attn.so --entry windowed --expect "ref.attention(x0, x1, x2, causal=True, window=7, softcap=2.0)"
 // RUN: %check %t.attn.so --entry windowed_decode --scalar 70 --expect "ref.attention(x0, x1, x2, causal=True, offset=70, window=16)"
+// RUN: %check %t.attn.so --entry windowed_long --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599, window=50, softcap=5.0)"
+// RUN: %check %t.attn.so --entry windowed_long --scalar 30 --expect "ref.attention(x0, x1, x2, causal=True, offset=30, window=50, softcap=5.0)"
 // RUN: %check %t.attn.so --entry decode_long --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599)"
 // RUN: %check %t.attn.so --entry decode_long --scalar 200 --expect "ref.attention(x0, x1, x2, causal=True, offset=200)"
 // The decomposed form (QK^T, softmax and PV kernels) too.
