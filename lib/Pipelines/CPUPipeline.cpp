@@ -58,6 +58,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   target.threadTile = options.threadTile;
   target.packWeights = options.packWeights;
   target.columnsOuter = options.columnsOuter;
+  target.splitReduction = options.splitReduction;
   pm.addPass(createCPUTargetPass(target));
 
   // 1. kf -> linalg on tensors.

@@ -75,6 +75,7 @@ DictionaryAttr CPUSchedule::toAttr(MLIRContext *context) const {
                      b.getI64IntegerAttr(minParallelBlocks)),
       b.getNamedAttr("pack_weights", b.getBoolAttr(packWeights)),
       b.getNamedAttr("columns_outer", b.getBoolAttr(columnsOuter)),
+      b.getNamedAttr("split_reduction", b.getBoolAttr(splitReduction)),
   };
   return b.getDictionaryAttr(fields);
 }
@@ -102,6 +103,8 @@ CPUSchedule CPUSchedule::fromAttr(DictionaryAttr attr) {
     s.packWeights = pack.getValue();
   if (auto order = attr.getAs<BoolAttr>("columns_outer"))
     s.columnsOuter = order.getValue();
+  if (auto split = attr.getAs<BoolAttr>("split_reduction"))
+    s.splitReduction = split.getValue();
   return s;
 }
 

@@ -54,7 +54,9 @@ struct CPUTargetPass : kf::impl::CPUTargetPassBase<CPUTargetPass> {
          {std::tuple{"pack-weights", std::string(packWeights),
                      &schedule.packWeights},
           std::tuple{"columns-outer", std::string(columnsOuter),
-                     &schedule.columnsOuter}}) {
+                     &schedule.columnsOuter},
+          std::tuple{"split-reduction", std::string(splitReduction),
+                     &schedule.splitReduction}}) {
       if (text == "true" || text == "1")
         *field = true;
       else if (text == "false" || text == "0")

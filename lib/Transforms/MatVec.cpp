@@ -82,6 +82,78 @@ kf::splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op,
   return SmallVector<Operation *>{partial, lanesSum};
 }
 
+FailureOr<SmallVector<Operation *>>
+kf::splitReductionAcrossThreads(RewriterBase &rewriter, linalg::LinalgOp op,
+                                int64_t parts, int64_t minDepth) {
+  if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics() || parts < 2)
+    return failure();
+  MLIRContext *ctx = op.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  if (!hasIndexingMaps(op, {{m, k}, {k, n}, {m, n}}))
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t rows = ranges[0], cols = ranges[1], depth = ranges[2];
+  if (rows != 1 || depth % parts != 0 || depth / parts < minDepth)
+    return failure();
+  int64_t share = depth / parts;
+  Location loc = op.getLoc();
+  Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1],
+        c = op.getDpsInits()[0];
+  Type accType = getElementTypeOrSelf(c.getType());
+  rewriter.setInsertionPoint(op);
+
+  // A as [m, s, k'] and B as [s, k', n]: views, no copies. Part s reads
+  // rows [s * k', (s + 1) * k') of B, one contiguous block.
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(b.getType());
+  Value aView = tensor::ExpandShapeOp::create(
+      rewriter, loc,
+      RankedTensorType::get({rows, parts, share}, aType.getElementType()), a,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  Value bView = tensor::ExpandShapeOp::create(
+      rewriter, loc,
+      RankedTensorType::get({parts, share, cols}, bType.getElementType()), b,
+      ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+
+  // P[s, m, n] = sum_k' A[m, s, k'] B[s, k', n], from zero.
+  Value zero = arith::ConstantOp::create(rewriter, loc, accType,
+                                         rewriter.getZeroAttr(accType));
+  Value empty = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<int64_t>{parts, rows, cols}, accType);
+  Value partialInit =
+      linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+  AffineExpr d0, d1, d2, d3;
+  bindDims(ctx, d0, d1, d2, d3);
+  auto parallel = utils::IteratorType::parallel;
+  auto reduction = utils::IteratorType::reduction;
+  auto partial = linalg::GenericOp::create(
+      rewriter, loc, partialInit.getType(), ValueRange{aView, bView},
+      ValueRange{partialInit},
+      ArrayRef<AffineMap>{AffineMap::get(4, 0, {d1, d0, d3}, ctx),
+                          AffineMap::get(4, 0, {d0, d3, d2}, ctx),
+                          AffineMap::get(4, 0, {d0, d1, d2}, ctx)},
+      ArrayRef<utils::IteratorType>{parallel, parallel, parallel, reduction});
+  rewriter.inlineRegionBefore(op->getRegion(0), partial.getRegion(),
+                              partial.getRegion().begin());
+  partial->setAttr(kSplitReductionAttrName, rewriter.getI64IntegerAttr(parts));
+
+  // C[m, n] += sum_s P[s, m, n], vectorised along n.
+  auto combine = linalg::GenericOp::create(
+      rewriter, loc, c.getType(), ValueRange{partial.getResult(0)},
+      ValueRange{c},
+      ArrayRef<AffineMap>{AffineMap::get(3, 0, {m, n, k}, ctx),
+                          AffineMap::get(3, 0, {n, k}, ctx)},
+      ArrayRef<utils::IteratorType>{reduction, parallel, parallel},
+      [](OpBuilder &b, Location l, ValueRange args) {
+        linalg::YieldOp::create(
+            b, l, arith::AddFOp::create(b, l, args[1], args[0]).getResult());
+      });
+  rewriter.replaceOp(op, combine.getResult(0));
+  return SmallVector<Operation *>{partial, combine};
+}
+
 namespace {
 
 struct UnitReductionContractToFMA : OpRewritePattern<vector::ContractionOp> {

@@ -27,6 +27,26 @@ namespace mlir::kf {
 FailureOr<SmallVector<Operation *>>
 splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op, int64_t lanes);
 
+/// Rewrites a one-row product C[0, n] += A[0, k] * B[k, n] whose weight is
+/// stored [k, n] (n contiguous: GPT-2's Conv1D layout) into `parts`
+/// partial products over consecutive blocks of k and their sum:
+///
+///   P[s, 0, n] = sum_k' A[0, s * K' + k'] * B[s * K' + k', n]
+///   C[0, n]   += sum_s P[s, 0, n]
+///
+/// so that each thread streams one contiguous block of the weight's rows
+/// instead of a strip of every row (measured 1.2-1.7x faster at GPT-2's
+/// decode shapes on a 2-core Zen 5, in a C prototype and in the compiled
+/// kernels: the threads then read disjoint regions). The partial product is
+/// marked `kf.split_reduction` = parts for the planner. Failure when the op
+/// is not that shape, or k does not split into parts of at least `minDepth`.
+FailureOr<SmallVector<Operation *>>
+splitReductionAcrossThreads(RewriterBase &rewriter, linalg::LinalgOp op,
+                            int64_t parts, int64_t minDepth);
+
+/// The attribute splitReductionAcrossThreads puts on the partial product.
+inline constexpr StringLiteral kSplitReductionAttrName = "kf.split_reduction";
+
 /// A vector.contract with a batch dimension whose reductions all have size 1
 /// (the register tile of a lane-split product: a [1, 16] row against
 /// [8, 16] weights) is one multiply-add per accumulator row: rewritten to

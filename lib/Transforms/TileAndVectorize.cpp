@@ -156,7 +156,14 @@ struct Planner {
       // columns: the weight block it streams is reused by all its rows, and
       // the columns give the threads enough blocks to share.
       plan.threads[n] = pickTile(ranges[n], 4 * cols, cols);
-      if (oneRow) {
+      // A product split across threads by its reduction
+      // (splitReductionAcrossThreads): the parts are the threads' work, each
+      // all columns of its block of weight rows.
+      auto splitParts =
+          op->getAttrOfType<IntegerAttr>(kf::kSplitReductionAttrName);
+      if (oneRow && splitParts) {
+        plan.threads[n] = ranges[n];
+      } else if (oneRow) {
         // The widest column blocks that still give every core work.
         int64_t limit = std::max(cols, ranges[n] / sched.minParallelBlocks);
         plan.threads[n] = pickTile(ranges[n], limit, cols);
@@ -201,6 +208,8 @@ struct Planner {
       };
       if (pack)
         fields.push_back(b.getNamedAttr("packed_panels", b.getI64IntegerAttr(cols)));
+      if (splitParts)
+        fields.push_back(b.getNamedAttr("split_reduction", splitParts));
       if (!plan.registerInterchange.empty())
         fields.push_back(b.getNamedAttr("columns_outer", b.getBoolAttr(true)));
       plan.schedule = b.getDictionaryAttr(fields);
@@ -414,6 +423,23 @@ struct TileAndVectorizePass
       worklist.pop_front();
       if (ShapedType::isDynamicShape(op.getStaticLoopRanges()))
         continue;
+      // One row against a [k, n] weight (GPT-2's Conv1D layout in decode):
+      // each thread takes a contiguous block of the weight's rows.
+      if (threads && schedule.splitReduction && kf::isTiledContraction(op) &&
+          op.getNumLoops() == 3 &&
+          op.getStaticLoopRanges()[0] == 1 &&
+          !op->hasAttr(kf::kScheduleAttrName) &&
+          !op->getParentOfType<scf::ForallOp>()) {
+        FailureOr<SmallVector<Operation *>> split =
+            kf::splitReductionAcrossThreads(
+                rewriter, op, std::max<int64_t>(2, schedule.minParallelBlocks / 2),
+                /*minDepth=*/64);
+        if (succeeded(split)) {
+          for (Operation *newOp : *split)
+            worklist.push_back(cast<linalg::LinalgOp>(newOp));
+          continue;
+        }
+      }
       // One row against a [n, k] weight (decode's tied head): dot products
       // along k, a vector of partial sums per output, instead of a register
       // tile across n that would read the weight down its columns.

@@ -35,6 +35,31 @@ func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256x
 
 // -----
 
+// Decode against a deeper [k, n] weight: the reduction is split across the
+// threads (2 cores), each streaming its own contiguous block of 128 weight
+// rows into a partial row of all columns (split_reduction = 2), and the
+// parts are added. Columns the register tile does not divide (200 = 128 +
+// 72) get their own loop.
+// CHECK-LABEL: func.func @decode_split
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [1, 2, 128] : tensor<1x256xf32> into tensor<1x2x128xf32>
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2]] output_shape [2, 128, 200] : tensor<256x200xf32> into tensor<2x128x200xf32>
+// CHECK: scf.forall (%{{.+}}, %{{.+}}, %{{.+}}) = (0, 0, 0) to (2, 1, 128) step (1, 1, 128)
+// CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 128 : i64, register_tile = array<i64: 1, 128>, split_reduction = 2 : i64, thread_tiles = array<i64: 1, 1, 128, 0>}}
+// CHECK: scf.forall (%{{.+}}, %{{.+}}, %{{.+}}) = (0, 0, 0) to (2, 1, 72) step (1, 1, 72)
+// CHECK: split_reduction = 2 : i64
+// CHECK: scf.for %{{.+}} = %c0 to %c2 step %c1
+// CHECK: vector.multi_reduction <add>, {{.*}} [0] : vector<1x1x64xf32> to vector<1x64xf32>
+// SERIAL-LABEL: func.func @decode_split
+// SERIAL-NOT: expand_shape
+// SERIAL-NOT: split_reduction = 2
+// SERIAL: return
+func.func @decode_split(%x: tensor<1x256xf32>, %w: tensor<256x200xf32>) -> tensor<1x200xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<1x256xf32>, tensor<256x200xf32> -> tensor<1x200xf32>
+  return %y : tensor<1x200xf32>
+}
+
+// -----
+
 // One row against an [n, k] weight (the tied head): dot products along k,
 // 16 partial sums per output in a vector. Threads take blocks of 8-row
 // register tiles that stream 8 weight rows front to back with one

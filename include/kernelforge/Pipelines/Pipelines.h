@@ -55,6 +55,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Register tiles walk columns outside and rows inside "
                      "(true/false; empty: the schedule's)"),
       llvm::cl::init("")};
+  PassOptions::Option<std::string> splitReduction{
+      *this, "split-reduction",
+      llvm::cl::desc("One-row products against [k, n] weights: each thread "
+                     "a contiguous block of weight rows, parts added "
+                     "(true/false; empty: the schedule's)"),
+      llvm::cl::init("")};
   PassOptions::Option<std::string> tuningCache{
       *this, "tuning-cache",
       llvm::cl::desc("kernelforge-tune's cache of measured schedules (empty: "

@@ -80,6 +80,11 @@ struct CPUSchedule {
   /// (BLIS's order: a weight panel stays in L1 for all rows) instead of
   /// rows outside (an activation panel stays for all columns).
   bool columnsOuter = false;
+  /// One-row products against [k, n] weights (decode, GPT-2's layout) split
+  /// their reduction across the threads, each streaming a contiguous block
+  /// of weight rows, and add the parts (else the threads split the
+  /// columns, each reading a strip of every row).
+  bool splitReduction = true;
   /// Work items (thread tiles) wanted per parallel loop: at least this many
   /// blocks so that every core is busy and the last ones balance.
   int64_t minParallelBlocks = 4;

@@ -61,7 +61,12 @@ def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
            "panels (true/false; empty: the schedule's, false)">,
     Option<"columnsOuter", "columns-outer", "std::string", /*default=*/"\"\"",
            "Override: register tiles walk columns outside, rows inside "
-           "(true/false; empty: the schedule's, false)">
+           "(true/false; empty: the schedule's, false)">,
+    Option<"splitReduction", "split-reduction", "std::string",
+           /*default=*/"\"\"",
+           "Override: one-row products against [k, n] weights split their "
+           "reduction across threads (true/false; empty: the schedule's, "
+           "true)">
   ];
 }
 
@@ -113,7 +118,12 @@ def TileAndVectorizePass
     stream instead of rows a weight-row apart.
 
     One-row products (decode) stream each weight once. Against a `[k, n]`
-    weight the register tile is one row four register tiles wide; against an
+    weight, with the schedule's `split_reduction` (the default), the
+    reduction is first split across the threads (`P[s, 0, n]` over the s-th
+    contiguous block of weight rows, then the parts added; the partial
+    product records `split_reduction = s`), so each thread streams one
+    block of memory; the register tile is one row four register tiles wide,
+    all columns in each thread. Against an
     `[n, k]` weight (the tied head) the product is first split into dot
     products with `vector-width` lanes (`P[m, n, j]` over blocks of k, then
     the lanes summed), whose register tiles read weight rows front to back

@@ -6,6 +6,12 @@
 // RUN: %check %t.so --entry linear_bias --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry linear_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.so --entry linear_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// One row against a deep [k, n] weight: the reduction split across threads
+// (each a contiguous block of weight rows), the parts added; and the same
+// with the columns split instead.
+// RUN: %check %t.so --entry linear_vector_deep --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: kernelforge-compile %s -o %t.columns.so --pipeline-options="split-reduction=false"
+// RUN: %check %t.columns.so --entry linear_vector_deep --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry linear_tiles --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry matmul_batched --expect "ref.matmul(x0, x1)" --atol 1e-4
@@ -47,6 +53,10 @@ func.func @linear_bias(%x: tensor<2x5x70xf32>, %w: tensor<70x33xf32>, %b: tensor
 func.func @linear_out_in(%x: tensor<1x9x64xf32>, %w: tensor<50x64xf32>) -> tensor<1x9x50xf32> {
   %y = kf.linear %x, %w layout(out_in) : tensor<1x9x64xf32>, tensor<50x64xf32> -> tensor<1x9x50xf32>
   return %y : tensor<1x9x50xf32>
+}
+func.func @linear_vector_deep(%x: tensor<1x768xf32>, %w: tensor<768x200xf32>, %b: tensor<200xf32>) -> tensor<1x200xf32> {
+  %y = kf.linear %x, %w, %b layout(in_out) : tensor<1x768xf32>, tensor<768x200xf32>, tensor<200xf32> -> tensor<1x200xf32>
+  return %y : tensor<1x200xf32>
 }
 func.func @linear_vector(%x: tensor<64xf32>, %w: tensor<64x40xf32>, %b: tensor<40xf32>) -> tensor<40xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<64xf32>, tensor<64x40xf32>, tensor<40xf32> -> tensor<40xf32>
