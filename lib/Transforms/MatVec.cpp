@@ -11,11 +11,61 @@
 
 using namespace mlir;
 
+namespace {
+
+/// A product of two inputs into one output, on tensors, over 3 loops.
+bool isThreeLoopProduct(linalg::LinalgOp op) {
+  return op.getNumLoops() == 3 && op.getNumDpsInputs() == 2 &&
+         op.getNumDpsInits() == 1 && op.hasPureTensorSemantics();
+}
+
+/// `op`'s multiply-add body over `aView` and `bView` into a zero-filled
+/// tensor of `shape` (the op's accumulator type), with `maps` over four
+/// loops of which the last is the reduction. The op's region moves into
+/// it, so the op must be replaced next.
+linalg::GenericOp partialProduct(RewriterBase &rewriter, linalg::LinalgOp op,
+                                 Value aView, Value bView,
+                                 ArrayRef<int64_t> shape,
+                                 ArrayRef<AffineMap> maps) {
+  Location loc = op.getLoc();
+  Type accType = getElementTypeOrSelf(op.getDpsInits()[0].getType());
+  Value zero = arith::ConstantOp::create(rewriter, loc, accType,
+                                         rewriter.getZeroAttr(accType));
+  Value empty = tensor::EmptyOp::create(rewriter, loc, shape, accType);
+  Value init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+  auto parallel = utils::IteratorType::parallel;
+  auto partial = linalg::GenericOp::create(
+      rewriter, loc, init.getType(), ValueRange{aView, bView},
+      ValueRange{init}, maps,
+      ArrayRef<utils::IteratorType>{parallel, parallel, parallel,
+                                    utils::IteratorType::reduction});
+  rewriter.inlineRegionBefore(op->getRegion(0), partial.getRegion(),
+                              partial.getRegion().begin());
+  return partial;
+}
+
+/// C += the partial sums `partial` reduced as `maps` and `iterators` say;
+/// replaces `op` by it.
+linalg::GenericOp addPartials(RewriterBase &rewriter, linalg::LinalgOp op,
+                              Value partial, ArrayRef<AffineMap> maps,
+                              ArrayRef<utils::IteratorType> iterators) {
+  Value c = op.getDpsInits()[0];
+  auto sum = linalg::GenericOp::create(
+      rewriter, op.getLoc(), c.getType(), ValueRange{partial}, ValueRange{c},
+      maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
+        linalg::YieldOp::create(
+            b, l, arith::AddFOp::create(b, l, args[1], args[0]).getResult());
+      });
+  rewriter.replaceOp(op, sum.getResult(0));
+  return sum;
+}
+
+} // namespace
+
 FailureOr<SmallVector<Operation *>>
 kf::splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op,
                        int64_t lanes) {
-  if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics() || lanes < 2)
+  if (!isThreeLoopProduct(op) || lanes < 2)
     return failure();
   MLIRContext *ctx = op.getContext();
   AffineExpr m, n, k;
@@ -28,9 +78,6 @@ kf::splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op,
     return failure();
   int64_t blocks = depth / lanes;
   Location loc = op.getLoc();
-  Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1],
-        c = op.getDpsInits()[0];
-  Type accType = getElementTypeOrSelf(c.getType());
   rewriter.setInsertionPoint(op);
 
   // A as [m, ko, j] and B as [n, ko, j]: views, no copies.
@@ -41,52 +88,32 @@ kf::splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op,
         RankedTensorType::get({lead, blocks, lanes}, type.getElementType()), v,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}});
   };
-  Value aView = view(a, rows), bView = view(b, cols);
+  Value aView = view(op.getDpsInputs()[0], rows),
+        bView = view(op.getDpsInputs()[1], cols);
 
-  // Partial sums over (m, n, j, ko), starting at zero.
-  Value zero = arith::ConstantOp::create(rewriter, loc, accType,
-                                         rewriter.getZeroAttr(accType));
-  Value empty = tensor::EmptyOp::create(
-      rewriter, loc, ArrayRef<int64_t>{rows, cols, lanes}, accType);
-  Value partialInit =
-      linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+  // P[m, n, j] over (m, n, j, ko), then C[m, n] += sum_j P[m, n, j].
   AffineExpr d0, d1, d2, d3;
   bindDims(ctx, d0, d1, d2, d3);
-  auto parallel = utils::IteratorType::parallel;
-  auto reduction = utils::IteratorType::reduction;
-  auto partial = linalg::GenericOp::create(
-      rewriter, loc, partialInit.getType(), ValueRange{aView, bView},
-      ValueRange{partialInit},
-      ArrayRef<AffineMap>{AffineMap::get(4, 0, {d0, d3, d2}, ctx),
-                          AffineMap::get(4, 0, {d1, d3, d2}, ctx),
-                          AffineMap::get(4, 0, {d0, d1, d2}, ctx)},
-      ArrayRef<utils::IteratorType>{parallel, parallel, parallel, reduction});
-  // The same multiply-add body.
-  rewriter.inlineRegionBefore(op->getRegion(0), partial.getRegion(),
-                              partial.getRegion().begin());
-  if (Attribute schedule = op->getAttr(kScheduleAttrName))
+  Attribute schedule = op->getAttr(kScheduleAttrName);
+  linalg::GenericOp partial = partialProduct(
+      rewriter, op, aView, bView, {rows, cols, lanes},
+      {AffineMap::get(4, 0, {d0, d3, d2}, ctx),
+       AffineMap::get(4, 0, {d1, d3, d2}, ctx),
+       AffineMap::get(4, 0, {d0, d1, d2}, ctx)});
+  if (schedule)
     partial->setAttr(kScheduleAttrName, schedule);
-
-  // C[m, n] += sum_j P[m, n, j].
-  auto lanesSum = linalg::GenericOp::create(
-      rewriter, loc, c.getType(), ValueRange{partial.getResult(0)},
-      ValueRange{c},
-      ArrayRef<AffineMap>{AffineMap::get(3, 0, {m, n, k}, ctx),
-                          AffineMap::get(3, 0, {m, n}, ctx)},
-      ArrayRef<utils::IteratorType>{parallel, parallel, reduction},
-      [](OpBuilder &b, Location l, ValueRange args) {
-        linalg::YieldOp::create(
-            b, l, arith::AddFOp::create(b, l, args[1], args[0]).getResult());
-      });
-  rewriter.replaceOp(op, lanesSum.getResult(0));
-  return SmallVector<Operation *>{partial, lanesSum};
+  auto parallel = utils::IteratorType::parallel;
+  linalg::GenericOp sum = addPartials(
+      rewriter, op, partial.getResult(0),
+      {AffineMap::get(3, 0, {m, n, k}, ctx), AffineMap::get(3, 0, {m, n}, ctx)},
+      {parallel, parallel, utils::IteratorType::reduction});
+  return SmallVector<Operation *>{partial, sum};
 }
 
 FailureOr<SmallVector<Operation *>>
 kf::splitReductionAcrossThreads(RewriterBase &rewriter, linalg::LinalgOp op,
                                 int64_t parts, int64_t minDepth) {
-  if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics() || parts < 2)
+  if (!isThreeLoopProduct(op) || parts < 2)
     return failure();
   MLIRContext *ctx = op.getContext();
   AffineExpr m, n, k;
@@ -99,59 +126,36 @@ kf::splitReductionAcrossThreads(RewriterBase &rewriter, linalg::LinalgOp op,
     return failure();
   int64_t share = depth / parts;
   Location loc = op.getLoc();
-  Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1],
-        c = op.getDpsInits()[0];
-  Type accType = getElementTypeOrSelf(c.getType());
   rewriter.setInsertionPoint(op);
 
   // A as [m, s, k'] and B as [s, k', n]: views, no copies. Part s reads
   // rows [s * k', (s + 1) * k') of B, one contiguous block.
-  auto aType = cast<RankedTensorType>(a.getType());
-  auto bType = cast<RankedTensorType>(b.getType());
-  Value aView = tensor::ExpandShapeOp::create(
-      rewriter, loc,
-      RankedTensorType::get({rows, parts, share}, aType.getElementType()), a,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
-  Value bView = tensor::ExpandShapeOp::create(
-      rewriter, loc,
-      RankedTensorType::get({parts, share, cols}, bType.getElementType()), b,
-      ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  auto view = [&](Value v, ArrayRef<int64_t> shape,
+                  ArrayRef<ReassociationIndices> groups) -> Value {
+    auto type = cast<RankedTensorType>(v.getType());
+    return tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(shape, type.getElementType()), v,
+        groups);
+  };
+  Value aView = view(op.getDpsInputs()[0], {rows, parts, share}, {{0}, {1, 2}});
+  Value bView = view(op.getDpsInputs()[1], {parts, share, cols}, {{0, 1}, {2}});
 
-  // P[s, m, n] = sum_k' A[m, s, k'] B[s, k', n], from zero.
-  Value zero = arith::ConstantOp::create(rewriter, loc, accType,
-                                         rewriter.getZeroAttr(accType));
-  Value empty = tensor::EmptyOp::create(
-      rewriter, loc, ArrayRef<int64_t>{parts, rows, cols}, accType);
-  Value partialInit =
-      linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+  // P[s, m, n] over (s, m, n, k'), then C[m, n] += sum_s P[s, m, n],
+  // vectorised along n.
   AffineExpr d0, d1, d2, d3;
   bindDims(ctx, d0, d1, d2, d3);
-  auto parallel = utils::IteratorType::parallel;
-  auto reduction = utils::IteratorType::reduction;
-  auto partial = linalg::GenericOp::create(
-      rewriter, loc, partialInit.getType(), ValueRange{aView, bView},
-      ValueRange{partialInit},
-      ArrayRef<AffineMap>{AffineMap::get(4, 0, {d1, d0, d3}, ctx),
-                          AffineMap::get(4, 0, {d0, d3, d2}, ctx),
-                          AffineMap::get(4, 0, {d0, d1, d2}, ctx)},
-      ArrayRef<utils::IteratorType>{parallel, parallel, parallel, reduction});
-  rewriter.inlineRegionBefore(op->getRegion(0), partial.getRegion(),
-                              partial.getRegion().begin());
+  linalg::GenericOp partial = partialProduct(
+      rewriter, op, aView, bView, {parts, rows, cols},
+      {AffineMap::get(4, 0, {d1, d0, d3}, ctx),
+       AffineMap::get(4, 0, {d0, d3, d2}, ctx),
+       AffineMap::get(4, 0, {d0, d1, d2}, ctx)});
   partial->setAttr(kSplitReductionAttrName, rewriter.getI64IntegerAttr(parts));
-
-  // C[m, n] += sum_s P[s, m, n], vectorised along n.
-  auto combine = linalg::GenericOp::create(
-      rewriter, loc, c.getType(), ValueRange{partial.getResult(0)},
-      ValueRange{c},
-      ArrayRef<AffineMap>{AffineMap::get(3, 0, {m, n, k}, ctx),
-                          AffineMap::get(3, 0, {n, k}, ctx)},
-      ArrayRef<utils::IteratorType>{reduction, parallel, parallel},
-      [](OpBuilder &b, Location l, ValueRange args) {
-        linalg::YieldOp::create(
-            b, l, arith::AddFOp::create(b, l, args[1], args[0]).getResult());
-      });
-  rewriter.replaceOp(op, combine.getResult(0));
-  return SmallVector<Operation *>{partial, combine};
+  auto parallel = utils::IteratorType::parallel;
+  linalg::GenericOp sum = addPartials(
+      rewriter, op, partial.getResult(0),
+      {AffineMap::get(3, 0, {m, n, k}, ctx), AffineMap::get(3, 0, {n, k}, ctx)},
+      {utils::IteratorType::reduction, parallel, parallel});
+  return SmallVector<Operation *>{partial, sum};
 }
 
 namespace {
