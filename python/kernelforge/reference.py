@@ -26,6 +26,37 @@ def matmul(a, b, transpose_rhs=False):
     return a @ (np.swapaxes(b, -1, -2) if transpose_rhs else b)
 
 
+def conv2d(x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1,
+           layout="nchw"):
+    """PyTorch's Conv2d (cross-correlation): x [N, C, H, W] (or NHWC with
+    layout='nhwc'), w [O, C/groups, KH, KW], b [O]; loops over the kernel
+    taps, in float64."""
+    x = np.asarray(x, np.float64)
+    w = np.asarray(w, np.float64)
+    if layout == "nhwc":
+        x = x.transpose(0, 3, 1, 2)
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    (sy, sx), (py, px), (dy, dx) = stride, padding, dilation
+    xp = np.zeros((n, c, h + 2 * py, wd + 2 * px))
+    xp[:, :, py:py + h, px:px + wd] = x
+    oh = (h + 2 * py - dy * (kh - 1) - 1) // sy + 1
+    ow = (wd + 2 * px - dx * (kw - 1) - 1) // sx + 1
+    og = o // groups
+    out = np.zeros((n, o, oh, ow))
+    for g in range(groups):
+        xs = xp[:, g * cg:(g + 1) * cg]
+        for i in range(kh):
+            for j in range(kw):
+                patch = xs[:, :, i * dy:i * dy + sy * (oh - 1) + 1:sy,
+                           j * dx:j * dx + sx * (ow - 1) + 1:sx]  # [N, C', OH, OW]
+                out[:, g * og:(g + 1) * og] += np.einsum(
+                    "nchw,oc->nohw", patch, w[g * og:(g + 1) * og, :, i, j])
+    if b is not None:
+        out += np.asarray(b, np.float64)[None, :, None, None]
+    return out.transpose(0, 2, 3, 1) if layout == "nhwc" else out
+
+
 def layer_norm(x, scale=None, bias=None, eps=1e-5):
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)

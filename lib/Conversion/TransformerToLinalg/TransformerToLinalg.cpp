@@ -20,6 +20,7 @@ void mlir::kf::populateTransformerToLinalgConversionPatterns(
     RewritePatternSet &patterns, const AttentionLoweringOptions &options) {
   populateTransformerElementwiseToLinalgPatterns(patterns);
   populateTransformerContractionToLinalgPatterns(patterns);
+  populateTransformerConvolutionToLinalgPatterns(patterns);
   populateTransformerNormalizationToLinalgPatterns(patterns);
   populateTransformerDataMovementToLinalgPatterns(patterns);
   populateTransformerAttentionToLinalgPatterns(patterns, options);

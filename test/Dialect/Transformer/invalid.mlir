@@ -699,3 +699,95 @@ func.func @negative_attention_softcap(%q: tensor<1x4x8x16xf32>) {
 func.func @negative_role(%ids: tensor<1x4xi64> {kf.role = "token_ids"}, %pos: index {kf.role = "cache"}) {
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// kf.conv2d
+//===----------------------------------------------------------------------===//
+
+func.func @negative_conv2d_rank(%x: tensor<3x9x11xf32>, %w: tensor<6x3x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected a rank-4 input and weight, got 'tensor<3x9x11xf32>' and 'tensor<6x3x3x3xf32>'}}
+  %0 = kf.conv2d %x, %w layout(nchw) : tensor<3x9x11xf32>, tensor<6x3x3x3xf32> -> tensor<1x6x7x9xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_groups_divide(%x: tensor<1x4x9x9xf32>, %w: tensor<6x2x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected groups 4 to divide the input channels 4 and the output channels 6}}
+  %0 = kf.conv2d %x, %w layout(nchw) {groups = 4 : i64} : tensor<1x4x9x9xf32>, tensor<6x2x3x3xf32> -> tensor<1x6x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_weight_channels(%x: tensor<1x4x9x9xf32>, %w: tensor<6x4x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected weight [O, C/groups, KH, KW] with C/groups = 2 (input channels 4, groups 2, layout nchw), got 'tensor<6x4x3x3xf32>'}}
+  %0 = kf.conv2d %x, %w layout(nchw) {groups = 2 : i64} : tensor<1x4x9x9xf32>, tensor<6x4x3x3xf32> -> tensor<1x6x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_nhwc_channels(%x: tensor<1x9x9x4xf32>, %w: tensor<6x3x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected weight [O, C/groups, KH, KW] with C/groups = 4 (input channels 4, groups 1, layout nhwc), got 'tensor<6x3x3x3xf32>'}}
+  %0 = kf.conv2d %x, %w layout(nhwc) : tensor<1x9x9x4xf32>, tensor<6x3x3x3xf32> -> tensor<1x7x7x6xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_too_small(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected the height 4 with padding 0 to hold the kernel's span 5 (kernel 3, dilation 2)}}
+  %0 = kf.conv2d %x, %w layout(nchw) {dilations = array<i64: 2, 1>} : tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32> -> tensor<1x2x1x2xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_strides(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected strides to be two values >= 1 (height, width), got [0, 1]}}
+  %0 = kf.conv2d %x, %w layout(nchw) {strides = array<i64: 0, 1>} : tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32> -> tensor<1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_padding(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected padding to be two values >= 0 (height, width), got [1]}}
+  %0 = kf.conv2d %x, %w layout(nchw) {padding = array<i64: 1>} : tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32> -> tensor<1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_groups_zero(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected groups >= 1, got 0}}
+  %0 = kf.conv2d %x, %w layout(nchw) {groups = 0 : i64} : tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32> -> tensor<1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_bias(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected bias of shape [2] (the output channels), got 'tensor<3xf32>'}}
+  %0 = kf.conv2d %x, %w, %b layout(nchw) : tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32>, tensor<3xf32> -> tensor<1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_dynamic(%x: tensor<?x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected a static input and weight, got 'tensor<?x1x4x4xf32>' and 'tensor<2x1x3x3xf32>'}}
+  %0 = kf.conv2d %x, %w layout(nchw) : tensor<?x1x4x4xf32>, tensor<2x1x3x3xf32> -> tensor<?x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @negative_conv2d_result(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x3x3xf32>) {
+  // expected-error @+1 {{'kf.conv2d' op expected result type 'tensor<1x2x2x2xf32>' (inferred from the operands), got 'tensor<1x2x4x4xf32>'}}
+  %0 = kf.conv2d %x, %w layout(nchw) : tensor<1x1x4x4xf32>, tensor<2x1x3x3xf32> -> tensor<1x2x4x4xf32>
+  return
+}

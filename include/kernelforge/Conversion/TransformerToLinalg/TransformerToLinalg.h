@@ -25,6 +25,8 @@ struct AttentionLoweringOptions {
 void populateTransformerElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 /// linear and matmul: contractions with reduction iterators.
 void populateTransformerContractionToLinalgPatterns(RewritePatternSet &patterns);
+/// conv2d: an im2col gather and a contraction with the weight.
+void populateTransformerConvolutionToLinalgPatterns(RewritePatternSet &patterns);
 /// layer_norm, rms_norm, softmax and argmax: reductions along one axis.
 void populateTransformerNormalizationToLinalgPatterns(
     RewritePatternSet &patterns);

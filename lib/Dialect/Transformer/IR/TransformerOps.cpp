@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/InterleavedRange.h"
 
 using namespace mlir;
 using namespace mlir::kf;
@@ -226,6 +227,104 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   shape.push_back(lhs.getDimSize(rank - 2));
   shape.push_back(rhs.getDimSize(transposed ? rank - 2 : rank - 1));
   inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+template <typename OpOrAdaptor>
+static Conv2DOp::Geometry readGeometry(OpOrAdaptor x) {
+  Conv2DOp::Geometry g;
+  auto copy = [](std::optional<ArrayRef<int64_t>> from, int64_t (&to)[2]) {
+    if (from && from->size() == 2)
+      std::copy(from->begin(), from->end(), to);
+  };
+  copy(x.getStrides(), g.strides);
+  copy(x.getPadding(), g.padding);
+  copy(x.getDilations(), g.dilations);
+  if (std::optional<uint64_t> groups = x.getGroups())
+    g.groups = int64_t(*groups);
+  return g;
+}
+
+Conv2DOp::Geometry Conv2DOp::getGeometry() { return readGeometry(*this); }
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  KF_REQUIRE_RANKED(input, adaptor.getInput(), "input");
+  KF_REQUIRE_RANKED(weight, adaptor.getWeight(), "weight");
+  if (input.getRank() != 4 || weight.getRank() != 4)
+    return KF_SHAPE_ERROR() << "expected a rank-4 input and weight, got "
+                            << input << " and " << weight;
+  if (failed(checkStorageType(KF_SHAPE_ERROR(), weight, "weight", input,
+                              "input")))
+    return failure();
+  // Two entries each; strides and dilations positive, padding not negative.
+  for (auto [name, values, least] :
+       {std::tuple{"strides", adaptor.getStrides(), int64_t(1)},
+        std::tuple{"padding", adaptor.getPadding(), int64_t(0)},
+        std::tuple{"dilations", adaptor.getDilations(), int64_t(1)}}) {
+    if (!values)
+      continue;
+    if (values->size() != 2 ||
+        llvm::any_of(*values, [&](int64_t v) { return v < least; }))
+      return KF_SHAPE_ERROR()
+             << "expected " << name << " to be two values >= " << least
+             << " (height, width), got [" << llvm::interleaved(*values) << "]";
+  }
+  Conv2DOp::Geometry g = readGeometry(adaptor);
+  if (g.groups < 1)
+    return KF_SHAPE_ERROR() << "expected groups >= 1, got " << g.groups;
+
+  bool nhwc = adaptor.getLayout() == ImageLayout::NHWC;
+  int64_t channels = input.getDimSize(nhwc ? 3 : 1);
+  int64_t height = input.getDimSize(nhwc ? 1 : 2);
+  int64_t width = input.getDimSize(nhwc ? 2 : 3);
+  if (!input.hasStaticShape() || !weight.hasStaticShape())
+    return KF_SHAPE_ERROR() << "expected a static input and weight, got "
+                            << input << " and " << weight;
+  int64_t outChannels = weight.getDimSize(0);
+  if (channels % g.groups != 0 || outChannels % g.groups != 0)
+    return KF_SHAPE_ERROR() << "expected groups " << g.groups
+                            << " to divide the input channels " << channels
+                            << " and the output channels " << outChannels;
+  if (weight.getDimSize(1) != channels / g.groups)
+    return KF_SHAPE_ERROR()
+           << "expected weight [O, C/groups, KH, KW] with C/groups = "
+           << channels / g.groups << " (input channels " << channels
+           << ", groups " << g.groups << ", layout "
+           << stringifyImageLayout(adaptor.getLayout()) << "), got " << weight;
+  int64_t outSize[2];
+  int64_t sizes[2] = {height, width};
+  for (int d = 0; d < 2; ++d) {
+    int64_t span = g.dilations[d] * (weight.getDimSize(2 + d) - 1) + 1;
+    int64_t padded = sizes[d] + 2 * g.padding[d];
+    if (padded < span)
+      return KF_SHAPE_ERROR()
+             << "expected the " << (d ? "width" : "height") << " " << sizes[d]
+             << " with padding " << g.padding[d] << " to hold the kernel's span "
+             << span << " (kernel " << weight.getDimSize(2 + d)
+             << ", dilation " << g.dilations[d] << ")";
+    outSize[d] = (padded - span) / g.strides[d] + 1;
+  }
+  if (Value biasValue = adaptor.getBias()) {
+    KF_REQUIRE_RANKED(bias, biasValue, "bias");
+    if (failed(checkElementType(KF_SHAPE_ERROR(), bias, "bias", input,
+                                "input")))
+      return failure();
+    if (bias.getRank() != 1 || bias.getDimSize(0) != outChannels)
+      return KF_SHAPE_ERROR() << "expected bias of shape [" << outChannels
+                              << "] (the output channels), got " << bias;
+  }
+  int64_t batch = input.getDimSize(0);
+  SmallVector<int64_t> shape =
+      nhwc ? SmallVector<int64_t>{batch, outSize[0], outSize[1], outChannels}
+           : SmallVector<int64_t>{batch, outChannels, outSize[0], outSize[1]};
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }
 

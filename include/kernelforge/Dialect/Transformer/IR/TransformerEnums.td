@@ -32,4 +32,17 @@ def KF_GeluApproximation : I32EnumAttr<"GeluApproximation",
   }];
 }
 
+def KF_ImageLayout : I32EnumAttr<"ImageLayout",
+    "dimension order of an image batch", [
+      I32EnumAttrCase<"NCHW", 0, "nchw">,
+      I32EnumAttrCase<"NHWC", 1, "nhwc">
+    ]> {
+  let cppNamespace = "::mlir::kf";
+  let description = [{
+    `nchw`: `[batch, channels, height, width]` (PyTorch's). `nhwc`:
+    `[batch, height, width, channels]` (decoded image files, channels
+    innermost). A convolution's result has its input's layout.
+  }];
+}
+
 #endif // KERNELFORGE_DIALECT_TRANSFORMER_IR_TRANSFORMERENUMS_TD

@@ -112,6 +112,56 @@ def KF_MatmulOp : KF_Op<"matmul", [KF_InferredResult]> {
   }];
 }
 
+def KF_Conv2DOp : KF_Op<"conv2d", [KF_InferredResult]> {
+  let summary = "2-D convolution (cross-correlation, as PyTorch's Conv2d)";
+  let description = [{
+    `out[n, o, y, x] = bias[o] + sum_{c, i, j} in[n, g * C/G + c,
+    y * sy + i * dy - py, x * sx + j * dx - px] * weight[o, c, i, j]`, with
+    `g = o / (O/G)`: the weight is `[O, C/G, KH, KW]` (PyTorch's OIHW) and
+    `groups` G divides both channel counts. `strides` (sy, sx), `padding`
+    (py, px: zeros on both sides) and `dilations` (dy, dx) default to 1, 0
+    and 1. The input and result are `nchw` or `nhwc` (`layout`); the result
+    is `[N, O, OH, OW]` (or `[N, OH, OW, O]`) with
+    `OH = (H + 2 py - dy (KH - 1) - 1) / sy + 1`, likewise OW. Shapes are
+    static. The weight may be stored in f16 or bf16 under an f32 input.
+
+    The lowering gathers the input's patches (im2col, one `linalg.generic`
+    with strided indexing maps) and multiplies them with the weight as a
+    batched matrix product, so convolutions take the contraction path's
+    tiling, schedules and tuning. A ViT patch embedding (stride = kernel,
+    no padding) gathers without overlap.
+
+    Example:
+
+    ```mlir
+    %patches = kf.conv2d %images, %w, %b layout(nhwc) {strides = array<i64: 7, 7>}
+        : tensor<8x28x28x1xf32>, tensor<64x1x7x7xf32>, tensor<64xf32>
+          -> tensor<8x4x4x64xf32>
+    ```
+  }];
+  let arguments = (ins KF_FloatTensor:$input, KF_FloatTensor:$weight,
+                       Optional<KF_FloatTensor>:$bias,
+                       KF_ImageLayout:$layout,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       OptionalAttr<DenseI64ArrayAttr>:$padding,
+                       OptionalAttr<DenseI64ArrayAttr>:$dilations,
+                       OptionalAttr<I64Attr>:$groups);
+  let results = (outs KF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `layout` `(` $layout `)` attr-dict
+    `:` type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// The sizes the convolution works with, defaults filled in.
+    struct Geometry {
+      int64_t strides[2] = {1, 1}, padding[2] = {0, 0}, dilations[2] = {1, 1};
+      int64_t groups = 1;
+    };
+    /// Valid once the op verifies (two entries per attribute).
+    Geometry getGeometry();
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Normalisation
 //===----------------------------------------------------------------------===//
