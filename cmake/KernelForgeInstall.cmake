@@ -22,7 +22,7 @@ install(DIRECTORY ${PROJECT_BINARY_DIR}/include/kernelforge
 
 install(TARGETS kernelforge-opt kernelforge-compile kernelforge-run
   kernelforge-gpt2 kernelforge-gpt2-graph kernelforge-gpt2-run kernelforge-generate
-  kernelforge-tune kernelforge-tokenize
+  kernelforge-tune kernelforge-tokenize kernelforge-classify
   kernelforge-bench
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 

@@ -4,7 +4,8 @@
 #   scripts/demo.sh              stories260K (a trained LLaMA, shipped in
 #                                models/llama) tells its story, then GPT-2 124M
 #                                (its Hugging Face config) with deterministic
-#                                random weights
+#                                random weights, then vit-mnist (a trained ViT,
+#                                models/vit) classifies handwritten digits
 #   scripts/demo.sh MODEL_DIR    a Hugging Face GPT-2 directory (config.json,
 #                                model.safetensors, vocab.json, merges.txt)
 #                                instead of the random 124M
@@ -24,7 +25,7 @@ if [ -n "$model_dir" ]; then
   model=(--model-dir "$model_dir")
 fi
 
-kf_build kernelforge-opt kernelforge-gpt2-graph kernelforge-gpt2 kernelforge-generate >/dev/null
+kf_build kernelforge-opt kernelforge-gpt2-graph kernelforge-gpt2 kernelforge-generate kernelforge-classify >/dev/null
 bin="$KF_BUILD/bin"
 out="$KF_BUILD/demo"
 mkdir -p "$out"
@@ -52,3 +53,10 @@ else
 fi
 /usr/bin/python3 "$KF_ROOT/python/kernelforge/check_gpt2.py" --runner "$bin/kernelforge-gpt2" \
   "${check[@]}" --tokens "$tokens" -n 8 --atol 1e-3 --rtol 1e-3
+
+vit="$KF_ROOT/models/vit/vit-mnist"
+kf_log "vit-mnist (a ViT trained on MNIST): kernelforge-classify --model-dir models/vit/vit-mnist models/vit/vit-mnist/digit*.png"
+"$bin/kernelforge-classify" --model-dir "$vit" "$vit"/digit*.png
+kf_log "its accuracy on 200 held-out digits (the model's: 195 of 200)"
+"$bin/kernelforge-classify" --model-dir "$vit" --npy "$vit/heldout_images_200.npy" \
+  --labels "$vit/heldout_labels_200.npy"

@@ -28,12 +28,15 @@ shared = os.path.realpath(config.kf_shared_dir)
 if os.path.isfile(os.path.join(shared, "models", "makemore-names", "model.safetensors")):
     config.available_features.add("shared-models")
     config.substitutions.append(("%shared", shared))
+if os.path.isfile(os.path.join(shared, "models", "vit-mnist", "heldout_images.npy")):
+    config.available_features.add("shared-vit-mnist")
+    config.substitutions.append(("%vit_mnist", os.path.join(shared, "models", "vit-mnist")))
 
 tool_dirs = [config.kf_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["kernelforge-opt", "kernelforge-gpt2-graph", "kernelforge-compile",
      "kernelforge-run", "kernelforge-gpt2", "kernelforge-gpt2-run", "kernelforge-generate", "kernelforge-tune",
-     "kernelforge-tokenize", "kernelforge-bench", "not", "count"], tool_dirs)
+     "kernelforge-tokenize", "kernelforge-classify", "kernelforge-bench", "not", "count"], tool_dirs)
 
 # Compiled GPT-2 libraries are cached per test run, not in ~/.cache.
 config.environment["KF_CACHE_DIR"] = os.path.join(config.kf_obj_root, "test", "kf-cache")

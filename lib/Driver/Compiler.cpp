@@ -10,6 +10,8 @@
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/InitAllDialects.h"
@@ -37,6 +39,17 @@
 
 using namespace mlir;
 using namespace mlir::kf;
+
+bool mlir::kf::writeModuleText(ModuleOp module, StringRef path,
+                               std::string &error) {
+  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(path, &error);
+  if (!out)
+    return false;
+  module->print(out->os());
+  out->os() << "\n";
+  out->keep();
+  return true;
+}
 
 std::optional<EmitKind> mlir::kf::parseEmitKind(StringRef name) {
   return llvm::StringSwitch<std::optional<EmitKind>>(name)

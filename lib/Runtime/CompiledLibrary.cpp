@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <sstream>
 
 using namespace kernelforge::runtime;
@@ -50,8 +51,25 @@ CompiledLibrary::~CompiledLibrary() {
     dlclose(handle);
 }
 
+/// Compiled graphs allocate their intermediate buffers on every call. glibc
+/// serves blocks above its (adaptive) mmap threshold with a fresh mmap each
+/// time, so a call whose buffers cross it pays page faults and zeroing for
+/// all of them: measured 3.6x slower for a batch-64 ViT call (12 ms instead
+/// of 3.3 ms) depending only on what the process had freed before. A fixed
+/// threshold at glibc's maximum (32 MiB on 64-bit) keeps such buffers on the
+/// heap, reused from call to call.
+static void keepIntermediateBuffersOnTheHeap() {
+  static bool done = [] {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    return true;
+  }();
+  (void)done;
+}
+
 std::unique_ptr<CompiledLibrary> CompiledLibrary::load(const std::string &path,
                                                        std::string &error) {
+  keepIntermediateBuffersOnTheHeap();
   // A path without a slash would be searched for in the library path.
   std::string resolved = path.find('/') == std::string::npos ? "./" + path : path;
   void *handle = dlopen(resolved.c_str(), RTLD_NOW | RTLD_LOCAL);

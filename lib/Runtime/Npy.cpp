@@ -18,13 +18,14 @@ static std::string toDescr(const std::string &dtype) {
   if (dtype == "i32") return "<i4";
   if (dtype == "i64") return "<i8";
   if (dtype == "i8") return "|i1";
+  if (dtype == "u8") return "|u1";
   // NumPy has no bfloat16: bf16 arrays travel as their bit patterns.
   if (dtype == "bf16") return "<u2";
   return "";
 }
 
 static std::string fromDescr(const std::string &descr) {
-  for (const char *dtype : {"f32", "f64", "f16", "i32", "i64", "i8", "bf16"})
+  for (const char *dtype : {"f32", "f64", "f16", "i32", "i64", "i8", "u8", "bf16"})
     if (toDescr(dtype) == descr)
       return dtype;
   return "";
@@ -74,7 +75,7 @@ bool kernelforge::runtime::readNpy(const std::string &path, NpyArray &array,
   array.dtype = q1 == std::string::npos ? "" : fromDescr(descr.substr(q1 + 1, q2 - q1 - 1));
   if (array.dtype.empty()) {
     error = "'" + path + "': unsupported dtype (expected little-endian "
-            "float16/32/64 or int32/64)";
+            "float16/32/64, int8/32/64 or uint8)";
     return false;
   }
   if (field(header, "fortran_order").find("True") < 8) {
@@ -93,9 +94,25 @@ bool kernelforge::runtime::readNpy(const std::string &path, NpyArray &array,
   while (std::getline(dims, dim, ',')) {
     if (dim.find_first_not_of(" ") == std::string::npos)
       continue;
-    array.shape.push_back(std::stoll(dim));
+    size_t first = dim.find_first_not_of(" "), last = dim.find_last_not_of(" ");
+    std::string digits = dim.substr(first, last - first + 1);
+    if (digits.empty() || digits.size() > 12 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      error = "'" + path + "': malformed shape in the .npy header";
+      return false;
+    }
+    array.shape.push_back(std::stoll(digits));
   }
-  int64_t bytes = elementCount(array.shape) * elementBytes(array.dtype);
+  // At most 2^36 bytes (a bound that no product of the dimensions above
+  // can overflow on the way).
+  int64_t bytes = elementBytes(array.dtype);
+  for (int64_t size : array.shape) {
+    if (size != 0 && bytes > (int64_t(1) << 36) / size) {
+      error = "'" + path + "': the array is larger than 64 GiB";
+      return false;
+    }
+    bytes *= size;
+  }
   array.data.assign(bytes, 0);
   if (!in.read(array.data.data(), bytes)) {
     error = "'" + path + "': data shorter than its shape says";

@@ -6,6 +6,7 @@
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 
 #include "kernelforge/Models/GenerationStep.h"
+#include "kernelforge/Models/GraphBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -20,23 +21,17 @@ using namespace mlir::kf;
 using namespace kernelforge::llama;
 namespace models = kernelforge::models;
 
+using kernelforge::models::graphError;
+using kernelforge::models::Param;
+
 namespace {
 
-using Param = std::pair<std::string, Type>;
-
-struct LlamaBuilder {
+struct LlamaBuilder : models::GraphBuilderBase {
   LlamaBuilder(MLIRContext *context, const LlamaConfig &config, int64_t seq,
                Type weightType)
-      : b(context), c(config), seq(seq), weightType(weightType) {}
+      : GraphBuilderBase(context, weightType), c(config), seq(seq) {}
 
-  RankedTensorType f32(ArrayRef<int64_t> shape) {
-    return RankedTensorType::get(shape, b.getF32Type());
-  }
-  RankedTensorType matrix(int64_t out, int64_t in) {
-    return RankedTensorType::get({out, in}, weightType);
-  }
   RankedTensorType hidden() { return f32({1, seq, c.hiddenSize}); }
-  Location at(const Twine &name) { return NameLoc::get(b.getStringAttr(name)); }
   int64_t qDim() const { return c.numHeads * c.headDim; }
   int64_t kvDim() const { return c.numKVHeads * c.headDim; }
 
@@ -219,16 +214,9 @@ struct LlamaBuilder {
     func::ReturnOp::create(b, loc, logits);
   }
 
-  OpBuilder b;
   const LlamaConfig &c;
   int64_t seq;
-  Type weightType;
 };
-
-llvm::Error graphError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str());
-}
 
 } // namespace
 
@@ -238,27 +226,21 @@ llvm::Expected<OwningOpRef<ModuleOp>> kernelforge::llama::buildLlamaGenerationGr
   context->loadDialect<TransformerDialect, arith::ArithDialect,
                        bufferization::BufferizationDialect, func::FuncDialect,
                        memref::MemRefDialect, tensor::TensorDialect>();
-  Builder types(context);
-  Type weightType = llvm::StringSwitch<Type>(options.weights)
-                        .Case("f32", types.getF32Type())
-                        .Case("f16", types.getF16Type())
-                        .Case("bf16", types.getBF16Type())
-                        .Default(Type());
+  llvm::Expected<Type> weightType = models::floatStorageType(
+      context, options.weights, "LLaMA-family models");
   if (!weightType)
-    return graphError("weights in '" + options.weights +
-                      "' are not supported for LLaMA-family models (f32, "
-                      "f16 or bf16)");
+    return weightType.takeError();
   if (options.prefillTokens < 1 ||
       options.prefillTokens > config.maxPositions)
     return graphError("prefill bucket " + llvm::Twine(options.prefillTokens) +
                       " is outside [1, max_position_embeddings " +
                       llvm::Twine(config.maxPositions) + "]");
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(context));
-  LlamaBuilder prefill(context, config, options.prefillTokens, weightType);
+  LlamaBuilder prefill(context, config, options.prefillTokens, *weightType);
   func::FuncOp prefillBlock = prefill.buildBlock(*module);
   prefill.buildStep(*module, prefillBlock, /*prefill=*/true,
                     options.allLogits);
-  LlamaBuilder decode(context, config, 1, weightType);
+  LlamaBuilder decode(context, config, 1, *weightType);
   func::FuncOp decodeBlock =
       options.prefillTokens == 1 ? prefillBlock : decode.buildBlock(*module);
   decode.buildStep(*module, decodeBlock, /*prefill=*/false, false);

@@ -278,3 +278,54 @@ def llama_logits(ids, p, config):
     x = rms_norm(x, p["model.norm.weight"], eps)
     head = p.get("lm_head.weight", p["model.embed_tokens.weight"])
     return (x @ head.T)[0]
+
+
+def vit_preprocess(images, preprocessor=None):
+    """uint8 pixels [N, H, W] or [N, H, W, C] as ViTImageProcessor leaves
+    them for images already at the model's size: rescaled (1/255 by
+    default), normalised with image_mean / image_std (0.5), channels last."""
+    cfg = preprocessor or {}
+    x = np.asarray(images, np.float64)
+    if x.ndim == 3:
+        x = x[..., None]
+    if cfg.get("do_rescale", True):
+        x = x * cfg.get("rescale_factor", 1 / 255)
+    if cfg.get("do_normalize", True):
+        c = x.shape[-1]
+        mean = np.asarray(cfg.get("image_mean", [0.5] * c), np.float64)
+        std = np.asarray(cfg.get("image_std", [0.5] * c), np.float64)
+        x = (x - mean) / std
+    return x
+
+
+def vit_logits(pixels, p, config):
+    """Logits [N, labels] of Hugging Face ViTForImageClassification on
+    preprocessed pixels [N, S, S, C] (float64): the patch embedding as a
+    convolution, the class token and positions, pre-LayerNorm encoder layers
+    with non-causal attention and a GELU MLP, the final LayerNorm and the
+    classifier on the class token."""
+    d, heads = config["hidden_size"], config["num_attention_heads"]
+    patch, eps = config["patch_size"], config.get("layer_norm_eps", 1e-12)
+    act = "erf" if config.get("hidden_act", "gelu") == "gelu" else "tanh"
+    x = conv2d(pixels, p["vit.embeddings.patch_embeddings.projection.weight"],
+               p["vit.embeddings.patch_embeddings.projection.bias"],
+               stride=(patch, patch), layout="nhwc")
+    n = x.shape[0]
+    x = x.reshape(n, -1, d)
+    cls = np.broadcast_to(p["vit.embeddings.cls_token"], (n, 1, d))
+    x = np.concatenate([cls, x], axis=1) + p["vit.embeddings.position_embeddings"]
+
+    def proj(h, name):
+        y = h @ p[name + ".weight"].T
+        return y + p[name + ".bias"] if name + ".bias" in p else y
+
+    for i in range(config["num_hidden_layers"]):
+        pre = f"vit.encoder.layer.{i}."
+        h = layer_norm(x, p[pre + "layernorm_before.weight"], p[pre + "layernorm_before.bias"], eps)
+        q, k, v = (split_heads(proj(h, pre + "attention.attention." + w), heads)
+                   for w in ("query", "key", "value"))
+        x = x + proj(merge_heads(attention(q, k, v)), pre + "attention.output.dense")
+        h = layer_norm(x, p[pre + "layernorm_after.weight"], p[pre + "layernorm_after.bias"], eps)
+        x = x + proj(gelu(proj(h, pre + "intermediate.dense"), act), pre + "output.dense")
+    x = layer_norm(x, p["vit.layernorm.weight"], p["vit.layernorm.bias"], eps)
+    return proj(x[:, 0], "classifier")

@@ -29,6 +29,14 @@
 // RUN: kernelforge-tune --help | %python %S/Inputs/count-lines.py 80
 // TUNE: --seq-lens=
 
+// RUN: kernelforge-classify --help | FileCheck %s --check-prefix=CLASSIFY --implicit-check-not=amdgpu
+// RUN: kernelforge-classify --help | %python %S/Inputs/count-lines.py 80
+// CLASSIFY: --labels=
+// CLASSIFY: --model-dir=
+// CLASSIFY: --top-k=
+
+// RUN: kernelforge-generate --help | %python %S/Inputs/count-lines.py 80
+
 // HIDDEN: --amdgpu
 
 // kernelforge-opt lists passes and mlir-opt's options, not LLVM's code
@@ -44,6 +52,7 @@
 // RUN: kernelforge-gpt2-graph --version | FileCheck %s --check-prefix=VERSION
 // RUN: kernelforge-tune --version | FileCheck %s --check-prefix=VERSION
 // RUN: kernelforge-opt --version | FileCheck %s --check-prefix=VERSION
+// RUN: kernelforge-classify --version | FileCheck %s --check-prefix=VERSION
 // VERSION: KernelForge {{[0-9]+\.[0-9]+\.[0-9]+}}
 // VERSION-NEXT: built with LLVM/MLIR {{[0-9]+}}.
 // VERSION-NEXT: default target: {{.+}}, CPU {{.+}} ({{[0-9]+}}-bit vectors

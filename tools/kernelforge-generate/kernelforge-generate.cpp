@@ -37,6 +37,10 @@ namespace rt = kernelforge::runtime;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
+static mlir::kf::CompileRunOptions compileRun;
+static auto &cacheDir = compileRun.cacheDir;
+static auto &pipelineOptions = compileRun.pipelineOptions;
+static auto &emitMlir = compileRun.emitMlir;
 
 static cl::opt<std::string> modelDir(
     "model-dir",
@@ -83,16 +87,6 @@ static cl::opt<std::string>
                    "checkpoint's"),
           cl::init(""), cl::cat(category));
 static cl::opt<std::string>
-    cacheDir("cache-dir",
-             cl::desc("Compiled-library cache (default: $KF_CACHE_DIR, else "
-                      "~/.cache/kernelforge)"),
-             cl::init(""), cl::cat(category));
-static cl::opt<std::string>
-    pipelineOptions("pipeline-options",
-                    cl::desc("Options of kf-cpu-pipeline (kf-gpu-pipeline "
-                             "with --device cuda or gpu-emulator)"),
-                    cl::init(""), cl::cat(category));
-static cl::opt<std::string>
     device("device",
            cl::desc("cpu (default); cuda: weights and KV cache resident on "
                     "the GPU; gpu-emulator: cuda's kernels run as CPU loops "
@@ -110,9 +104,6 @@ static cl::opt<bool> encodeOnly(
     "encode-only",
     cl::desc("Print the prompt's token ids (BOS included) and stop"),
     cl::init(false), cl::cat(category));
-static cl::opt<std::string> emitMlir("emit-mlir",
-                                     cl::desc("Write the kf graph it compiles"),
-                                     cl::init(""), cl::cat(category));
 static cl::opt<std::string> emitStage(
     "emit",
     cl::desc("Write the compiled graph at a stage (linalg, llvm-mlir, "
@@ -250,12 +241,8 @@ int main(int argc, char **argv) {
                  : options.pipeline.parseFromString(pipelineOptions)))
     fail("bad --pipeline-options '" + pipelineOptions + "'");
   if (!emitMlir.empty()) {
-    auto out = mlir::openOutputFile(emitMlir, &error);
-    if (!out)
+    if (!mlir::kf::writeModuleText(**module, emitMlir, error))
       fail(error);
-    (*module)->print(out->os());
-    out->os() << "\n";
-    out->keep();
   }
   if (!emitStage.empty()) {
     auto kind = mlir::kf::parseEmitKind(emitStage);

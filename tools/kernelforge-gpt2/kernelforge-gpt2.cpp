@@ -45,6 +45,10 @@ namespace cl = llvm::cl;
 namespace rt = kernelforge::runtime;
 
 static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
+static mlir::kf::CompileRunOptions compileRun;
+static auto &cacheDir = compileRun.cacheDir;
+static auto &pipelineOptions = compileRun.pipelineOptions;
+static auto &emitMlir = compileRun.emitMlir;
 
 static cl::opt<std::string> modelDir(
     "model-dir",
@@ -92,9 +96,6 @@ static cl::opt<bool>
 static cl::opt<bool> decodeOnly("decode-only",
                                 cl::desc("Print the text of --tokens and stop"),
                                 cl::init(false), cl::cat(category));
-static cl::opt<std::string> emitMlir("emit-mlir",
-                                     cl::desc("Write the kf graph it compiles"),
-                                     cl::init(""), cl::cat(category));
 static cl::opt<std::string> emitStage(
     "emit",
     cl::desc("Write the compiled graph at a stage (linalg, llvm-mlir, "
@@ -115,17 +116,6 @@ static cl::opt<bool> json("json",
                           cl::desc("Print metrics as JSON on stdout "
                                    "(the text goes to stderr)"),
                           cl::init(false), cl::cat(category));
-static cl::opt<std::string>
-    cacheDir("cache-dir",
-             cl::desc("Compiled-library cache (default: $KF_CACHE_DIR, "
-                      "else ~/.cache/kernelforge)"),
-             cl::init(""), cl::cat(category));
-static cl::opt<std::string> pipelineOptions(
-    "pipeline-options",
-    cl::desc(
-        "Options of kf-cpu-pipeline (kf-gpu-pipeline with --device cuda or "
-        "gpu-emulator)"),
-    cl::init(""), cl::cat(category));
 static cl::opt<int64_t>
     repeat("repeat",
            cl::desc("Generate this many times; report median timings"),
@@ -303,13 +293,9 @@ int main(int argc, char **argv) {
   if (!module)
     fail(llvm::toString(module.takeError()));
   if (!emitMlir.empty()) {
-    std::string error;
-    auto out = mlir::openOutputFile(emitMlir, &error);
-    if (!out)
+std::string error;
+        if (!mlir::kf::writeModuleText(**module, emitMlir, error))
       fail(error);
-    (*module)->print(out->os());
-    out->os() << "\n";
-    out->keep();
   }
 
   mlir::kf::CompileOptions compileOptions;

@@ -47,6 +47,10 @@ void registerCompilerDialects(DialectRegistry &registry);
 
 /// Compiles `module` (kf, or linalg on tensors) and writes `outputPath`.
 /// Diagnostics go through the module's context, at the input's locations.
+/// Writes `module` as MLIR text to `path` ("-": stdout); false with
+/// `error` when the file cannot be written.
+bool writeModuleText(ModuleOp module, StringRef path, std::string &error);
+
 LogicalResult compileModule(ModuleOp module, const CompileOptions &options,
                             StringRef outputPath);
 

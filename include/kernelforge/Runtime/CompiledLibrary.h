@@ -70,7 +70,10 @@ public:
   CompiledLibrary &operator=(const CompiledLibrary &) = delete;
 
   /// Opens a shared library produced by kernelforge-compile. On failure
-  /// returns null and sets `error`.
+  /// returns null and sets `error`. The first load fixes glibc's mmap
+  /// threshold at 32 MiB (mallopt), so that the intermediate buffers a
+  /// compiled graph allocates on each call are reused from the heap rather
+  /// than mapped afresh every time.
   static std::unique_ptr<CompiledLibrary> load(const std::string &path,
                                                std::string &error);
 

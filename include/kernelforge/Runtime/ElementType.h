@@ -1,7 +1,7 @@
 //===- ElementType.h - Sizes of runtime arrays ------------------*- C++ -*-===//
 //
 // Element types at the runtime boundary use MLIR's names (f32, f16, bf16,
-// f64, i8, i32, i64, index), in entry-point signatures and .npy files alike.
+// f64, i8, u8, i32, i64, index), in entry-point signatures and .npy files alike.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,7 +20,7 @@ inline int64_t elementBytes(const std::string &dtype) {
     return 4;
   if (dtype == "f16" || dtype == "bf16")
     return 2;
-  if (dtype == "i8")
+  if (dtype == "i8" || dtype == "u8")
     return 1;
   if (dtype == "f64" || dtype == "i64" || dtype == "index")
     return 8;

@@ -35,6 +35,26 @@ void hideForeignOptions();
 /// llvm::cl does.
 void parseToolOptions(int argc, char **argv, llvm::StringRef overview);
 
+/// The options of the runners that build a graph and compile it through
+/// the library cache (kernelforge-gpt2, -generate, -classify): one
+/// definition, instantiated once per tool (`static CompileRunOptions
+/// compileRun;`).
+struct CompileRunOptions {
+  llvm::cl::opt<std::string> cacheDir{
+      "cache-dir",
+      llvm::cl::desc("Compiled-library cache (default: $KF_CACHE_DIR, else "
+                     "~/.cache/kernelforge)"),
+      llvm::cl::init(""), llvm::cl::cat(toolOptionCategory())};
+  llvm::cl::opt<std::string> pipelineOptions{
+      "pipeline-options",
+      llvm::cl::desc("Options of kf-cpu-pipeline (kf-gpu-pipeline with "
+                     "--device cuda or gpu-emulator)"),
+      llvm::cl::init(""), llvm::cl::cat(toolOptionCategory())};
+  llvm::cl::opt<std::string> emitMlir{
+      "emit-mlir", llvm::cl::desc("Write the kf graph it compiles"),
+      llvm::cl::init(""), llvm::cl::cat(toolOptionCategory())};
+};
+
 } // namespace mlir::kf
 
 #endif // KERNELFORGE_SUPPORT_TOOLOPTIONS_H
