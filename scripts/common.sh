@@ -9,7 +9,7 @@ LLVM_PREFIX=/usr/lib/llvm-22
 KF_PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools libomp-22-dev
   clang-22 cmake ninja-build ccache lld g++ libgtest-dev python3 python3-numpy
   libopenblas-dev nlohmann-json3-dev pybind11-dev python3-dev python3-pytest
-  python3-matplotlib libpng-dev)
+  python3-matplotlib libpng-dev libfuzzer-22-dev libclang-rt-22-dev)
 
 kf_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -138,12 +138,12 @@ HFTokenizer::loadChecked(const std::string &path, std::string &error) {
       std::string kind = step.is_object() ? stringOf(step, "type") : "?";
       if (kind == "NFC") {
         tok->normalizer.push_back({NormalizerStep::NFC, "", ""});
-      } else if (kind == "Prepend" && step["prepend"].is_string()) {
+      } else if (kind == "Prepend" && fieldOf(step, "prepend").is_string()) {
         tok->normalizer.push_back(
             {NormalizerStep::Prepend, stringOf(step, "prepend"), ""});
       } else if (kind == "Replace" &&
                  fieldOf(fieldOf(step, "pattern"), "String").is_string()) {
-        std::string from = stringOf(step["pattern"], "String");
+        std::string from = stringOf(fieldOf(step, "pattern"), "String");
         if (from.empty())
           return refuse("a Replace normalizer of an empty string");
         tok->normalizer.push_back(

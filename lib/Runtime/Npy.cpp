@@ -65,6 +65,13 @@ bool kernelforge::runtime::readNpy(const std::string &path, NpyArray &array,
     headerLength = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) |
                    (uint32_t(bytes[3]) << 24);
   }
+  // NumPy writes headers of a few hundred bytes; a length past 1 MiB is a
+  // corrupt file, not a reason to allocate gigabytes.
+  if (headerLength > (1u << 20)) {
+    error = "'" + path + "': .npy header length " +
+            std::to_string(headerLength) + " is past 1 MiB";
+    return false;
+  }
   std::string header(headerLength, '\0');
   if (!in || !in.read(header.data(), headerLength)) {
     error = "'" + path + "': truncated .npy header";
@@ -112,6 +119,15 @@ bool kernelforge::runtime::readNpy(const std::string &path, NpyArray &array,
       return false;
     }
     bytes *= size;
+  }
+  // The data must be in the file before anything is allocated for it.
+  std::streampos start = in.tellg();
+  in.seekg(0, std::ios::end);
+  std::streamoff available = in.tellg() - start;
+  in.seekg(start);
+  if (available < bytes) {
+    error = "'" + path + "': data shorter than its shape says";
+    return false;
   }
   array.data.assign(bytes, 0);
   if (!in.read(array.data.data(), bytes)) {

@@ -34,6 +34,11 @@
 // NONE: error: no images: give PNG files or --npy FILE
 // RUN: not kernelforge-classify --model-dir %t/model --npy %t/rgb.npy --dtype int8 2>&1 | FileCheck %s --check-prefix=INT8
 // INT8: error: weights in 'int8' are not supported for ViT (f32, f16 or bf16)
+// A .npy header claiming 4 GiB (found by the npy fuzzer: it was allocated
+// before anything was checked).
+// RUN: %python -c "open('%t/huge.npy', 'wb').write(b'\x93NUMPY\x02\x00' + (2**32 - 1).to_bytes(4, 'little') + b'{}')"
+// RUN: not kernelforge-classify --model-dir %t/model --npy %t/huge.npy 2>&1 | FileCheck %s --check-prefix=HEADER
+// HEADER: error: '{{.*}}huge.npy': .npy header length 4294967295 is past 1 MiB
 // A model that does not resize takes images of its size only.
 // RUN: %python -c "import json; p = json.load(open('%t/model/preprocessor_config.json')); p['do_resize'] = False; json.dump(p, open('%t/model/preprocessor_config.json', 'w'))"
 // RUN: not kernelforge-classify --model-dir %t/model %kf_src_root/models/vit/vit-mnist/digit0_label4.png 2>&1 | FileCheck %s --check-prefix=SIZE

@@ -31,6 +31,12 @@
 // RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=NEITHER
 // NEITHER: error: {{.*}}: neither a byte-level pre-tokenizer nor a normalizer: not a byte-level or SentencePiece-style BPE
 
+// A Prepend normalizer without its "prepend" (found by the tokenizer-json
+// fuzzer: the reader indexed the missing key) is refused like any other.
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}, 'normalizer': {'type': 'Sequence', 'normalizers': [{'type': 'Prepend'}]}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=PREPEND
+// PREPEND: error: {{.*}}: normalizer 'Prepend' is not supported (NFC, Prepend, Replace of a string, and Sequences of them are)
+
 // The tool's own errors: invalid UTF-8, ids outside the vocabulary, a
 // directory without a tokenizer.
 // RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}, 'pre_tokenizer': {'type': 'ByteLevel'}, 'decoder': {'type': 'ByteLevel'}}, open('%t/tok/tokenizer.json', 'w'))"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds and runs one libFuzzer target over the runtime's input readers
+# (clang-22 with libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer):
+#
+#   scripts/fuzz.sh TARGET [SECONDS]   # default 60 s
+#   scripts/fuzz.sh --list
+#
+# Targets (fuzz/*.cpp): safetensors, npy, tokenizer-json, regex,
+# llama2c-tokenizer. Each starts from its seed corpus in fuzz/corpus/TARGET
+# (copied into $KF_BUILD/fuzz, where new inputs accumulate); a crash, a
+# sanitizer report, a hang (10 s) or 2 GiB of memory stops it with the
+# input saved next to it and a non-zero exit.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${KF_BUILD:-$root/build}/fuzz"
+targets=(safetensors npy tokenizer-json regex llama2c-tokenizer)
+if [ "${1:-}" = "--list" ]; then
+  printf '%s\n' "${targets[@]}"
+  exit 0
+fi
+target="${1:?usage: scripts/fuzz.sh TARGET [SECONDS] (--list: the targets)}"
+seconds="${2:-60}"
+[ -f "$root/fuzz/$target.cpp" ] || { echo "fuzz.sh: no target '$target' (see --list)" >&2; exit 2; }
+clang=clang++-22
+runtime=/usr/lib/llvm-22/lib/clang/22/lib/linux/libclang_rt.fuzzer-x86_64.a
+if ! command -v "$clang" >/dev/null || [ ! -f "$runtime" ]; then
+  echo "fuzz.sh: needs clang-22 with libFuzzer (apt install clang-22 libfuzzer-22-dev libclang-rt-22-dev)" >&2
+  exit 77
+fi
+mkdir -p "$build"
+binary="$build/$target"
+sources=("$root/fuzz/$target.cpp")
+for file in SafeTensors Npy NumberFormats HFTokenizer Llama2cTokenizer GPT2Tokenizer \
+  Tokenizer Regex Unicode; do
+  sources+=("$root/lib/Runtime/$file.cpp")
+done
+newest=$(ls -t "${sources[@]}" "$root"/include/kernelforge/Runtime/*.h "$root/fuzz/FuzzInput.h" | head -1)
+if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
+  echo "fuzz.sh: building $target" >&2
+  "$clang" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=undefined -I "$root/include" -I "$root/fuzz" \
+    "${sources[@]}" -o "$binary"
+fi
+corpus="$build/$target-corpus"
+mkdir -p "$corpus"
+cp -n "$root/fuzz/corpus/$target"/* "$corpus/" 2>/dev/null || true
+cd "$build"
+exec "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  -artifact_prefix="$build/$target-" -print_final_stats=1 "$corpus"
