@@ -2,7 +2,7 @@
 # Builds and runs one libFuzzer target over the runtime's input readers
 # (clang-22 with libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer):
 #
-#   scripts/fuzz.sh TARGET [SECONDS]   # default 60 s
+#   scripts/fuzz.sh TARGET [SECONDS [LIBFUZZER OPTIONS...]]   # default 60 s
 #   scripts/fuzz.sh --list
 #
 # Targets (fuzz/*.cpp): safetensors, npy, tokenizer-json, regex,
@@ -46,4 +46,4 @@ mkdir -p "$corpus"
 cp -n "$root/fuzz/corpus/$target"/* "$corpus/" 2>/dev/null || true
 cd "$build"
 exec "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -artifact_prefix="$build/$target-" -print_final_stats=1 "$corpus"
+  -artifact_prefix="$build/$target-" -print_final_stats=1 "${@:3}" "$corpus"
