@@ -18,15 +18,17 @@ into build/python_packages/kernelforge and installed with it.
 """
 
 from kernelforge.api import (  # noqa: F401
+    Classifier,
     CompileError,
     Entry,
     Library,
     Model,
     compile,
+    load_classifier,
     load_library,
     load_model,
     version,
 )
 
-__all__ = ["CompileError", "Entry", "Library", "Model", "compile", "load_library",
-           "load_model", "version"]
+__all__ = ["Classifier", "CompileError", "Entry", "Library", "Model", "compile",
+           "load_classifier", "load_library", "load_model", "version"]

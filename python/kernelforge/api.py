@@ -217,3 +217,79 @@ def load_model(model_dir=None, dtype=None, device="cpu", cache_dir=None, config=
     except kf.CompileError as e:
         raise CompileError(str(e)) from None
     return Model(native, model_type)
+
+
+class Classifier:
+    """A ViT image classifier (Hugging Face ViTForImageClassification),
+    compiled per batch size through the compile cache, its weights bound."""
+
+    def __init__(self, native, preprocessor):
+        self._native = native
+        self._preprocessor = preprocessor or {}
+
+    @property
+    def labels(self):
+        return list(self._native.labels)
+
+    @property
+    def dtype(self):
+        return self._native.dtype
+
+    def preprocess(self, images):
+        """uint8 images [N, S, S] or [N, S, S, C] (at the model's size) as
+        the model's input: rescaled and normalised as
+        preprocessor_config.json says, float32, channels last."""
+        import numpy as np
+        x = np.asarray(images)
+        if x.dtype != np.uint8:
+            raise ValueError(f"expected uint8 pixels, got {x.dtype}")
+        if x.ndim == 3:
+            x = x[..., None]
+        s, c = self._native.image_size, self._native.channels
+        if x.ndim != 4 or x.shape[1:] != (s, s, c):
+            raise ValueError(f"expected images [N, {s}, {s}, {c}] (or [N, {s}, {s}] for one "
+                             f"channel), got {list(np.asarray(images).shape)}")
+        cfg = self._preprocessor
+        y = x.astype(np.float64)
+        if cfg.get("do_rescale", True):
+            y = y * cfg.get("rescale_factor", 1 / 255)
+        if cfg.get("do_normalize", True):
+            y = (y - np.asarray(cfg.get("image_mean", [0.5] * c))) / np.asarray(
+                cfg.get("image_std", [0.5] * c))
+        return y.astype(np.float32)
+
+    def logits(self, pixels):
+        """Logits [N, labels] of preprocessed pixels [N, S, S, C]."""
+        return self._native.logits(pixels)
+
+    def classify(self, images, top_k=3):
+        """The top_k (label, probability) pairs of each uint8 image."""
+        import numpy as np
+        z = self.logits(self.preprocess(images)).astype(np.float64)
+        p = np.exp(z - z.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        labels = self.labels
+        return [[(labels[i], float(row[i])) for i in np.argsort(-row, kind="stable")[:top_k]]
+                for row in p]
+
+
+def load_classifier(model_dir, dtype=None, device="cpu", cache_dir=None, progress=False,
+                    **pipeline_options):
+    """A ViT directory in Hugging Face layout (config.json with model_type
+    vit, model.safetensors, preprocessor_config.json). dtype: the matrices'
+    storage (f32, bf16, f16; default the checkpoint's); device: cpu or
+    gpu-emulator."""
+    kf = _extension()
+    if device not in ("cpu", "gpu-emulator"):
+        raise ValueError(f"unknown device {device!r} for a classifier (cpu or gpu-emulator)")
+    path = os.path.join(model_dir, "preprocessor_config.json")
+    preprocessor = None
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            preprocessor = json.load(f)
+    try:
+        native = kf.ClassifierModel(model_dir, dtype or "", device, cache_dir or "",
+                                    _pipeline_text(pipeline_options), progress)
+    except kf.CompileError as e:
+        raise CompileError(str(e)) from None
+    return Classifier(native, preprocessor)

@@ -11,6 +11,7 @@
 #include "kernelforge/Driver/CompileCache.h"
 #include "kernelforge/Driver/Compiler.h"
 #include "kernelforge/Models/DecoderFamily.h"
+#include "kernelforge/Models/ViT/ViTGraph.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/DeviceMirror.h"
 #include "kernelforge/Runtime/Generator.h"
@@ -35,11 +36,13 @@
 #include <pybind11/stl.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 
 namespace py = pybind11;
 namespace rt = kernelforge::runtime;
 namespace models = kernelforge::models;
+namespace vit = kernelforge::vit;
 
 namespace {
 
@@ -297,6 +300,36 @@ private:
 /// A decoder model directory (or a config with random weights) of any
 /// supported family: compiles a generation library per prefill bucket
 /// (through the compile cache), binds the weights and generates.
+/// Builds a model graph with `build` and compiles it through the cache:
+/// the library's path. CompileError with the diagnostics on failure.
+using GraphBuilder = std::function<llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>(
+    mlir::MLIRContext *)>;
+std::string compileGraph(const GraphBuilder &build, const std::string &device,
+                         const std::string &pipelineOptions,
+                         const std::string &cacheDir, const std::string &prefix,
+                         const std::string &description, bool progress) {
+  mlir::kf::CompileOptions options;
+  parseCompileOptions(device, pipelineOptions, options);
+  mlir::DialectRegistry registry;
+  mlir::kf::registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  DiagnosticsCollector diagnostics(context);
+  auto module = build(&context);
+  if (!module)
+    throw CompileError(llvm::toString(module.takeError()));
+  mlir::FailureOr<mlir::kf::CachedLibrary> compiled;
+  {
+    py::gil_scoped_release release;
+    compiled = mlir::kf::compileCached(**module, options,
+                                       device + " " + pipelineOptions, cacheDir,
+                                       prefix, description,
+                                       progress ? &llvm::errs() : nullptr);
+  }
+  if (failed(compiled))
+    throw CompileError(diagnostics.take("compiling the graph failed"));
+  return compiled->path;
+}
+
 class DecoderModel {
 public:
   DecoderModel(const std::string &modelDir, const std::string &config,
@@ -428,38 +461,24 @@ private:
     auto found = buckets.find(tokens);
     if (found != buckets.end())
       return found->second;
-    mlir::kf::CompileOptions options;
-    parseCompileOptions(device, pipelineOptions, options);
-    mlir::DialectRegistry registry;
-    mlir::kf::registerCompilerDialects(registry);
-    mlir::MLIRContext context(registry);
-    DiagnosticsCollector diagnostics(context);
-    auto module = family.build(&context, tokens, false, storage);
-    if (!module)
-      throw CompileError(llvm::toString(module.takeError()));
-    mlir::FailureOr<mlir::kf::CachedLibrary> compiled;
-    {
-      py::gil_scoped_release release;
-      compiled = mlir::kf::compileCached(
-          **module, options, device + " " + pipelineOptions, cacheDir,
-          family.name,
-          "the " + family.name + " graph (" +
-              std::to_string(family.numLayers) + " layers, prefill bucket " +
-              std::to_string(tokens) + ")",
-          progress ? &llvm::errs() : nullptr);
-    }
-    if (failed(compiled))
-      throw CompileError(diagnostics.take("compiling the graph failed"));
+    std::string path = compileGraph(
+        [&](mlir::MLIRContext *context) {
+          return family.build(context, tokens, false, storage);
+        },
+        device, pipelineOptions, cacheDir, family.name,
+        "the " + family.name + " graph (" + std::to_string(family.numLayers) +
+            " layers, prefill bucket " + std::to_string(tokens) + ")",
+        progress);
     Bucket bucket;
-    bucket.path = compiled->path;
+    bucket.path = path;
     std::string error;
-    bucket.library = rt::CompiledLibrary::load(compiled->path, error);
+    bucket.library = rt::CompiledLibrary::load(path, error);
     if (!bucket.library)
       throw std::runtime_error(error);
     bucket.generator =
         rt::Generator::create(*bucket.library, device == "cuda", error);
     if (!bucket.generator)
-      throw std::runtime_error("'" + compiled->path + "': " + error);
+      throw std::runtime_error("'" + path + "': " + error);
     if (!bucket.generator->loadWeights(checkpoint, randomSeed, error))
       throw py::value_error(error);
     return buckets.emplace(tokens, std::move(bucket)).first->second;
@@ -483,6 +502,116 @@ std::string versionText() {
 }
 
 } // namespace
+
+/// A ViT image classifier: its graph compiled per batch size on first use,
+/// parameters bound by kf.param from the checkpoint.
+class ClassifierModel {
+public:
+  ClassifierModel(const std::string &modelDir, const std::string &dtype,
+                  const std::string &device, const std::string &cacheDir,
+                  const std::string &pipelineOptions, bool progress)
+      : device(device), cacheDir(cacheDir), pipelineOptions(pipelineOptions),
+        progress(progress) {
+    if (!llvm::sys::fs::is_directory(modelDir))
+      throw py::value_error("'" + modelDir + "' is not a directory");
+    auto loaded = vit::loadViTConfig(modelDir + "/config.json");
+    if (!loaded)
+      throw py::value_error(llvm::toString(loaded.takeError()));
+    config = std::move(*loaded);
+    checkpoint = modelDir + "/model.safetensors";
+    if (!llvm::sys::fs::exists(checkpoint))
+      throw py::value_error("no model.safetensors in '" + modelDir + "'");
+    std::string error;
+    storage = rt::weightStorageFor(dtype, checkpoint, error);
+    if (storage.empty())
+      throw py::value_error(error);
+    if (device == "cuda")
+      throw py::value_error("classifiers run on cpu or gpu-emulator");
+    mlir::kf::CompileOptions checked;
+    parseCompileOptions(device, pipelineOptions, checked);
+  }
+
+  /// Logits [N, labels] of preprocessed pixels [N, S, S, C] (float32).
+  py::array_t<float> logits(
+      py::array_t<float, py::array::c_style | py::array::forcecast> pixels) {
+    int64_t s = config.imageSize, c = config.numChannels;
+    if (pixels.ndim() != 4 || pixels.shape(1) != s || pixels.shape(2) != s ||
+        pixels.shape(3) != c || pixels.shape(0) < 1)
+      throw py::value_error("expected pixels [N, " + std::to_string(s) +
+                            ", " + std::to_string(s) + ", " +
+                            std::to_string(c) + "] (preprocessed, channels "
+                            "last)");
+    int64_t n = pixels.shape(0), batch = std::min<int64_t>(n, 64);
+    int64_t labels = config.labels.size(), perImage = s * s * c;
+    Batch &b = batchOf(batch);
+    py::array_t<float> out({n, labels});
+    {
+      py::gil_scoped_release release;
+      for (int64_t first = 0; first < n; first += batch) {
+        int64_t count = std::min(batch, n - first);
+        std::fill(b.pixels.begin(), b.pixels.end(), 0.f);
+        std::copy(pixels.data() + first * perImage,
+                  pixels.data() + (first + count) * perImage, b.pixels.begin());
+        rt::call(b.entry, b.args);
+        std::copy(b.logits.begin(), b.logits.begin() + count * labels,
+                  out.mutable_data() + first * labels);
+      }
+    }
+    return out;
+  }
+
+  std::vector<std::string> labels() const { return config.labels; }
+  int64_t imageSize() const { return config.imageSize; }
+  int64_t channels() const { return config.numChannels; }
+  std::string dtype() const { return storage; }
+
+private:
+  struct Batch {
+    std::unique_ptr<rt::CompiledLibrary> library;
+    rt::EntryPoint entry;
+    rt::WeightMap weights;
+    std::vector<float> pixels, logits;
+    std::vector<void *> args;
+  };
+
+  Batch &batchOf(int64_t batch) {
+    auto found = batches.find(batch);
+    if (found != batches.end())
+      return found->second;
+    vit::ViTGraphOptions graph;
+    graph.batch = batch;
+    graph.weights = storage;
+    std::string path = compileGraph(
+        [&](mlir::MLIRContext *context) {
+          return vit::buildViTClassifierGraph(context, config, graph);
+        },
+        device, pipelineOptions, cacheDir, "vit",
+        "the ViT graph (batch " + std::to_string(batch) + ")", progress);
+    Batch b;
+    std::string error;
+    b.library = rt::CompiledLibrary::load(path, error);
+    if (!b.library)
+      throw std::runtime_error(error);
+    if (!b.library->lookup(vit::kClassifyEntry, b.entry, error))
+      throw std::runtime_error("'" + path + "': " + error);
+    if (!rt::loadCheckpointWeights(checkpoint, b.entry, b.weights, error))
+      throw py::value_error(error);
+    b.pixels.assign(batch * config.imageSize * config.imageSize *
+                        config.numChannels,
+                    0.f);
+    b.logits.assign(batch * config.labels.size(), 0.f);
+    for (const rt::ArgSpec &arg : b.entry.args)
+      b.args.push_back(!arg.param.empty() ? b.weights.at(arg.param).data()
+                       : arg.isOutput     ? static_cast<void *>(b.logits.data())
+                                          : b.pixels.data());
+    return batches.emplace(batch, std::move(b)).first->second;
+  }
+
+  vit::ViTConfig config;
+  std::string checkpoint, storage, device, cacheDir, pipelineOptions;
+  bool progress;
+  std::map<int64_t, Batch> batches;
+};
 
 PYBIND11_MODULE(_kernelforge, m) {
   m.doc() = "KernelForge's compiler driver and runtime (use the kernelforge "
@@ -520,4 +649,17 @@ PYBIND11_MODULE(_kernelforge, m) {
       .def_property_readonly("vocab_size", &DecoderModel::vocabSize)
       .def_property_readonly("max_positions", &DecoderModel::maxPositions)
       .def_property_readonly("dtype", &DecoderModel::dtype);
+
+  py::class_<ClassifierModel>(m, "ClassifierModel")
+      .def(py::init<const std::string &, const std::string &,
+                    const std::string &, const std::string &,
+                    const std::string &, bool>(),
+           py::arg("model_dir"), py::arg("dtype"), py::arg("device"),
+           py::arg("cache_dir"), py::arg("pipeline_options"),
+           py::arg("progress"))
+      .def("logits", &ClassifierModel::logits, py::arg("pixels"))
+      .def_property_readonly("labels", &ClassifierModel::labels)
+      .def_property_readonly("image_size", &ClassifierModel::imageSize)
+      .def_property_readonly("channels", &ClassifierModel::channels)
+      .def_property_readonly("dtype", &ClassifierModel::dtype);
 }

@@ -21,6 +21,7 @@ MAKEMORE_GRAPH = os.path.join(ROOT, "models", "gpt2", "gpt2-makemore.mlir")
 MAKEMORE_CONFIG = os.path.join(ROOT, "models", "gpt2", "configs", "makemore-names.json")
 SHARED_MAKEMORE = os.path.join(ROOT, "..", "shared", "models", "makemore-names")
 STORIES = os.path.join(ROOT, "models", "llama", "stories260K")
+VIT_MNIST = os.path.join(ROOT, "models", "vit", "vit-mnist")
 
 LINEAR = """
 func.func @main(%x: tensor<3x40xf32>, %w: tensor<40x24xf32>, %b: tensor<24xf32>) -> tensor<3x24xf32> {
@@ -207,6 +208,34 @@ def test_load_model_errors(tmp_path):
         model.generate("hello", n=1)
     with pytest.raises(ValueError, match="dtype expects f32, f16, bf16, int8 for gpt2, got 'f8'"):
         kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=0, dtype="f8")
+
+
+def test_vit_mnist_classifies_the_held_out_digits():
+    classifier = kernelforge.load_classifier(VIT_MNIST)
+    assert classifier.labels == [str(i) for i in range(10)]
+    images = np.load(os.path.join(VIT_MNIST, "heldout_images_200.npy"))
+    labels = np.load(os.path.join(VIT_MNIST, "heldout_labels_200.npy"))
+    logits = classifier.logits(classifier.preprocess(images))
+    assert logits.shape == (200, 10)
+    assert int((logits.argmax(1) == labels).sum()) == 195   # the model's own figure
+    with open(os.path.join(VIT_MNIST, "reference.json")) as f:
+        published = np.array(json.load(f)["image0_logits"])
+    assert np.abs(logits[0] - published).max() < 1e-4
+    top = classifier.classify(images[:2], top_k=2)
+    assert [t[0][0] for t in top] == ["4", "9"] and len(top[0]) == 2
+
+
+def test_classifier_errors(tmp_path):
+    classifier = kernelforge.load_classifier(VIT_MNIST)
+    with pytest.raises(ValueError, match=r"expected images \[N, 28, 28, 1\]"):
+        classifier.preprocess(np.zeros((2, 12, 12), np.uint8))
+    with pytest.raises(ValueError, match=r"expected pixels \[N, 28, 28, 1\]"):
+        classifier.logits(np.zeros((2, 28, 28, 3), np.float32))
+    with pytest.raises(ValueError, match="not a directory"):
+        kernelforge.load_classifier(str(tmp_path / "missing"))
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "deit"}))
+    with pytest.raises(ValueError, match="model_type 'deit' is not a ViT"):
+        kernelforge.load_classifier(str(tmp_path))
 
 
 def test_python_dash_m(tmp_path):
