@@ -23,7 +23,8 @@ static const char *kGPT2Pattern =
 
 struct HFTokenizer::NormalizerStep {
   enum Kind { NFC, Prepend, Replace } kind;
-  std::string text, by;
+  /// Prepend's text, or Replace's pattern and replacement, as code points.
+  std::vector<uint32_t> text, by;
 };
 
 struct HFTokenizer::PreTokenizerStep {
@@ -75,6 +76,14 @@ std::string literalPattern(const std::string &text) {
       out += '\\';
     out += c;
   }
+  return out;
+}
+
+/// The code points of `text` (invalid UTF-8: none; JSON strings are valid).
+std::vector<uint32_t> codePoints(const std::string &text) {
+  std::vector<uint32_t> out;
+  std::string ignored;
+  decodeUtf8(text, out, ignored);
   return out;
 }
 
@@ -137,17 +146,17 @@ HFTokenizer::loadChecked(const std::string &path, std::string &error) {
     for (const json &step : stepsOf(normalizer, "normalizers")) {
       std::string kind = step.is_object() ? stringOf(step, "type") : "?";
       if (kind == "NFC") {
-        tok->normalizer.push_back({NormalizerStep::NFC, "", ""});
+        tok->normalizer.push_back({NormalizerStep::NFC, {}, {}});
       } else if (kind == "Prepend" && fieldOf(step, "prepend").is_string()) {
         tok->normalizer.push_back(
-            {NormalizerStep::Prepend, stringOf(step, "prepend"), ""});
+            {NormalizerStep::Prepend, codePoints(stringOf(step, "prepend")), {}});
       } else if (kind == "Replace" &&
                  fieldOf(fieldOf(step, "pattern"), "String").is_string()) {
         std::string from = stringOf(fieldOf(step, "pattern"), "String");
         if (from.empty())
           return refuse("a Replace normalizer of an empty string");
-        tok->normalizer.push_back(
-            {NormalizerStep::Replace, from, stringOf(step, "content")});
+        tok->normalizer.push_back({NormalizerStep::Replace, codePoints(from),
+                                   codePoints(stringOf(step, "content"))});
       } else {
         return refuse("normalizer '" + kind +
                       "' is not supported (NFC, Prepend, Replace of a "
@@ -312,19 +321,13 @@ HFTokenizer::normalize(std::vector<uint32_t> text) const {
     case NormalizerStep::NFC:
       text = toNFC(text);
       break;
-    case NormalizerStep::Prepend: {
-      std::vector<uint32_t> prefix;
-      std::string ignored;
-      decodeUtf8(step.text, prefix, ignored);
+    case NormalizerStep::Prepend:
       if (!text.empty())
-        text.insert(text.begin(), prefix.begin(), prefix.end());
+        text.insert(text.begin(), step.text.begin(), step.text.end());
       break;
-    }
     case NormalizerStep::Replace: {
-      std::vector<uint32_t> from, to, out;
-      std::string ignored;
-      decodeUtf8(step.text, from, ignored);
-      decodeUtf8(step.by, to, ignored);
+      const std::vector<uint32_t> &from = step.text, &to = step.by;
+      std::vector<uint32_t> out;
       for (size_t i = 0; i < text.size();) {
         if (i + from.size() <= text.size() &&
             std::equal(from.begin(), from.end(), text.begin() + i)) {

@@ -249,14 +249,8 @@ class Classifier:
         if x.ndim != 4 or x.shape[1:] != (s, s, c):
             raise ValueError(f"expected images [N, {s}, {s}, {c}] (or [N, {s}, {s}] for one "
                              f"channel), got {list(np.asarray(images).shape)}")
-        cfg = self._preprocessor
-        y = x.astype(np.float64)
-        if cfg.get("do_rescale", True):
-            y = y * cfg.get("rescale_factor", 1 / 255)
-        if cfg.get("do_normalize", True):
-            y = (y - np.asarray(cfg.get("image_mean", [0.5] * c))) / np.asarray(
-                cfg.get("image_std", [0.5] * c))
-        return y.astype(np.float32)
+        from kernelforge import reference
+        return reference.vit_preprocess(x, self._preprocessor).astype(np.float32)
 
     def logits(self, pixels):
         """Logits [N, labels] of preprocessed pixels [N, S, S, C]."""
