@@ -99,7 +99,8 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   VectorTransferToSCFOptions vectorToSCF;
   vectorToSCF.enableFullUnroll();
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
-  detail::addParallelLoopsToOpenMP(pm, options.threads);
+  detail::addParallelLoopsToOpenMP(pm, options.threads,
+                                   options.minParallelWork);
   if (stop == CPUStage::Loops)
     return;
 

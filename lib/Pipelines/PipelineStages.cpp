@@ -65,9 +65,12 @@ void mlir::kf::detail::addLowerToLLVM(OpPassManager &pm, bool x86Vector) {
 }
 
 void mlir::kf::detail::addParallelLoopsToOpenMP(OpPassManager &pm,
-                                                bool threads) {
+                                                bool threads,
+                                                int64_t minWork) {
   pm.addPass(createForallToParallelLoopPass());
-  pm.addNestedPass<func::FuncOp>(createSerializeNestedParallelPass());
+  SerializeNestedParallelPassOptions serialize;
+  serialize.minWork = threads ? minWork : 0;
+  pm.addNestedPass<func::FuncOp>(createSerializeNestedParallelPass(serialize));
   if (threads)
     pm.addPass(createConvertSCFToOpenMPPass());
   addCleanup(pm);

@@ -22,8 +22,10 @@ void addBufferizeToOutParams(OpPassManager &pm);
 
 /// Parallel loops on the host (scf.forall and scf.parallel): OpenMP takes
 /// the outermost level (with `threads`), inner levels run sequentially;
-/// then a cleanup and loop-invariant code motion.
-void addParallelLoopsToOpenMP(OpPassManager &pm, bool threads);
+/// then a cleanup and loop-invariant code motion. Outermost loops with fewer
+/// than `minWork` element operations run sequentially too.
+void addParallelLoopsToOpenMP(OpPassManager &pm, bool threads,
+                              int64_t minWork = 0);
 
 /// Loops, vectors, math, memrefs and OpenMP on the host to the LLVM
 /// dialect (x86Vector: AVX-512 specific vector lowerings).

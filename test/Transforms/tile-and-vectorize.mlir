@@ -35,6 +35,22 @@ func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256x
 
 // -----
 
+// Decode with bf16 weights: the tile reads as many bytes of a weight row per
+// k step as the f32 one (512), so it is twice as wide (1 x 256, all 16
+// accumulators the 8 x 32 prefill tile would use), and the bf16 row is
+// widened in registers.
+// CHECK-LABEL: func.func @decode_bf16
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 512) step (1, 256)
+// CHECK: arith.extf %{{.+}} : vector<1x256xbf16> to vector<1x256xf32>
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x256xf32> into vector<1x256xf32>
+// CHECK: register_tile = array<i64: 1, 256>
+func.func @decode_bf16(%x: tensor<1x32xf32>, %w: tensor<32x512xbf16>) -> tensor<1x512xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<1x32xf32>, tensor<32x512xbf16> -> tensor<1x512xf32>
+  return %y : tensor<1x512xf32>
+}
+
+// -----
+
 // Decode against a deeper [k, n] weight: the reduction is split across the
 // threads (2 cores), each streaming its own contiguous block of 128 weight
 // rows into a partial row of all columns (split_reduction = 2), and the

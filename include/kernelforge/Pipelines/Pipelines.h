@@ -9,6 +9,11 @@
 namespace mlir::kf {
 
 /// Options of `kf-cpu-pipeline`.
+/// Element operations below which a loop runs on one thread: about what one
+/// core does in the time an OpenMP team takes to start and join (measured in
+/// a GPT-2 decode step, see kf-serialize-nested-parallel).
+constexpr int64_t kDefaultMinParallelWork = 32768;
+
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> targetTriple{
       *this, "target-triple",
@@ -71,6 +76,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "threads",
       llvm::cl::desc("Parallelise the outer tiles with OpenMP"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> minParallelWork{
+      *this, "min-parallel-work",
+      llvm::cl::desc("Loops with fewer element operations than this run on "
+                     "one thread: starting the team costs more (0: every "
+                     "outermost parallel loop gets threads)"),
+      llvm::cl::init(kDefaultMinParallelWork)};
   PassOptions::Option<bool> vectorize{
       *this, "vectorize",
       llvm::cl::desc("Tile and vectorize (off: plain parallel loops)"),

@@ -176,7 +176,20 @@ def SerializeNestedParallelPass
     (including reductions with `scf.reduce`) becomes sequential `scf.for`
     loops, reductions carried in `iter_args`, instead of nested parallel
     regions.
+
+    With `min-work=N`, an outermost loop whose work is known to be smaller
+    than N element operations (a vector op counts its lanes, a copy or fill
+    its elements, a loop its body times its static trip count) runs
+    sequentially too: starting and joining the threads costs more than it
+    saves. A decode step's norms, bias copies, head splits and residual adds
+    are such loops; its matrix products, and any loop whose trip count is
+    only known at run time, stay parallel.
   }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"0",
+           "Outermost parallel loops with fewer element operations than "
+           "this run sequentially (0: keep every outermost loop parallel)">,
+  ];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
