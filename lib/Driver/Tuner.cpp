@@ -4,6 +4,7 @@
 
 #include "kernelforge/Driver/Compiler.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
+#include "kernelforge/Runtime/NumberFormats.h"
 #include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -75,10 +76,13 @@ mlir::kf::collectTuningProblems(ModuleOp module) {
     return failure();
   auto target = module->getAttrOfType<DictionaryAttr>(kTargetAttrName);
   CPUSchedule defaults = CPUSchedule::ofModule(module).value_or(CPUSchedule());
-  int64_t vectorRegisters = 16;
-  if (target)
+  int64_t vectorRegisters = 16, lastLevelCache = 8 << 20;
+  if (target) {
     if (auto regs = target.getAs<IntegerAttr>("vector_registers"))
       vectorRegisters = regs.getInt();
+    if (auto l3 = target.getAs<IntegerAttr>("l3"))
+      lastLevelCache = l3.getInt();
+  }
 
   std::vector<TuningProblem> problems;
   std::map<std::string, size_t> seen;
@@ -109,6 +113,7 @@ mlir::kf::collectTuningProblems(ModuleOp module) {
     p.uses = 1;
     p.defaults = defaults;
     p.vectorRegisters = vectorRegisters;
+    p.lastLevelCache = lastLevelCache;
     problems.push_back(std::move(p));
     return WalkResult::advance();
   });
@@ -165,10 +170,14 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
   std::set<std::pair<int64_t, int64_t>> seenTiles;
   // Powers of two vectors only: LLVM splits other widths into pieces that
   // spill (CPUSchedule.cpp).
-  int64_t maxColVectors = m == 1 ? 8 : 4;
+  // One row holds only accumulators and the vector being loaded: up to
+  // all but two registers of columns.
+  int64_t maxColVectors = m == 1 ? 16 : 4;
   for (int64_t colVectors = 1; colVectors <= maxColVectors; colVectors *= 2)
     for (int64_t rows = 1; rows <= 16; ++rows) {
-      if (rows * colVectors + colVectors + 1 > vectorRegisters)
+      int64_t needed = m == 1 ? colVectors + 2
+                              : rows * colVectors + colVectors + 1;
+      if (needed > vectorRegisters)
         continue;
       int64_t cols = colVectors * vw;
       // Rows beyond m (decode) are the same tile.
@@ -234,6 +243,7 @@ struct Compiled {
 
 std::optional<Compiled> compileCandidate(const TuningProblem &problem,
                                          const ScheduleCandidate &c,
+                                         bool isDefault,
                                          const std::string &path,
                                          std::string &error) {
   DialectRegistry registry;
@@ -247,13 +257,17 @@ std::optional<Compiled> compileCandidate(const TuningProblem &problem,
   });
   OwningOpRef<ModuleOp> module =
       parseSourceString<ModuleOp>(problem.kernel, &context);
+  // The default is the target's own schedule, as an untuned compile gets
+  // it; any other candidate is the op's kf.schedule, exactly as
+  // kf-apply-tuning will put it there, so that what is measured is what a
+  // tuned compile runs (one-row products, for instance, are then not split
+  // across the threads by their reduction).
+  if (module && !isDefault)
+    module->walk([&](linalg::LinalgOp op) {
+      if (isTiledContraction(op))
+        op->setAttr(kScheduleAttrName, c.toAttr(&context));
+    });
   CompileOptions options;
-  options.pipeline.registerRows = c.registerRows;
-  options.pipeline.registerCols = c.registerCols;
-  options.pipeline.kTile = c.kTile;
-  options.pipeline.threadTile = c.threadTile;
-  options.pipeline.packWeights = c.packWeights ? "true" : "false";
-  options.pipeline.columnsOuter = c.columnsOuter ? "true" : "false";
   options.pipeline.tuningCache = "none";
   if (!module || failed(compileModule(*module, options, path))) {
     error = "compiling " + c.describe() + " failed: " + diagnostics;
@@ -272,30 +286,74 @@ double seconds(std::chrono::steady_clock::time_point since) {
       .count();
 }
 
+/// Arguments' bytes, one buffer per argument.
+using Arguments = std::vector<std::vector<char>>;
+
 /// Median seconds of calls to `entry` on copies of `inputs`, timed for
 /// `minTime` (at least 3 calls) after 20 ms of warm-up calls (OpenMP's
 /// workers sleep between regions; the first calls pay for waking them).
+/// With `streamBytes`, the calls take turns over enough copies of the
+/// arguments (64 at most) to hold that many bytes, so that each call reads
+/// its operands from memory rather than from a cache the last call warmed.
 double medianSeconds(const kernelforge::runtime::EntryPoint &entry,
-                     const std::vector<std::vector<float>> &inputs,
-                     double minTime) {
-  std::vector<std::vector<float>> buffers = inputs;
-  std::vector<void *> pointers;
-  for (auto &b : buffers)
-    pointers.push_back(b.data());
+                     const Arguments &inputs, double minTime,
+                     int64_t streamBytes = 0) {
+  int64_t bytes = 0;
+  for (const auto &input : inputs)
+    bytes += int64_t(input.size());
+  int64_t copies = 1;
+  if (streamBytes > 0 && bytes > 0)
+    copies = std::clamp<int64_t>(streamBytes / bytes + 1, 1, 64);
+  std::vector<Arguments> sets(copies, inputs);
+  std::vector<std::vector<void *>> pointers(copies);
+  for (auto [set, ptrs] : llvm::zip(sets, pointers))
+    for (auto &b : set)
+      ptrs.push_back(b.data());
+  size_t turn = 0;
+  auto callNext = [&] {
+    kernelforge::runtime::call(entry, pointers[turn]);
+    turn = (turn + 1) % pointers.size();
+  };
   auto warmup = std::chrono::steady_clock::now();
   do
-    kernelforge::runtime::call(entry, pointers);
+    callNext();
   while (seconds(warmup) < 0.02);
   std::vector<double> samples;
   auto timing = std::chrono::steady_clock::now();
   do {
     auto t0 = std::chrono::steady_clock::now();
-    kernelforge::runtime::call(entry, pointers);
+    callNext();
     samples.push_back(seconds(t0));
   } while ((seconds(timing) < minTime || samples.size() < 3) &&
            samples.size() < 100000);
   std::sort(samples.begin(), samples.end());
   return samples[samples.size() / 2];
+}
+
+/// Normal random values stored as `arg`'s element type (f32, bf16 or f16);
+/// false for any other type.
+bool randomArgument(const kernelforge::runtime::ArgSpec &arg,
+                    std::mt19937 &rng, std::vector<char> &bytes) {
+  std::normal_distribution<float> normal(0.f, 1.f);
+  int64_t n = arg.numElements();
+  if (arg.dtype == "f32") {
+    bytes.assign(n * sizeof(float), 0);
+    auto *values = reinterpret_cast<float *>(bytes.data());
+    if (!arg.isOutput)
+      for (int64_t i = 0; i < n; ++i)
+        values[i] = normal(rng);
+    return true;
+  }
+  if (arg.dtype != "bf16" && arg.dtype != "f16")
+    return false;
+  bool brain = arg.dtype == "bf16";
+  bytes.assign(n * sizeof(uint16_t), 0);
+  auto *bits = reinterpret_cast<uint16_t *>(bytes.data());
+  if (!arg.isOutput)
+    for (int64_t i = 0; i < n; ++i)
+      bits[i] = brain ? kernelforge::runtime::floatToBFloat16(normal(rng))
+                      : kernelforge::runtime::floatToHalf(normal(rng));
+  return true;
 }
 
 } // namespace
@@ -318,8 +376,14 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
   }
   llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(dir); });
 
-  std::vector<std::vector<float>> inputs;
+  Arguments inputs;
   std::vector<float> reference;
+  size_t outputArg = 0;
+  // Decode's products read their weights from memory once per call.
+  int64_t streamBytes =
+      problem.isOneRow()
+          ? std::max<int64_t>(int64_t(256) << 20, 4 * problem.lastLevelCache)
+          : 0;
   double defaultSeconds = 0, leaderSeconds = 0;
   int64_t measured = 0;
   // The default's and the leader's code stay loaded for the final
@@ -337,7 +401,7 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
     std::string path = (dir + "/c" + std::to_string(index) + ".so").str();
     std::string compileError;
     std::optional<Compiled> compiled =
-        compileCandidate(problem, c, path, compileError);
+        compileCandidate(problem, c, isDefault, path, compileError);
     if (!compiled) {
       if (isDefault) {
         error = compileError;
@@ -350,34 +414,38 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
     // Same random inputs for every candidate.
     if (isDefault) {
       std::mt19937 rng(0);
-      std::normal_distribution<float> normal(0.f, 1.f);
       for (const auto &arg : args) {
-        if (!arg.isMemRef() || arg.dtype != "f32") {
-          error = "only f32 contractions are tuned (argument " +
+        inputs.emplace_back();
+        if (!arg.isMemRef() || !randomArgument(arg, rng, inputs.back())) {
+          error = "only contractions of f32, bf16 and f16 buffers are tuned "
+                  "(argument " +
                   arg.describe() + ")";
           return failure();
         }
-        inputs.emplace_back(arg.numElements());
-        if (!arg.isOutput)
-          for (float &v : inputs.back())
-            v = normal(rng);
       }
+      size_t out = args.size() - 1;
+      while (out > 0 && !args[out].isOutput)
+        --out;
+      if (args[out].dtype != "f32") {
+        error = "only contractions with f32 results are tuned";
+        return failure();
+      }
+      outputArg = out;
     }
-    std::vector<std::vector<float>> buffers = inputs;
+    Arguments buffers = inputs;
     std::vector<void *> pointers;
     for (auto &b : buffers)
       pointers.push_back(b.data());
     kernelforge::runtime::call(compiled->entry, pointers);
-    size_t out = args.size() - 1;
-    while (out > 0 && !args[out].isOutput)
-      --out;
+    const auto *result = reinterpret_cast<const float *>(buffers[outputArg].data());
+    size_t resultSize = buffers[outputArg].size() / sizeof(float);
     if (isDefault) {
-      reference = buffers[out];
+      reference.assign(result, result + resultSize);
     } else {
       double maxRef = 0, maxDiff = 0;
       for (size_t i = 0; i < reference.size(); ++i) {
         maxRef = std::max(maxRef, double(std::fabs(reference[i])));
-        maxDiff = std::max(maxDiff, double(std::fabs(reference[i] - buffers[out][i])));
+        maxDiff = std::max(maxDiff, double(std::fabs(reference[i] - result[i])));
       }
       if (!(maxDiff <= 1e-4 * std::max(maxRef, 1.0))) {
         report("  " + c.describe() + ": rejected, differs from the default by " +
@@ -385,7 +453,8 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
         continue;
       }
     }
-    double median = medianSeconds(compiled->entry, inputs, options.minTime);
+    double median =
+        medianSeconds(compiled->entry, inputs, options.minTime, streamBytes);
     ++measured;
     report(llvm::formatv("  {0,-20} {1,9:F3} ms {2,8:F1} GFLOP/s{3}",
                          c.describe(), median * 1e3,
@@ -412,8 +481,10 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
     return best;
   std::vector<double> ours, theirs;
   for (int round = 0; round < 3; ++round) {
-    theirs.push_back(medianSeconds(defaultCode->entry, inputs, options.minTime));
-    ours.push_back(medianSeconds(leaderCode->entry, inputs, options.minTime));
+    theirs.push_back(medianSeconds(defaultCode->entry, inputs, options.minTime,
+                                   streamBytes));
+    ours.push_back(medianSeconds(leaderCode->entry, inputs, options.minTime,
+                                 streamBytes));
   }
   std::sort(ours.begin(), ours.end());
   std::sort(theirs.begin(), theirs.end());

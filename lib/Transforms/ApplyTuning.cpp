@@ -49,8 +49,12 @@ struct ApplyTuningPass : kf::impl::ApplyTuningPassBase<ApplyTuningPass> {
       }
       if (!tuned)
         return;
-      op->setAttr(kf::kScheduleAttrName, tuned->toAttr(&getContext()));
       ++applied;
+      // Where the target's default won, the op keeps it (the default is not
+      // a schedule on the op: one-row products, for one, split their
+      // reduction across the threads only without one).
+      if (tuned->ms < tuned->defaultMs)
+        op->setAttr(kf::kScheduleAttrName, tuned->toAttr(&getContext()));
     });
     if (contractions == 0)
       return;

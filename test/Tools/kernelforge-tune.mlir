@@ -24,14 +24,20 @@
 // FILE: "register_tile": [
 // FILE: "format": "kernelforge-tuning-1"
 //
-// A planted entry (2 x 16 tiles, k 16; 16 columns are whole vectors on
-// every target) is what the compile then uses, and the
+// A planted entry that beat the default (2 x 16 tiles, k 16; 16 columns are
+// whole vectors on every target) is what the compile then uses, and the
 // module says so.
-// RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(register_tile=[2,16], k_tile=16, thread_tile=8, pack_weights=False, columns_outer=False) for e in d['entries'].values()]; json.dump(d, open(p,'w'))" %t.json
+// RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(register_tile=[2,16], k_tile=16, thread_tile=8, pack_weights=False, columns_outer=False, ms=0.5, default_ms=1.0) for e in d['entries'].values()]; json.dump(d, open(p,'w'))" %t.json
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector tuning-cache=%t.json" | FileCheck %s --check-prefix=APPLIED
 // APPLIED: kf.tuning = {applied = 2 : i64, cache = "{{.*}}.json", contractions = 2 : i64}
 // APPLIED: kf.schedule = {k_tile = 16 : i64, register_tile = array<i64: 2, 16>
 // APPLIED: vector.contract {{.*}} into vector<2x16xf32>
+// An entry where the target's default won: counted as measured, but the op
+// keeps the default (no kf.schedule of its own).
+// RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(ms=1.0, default_ms=1.0) for e in d['entries'].values()]; json.dump(d, open(sys.argv[2],'w'))" %t.json %t.default.json
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector tuning-cache=%t.default.json" | FileCheck %s --check-prefix=DEFAULT-WON
+// DEFAULT-WON: kf.tuning = {applied = 2 : i64
+// DEFAULT-WON-NOT: register_tile = array<i64: 2, 16>
 // RUN: kernelforge-compile %s --pipeline-options="tuning-cache=%t.json" -o %t.tuned.so 2>&1 | FileCheck %s --check-prefix=SAYS
 // SAYS: kernelforge-compile: 2 of 2 contractions use measured schedules from {{.*}}.json
 // RUN: %check %t.tuned.so --entry twice --expect "ref.linear(ref.linear(x0, x1), x2)" --atol 1e-4

@@ -44,6 +44,15 @@ struct TuningProblem {
   /// The target's schedule and vector registers (kf-cpu-target's).
   CPUSchedule defaults;
   int64_t vectorRegisters = 16;
+  /// The target's last-level cache: one-row products (decode) are timed
+  /// on enough copies of their operands to overflow it, so that their
+  /// weights stream from memory as they do in a model.
+  int64_t lastLevelCache = 8 << 20;
+
+  /// A single row (m = 1, or no m): a memory-bound product.
+  bool isOneRow() const {
+    return ranges.size() < 3 || ranges[ranges.size() - 3] == 1;
+  }
 };
 
 /// A schedule to try.
