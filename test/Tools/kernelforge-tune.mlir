@@ -71,6 +71,8 @@
 // GPT2: tuning: [[M:[0-9]+]] of [[M]] contractions use measured schedules from {{.*}}model.json
 // RUN: not kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --seq-lens 5000 2>&1 | FileCheck %s --check-prefix=BUCKET
 // BUCKET: error: --tokens 5000 is not in 1..{{[0-9]+}} (n_positions of {{.*}}makemore-names.json)
+// RUN: not kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --dtype f64 2>&1 | FileCheck %s --check-prefix=DTYPE
+// DTYPE: error: --dtype f64 is not f32, f16, bf16 or int8
 //
 // Bad command lines.
 // RUN: not kernelforge-tune 2>&1 | FileCheck %s --check-prefix=NOINPUT

@@ -41,6 +41,12 @@ static cl::opt<std::string> inputFile(cl::Positional,
 static cl::opt<std::string>
     modelDir("model-dir", cl::desc("GPT-2 model directory (its config.json)"),
              cl::init(""), cl::cat(category));
+static cl::opt<std::string> weightType(
+    "dtype",
+    cl::desc("Element type the model's weight matrices are kept in, as "
+             "kernelforge-gpt2 --dtype: f32 (default), f16, bf16 or int8; "
+             "each type's products are tuned apart"),
+    cl::init("f32"), cl::cat(category));
 static cl::opt<std::string> configPath("config",
                                        cl::desc("GPT-2 config.json"),
                                        cl::init(""), cl::cat(category));
@@ -105,6 +111,10 @@ static std::vector<OwningOpRef<ModuleOp>> loadModules(MLIRContext &context,
   auto parsed = kernelforge::gpt2::loadGPT2Config(config);
   if (!parsed)
     fail(llvm::toString(parsed.takeError()));
+  std::optional<kernelforge::gpt2::WeightStorage> storage =
+      kernelforge::gpt2::parseWeightStorage(weightType);
+  if (!storage)
+    fail("--dtype " + weightType + " is not f32, f16, bf16 or int8");
   std::vector<int64_t> buckets(tokens.begin(), tokens.end());
   if (buckets.empty())
     buckets = {64, 256, 1024};
@@ -114,6 +124,7 @@ static std::vector<OwningOpRef<ModuleOp>> loadModules(MLIRContext &context,
                          bucket, parsed->maxPositions, config));
     kernelforge::gpt2::GPT2GenerationOptions options;
     options.prefillTokens = bucket;
+    options.weights = *storage;
     auto module =
         kernelforge::gpt2::buildGPT2GenerationGraph(&context, *parsed, options);
     if (!module)
