@@ -289,30 +289,41 @@ double seconds(std::chrono::steady_clock::time_point since) {
 /// Arguments' bytes, one buffer per argument.
 using Arguments = std::vector<std::vector<char>>;
 
-/// Median seconds of calls to `entry` on copies of `inputs`, timed for
-/// `minTime` (at least 3 calls) after 20 ms of warm-up calls (OpenMP's
-/// workers sleep between regions; the first calls pay for waking them).
-/// With `streamBytes`, the calls take turns over enough copies of the
-/// arguments (64 at most) to hold that many bytes, so that each call reads
-/// its operands from memory rather than from a cache the last call warmed.
+/// The argument buffers calls take turns over: one copy of the inputs, or
+/// with `streamBytes` enough copies (64 at most) to hold that many bytes, so
+/// that each call reads its operands from memory rather than from a cache
+/// the last call warmed. Made once per problem; every candidate runs on
+/// them.
+struct RotatingArguments {
+  RotatingArguments(const Arguments &inputs, int64_t streamBytes) {
+    int64_t bytes = 0;
+    for (const auto &input : inputs)
+      bytes += int64_t(input.size());
+    int64_t copies = 1;
+    if (streamBytes > 0 && bytes > 0)
+      copies = std::clamp<int64_t>(streamBytes / bytes + 1, 1, 64);
+    sets.assign(copies, inputs);
+    for (Arguments &set : sets) {
+      pointers.emplace_back();
+      for (auto &b : set)
+        pointers.back().push_back(b.data());
+    }
+  }
+
+  std::vector<Arguments> sets;
+  std::vector<std::vector<void *>> pointers;
+};
+
+/// Median seconds of calls to `entry`, each on the next of `args`' sets,
+/// timed for `minTime` (at least 3 calls) after 20 ms of warm-up calls
+/// (OpenMP's workers sleep between regions; the first calls pay for waking
+/// them).
 double medianSeconds(const kernelforge::runtime::EntryPoint &entry,
-                     const Arguments &inputs, double minTime,
-                     int64_t streamBytes = 0) {
-  int64_t bytes = 0;
-  for (const auto &input : inputs)
-    bytes += int64_t(input.size());
-  int64_t copies = 1;
-  if (streamBytes > 0 && bytes > 0)
-    copies = std::clamp<int64_t>(streamBytes / bytes + 1, 1, 64);
-  std::vector<Arguments> sets(copies, inputs);
-  std::vector<std::vector<void *>> pointers(copies);
-  for (auto [set, ptrs] : llvm::zip(sets, pointers))
-    for (auto &b : set)
-      ptrs.push_back(b.data());
+                     RotatingArguments &args, double minTime) {
   size_t turn = 0;
   auto callNext = [&] {
-    kernelforge::runtime::call(entry, pointers[turn]);
-    turn = (turn + 1) % pointers.size();
+    kernelforge::runtime::call(entry, args.pointers[turn]);
+    turn = (turn + 1) % args.pointers.size();
   };
   auto warmup = std::chrono::steady_clock::now();
   do
@@ -377,13 +388,9 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
   llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(dir); });
 
   Arguments inputs;
+  std::optional<RotatingArguments> timed;
   std::vector<float> reference;
   size_t outputArg = 0;
-  // Decode's products read their weights from memory once per call.
-  int64_t streamBytes =
-      problem.isOneRow()
-          ? std::max<int64_t>(int64_t(256) << 20, 4 * problem.lastLevelCache)
-          : 0;
   double defaultSeconds = 0, leaderSeconds = 0;
   int64_t measured = 0;
   // The default's and the leader's code stay loaded for the final
@@ -431,6 +438,12 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
         return failure();
       }
       outputArg = out;
+      // Decode's products read their weights from memory once per call.
+      int64_t streamBytes =
+          problem.isOneRow() ? std::max<int64_t>(int64_t(256) << 20,
+                                                 4 * problem.lastLevelCache)
+                             : 0;
+      timed.emplace(inputs, streamBytes);
     }
     Arguments buffers = inputs;
     std::vector<void *> pointers;
@@ -453,8 +466,7 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
         continue;
       }
     }
-    double median =
-        medianSeconds(compiled->entry, inputs, options.minTime, streamBytes);
+    double median = medianSeconds(compiled->entry, *timed, options.minTime);
     ++measured;
     report(llvm::formatv("  {0,-20} {1,9:F3} ms {2,8:F1} GFLOP/s{3}",
                          c.describe(), median * 1e3,
@@ -481,10 +493,8 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
     return best;
   std::vector<double> ours, theirs;
   for (int round = 0; round < 3; ++round) {
-    theirs.push_back(medianSeconds(defaultCode->entry, inputs, options.minTime,
-                                   streamBytes));
-    ours.push_back(medianSeconds(leaderCode->entry, inputs, options.minTime,
-                                 streamBytes));
+    theirs.push_back(medianSeconds(defaultCode->entry, *timed, options.minTime));
+    ours.push_back(medianSeconds(leaderCode->entry, *timed, options.minTime));
   }
   std::sort(ours.begin(), ours.end());
   std::sort(theirs.begin(), theirs.end());

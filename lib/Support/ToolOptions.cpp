@@ -6,7 +6,9 @@
 #include "kernelforge/Version.h"
 
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
 
 using namespace mlir;
 
@@ -43,7 +45,26 @@ void kf::hideForeignOptions() {
   }
 }
 
+/// The running tool's name, for its error messages.
+static std::string &toolName() {
+  static std::string name = "kernelforge";
+  return name;
+}
+
+void kf::fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), toolName()) << message << "\n";
+  std::exit(1);
+}
+
+std::string kf::pathIn(llvm::StringRef dir, llvm::StringRef name) {
+  llvm::SmallString<128> path(dir);
+  llvm::sys::path::append(path, name);
+  return std::string(path);
+}
+
 void kf::parseToolOptions(int argc, char **argv, llvm::StringRef overview) {
+  if (argc > 0)
+    toolName() = llvm::sys::path::filename(argv[0]).str();
   hideForeignOptions();
   addVersionPrinter();
   llvm::cl::ParseCommandLineOptions(argc, argv, overview);

@@ -8,7 +8,10 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_SERIALIZENESTEDPARALLELPASS
@@ -24,21 +27,30 @@ namespace {
 constexpr int64_t kUnknownWork = std::numeric_limits<int64_t>::max() / 4;
 
 int64_t saturatingMul(int64_t a, int64_t b) {
-  if (a == 0 || b == 0)
-    return 0;
-  if (a > kUnknownWork / b)
+  int64_t product;
+  if (llvm::MulOverflow(a, b, product) || product > kUnknownWork)
     return kUnknownWork;
-  return a * b;
+  return product;
 }
 
-/// The static trip count of `lb to ub step s`, or nullopt.
-std::optional<int64_t> tripCount(Value lb, Value ub, Value step) {
-  std::optional<int64_t> l = getConstantIntValue(lb);
-  std::optional<int64_t> u = getConstantIntValue(ub);
-  std::optional<int64_t> s = getConstantIntValue(step);
-  if (!l || !u || !s || *s <= 0)
+/// Iterations of an scf.for or scf.parallel nest known at compile time.
+std::optional<int64_t> staticIterations(LoopLikeOpInterface loop) {
+  auto lbs = loop.getLoopLowerBounds(), ubs = loop.getLoopUpperBounds(),
+       steps = loop.getLoopSteps();
+  if (!lbs || !ubs || !steps)
     return std::nullopt;
-  return *u > *l ? (*u - *l + *s - 1) / *s : 0;
+  auto noDifference = [](Value, Value, bool) -> std::optional<llvm::APSInt> {
+    return std::nullopt;
+  };
+  int64_t iterations = 1;
+  for (auto [lb, ub, step] : llvm::zip(*lbs, *ubs, *steps)) {
+    std::optional<APInt> trips =
+        constantTripCount(lb, ub, step, /*isSigned=*/true, noDifference);
+    if (!trips || trips->getActiveBits() > 62)
+      return std::nullopt;
+    iterations = saturatingMul(iterations, trips->getSExtValue());
+  }
+  return iterations;
 }
 
 /// Lanes of the widest vector `op` reads or writes; for a copy or a linalg op
@@ -67,24 +79,17 @@ int64_t blockWork(Block &block);
 /// memref op (copy, fill) its elements, a loop its body times its static trip
 /// count; calls, dynamic shapes and dynamic trip counts are unknown.
 int64_t opWork(Operation *op) {
-  if (auto loop = dyn_cast<scf::ForOp>(op)) {
-    std::optional<int64_t> trips = tripCount(
-        loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
-    return trips ? saturatingMul(*trips, blockWork(*loop.getBody()))
-                 : kUnknownWork;
-  }
-  if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
-    int64_t work = blockWork(*loop.getBody());
-    for (auto [lb, ub, step] : llvm::zip(
-             loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
-      std::optional<int64_t> trips = tripCount(lb, ub, step);
-      work = trips ? saturatingMul(work, *trips) : kUnknownWork;
-    }
-    return work;
+  if (isa<scf::ForOp, scf::ParallelOp>(op)) {
+    std::optional<int64_t> iterations =
+        staticIterations(cast<LoopLikeOpInterface>(op));
+    return iterations ? saturatingMul(*iterations,
+                                      blockWork(op->getRegion(0).front()))
+                      : kUnknownWork;
   }
   if (isa<CallOpInterface>(op))
     return kUnknownWork;
-  if (auto branch = dyn_cast<scf::IfOp>(op)) {
+  // A branch costs its dearer side.
+  if (isa<scf::IfOp>(op)) {
     int64_t work = 1;
     for (Region &region : op->getRegions())
       if (!region.empty())

@@ -297,9 +297,6 @@ private:
   std::unique_ptr<rt::CompiledLibrary> library;
 };
 
-/// A decoder model directory (or a config with random weights) of any
-/// supported family: compiles a generation library per prefill bucket
-/// (through the compile cache), binds the weights and generates.
 /// Builds a model graph with `build` and compiles it through the cache:
 /// the library's path. CompileError with the diagnostics on failure.
 using GraphBuilder = std::function<llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>(
@@ -330,6 +327,9 @@ std::string compileGraph(const GraphBuilder &build, const std::string &device,
   return compiled->path;
 }
 
+/// A decoder model directory (or a config with random weights) of any
+/// supported family: compiles a generation library per prefill bucket
+/// (through the compile cache), binds the weights and generates.
 class DecoderModel {
 public:
   DecoderModel(const std::string &modelDir, const std::string &config,

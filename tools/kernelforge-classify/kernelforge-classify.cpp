@@ -45,6 +45,8 @@
 
 namespace cl = llvm::cl;
 namespace rt = kernelforge::runtime;
+using mlir::kf::fail;
+using mlir::kf::pathIn;
 namespace vit = kernelforge::vit;
 using kernelforge::tools::Image;
 
@@ -94,18 +96,6 @@ static cl::opt<std::string>
     logitsOut("logits-out",
               cl::desc("Write every image's logits, float32 [N, labels]"),
               cl::init(""), cl::cat(category));
-
-[[noreturn]] static void fail(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "kernelforge-classify") << message
-                                                               << "\n";
-  std::exit(1);
-}
-
-static std::string inModelDir(llvm::StringRef name) {
-  llvm::SmallString<128> path(modelDir);
-  llvm::sys::path::append(path, name);
-  return std::string(path);
-}
 
 namespace {
 
@@ -225,11 +215,11 @@ int main(int argc, char **argv) {
   if (modelDir.empty())
     fail("give --model-dir DIR");
   llvm::Expected<vit::ViTConfig> config =
-      vit::loadViTConfig(inModelDir("config.json"));
+      vit::loadViTConfig(pathIn(modelDir, "config.json"));
   if (!config)
     fail(llvm::toString(config.takeError()));
   llvm::Expected<vit::ViTPreprocessing> preprocessing =
-      vit::loadViTPreprocessing(inModelDir("preprocessor_config.json"),
+      vit::loadViTPreprocessing(pathIn(modelDir, "preprocessor_config.json"),
                                 *config);
   if (!preprocessing)
     fail(llvm::toString(preprocessing.takeError()));
@@ -246,7 +236,7 @@ int main(int argc, char **argv) {
   if (device != "cpu" && device != "gpu-emulator")
     fail("unknown --device '" + device + "' (cpu or gpu-emulator)");
 
-  std::string checkpoint = inModelDir("model.safetensors"), error;
+  std::string checkpoint = pathIn(modelDir, "model.safetensors"), error;
   if (!llvm::sys::fs::exists(checkpoint))
     fail("no model.safetensors in '" + modelDir + "'");
   std::string storage = rt::weightStorageFor(dtype, checkpoint, error);

@@ -34,6 +34,8 @@
 
 using namespace kernelforge;
 namespace rt = kernelforge::runtime;
+using mlir::kf::fail;
+using mlir::kf::pathIn;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
@@ -122,18 +124,6 @@ static cl::opt<bool> json("json",
                                    "goes to stderr)"),
                           cl::init(false), cl::cat(category));
 
-[[noreturn]] static void fail(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "kernelforge-generate") << message
-                                                               << "\n";
-  std::exit(1);
-}
-
-static std::string inModelDir(llvm::StringRef name) {
-  llvm::SmallString<128> path(modelDir);
-  llvm::sys::path::append(path, name);
-  return std::string(path);
-}
-
 /// The model directory's tokenizer, checked against the vocabulary.
 static std::unique_ptr<rt::Tokenizer>
 loadTokenizer(const models::DecoderFamily &family) {
@@ -162,9 +152,9 @@ int main(int argc, char **argv) {
     if (!llvm::sys::fs::is_directory(modelDir))
       fail("--model-dir '" + modelDir + "' is not a directory");
     if (config.empty())
-      config = inModelDir("config.json");
+      config = pathIn(modelDir, "config.json");
     if (randomSeed < 0) {
-      checkpoint = inModelDir("model.safetensors");
+      checkpoint = pathIn(modelDir, "model.safetensors");
       if (!llvm::sys::fs::exists(checkpoint))
         fail("no model.safetensors in '" + modelDir + "'");
     }

@@ -43,6 +43,7 @@ using namespace kernelforge;
 using llvm::SmallString;
 namespace cl = llvm::cl;
 namespace rt = kernelforge::runtime;
+using mlir::kf::fail;
 
 static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
 static mlir::kf::CompileRunOptions compileRun;
@@ -144,11 +145,6 @@ static cl::opt<std::string>
            cl::init("cpu"), cl::cat(category));
 
 namespace {
-
-[[noreturn]] void fail(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "kernelforge-gpt2") << message << "\n";
-  std::exit(1);
-}
 
 double seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

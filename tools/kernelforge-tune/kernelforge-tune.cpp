@@ -33,6 +33,7 @@
 
 using namespace mlir;
 namespace cl = llvm::cl;
+using mlir::kf::fail;
 
 static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
 static cl::opt<std::string> inputFile(cl::Positional,
@@ -77,11 +78,6 @@ static cl::opt<bool> retune("retune", cl::init(false),
 static cl::opt<bool> dryRun("dry-run", cl::init(false),
                             cl::desc("List the problems and candidates only"),
                             cl::cat(category));
-
-[[noreturn]] static void fail(const Twine &message) {
-  llvm::errs() << "error: " << message << "\n";
-  std::exit(1);
-}
 
 /// The modules to tune: the input, or a GPT-2's generation graphs.
 static std::vector<OwningOpRef<ModuleOp>> loadModules(MLIRContext &context,

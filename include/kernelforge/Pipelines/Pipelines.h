@@ -8,12 +8,12 @@
 
 namespace mlir::kf {
 
-/// Options of `kf-cpu-pipeline`.
 /// Element operations below which a loop runs on one thread: about what one
 /// core does in the time an OpenMP team takes to start and join (measured in
 /// a GPT-2 decode step, see kf-serialize-nested-parallel).
 constexpr int64_t kDefaultMinParallelWork = 32768;
 
+/// Options of `kf-cpu-pipeline`.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> targetTriple{
       *this, "target-triple",

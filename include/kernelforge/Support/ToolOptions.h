@@ -13,6 +13,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <string>
+
 namespace mlir::kf {
 
 /// The category a tool puts its own options in ("<tool> options").
@@ -34,6 +36,13 @@ void hideForeignOptions();
 /// category (and --help/--version), then parses; exits on errors as
 /// llvm::cl does.
 void parseToolOptions(int argc, char **argv, llvm::StringRef overview);
+
+/// Prints "<tool>: error: <message>" as LLVM's tools do (the tool named by
+/// the argv[0] parseToolOptions was given) and exits with 1.
+[[noreturn]] void fail(const llvm::Twine &message);
+
+/// `name` in the folder `dir` (a model directory's file).
+std::string pathIn(llvm::StringRef dir, llvm::StringRef name);
 
 /// The options of the runners that build a graph and compile it through
 /// the library cache (kernelforge-gpt2, -generate, -classify): one
