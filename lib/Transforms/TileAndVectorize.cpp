@@ -146,7 +146,7 @@ struct Planner {
       bool oneRow = (!m || ranges[*m] == 1) &&
                     !op->hasAttr(kf::kScheduleAttrName);
       if (oneRow) {
-        int64_t budget = registerRows * registerCols;
+        int64_t budget = sched.registerRows * sched.registerCols;
         registerCols *= 4 * (quantized ? 1 : 4 / narrowestInputBytes(op));
         registerCols = std::max(sched.registerCols,
                                 std::min(registerCols, budget));
