@@ -99,6 +99,9 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   VectorTransferToSCFOptions vectorToSCF;
   vectorToSCF.enableFullUnroll();
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
+  PrefetchStridedReadsPassOptions prefetch;
+  prefetch.distance = options.prefetchDistance;
+  pm.addNestedPass<func::FuncOp>(createPrefetchStridedReadsPass(prefetch));
   detail::addParallelLoopsToOpenMP(pm, options.threads,
                                    options.minParallelWork);
   if (stop == CPUStage::Loops)

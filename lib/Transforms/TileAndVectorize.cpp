@@ -47,6 +47,9 @@ struct TilePlan {
   int64_t packColumns = 0;
   /// Order of the register tiles' loops (empty: the dimensions' order).
   SmallVector<int64_t> registerInterchange;
+  /// Mark the register tiles' loops for kf-prefetch-strided-reads: a
+  /// product of many rows, whose first row tile waits on each weight row.
+  bool prefetch = false;
 };
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
@@ -208,6 +211,7 @@ struct Planner {
         plan.threads[*m] = mTile;
       }
       plan.regime = manyRows ? "rows" : "features";
+      plan.prefetch = manyRows;
       // Many rows reuse each weight panel: packing it costs a copy per
       // `rows` of work and turns the register tile's k-strided weight reads
       // (a page apart for wide products) into one contiguous stream.
@@ -272,7 +276,8 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
                                      ArrayRef<int64_t> sizes, bool forall,
                                      StringRef regime,
                                      DictionaryAttr &schedule,
-                                     ArrayRef<int64_t> interchange = {}) {
+                                     ArrayRef<int64_t> interchange = {},
+                                     bool markPrefetch = false) {
   SmallVector<int64_t> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).getStaticLoopRanges();
   // Useful when some dimension is cut into more than one tile.
@@ -296,6 +301,9 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
   if (forall && !regime.empty() && !tiled->loops.empty())
     tiled->loops.front()->setAttr("kf.parallel",
                                   rewriter.getStringAttr(regime));
+  if (markPrefetch)
+    for (LoopLikeOpInterface loop : tiled->loops)
+      loop->setAttr(kf::kPrefetchAttrName, rewriter.getUnitAttr());
   // The schedule goes on the outermost loop the op gets.
   if (schedule && !tiled->loops.empty()) {
     tiled->loops.front()->setAttr(kf::kScheduleAttrName, schedule);
@@ -520,7 +528,8 @@ struct TileAndVectorizePass
         FailureOr<TilingInterface> next = tileLevel(
             rewriter, current, sizes, forall, plan.regime, scheduleAttr,
             level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
-                       : ArrayRef<int64_t>());
+                       : ArrayRef<int64_t>(),
+            level == 2 && plan.prefetch);
         if (failed(next)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
           break;

@@ -6,6 +6,8 @@
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=loops target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=LOOPS
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=LLVM
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="threads=0 target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=SERIAL
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=loops prefetch-distance=16 target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=PREFETCH
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="prefetch-distance=16 target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=PREFETCH-LLVM
 
 // LINALG-LABEL: func.func @mlp
 // LINALG-NOT: kf.
@@ -38,6 +40,17 @@
 // LOOPS: vector.fma {{.*}} : vector<32xf32>
 // LOOPS-NOT: math.tanh
 // LOOPS-NOT: scf.forall
+
+// The register tile's reduction loop (64 steps) asks for the weight row 16
+// steps ahead (two cache lines of 32 floats) into L2; at the default
+// distance (64) a loop this short is left alone. The marks are gone.
+// LOOPS-NOT: memref.prefetch
+// LOOPS-NOT: kf.prefetch
+// PREFETCH-LABEL: func.func @mlp
+// PREFETCH-COUNT-2: memref.prefetch %arg1[%{{.+}}, %{{.+}}], read, locality<2>, data : memref<64x128xf32>
+// PREFETCH-NOT: memref.prefetch
+// PREFETCH-NOT: kf.prefetch
+// PREFETCH-LLVM: llvm.intr.prefetch
 
 // LLVM: llvm.func @mlp
 // LLVM-DAG: omp.parallel

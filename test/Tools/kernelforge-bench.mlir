@@ -10,6 +10,8 @@
 // RUN: echo "[1, 2" > %t.bad.json
 // RUN: not kernelforge-bench --compare %t.json --baseline %t.bad.json 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not kernelforge-bench --kernels nosuch 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: kernelforge-bench --seq-lens 8 --kernels attn_proj --weights-from-memory --min-time 0.01 --json %t.mem.json | FileCheck %s --check-prefix=MEMORY
+// RUN: FileCheck %s --check-prefix=MEMORY-REPORT < %t.mem.json
 
 // RAN: layer_norm 8
 // RAN: softmax 8
@@ -28,3 +30,10 @@
 // TOLERATED: 0 regressions beyond 25%
 // BAD: error: {{.*}}.bad.json is not valid JSON
 // UNKNOWN: error: unknown kernel 'nosuch' in --kernels
+// A product of 8 rows with its weights streamed from copies in memory, as in
+// a model, checked against the reference like any other.
+// MEMORY: memory read bandwidth: {{[0-9.]+}} GB/s
+// MEMORY: attn_proj 768x768 8
+// MEMORY-REPORT: "fraction_of_memory_bandwidth":
+// MEMORY-REPORT: "rel_error": {{[0-9.e-]+}},
+// MEMORY-REPORT: "weights_from_memory": true

@@ -10,6 +10,8 @@
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (64, 96) step (16, 96)
 // CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args
 // CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// The register tiles' loops are marked for kf-prefetch-strided-reads.
+// CHECK: } {kf.prefetch}
 // CHECK: } {kf.parallel = "rows", kf.schedule = {k_tile = 32 : i64, register_tile = array<i64: 8, 32>, thread_tiles = array<i64: 16, 96, 0>}}
 // SERIAL-LABEL: func.func @prefill
 // SERIAL-NOT: scf.forall
@@ -24,9 +26,13 @@ func.func @prefill(%x: tensor<64x32xf32>, %w: tensor<32x96xf32>) -> tensor<64x96
 // Decode (one row): threads split the output features instead, and the
 // register tile is four tiles of columns wide (1 x 128: each k step reads 512
 // bytes of a weight row).
+// Its weight block is read once, front to back: no loop is marked for
+// prefetching.
 // CHECK-LABEL: func.func @decode
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 256) step (1, 128)
+// CHECK-NOT: kf.prefetch
 // CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x128xf32> into vector<1x128xf32>
+// CHECK-NOT: kf.prefetch
 // CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 32 : i64, register_tile = array<i64: 1, 128>, thread_tiles = array<i64: 1, 128, 0>}}
 func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<1x32xf32>, tensor<32x256xf32> -> tensor<1x256xf32>

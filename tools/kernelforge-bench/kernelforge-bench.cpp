@@ -46,9 +46,11 @@
 
 #include "Bandwidth.h"
 #include "kernelforge/Runtime/NumberFormats.h"
+#include "kernelforge/Runtime/Weights.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -61,6 +63,12 @@ static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
 static cl::list<int64_t> tokens("seq-lens", cl::CommaSeparated,
                                 cl::desc("Token counts (default 1,256)"),
                                 cl::cat(category));
+static cl::opt<bool> weightsFromMemory(
+    "weights-from-memory", cl::init(false),
+    cl::desc("Stream every product's weights from memory, as a model's "
+             "layers do, not only one-row products' (each call reads the "
+             "next of copies that overflow the last-level cache)"),
+    cl::cat(category));
 static cl::opt<double> minTime("min-time", cl::init(0.3),
                                cl::desc("Seconds to time each kernel for"),
                                cl::cat(category));
@@ -337,15 +345,16 @@ int main(int argc, char **argv) {
     });
   }
 
-  // One-row products stream their weights from memory, as decode does: each
-  // call reads the next of enough copies to overflow the last-level cache,
-  // and is compared with what the machine can read.
+  // One-row products (and with --weights-from-memory every product) stream
+  // their weights from memory, as a model's layers do: each call reads the
+  // next of enough copies to overflow the last-level cache, and is compared
+  // with what the machine can read.
   kf::CPUTargetModel host = kf::CPUTargetModel::host();
   int threads = host.cores;
   if (auto env = llvm::sys::Process::GetEnv("OMP_NUM_THREADS"))
     threads = std::max(1, std::atoi(env->c_str()));
   double bandwidth = 0;
-  if (llvm::is_contained(counts, 1)) {
+  if (llvm::is_contained(counts, 1) || weightsFromMemory) {
     bandwidth = kfbench::measureReadBandwidth(
         std::max<int64_t>(int64_t(512) << 20, 8 * host.l3), threads);
     llvm::outs() << llvm::formatv(
@@ -411,10 +420,12 @@ int main(int argc, char **argv) {
       }
     }
     // Copies of the weight that together overflow the last-level cache.
-    std::vector<std::vector<char>> copies;
+    // Each is laid out as the runner lays out a model's weights (2 MiB pages
+    // where the kernel allows it).
+    std::vector<kernelforge::runtime::WeightTensor> copies;
     // One pointer per argument: the weight's is pointers[weightArg].
     int w = kernel.weightArg;
-    bool fromMemory = kernel.tokens == 1 && w >= 0;
+    bool fromMemory = (kernel.tokens == 1 || weightsFromMemory) && w >= 0;
     if (fromMemory) {
       int64_t bytes = entry.args[w].numElements() * entry.args[w].elementBytes();
       // At least 256 MiB: the cache sizes are not always known (a VM
@@ -422,15 +433,17 @@ int main(int argc, char **argv) {
       int64_t total = std::max<int64_t>(int64_t(256) << 20, 4 * host.l3);
       int64_t count = std::min<int64_t>(64, 1 + total / bytes);
       const char *original = static_cast<const char *>(pointers[w]);
-      for (int64_t c = 1; c < count; ++c)
-        copies.emplace_back(original, original + bytes);
+      for (int64_t c = 0; c < count; ++c) {
+        copies.emplace_back("i8", std::vector<int64_t>{bytes});
+        std::memcpy(copies.back().data(), original, bytes);
+      }
     }
     void *firstWeight = w >= 0 ? pointers[w] : nullptr;
     size_t turn = 0;
     Timing timing = timeIt([&] {
       if (!copies.empty()) {
-        turn = (turn + 1) % (copies.size() + 1);
-        pointers[w] = turn == 0 ? firstWeight : copies[turn - 1].data();
+        turn = (turn + 1) % copies.size();
+        pointers[w] = copies[turn].data();
       }
       kernelforge::runtime::call(entry, pointers);
     });

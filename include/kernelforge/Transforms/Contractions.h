@@ -27,6 +27,11 @@ bool isTiledContraction(linalg::LinalgOp op);
 inline constexpr llvm::StringLiteral kQuantizedContractionAttrName =
     "kf.quantized_contraction";
 
+/// Marks the register tile loops of a product of many rows (prefill), set
+/// by kf-tile-and-vectorize: kf-prefetch-strided-reads prefetches the weight
+/// rows their innermost loop walks.
+inline constexpr llvm::StringLiteral kPrefetchAttrName = "kf.prefetch";
+
 /// Whether `op`'s indexing maps are, in order, `results` over its loops
 /// (e.g. {{m, k}, {n, k}, {m, n}} with m, n, k bound to dims 0, 1, 2).
 bool hasIndexingMaps(linalg::LinalgOp op,

@@ -193,6 +193,36 @@ def SerializeNestedParallelPass
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+def PrefetchStridedReadsPass
+    : Pass<"kf-prefetch-strided-reads", "::mlir::func::FuncOp"> {
+  let summary = "Prefetch the weight rows a prefill register tile's reduction loop walks";
+  let description = [{
+    A register tile's reduction loop reads, each step, a short run of the
+    next weight row: for a product with wide rows every step lands on a new
+    page, where the hardware prefetchers stop, so the first row tile to
+    reach a weight block waits on memory at every step while the others
+    find it in cache. kf-tile-and-vectorize marks the register tile loops of
+    products of many rows (`kf.prefetch`); in each marked innermost
+    `scf.for` with a constant step, each `vector.load`,
+    `vector.transfer_read` or `memref.load` whose memref is defined outside
+    the loop and whose indices are loop-invariant but one, which moves with
+    the induction variable (the variable itself or an `affine.apply` linear
+    in it) by a cache line or more per step, gets `memref.prefetch` ops
+    (into L2) for the same run `distance` steps ahead: one per cache line of
+    the run, at most four, when the innermost dimension is contiguous. The
+    prefetched index is clamped to the dimension, so no address outside the
+    buffer is asked for. Contiguous walks (the activations) are left to the
+    hardware, as are one-row products (decode), whose weight blocks are
+    read once, front to back, and loops of `distance` steps or fewer.
+  }];
+  let options = [
+    Option<"distance", "distance", "int64_t", /*default=*/"0",
+           "Loop steps ahead to prefetch (0: none)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def LowerVectorOpsPass : Pass<"kf-lower-vector-ops", "::mlir::func::FuncOp"> {
   let summary = "Lower high-level vector ops to the 1-D forms the LLVM lowering expects";
   let description = [{
