@@ -200,14 +200,42 @@ struct UnitReductionContractToFMA : OpRewritePattern<vector::ContractionOp> {
     unsigned inner = accDims.back();
     int64_t width = bounds[inner];
     // Each operand either ends in the accumulator's innermost dimension (a
-    // vector per row) or lacks it (a scalar per row, broadcast).
+    // vector per row) or lacks it (a scalar per row, broadcast). Unit
+    // dimensions after it (an i8 block's reduction of one, as in
+    // vector<1x1x32x1xf32>) are dropped by a shape cast.
+    auto trailingUnits = [&](ArrayRef<unsigned> dims) {
+      size_t count = 0;
+      if (!llvm::is_contained(dims, inner))
+        return count;
+      while (count < dims.size() && dims[dims.size() - 1 - count] != inner &&
+             bounds[dims[dims.size() - 1 - count]] == 1)
+        ++count;
+      return count;
+    };
     for (ArrayRef<unsigned> dims : {ArrayRef(lhsDims), ArrayRef(rhsDims)})
-      if (llvm::is_contained(dims, inner) && dims.back() != inner)
+      if (llvm::is_contained(dims, inner) &&
+          dims[dims.size() - 1 - trailingUnits(dims)] != inner)
         return failure();
+
+    Location loc = op.getLoc();
+    auto dropTrailingUnits = [&](Value v, SmallVector<unsigned> &dims) -> Value {
+      size_t count = trailingUnits(dims);
+      if (count == 0)
+        return v;
+      dims.resize(dims.size() - count);
+      auto type = cast<VectorType>(v.getType());
+      return vector::ShapeCastOp::create(
+                 rewriter, loc,
+                 VectorType::get(type.getShape().drop_back(count),
+                                 type.getElementType()),
+                 v)
+          .getResult();
+    };
+    Value lhs = dropTrailingUnits(op.getLhs(), lhsDims);
+    Value rhs = dropTrailingUnits(op.getRhs(), rhsDims);
 
     // One multiply-add per vector of the accumulator, reading operand rows
     // by leading-dimension extracts only.
-    Location loc = op.getLoc();
     Type element = accType.getElementType();
     auto rowType = VectorType::get({width}, element);
     ArrayRef<int64_t> accShape = accType.getShape();
@@ -238,8 +266,8 @@ struct UnitReductionContractToFMA : OpRewritePattern<vector::ContractionOp> {
           x = arith::ExtFOp::create(rewriter, loc, rowType, x);
         return x;
       };
-      Value a = operandRow(op.getLhs(), lhsDims);
-      Value b = operandRow(op.getRhs(), rhsDims);
+      Value a = operandRow(lhs, lhsDims);
+      Value b = operandRow(rhs, rhsDims);
       Value c = vector::ExtractOp::create(rewriter, loc, result, accPos);
       Value sum = vector::FMAOp::create(rewriter, loc, a, b, c);
       result = vector::InsertOp::create(rewriter, loc, sum, result, accPos);

@@ -248,9 +248,12 @@ struct Planner {
     if (ranges[last] > width && ranges[last] % width != 0)
       return Split{last, ranges[last] - ranges[last] % width};
     plan.registers[last] = pickTile(ranges[last], 4 * vectorWidth, width);
+    // Rows: the parallel dimensions before the last (a reduction across
+    // rows, such as the sum over an i8 product's blocks, is not a row).
     int64_t rows = 1;
     for (unsigned d = 0; d < last; ++d)
-      rows *= ranges[d];
+      if (iterators[d] == utils::IteratorType::parallel)
+        rows *= ranges[d];
     for (unsigned d = 0; d < last; ++d)
       if (iterators[d] == utils::IteratorType::parallel)
         plan.threads[d] = 1;

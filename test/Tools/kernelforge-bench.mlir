@@ -12,6 +12,9 @@
 // RUN: not kernelforge-bench --kernels nosuch 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: kernelforge-bench --seq-lens 8 --kernels attn_proj --weights-from-memory --min-time 0.01 --json %t.mem.json | FileCheck %s --check-prefix=MEMORY
 // RUN: FileCheck %s --check-prefix=MEMORY-REPORT < %t.mem.json
+// RUN: kernelforge-bench --seq-lens 1 --kernels attn_proj,lm_head --dtype int8 --min-time 0.01 --json %t.int8.json | FileCheck %s --check-prefix=INT8
+// RUN: FileCheck %s --check-prefix=INT8-REPORT < %t.int8.json
+// RUN: not kernelforge-bench --dtype int4 2>&1 | FileCheck %s --check-prefix=BAD-DTYPE
 
 // RAN: layer_norm 8
 // RAN: softmax 8
@@ -37,3 +40,11 @@
 // MEMORY-REPORT: "fraction_of_memory_bandwidth":
 // MEMORY-REPORT: "rel_error": {{[0-9.e-]+}},
 // MEMORY-REPORT: "weights_from_memory": true
+// int8 weights in blocks of 32 with their scales (both streamed from
+// memory), in GPT-2's [k, n] layout and the tied head's [n, k], checked
+// against the dequantised weights.
+// INT8: attn_proj 768x768 1
+// INT8: lm_head 768x50257 1
+// INT8-REPORT: "weights": "int8"
+// INT8-REPORT: "weights_from_memory": true
+// BAD-DTYPE: error: --dtype expects f32, bf16, f16 or int8, got 'int4'

@@ -140,3 +140,39 @@ func.func @embedding(%ids: tensor<1x16xi64>, %wte: tensor<27x64xf32>) -> tensor<
   %x = kf.embedding %ids, %wte : tensor<1x16xi64>, tensor<27x64xf32> -> tensor<1x16x64xf32>
   return %x : tensor<1x16x64xf32>
 }
+
+// -----
+
+// Decode against i8 blocks in [k, n] (GPT-2's layout): the blocks' partial
+// sums (1 x 256 register tiles, the i8 values widened in registers) and then
+// their sum scaled by each block's scales, which is a reduction across rows
+// but still split over the output features by the threads (not one thread
+// for all of it).
+// CHECK-LABEL: func.func @decode_i8_in_out
+// CHECK: scf.forall {{.*}} to (2, 1, 512) step (1, 1, 256)
+// CHECK: arith.sitofp %{{.+}} : vector<1x1x256xi8> to vector<1x1x256xf32>
+// CHECK: vector.fma {{.*}} : vector<256xf32>
+// CHECK: register_tile = array<i64: 1, 256>
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 512) step (1, 256)
+// CHECK: vector.fma {{.*}} : vector<64xf32>
+// CHECK: } {kf.parallel = "features"}
+func.func @decode_i8_in_out(%x: tensor<1x64xf32>, %w: tensor<64x512xi8>, %s: tensor<2x512xf32>) -> tensor<1x512xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<2x512xf32>) layout(in_out) : tensor<1x64xf32>, tensor<64x512xi8> -> tensor<1x512xf32>
+  return %y : tensor<1x512xf32>
+}
+
+// -----
+
+// Decode against i8 blocks in [n, k] (the tied head): each register tile is
+// one output's 32 lanes, a multiply-add per block on whole vectors (the
+// block's reduction of one dropped), not one per lane.
+// CHECK-LABEL: func.func @decode_i8_out_in
+// CHECK: scf.for
+// CHECK-NOT: vector.extract {{.*}} : f32 from vector<1x1x32x1xf32>
+// CHECK: vector.fma {{.*}} : vector<32xf32>
+// CHECK: register_tile = array<i64: 1, 32>
+// CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<1x1x32xf32> to vector<1x1xf32>
+func.func @decode_i8_out_in(%x: tensor<1x64xf32>, %w: tensor<96x64xi8>, %s: tensor<96x2xf32>) -> tensor<1x96xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<96x2xf32>) layout(out_in) : tensor<1x64xf32>, tensor<96x64xi8> -> tensor<1x96xf32>
+  return %y : tensor<1x96xf32>
+}

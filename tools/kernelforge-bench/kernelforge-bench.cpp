@@ -95,7 +95,10 @@ static cl::opt<double> threshold("threshold", cl::init(0.10),
 static cl::opt<std::string> weightType(
     "dtype", cl::init("f32"),
     cl::desc("Element type the matrix products' weights are stored in: f32, "
-             "bf16 or f16 (activations and sums stay f32)"), cl::cat(category));
+             "bf16, f16, or int8 (blocks of 32 along the reduction with an "
+             "f32 scale each, as --dtype int8 of the runners; activations "
+             "and sums stay f32)"),
+    cl::cat(category));
 static cl::opt<std::string>
     comparePath("compare", cl::init(""),
                 cl::desc("Compare this saved report with --baseline instead "
@@ -116,8 +119,10 @@ struct Kernel {
   std::optional<std::array<int64_t, 3>> gemm;
   // The weight is [N, K] (out_in), as the tied lm_head reads wte.
   bool transposedWeight = false;
-  // The argument holding the weight matrix (-1: none).
+  // The argument holding the weight matrix (-1: none), and with int8
+  // weights the one holding their scales.
   int weightArg = -1;
+  int scalesArg = -1;
   // Checks the output (the last buffer) against a float64 reference.
   std::function<kfbench::ErrorStats(std::vector<std::vector<float>> &)> check;
 };
@@ -130,30 +135,68 @@ std::string tensor(std::initializer_list<int64_t> shape,
   return s + element.str() + ">";
 }
 
-/// Bytes per weight element of --weights.
-double weightBytes() { return weightType == "f32" ? 4.0 : 2.0; }
+/// Values per int8 block (one f32 scale each), as the runners quantise.
+constexpr int64_t kBlock = 32;
+
+/// Bytes per weight element of --dtype, scales included.
+double weightBytes() {
+  if (weightType == "int8")
+    return 1.0 + 4.0 / kBlock;
+  return weightType == "f32" ? 4.0 : 2.0;
+}
 
 Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
                     bool outIn = false) {
+  bool quantized = weightType == "int8";
+  llvm::StringRef element = quantized ? "i8" : llvm::StringRef(weightType);
   std::string x = tensor({t, k}),
-              w = outIn ? tensor({n, k}, weightType) : tensor({k, n}, weightType),
+              w = outIn ? tensor({n, k}, element) : tensor({k, n}, element),
+              s = outIn ? tensor({n, k / kBlock}) : tensor({k / kBlock, n}),
               b = tensor({n}), y = tensor({t, n});
   Kernel kernel;
   kernel.name = name;
   kernel.tokens = t;
-  kernel.mlir = llvm::formatv(
-      "func.func @main(%x: {0}, %w: {1}, %b: {2}) -> {3} {{\n"
-      "  %y = kf.linear %x, %w, %b layout({4}) : {0}, {1}, {2} -> {3}\n"
-      "  return %y : {3}\n}\n",
-      x, w, b, y, outIn ? "out_in" : "in_out");
+  kernel.mlir =
+      quantized
+          ? llvm::formatv(
+                "func.func @main(%x: {0}, %w: {1}, %s: {5}, %b: {2}) -> {3} "
+                "{{\n"
+                "  %y = kf.linear %x, %w, %b scales(%s : {5}) layout({4}) : "
+                "{0}, {1}, {2} -> {3}\n"
+                "  return %y : {3}\n}\n",
+                x, w, b, y, outIn ? "out_in" : "in_out", s)
+                .str()
+          : llvm::formatv(
+                "func.func @main(%x: {0}, %w: {1}, %b: {2}) -> {3} {{\n"
+                "  %y = kf.linear %x, %w, %b layout({4}) : {0}, {1}, {2} -> "
+                "{3}\n"
+                "  return %y : {3}\n}\n",
+                x, w, b, y, outIn ? "out_in" : "in_out")
+                .str();
   kernel.flops = 2.0 * t * k * n;
   kernel.bytes = 4.0 * (t * k + n + t * n) + weightBytes() * k * n;
   kernel.gemm = std::array<int64_t, 3>{t, n, k};
   kernel.transposedWeight = outIn;
   kernel.weightArg = 1;
+  if (!quantized) {
+    kernel.check = [=](std::vector<std::vector<float>> &b) {
+      return kfbench::checkLinear(b[0].data(), b[1].data(), b[2].data(),
+                                  b[3].data(), t, k, n, outIn);
+    };
+    return kernel;
+  }
+  // The reference reads the weight the kernel sees: each int8 value times
+  // its block's scale.
+  kernel.scalesArg = 2;
   kernel.check = [=](std::vector<std::vector<float>> &b) {
-    return kfbench::checkLinear(b[0].data(), b[1].data(), b[2].data(),
-                                b[3].data(), t, k, n, outIn);
+    std::vector<float> weight(b[1]);
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t c = 0; c < n; ++c)
+        weight[outIn ? c * k + r : r * n + c] *=
+            outIn ? b[2][c * (k / kBlock) + r / kBlock]
+                  : b[2][(r / kBlock) * n + c];
+    return kfbench::checkLinear(b[0].data(), weight.data(), b[3].data(),
+                                b[4].data(), t, k, n, outIn);
   };
   return kernel;
 }
@@ -298,8 +341,9 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  if (weightType != "f32" && weightType != "bf16" && weightType != "f16") {
-    llvm::errs() << "error: --dtype expects f32, bf16 or f16, got '"
+  if (weightType != "f32" && weightType != "bf16" && weightType != "f16" &&
+      weightType != "int8") {
+    llvm::errs() << "error: --dtype expects f32, bf16, f16 or int8, got '"
                  << weightType << "'\n";
     return 1;
   }
@@ -395,6 +439,7 @@ int main(int argc, char **argv) {
     // the kernel reads where they differ.
     std::vector<std::vector<float>> buffers;
     std::vector<std::vector<uint16_t>> stored;
+    std::vector<std::vector<int8_t>> stored8;
     std::vector<int64_t> scalars(entry.args.size(), kCache - 1);
     std::vector<void *> pointers;
     for (auto [i, arg] : llvm::enumerate(entry.args)) {
@@ -405,7 +450,18 @@ int main(int argc, char **argv) {
       buffers.emplace_back(arg.numElements());
       for (float &v : buffers.back())
         v = normal(rng);
-      if (arg.dtype == "bf16" || arg.dtype == "f16") {
+      if (static_cast<int>(i) == kernel.scalesArg)
+        for (float &v : buffers.back())
+          v = 0.01f * std::abs(v);
+      if (arg.dtype == "i8") {
+        std::uniform_int_distribution<int> value(-127, 127);
+        stored8.emplace_back(arg.numElements());
+        for (auto [v, q] : llvm::zip(buffers.back(), stored8.back())) {
+          q = static_cast<int8_t>(value(rng));
+          v = q;
+        }
+        pointers.push_back(stored8.back().data());
+      } else if (arg.dtype == "bf16" || arg.dtype == "f16") {
         bool brain = arg.dtype == "bf16";
         stored.emplace_back(arg.numElements());
         for (auto [v, bits] : llvm::zip(buffers.back(), stored.back())) {
@@ -419,36 +475,47 @@ int main(int argc, char **argv) {
         pointers.push_back(buffers.back().data());
       }
     }
-    // Copies of the weight that together overflow the last-level cache.
+    // Copies of the weight (and its scales) that together overflow the
+    // last-level cache: copies[c][a] is copy c of the a-th of `streamed`.
     // Each is laid out as the runner lays out a model's weights (2 MiB pages
     // where the kernel allows it).
-    std::vector<kernelforge::runtime::WeightTensor> copies;
-    // One pointer per argument: the weight's is pointers[weightArg].
-    int w = kernel.weightArg;
-    bool fromMemory = (kernel.tokens == 1 || weightsFromMemory) && w >= 0;
+    std::vector<int> streamed;
+    for (int a : {kernel.weightArg, kernel.scalesArg})
+      if (a >= 0)
+        streamed.push_back(a);
+    std::vector<std::vector<kernelforge::runtime::WeightTensor>> copies;
+    bool fromMemory =
+        (kernel.tokens == 1 || weightsFromMemory) && !streamed.empty();
     if (fromMemory) {
-      int64_t bytes = entry.args[w].numElements() * entry.args[w].elementBytes();
+      int64_t bytes = 0;
+      for (int a : streamed)
+        bytes += entry.args[a].numElements() * entry.args[a].elementBytes();
       // At least 256 MiB: the cache sizes are not always known (a VM
       // without sysfs cache entries gets per-family defaults).
       int64_t total = std::max<int64_t>(int64_t(256) << 20, 4 * host.l3);
       int64_t count = std::min<int64_t>(64, 1 + total / bytes);
-      const char *original = static_cast<const char *>(pointers[w]);
       for (int64_t c = 0; c < count; ++c) {
-        copies.emplace_back("i8", std::vector<int64_t>{bytes});
-        std::memcpy(copies.back().data(), original, bytes);
+        copies.emplace_back();
+        for (int a : streamed) {
+          int64_t size =
+              entry.args[a].numElements() * entry.args[a].elementBytes();
+          copies.back().emplace_back("i8", std::vector<int64_t>{size});
+          std::memcpy(copies.back().back().data(), pointers[a], size);
+        }
       }
     }
-    void *firstWeight = w >= 0 ? pointers[w] : nullptr;
+    std::vector<void *> originals = pointers;
     size_t turn = 0;
     Timing timing = timeIt([&] {
       if (!copies.empty()) {
         turn = (turn + 1) % copies.size();
-        pointers[w] = copies[turn].data();
+        for (auto [a, copy] : llvm::zip(streamed, copies[turn]))
+          pointers[a] = copy.data();
       }
       kernelforge::runtime::call(entry, pointers);
     });
-    if (!copies.empty()) { // the checked output comes from the first copy
-      pointers[w] = firstWeight;
+    if (!copies.empty()) { // the checked output comes from the originals
+      pointers = originals;
       kernelforge::runtime::call(entry, pointers);
     }
     double seconds = timing.median;
