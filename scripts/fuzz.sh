@@ -6,14 +6,16 @@
 #   scripts/fuzz.sh --list
 #
 # Targets (fuzz/*.cpp): safetensors, npy, tokenizer-json, regex,
-# llama2c-tokenizer. Each starts from its seed corpus in fuzz/corpus/TARGET
+# llama2c-tokenizer, signature (a compiled library's entry point signature),
+# config (every model family's config.json and ViT's preprocessor config,
+# with LLVM's Support library). Each starts from its seed corpus in fuzz/corpus/TARGET
 # (copied into $KF_BUILD/fuzz, where new inputs accumulate); a crash, a
 # sanitizer report, a hang (10 s) or 2 GiB of memory stops it with the
 # input saved next to it and a non-zero exit.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${KF_BUILD:-$root/build}/fuzz"
-targets=(safetensors npy tokenizer-json regex llama2c-tokenizer)
+targets=(safetensors npy tokenizer-json regex llama2c-tokenizer signature config)
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${targets[@]}"
   exit 0
@@ -30,16 +32,30 @@ fi
 mkdir -p "$build"
 binary="$build/$target"
 sources=("$root/fuzz/$target.cpp")
-for file in SafeTensors Npy NumberFormats HFTokenizer Llama2cTokenizer GPT2Tokenizer \
-  Tokenizer Regex Unicode; do
-  sources+=("$root/lib/Runtime/$file.cpp")
-done
-newest=$(ls -t "${sources[@]}" "$root"/include/kernelforge/Runtime/*.h "$root/fuzz/FuzzInput.h" | head -1)
+flags=(-I "$root/include" -I "$root/fuzz")
+libraries=(-ldl)
+headers=("$root"/include/kernelforge/Runtime/*.h)
+if [ "$target" = config ]; then
+  # The config readers are LLVM Support code (llvm::json, llvm::Error).
+  for family in gpt2/GPT2 llama/Llama vit/ViT; do
+    sources+=("$root/models/${family}Config.cpp")
+  done
+  headers=("$root"/include/kernelforge/Models/*.h "$root"/include/kernelforge/Models/*/*Config.h)
+  # Their headers name the kf dialect's GELU enum (generated in the build).
+  flags+=(-I "${KF_BUILD:-$root/build}/include" -I /usr/lib/llvm-22/include)
+  libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib)
+else
+  for file in SafeTensors Npy NumberFormats HFTokenizer Llama2cTokenizer GPT2Tokenizer \
+    Tokenizer Regex Unicode CompiledLibrary; do
+    sources+=("$root/lib/Runtime/$file.cpp")
+  done
+fi
+newest=$(ls -t "${sources[@]}" "${headers[@]}" "$root/fuzz/FuzzInput.h" "$0" | head -1)
 if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
   echo "fuzz.sh: building $target" >&2
   "$clang" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=undefined -I "$root/include" -I "$root/fuzz" \
-    "${sources[@]}" -o "$binary"
+    -fno-sanitize-recover=undefined "${flags[@]}" \
+    "${sources[@]}" "${libraries[@]}" -o "$binary"
 fi
 corpus="$build/$target-corpus"
 mkdir -p "$corpus"

@@ -115,30 +115,84 @@ bool CompiledLibrary::lookup(const std::string &name, EntryPoint &entry,
     }
     return false;
   }
-  nlohmann::json json = nlohmann::json::parse(signature, nullptr, false);
-  if (!json.is_object() || !json.contains("args") || !json["args"].is_array()) {
-    error = "'" + path + "': malformed signature of '" + name + "'";
+  entry = EntryPoint();
+  if (!parseSignature(signature, name, entry, error)) {
+    error = "'" + path + "': " + error;
     return false;
   }
-  entry = EntryPoint();
-  entry.name = name;
   entry.packed = reinterpret_cast<void (*)(void **)>(packed);
-  for (const auto &arg : json["args"]) {
-    ArgSpec spec;
-    spec.kind = arg.value(abi::kKind, "");
-    spec.dtype = arg.value(abi::kDType, "");
-    spec.param = arg.value(abi::kParam, "");
-    spec.role = arg.value(abi::kRole, abi::kInput);
-    spec.isOutput = spec.role == abi::kOutput;
-    if (arg.contains(abi::kShape) && arg[abi::kShape].is_array())
-      for (const auto &size : arg[abi::kShape])
-        spec.shape.push_back(size.get<int64_t>());
-    if ((spec.kind != "memref" && spec.kind != "scalar") ||
-        spec.elementBytes() == 0) {
-      error = "'" + path + "': unsupported argument " + spec.describe() +
-              " in '" + name + "'";
+  return true;
+}
+
+bool kernelforge::runtime::parseSignature(const std::string &text,
+                                          const std::string &name,
+                                          EntryPoint &entry,
+                                          std::string &error) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object() || !json.contains(abi::kArgs) ||
+      !json[abi::kArgs].is_array()) {
+    error = "malformed signature of '" + name + "'";
+    return false;
+  }
+  entry.name = name;
+  entry.args.clear();
+  size_t index = 0;
+  for (const auto &arg : json[abi::kArgs]) {
+    std::string where =
+        "argument " + std::to_string(index++) + " of '" + name + "'";
+    if (!arg.is_object()) {
+      error = "malformed signature: " + where + " is not an object";
       return false;
     }
+    ArgSpec spec;
+    // Optional strings; any other type is malformed.
+    for (auto [key, field] :
+         {std::pair{abi::kKind, &spec.kind}, std::pair{abi::kDType, &spec.dtype},
+          std::pair{abi::kParam, &spec.param},
+          std::pair{abi::kRole, &spec.role}}) {
+      auto found = arg.find(key);
+      if (found == arg.end())
+        continue;
+      if (!found->is_string()) {
+        error = "malformed signature: '" + std::string(key) + "' of " + where +
+                " is not a string";
+        return false;
+      }
+      *field = found->get<std::string>();
+    }
+    if (spec.role.empty())
+      spec.role = abi::kInput;
+    spec.isOutput = spec.role == abi::kOutput;
+    auto shape = arg.find(abi::kShape);
+    if (shape != arg.end()) {
+      if (!shape->is_array()) {
+        error = "malformed signature: the shape of " + where +
+                " is not an array";
+        return false;
+      }
+      for (const auto &size : *shape) {
+        if (!size.is_number_integer() || size.get<int64_t>() < 0) {
+          error = "malformed signature: the shape of " + where +
+                  " has a size that is not a non-negative integer";
+          return false;
+        }
+        spec.shape.push_back(size.get<int64_t>());
+      }
+    }
+    if ((spec.kind != abi::kMemRef && spec.kind != abi::kScalar) ||
+        spec.elementBytes() == 0) {
+      error = "unsupported " + where + ": " + spec.describe();
+      return false;
+    }
+    // Its bytes must be a size this process can hold.
+    int64_t bytes = spec.elementBytes();
+    for (int64_t size : spec.shape)
+      if (__builtin_mul_overflow(bytes, size, &bytes) ||
+          bytes > (int64_t(1) << 48)) {
+        error = "malformed signature: " + where + " (" + spec.describe() +
+                ") has more bytes than fit in memory";
+        return false;
+      }
     entry.args.push_back(std::move(spec));
   }
   return true;

@@ -89,4 +89,60 @@ TEST(CompiledLibraryTest, MissingLibraryIsAnError) {
       << error;
 }
 
+
+TEST(SignatureTest, ReadsArgumentsInOrder) {
+  EntryPoint entry;
+  std::string error;
+  ASSERT_TRUE(parseSignature(
+      R"({"name": "f", "args": [
+            {"kind": "memref", "dtype": "f32", "shape": [2, 3], "param": "w"},
+            {"kind": "scalar", "dtype": "index", "role": "position"},
+            {"kind": "memref", "dtype": "bf16", "shape": [4], "role": "output"}]})",
+      "f", entry, error))
+      << error;
+  ASSERT_EQ(entry.args.size(), 3u);
+  EXPECT_EQ(entry.name, "f");
+  EXPECT_EQ(entry.args[0].shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(entry.args[0].param, "w");
+  EXPECT_EQ(entry.args[0].role, "input");
+  EXPECT_FALSE(entry.args[0].isOutput);
+  EXPECT_EQ(entry.args[1].role, "position");
+  EXPECT_TRUE(entry.args[2].isOutput);
+  EXPECT_EQ(entry.args[2].numElements() * entry.args[2].elementBytes(), 8);
+}
+
+// Fields of the wrong JSON type used to throw out of the runtime (ending the
+// program), and sizes were trusted (negative or overflowing byte counts).
+TEST(SignatureTest, MalformedSignaturesAreErrors) {
+  struct Case {
+    const char *text, *message;
+  } cases[] = {
+      {"not json", "malformed signature of 'f'"},
+      {R"({"args": 3})", "malformed signature of 'f'"},
+      {R"({"args": [7]})", "argument 0 of 'f' is not an object"},
+      {R"({"args": [{"kind": 1, "dtype": "f32"}]})",
+       "'kind' of argument 0 of 'f' is not a string"},
+      {R"({"args": [{"kind": "memref", "dtype": "f32", "shape": 5}]})",
+       "the shape of argument 0 of 'f' is not an array"},
+      {R"({"args": [{"kind": "memref", "dtype": "f32", "shape": [2.5]}]})",
+       "has a size that is not a non-negative integer"},
+      {R"({"args": [{"kind": "memref", "dtype": "f32", "shape": [-4]}]})",
+       "has a size that is not a non-negative integer"},
+      {R"({"args": [{"kind": "memref", "dtype": "f32",
+                      "shape": [4294967296, 4294967296]}]})",
+       "has more bytes than fit in memory"},
+      {R"({"args": [{"kind": "memref", "dtype": "f32"}, {"kind": "tensor", "dtype": "f32"}]})",
+       "unsupported argument 1 of 'f'"},
+      {R"({"args": [{"kind": "memref", "dtype": "q4"}]})",
+       "unsupported argument 0 of 'f'"},
+  };
+  for (const Case &c : cases) {
+    EntryPoint entry;
+    std::string error;
+    EXPECT_FALSE(parseSignature(c.text, "f", entry, error)) << c.text;
+    EXPECT_NE(error.find(c.message), std::string::npos)
+        << c.text << " -> " << error;
+  }
+}
+
 } // namespace

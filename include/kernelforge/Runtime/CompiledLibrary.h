@@ -93,6 +93,13 @@ private:
   std::vector<std::string> names;
 };
 
+/// Reads the JSON signature of entry point `name` (the `_kf_signature_`
+/// symbol's text) into `entry`'s name and arguments: false and `error` when
+/// it is malformed (not JSON, fields of the wrong type, negative sizes,
+/// more bytes than a process can hold) or names an unsupported argument.
+bool parseSignature(const std::string &text, const std::string &name,
+                    EntryPoint &entry, std::string &error);
+
 /// Calls `entry` with one pointer per argument, in signature order: the
 /// contiguous row-major data of a memref argument (outputs are written
 /// there), or a pointer to an int64_t holding a scalar.
