@@ -3,6 +3,7 @@
 # (clang-22 with libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer):
 #
 #   scripts/fuzz.sh TARGET [SECONDS [LIBFUZZER OPTIONS...]]   # default 60 s
+#   scripts/fuzz.sh programs [N [SEED [OPTIONS...]]]          # random kf programs
 #   scripts/fuzz.sh --list
 #
 # Targets (fuzz/*.cpp): safetensors, npy, tokenizer-json, regex,
@@ -17,8 +18,17 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${KF_BUILD:-$root/build}/fuzz"
 targets=(safetensors npy tokenizer-json regex llama2c-tokenizer signature config)
 if [ "${1:-}" = "--list" ]; then
-  printf '%s\n' "${targets[@]}"
+  printf '%s\n' "${targets[@]}" programs
   exit 0
+fi
+if [ "${1:-}" = programs ]; then
+  # Differential testing: N random kf programs (default 1000) on every
+  # target, against float64 NumPy; SEED defaults to the time.
+  count="${2:-1000}" seed="${3:-$(date +%s)}"
+  package="${KF_BUILD:-$root/build}/python_packages"
+  [ -d "$package/kernelforge" ] || { echo "fuzz.sh: build the project first (no $package)" >&2; exit 2; }
+  PYTHONPATH="$package" exec /usr/bin/python3 -m kernelforge.random_programs \
+    --count "$count" --seed "$seed" --failures "${KF_BUILD:-$root/build}/fuzz/programs-failures" -v "${@:4}"
 fi
 target="${1:?usage: scripts/fuzz.sh TARGET [SECONDS] (--list: the targets)}"
 seconds="${2:-60}"

@@ -157,7 +157,8 @@ def ConvertContractionsToGPUPass
     Option<"fuseNeighbours", "fuse-neighbours", "bool", /*default=*/"true",
            "Absorb the bias fill before and an elementwise op after">,
   ];
-  let dependentDialects = ["::mlir::gpu::GPUDialect",
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect"];

@@ -15,6 +15,7 @@
 
 #include "kernelforge/Conversion/GPUKernelUtils.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
@@ -126,6 +127,19 @@ struct KernelBuilder {
     emit();
   }
 
+  /// The index `e` (a result of an elementwise op's indexing map) names at
+  /// the element `opDims`: a loop's index, a constant (a broadcast operand's
+  /// unit dimension, `(d0, d1, d2) -> (0, 0, 0)`), or an affine function of
+  /// the loops.
+  Value indexOf(AffineExpr e, ArrayRef<Value> opDims) {
+    if (auto dim = dyn_cast<AffineDimExpr>(e))
+      return opDims[dim.getPosition()];
+    if (auto constant = dyn_cast<AffineConstantExpr>(e))
+      return arith::ConstantIndexOp::create(b, loc, constant.getValue());
+    return affine::AffineApplyOp::create(
+        b, loc, AffineMap::get(opDims.size(), 0, e), opDims);
+  }
+
   /// `op` (elementwise) at the element `opDims` (one value per loop): its
   /// inputs loaded there, except operand `given` (if any), which is `value`.
   Value evaluate(linalg::GenericOp op, ArrayRef<Value> opDims,
@@ -144,7 +158,7 @@ struct KernelBuilder {
         continue;
       SmallVector<Value> at;
       for (AffineExpr e : op.getMatchingIndexingMap(&operand).getResults())
-        at.push_back(opDims[cast<AffineDimExpr>(e).getPosition()]);
+        at.push_back(indexOf(e, opDims));
       map.map(arg, memref::LoadOp::create(b, loc, operand.get(), at));
     }
     for (Operation &inner : block.without_terminator())
@@ -198,7 +212,7 @@ struct KernelBuilder {
       OpOperand *init = epilogue.getDpsInitOperand(0);
       SmallVector<Value> out;
       for (AffineExpr e : epilogue.getMatchingIndexingMap(init).getResults())
-        out.push_back(opDims[cast<AffineDimExpr>(e).getPosition()]);
+        out.push_back(indexOf(e, opDims));
       memref::StoreOp::create(b, loc, result, init->get(), out);
     });
   }

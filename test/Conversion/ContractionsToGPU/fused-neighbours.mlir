@@ -177,3 +177,45 @@ func.func @caller_buffer(%x: memref<8x16xf32>, %w: memref<16x32xf32>, %tmp: memr
   }
   return
 }
+
+// -----
+
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+#id3 = affine_map<(b, m, n) -> (b, m, n)>
+#unit = affine_map<(b, m, n) -> (0, 0, 0)>
+
+// An epilogue that multiplies by a broadcast scalar (a tensor<1x1x1xf32>,
+// its map all constants) reads it at [0, 0, 0], not at the output's batch
+// index (found by the random-program tester: a linear over 2 x 17 rows then
+// kf.mul by a 1x1x1 tensor was wrong from the second batch on, on the GPU
+// path only).
+// CHECK-LABEL: func.func @linear_times_scalar
+// CHECK-SAME: %[[S:[a-z0-9]+]]: memref<1x1x1xf32>
+// CHECK: %[[ZERO:.+]] = arith.constant 0 : index
+// CHECK: gpu.launch
+// CHECK: %[[SCALE:.+]] = memref.load %[[S]][%[[ZERO]], %[[ZERO]], %[[ZERO]]] : memref<1x1x1xf32>
+// CHECK: arith.mulf %{{.+}}, %[[SCALE]] : f32
+// CHECK: gpu.terminator
+func.func @linear_times_scalar(%x: memref<34x4xf32>, %w: memref<8x4xf32>, %s: memref<1x1x1xf32>, %out: memref<2x17x8xf32>) {
+  %tmp = memref.alloc() : memref<34x8xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%tmp : memref<34x8xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<34x4xf32>, memref<8x4xf32>) outs(%tmp : memref<34x8xf32>) {
+  ^bb0(%a: f32, %c: f32, %acc: f32):
+    %p = arith.mulf %a, %c : f32
+    %t = arith.addf %acc, %p : f32
+    linalg.yield %t : f32
+  }
+  %view = memref.expand_shape %tmp [[0, 1], [2]] output_shape [2, 17, 8] : memref<34x8xf32> into memref<2x17x8xf32>
+  linalg.generic {indexing_maps = [#id3, #unit, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%view, %s : memref<2x17x8xf32>, memref<1x1x1xf32>) outs(%out : memref<2x17x8xf32>) {
+  ^bb0(%in: f32, %k: f32, %o: f32):
+    %m = arith.mulf %in, %k : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %tmp : memref<34x8xf32>
+  return
+}
