@@ -9,14 +9,15 @@
 # Targets (fuzz/*.cpp): safetensors, npy, tokenizer-json, regex,
 # llama2c-tokenizer, signature (a compiled library's entry point signature),
 # config (every model family's config.json and ViT's preprocessor config,
-# with LLVM's Support library). Each starts from its seed corpus in fuzz/corpus/TARGET
+# with LLVM's Support library), kf-parser (MLIR text with the kf dialect,
+# parsed and verified). Each starts from its seed corpus in fuzz/corpus/TARGET
 # (copied into $KF_BUILD/fuzz, where new inputs accumulate); a crash, a
 # sanitizer report, a hang (10 s) or 2 GiB of memory stops it with the
 # input saved next to it and a non-zero exit.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${KF_BUILD:-$root/build}/fuzz"
-targets=(safetensors npy tokenizer-json regex llama2c-tokenizer signature config)
+targets=(safetensors npy tokenizer-json regex llama2c-tokenizer signature config kf-parser)
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${targets[@]}" programs
   exit 0
@@ -53,6 +54,13 @@ if [ "$target" = config ]; then
   headers=("$root"/include/kernelforge/Models/*.h "$root"/include/kernelforge/Models/*/*Config.h)
   # Their headers name the kf dialect's GELU enum (generated in the build).
   flags+=(-I "${KF_BUILD:-$root/build}/include" -I /usr/lib/llvm-22/include)
+  libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib)
+elif [ "$target" = kf-parser ]; then
+  # The kf dialect's ops, verifiers and type inference compiled in (and so
+  # instrumented); MLIR's parser and the other dialects from libMLIR.
+  sources+=("$root"/lib/Dialect/Transformer/IR/*.cpp)
+  headers=("$root"/include/kernelforge/Dialect/Transformer/IR/*)
+  flags+=(-I "${KF_BUILD:-$root/build}/include" -I /usr/lib/llvm-22/include -fno-rtti)
   libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib)
 else
   for file in SafeTensors Npy NumberFormats HFTokenizer Llama2cTokenizer GPT2Tokenizer \

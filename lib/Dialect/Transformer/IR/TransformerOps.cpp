@@ -14,7 +14,7 @@
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
-#include "llvm/Support/InterleavedRange.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::kf;
@@ -274,7 +274,13 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
         llvm::any_of(*values, [&](int64_t v) { return v < least; }))
       return KF_SHAPE_ERROR()
              << "expected " << name << " to be two values >= " << least
-             << " (height, width), got [" << llvm::interleaved(*values) << "]";
+             << " (height, width), got ["
+             << llvm::join(llvm::map_range(*values,
+                                           [](int64_t v) {
+                                             return std::to_string(v);
+                                           }),
+                           ", ")
+             << "]";
   }
   Conv2DOp::Geometry g = readGeometry(adaptor);
   if (g.groups < 1)
