@@ -2,11 +2,14 @@
 
 Each program is a random chain of the dialect's ops over random static
 shapes (sizes that are not multiples of a vector width or a tile included):
-linear and matmul with f32, bf16 or f16 weights in both layouts, with and
-without bias; layer and RMS norms; GELU (tanh, erf), SiLU, SwiGLU; add and
-mul with broadcasts; softmax, causal or not; attention, causal or not, with
-grouped K/V heads and a decode offset; split/merge heads and RoPE;
-embeddings with positions. Every program is compiled for each target (the
+linear with f32, bf16, f16 or i8 weights (block scales) and matmul with
+f32, bf16 or f16 ones, in both layouts, with and without bias; layer and
+RMS norms; GELU (tanh, erf), SiLU, SwiGLU; add and mul with broadcasts;
+softmax, causal or not; attention, causal or not, with grouped K/V heads,
+a scale, a sliding window, a softcap, and decode-style K/V written into
+longer caches at a position (kv_cache_update, offset); split/merge heads
+and RoPE (with and without that position, interleaved or not); embeddings
+with positions. Every program is compiled for each target (the
 CPU pipeline vectorised, the same with vectorize=false, the GPU emulator),
 run on random inputs and compared with a float64 NumPy reference that reads
 the same rounded weights.
@@ -113,13 +116,35 @@ class ProgramBuilder:
 
     # -- ops ---------------------------------------------------------------
 
+    def quantized(self, shape, blocks_axis, blocks):
+        """An i8 weight with f32 scales for `blocks` blocks along
+        `blocks_axis`; returns (weight, scales, scales type, dequantised)."""
+        name = f"%a{len(self.args)}"
+        q = self.rng.integers(-127, 128, shape).astype(np.int8)
+        self.args.append((f"{name}: {tensor_type(shape, 'i8')}", q))
+        sshape = list(shape)
+        sshape[blocks_axis] = blocks
+        scales, sdata = self.argument(tuple(sshape), scale=0.01)
+        layout = "in_out" if blocks_axis == 0 else "out_in"
+        return name, scales, tensor_type(sshape), ref.dequantize(q, sdata, layout)
+
     def linear(self, x, n=None):
         k = x.shape[-1]
         n = n or self.choice(WIDTHS)
-        dtype = self.choice(["f32", "f32", "bf16", "f16"])
+        dtype = self.choice(["f32", "f32", "bf16", "f16", "i8"])
         in_out = self.rng.random() < 0.5
         wshape = (k, n) if in_out else (n, k)
-        w, wdata = self.argument(wshape, dtype, 1 / math.sqrt(k))
+        # i8 weights need whole blocks along the input features.
+        divisors = [b for b in (1, 2, 4, 8, 16, 32) if k % b == 0 and k // b <= 64]
+        if dtype == "i8" and not divisors:
+            dtype = "f32"
+        scales_text = ""
+        if dtype == "i8":
+            block = self.choice(divisors)
+            w, scales, stype, wdata = self.quantized(wshape, 0 if in_out else 1, k // block)
+            scales_text = f" scales({scales} : {stype})"
+        else:
+            w, wdata = self.argument(wshape, dtype, 1 / math.sqrt(k))
         bias = self.rng.random() < 0.5
         operands, types = f"{x.name}, {w}", f"{x.type}, {tensor_type(wshape, dtype)}"
         bdata = None
@@ -130,7 +155,7 @@ class ProgramBuilder:
         out = x.shape[:-1] + (n,)
         data = ref.linear(x.data, wdata, bdata, "in_out" if in_out else "out_in")
         layout = "in_out" if in_out else "out_in"
-        return self.emit(f"kf.linear {operands} layout({layout}) : {types} -> "
+        return self.emit(f"kf.linear {operands}{scales_text} layout({layout}) : {types} -> "
                          f"{tensor_type(out)}", out, data)
 
     def matmul(self, x):
@@ -217,19 +242,54 @@ class ProgramBuilder:
             q, k = self.rope(q), self.rope(k)
         causal = self.rng.random() < 0.6
         attrs = []
-        scale = None
+        scale = window = softcap = offset = None
+        offset_text = ""
         if self.rng.random() < 0.3:
             scale = float(self.choice([0.125, 0.25, 0.5]))
             attrs.append(f"scale = {scale!r} : f64")
+        if causal and self.rng.random() < 0.3:
+            window = int(self.rng.integers(1, t + 2))
+            attrs.append(f"window = {window} : i64")
+        if self.rng.random() < 0.2:
+            softcap = float(self.choice([5.0, 30.0]))
+            attrs.append(f"softcap = {softcap!r} : f64")
+        if causal and self.rng.random() < 0.4:
+            # Decode-style: the new rows go into a longer cache at `offset`;
+            # the rows after them stay hidden.
+            k, v, offset = self.cache(k), self.cache(v), None
+            offset = self.offset
+            offset_text = f" offset({self.offset_name})"
         flag = " causal" if causal else ""
         attr = " {" + ", ".join(attrs) + "}" if attrs else ""
         out = q.shape
-        data = ref.attention(q.data, k.data, v.data, causal=causal, scale=scale)
-        o = self.emit(f"kf.attention {q.name}, {k.name}, {v.name}{flag}{attr} : "
+        data = ref.attention(q.data, k.data, v.data, causal=causal, scale=scale,
+                             offset=offset, window=window, softcap=softcap)
+        o = self.emit(f"kf.attention {q.name}, {k.name}, {v.name}{flag}{offset_text}{attr} : "
                       f"{q.type}, {k.type}, {v.type} -> {tensor_type(out)}", out, data)
         merged = (bsz, t, h * hd)
         return self.emit(f"kf.merge_heads {o.name} : {o.type} -> {tensor_type(merged)}",
                          merged, ref.merge_heads(o.data))
+
+    def cache(self, update):
+        """`update` [B, H, T, D] written into a random cache of more rows at
+        the program's position (an index argument, made once)."""
+        b, h, t, d = update.shape
+        self.position(t)
+        shape = (b, h, self.rows, d)
+        cache = self.input(shape)
+        data = ref.kv_cache_update(update.data, cache.data, self.offset)
+        return self.emit(f"kf.kv_cache_update {update.name} into {cache.name}"
+                         f"[{self.offset_name}] : {update.type} into {cache.type}",
+                         shape, data)
+
+    def position(self, t):
+        """The program's position (an index argument, made once): where T new
+        rows start in caches of `self.rows` rows."""
+        if not hasattr(self, "offset"):
+            self.rows = t + int(self.rng.integers(0, 20))
+            self.offset = int(self.rng.integers(0, self.rows - t + 1))
+            self.offset_name = f"%a{len(self.args)}"
+            self.args.append((f"{self.offset_name}: index", self.offset))
 
     def split(self, x, heads):
         b, s, f = x.shape
@@ -241,8 +301,14 @@ class ProgramBuilder:
         interleaved = self.rng.random() < 0.5
         theta = float(self.choice([10000.0, 500000.0]))
         flag = " interleaved" if interleaved else ""
+        offset = 0
+        if self.rng.random() < 0.5:
+            self.position(x.shape[2])
+            offset = self.offset
+            flag = f" offset({self.offset_name})" + flag
         return self.emit(f"kf.rope {x.name}{flag} {{theta = {theta!r} : f64}} : {x.type}",
-                         x.shape, ref.rope(x.data, theta=theta, interleaved=interleaved))
+                         x.shape, ref.rope(x.data, offset=offset, theta=theta,
+                                           interleaved=interleaved))
 
     def embedding(self, bsz, t):
         vocab, d = int(self.rng.integers(2, 60)), self.choice(WIDTHS)
