@@ -207,32 +207,33 @@ struct UnitReductionContractToFMA : OpRewritePattern<vector::ContractionOp> {
       size_t count = 0;
       if (!llvm::is_contained(dims, inner))
         return count;
-      while (count < dims.size() && dims[dims.size() - 1 - count] != inner &&
+      while (dims[dims.size() - 1 - count] != inner &&
              bounds[dims[dims.size() - 1 - count]] == 1)
         ++count;
       return count;
     };
-    for (ArrayRef<unsigned> dims : {ArrayRef(lhsDims), ArrayRef(rhsDims)})
+    size_t lhsUnits = trailingUnits(lhsDims), rhsUnits = trailingUnits(rhsDims);
+    for (auto [dims, units] : {std::pair{ArrayRef(lhsDims), lhsUnits},
+                               std::pair{ArrayRef(rhsDims), rhsUnits}})
       if (llvm::is_contained(dims, inner) &&
-          dims[dims.size() - 1 - trailingUnits(dims)] != inner)
+          dims[dims.size() - 1 - units] != inner)
         return failure();
 
     Location loc = op.getLoc();
-    auto dropTrailingUnits = [&](Value v, SmallVector<unsigned> &dims) -> Value {
-      size_t count = trailingUnits(dims);
+    auto dropTrailingUnits = [&](Value v, SmallVector<unsigned> &dims,
+                                 size_t count) -> Value {
       if (count == 0)
         return v;
       dims.resize(dims.size() - count);
       auto type = cast<VectorType>(v.getType());
       return vector::ShapeCastOp::create(
-                 rewriter, loc,
-                 VectorType::get(type.getShape().drop_back(count),
-                                 type.getElementType()),
-                 v)
-          .getResult();
+          rewriter, loc,
+          VectorType::get(type.getShape().drop_back(count),
+                          type.getElementType()),
+          v);
     };
-    Value lhs = dropTrailingUnits(op.getLhs(), lhsDims);
-    Value rhs = dropTrailingUnits(op.getRhs(), rhsDims);
+    Value lhs = dropTrailingUnits(op.getLhs(), lhsDims, lhsUnits);
+    Value rhs = dropTrailingUnits(op.getRhs(), rhsDims, rhsUnits);
 
     // One multiply-add per vector of the accumulator, reading operand rows
     // by leading-dimension extracts only.

@@ -159,12 +159,10 @@ struct PrefetchStridedReadsPass
           << getArgument() << ": distance must be 0 or more";
       return signalPassFailure();
     }
+    // Each marked loop loses its mark; innermost ones with a constant step
+    // and more steps than the distance get their strided reads prefetched.
     getOperation()->walk([&](scf::ForOp loop) {
-      if (distance == 0)
-        return;
-      // Innermost register tile loops with a constant step and more steps
-      // than the distance.
-      if (!loop->hasAttr(kf::kPrefetchAttrName) ||
+      if (!loop->removeAttr(kf::kPrefetchAttrName) || distance == 0 ||
           loop.getBody()
               ->walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
               .wasInterrupted())
@@ -173,31 +171,25 @@ struct PrefetchStridedReadsPass
       std::optional<APInt> trips = loop.getStaticTripCount();
       if (!step || *step <= 0 || (trips && trips->getSExtValue() <= distance))
         return;
-      SmallVector<Operation *> reads;
-      for (Operation &op : *loop.getBody())
-        if (isa<vector::LoadOp, vector::TransferReadOp, memref::LoadOp>(op))
-          reads.push_back(&op);
-      for (Operation *read : reads) {
-        if (auto load = dyn_cast<vector::LoadOp>(read))
-          prefetchAhead(read, load.getBase(), load.getIndices(),
+      // Prefetches go in before each read, which leaves the iteration intact.
+      for (Operation &op : *loop.getBody()) {
+        if (auto load = dyn_cast<vector::LoadOp>(op))
+          prefetchAhead(&op, load.getBase(), load.getIndices(),
                         load.getVectorType().getNumElements(), loop, *step,
                         distance);
-        else if (auto transfer = dyn_cast<vector::TransferReadOp>(read))
+        else if (auto transfer = dyn_cast<vector::TransferReadOp>(op))
           // A run along the innermost dimension only when the transfer is a
           // plain one; otherwise one line.
-          prefetchAhead(read, transfer.getBase(), transfer.getIndices(),
+          prefetchAhead(&op, transfer.getBase(), transfer.getIndices(),
                         transfer.getPermutationMap().isMinorIdentity()
                             ? transfer.getVectorType().getNumElements()
                             : 1,
                         loop, *step, distance);
-        else if (auto load = dyn_cast<memref::LoadOp>(read))
-          prefetchAhead(read, load.getMemRef(), load.getIndices(), 1, loop,
+        else if (auto load = dyn_cast<memref::LoadOp>(op))
+          prefetchAhead(&op, load.getMemRef(), load.getIndices(), 1, loop,
                         *step, distance);
       }
     });
-    // The marks have been used.
-    getOperation()->walk(
-        [](scf::ForOp loop) { loop->removeAttr(kf::kPrefetchAttrName); });
   }
 };
 

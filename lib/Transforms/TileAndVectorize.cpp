@@ -252,11 +252,10 @@ struct Planner {
     // rows, such as the sum over an i8 product's blocks, is not a row).
     int64_t rows = 1;
     for (unsigned d = 0; d < last; ++d)
-      if (iterators[d] == utils::IteratorType::parallel)
+      if (iterators[d] == utils::IteratorType::parallel) {
         rows *= ranges[d];
-    for (unsigned d = 0; d < last; ++d)
-      if (iterators[d] == utils::IteratorType::parallel)
         plan.threads[d] = 1;
+      }
     // The innermost parallel row dimension takes blocks of rows.
     for (int d = static_cast<int>(last) - 1; d >= 0; --d) {
       if (iterators[d] != utils::IteratorType::parallel)

@@ -156,23 +156,14 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
   Kernel kernel;
   kernel.name = name;
   kernel.tokens = t;
-  kernel.mlir =
-      quantized
-          ? llvm::formatv(
-                "func.func @main(%x: {0}, %w: {1}, %s: {5}, %b: {2}) -> {3} "
-                "{{\n"
-                "  %y = kf.linear %x, %w, %b scales(%s : {5}) layout({4}) : "
-                "{0}, {1}, {2} -> {3}\n"
-                "  return %y : {3}\n}\n",
-                x, w, b, y, outIn ? "out_in" : "in_out", s)
-                .str()
-          : llvm::formatv(
-                "func.func @main(%x: {0}, %w: {1}, %b: {2}) -> {3} {{\n"
-                "  %y = kf.linear %x, %w, %b layout({4}) : {0}, {1}, {2} -> "
-                "{3}\n"
-                "  return %y : {3}\n}\n",
-                x, w, b, y, outIn ? "out_in" : "in_out")
-                .str();
+  // An i8 weight's scales come after it, as an argument and an operand.
+  std::string scalesArg = quantized ? ", %s: " + s : "",
+              scalesUse = quantized ? " scales(%s : " + s + ")" : "";
+  kernel.mlir = llvm::formatv(
+      "func.func @main(%x: {0}, %w: {1}{5}, %b: {2}) -> {3} {{\n"
+      "  %y = kf.linear %x, %w, %b{6} layout({4}) : {0}, {1}, {2} -> {3}\n"
+      "  return %y : {3}\n}\n",
+      x, w, b, y, outIn ? "out_in" : "in_out", scalesArg, scalesUse);
   kernel.flops = 2.0 * t * k * n;
   kernel.bytes = 4.0 * (t * k + n + t * n) + weightBytes() * k * n;
   kernel.gemm = std::array<int64_t, 3>{t, n, k};
@@ -486,10 +477,13 @@ int main(int argc, char **argv) {
     std::vector<std::vector<kernelforge::runtime::WeightTensor>> copies;
     bool fromMemory =
         (kernel.tokens == 1 || weightsFromMemory) && !streamed.empty();
+    auto argBytes = [&](int a) {
+      return entry.args[a].numElements() * entry.args[a].elementBytes();
+    };
     if (fromMemory) {
       int64_t bytes = 0;
       for (int a : streamed)
-        bytes += entry.args[a].numElements() * entry.args[a].elementBytes();
+        bytes += argBytes(a);
       // At least 256 MiB: the cache sizes are not always known (a VM
       // without sysfs cache entries gets per-family defaults).
       int64_t total = std::max<int64_t>(int64_t(256) << 20, 4 * host.l3);
@@ -497,10 +491,8 @@ int main(int argc, char **argv) {
       for (int64_t c = 0; c < count; ++c) {
         copies.emplace_back();
         for (int a : streamed) {
-          int64_t size =
-              entry.args[a].numElements() * entry.args[a].elementBytes();
-          copies.back().emplace_back("i8", std::vector<int64_t>{size});
-          std::memcpy(copies.back().back().data(), pointers[a], size);
+          copies.back().emplace_back("i8", std::vector<int64_t>{argBytes(a)});
+          std::memcpy(copies.back().back().data(), pointers[a], argBytes(a));
         }
       }
     }
