@@ -16,7 +16,8 @@
 # input saved next to it and a non-zero exit.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${KF_BUILD:-$root/build}/fuzz"
+kf_build="${KF_BUILD:-$root/build}"
+build="$kf_build/fuzz"
 targets=(safetensors npy tokenizer-json regex llama2c-tokenizer signature config kf-parser)
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${targets[@]}" programs
@@ -26,10 +27,10 @@ if [ "${1:-}" = programs ]; then
   # Differential testing: N random kf programs (default 1000) on every
   # target, against float64 NumPy; SEED defaults to the time.
   count="${2:-1000}" seed="${3:-$(date +%s)}"
-  package="${KF_BUILD:-$root/build}/python_packages"
+  package="$kf_build/python_packages"
   [ -d "$package/kernelforge" ] || { echo "fuzz.sh: build the project first (no $package)" >&2; exit 2; }
   PYTHONPATH="$package" exec /usr/bin/python3 -m kernelforge.random_programs \
-    --count "$count" --seed "$seed" --failures "${KF_BUILD:-$root/build}/fuzz/programs-failures" -v "${@:4}"
+    --count "$count" --seed "$seed" --failures "$build/programs-failures" -v "${@:4}"
 fi
 target="${1:?usage: scripts/fuzz.sh TARGET [SECONDS] (--list: the targets)}"
 seconds="${2:-60}"
@@ -52,21 +53,23 @@ if [ "$target" = config ]; then
     sources+=("$root/models/${family}Config.cpp")
   done
   headers=("$root"/include/kernelforge/Models/*.h "$root"/include/kernelforge/Models/*/*Config.h)
-  # Their headers name the kf dialect's GELU enum (generated in the build).
-  flags+=(-I "${KF_BUILD:-$root/build}/include" -I /usr/lib/llvm-22/include)
-  libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib)
 elif [ "$target" = kf-parser ]; then
   # The kf dialect's ops, verifiers and type inference compiled in (and so
   # instrumented); MLIR's parser and the other dialects from libMLIR.
   sources+=("$root"/lib/Dialect/Transformer/IR/*.cpp)
   headers=("$root"/include/kernelforge/Dialect/Transformer/IR/*)
-  flags+=(-I "${KF_BUILD:-$root/build}/include" -I /usr/lib/llvm-22/include -fno-rtti)
-  libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib)
+  flags+=(-fno-rtti)
 else
   for file in SafeTensors Npy NumberFormats HFTokenizer Llama2cTokenizer GPT2Tokenizer \
     Tokenizer Regex Unicode CompiledLibrary; do
     sources+=("$root/lib/Runtime/$file.cpp")
   done
+fi
+if [ "$target" = config ] || [ "$target" = kf-parser ]; then
+  # Both link LLVM and MLIR; their headers name the kf dialect's generated
+  # declarations (the configs its GELU enum).
+  flags+=(-I "$kf_build/include" -I /usr/lib/llvm-22/include)
+  libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib)
 fi
 newest=$(ls -t "${sources[@]}" "${headers[@]}" "$root/fuzz/FuzzInput.h" "$0" | head -1)
 if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then

@@ -256,7 +256,7 @@ class ProgramBuilder:
         if causal and self.rng.random() < 0.4:
             # Decode-style: the new rows go into a longer cache at `offset`;
             # the rows after them stay hidden.
-            k, v, offset = self.cache(k), self.cache(v), None
+            k, v = self.cache(k), self.cache(v)
             offset = self.offset
             offset_text = f" offset({self.offset_name})"
         flag = " causal" if causal else ""
