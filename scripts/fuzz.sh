@@ -9,8 +9,9 @@
 # Targets (fuzz/*.cpp): safetensors, npy, tokenizer-json, regex,
 # llama2c-tokenizer, signature (a compiled library's entry point signature),
 # config (every model family's config.json and ViT's preprocessor config,
-# with LLVM's Support library), kf-parser (MLIR text with the kf dialect,
-# parsed and verified). Each starts from its seed corpus in fuzz/corpus/TARGET
+# with LLVM's Support library), tuning-cache (kernelforge-tune's JSON cache,
+# read, looked up, saved and read back), kf-parser (MLIR text with the kf
+# dialect, parsed and verified). Each starts from its seed corpus in fuzz/corpus/TARGET
 # (copied into $KF_BUILD/fuzz, where new inputs accumulate); a crash, a
 # sanitizer report, a hang (10 s) or 2 GiB of memory stops it with the
 # input saved next to it and a non-zero exit.
@@ -18,7 +19,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kf_build="${KF_BUILD:-$root/build}"
 build="$kf_build/fuzz"
-targets=(safetensors npy tokenizer-json regex llama2c-tokenizer signature config kf-parser)
+targets=(safetensors npy tokenizer-json regex llama2c-tokenizer signature config tuning-cache
+  kf-parser)
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${targets[@]}" programs
   exit 0
@@ -53,6 +55,10 @@ if [ "$target" = config ]; then
     sources+=("$root/models/${family}Config.cpp")
   done
   headers=("$root"/include/kernelforge/Models/*.h "$root"/include/kernelforge/Models/*/*Config.h)
+elif [ "$target" = tuning-cache ]; then
+  sources+=("$root/lib/Target/TuningCache.cpp")
+  headers=("$root"/include/kernelforge/Target/*.h)
+  flags+=(-fno-rtti)
 elif [ "$target" = kf-parser ]; then
   # The kf dialect's ops, verifiers and type inference compiled in (and so
   # instrumented); MLIR's parser and the other dialects from libMLIR.
@@ -65,9 +71,9 @@ else
     sources+=("$root/lib/Runtime/$file.cpp")
   done
 fi
-if [ "$target" = config ] || [ "$target" = kf-parser ]; then
-  # Both link LLVM and MLIR; their headers name the kf dialect's generated
-  # declarations (the configs its GELU enum).
+if [ "$target" = config ] || [ "$target" = tuning-cache ] || [ "$target" = kf-parser ]; then
+  # These link LLVM and MLIR; their headers name the kf dialect's generated
+  # declarations (the configs its GELU enum) and the version.
   flags+=(-I "$kf_build/include" -I /usr/lib/llvm-22/include)
   libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib)
 fi

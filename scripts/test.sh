@@ -4,6 +4,13 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 kf_build
+# The sanitizer build (ASan + UBSan, its own folder), built here with both
+# cores rather than inside ctest; ctest's sanitize/* test runs it. Skipped
+# (77) without clang-22's sanitizer runtime.
+kf_log "building the sanitizer build ($KF_BUILD/sanitize)"
+sanitize_start=$SECONDS
+"$KF_ROOT/scripts/sanitize.sh" --build-only || [ $? -eq 77 ]
+kf_log "sanitizer build: $((SECONDS - sanitize_start)) s"
 kf_report_cuda
 kf_install_reference_tokenizer
 kf_log "running the test suite"

@@ -13,6 +13,8 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::kf;
 
@@ -153,11 +155,15 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
   s.ms = entry->getNumber("ms").value_or(0);
   s.defaultMs = entry->getNumber("default_ms").value_or(0);
   s.candidates = entry->getInteger("candidates").value_or(0);
+  // JSON reads 1e999 as infinity, which it cannot write back.
+  if (!std::isfinite(s.ms) || !std::isfinite(s.defaultMs) || s.ms < 0 ||
+      s.defaultMs < 0 || s.candidates < 0)
+    return bad("has a time or candidate count that is negative or not finite");
   return s;
 }
 
-void TuningCache::record(StringRef key, const TunedSchedule &s) {
-  llvm::json::Object entry{
+static llvm::json::Object toJSON(const TunedSchedule &s) {
+  return llvm::json::Object{
       {"register_tile", llvm::json::Array{s.registerRows, s.registerCols}},
       {"k_tile", s.kTile},
       {"thread_tile", s.threadTile},
@@ -167,7 +173,10 @@ void TuningCache::record(StringRef key, const TunedSchedule &s) {
       {"pack_weights", s.packWeights},
       {"columns_outer", s.columnsOuter},
   };
-  entries[key] = std::move(entry);
+}
+
+void TuningCache::record(StringRef key, const TunedSchedule &s) {
+  entries[key] = toJSON(s);
 }
 
 LogicalResult TuningCache::save(std::string &error) const {
@@ -185,8 +194,16 @@ LogicalResult TuningCache::save(std::string &error) const {
       error = "cannot write " + temp + ": " + ec.message();
       return failure();
     }
+    // Written as read: an entry every reader refuses is left out, so one
+    // corrupt entry never makes the next file unreadable.
+    llvm::json::Object written;
+    for (const auto &entry : entries) {
+      std::string ignored;
+      if (std::optional<TunedSchedule> s = lookup(entry.first, ignored))
+        written[entry.first] = toJSON(*s);
+    }
     llvm::json::Object root{{"format", kFormat},
-                            {"entries", llvm::json::Object(entries)}};
+                            {"entries", std::move(written)}};
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
   }
   if (std::error_code ec = llvm::sys::fs::rename(temp, filePath)) {

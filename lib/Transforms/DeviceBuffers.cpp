@@ -6,6 +6,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_DEVICEBUFFERSPASS
@@ -16,17 +17,31 @@ using namespace mlir;
 
 namespace {
 
+/// Whether `call` only borrows its buffer operands: it calls a function of
+/// this module (a body, not a declaration) and returns no buffer, so nothing
+/// of an operand outlives the call. Results made out-parameters
+/// (`kernelforge-opt --kf-gpu-emulator-pipeline` keeps the blocks' calls)
+/// are such calls.
+bool borrowsOnly(CallOpInterface call) {
+  auto callee =
+      dyn_cast_or_null<FunctionOpInterface>(call.resolveCallable());
+  return callee && !callee.isExternal() &&
+         llvm::none_of(call->getResultTypes(),
+                       [](Type type) { return isa<BaseMemRefType>(type); });
+}
+
 /// The last op of `block` that uses `buffer` or a view of it, or null when
-/// the buffer escapes (returned, passed to a call, used in another block)
-/// or is freed already.
+/// the buffer escapes (returned, passed to a call that may keep it, used in
+/// another block) or is freed already.
 Operation *lastUse(Value buffer, Block &block) {
   auto uses = kf::usesInBlock(buffer, block);
   if (!uses)
     return nullptr;
   Operation *last = nullptr;
   for (auto [user, ancestor] : *uses) {
-    if (isa<gpu::DeallocOp, memref::DeallocOp, CallOpInterface>(user) ||
-        user->hasTrait<OpTrait::ReturnLike>())
+    auto call = dyn_cast<CallOpInterface>(user);
+    if (isa<gpu::DeallocOp, memref::DeallocOp>(user) ||
+        (call && !borrowsOnly(call)) || user->hasTrait<OpTrait::ReturnLike>())
       return nullptr;
     if (!last || last->isBeforeInBlock(ancestor))
       last = ancestor;

@@ -36,7 +36,8 @@ func.func @host_access(%out: memref<16xf32>) {
 // -----
 
 // Temporaries nothing frees are freed after their last use, views
-// included; one that escapes (returned, or passed to a call) is left alone.
+// included; one that escapes (returned, or passed to a declared function
+// that may keep it) is left alone.
 // CHECK-LABEL: func.func @freed_after_last_use
 // CHECK: %[[T:.+]] = gpu.alloc () : memref<2x8xf32>
 // CHECK: %[[E:.+]] = gpu.alloc () : memref<16xf32>
@@ -70,4 +71,40 @@ func.func @freed_after_last_use(%out: memref<16xf32>) -> memref<16xf32> {
   }
   call @use(%e) : (memref<16xf32>) -> ()
   return %e : memref<16xf32>
+}
+
+// -----
+
+// Found by the sanitizer build: the GPU emulator keeps a model's block
+// calls, and the buffers between them (a block's output, the next one's
+// input) were never freed, so every step leaked them. A call to a function
+// of the module that returns no buffer only borrows: each buffer is freed
+// after the last call that reads it; one passed to a call that returns a
+// buffer is left alone.
+// CHECK-LABEL: func.func @between_calls
+// CHECK: %[[A:.+]] = gpu.alloc () : memref<16xf32>
+// CHECK: %[[B:.+]] = gpu.alloc () : memref<16xf32>
+// CHECK: %[[C:.+]] = gpu.alloc () : memref<16xf32>
+// CHECK-NEXT: call @block(%[[A]], %[[B]])
+// CHECK-NEXT: gpu.dealloc  %[[A]]
+// CHECK-NEXT: call @block(%[[B]], %[[OUT:.+]])
+// CHECK-NEXT: gpu.dealloc  %[[B]]
+// CHECK-NEXT: call @keeps(%[[C]])
+// CHECK-NOT: gpu.dealloc
+// CHECK: return
+func.func private @block(%in: memref<16xf32>, %out: memref<16xf32>) {
+  memref.copy %in, %out : memref<16xf32> to memref<16xf32>
+  return
+}
+func.func private @keeps(%in: memref<16xf32>) -> memref<16xf32> {
+  return %in : memref<16xf32>
+}
+func.func @between_calls(%out: memref<16xf32>) -> memref<16xf32> {
+  %a = memref.alloc() : memref<16xf32>
+  %b = memref.alloc() : memref<16xf32>
+  %c = memref.alloc() : memref<16xf32>
+  call @block(%a, %b) : (memref<16xf32>, memref<16xf32>) -> ()
+  call @block(%b, %out) : (memref<16xf32>, memref<16xf32>) -> ()
+  %k = call @keeps(%c) : (memref<16xf32>) -> memref<16xf32>
+  return %k : memref<16xf32>
 }

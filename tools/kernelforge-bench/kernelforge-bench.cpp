@@ -549,7 +549,7 @@ int main(int argc, char **argv) {
     std::string blasText = "-", ratioText = "-";
 #ifdef KF_HAVE_OPENBLAS
     if (kernel.gemm) {
-      auto [m, n, k] = *kernel.gemm;
+      int64_t m = (*kernel.gemm)[0], n = (*kernel.gemm)[1], k = (*kernel.gemm)[2];
       const float *a = buffers[0].data(), *b = buffers[1].data(),
                   *bias = buffers[2].data();
       std::vector<float> c(m * n);

@@ -161,6 +161,40 @@ TEST(TuningCache, CorruptFilesAndEntriesFallBack) {
   llvm::sys::fs::remove(path);
 }
 
+// Found by fuzz/tuning-cache: JSON reads 1e999 as infinity and wrote it back
+// as `inf`, so one corrupt entry made the next saved file unreadable. Such an
+// entry is refused, and saving leaves every refused entry out.
+TEST(TuningCache, SavingDropsEntriesEveryReaderRefuses) {
+  std::string path = tempPath("heal.json"), problem;
+  writeFile(path, R"({"format": "kernelforge-tuning-1", "entries": {
+      "good": {"register_tile": [6, 16], "k_tile": 256, "thread_tile": 96,
+               "ms": 0.5, "default_ms": 0.75, "candidates": 3},
+      "infinite": {"register_tile": [6, 16], "k_tile": 256, "thread_tile": 96,
+                   "ms": 1e999},
+      "negative": {"register_tile": [6, 16], "k_tile": 256, "thread_tile": 96,
+                   "candidates": -2},
+      "huge": {"register_tile": [4, 100000], "k_tile": 64, "thread_tile": 8}}})");
+  TuningCache cache = TuningCache::load(path, problem);
+  ASSERT_TRUE(problem.empty()) << problem;
+  for (const char *key : {"infinite", "negative"}) {
+    std::string entryProblem;
+    EXPECT_FALSE(cache.lookup(key, entryProblem).has_value()) << key;
+    EXPECT_NE(entryProblem.find("not finite"), std::string::npos) << entryProblem;
+  }
+  std::string error;
+  ASSERT_TRUE(succeeded(cache.save(error))) << error;
+  TuningCache again = TuningCache::load(path, problem);
+  ASSERT_TRUE(problem.empty()) << problem;
+  EXPECT_EQ(again.size(), 1u);
+  std::optional<TunedSchedule> good = again.lookup("good", problem);
+  ASSERT_TRUE(good.has_value()) << problem;
+  EXPECT_EQ(good->describe(), "6x16 k256 t96");
+  EXPECT_EQ(good->ms, 0.5);
+  EXPECT_EQ(good->defaultMs, 0.75);
+  EXPECT_EQ(good->candidates, 3);
+  llvm::sys::fs::remove(path);
+}
+
 // A key names the compiler, the CPU and what the schedule depends on, so
 // another CPU's or another compiler's entry never matches.
 TEST(TuningCache, KeysSeparateTargets) {

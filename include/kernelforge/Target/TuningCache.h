@@ -72,7 +72,8 @@ public:
   StringRef path() const { return filePath; }
 
   /// Writes the file (creating its directory), through a temporary renamed
-  /// into place so a reader never sees half a file.
+  /// into place so a reader never sees half a file. Entries `lookup`
+  /// refuses are left out; the others are written in their canonical form.
   LogicalResult save(std::string &error) const;
 
 private:

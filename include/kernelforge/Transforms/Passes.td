@@ -303,9 +303,12 @@ def DeviceBuffersPass : Pass<"kf-device-buffers", "::mlir::func::FuncOp"> {
     must live in device memory: `memref.alloc` / `memref.dealloc` become
     `gpu.alloc` / `gpu.dealloc`, and `memref.copy` between them `gpu.memcpy`.
     A temporary allocated in the function's entry block that does not
-    escape (not returned, passed to a call or freed already) is freed after
-    its last use there, views included: compiled code would otherwise
-    allocate device memory at every call and never return it.
+    escape (not returned, freed already, or passed to a call that may keep
+    it: one to a declaration, or one returning a buffer) is freed after its
+    last use there, views included: compiled code would otherwise allocate
+    device memory at every call and never return it. A call to a function of
+    the module that returns no buffer (a block whose results became
+    out-parameters) only borrows its operands.
     Function arguments are expected to be device pointers already (weights
     uploaded once). A host-side load or store of a buffer, which would touch
     device memory from the CPU, is reported as an error.

@@ -319,7 +319,7 @@ void buildKernel(OpBuilder &b, Location loc, const AttentionShape &s,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
                               kb.idx(0)));
     scf::IfOp::create(b, loc, isLane0, [&](OpBuilder &nb, Location l2) {
-      ValueRange at{split, batch, head, row};
+      SmallVector<Value> at{split, batch, head, row};
       memref::StoreOp::create(nb, l2, tileLoop.getResult(0), partials.max, at);
       memref::StoreOp::create(nb, l2, total, partials.sum, at);
       scf::YieldOp::create(nb, l2);

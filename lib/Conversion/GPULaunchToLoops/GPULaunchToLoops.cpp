@@ -474,7 +474,7 @@ LogicalResult LaunchEmulator::run() {
   gpu::KernelDim3 ids = launch.getBlockIds();
   gpu::KernelDim3 gridArgs = launch.getGridSize();
   gpu::KernelDim3 blockArgs = launch.getBlockSize();
-  ValueRange ivs = blocks.getInductionVars();
+  SmallVector<Value> ivs = blocks.getInductionVars();
   blockValues.map(ids.x, ivs[0]);
   blockValues.map(ids.y, ivs[1]);
   blockValues.map(ids.z, ivs[2]);

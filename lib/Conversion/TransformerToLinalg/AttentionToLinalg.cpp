@@ -244,7 +244,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
         scf::ForallOp::create(b, loc, lbs, ubs, steps, init, std::nullopt);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(forall.getBody());
-    ValueRange ivs = forall.getInductionVars();
+    SmallVector<Value> ivs = forall.getInductionVars();
     Value batch = ivs[0], head = ivs[1], queryStart = ivs[2];
     Value kvHead = head;
     if (group > 1)

@@ -63,8 +63,6 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
 
     int64_t n = inputType.getDimSize(0);
     int64_t c = inputType.getDimSize(nhwc ? 3 : 1);
-    int64_t h = inputType.getDimSize(nhwc ? 1 : 2);
-    int64_t w = inputType.getDimSize(nhwc ? 2 : 3);
     int64_t o = weightType.getDimSize(0), kh = weightType.getDimSize(2),
             kw = weightType.getDimSize(3);
     int64_t groups = g.groups, cg = c / groups, og = o / groups;
