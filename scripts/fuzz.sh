@@ -11,7 +11,9 @@
 # config (every model family's config.json and ViT's preprocessor config,
 # with LLVM's Support library), tuning-cache (kernelforge-tune's JSON cache,
 # read, looked up, saved and read back), kf-parser (MLIR text with the kf
-# dialect, parsed and verified). Each starts from its seed corpus in fuzz/corpus/TARGET
+# dialect, parsed and verified), kf-pipeline (what verifies also goes
+# through kf-cpu-pipeline; built with the whole compiler instrumented in the
+# sanitizer build, scripts/sanitize.sh). Each starts from its seed corpus in fuzz/corpus/TARGET
 # (copied into $KF_BUILD/fuzz, where new inputs accumulate); a crash, a
 # sanitizer report, a hang (10 s) or 2 GiB of memory stops it with the
 # input saved next to it and a non-zero exit.
@@ -20,7 +22,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kf_build="${KF_BUILD:-$root/build}"
 build="$kf_build/fuzz"
 targets=(safetensors npy tokenizer-json regex llama2c-tokenizer signature config tuning-cache
-  kf-parser)
+  kf-parser kf-pipeline)
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${targets[@]}" programs
   exit 0
@@ -78,7 +80,12 @@ if [ "$target" = config ] || [ "$target" = tuning-cache ] || [ "$target" = kf-pa
   libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib)
 fi
 newest=$(ls -t "${sources[@]}" "${headers[@]}" "$root/fuzz/FuzzInput.h" "$0" | head -1)
-if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
+if [ "$target" = kf-pipeline ]; then
+  # The whole compiler instrumented: built by CMake in the sanitizer build
+  # (fuzz/CMakeLists.txt), incrementally.
+  "$root/scripts/sanitize.sh" --build-only kf-pipeline-fuzzer >&2
+  binary="$kf_build/sanitize/bin/kf-pipeline-fuzzer"
+elif [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
   echo "fuzz.sh: building $target" >&2
   "$clang" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined "${flags[@]}" \

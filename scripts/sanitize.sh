@@ -2,7 +2,10 @@
 # The sanitizer build: the runtime, the compiler libraries, every tool and the
 # unit tests compiled by clang-22 with AddressSanitizer and
 # UndefinedBehaviorSanitizer (CMake's LLVM_USE_SANITIZER="Address;Undefined",
-# the Python API off) in a build folder of its own, $KF_BUILD/sanitize. It
+# the Python API off; our code also instrumented for coverage,
+# LLVM_USE_SANITIZE_COVERAGE, for the compiler's fuzz targets such as
+# scripts/fuzz.sh kf-pipeline) in a build folder of its own,
+# $KF_BUILD/sanitize. It
 # then runs, under the sanitizers, with leak checking:
 #   - the unit tests;
 #   - every bad-input lit test: each test file whose RUN lines expect a tool
@@ -15,7 +18,8 @@
 # checked against references elsewhere); libMLIR and libLLVM are Debian's.
 #
 #   scripts/sanitize.sh                # build (incrementally), then test
-#   scripts/sanitize.sh --build-only   # build only (scripts/test.sh does this)
+#   scripts/sanitize.sh --build-only [TARGETS...]
+#                                      # build only (scripts/test.sh does this)
 #   scripts/sanitize.sh --tests-only   # test what was built
 #
 # Exits 77 (ctest: skipped) without clang-22 and its sanitizer runtime.
@@ -30,20 +34,23 @@ if ! command -v "$clang" >/dev/null ||
   echo "sanitize.sh: needs clang-22 with its sanitizer runtime (apt install clang-22 libclang-rt-22-dev)" >&2
   exit 77
 fi
-# The tools the bad-input lit tests run, and the unit tests.
+# The tools the bad-input lit tests run, the unit tests, the compiler's fuzz target.
 targets=(KernelForgeUnitTests kernelforge-opt kernelforge-gpt2-graph kernelforge-compile
   kernelforge-run kernelforge-gpt2 kernelforge-gpt2-run kernelforge-generate kernelforge-tune
-  kernelforge-tokenize kernelforge-classify kernelforge-bench kernelforge_cuda_runtime)
+  kernelforge-tokenize kernelforge-classify kernelforge-bench kernelforge_cuda_runtime
+  kf-pipeline-fuzzer)
+[ "$mode" = --build-only ] && [ $# -gt 1 ] && targets=("${@:2}")
 
 if [ "$mode" != --tests-only ]; then
-  if [ ! -f "$build/build.ninja" ]; then
+  if ! grep -qs '^LLVM_USE_SANITIZE_COVERAGE:.*=ON' "$build/CMakeCache.txt"; then
     echo "sanitize.sh: configuring $build" >&2
     launcher=()
     command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
     cmake -G Ninja -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER="$clang" \
-      -DLLVM_USE_SANITIZER="Address;Undefined" -DKF_ENABLE_PYTHON=OFF \
+      -DLLVM_USE_SANITIZER="Address;Undefined" -DLLVM_USE_SANITIZE_COVERAGE=ON \
+      -DKF_ENABLE_PYTHON=OFF \
       -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
       -DLLVM_USE_LINKER=lld "${launcher[@]}" >/dev/null
   fi

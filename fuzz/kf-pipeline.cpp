@@ -1,0 +1,78 @@
+//===- kf-pipeline.cpp - Fuzz the CPU pipeline on kf programs -------------===//
+//
+// Any bytes as MLIR text with the kf dialect (and func, arith, tensor): what
+// parses and verifies goes through kf-cpu-pipeline to the LLVM dialect, as
+// kernelforge-compile does before code generation. The pipeline either
+// succeeds, with a module that verifies, or fails with an error diagnostic;
+// a crash, a sanitizer report or a silent failure is a bug. The compiler is
+// instrumented for coverage (the sanitizer build with
+// LLVM_USE_SANITIZE_COVERAGE), so inputs that reach new lowering code are
+// kept.
+
+#include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
+#include "kernelforge/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  // Programs far larger than a test's only slow the search down.
+  if (size > 8192)
+    return 0;
+  static DialectRegistry registry = [] {
+    DialectRegistry r;
+    registerAllDialects(r);
+    registerAllExtensions(r);
+    r.insert<kf::TransformerDialect>();
+    return r;
+  }();
+  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+  context.getOrLoadDialect<kf::TransformerDialect>();
+  context.getOrLoadDialect<func::FuncDialect>();
+  context.getOrLoadDialect<arith::ArithDialect>();
+  context.getOrLoadDialect<tensor::TensorDialect>();
+  bool error = false;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diagnostic) {
+    error |= diagnostic.getSeverity() == DiagnosticSeverity::Error;
+    return success();
+  });
+  std::string text(reinterpret_cast<const char *>(data), size);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
+  if (!module || failed(verify(*module)))
+    return 0;
+  // Only the dialects a kf program is written in: the pipeline's own
+  // intermediate ops are not input.
+  bool foreign = false;
+  module->walk([&](Operation *op) {
+    StringRef ns = op->getDialect() ? op->getDialect()->getNamespace() : "";
+    if (!llvm::is_contained({"kf", "func", "arith", "tensor", "builtin"}, ns))
+      foreign = true;
+  });
+  if (foreign)
+    return 0;
+  error = false;
+  PassManager pm(&context);
+  kf::CPUPipelineOptions options;
+  kf::buildCPUPipeline(pm, options);
+  if (failed(pm.run(*module))) {
+    if (!error)
+      std::abort(); // failed without saying why
+    return 0;
+  }
+  if (failed(verify(*module)))
+    std::abort();
+  return 0;
+}
