@@ -13,8 +13,9 @@
 # read, looked up, saved and read back), kf-parser (MLIR text with the kf
 # dialect, parsed and verified), kf-pipeline (what verifies also goes
 # through kf-cpu-pipeline; built with the whole compiler instrumented in the
-# sanitizer build, scripts/sanitize.sh). Each starts from its seed corpus in fuzz/corpus/TARGET
-# (copied into $KF_BUILD/fuzz, where new inputs accumulate); a crash, a
+# sanitizer build, scripts/sanitize.sh). Each starts from its seed corpus in
+# fuzz/corpus/TARGET (copied into $KF_BUILD/fuzz, where new inputs
+# accumulate), with fuzz/TARGET.dict where there is one; a crash, a
 # sanitizer report, a hang (10 s) or 2 GiB of memory stops it with the
 # input saved next to it and a non-zero exit.
 set -euo pipefail
@@ -94,6 +95,10 @@ fi
 corpus="$build/$target-corpus"
 mkdir -p "$corpus"
 cp -n "$root/fuzz/corpus/$target"/* "$corpus/" 2>/dev/null || true
+# A dictionary of the format's keywords (fuzz/TARGET.dict) where there is one.
+dict="$root/fuzz/${target/kf-pipeline/kf-parser}.dict"
+dict_option=()
+[ -f "$dict" ] && dict_option=(-dict="$dict")
 cd "$build"
 exec "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -artifact_prefix="$build/$target-" -print_final_stats=1 "${@:3}" "$corpus"
+  -artifact_prefix="$build/$target-" -print_final_stats=1 "${dict_option[@]}" "${@:3}" "$corpus"
