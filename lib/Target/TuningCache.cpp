@@ -1,6 +1,7 @@
 //===- TuningCache.cpp - Measured schedules, kept as JSON -----------------===//
 
 #include "kernelforge/Target/TuningCache.h"
+#include "kernelforge/Support/JSONNumbers.h"
 #include "kernelforge/Version.h"
 
 #include "mlir/IR/Builders.h"
@@ -132,13 +133,13 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
     return bad("is not an object");
   TunedSchedule s;
   const llvm::json::Array *tile = entry->getArray("register_tile");
-  if (!tile || tile->size() != 2 || !(*tile)[0].getAsInteger() ||
-      !(*tile)[1].getAsInteger())
+  if (!tile || tile->size() != 2 || !jsonInteger((*tile)[0]) ||
+      !jsonInteger((*tile)[1]))
     return bad("has no register_tile [rows, cols]");
-  s.registerRows = *(*tile)[0].getAsInteger();
-  s.registerCols = *(*tile)[1].getAsInteger();
-  std::optional<int64_t> kTile = entry->getInteger("k_tile");
-  std::optional<int64_t> threadTile = entry->getInteger("thread_tile");
+  s.registerRows = *jsonInteger((*tile)[0]);
+  s.registerCols = *jsonInteger((*tile)[1]);
+  std::optional<int64_t> kTile = jsonInteger(*entry, "k_tile");
+  std::optional<int64_t> threadTile = jsonInteger(*entry, "thread_tile");
   if (!kTile || !threadTile)
     return bad("lacks k_tile or thread_tile");
   s.kTile = *kTile;
@@ -154,7 +155,7 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
   s.columnsOuter = entry->getBoolean("columns_outer").value_or(false);
   s.ms = entry->getNumber("ms").value_or(0);
   s.defaultMs = entry->getNumber("default_ms").value_or(0);
-  s.candidates = entry->getInteger("candidates").value_or(0);
+  s.candidates = jsonInteger(*entry, "candidates").value_or(0);
   // JSON reads 1e999 as infinity, which it cannot write back.
   if (!std::isfinite(s.ms) || !std::isfinite(s.defaultMs) || s.ms < 0 ||
       s.defaultMs < 0 || s.candidates < 0)

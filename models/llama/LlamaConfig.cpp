@@ -17,7 +17,7 @@ static Error optionalTokenId(const json::Object &object, llvm::StringRef key,
   const json::Value *value = object.get(key);
   if (!value || value->getAsNull())
     return Error::success();
-  std::optional<int64_t> id = value->getAsInteger();
+  std::optional<int64_t> id = mlir::kf::jsonInteger(*value);
   if (!id || *id < 0)
     return configError(source, "expected '" + key +
                                    "' to be a token id (an integer >= 0); "

@@ -132,7 +132,7 @@ kernelforge::vit::loadViTPreprocessing(llvm::StringRef path,
         return std::move(err);
       if (Error err = sizes.positive("width", p.width, 1 << 14))
         return std::move(err);
-    } else if (std::optional<int64_t> side = size->getAsInteger();
+    } else if (std::optional<int64_t> side = mlir::kf::jsonInteger(*size);
                side && *side > 0 && *side <= (1 << 14)) {
       p.height = p.width = *side;
     } else {
@@ -155,13 +155,13 @@ kernelforge::vit::loadViTPreprocessing(llvm::StringRef path,
     field->clear();
     if (list)
       for (const json::Value &v : *list)
-        if (std::optional<double> x = v.getAsNumber())
+        if (std::optional<double> x = v.getAsNumber(); x && std::isfinite(*x))
           field->push_back(*x);
     if (!list || int64_t(field->size()) != config.numChannels ||
         int64_t(list->size()) != config.numChannels)
       return configError(path, "expected '" + llvm::Twine(key) + "' to be " +
                                    llvm::Twine(config.numChannels) +
-                                   " numbers (one per channel)");
+                                   " finite numbers (one per channel)");
   }
   for (double s : p.std)
     if (!(s > 0))

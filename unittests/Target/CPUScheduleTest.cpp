@@ -173,9 +173,15 @@ TEST(TuningCache, SavingDropsEntriesEveryReaderRefuses) {
                    "ms": 1e999},
       "negative": {"register_tile": [6, 16], "k_tile": 256, "thread_tile": 96,
                    "candidates": -2},
-      "huge": {"register_tile": [4, 100000], "k_tile": 64, "thread_tile": 8}}})");
+      "huge": {"register_tile": [4, 100000], "k_tile": 64, "thread_tile": 8},
+      "past-int64": {"register_tile": [9223372036854775807.1, 16],
+                     "k_tile": 64, "thread_tile": 8}}})");
   TuningCache cache = TuningCache::load(path, problem);
   ASSERT_TRUE(problem.empty()) << problem;
+  // A double of 2^63 is no integer an int64_t holds (UBSan: no conversion).
+  std::string tileProblem;
+  EXPECT_FALSE(cache.lookup("past-int64", tileProblem).has_value());
+  EXPECT_NE(tileProblem.find("register_tile"), std::string::npos) << tileProblem;
   for (const char *key : {"infinite", "negative"}) {
     std::string entryProblem;
     EXPECT_FALSE(cache.lookup(key, entryProblem).has_value()) << key;

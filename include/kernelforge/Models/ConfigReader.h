@@ -8,11 +8,14 @@
 #ifndef KERNELFORGE_MODELS_CONFIGREADER_H
 #define KERNELFORGE_MODELS_CONFIGREADER_H
 
+#include "kernelforge/Support/JSONNumbers.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
+#include <cmath>
 #include <optional>
 
 namespace kernelforge::models {
@@ -43,7 +46,7 @@ public:
     const json::Value *value = object.get(key);
     if (!value)
       return configError(source, "missing key '" + key + "'");
-    std::optional<int64_t> number = value->getAsInteger();
+    std::optional<int64_t> number = mlir::kf::jsonInteger(*value);
     if (!number || *number <= 0)
       return configError(source, "expected '" + key +
                                      "' to be a positive integer");
@@ -69,9 +72,10 @@ public:
     if (!value)
       return Error::success();
     std::optional<double> number = value->getAsNumber();
-    if (!number || !(*number > 0))
+    // 1e999 parses as infinity.
+    if (!number || !std::isfinite(*number) || !(*number > 0))
       return configError(source, "expected '" + key +
-                                     "' to be a positive number");
+                                     "' to be a positive finite number");
     out = *number;
     return Error::success();
   }

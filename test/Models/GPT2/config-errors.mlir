@@ -15,3 +15,10 @@
 // NOFILE: error: {{.*}}does-not-exist.json: cannot read: No such file or directory
 // RUN: not kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --seq 17 2>&1 | FileCheck %s --check-prefix=SEQ
 // SEQ: error: expected batch > 0 and 0 < sequence length <= n_positions (16), got batch 1 and sequence length 17
+// Found by fuzz/config under UBSan: a size that parses as the double 2^63
+// was converted to int64_t (undefined behaviour); a number JSON reads as
+// infinity was taken as an epsilon.
+// RUN: not kernelforge-gpt2-graph %S/Inputs/vocab-past-int64.json 2>&1 | FileCheck %s --check-prefix=INT64
+// INT64: error: {{.*}}vocab-past-int64.json: expected 'vocab_size' to be a positive integer
+// RUN: not kernelforge-gpt2-graph %S/Inputs/infinite-epsilon.json 2>&1 | FileCheck %s --check-prefix=INF
+// INF: error: {{.*}}infinite-epsilon.json: expected 'layer_norm_epsilon' to be a positive finite number
