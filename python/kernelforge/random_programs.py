@@ -1,6 +1,7 @@
 """Differential testing of the compiler on random kf programs.
 
-Each program is a random chain of the dialect's ops over random static
+Each program is a random chain of the dialect's ops, with residual
+connections back to earlier results (a DAG), over random static
 shapes (sizes that are not multiples of a vector width or a tile included):
 linear with f32, bf16, f16 or i8 weights (block scales) and matmul with
 f32, bf16 or f16 ones, in both layouts, with and without bias; layer and
@@ -205,8 +206,8 @@ class ProgramBuilder:
 
     def binary(self, x):
         op = self.choice(["add", "mul"])
-        form = self.choice(["same", "row", "column", "scalar"])
-        if form == "same":
+        form = self.choice(["same", "residual", "row", "column", "scalar"])
+        if form in ("same", "residual"):
             shape = x.shape
         elif form == "row":
             shape = (x.shape[-1],)
@@ -214,7 +215,13 @@ class ProgramBuilder:
             shape = x.shape[:-1] + (1,)
         else:
             shape = (1,) * len(x.shape)
-        other = self.input(shape)
+        # A DAG, not only a chain: a residual connection takes an earlier
+        # result of that shape, where there is one, as the other operand.
+        earlier = [v for v in self.values if v.shape == shape and v is not x]
+        if form == "residual" and earlier:
+            other = self.choice(earlier)
+        else:
+            other = self.input(shape)
         lhs, rhs = (x, other) if self.rng.random() < 0.7 else (other, x)
         data = lhs.data + rhs.data if op == "add" else lhs.data * rhs.data
         return self.emit(f"kf.{op} {lhs.name}, {rhs.name} : {lhs.type}, {rhs.type}",
@@ -342,6 +349,12 @@ class ProgramBuilder:
                self.binary, self.softmax, self.attention]
         for _ in range(steps):
             x = self.choice(ops)(x)
+            # A residual connection, as around a transformer's sub-blocks.
+            earlier = [v for v in self.values if v.shape == x.shape and v is not x]
+            if earlier and self.rng.random() < 0.3:
+                other = self.choice(earlier)
+                x = self.emit(f"kf.add {x.name}, {other.name} : {x.type}, {other.type}",
+                              x.shape, x.data + other.data)
             # Keep values near unit size: a norm after anything that grew.
             if np.abs(x.data).max() > 50:
                 x = self.norm(x)
