@@ -31,8 +31,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
              tensor::TensorDialect>();
     return r;
   }();
-  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
-  context.loadAllAvailableDialects();
+  // A context serves 256 inputs: making one (its dialects loaded) costs more
+  // than parsing a small program, and what it keeps (uniqued types and
+  // attributes) stays bounded.
+  static std::unique_ptr<MLIRContext> shared;
+  static int uses = 0;
+  if (!shared || ++uses == 256) {
+    shared = std::make_unique<MLIRContext>(registry,
+                                           MLIRContext::Threading::DISABLED);
+    shared->loadAllAvailableDialects();
+    uses = 0;
+  }
+  MLIRContext &context = *shared;
   // Diagnostics are expected; they go nowhere.
   ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) { return success(); });
   // MLIR's lexer stops at the terminating NUL that files read through

@@ -39,11 +39,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     r.insert<kf::TransformerDialect>();
     return r;
   }();
-  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
-  context.getOrLoadDialect<kf::TransformerDialect>();
-  context.getOrLoadDialect<func::FuncDialect>();
-  context.getOrLoadDialect<arith::ArithDialect>();
-  context.getOrLoadDialect<tensor::TensorDialect>();
+  // A context and the pipeline built in it serve 256 inputs: making them
+  // costs more than most inputs (which do not parse), and what a context
+  // keeps (uniqued types and attributes) stays bounded.
+  static std::unique_ptr<MLIRContext> shared;
+  static std::unique_ptr<PassManager> pipeline;
+  static int uses = 0;
+  if (!shared || ++uses == 256) {
+    pipeline.reset();
+    shared = std::make_unique<MLIRContext>(registry,
+                                           MLIRContext::Threading::DISABLED);
+    shared->getOrLoadDialect<kf::TransformerDialect>();
+    shared->getOrLoadDialect<func::FuncDialect>();
+    shared->getOrLoadDialect<arith::ArithDialect>();
+    shared->getOrLoadDialect<tensor::TensorDialect>();
+    pipeline = std::make_unique<PassManager>(shared.get());
+    kf::buildCPUPipeline(*pipeline, kf::CPUPipelineOptions());
+    uses = 0;
+  }
+  MLIRContext &context = *shared;
   bool error = false;
   ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diagnostic) {
     error |= diagnostic.getSeverity() == DiagnosticSeverity::Error;
@@ -64,10 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (foreign)
     return 0;
   error = false;
-  PassManager pm(&context);
-  kf::CPUPipelineOptions options;
-  kf::buildCPUPipeline(pm, options);
-  if (failed(pm.run(*module))) {
+  if (failed(pipeline->run(*module))) {
     if (!error)
       std::abort(); // failed without saying why
     return 0;

@@ -99,6 +99,11 @@ cp -n "$root/fuzz/corpus/$target"/* "$corpus/" 2>/dev/null || true
 dict="$root/fuzz/${target/kf-pipeline/kf-parser}.dict"
 dict_option=()
 [ -f "$dict" ] && dict_option=(-dict="$dict")
+# Inputs are handed to the readers as files, in memory where there can be.
+shm=/tmp
+[ -d /dev/shm ] && [ -w /dev/shm ] && shm=/dev/shm
+scratch=$(mktemp -d "$shm/kf-fuzz.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
 cd "$build"
-exec "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+KF_FUZZ_TMP="$scratch" "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix="$build/$target-" -print_final_stats=1 "${dict_option[@]}" "${@:3}" "$corpus"

@@ -29,6 +29,9 @@ void mlir::kf::detail::addLowerToLinalg(OpPassManager &pm,
 void mlir::kf::detail::addBufferizeToOutParams(OpPassManager &pm) {
   // An op whose result is inserted into a slice writes into that slice.
   pm.addPass(createPlaceInDestinationsPass());
+  // Each result its own buffer, so each can become an out-parameter (after
+  // the placement above, which would write the copied value into the copy).
+  pm.addNestedPass<func::FuncOp>(createCopyRepeatedResultsPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

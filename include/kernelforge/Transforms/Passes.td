@@ -316,6 +316,20 @@ def DeviceBuffersPass : Pass<"kf-device-buffers", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def CopyRepeatedResultsPass
+    : Pass<"kf-copy-repeated-results", "::mlir::func::FuncOp"> {
+  let summary = "Give each returned tensor a value of its own";
+  let description = [{
+    A function that returns one tensor more than once (`return %0, %0`)
+    returns a `linalg.copy` of it (into a `tensor.empty` of its sizes) for
+    every repetition. Bufferization then gives each result a buffer of its
+    own to become an out-parameter; upstream's buffer-results-to-out-params
+    crashes on a repeated result (found by the kf-pipeline fuzz target).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def PlaceInDestinationsPass
     : Pass<"kf-place-in-destinations", "::mlir::ModuleOp"> {
   let summary = "Let ops whose results are inserted into slices write there";

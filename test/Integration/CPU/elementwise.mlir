@@ -9,6 +9,10 @@
 // RUN: %check %t.so --entry swiglu --expect "ref.swiglu(x0, x1)" --scale 2
 // RUN: %check %t.so --entry add_bias --expect "x0 + x1"
 // RUN: %check %t.so --entry mul_broadcast --expect "x0 * x1"
+// A value returned twice (found by fuzz/kf-pipeline: the compiler crashed).
+// RUN: %check %t.so --entry returned_twice --expect "(ref.silu(x0), x0, ref.silu(x0))"
+// RUN: kernelforge-compile %s --target=gpu-emulator -o %t.emu.so
+// RUN: %check %t.emu.so --entry returned_twice --expect "(ref.silu(x0), x0, ref.silu(x0))"
 
 func.func @gelu_tanh(%x: tensor<3x37xf32>) -> tensor<3x37xf32> {
   %y = kf.gelu %x tanh : tensor<3x37xf32>
@@ -33,4 +37,9 @@ func.func @add_bias(%x: tensor<2x3x40xf32>, %b: tensor<40xf32>) -> tensor<2x3x40
 func.func @mul_broadcast(%x: tensor<2x1x17xf32>, %y: tensor<3x1xf32>) -> tensor<2x3x17xf32> {
   %z = kf.mul %x, %y : tensor<2x1x17xf32>, tensor<3x1xf32>
   return %z : tensor<2x3x17xf32>
+}
+func.func @returned_twice(%x: tensor<3x17xf32>)
+    -> (tensor<3x17xf32>, tensor<3x17xf32>, tensor<3x17xf32>) {
+  %y = kf.silu %x : tensor<3x17xf32>
+  return %y, %x, %y : tensor<3x17xf32>, tensor<3x17xf32>, tensor<3x17xf32>
 }
