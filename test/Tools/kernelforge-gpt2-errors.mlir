@@ -19,6 +19,11 @@
 // RUN: not kernelforge-gpt2 --model-dir %t/corrupt --tokens 1 2>&1 | FileCheck %s --check-prefix=CORRUPT
 //
 // Wrong shapes, a missing tensor, a checkpoint of another config.
+// A shape whose byte count wraps around 2^64 to the 12 bytes given (found by
+// fuzz/safetensors under UBSan): refused, not read as 12 bytes.
+// RUN: mkdir -p %t/wraps && cp %t/good/config.json %t/wraps/ && %python -c "import json, struct; h = json.dumps({'wpe.weight': {'dtype': 'F32', 'shape': [4611686018427387907], 'data_offsets': [0, 12]}}).encode(); open('%t/wraps/model.safetensors', 'wb').write(struct.pack('<Q', len(h)) + h + bytes(12))"
+// RUN: not kernelforge-gpt2 --model-dir %t/wraps --tokens 1 2>&1 | FileCheck %s --check-prefix=WRAPS
+// WRAPS: error: {{.*}}model.safetensors{{.*}}tensor 'wpe.weight': its shape holds more than 2^63 bytes
 // RUN: %python %kf_py/make_checkpoint.py %t/transposed --reshape h.1.attn.c_attn.weight
 // RUN: not kernelforge-gpt2 --model-dir %t/transposed --tokens 1 2>&1 | FileCheck %s --check-prefix=SHAPE
 // RUN: %python %kf_py/make_checkpoint.py %t/dropped --drop h.1.ln_2.bias
