@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace kernelforge::fuzz {
@@ -30,7 +31,7 @@ inline const std::string &inputDir() {
     else if (access("/dev/shm", W_OK) == 0)
       base = "/dev/shm";
     std::string made = base + "/kf-fuzz-" + std::to_string(getpid());
-    (void)std::system(("mkdir -p " + made).c_str());
+    ::mkdir(made.c_str(), 0700); // the folder above exists
     return made;
   }();
   return dir;

@@ -25,9 +25,12 @@ void require(bool condition) {
 }
 
 bool inBounds(const TunedSchedule &s) {
-  return s.registerRows >= 1 && s.registerRows <= 64 && s.registerCols >= 1 &&
-         s.registerCols <= 256 && s.kTile >= 1 && s.kTile <= (1 << 16) &&
-         s.threadTile >= 1 && s.threadTile <= (1 << 16);
+  auto within = [](int64_t size, int64_t most) {
+    return size >= 1 && size <= most;
+  };
+  return within(s.registerRows, kMaxRegisterRows) &&
+         within(s.registerCols, kMaxRegisterCols) &&
+         within(s.kTile, kMaxTile) && within(s.threadTile, kMaxTile);
 }
 
 bool same(const TunedSchedule &a, const TunedSchedule &b) {

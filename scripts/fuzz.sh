@@ -22,8 +22,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kf_build="${KF_BUILD:-$root/build}"
 build="$kf_build/fuzz"
-targets=(safetensors npy tokenizer-json regex llama2c-tokenizer signature config tuning-cache
-  kf-parser kf-pipeline)
+# One target per fuzz/TARGET.cpp (ctest lists them the same way).
+targets=()
+for source in "$root"/fuzz/*.cpp; do targets+=("$(basename "$source" .cpp)"); done
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${targets[@]}" programs
   exit 0
@@ -48,49 +49,57 @@ if ! command -v "$clang" >/dev/null || [ ! -f "$runtime" ]; then
 fi
 mkdir -p "$build"
 binary="$build/$target"
-sources=("$root/fuzz/$target.cpp")
-flags=(-I "$root/include" -I "$root/fuzz")
-libraries=(-ldl)
-headers=("$root"/include/kernelforge/Runtime/*.h)
-if [ "$target" = config ]; then
-  # The config readers are LLVM Support code (llvm::json, llvm::Error).
-  for family in gpt2/GPT2 llama/Llama vit/ViT; do
-    sources+=("$root/models/${family}Config.cpp")
-  done
-  headers=("$root"/include/kernelforge/Models/*.h "$root"/include/kernelforge/Models/*/*Config.h)
-elif [ "$target" = tuning-cache ]; then
-  sources+=("$root/lib/Target/TuningCache.cpp")
-  headers=("$root"/include/kernelforge/Target/*.h)
-  flags+=(-fno-rtti)
-elif [ "$target" = kf-parser ]; then
-  # The kf dialect's ops, verifiers and type inference compiled in (and so
-  # instrumented); MLIR's parser and the other dialects from libMLIR.
-  sources+=("$root"/lib/Dialect/Transformer/IR/*.cpp)
-  headers=("$root"/include/kernelforge/Dialect/Transformer/IR/*)
-  flags+=(-fno-rtti)
-else
-  for file in SafeTensors Npy NumberFormats HFTokenizer Llama2cTokenizer GPT2Tokenizer \
-    Tokenizer Regex Unicode CompiledLibrary; do
-    sources+=("$root/lib/Runtime/$file.cpp")
-  done
-fi
-if [ "$target" = config ] || [ "$target" = tuning-cache ] || [ "$target" = kf-parser ]; then
-  # These link LLVM and MLIR; their headers name the kf dialect's generated
-  # declarations (the configs its GELU enum) and the version.
-  flags+=(-I "$kf_build/include" -I /usr/lib/llvm-22/include)
-  libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib)
-fi
-newest=$(ls -t "${sources[@]}" "${headers[@]}" "$root/fuzz/FuzzInput.h" "$0" | head -1)
+# Builds a reader's target: its source, the code it reads with, compiled
+# into one instrumented binary (rebuilt when any of them changes).
+build_target() {
+  local sources=("$root/fuzz/$target.cpp") flags=(-I "$root/include" -I "$root/fuzz")
+  local libraries=(-ldl) headers=("$root"/include/kernelforge/Runtime/*.h)
+  case "$target" in
+  config)
+    # The config readers are LLVM Support code (llvm::json, llvm::Error).
+    for family in gpt2/GPT2 llama/Llama vit/ViT; do
+      sources+=("$root/models/${family}Config.cpp")
+    done
+    headers=("$root"/include/kernelforge/Models/*.h "$root"/include/kernelforge/Models/*/*Config.h) ;;
+  tuning-cache)
+    sources+=("$root/lib/Target/TuningCache.cpp")
+    headers=("$root"/include/kernelforge/Target/*.h)
+    flags+=(-fno-rtti) ;;
+  kf-parser)
+    # The kf dialect's ops, verifiers and type inference compiled in (and so
+    # instrumented); MLIR's parser and the other dialects from libMLIR.
+    sources+=("$root"/lib/Dialect/Transformer/IR/*.cpp)
+    headers=("$root"/include/kernelforge/Dialect/Transformer/IR/*)
+    flags+=(-fno-rtti) ;;
+  *)
+    for file in SafeTensors Npy NumberFormats HFTokenizer Llama2cTokenizer GPT2Tokenizer \
+      Tokenizer Regex Unicode CompiledLibrary; do
+      sources+=("$root/lib/Runtime/$file.cpp")
+    done ;;
+  esac
+  case "$target" in
+  config | tuning-cache | kf-parser)
+    # These link LLVM and MLIR; their headers name the kf dialect's generated
+    # declarations (the configs its GELU enum) and the version.
+    flags+=(-I "$kf_build/include" -I /usr/lib/llvm-22/include)
+    libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib) ;;
+  esac
+  local newest
+  newest=$(ls -t "${sources[@]}" "${headers[@]}" "$root/fuzz/FuzzInput.h" "$0" | head -1)
+  if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
+    echo "fuzz.sh: building $target" >&2
+    "$clang" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
+      -fno-sanitize-recover=undefined "${flags[@]}" \
+      "${sources[@]}" "${libraries[@]}" -o "$binary"
+  fi
+}
 if [ "$target" = kf-pipeline ]; then
   # The whole compiler instrumented: built by CMake in the sanitizer build
   # (fuzz/CMakeLists.txt), incrementally.
   "$root/scripts/sanitize.sh" --build-only kf-pipeline-fuzzer >&2
   binary="$kf_build/sanitize/bin/kf-pipeline-fuzzer"
-elif [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
-  echo "fuzz.sh: building $target" >&2
-  "$clang" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=undefined "${flags[@]}" \
-    "${sources[@]}" "${libraries[@]}" -o "$binary"
+else
+  build_target
 fi
 corpus="$build/$target-corpus"
 mkdir -p "$corpus"

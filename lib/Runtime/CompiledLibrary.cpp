@@ -185,14 +185,12 @@ bool kernelforge::runtime::parseSignature(const std::string &text,
       return false;
     }
     // Its bytes must be a size this process can hold.
-    int64_t bytes = spec.elementBytes();
-    for (int64_t size : spec.shape)
-      if (__builtin_mul_overflow(bytes, size, &bytes) ||
-          bytes > (int64_t(1) << 48)) {
-        error = "malformed signature: " + where + " (" + spec.describe() +
-                ") has more bytes than fit in memory";
-        return false;
-      }
+    int64_t bytes = checkedByteCount(spec.shape, spec.elementBytes());
+    if (bytes < 0 || bytes > (int64_t(1) << 48)) {
+      error = "malformed signature: " + where + " (" + spec.describe() +
+              ") has more bytes than fit in memory";
+      return false;
+    }
     entry.args.push_back(std::move(spec));
   }
   return true;

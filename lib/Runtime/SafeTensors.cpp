@@ -107,14 +107,14 @@ std::unique_ptr<SafeTensorsFile> SafeTensorsFile::open(const std::string &path,
       return fail("tensor '" + name + "': bytes [" + std::to_string(begin) +
                   ", " + std::to_string(end) + ") lie outside the " +
                   std::to_string(dataBytes) + "-byte data section (truncated file?)");
-    // The shape's product, checked: a shape like [2^62, 4] must not wrap
+    // The shape's bytes, checked: a shape like [2^62 + 3] must not wrap
     // around to the byte count it is compared with.
-    int64_t count = checkedElementCount(tensor.shape), shapeBytes = 0;
-    if (count < 0 || __builtin_mul_overflow(count, elementBytes, &shapeBytes))
+    int64_t shapeBytes = checkedByteCount(tensor.shape, elementBytes);
+    if (shapeBytes < 0)
       return fail("tensor '" + name + "': its shape holds more than 2^63 bytes");
     if (static_cast<uint64_t>(shapeBytes) != end - begin)
       return fail("tensor '" + name + "': " + std::to_string(end - begin) +
-                  " bytes for " + std::to_string(count) + " " +
+                  " bytes for " + std::to_string(tensor.numElements()) + " " +
                   tensor.dtype + " elements");
     tensor.data = data + begin;
     tensor.bytes = end - begin;

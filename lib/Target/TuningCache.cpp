@@ -133,23 +133,25 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
     return bad("is not an object");
   TunedSchedule s;
   const llvm::json::Array *tile = entry->getArray("register_tile");
-  if (!tile || tile->size() != 2 || !jsonInteger((*tile)[0]) ||
-      !jsonInteger((*tile)[1]))
+  std::optional<int64_t> rows, cols;
+  if (tile && tile->size() == 2) {
+    rows = jsonInteger((*tile)[0]);
+    cols = jsonInteger((*tile)[1]);
+  }
+  if (!rows || !cols)
     return bad("has no register_tile [rows, cols]");
-  s.registerRows = *jsonInteger((*tile)[0]);
-  s.registerCols = *jsonInteger((*tile)[1]);
+  s.registerRows = *rows;
+  s.registerCols = *cols;
   std::optional<int64_t> kTile = jsonInteger(*entry, "k_tile");
   std::optional<int64_t> threadTile = jsonInteger(*entry, "thread_tile");
   if (!kTile || !threadTile)
     return bad("lacks k_tile or thread_tile");
   s.kTile = *kTile;
   s.threadTile = *threadTile;
-  // Bounds a real schedule stays within: a larger tile is a corrupt entry,
-  // not a choice (the register tile must fit in registers, the others in
-  // memory).
-  if (s.registerRows < 1 || s.registerRows > 64 || s.registerCols < 1 ||
-      s.registerCols > 256 || s.kTile < 1 || s.kTile > 1 << 16 ||
-      s.threadTile < 1 || s.threadTile > 1 << 16)
+  if (s.registerRows < 1 || s.registerRows > kMaxRegisterRows ||
+      s.registerCols < 1 || s.registerCols > kMaxRegisterCols ||
+      s.kTile < 1 || s.kTile > kMaxTile || s.threadTile < 1 ||
+      s.threadTile > kMaxTile)
     return bad("has tile sizes out of range");
   s.packWeights = entry->getBoolean("pack_weights").value_or(false);
   s.columnsOuter = entry->getBoolean("columns_outer").value_or(false);

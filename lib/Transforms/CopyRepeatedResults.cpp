@@ -23,10 +23,10 @@ struct CopyRepeatedResultsPass
       OpBuilder b(ret);
       for (OpOperand &operand : ret->getOpOperands()) {
         Value value = operand.get();
-        if (seen.insert(value).second || !isa<RankedTensorType>(value.getType()))
+        auto type = dyn_cast<RankedTensorType>(value.getType());
+        if (!type || seen.insert(value).second)
           continue;
         Location loc = value.getLoc();
-        auto type = cast<RankedTensorType>(value.getType());
         Value empty = tensor::EmptyOp::create(
             b, loc, tensor::getMixedSizes(b, loc, value), type.getElementType());
         operand.set(linalg::CopyOp::create(b, loc, value, empty).getResult(0));

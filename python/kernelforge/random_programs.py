@@ -115,6 +115,10 @@ class ProgramBuilder:
         self.values.append(Value(name, shape, data))
         return self.values[-1]
 
+    def earlier(self, x):
+        """The results before x of x's shape (for residual connections)."""
+        return [v for v in self.values if v.shape == x.shape and v is not x]
+
     # -- ops ---------------------------------------------------------------
 
     def quantized(self, shape, blocks_axis, blocks):
@@ -216,9 +220,9 @@ class ProgramBuilder:
         else:
             shape = (1,) * len(x.shape)
         # A DAG, not only a chain: a residual connection takes an earlier
-        # result of that shape, where there is one, as the other operand.
-        earlier = [v for v in self.values if v.shape == shape and v is not x]
-        if form == "residual" and earlier:
+        # result of x's shape, where there is one, as the other operand.
+        earlier = self.earlier(x) if form == "residual" else []
+        if earlier:
             other = self.choice(earlier)
         else:
             other = self.input(shape)
@@ -350,7 +354,7 @@ class ProgramBuilder:
         for _ in range(steps):
             x = self.choice(ops)(x)
             # A residual connection, as around a transformer's sub-blocks.
-            earlier = [v for v in self.values if v.shape == x.shape and v is not x]
+            earlier = self.earlier(x)
             if earlier and self.rng.random() < 0.3:
                 other = self.choice(earlier)
                 x = self.emit(f"kf.add {x.name}, {other.name} : {x.type}, {other.type}",

@@ -28,7 +28,7 @@ inline int64_t elementBytes(const std::string &dtype) {
 }
 
 /// The number of elements of an array of `shape` (1 for a scalar). The
-/// shape must be valid; see `checkedElementCount` for one read from a file.
+/// shape must be valid; see `checkedByteCount` for one read from a file.
 inline int64_t elementCount(const std::vector<int64_t> &shape) {
   int64_t n = 1;
   for (int64_t size : shape)
@@ -36,19 +36,16 @@ inline int64_t elementCount(const std::vector<int64_t> &shape) {
   return n;
 }
 
-/// The same for a shape read from a file: -1 when a dimension is negative or
-/// the count exceeds what an int64_t holds (a dimension of 0 makes it 0).
-inline int64_t checkedElementCount(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  bool overflow = false;
-  for (int64_t size : shape) {
-    if (size < 0)
+/// The bytes of an array of `shape` with `elementBytes`-byte elements, for a
+/// shape read from a file: -1 when a dimension is negative or a product on
+/// the way exceeds what an int64_t holds.
+inline int64_t checkedByteCount(const std::vector<int64_t> &shape,
+                                int64_t elementBytes) {
+  int64_t bytes = elementBytes;
+  for (int64_t size : shape)
+    if (size < 0 || __builtin_mul_overflow(bytes, size, &bytes))
       return -1;
-    if (size == 0)
-      return 0;
-    overflow |= __builtin_mul_overflow(n, size, &n);
-  }
-  return overflow ? -1 : n;
+  return bytes;
 }
 
 } // namespace kernelforge::runtime

@@ -39,6 +39,11 @@ struct ScheduleChoice {
   DictionaryAttr toAttr(MLIRContext *context) const;
 };
 
+/// Bounds a cached schedule stays within (a larger tile is a corrupt entry,
+/// not a choice): the register tile fits in registers, the others in memory.
+constexpr int64_t kMaxRegisterRows = 64, kMaxRegisterCols = 256,
+                  kMaxTile = 1 << 16;
+
 /// A measured winner.
 struct TunedSchedule : ScheduleChoice {
   /// Median milliseconds of the winner and of the target's default.
