@@ -6,7 +6,8 @@
 #   scripts/fuzz.sh programs [N [SEED [OPTIONS...]]]          # random kf programs
 #   scripts/fuzz.sh --list
 #
-# Targets (fuzz/*.cpp): safetensors, npy, tokenizer-json, regex,
+# Targets (fuzz/*.cpp): safetensors, npy, tokenizer-json, regex, gpt2-tokenizer
+# (vocab.json + merges.txt),
 # llama2c-tokenizer, signature (a compiled library's entry point signature),
 # config (every model family's config.json and ViT's preprocessor config,
 # with LLVM's Support library), tuning-cache (kernelforge-tune's JSON cache,

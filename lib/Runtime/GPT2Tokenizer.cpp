@@ -128,15 +128,34 @@ GPT2Tokenizer::load(const std::string &vocabPath, const std::string &mergesPath,
     error = "'" + vocabPath + "' is not a JSON object of token -> id";
     return nullptr;
   }
+  // Ids are unique (decoding needs one token per id) and no larger than
+  // maxTokenId allows.
+  const int64_t maxId = maxTokenId(static_cast<int64_t>(vocab.size()));
+  std::vector<bool> taken;
   for (auto &[token, id] : vocab.items()) {
     if (!id.is_number_integer() || id.get<int64_t>() < 0) {
       error = "'" + vocabPath + "': token '" + token + "' has no valid id";
       return nullptr;
     }
     int64_t value = id.get<int64_t>();
-    tok->tokenToId[token] = value;
-    if (value >= static_cast<int64_t>(tok->idToToken.size()))
+    if (value > maxId) {
+      error = "'" + vocabPath + "': token '" + token + "' has id " +
+              std::to_string(value) + ", beyond the largest a vocabulary of " +
+              std::to_string(vocab.size()) + " tokens may use (" +
+              std::to_string(maxId) + ")";
+      return nullptr;
+    }
+    if (value >= static_cast<int64_t>(tok->idToToken.size())) {
       tok->idToToken.resize(value + 1);
+      taken.resize(value + 1);
+    }
+    if (taken[value]) {
+      error = "'" + vocabPath + "': tokens '" + tok->idToToken[value] +
+              "' and '" + token + "' share id " + std::to_string(value);
+      return nullptr;
+    }
+    taken[value] = true;
+    tok->tokenToId[token] = value;
     tok->idToToken[value] = token;
   }
 

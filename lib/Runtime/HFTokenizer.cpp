@@ -230,14 +230,12 @@ HFTokenizer::loadChecked(const std::string &path, std::string &error) {
     tok->symbolToByte[cp] = uint8_t(byte);
   }
 
-  // Vocabulary, merges and added tokens. Ids are dense: none beyond twice
-  // the number of tokens (so a stray id cannot make the table huge).
+  // Vocabulary, merges and added tokens, with ids no larger than
+  // maxTokenId allows.
   json addedTokens = fieldOf(t, "added_tokens");
-  const int64_t kMaxId = std::min<int64_t>(
-      int64_t(1) << 24,
-      2 * int64_t(model["vocab"].size() +
-                  (addedTokens.is_array() ? addedTokens.size() : 0)) +
-          1024);
+  const int64_t kMaxId = maxTokenId(int64_t(
+      model["vocab"].size() +
+      (addedTokens.is_array() ? addedTokens.size() : 0)));
   auto place = [&](const std::string &piece, int64_t index) {
     if (int64_t(tok->pieces.size()) <= index)
       tok->pieces.resize(index + 1);

@@ -9,6 +9,7 @@
 #ifndef KERNELFORGE_RUNTIME_TOKENIZER_H
 #define KERNELFORGE_RUNTIME_TOKENIZER_H
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,6 +47,14 @@ public:
   /// -1 when it has none (GPT-2).
   virtual int64_t bos() const { return -1; }
 };
+
+/// The largest id a vocabulary of `tokens` entries may give a token. Ids
+/// are dense: none beyond twice the number of tokens (plus 1024) nor 2^24,
+/// so a stray id cannot make the id -> token table huge.
+inline int64_t maxTokenId(int64_t tokens) {
+  const int64_t kLargest = int64_t(1) << 24;
+  return tokens > kLargest ? kLargest : std::min(kLargest, 2 * tokens + 1024);
+}
 
 /// Bytes of the UTF-8 sequence that starts with `lead` (1 for ASCII and
 /// for bytes that cannot lead one).
