@@ -343,8 +343,9 @@ HFTokenizer::normalize(std::vector<uint32_t> text) const {
   return text;
 }
 
-std::vector<std::string>
-HFTokenizer::preTokenize(const std::vector<uint32_t> &text) const {
+bool HFTokenizer::preTokenize(const std::vector<uint32_t> &text,
+                              std::vector<std::string> &words,
+                              std::string &error) const {
   std::vector<std::vector<uint32_t>> parts{text};
   bool mapped = false;
   for (const PreTokenizerStep &step : preTokenizer) {
@@ -361,8 +362,13 @@ HFTokenizer::preTokenize(const std::vector<uint32_t> &text) const {
       // Split and ByteLevel's pattern keep the matches only.
       bool matchesOnly =
           step.kind == PreTokenizerStep::ByteLevel || step.invert;
+      std::vector<std::pair<size_t, size_t>> matches;
+      if (!step.regex->findAll(part, matches, error)) {
+        error = "the pre-tokenizer's pattern: " + error;
+        return false;
+      }
       size_t last = 0;
-      for (auto [begin, end] : step.regex->findAll(part)) {
+      for (auto [begin, end] : matches) {
         if (begin > last && !matchesOnly)
           next.emplace_back(part.begin() + last, part.begin() + begin);
         next.emplace_back(part.begin() + begin, part.begin() + end);
@@ -374,7 +380,7 @@ HFTokenizer::preTokenize(const std::vector<uint32_t> &text) const {
     parts = std::move(next);
     mapped |= step.kind == PreTokenizerStep::ByteLevel;
   }
-  std::vector<std::string> words;
+  words.clear();
   for (const std::vector<uint32_t> &part : parts) {
     std::string utf8 = encodeUtf8(part.data(), part.data() + part.size());
     if (!mapped) {
@@ -386,7 +392,7 @@ HFTokenizer::preTokenize(const std::vector<uint32_t> &text) const {
       word += byteToSymbol[byte];
     words.push_back(std::move(word));
   }
-  return words;
+  return true;
 }
 
 void HFTokenizer::bpe(const std::string &word, std::vector<int64_t> &out) const {
@@ -460,8 +466,10 @@ void HFTokenizer::bpe(const std::string &word, std::vector<int64_t> &out) const 
 bool HFTokenizer::encode(const std::string &text, std::vector<int64_t> &out,
                          std::string &error) const {
   std::vector<uint32_t> all;
-  if (!decodeUtf8(text, all, error))
+  if (!decodeUtf8(text, all, error)) {
+    error = "not valid UTF-8: " + error;
     return false;
+  }
   // Cut out the added tokens (longest match at each position).
   struct Chunk {
     size_t begin, end; // bytes of `text`
@@ -519,7 +527,10 @@ bool HFTokenizer::encode(const std::string &text, std::vector<int64_t> &out,
     if (texts[c].empty())
       continue;
     std::vector<uint32_t> normalized = normalize(std::move(texts[c]));
-    for (const std::string &word : preTokenize(normalized))
+    std::vector<std::string> words;
+    if (!preTokenize(normalized, words, error))
+      return false;
+    for (const std::string &word : words)
       bpe(word, out);
   }
   return true;

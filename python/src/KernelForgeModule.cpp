@@ -384,7 +384,7 @@ public:
       ids.push_back(family.bos);
     std::string error;
     if (!tokenizer->encode(text, ids, error))
-      throw py::value_error("the prompt is not valid UTF-8: " + error);
+      throw py::value_error("cannot encode the prompt: " + error);
     return ids;
   }
 

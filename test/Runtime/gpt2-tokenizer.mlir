@@ -18,4 +18,4 @@
 // TEXT: Hello world
 // MIXED: 40,1101,220,994,338,220,220,340,338,628,220,17031,2231,12520,97,244,40304
 // BYTE: f0 9f
-// INVALID: error: the prompt is not valid UTF-8: invalid UTF-8 byte 0xff at byte 3
+// INVALID: error: cannot encode the prompt: not valid UTF-8: invalid UTF-8 byte 0xff at byte 3

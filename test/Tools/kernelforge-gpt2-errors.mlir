@@ -54,7 +54,7 @@
 // ACTIVATION: error: {{.*}}relu/config.json: unsupported activation_function 'relu'
 // LONG: error: the prompt has 33 tokens, more than n_positions 32
 // VOCAB: error: token id 50 is outside the vocabulary [0, 50)
-// UTF8: error: the prompt is not valid UTF-8: truncated UTF-8 sequence at byte 3
+// UTF8: error: cannot encode the prompt: not valid UTF-8: truncated UTF-8 sequence at byte 3
 // EMPTY: error: empty prompt: give --prompt TEXT or --tokens 1,2,3
 // NOTOKENIZER: error: a text prompt needs a tokenizer
 // NOWEIGHTS: error: --config needs --random-weights SEED (or use --model-dir)

@@ -37,11 +37,20 @@
 // RUN: not kernelforge-tokenize %t/tok hi 2>&1 | FileCheck %s --check-prefix=PREPEND
 // PREPEND: error: {{.*}}: normalizer 'Prepend' is not supported (NFC, Prepend, Replace of a string, and Sequences of them are)
 
+// A pattern whose nested lookaheads make it quadratic stops at its step
+// limit on a long text with an error naming the pre-tokenizer (found by
+// fuzz/regex: it ran for minutes), and still encodes a short one.
+// RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'x': 0, 'c': 1}, 'merges': []}, 'pre_tokenizer': {'type': 'Sequence', 'pretokenizers': [{'type': 'Split', 'pattern': {'Regex': '(?!\\\\S+(?!\\\\S+)b)c'}, 'behavior': 'Isolated'}, {'type': 'ByteLevel', 'add_prefix_space': False, 'use_regex': False}]}, 'decoder': {'type': 'ByteLevel'}}, open('%t/tok/tokenizer.json', 'w'))"
+// RUN: not kernelforge-tokenize %t/tok $(%python -c "print('x' * 100000)") 2>&1 | FileCheck %s --check-prefix=STEPS
+// STEPS: error: cannot encode text 1: the pre-tokenizer's pattern: the pattern needs too many steps on this text of 100000 characters (nested lookaheads over repetitions make it quadratic)
+// RUN: kernelforge-tokenize %t/tok xxc | FileCheck %s --check-prefix=SHORT
+// SHORT: 0,0,1
+
 // The tool's own errors: invalid UTF-8, ids outside the vocabulary, a
 // directory without a tokenizer.
 // RUN: %python -c "import json; json.dump({'model': {'type': 'BPE', 'vocab': {'a': 0}, 'merges': []}, 'pre_tokenizer': {'type': 'ByteLevel'}, 'decoder': {'type': 'ByteLevel'}}, open('%t/tok/tokenizer.json', 'w'))"
 // RUN: not kernelforge-tokenize %t/tok "$(printf 'ok \377')" 2>&1 | FileCheck %s --check-prefix=UTF8
-// UTF8: kernelforge-tokenize: error: text 1 is not valid UTF-8: invalid UTF-8 byte 0xff at byte 3
+// UTF8: kernelforge-tokenize: error: cannot encode text 1: not valid UTF-8: invalid UTF-8 byte 0xff at byte 3
 // RUN: not kernelforge-tokenize %t/tok --decode 0,5 2>&1 | FileCheck %s --check-prefix=ID
 // ID: kernelforge-tokenize: error: '5' is not a token id (the vocabulary has 1)
 // RUN: not kernelforge-tokenize %t hi 2>&1 | FileCheck %s --check-prefix=NONE

@@ -181,7 +181,7 @@ int main(int argc, char **argv) {
              "--tokens");
       std::string error;
       if (!tokenizer->encode(prompt, ids, error))
-        fail("the prompt is not valid UTF-8: " + error);
+        fail("cannot encode the prompt: " + error);
     }
   }
   if (encodeOnly) {

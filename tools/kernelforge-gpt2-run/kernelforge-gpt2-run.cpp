@@ -196,7 +196,7 @@ int main(int argc, char **argv) {
     if (tokenizer->bos() >= 0)
       ids.push_back(tokenizer->bos());
     if (!tokenizer->encode(prompt, ids, error))
-      fail("the prompt is not valid UTF-8: " + error);
+      fail("cannot encode the prompt: " + error);
   }
   std::string bad = generator->checkPrompt(ids);
   if (!bad.empty())

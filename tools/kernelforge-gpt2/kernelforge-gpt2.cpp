@@ -234,7 +234,7 @@ int main(int argc, char **argv) {
            "model directory or --tokenizer DIR; or give --tokens");
     std::string error;
     if (!tokenizer->encode(promptText, ids, error))
-      fail("the prompt is not valid UTF-8: " + error);
+      fail("cannot encode the prompt: " + error);
   }
   if (encodeOnly) {
     llvm::outs() << llvm::join(

@@ -108,7 +108,7 @@ int main(int argc, char **argv) {
     if (bos && tokenizer->bos() >= 0)
       ids.push_back(tokenizer->bos());
     if (!tokenizer->encode(text, ids, error)) {
-      fail(where + " is not valid UTF-8: " + error);
+      fail("cannot encode " + where + ": " + error);
       return false;
     }
     std::cout << joinIds(ids, asJson || jsonLines) << "\n";

@@ -25,8 +25,10 @@ std::vector<std::string> matches(const std::string &pattern,
   if (!re)
     return {};
   std::vector<uint32_t> cps = codePoints(text);
+  std::vector<std::pair<size_t, size_t>> found;
+  EXPECT_TRUE(re->findAll(cps, found, error)) << error;
   std::vector<std::string> out;
-  for (auto [begin, end] : re->findAll(cps))
+  for (auto [begin, end] : found)
     out.push_back(encodeUtf8(cps.data() + begin, cps.data() + end));
   return out;
 }
@@ -92,9 +94,9 @@ TEST(RegexTest, NestedRepetitionEnds) {
   std::unique_ptr<Regex> re = Regex::compile("(a*)*b", error);
   ASSERT_TRUE(re);
   std::vector<uint32_t> text(5000, 'a');
-  EXPECT_EQ(re->matchAt(text, 0), -1);
+  EXPECT_EQ(re->matchAt(text, 0, error), -1);
   text.push_back('b');
-  EXPECT_EQ(re->matchAt(text, 0), long(text.size()));
+  EXPECT_EQ(re->matchAt(text, 0, error), long(text.size()));
 }
 
 TEST(RegexTest, UnsupportedSyntaxIsRefused) {
@@ -118,3 +120,76 @@ TEST(RegexTest, UnsupportedSyntaxIsRefused) {
 }
 
 } // namespace
+
+namespace {
+
+/// Whether findAll over `text` ends within the step limit (`error` says
+/// why not), and the number of matches.
+bool findsAll(const std::string &pattern, const std::vector<uint32_t> &text,
+              size_t &count, std::string &error) {
+  std::unique_ptr<Regex> re = Regex::compile(pattern, error);
+  EXPECT_TRUE(re) << error;
+  std::vector<std::pair<size_t, size_t>> found;
+  if (!re || !re->findAll(text, found, error))
+    return false;
+  count = found.size();
+  return true;
+}
+
+} // namespace
+
+// A start that fails leaves its states failed for later starts: a run of
+// letters that never meets a digit costs one pass, not one per letter
+// (200,000 letters would be 2e10 steps).
+TEST(RegexTest, FailedStatesAreNotRetried) {
+  std::vector<uint32_t> text(200000, 'a');
+  size_t count = 0;
+  std::string error;
+  EXPECT_TRUE(findsAll("\\p{L}+\\d", text, count, error)) << error;
+  EXPECT_EQ(count, 0u);
+  text.push_back('7');
+  EXPECT_TRUE(findsAll("\\p{L}+\\d", text, count, error)) << error;
+  EXPECT_EQ(count, 1u);
+}
+
+// The real pre-tokenizer patterns stay within the step limit on long,
+// awkward texts: long runs of spaces, newlines, digits and letters, and
+// contractions.
+TEST(RegexTest, PreTokenizerPatternsStayWithinTheStepLimit) {
+  const char *llama3 =
+      "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|"
+      "\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|"
+      "\\s+";
+  const char *gpt2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| "
+                     "?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+  std::string text;
+  for (int i = 0; i < 20; ++i)
+    text += std::string(5000, ' ') + "x" + std::string(2000, '\n') +
+            std::string(3000, '7') + "I'll" + std::string(4000, 'q') +
+            std::string(1000, ' ') + std::string(100, '!');
+  std::vector<uint32_t> cps = codePoints(text);
+  for (const char *pattern : {llama3, gpt2}) {
+    size_t count = 0;
+    std::string error;
+    EXPECT_TRUE(findsAll(pattern, cps, count, error)) << pattern << ": " << error;
+    EXPECT_GT(count, 20u);
+  }
+}
+
+// Nested lookaheads over repetitions search their bodies afresh from each
+// position (quadratic in the text): past the step limit the search stops
+// with an error instead of running for minutes (found by fuzz/regex).
+TEST(RegexTest, NestedLookaheadsStopAtTheStepLimit) {
+  std::vector<uint32_t> text(100000, 'x');
+  size_t count = 0;
+  std::string error;
+  EXPECT_FALSE(findsAll("(?!\\S+(?!\\S+)b)c", text, count, error));
+  EXPECT_EQ(error, "the pattern needs too many steps on this text of 100000 "
+                   "characters (nested lookaheads over repetitions make it "
+                   "quadratic)");
+  // A short text is searched to the end.
+  text.resize(300);
+  text.push_back('c');
+  EXPECT_TRUE(findsAll("(?!\\S+(?!\\S+)b)c", text, count, error)) << error;
+  EXPECT_EQ(count, 1u);
+}

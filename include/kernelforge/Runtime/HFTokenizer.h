@@ -64,8 +64,10 @@ private:
   std::string piece(int64_t token) const;
   /// The normalizer applied to one chunk of text (code points).
   std::vector<uint32_t> normalize(std::vector<uint32_t> text) const;
-  /// The pre-tokenizer: the pieces the model encodes one by one.
-  std::vector<std::string> preTokenize(const std::vector<uint32_t> &text) const;
+  /// The pre-tokenizer: the pieces the model encodes one by one; false with
+  /// `error` when a pattern passes its step limit on `text`.
+  bool preTokenize(const std::vector<uint32_t> &text,
+                   std::vector<std::string> &words, std::string &error) const;
   /// The BPE model on one piece.
   void bpe(const std::string &word, std::vector<int64_t> &out) const;
 

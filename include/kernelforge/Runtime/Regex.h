@@ -12,8 +12,13 @@
 // offset in the pattern.
 //
 // Matching is a depth-first search over (instruction, position) states
-// with each state tried once, so it always ends and takes at most
-// O(program size x text length) steps per match.
+// with each state tried once per search (and a state that failed is not
+// tried again from a later start), so without lookaheads a whole text takes
+// O(program size x text length) steps. Each lookahead's result is kept per
+// position, but its body is searched afresh from each one, which nested
+// lookaheads over repetitions make quadratic: a search stops with an error
+// past a step limit linear in the text (as PCRE's match limit does) rather
+// than run for minutes on a long prompt.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,12 +41,16 @@ public:
                                         std::string &error);
   ~Regex();
 
-  /// The end of the match that starts at `pos`, or -1 when none does.
-  long matchAt(const std::vector<uint32_t> &text, size_t pos) const;
+  /// The end of the match that starts at `pos`, or -1 when none does; -2
+  /// with `error` set when the search passes its step limit.
+  long matchAt(const std::vector<uint32_t> &text, size_t pos,
+               std::string &error) const;
   /// The non-empty matches, left to right, as [begin, end) pairs (as
-  /// JavaScript's String.prototype.matchAll finds them).
-  std::vector<std::pair<size_t, size_t>>
-  findAll(const std::vector<uint32_t> &text) const;
+  /// JavaScript's String.prototype.matchAll finds them); false with `error`
+  /// set when the search passes its step limit.
+  bool findAll(const std::vector<uint32_t> &text,
+               std::vector<std::pair<size_t, size_t>> &matches,
+               std::string &error) const;
 
   struct Program;
 

@@ -20,8 +20,9 @@ namespace kernelforge::runtime {
 class Tokenizer {
 public:
   virtual ~Tokenizer() = default;
-  /// Encodes UTF-8 text (no BOS added); false with `error` when `text` is
-  /// not valid UTF-8.
+  /// Encodes UTF-8 text (no BOS added); false with `error` saying why when
+  /// it cannot: `text` is not valid UTF-8, or a pre-tokenizer pattern passes
+  /// its step limit on it.
   virtual bool encode(const std::string &text, std::vector<int64_t> &ids,
                       std::string &error) const = 0;
   /// The bytes of `ids` (possibly an incomplete UTF-8 sequence). By
