@@ -5,7 +5,6 @@
 #include "kernelforge/Runtime/Unicode.h"
 
 #include <cctype>
-#include <unordered_map>
 #include <unordered_set>
 
 using namespace kernelforge::runtime;
@@ -91,6 +90,7 @@ struct Inst {
   uint32_t c = 0;
   bool caseless = false, negative = false;
   int x = 0, y = 0; // Split: x first, then y; Jmp/Look: continue at x
+  uint32_t slot = 0; // Look: which of the program's lookaheads
 };
 
 constexpr size_t kMaxProgram = 1 << 16;
@@ -463,6 +463,7 @@ private:
 struct Regex::Program {
   std::vector<Inst> code;
   std::vector<CharClass> classes;
+  size_t lookaheads = 0;
 
   size_t emit(Inst inst) {
     code.push_back(inst);
@@ -539,6 +540,7 @@ struct Regex::Program {
     case Node::Look: {
       Inst look{Op::Look};
       look.negative = n.negative;
+      look.slot = uint32_t(lookaheads++);
       size_t at = emit(look);
       if (!generate(n.kids[0]))
         return false;
@@ -560,16 +562,23 @@ struct Regex::Program {
     code[split].y = int(greedy ? out : body);
   }
 
-  /// What one search of a text keeps: whether the lookahead at
-  /// (pc, position) holds, for those already found (it depends on nothing
-  /// else: there are no captures, so each is searched once per text however
-  /// many paths and starting positions reach it), and the steps taken
-  /// against the limit.
+  /// What one search of a text keeps: whether each lookahead holds at each
+  /// position, for those already searched (it depends on nothing else:
+  /// there are no captures, so each is searched once per text however many
+  /// paths and starting positions reach it), and the steps taken against
+  /// the limit.
   struct Search {
-    std::unordered_map<size_t, bool> looks;
+    /// Per (lookahead, position): 0 not searched yet, 1 holds, 2 fails.
+    std::vector<uint8_t> looks;
     uint64_t steps = 0, limit = 0;
     bool overLimit() const { return steps > limit; }
   };
+  Search startSearch(size_t textSize) const {
+    Search search;
+    search.looks.assign(lookaheads * (textSize + 1), 0);
+    search.limit = stepLimit(textSize);
+    return search;
+  }
   /// Steps a search may take: kStepsPerState for each (instruction,
   /// position) state. GPT-2's and Llama 3's patterns take under 10 steps a
   /// character (over a million characters of prose and of long runs of
@@ -618,18 +627,15 @@ struct Regex::Program {
           pc = in.x;
           continue;
         case Op::Look: {
-          size_t state = pc * (n + 1) + p;
-          auto known = search.looks.find(state);
-          bool found;
-          if (known != search.looks.end()) {
-            found = known->second;
-          } else {
+          uint8_t &known = search.looks[in.slot * (n + 1) + p];
+          if (!known) {
             LocalSeen inner;
-            found = run(text, pc + 1, p, inner, search) >= 0;
+            bool holds = run(text, pc + 1, p, inner, search) >= 0;
             if (search.overLimit())
               return -1;
-            search.looks.emplace(state, found);
+            known = holds ? 1 : 2;
           }
+          bool found = known == 1;
           if (found == in.negative)
             break;
           pc = in.x;
@@ -718,8 +724,7 @@ std::string overLimit(size_t textSize) {
 long Regex::matchAt(const std::vector<uint32_t> &text, size_t pos,
                     std::string &error) const {
   Program::LocalSeen seen;
-  Program::Search search;
-  search.limit = program->stepLimit(text.size());
+  Program::Search search = program->startSearch(text.size());
   long end = program->run(text, 0, pos, seen, search);
   if (search.overLimit()) {
     error = overLimit(text.size());
@@ -734,8 +739,7 @@ bool Regex::findAll(const std::vector<uint32_t> &text,
   matches.clear();
   Program::BitSeen seen;
   seen.bits.assign((program->code.size() * (text.size() + 1) + 63) / 64, 0);
-  Program::Search search;
-  search.limit = program->stepLimit(text.size());
+  Program::Search search = program->startSearch(text.size());
   for (size_t pos = 0; pos < text.size();) {
     long end = program->run(text, 0, pos, seen, search);
     if (search.overLimit()) {
