@@ -562,6 +562,26 @@ struct Regex::Program {
     code[split].y = int(greedy ? out : body);
   }
 
+  /// The states of one search, in a bit set cleared after it.
+  struct BitSeen {
+    std::vector<uint64_t> bits;
+    std::vector<size_t> touched;
+    bool insert(size_t s) {
+      uint64_t &word = bits[s >> 6], bit = uint64_t(1) << (s & 63);
+      if (word & bit)
+        return false;
+      if (!word)
+        touched.push_back(s >> 6);
+      word |= bit;
+      return true;
+    }
+    void clear() {
+      for (size_t w : touched)
+        bits[w] = 0;
+      touched.clear();
+    }
+  };
+
   /// What one search of a text keeps: whether each lookahead holds at each
   /// position, for those already searched (it depends on nothing else:
   /// there are no captures, so each is searched once per text however many
@@ -570,12 +590,16 @@ struct Regex::Program {
   struct Search {
     /// Per (lookahead, position): 0 not searched yet, 1 holds, 2 fails.
     std::vector<uint8_t> looks;
+    /// The states of each lookahead's body while it is searched (a body
+    /// never contains its own lookahead), made on first use.
+    std::vector<BitSeen> lookSeen;
     uint64_t steps = 0, limit = 0;
     bool overLimit() const { return steps > limit; }
   };
   Search startSearch(size_t textSize) const {
     Search search;
     search.looks.assign(lookaheads * (textSize + 1), 0);
+    search.lookSeen.resize(lookaheads);
     search.limit = stepLimit(textSize);
     return search;
   }
@@ -629,8 +653,11 @@ struct Regex::Program {
         case Op::Look: {
           uint8_t &known = search.looks[in.slot * (n + 1) + p];
           if (!known) {
-            LocalSeen inner;
+            BitSeen &inner = search.lookSeen[in.slot];
+            if (inner.bits.empty())
+              inner.bits.assign((code.size() * (n + 1) + 63) / 64, 0);
             bool holds = run(text, pc + 1, p, inner, search) >= 0;
+            inner.clear();
             if (search.overLimit())
               return -1;
             known = holds ? 1 : 2;
@@ -669,25 +696,6 @@ struct Regex::Program {
   struct LocalSeen {
     std::unordered_set<size_t> states;
     bool insert(size_t s) { return states.insert(s).second; }
-  };
-  /// The states of one top-level search, in a bit set cleared after it.
-  struct BitSeen {
-    std::vector<uint64_t> bits;
-    std::vector<size_t> touched;
-    bool insert(size_t s) {
-      uint64_t &word = bits[s >> 6], bit = uint64_t(1) << (s & 63);
-      if (word & bit)
-        return false;
-      if (!word)
-        touched.push_back(s >> 6);
-      word |= bit;
-      return true;
-    }
-    void clear() {
-      for (size_t w : touched)
-        bits[w] = 0;
-      touched.clear();
-    }
   };
 };
 
