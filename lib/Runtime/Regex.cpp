@@ -562,11 +562,14 @@ struct Regex::Program {
     code[split].y = int(greedy ? out : body);
   }
 
-  /// The states of one search, in a bit set cleared after it.
+  /// The states of one search, in a bit set cleared after it: those from
+  /// state `first` on (a lookahead's body starts there).
   struct BitSeen {
     std::vector<uint64_t> bits;
     std::vector<size_t> touched;
+    size_t first = 0;
     bool insert(size_t s) {
+      s -= first;
       uint64_t &word = bits[s >> 6], bit = uint64_t(1) << (s & 63);
       if (word & bit)
         return false;
@@ -591,7 +594,8 @@ struct Regex::Program {
     /// Per (lookahead, position): 0 not searched yet, 1 holds, 2 fails.
     std::vector<uint8_t> looks;
     /// The states of each lookahead's body while it is searched (a body
-    /// never contains its own lookahead), made on first use.
+    /// never contains its own lookahead), made on first use and as large as
+    /// the body.
     std::vector<BitSeen> lookSeen;
     uint64_t steps = 0, limit = 0;
     bool overLimit() const { return steps > limit; }
@@ -654,8 +658,11 @@ struct Regex::Program {
           uint8_t &known = search.looks[in.slot * (n + 1) + p];
           if (!known) {
             BitSeen &inner = search.lookSeen[in.slot];
-            if (inner.bits.empty())
-              inner.bits.assign((code.size() * (n + 1) + 63) / 64, 0);
+            if (inner.bits.empty()) {
+              // The body: pc + 1 up to its LookEnd, just before in.x.
+              inner.first = (pc + 1) * (n + 1);
+              inner.bits.assign(((in.x - pc - 1) * (n + 1) + 63) / 64, 0);
+            }
             bool holds = run(text, pc + 1, p, inner, search) >= 0;
             inner.clear();
             if (search.overLimit())
