@@ -5,7 +5,6 @@
 #include "kernelforge/Runtime/Unicode.h"
 
 #include <cctype>
-#include <unordered_set>
 
 using namespace kernelforge::runtime;
 
@@ -600,6 +599,12 @@ struct Regex::Program {
     uint64_t steps = 0, limit = 0;
     bool overLimit() const { return steps > limit; }
   };
+  /// A bit set for every state of the program over a text of `textSize`.
+  BitSeen allStates(size_t textSize) const {
+    BitSeen seen;
+    seen.bits.assign((code.size() * (textSize + 1) + 63) / 64, 0);
+    return seen;
+  }
   Search startSearch(size_t textSize) const {
     Search search;
     search.looks.assign(lookaheads * (textSize + 1), 0);
@@ -621,10 +626,9 @@ struct Regex::Program {
 
   /// The depth-first search from (pc, pos): the position where it reaches
   /// Match (or, in a lookahead, its LookEnd), or -1 (also when the search
-  /// passes its step limit). `Seen` records the states tried.
-  template <typename Seen>
+  /// passes its step limit). `seen` records the states tried.
   long run(const std::vector<uint32_t> &text, size_t startPc, size_t pos,
-           Seen &seen, Search &search) const {
+           BitSeen &seen, Search &search) const {
     size_t n = text.size();
     std::vector<std::pair<size_t, size_t>> stack{{startPc, pos}};
     while (!stack.empty()) {
@@ -700,10 +704,6 @@ struct Regex::Program {
     return -1;
   }
 
-  struct LocalSeen {
-    std::unordered_set<size_t> states;
-    bool insert(size_t s) { return states.insert(s).second; }
-  };
 };
 
 Regex::~Regex() = default;
@@ -738,7 +738,7 @@ std::string overLimit(size_t textSize) {
 
 long Regex::matchAt(const std::vector<uint32_t> &text, size_t pos,
                     std::string &error) const {
-  Program::LocalSeen seen;
+  Program::BitSeen seen = program->allStates(text.size());
   Program::Search search = program->startSearch(text.size());
   long end = program->run(text, 0, pos, seen, search);
   if (search.overLimit()) {
@@ -752,8 +752,7 @@ bool Regex::findAll(const std::vector<uint32_t> &text,
                     std::vector<std::pair<size_t, size_t>> &matches,
                     std::string &error) const {
   matches.clear();
-  Program::BitSeen seen;
-  seen.bits.assign((program->code.size() * (text.size() + 1) + 63) / 64, 0);
+  Program::BitSeen seen = program->allStates(text.size());
   Program::Search search = program->startSearch(text.size());
   for (size_t pos = 0; pos < text.size();) {
     long end = program->run(text, 0, pos, seen, search);

@@ -53,8 +53,7 @@ public:
 /// are dense: none beyond twice the number of tokens (plus 1024) nor 2^24,
 /// so a stray id cannot make the id -> token table huge.
 inline int64_t maxTokenId(int64_t tokens) {
-  const int64_t kLargest = int64_t(1) << 24;
-  return tokens > kLargest ? kLargest : std::min(kLargest, 2 * tokens + 1024);
+  return std::min(int64_t(1) << 24, 2 * tokens + 1024);
 }
 
 /// Bytes of the UTF-8 sequence that starts with `lead` (1 for ASCII and
