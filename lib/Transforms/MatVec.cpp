@@ -19,26 +19,36 @@ bool isThreeLoopProduct(linalg::LinalgOp op) {
          op.getNumDpsInits() == 1 && op.hasPureTensorSemantics();
 }
 
-/// `op`'s multiply-add body over `aView` and `bView` into a zero-filled
-/// tensor of `shape` (the op's accumulator type), with `maps` over four
-/// loops of which the last is the reduction. The op's region moves into
-/// it, so the op must be replaced next.
-linalg::GenericOp partialProduct(RewriterBase &rewriter, linalg::LinalgOp op,
-                                 Value aView, Value bView,
-                                 ArrayRef<int64_t> shape,
-                                 ArrayRef<AffineMap> maps) {
+/// `v` with its dimensions split as `groups` say, into `shape`: a view.
+Value expandedView(RewriterBase &rewriter, Location loc, Value v,
+                   ArrayRef<int64_t> shape,
+                   ArrayRef<ReassociationIndices> groups) {
+  auto type = cast<RankedTensorType>(v.getType());
+  return tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(shape, type.getElementType()), v,
+      groups);
+}
+
+/// `op`'s body over `inputs` (views of its own) into a zero-filled tensor
+/// of `shape` (the op's accumulator type), with `maps` over loops whose
+/// iterators are `iterators` (default: four, the last a reduction). The op's
+/// region moves into it, so the op must be replaced next.
+linalg::GenericOp
+partialProduct(RewriterBase &rewriter, linalg::LinalgOp op, ValueRange inputs,
+               ArrayRef<int64_t> shape, ArrayRef<AffineMap> maps,
+               ArrayRef<utils::IteratorType> iterators = {
+                   utils::IteratorType::parallel, utils::IteratorType::parallel,
+                   utils::IteratorType::parallel,
+                   utils::IteratorType::reduction}) {
   Location loc = op.getLoc();
   Type accType = getElementTypeOrSelf(op.getDpsInits()[0].getType());
   Value zero = arith::ConstantOp::create(rewriter, loc, accType,
                                          rewriter.getZeroAttr(accType));
   Value empty = tensor::EmptyOp::create(rewriter, loc, shape, accType);
   Value init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
-  auto parallel = utils::IteratorType::parallel;
-  auto partial = linalg::GenericOp::create(
-      rewriter, loc, init.getType(), ValueRange{aView, bView},
-      ValueRange{init}, maps,
-      ArrayRef<utils::IteratorType>{parallel, parallel, parallel,
-                                    utils::IteratorType::reduction});
+  auto partial = linalg::GenericOp::create(rewriter, loc, init.getType(),
+                                           inputs, ValueRange{init}, maps,
+                                           iterators);
   rewriter.inlineRegionBefore(op->getRegion(0), partial.getRegion(),
                               partial.getRegion().begin());
   return partial;
@@ -96,7 +106,7 @@ kf::splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op,
   bindDims(ctx, d0, d1, d2, d3);
   Attribute schedule = op->getAttr(kScheduleAttrName);
   linalg::GenericOp partial = partialProduct(
-      rewriter, op, aView, bView, {rows, cols, lanes},
+      rewriter, op, {aView, bView}, {rows, cols, lanes},
       {AffineMap::get(4, 0, {d0, d3, d2}, ctx),
        AffineMap::get(4, 0, {d1, d3, d2}, ctx),
        AffineMap::get(4, 0, {d0, d1, d2}, ctx)});
@@ -130,22 +140,17 @@ kf::splitReductionAcrossThreads(RewriterBase &rewriter, linalg::LinalgOp op,
 
   // A as [m, s, k'] and B as [s, k', n]: views, no copies. Part s reads
   // rows [s * k', (s + 1) * k') of B, one contiguous block.
-  auto view = [&](Value v, ArrayRef<int64_t> shape,
-                  ArrayRef<ReassociationIndices> groups) -> Value {
-    auto type = cast<RankedTensorType>(v.getType());
-    return tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get(shape, type.getElementType()), v,
-        groups);
-  };
-  Value aView = view(op.getDpsInputs()[0], {rows, parts, share}, {{0}, {1, 2}});
-  Value bView = view(op.getDpsInputs()[1], {parts, share, cols}, {{0, 1}, {2}});
+  Value aView = expandedView(rewriter, loc, op.getDpsInputs()[0],
+                             {rows, parts, share}, {{0}, {1, 2}});
+  Value bView = expandedView(rewriter, loc, op.getDpsInputs()[1],
+                             {parts, share, cols}, {{0, 1}, {2}});
 
   // P[s, m, n] over (s, m, n, k'), then C[m, n] += sum_s P[s, m, n],
   // vectorised along n.
   AffineExpr d0, d1, d2, d3;
   bindDims(ctx, d0, d1, d2, d3);
   linalg::GenericOp partial = partialProduct(
-      rewriter, op, aView, bView, {parts, rows, cols},
+      rewriter, op, {aView, bView}, {parts, rows, cols},
       {AffineMap::get(4, 0, {d1, d0, d3}, ctx),
        AffineMap::get(4, 0, {d0, d3, d2}, ctx),
        AffineMap::get(4, 0, {d0, d1, d2}, ctx)});
@@ -155,6 +160,58 @@ kf::splitReductionAcrossThreads(RewriterBase &rewriter, linalg::LinalgOp op,
       rewriter, op, partial.getResult(0),
       {AffineMap::get(3, 0, {m, n, k}, ctx), AffineMap::get(3, 0, {n, k}, ctx)},
       {utils::IteratorType::reduction, parallel, parallel});
+  return SmallVector<Operation *>{partial, sum};
+}
+
+FailureOr<SmallVector<Operation *>>
+kf::splitQuantizedReductionAcrossThreads(RewriterBase &rewriter,
+                                         linalg::LinalgOp op, int64_t parts) {
+  if (op.getNumLoops() != 4 || op.getNumDpsInputs() != 3 ||
+      op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics() ||
+      !op->hasAttr(kQuantizedContractionAttrName) || parts < 2)
+    return failure();
+  MLIRContext *ctx = op.getContext();
+  AffineExpr m, n, kb, j;
+  bindDims(ctx, m, n, kb, j);
+  if (!hasIndexingMaps(op, {{m, kb, j}, {kb, j, n}, {kb, n}, {m, n}}))
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t rows = ranges[0], cols = ranges[1], blocks = ranges[2],
+          block = ranges[3];
+  if (rows != 1 || blocks % parts != 0)
+    return failure();
+  int64_t share = blocks / parts;
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  SmallVector<Value> inputs = llvm::to_vector(op.getDpsInputs());
+  Value x = expandedView(rewriter, loc, inputs[0], {rows, parts, share, block},
+                         {{0}, {1, 2}, {3}});
+  Value q = expandedView(rewriter, loc, inputs[1], {parts, share, block, cols},
+                         {{0, 1}, {2}, {3}});
+  Value scales = expandedView(rewriter, loc, inputs[2], {parts, share, cols},
+                              {{0, 1}, {2}});
+
+  // P[s, m, n] over (s, m, n, kb', j), then C[m, n] += sum_s P[s, m, n].
+  AffineExpr d0, d1, d2, d3, d4;
+  bindDims(ctx, d0, d1, d2, d3, d4);
+  auto parallel = utils::IteratorType::parallel;
+  auto reduction = utils::IteratorType::reduction;
+  linalg::GenericOp partial = partialProduct(
+      rewriter, op, {x, q, scales}, {parts, rows, cols},
+      {AffineMap::get(5, 0, {d1, d0, d3, d4}, ctx),
+       AffineMap::get(5, 0, {d0, d3, d4, d2}, ctx),
+       AffineMap::get(5, 0, {d0, d3, d2}, ctx),
+       AffineMap::get(5, 0, {d0, d1, d2}, ctx)},
+      {parallel, parallel, parallel, reduction, reduction});
+  partial->setAttr(kQuantizedContractionAttrName, rewriter.getUnitAttr());
+  partial->setAttr(kSplitReductionAttrName, rewriter.getI64IntegerAttr(parts));
+  AffineExpr e0, e1, e2;
+  bindDims(ctx, e0, e1, e2);
+  linalg::GenericOp sum = addPartials(
+      rewriter, op, partial.getResult(0),
+      {AffineMap::get(3, 0, {e0, e1, e2}, ctx),
+       AffineMap::get(3, 0, {e1, e2}, ctx)},
+      {reduction, parallel, parallel});
   return SmallVector<Operation *>{partial, sum};
 }
 

@@ -44,6 +44,14 @@ FailureOr<SmallVector<Operation *>>
 splitReductionAcrossThreads(RewriterBase &rewriter, linalg::LinalgOp op,
                             int64_t parts, int64_t minDepth);
 
+/// The same for a row against i8 blocks stored [k, n]
+/// (`kf.quantized_contraction` over (m, n, kb, j)): parts of consecutive
+/// blocks, P[s, 0, n] over (s, m, n, kb', j), then their sum. The partial
+/// product keeps the quantized mark and gets `kf.split_reduction`.
+FailureOr<SmallVector<Operation *>>
+splitQuantizedReductionAcrossThreads(RewriterBase &rewriter,
+                                     linalg::LinalgOp op, int64_t parts);
+
 /// The attribute splitReductionAcrossThreads puts on the partial product.
 inline constexpr StringLiteral kSplitReductionAttrName = "kf.split_reduction";
 

@@ -16,6 +16,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include "llvm/ADT/ScopeExit.h"
+
 namespace mlir::kf {
 #define GEN_PASS_DEF_PREFETCHSTRIDEDREADSPASS
 #include "kernelforge/Transforms/Passes.h.inc"
@@ -77,12 +79,66 @@ std::optional<int64_t> unitMotion(Value index, Value iv, scf::ForOp loop) {
   return difference.getValue();
 }
 
+/// A read through views that split dimensions (`memref.expand_shape`, such
+/// as an i8 weight's [blocks, block, n] view of [k, n]) as the same read of
+/// the memref they view, each group's indices linearised by affine.apply
+/// ops before `read`: a walk that steps along a split dimension then
+/// continues past the end of its block, into the next. Returns the
+/// affine.apply ops it made.
+SmallVector<Operation *> throughExpandedViews(Operation *read, scf::ForOp loop,
+                                              Value &memref,
+                                              SmallVector<Value> &indices) {
+  SmallVector<Operation *> made;
+  while (auto expand = memref.getDefiningOp<memref::ExpandShapeOp>()) {
+    MemRefType type = expand.getResultType();
+    if (!loop.isDefinedOutsideOfLoop(memref) || !type.hasStaticShape())
+      break;
+    OpBuilder b(read);
+    SmallVector<Value> source;
+    for (const ReassociationIndices &group :
+         expand.getReassociationIndices()) {
+      if (group.size() == 1) {
+        source.push_back(indices[group[0]]);
+        continue;
+      }
+      // sum_i index_i * (product of the sizes after i in the group)
+      AffineExpr linear = getAffineConstantExpr(0, b.getContext());
+      int64_t scale = 1;
+      SmallVector<Value> operands;
+      for (int64_t i = group.size() - 1; i >= 0; --i) {
+        linear = linear + getAffineDimExpr(i, b.getContext()) * scale;
+        scale *= type.getDimSize(group[i]);
+      }
+      for (int64_t dim : group)
+        operands.push_back(indices[dim]);
+      auto apply = affine::AffineApplyOp::create(
+          b, read->getLoc(), AffineMap::get(group.size(), 0, linear),
+          operands);
+      made.push_back(apply);
+      source.push_back(apply);
+    }
+    indices = std::move(source);
+    memref = expand.getSrc();
+  }
+  return made;
+}
+
 /// Prefetches the run `read` loads `distance` steps of `loop` ahead, when it
 /// is strided: one index follows the induction variable, a cache line or
 /// more per step.
-void prefetchAhead(Operation *read, Value memref, ValueRange indices,
+void prefetchAhead(Operation *read, Value memref, ValueRange viewIndices,
                    int64_t vectorElements, scf::ForOp loop, int64_t step,
                    int64_t distance) {
+  SmallVector<Value> indices(viewIndices.begin(), viewIndices.end());
+  SmallVector<Operation *> made =
+      throughExpandedViews(read, loop, memref, indices);
+  // The linearised indices go again when nothing is prefetched.
+  bool prefetched = false;
+  auto dropUnused = llvm::make_scope_exit([&] {
+    if (!prefetched)
+      for (Operation *op : llvm::reverse(made))
+        op->erase();
+  });
   auto type = dyn_cast<MemRefType>(memref.getType());
   if (!type || !loop.isDefinedOutsideOfLoop(memref) ||
       indices.size() != static_cast<size_t>(type.getRank()))
@@ -147,6 +203,7 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
     memref::PrefetchOp::create(b, loc, memref, lineAt, /*isWrite=*/false,
                                /*localityHint=*/kLocality, /*isDataCache=*/true);
   }
+  prefetched = true;
 }
 
 struct PrefetchStridedReadsPass
@@ -162,21 +219,27 @@ struct PrefetchStridedReadsPass
     // Each marked loop loses its mark; innermost ones with a constant step
     // and more steps than the distance get their strided reads prefetched.
     getOperation()->walk([&](scf::ForOp loop) {
-      if (!loop->removeAttr(kf::kPrefetchAttrName) || distance == 0 ||
+      Attribute mark = loop->removeAttr(kf::kPrefetchAttrName);
+      // A mark of n steps (one-row products) overrides the distance, unless
+      // the distance turns prefetching off.
+      int64_t steps = distance;
+      if (auto own = dyn_cast_or_null<IntegerAttr>(mark); own && distance)
+        steps = own.getInt();
+      if (!mark || steps <= 0 ||
           loop.getBody()
               ->walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
               .wasInterrupted())
         return;
       std::optional<int64_t> step = getConstantIntValue(loop.getStep());
       std::optional<APInt> trips = loop.getStaticTripCount();
-      if (!step || *step <= 0 || (trips && trips->getSExtValue() <= distance))
+      if (!step || *step <= 0 || (trips && trips->getSExtValue() <= steps))
         return;
       // Prefetches go in before each read, which leaves the iteration intact.
       for (Operation &op : *loop.getBody()) {
         if (auto load = dyn_cast<vector::LoadOp>(op))
           prefetchAhead(&op, load.getBase(), load.getIndices(),
                         load.getVectorType().getNumElements(), loop, *step,
-                        distance);
+                        steps);
         else if (auto transfer = dyn_cast<vector::TransferReadOp>(op))
           // A run along the innermost dimension only when the transfer is a
           // plain one; otherwise one line.
@@ -184,10 +247,10 @@ struct PrefetchStridedReadsPass
                         transfer.getPermutationMap().isMinorIdentity()
                             ? transfer.getVectorType().getNumElements()
                             : 1,
-                        loop, *step, distance);
+                        loop, *step, steps);
         else if (auto load = dyn_cast<memref::LoadOp>(op))
           prefetchAhead(&op, load.getMemRef(), load.getIndices(), 1, loop,
-                        *step, distance);
+                        *step, steps);
       }
     });
   }

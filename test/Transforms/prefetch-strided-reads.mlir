@@ -74,3 +74,41 @@ func.func @left_alone(%w: memref<64x256xf32>, %narrow: memref<64x4xf32>, %out: m
   return
 }
 
+
+// -----
+
+// A one-row product against i8 blocks (decode): its mark gives its own
+// distance (3 steps, not the pass's 4), and its read goes through a view
+// that splits the weight's rows into blocks ([2 parts, 3 blocks, 32 rows,
+// n] of [192, n]). The prefetch is of the viewed memref, at the row the
+// view's indices linearise to plus 3, clamped to the last of its 192 rows:
+// so the last steps of a block prefetch the next block's first rows.
+// CHECK: #[[$LINEAR:.+]] = affine_map<(d0, d1, d2) -> (d2 + d1 * 32 + d0 * 96)>
+// CHECK-LABEL: func.func @blocks
+// CHECK-DAG: %[[AHEAD:.+]] = arith.constant 3 : index
+// CHECK-DAG: %[[LAST:.+]] = arith.constant 191 : index
+// CHECK: scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK:   %[[ROW:.+]] = affine.apply #[[$LINEAR]](%[[PART:.+]], %[[BLOCK:.+]], %[[J]])
+// CHECK:   %[[NEXT:.+]] = arith.addi %[[ROW]], %[[AHEAD]] : index
+// CHECK:   %[[MIN:.+]] = arith.minsi %[[NEXT]], %[[LAST]] : index
+// CHECK:   %[[AT:.+]] = arith.maxsi %[[MIN]], %{{.+}} : index
+// CHECK:   memref.prefetch %arg0[%[[AT]], %[[COL:.+]]], read, locality<2>, data : memref<192x512xi8>
+// CHECK:   memref.prefetch %arg0[%[[AT]], %{{.+}}], read, locality<2>, data : memref<192x512xi8>
+// CHECK-NOT: memref.prefetch
+// CHECK:   vector.load %{{.+}}[%[[PART]], %[[BLOCK]], %[[J]], %[[COL]]] : memref<2x3x32x512xi8>, vector<128xi8>
+// OFF-LABEL: func.func @blocks
+// OFF-NOT: memref.prefetch
+// OFF-NOT: affine.apply
+func.func @blocks(%q: memref<192x512xi8>, %part: index, %block: index, %col: index, %acc: vector<128xf32>) -> vector<128xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %view = memref.expand_shape %q [[0, 1, 2], [3]] output_shape [2, 3, 32, 512] : memref<192x512xi8> into memref<2x3x32x512xi8>
+  %r = scf.for %j = %c0 to %c32 step %c1 iter_args(%a = %acc) -> (vector<128xf32>) {
+    %w = vector.load %view[%part, %block, %j, %col] : memref<2x3x32x512xi8>, vector<128xi8>
+    %f = arith.sitofp %w : vector<128xi8> to vector<128xf32>
+    %n = arith.addf %a, %f : vector<128xf32>
+    scf.yield %n : vector<128xf32>
+  } {kf.prefetch = 3 : i64}
+  return %r : vector<128xf32>
+}

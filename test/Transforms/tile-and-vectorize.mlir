@@ -143,18 +143,20 @@ func.func @embedding(%ids: tensor<1x16xi64>, %wte: tensor<27x64xf32>) -> tensor<
 
 // -----
 
-// Decode against i8 blocks in [k, n] (GPT-2's layout): the blocks' partial
-// sums (1 x 256 register tiles, the i8 values widened in registers) and then
-// their sum scaled by each block's scales, which is a reduction across rows
-// but still split over the output features by the threads (not one thread
-// for all of it).
+// Decode against i8 blocks in [k, n] (GPT-2's layout): one op whose sums
+// stay in a 1 x 256 register tile over every block, each weight widened and
+// scaled in registers; the threads take the blocks in two contiguous parts
+// (split_reduction), whose register loops prefetch the weight rows 16 ahead;
+// then the parts are added, split over the output features.
 // CHECK-LABEL: func.func @decode_i8_in_out
-// CHECK: scf.forall {{.*}} to (2, 1, 512) step (1, 1, 256)
-// CHECK: arith.sitofp %{{.+}} : vector<1x1x256xi8> to vector<1x1x256xf32>
+// CHECK: scf.forall {{.*}} to (2, 1, 512) step (1, 1, 512)
+// CHECK: arith.sitofp %{{.+}} : vector<1x1x1x256xi8> to vector<1x1x1x256xf32>
+// CHECK: arith.mulf {{.*}} : vector<1x1x256x1x1xf32>
 // CHECK: vector.fma {{.*}} : vector<256xf32>
-// CHECK: register_tile = array<i64: 1, 256>
+// CHECK: } {kf.prefetch = 16 : i64}
+// CHECK: register_tile = array<i64: 1, 256>, split_reduction = 2 : i64
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 512) step (1, 256)
-// CHECK: vector.fma {{.*}} : vector<64xf32>
+// CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [0] : vector<1x1x64xf32> to vector<1x64xf32>
 // CHECK: } {kf.parallel = "features"}
 func.func @decode_i8_in_out(%x: tensor<1x64xf32>, %w: tensor<64x512xi8>, %s: tensor<2x512xf32>) -> tensor<1x512xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<2x512xf32>) layout(in_out) : tensor<1x64xf32>, tensor<64x512xi8> -> tensor<1x512xf32>

@@ -29,7 +29,8 @@ inline constexpr llvm::StringLiteral kQuantizedContractionAttrName =
 
 /// Marks the register tile loops of a product of many rows (prefill), set
 /// by kf-tile-and-vectorize: kf-prefetch-strided-reads prefetches the weight
-/// rows their innermost loop walks.
+/// rows their innermost loop walks. An integer value (a row against i8
+/// blocks) is that loop's own distance in steps.
 inline constexpr llvm::StringLiteral kPrefetchAttrName = "kf.prefetch";
 
 /// Whether `op`'s indexing maps are, in order, `results` over its loops

@@ -129,7 +129,12 @@ def TileAndVectorizePass
     the lanes summed), whose register tiles read weight rows front to back
     and become rows of multiply-adds. A row against i8 weight blocks
     (`kf.quantized_contraction`) is tiled like a contraction with one
-    register row.
+    register row. Against blocks stored `[k, n]` (over (m, n, kb, j), each
+    weight scaled in registers) the blocks are first split into contiguous
+    parts for the threads, as above; the register tile is one row as many
+    columns wide as a contraction's register tile has accumulators (256
+    with AVX-512), its sums carried over every block, and its loops are
+    marked to prefetch the weight rows 16 steps ahead (`kf.prefetch = 16`).
 
     A dimension that the register tile does not divide is first split off
     (`linalg::splitOp`), so every tile has a static shape and vectorizes; the
@@ -202,18 +207,23 @@ def PrefetchStridedReadsPass
     page, where the hardware prefetchers stop, so the first row tile to
     reach a weight block waits on memory at every step while the others
     find it in cache. kf-tile-and-vectorize marks the register tile loops of
-    products of many rows (`kf.prefetch`); in each marked innermost
+    products of many rows (`kf.prefetch`), and those of one-row products
+    against i8 blocks with their own distance (`kf.prefetch = 16`, used
+    unless `distance` is 0); in each marked innermost
     `scf.for` with a constant step, each `vector.load`,
     `vector.transfer_read` or `memref.load` whose memref is defined outside
     the loop and whose indices are loop-invariant but one, which moves with
     the induction variable (the variable itself or an `affine.apply` linear
     in it) by a cache line or more per step, gets `memref.prefetch` ops
     (into L2) for the same run `distance` steps ahead: one per cache line of
-    the run, at most four, when the innermost dimension is contiguous. The
-    prefetched index is clamped to the dimension, so no address outside the
-    buffer is asked for. Contiguous walks (the activations) are left to the
-    hardware, as are one-row products (decode), whose weight blocks are
-    read once, front to back, and loops of `distance` steps or fewer.
+    the run, at most four, when the innermost dimension is contiguous. A
+    read through `memref.expand_shape` views (an i8 weight's blocks of rows)
+    is prefetched in the memref they view, its split indices linearised, so
+    the walk continues into the next block. The prefetched index is clamped
+    to the dimension, so no address outside the buffer is asked for.
+    Contiguous walks (the activations) are left to the hardware, as are
+    other one-row products (decode), whose weight blocks are read once,
+    front to back, and loops of `distance` steps or fewer.
   }];
   let options = [
     Option<"distance", "distance", "int64_t", /*default=*/"0",

@@ -112,6 +112,16 @@ Value rowBlocks(OpBuilder &b, Location loc, Value rows, int64_t blocks) {
       rows, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
 }
 
+/// The body of a product against i8 blocks, over (x, q, scale, acc):
+/// acc + x * (q * scale).
+void dequantizedMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
+  Value scaled =
+      arith::MulFOp::create(b, loc, toCompute(b, loc, args[1]), args[2]);
+  Value term = arith::MulFOp::create(b, loc, args[0], scaled);
+  linalg::YieldOp::create(
+      b, loc, arith::AddFOp::create(b, loc, args[3], term).getResult());
+}
+
 /// One row against an i8 `out_in` weight q [n, k] with scales [n, k / B],
 /// dequantised in registers:
 ///
@@ -140,13 +150,7 @@ Value quantizedRowProduct(OpBuilder &b, Location loc, Value rows, Value q,
                           projection(ctx, 4, {1, 3}),
                           projection(ctx, 4, {0, 1, 2})},
       iteratorTypes(4, {3}),
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value scaled =
-            arith::MulFOp::create(nb, l, toCompute(nb, l, args[1]), args[2]);
-        Value product = arith::MulFOp::create(nb, l, args[0], scaled);
-        linalg::YieldOp::create(
-            nb, l, arith::AddFOp::create(nb, l, args[3], product).getResult());
-      });
+      dequantizedMultiplyAdd);
   partial->setAttr(kQuantizedContractionAttrName, b.getUnitAttr());
   // y[m, n] = init + sum_j P[m, n, j].
   return reduceAlongInto(
@@ -157,36 +161,33 @@ Value quantizedRowProduct(OpBuilder &b, Location loc, Value rows, Value q,
       });
 }
 
-/// One row against an i8 `in_out` weight q [k, n] with scales [k / B, n]:
+/// One row against an i8 `in_out` weight q [k, n] with scales [k / B, n],
+/// dequantised in registers:
 ///
-///   P[m, kb, n] = sum_j x[m, kb * B + j] * q[kb * B + j, n]
-///   y[m, n]     = init + sum_kb scales[kb, n] * P[m, kb, n]
+///   y[m, n] = init + sum_kb sum_j x[m, kb * B + j] *
+///                                 (q[kb * B + j, n] * scales[kb, n])
 ///
-/// The first is an ordinary contraction batched over the blocks (the i8
-/// values widened in its body): the CPU schedule gives it the one-row
-/// register tile across n, and threads that take blocks of weight rows in
-/// order. Each block's scale multiplies its partial sums once.
+/// over (m, n, kb, j), one op: the CPU schedule gives it a one-row register
+/// tile across n, so each step reads a run of a weight row and the block's
+/// scales for those columns, and the sums stay in registers from the first
+/// block to the last (no partial sums per block in memory). Marked
+/// `kf.quantized_contraction`.
 Value quantizedRowProductInOut(OpBuilder &b, Location loc, Value rows,
                                Value q, Value scales, Value init) {
   MLIRContext *ctx = b.getContext();
   int64_t blocks = cast<RankedTensorType>(scales.getType()).getDimSize(0);
-  int64_t m = cast<RankedTensorType>(rows.getType()).getDimSize(0);
-  int64_t n = cast<RankedTensorType>(q.getType()).getDimSize(1);
   Value x = rowBlocks(b, loc, rows, blocks);
   Value w = blockView(b, loc, q, scales, /*inOut=*/true);
-  // Over (kb, m, n, j).
-  Value zeros = filledTensor(b, loc, {m, blocks, n}, b.getF32Type(), 0.0);
-  Value partial =
-      contract(b, loc, x, w, zeros, projection(ctx, 4, {1, 0, 3}),
-               projection(ctx, 4, {0, 3, 2}), projection(ctx, 4, {1, 0, 2}));
-  // Over (m, kb, n): vectors along n, the blocks reduced inside.
-  return reduceAlongInto(
-      b, loc, {m, blocks, n}, /*axis=*/1, ValueRange{partial, scales},
-      {b.getMultiDimIdentityMap(3), projection(ctx, 3, {1, 2})}, init,
-      [](OpBuilder &nb, Location l, ValueRange inputs, Value acc) -> Value {
-        Value scaled = arith::MulFOp::create(nb, l, inputs[0], inputs[1]);
-        return arith::AddFOp::create(nb, l, acc, scaled);
-      });
+  auto product = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{x, w, scales}, ValueRange{init},
+      ArrayRef<AffineMap>{projection(ctx, 4, {0, 2, 3}),
+                          projection(ctx, 4, {2, 3, 1}),
+                          projection(ctx, 4, {2, 1}),
+                          projection(ctx, 4, {0, 1})},
+      iteratorTypes(4, {2, 3}),
+      dequantizedMultiplyAdd);
+  product->setAttr(kQuantizedContractionAttrName, b.getUnitAttr());
+  return product.getResult(0);
 }
 
 struct LinearLowering : OpConversionPattern<LinearOp> {
