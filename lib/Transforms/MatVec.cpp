@@ -75,48 +75,71 @@ linalg::GenericOp addPartials(RewriterBase &rewriter, linalg::LinalgOp op,
 FailureOr<SmallVector<Operation *>>
 kf::splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op,
                        int64_t lanes) {
-  if (!isThreeLoopProduct(op) || lanes < 2)
+  if (op.getNumLoops() < 3 || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics() || lanes < 2)
     return failure();
   MLIRContext *ctx = op.getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
-  if (!hasIndexingMaps(op, {{m, k}, {n, k}, {m, n}}))
+  // Loops (batch..., m, n, k).
+  unsigned batch = op.getNumLoops() - 3;
+  auto dims = [&](unsigned count, ArrayRef<unsigned> last) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d = 0; d < batch; ++d)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    for (unsigned d : last)
+      exprs.push_back(getAffineDimExpr(batch + d, ctx));
+    return AffineMap::get(count, 0, exprs, ctx);
+  };
+  unsigned loops = batch + 3;
+  if (op.getIndexingMapsArray() !=
+      SmallVector<AffineMap>{dims(loops, {0, 2}), dims(loops, {1, 2}),
+                             dims(loops, {0, 1})})
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  int64_t rows = ranges[0], cols = ranges[1], depth = ranges[2];
-  if (depth % lanes != 0 || depth == lanes)
+  int64_t rows = ranges[batch], cols = ranges[batch + 1],
+          depth = ranges[batch + 2];
+  if (ShapedType::isDynamicShape(ranges) || depth % lanes != 0 ||
+      depth == lanes)
     return failure();
   int64_t blocks = depth / lanes;
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
 
-  // A as [m, ko, j] and B as [n, ko, j]: views, no copies.
-  auto view = [&](Value v, int64_t lead) {
-    auto type = cast<RankedTensorType>(v.getType());
-    return tensor::ExpandShapeOp::create(
-        rewriter, loc,
-        RankedTensorType::get({lead, blocks, lanes}, type.getElementType()), v,
-        ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  // A as [batch..., m, ko, j] and B as [batch..., n, ko, j]: views, no
+  // copies.
+  SmallVector<int64_t> lead(ranges.begin(), ranges.begin() + batch);
+  SmallVector<ReassociationIndices> groups;
+  for (unsigned d = 0; d <= batch; ++d)
+    groups.push_back({d});
+  groups.push_back({batch + 1, batch + 2});
+  auto view = [&](Value v, int64_t outer) {
+    SmallVector<int64_t> shape(lead);
+    shape.append({outer, blocks, lanes});
+    return expandedView(rewriter, loc, v, shape, groups);
   };
   Value aView = view(op.getDpsInputs()[0], rows),
         bView = view(op.getDpsInputs()[1], cols);
 
-  // P[m, n, j] over (m, n, j, ko), then C[m, n] += sum_j P[m, n, j].
-  AffineExpr d0, d1, d2, d3;
-  bindDims(ctx, d0, d1, d2, d3);
+  // P[..., m, n, j] over (batch..., m, n, j, ko), then
+  // C[..., m, n] += sum_j P[..., m, n, j].
+  unsigned partLoops = batch + 4;
+  SmallVector<int64_t> partShape(lead);
+  partShape.append({rows, cols, lanes});
   Attribute schedule = op->getAttr(kScheduleAttrName);
+  auto parallel = utils::IteratorType::parallel;
+  SmallVector<utils::IteratorType> partIterators(partLoops - 1, parallel);
+  partIterators.push_back(utils::IteratorType::reduction);
   linalg::GenericOp partial = partialProduct(
-      rewriter, op, {aView, bView}, {rows, cols, lanes},
-      {AffineMap::get(4, 0, {d0, d3, d2}, ctx),
-       AffineMap::get(4, 0, {d1, d3, d2}, ctx),
-       AffineMap::get(4, 0, {d0, d1, d2}, ctx)});
+      rewriter, op, {aView, bView}, partShape,
+      {dims(partLoops, {0, 3, 2}), dims(partLoops, {1, 3, 2}),
+       dims(partLoops, {0, 1, 2})},
+      partIterators);
   if (schedule)
     partial->setAttr(kScheduleAttrName, schedule);
-  auto parallel = utils::IteratorType::parallel;
+  SmallVector<utils::IteratorType> sumIterators(loops - 1, parallel);
+  sumIterators.push_back(utils::IteratorType::reduction);
   linalg::GenericOp sum = addPartials(
       rewriter, op, partial.getResult(0),
-      {AffineMap::get(3, 0, {m, n, k}, ctx), AffineMap::get(3, 0, {m, n}, ctx)},
-      {parallel, parallel, utils::IteratorType::reduction});
+      {dims(loops, {0, 1, 2}), dims(loops, {0, 1})}, sumIterators);
   return SmallVector<Operation *>{partial, sum};
 }
 

@@ -13,8 +13,9 @@
 namespace mlir::kf {
 
 /// Rewrites a product C[m, n] += A[m, k] * B[n, k] whose weight B is stored
-/// [n, k] (k contiguous: the tied head, `nn.Linear` layouts) into dot
-/// products that keep `lanes` partial sums per output in a vector:
+/// [n, k] (k contiguous: the tied head, `nn.Linear` layouts, a decode
+/// query's keys; leading batch dimensions allowed) into dot products that
+/// keep `lanes` partial sums per output in a vector:
 ///
 ///   P[m, n, j] = sum_ko A[m, ko * lanes + j] * B[n, ko * lanes + j]
 ///   C[m, n]   += sum_j P[m, n, j]

@@ -541,12 +541,12 @@ struct TileAndVectorizePass
           continue;
         }
       }
-      // One row against a [n, k] weight (decode's tied head): dot products
-      // along k, a vector of partial sums per output, instead of a register
-      // tile across n that would read the weight down its columns.
-      if (kf::isTiledContraction(op) && op.getNumLoops() == 3 &&
-          op.getStaticLoopRanges()[0] == 1 &&
-          !op->getParentOfType<scf::ForallOp>()) {
+      // One row against a [n, k] weight (decode's tied head, and a decode
+      // attention block's scores against its keys): dot products along k, a
+      // vector of partial sums per output, instead of a register tile across
+      // n that would read the weight down its columns.
+      if (kf::isTiledContraction(op) && op.getNumLoops() >= 3 &&
+          op.getStaticLoopRanges()[op.getNumLoops() - 3] == 1) {
         FailureOr<SmallVector<Operation *>> split =
             kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
         if (succeeded(split)) {

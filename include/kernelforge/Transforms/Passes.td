@@ -124,8 +124,9 @@ def TileAndVectorizePass
     product records `split_reduction = s`), so each thread streams one
     block of memory; the register tile is one row four register tiles wide,
     all columns in each thread. Against an
-    `[n, k]` weight (the tied head) the product is first split into dot
-    products with `vector-width` lanes (`P[m, n, j]` over blocks of k, then
+    `[n, k]` weight (the tied head; and, inside a fused attention block, a
+    decode query's scores against its cached keys) the product is first
+    split into dot products with `vector-width` lanes (`P[m, n, j]` over blocks of k, then
     the lanes summed), whose register tiles read weight rows front to back
     and become rows of multiply-adds. A row against i8 weight blocks
     (`kf.quantized_contraction`) is tiled like a contraction with one
