@@ -99,6 +99,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   VectorTransferToSCFOptions vectorToSCF;
   vectorToSCF.enableFullUnroll();
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
+  pm.addNestedPass<func::FuncOp>(createFactorBlockScalesPass());
   PrefetchStridedReadsPassOptions prefetch;
   prefetch.distance = options.prefetchDistance;
   pm.addNestedPass<func::FuncOp>(createPrefetchStridedReadsPass(prefetch));

@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prefetch.h"
+
 #include "kernelforge/Transforms/Contractions.h"
 #include "kernelforge/Transforms/Passes.h"
 
@@ -27,12 +29,6 @@ using namespace mlir;
 
 namespace {
 
-constexpr int64_t kCacheLineBytes = 64;
-/// Into L2, not L1 (prefetcht1 on x86): a run a few dozen steps ahead
-/// would evict the lines the current steps read, most of all when the row
-/// stride is a multiple of 4 KiB and every row maps to the same L1 set
-/// (measured with GPT-2's 768 x 3072 product on a Zen 5).
-constexpr unsigned kLocality = 2;
 /// Lines prefetched per read at most (a 256-byte run).
 constexpr int64_t kMaxLinesPerRead = 4;
 
@@ -167,7 +163,7 @@ void prefetchAhead(Operation *read, Value memref, ValueRange viewIndices,
     return;
   int64_t stepBytes =
       std::abs(strides[moving->dim] * moving->perUnit * step) * elementBytes;
-  if (stepBytes < kCacheLineBytes)
+  if (stepBytes < kf::kCacheLineBytes)
     return; // Contiguous enough for the hardware prefetchers.
 
   Location loc = read->getLoc();
@@ -193,16 +189,9 @@ void prefetchAhead(Operation *read, Value memref, ValueRange viewIndices,
   int64_t runBytes = vectorElements * elementBytes;
   int64_t lines = 1;
   if (moving->dim != inner && strides[inner] == 1)
-    lines = std::clamp<int64_t>(llvm::divideCeil(runBytes, kCacheLineBytes),
+    lines = std::clamp<int64_t>(llvm::divideCeil(runBytes, kf::kCacheLineBytes),
                                 1, kMaxLinesPerRead);
-  for (int64_t line = 0; line < lines; ++line) {
-    SmallVector<Value> lineAt = at;
-    if (line > 0)
-      lineAt[inner] = arith::AddIOp::create(
-          b, loc, at[inner], constant(line * kCacheLineBytes / elementBytes));
-    memref::PrefetchOp::create(b, loc, memref, lineAt, /*isWrite=*/false,
-                               /*localityHint=*/kLocality, /*isDataCache=*/true);
-  }
+  kf::prefetchLines(b, outside, loc, memref, at, lines, elementBytes);
   prefetched = true;
 }
 

@@ -52,6 +52,9 @@ struct TilePlan {
   bool prefetch = false;
   /// Steps ahead those loops prefetch (0: the pass's distance).
   int64_t prefetchSteps = 0;
+  /// Mark the register tiles' loops for kf-factor-block-scales (a row
+  /// against i8 blocks stored [k, n]).
+  bool blockScales = false;
 };
 
 /// Weight rows ahead that a row against i8 `[k, n]` blocks prefetches. Its
@@ -148,6 +151,7 @@ struct Planner {
     plan.regime = "features";
     plan.prefetch = true;
     plan.prefetchSteps = kQuantizedPrefetchRows;
+    plan.blockScales = true;
     Builder b(op.getContext());
     SmallVector<NamedAttribute> fields = {
         b.getNamedAttr("register_tile", b.getDenseI64ArrayAttr({1, cols})),
@@ -336,7 +340,8 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
                                      StringRef regime,
                                      DictionaryAttr &schedule,
                                      ArrayRef<int64_t> interchange = {},
-                                     Attribute prefetchMark = nullptr) {
+                                     Attribute prefetchMark = nullptr,
+                                     bool markBlockScales = false) {
   SmallVector<int64_t> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).getStaticLoopRanges();
   // Useful when some dimension is cut into more than one tile.
@@ -360,9 +365,12 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
   if (forall && !regime.empty() && !tiled->loops.empty())
     tiled->loops.front()->setAttr("kf.parallel",
                                   rewriter.getStringAttr(regime));
-  if (prefetchMark)
-    for (LoopLikeOpInterface loop : tiled->loops)
+  for (LoopLikeOpInterface loop : tiled->loops) {
+    if (prefetchMark)
       loop->setAttr(kf::kPrefetchAttrName, prefetchMark);
+    if (markBlockScales)
+      loop->setAttr(kf::kBlockScalesAttrName, rewriter.getUnitAttr());
+  }
   // The schedule goes on the outermost loop the op gets.
   if (schedule && !tiled->loops.empty()) {
     tiled->loops.front()->setAttr(kf::kScheduleAttrName, schedule);
@@ -606,7 +614,8 @@ struct TileAndVectorizePass
             rewriter, current, sizes, forall, plan.regime, scheduleAttr,
             level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
                        : ArrayRef<int64_t>(),
-            level == 2 && plan.prefetch ? prefetchMark : Attribute());
+            level == 2 && plan.prefetch ? prefetchMark : Attribute(),
+            level == 2 && plan.blockScales);
         if (failed(next)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
           break;

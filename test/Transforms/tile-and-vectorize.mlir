@@ -146,14 +146,15 @@ func.func @embedding(%ids: tensor<1x16xi64>, %wte: tensor<27x64xf32>) -> tensor<
 // Decode against i8 blocks in [k, n] (GPT-2's layout): one op whose sums
 // stay in a 1 x 256 register tile over every block, each weight widened and
 // scaled in registers; the threads take the blocks in two contiguous parts
-// (split_reduction), whose register loops prefetch the weight rows 16 ahead;
+// (split_reduction), whose register loops prefetch the weight rows 16 ahead
+// and will scale each block's sum once (kf-factor-block-scales);
 // then the parts are added, split over the output features.
 // CHECK-LABEL: func.func @decode_i8_in_out
 // CHECK: scf.forall {{.*}} to (2, 1, 512) step (1, 1, 512)
 // CHECK: arith.sitofp %{{.+}} : vector<1x1x1x256xi8> to vector<1x1x1x256xf32>
 // CHECK: arith.mulf {{.*}} : vector<1x1x256x1x1xf32>
 // CHECK: vector.fma {{.*}} : vector<256xf32>
-// CHECK: } {kf.prefetch = 16 : i64}
+// CHECK: } {kf.block_scales, kf.prefetch = 16 : i64}
 // CHECK: register_tile = array<i64: 1, 256>, split_reduction = 2 : i64
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 512) step (1, 256)
 // CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [0] : vector<1x1x64xf32> to vector<1x64xf32>

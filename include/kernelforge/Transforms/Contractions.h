@@ -33,6 +33,11 @@ inline constexpr llvm::StringLiteral kQuantizedContractionAttrName =
 /// blocks) is that loop's own distance in steps.
 inline constexpr llvm::StringLiteral kPrefetchAttrName = "kf.prefetch";
 
+/// Marks the register tile loops of a row against i8 blocks stored [k, n],
+/// set by kf-tile-and-vectorize: kf-factor-block-scales scales each block's
+/// sum once instead of each weight.
+inline constexpr llvm::StringLiteral kBlockScalesAttrName = "kf.block_scales";
+
 /// Whether `op`'s indexing maps are, in order, `results` over its loops
 /// (e.g. {{m, k}, {n, k}, {m, n}} with m, n, k bound to dims 0, 1, 2).
 bool hasIndexingMaps(linalg::LinalgOp op,

@@ -135,7 +135,9 @@ def TileAndVectorizePass
     parts for the threads, as above; the register tile is one row as many
     columns wide as a contraction's register tile has accumulators (256
     with AVX-512), its sums carried over every block, and its loops are
-    marked to prefetch the weight rows 16 steps ahead (`kf.prefetch = 16`).
+    marked to prefetch the weight rows 16 steps ahead (`kf.prefetch = 16`)
+    and to scale each block's sum once (`kf.block_scales`, for
+    kf-factor-block-scales).
 
     A dimension that the register tile does not divide is first split off
     (`linalg::splitOp`), so every tile has a static shape and vectorizes; the
@@ -197,6 +199,28 @@ def SerializeNestedParallelPass
            "this run sequentially (0: keep every outermost loop parallel)">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def FactorBlockScalesPass
+    : Pass<"kf-factor-block-scales", "::mlir::func::FuncOp"> {
+  let summary = "Scale a block's sum once instead of each of its weights";
+  let description = [{
+    A row against i8 weight blocks stored `[k, n]` scales every widened
+    weight by its block's scale inside the loop over the block's rows,
+    `acc = fma(x, q * s, acc)`, one multiply per weight. kf-tile-and-vectorize
+    marks that product's register tile loops (`kf.block_scales`); in each
+    marked innermost `scf.for`, a vector iter_arg that is only updated by
+    `vector.fma(a, arith.mulf(q, s), acc)` with a scale `s` that does not
+    change in the loop (defined outside it, or a `vector.load` whose memref
+    and indices are, in a loop that writes no memory; the load is then
+    copied before the loop) is summed from zero without the scale, and the
+    sum is scaled once after the loop: `acc = fma(sum, s, acc)`. That is the
+    i8 format's own definition (a block's scale times the block's dot
+    product) and changes only the rounding order. Other loops lose the mark
+    and are left alone.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def PrefetchStridedReadsPass

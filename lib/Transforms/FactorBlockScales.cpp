@@ -1,0 +1,181 @@
+//===- FactorBlockScales.cpp - A block's scale once, after its sum ---------===//
+//
+// A row against i8 blocks stored [k, n] multiplies each widened weight by
+// its block's scale inside the loop over the block's rows:
+//
+//   acc = fma(x[j], q[j] * s, acc)      for j in the block
+//
+// The scale is the same for every step, so the loop can sum the unscaled
+// products from zero and scale the sum once, as the format defines it:
+//
+//   p = fma(x[j], q[j], p)              for j in the block, p from 0
+//   acc = fma(p, s, acc)
+//
+// which takes a multiply per weight out of the inner loop. The scales, now
+// read once per block, are prefetched a block ahead.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Prefetch.h"
+
+#include "kernelforge/Transforms/Contractions.h"
+#include "kernelforge/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mlir::kf {
+#define GEN_PASS_DEF_FACTORBLOCKSCALESPASS
+#include "kernelforge/Transforms/Passes.h.inc"
+} // namespace mlir::kf
+
+using namespace mlir;
+
+namespace {
+
+/// Whether nothing in `loop` writes memory (prefetches aside), so a read
+/// whose operands are defined outside it reads the same at every step.
+bool writesNoMemory(scf::ForOp loop) {
+  WalkResult result = loop.getBody()->walk([](Operation *op) {
+    if (isa<memref::PrefetchOp>(op))
+      return WalkResult::advance();
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+        return WalkResult::advance();
+      return WalkResult::interrupt();
+    }
+    if (effects.hasEffect<MemoryEffects::Write>() ||
+        effects.hasEffect<MemoryEffects::Allocate>() ||
+        effects.hasEffect<MemoryEffects::Free>())
+      return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return !result.wasInterrupted();
+}
+
+/// Prefetches (into L2) the run `load` reads at the next step of `outer`,
+/// when one of its indices is `outer`'s induction variable and the others do
+/// not change in it: the next block's scales, a row of scales away, which
+/// the hardware prefetchers do not follow. The index is clamped to its
+/// dimension.
+void prefetchNextStep(OpBuilder &b, vector::LoadOp load, scf::ForOp outer) {
+  auto type = dyn_cast<MemRefType>(load.getBase().getType());
+  if (!type || !type.hasStaticShape() ||
+      !outer.isDefinedOutsideOfLoop(load.getBase()))
+    return;
+  Value iv = outer.getInductionVar();
+  std::optional<unsigned> moving;
+  for (auto [d, index] : llvm::enumerate(load.getIndices())) {
+    if (index == iv && !moving)
+      moving = d;
+    else if (!outer.isDefinedOutsideOfLoop(index))
+      return;
+  }
+  std::optional<int64_t> step = getConstantIntValue(outer.getStep());
+  if (!moving || !step || *step <= 0)
+    return;
+  Location loc = load.getLoc();
+  auto constant = [&](int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  };
+  SmallVector<Value> at(load.getIndices());
+  Value next = arith::AddIOp::create(b, loc, iv, constant(*step));
+  at[*moving] = arith::MinSIOp::create(
+      b, loc, next, constant(type.getDimSize(*moving) - 1));
+  // One prefetch per cache line of the run, along the innermost dimension.
+  int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+  if (*moving == at.size() - 1 || elementBytes == 0)
+    return;
+  int64_t runBytes = load.getVectorType().getNumElements() * elementBytes;
+  kf::prefetchLines(b, b, loc, load.getBase(), at,
+                    llvm::divideCeil(runBytes, kf::kCacheLineBytes),
+                    elementBytes);
+}
+
+/// `scale` as a value available before `loop`: itself when defined outside,
+/// else a copy before the loop of the vector.load that reads it (its
+/// operands defined outside, the loop writing no memory), with the next
+/// step's run prefetched; null otherwise.
+Value beforeLoop(OpBuilder &b, scf::ForOp loop, Value scale) {
+  if (loop.isDefinedOutsideOfLoop(scale))
+    return scale;
+  auto load = scale.getDefiningOp<vector::LoadOp>();
+  if (!load || !llvm::all_of(load->getOperands(), [&](Value v) {
+        return loop.isDefinedOutsideOfLoop(v);
+      }) ||
+      !writesNoMemory(loop))
+    return nullptr;
+  b.setInsertionPoint(loop);
+  Value hoisted = b.clone(*load)->getResult(0);
+  if (auto outer = dyn_cast<scf::ForOp>(loop->getParentOp()))
+    prefetchNextStep(b, load, outer);
+  return hoisted;
+}
+
+/// Factors the scale out of iter_arg `index` of `loop`; whether it did.
+bool factorScale(scf::ForOp loop, unsigned index) {
+  BlockArgument acc = loop.getRegionIterArg(index);
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  auto fma = yield.getOperand(index).getDefiningOp<vector::FMAOp>();
+  if (!fma || fma.getAcc() != acc || !acc.hasOneUse() ||
+      !fma->hasOneUse())
+    return false;
+  // fma(a, q * s, acc) or fma(q * s, a, acc).
+  for (unsigned side = 0; side < 2; ++side) {
+    Value product = side == 0 ? fma.getRhs() : fma.getLhs();
+    auto mul = product.getDefiningOp<arith::MulFOp>();
+    if (!mul || !mul->hasOneUse())
+      continue;
+    for (unsigned which = 0; which < 2; ++which) {
+      Value scale = mul->getOperand(which), weight = mul->getOperand(1 - which);
+      OpBuilder b(loop);
+      Value hoisted = beforeLoop(b, loop, scale);
+      if (!hoisted)
+        continue;
+      Location loc = fma.getLoc();
+      // The loop sums from zero without the scale ...
+      Value init = loop.getInitArgs()[index];
+      b.setInsertionPoint(loop);
+      Value zero = arith::ConstantOp::create(
+          b, loc, b.getZeroAttr(init.getType()));
+      loop.getInitArgsMutable()[index].assign(zero);
+      fma->setOperand(side == 0 ? 1 : 0, weight);
+      mul->erase();
+      if (Operation *read = scale.getDefiningOp();
+          read && read != hoisted.getDefiningOp() && read->use_empty() &&
+          !loop.isDefinedOutsideOfLoop(scale))
+        read->erase();
+      // ... and its sum is scaled once, onto the value it started from.
+      b.setInsertionPointAfter(loop);
+      Value sum = loop.getResult(index);
+      auto scaled = vector::FMAOp::create(b, loc, sum, hoisted, init);
+      sum.replaceAllUsesExcept(scaled, scaled);
+      return true;
+    }
+  }
+  return false;
+}
+
+struct FactorBlockScalesPass
+    : kf::impl::FactorBlockScalesPassBase<FactorBlockScalesPass> {
+  void runOnOperation() override {
+    getOperation()->walk([&](scf::ForOp loop) {
+      if (!loop->removeAttr(kf::kBlockScalesAttrName))
+        return;
+      // Innermost loops only: the steps of one block.
+      if (loop.getBody()
+              ->walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
+              .wasInterrupted())
+        return;
+      for (unsigned i = 0, e = loop.getNumRegionIterArgs(); i < e; ++i)
+        if (isa<VectorType>(loop.getRegionIterArg(i).getType()))
+          factorScale(loop, i);
+    });
+  }
+};
+
+} // namespace
