@@ -22,6 +22,8 @@
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include "llvm/ADT/bit.h"
+
 #include <deque>
 
 namespace mlir::kf {
@@ -129,7 +131,13 @@ struct Planner {
   planQuantizedInOut(linalg::LinalgOp op, const kf::CPUSchedule &sched,
                      ArrayRef<int64_t> ranges) const {
     unsigned numDims = ranges.size(), n = numDims - 3;
-    int64_t cols = std::min(ranges[n], sched.registerRows * sched.registerCols);
+    // As many columns as a contraction's register tile has accumulators,
+    // rounded down to a power of two: LLVM widens an i8 vector of another
+    // length (96 on AVX2) and converts it through shuffles.
+    int64_t cols = std::min(
+        ranges[n], static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(
+                       sched.registerRows * sched.registerCols))));
+    cols = std::max(cols, std::min(ranges[n], sched.vectorWidth));
     if (ranges[n] > cols && ranges[n] % cols != 0)
       return Split{n, ranges[n] - ranges[n] % cols};
     TilePlan plan;

@@ -1,5 +1,6 @@
 // RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(kf-cpu-target{triple=x86_64-unknown-linux-gnu cpu=skylake-avx512 cores=2},convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize))" | FileCheck %s
 // RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(kf-cpu-target{triple=x86_64-unknown-linux-gnu cpu=skylake-avx512 cores=2},convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize{threads=false}))" | FileCheck %s --check-prefix=SERIAL
+// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(kf-cpu-target{triple=x86_64-unknown-linux-gnu cpu=znver3 cores=2},convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize))" | FileCheck %s --check-prefix=ZEN3
 
 // An AVX-512 target (kf-cpu-target: 16-float vectors, 8 x 32 register
 // tiles).
@@ -149,6 +150,11 @@ func.func @embedding(%ids: tensor<1x16xi64>, %wte: tensor<27x64xf32>) -> tensor<
 // (split_reduction), whose register loops prefetch the weight rows 16 ahead
 // and will scale each block's sum once (kf-factor-block-scales);
 // then the parts are added, split over the output features.
+// With AVX2 (znver3: 8-float vectors, 6 x 16 register tiles) the tile is
+// 64 columns, the power of two below the register tile's 96 accumulators.
+// ZEN3-LABEL: func.func @decode_i8_in_out
+// ZEN3: arith.sitofp %{{.+}} : vector<1x1x1x64xi8> to vector<1x1x1x64xf32>
+// ZEN3: register_tile = array<i64: 1, 64>, split_reduction = 2 : i64
 // CHECK-LABEL: func.func @decode_i8_in_out
 // CHECK: scf.forall {{.*}} to (2, 1, 512) step (1, 1, 512)
 // CHECK: arith.sitofp %{{.+}} : vector<1x1x1x256xi8> to vector<1x1x1x256xf32>
