@@ -61,11 +61,28 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // RUN: %check %t.so --entry q8_embedding --ints-below 37 --expect "ref.embedding(x0, ref.dequantize(x1, p['t.scales'], 'out_in'), x2)" --atol 1e-5
 // RUN: %check %t.avx512.so --entry q8_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
 // RUN: %check %t.neon.so --entry q8_out_in_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+// One row against [k, n] blocks of odd shapes: 3 blocks (no even split into
+// the threads' parts: the threads split the columns) and 520 columns (a
+// 1 x 256 register tile and the 8 left over); 4 blocks of 16 and 300
+// columns, split into two parts. Each block's sum is scaled once.
+// RUN: %check %t.so --entry q8_vector_odd --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
+// RUN: %check %t.so --entry q8_vector_parts --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 1e-3
+// RUN: %check %t.neon.so --entry q8_vector_odd --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
 
 func.func @q8_vector(%x: tensor<1x256xf32>, %w: tensor<256x72xi8> {kf.param = "w"}, %b: tensor<72xf32>,
                      %s: tensor<8x72xf32> {kf.param = "w.scales"}) -> tensor<1x72xf32> {
   %y = kf.linear %x, %w, %b scales(%s : tensor<8x72xf32>) layout(in_out) : tensor<1x256xf32>, tensor<256x72xi8>, tensor<72xf32> -> tensor<1x72xf32>
   return %y : tensor<1x72xf32>
+}
+func.func @q8_vector_odd(%x: tensor<1x96xf32>, %w: tensor<96x520xi8> {kf.param = "w"}, %b: tensor<520xf32>,
+                         %s: tensor<3x520xf32> {kf.param = "w.scales"}) -> tensor<1x520xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<3x520xf32>) layout(in_out) : tensor<1x96xf32>, tensor<96x520xi8>, tensor<520xf32> -> tensor<1x520xf32>
+  return %y : tensor<1x520xf32>
+}
+func.func @q8_vector_parts(%x: tensor<1x64xf32>, %w: tensor<64x300xi8> {kf.param = "w"},
+                           %s: tensor<4x300xf32> {kf.param = "w.scales"}) -> tensor<1x300xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<4x300xf32>) layout(in_out) : tensor<1x64xf32>, tensor<64x300xi8> -> tensor<1x300xf32>
+  return %y : tensor<1x300xf32>
 }
 func.func @q8_out_in_vector(%x: tensor<1x1x96xf32>, %w: tensor<41x96xi8> {kf.param = "w"},
                             %s: tensor<41x3xf32> {kf.param = "w.scales"}) -> tensor<1x1x41xf32> {
