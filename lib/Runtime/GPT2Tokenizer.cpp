@@ -241,10 +241,8 @@ void GPT2Tokenizer::bpe(const std::string &piece,
 bool GPT2Tokenizer::encode(const std::string &text, std::vector<int64_t> &ids,
                            std::string &error) const {
   std::vector<uint32_t> cps;
-  if (!decodeUtf8(text, cps, error)) {
-    error = "not valid UTF-8: " + error;
+  if (!decodeTextToEncode(text, cps, error))
     return false;
-  }
   ids.clear();
   for (auto [begin, end] : split(cps)) {
     std::string piece;

@@ -466,10 +466,8 @@ void HFTokenizer::bpe(const std::string &word, std::vector<int64_t> &out) const 
 bool HFTokenizer::encode(const std::string &text, std::vector<int64_t> &out,
                          std::string &error) const {
   std::vector<uint32_t> all;
-  if (!decodeUtf8(text, all, error)) {
-    error = "not valid UTF-8: " + error;
+  if (!decodeTextToEncode(text, all, error))
     return false;
-  }
   // Cut out the added tokens (longest match at each position).
   struct Chunk {
     size_t begin, end; // bytes of `text`

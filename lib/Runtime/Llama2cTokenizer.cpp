@@ -61,10 +61,8 @@ bool Llama2cTokenizer::encode(const std::string &text,
                               std::vector<int64_t> &out,
                               std::string &error) const {
   std::vector<uint32_t> codePoints;
-  if (!decodeUtf8(text, codePoints, error)) {
-    error = "not valid UTF-8: " + error;
+  if (!decodeTextToEncode(text, codePoints, error))
     return false;
-  }
   std::vector<int64_t> tokens;
   // The dummy prefix SentencePiece adds.
   std::string input = text.empty() ? text : " " + text;

@@ -5,6 +5,7 @@
 #include "kernelforge/Runtime/GPT2Tokenizer.h"
 #include "kernelforge/Runtime/HFTokenizer.h"
 #include "kernelforge/Runtime/Llama2cTokenizer.h"
+#include "kernelforge/Runtime/Unicode.h"
 
 #include <sys/stat.h>
 
@@ -13,6 +14,15 @@ using namespace kernelforge::runtime;
 static bool isFile(const std::string &path) {
   struct stat info;
   return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+bool kernelforge::runtime::decodeTextToEncode(const std::string &text,
+                                              std::vector<uint32_t> &cps,
+                                              std::string &error) {
+  if (decodeUtf8(text, cps, error))
+    return true;
+  error = "not valid UTF-8: " + error;
+  return false;
 }
 
 std::unique_ptr<Tokenizer>

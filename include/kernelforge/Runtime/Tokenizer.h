@@ -56,6 +56,12 @@ inline int64_t maxTokenId(int64_t tokens) {
   return std::min(int64_t(1) << 24, 2 * tokens + 1024);
 }
 
+/// The code points of a text to encode; false with `error` ("not valid
+/// UTF-8: ...") when it is not valid UTF-8. Each tokenizer's encode starts
+/// with it.
+bool decodeTextToEncode(const std::string &text, std::vector<uint32_t> &cps,
+                        std::string &error);
+
 /// Bytes of the UTF-8 sequence that starts with `lead` (1 for ASCII and
 /// for bytes that cannot lead one).
 inline size_t utf8SequenceLength(unsigned char lead) {
