@@ -57,43 +57,26 @@ bool writesNoMemory(scf::ForOp loop) {
   return !result.wasInterrupted();
 }
 
-/// Prefetches (into L2) the run `load` reads at the next step of `outer`,
-/// when one of its indices is `outer`'s induction variable and the others do
-/// not change in it: the next block's scales, a row of scales away, which
-/// the hardware prefetchers do not follow. The index is clamped to its
-/// dimension.
+/// Prefetches the run `load` reads at the next step of `outer`, when one of
+/// its indices moves with it: the next block's scales, a row of scales
+/// away, which the hardware prefetchers do not follow.
 void prefetchNextStep(OpBuilder &b, vector::LoadOp load, scf::ForOp outer) {
   auto type = dyn_cast<MemRefType>(load.getBase().getType());
-  if (!type || !type.hasStaticShape() ||
-      !outer.isDefinedOutsideOfLoop(load.getBase()))
-    return;
-  Value iv = outer.getInductionVar();
-  std::optional<unsigned> moving;
-  for (auto [d, index] : llvm::enumerate(load.getIndices())) {
-    if (index == iv && !moving)
-      moving = d;
-    else if (!outer.isDefinedOutsideOfLoop(index))
-      return;
-  }
   std::optional<int64_t> step = getConstantIntValue(outer.getStep());
-  if (!moving || !step || *step <= 0)
+  if (!type || !type.hasStaticShape() ||
+      !outer.isDefinedOutsideOfLoop(load.getBase()) || !step || *step <= 0)
     return;
-  Location loc = load.getLoc();
-  auto constant = [&](int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  };
-  SmallVector<Value> at(load.getIndices());
-  Value next = arith::AddIOp::create(b, loc, iv, constant(*step));
-  at[*moving] = arith::MinSIOp::create(
-      b, loc, next, constant(type.getDimSize(*moving) - 1));
-  // One prefetch per cache line of the run, along the innermost dimension.
+  std::optional<kf::MovingIndex> moving =
+      kf::movingIndex(load.getIndices(), outer);
   int64_t elementBytes = type.getElementTypeBitWidth() / 8;
-  if (*moving == at.size() - 1 || elementBytes == 0)
+  // One prefetch per cache line of the run, along the innermost dimension.
+  if (!moving || moving->dim == type.getRank() - 1 || elementBytes == 0)
     return;
   int64_t runBytes = load.getVectorType().getNumElements() * elementBytes;
-  kf::prefetchLines(b, b, loc, load.getBase(), at,
-                    llvm::divideCeil(runBytes, kf::kCacheLineBytes),
-                    elementBytes);
+  kf::prefetchRunAhead(b, b, load.getLoc(), load.getBase(), load.getIndices(),
+                       *moving, moving->perUnit * *step,
+                       llvm::divideCeil(runBytes, kf::kCacheLineBytes),
+                       elementBytes);
 }
 
 /// `scale` as a value available before `loop`: itself when defined outside,

@@ -1,4 +1,4 @@
-//===- Prefetch.h - Prefetching runs of a memref, line by line --*- C++ -*-===//
+//===- Prefetch.h - Prefetching the run a read loads, steps ahead -*- C++ -*-===//
 //
 // Private to kf-prefetch-strided-reads and kf-factor-block-scales.
 //
@@ -7,35 +7,44 @@
 #ifndef KERNELFORGE_LIB_TRANSFORMS_PREFETCH_H
 #define KERNELFORGE_LIB_TRANSFORMS_PREFETCH_H
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+
+#include <optional>
 
 namespace mlir::kf {
 
 inline constexpr int64_t kCacheLineBytes = 64;
 
-/// Prefetches `lines` cache lines of `memref` into L2 (prefetcht1 on x86),
-/// from `at` onwards along its innermost dimension (of `elementBytes`-byte
-/// elements). Into L2, not L1: a run a few dozen steps ahead would evict the
-/// lines the current steps read, most of all when the row stride is a
-/// multiple of 4 KiB and every row maps to the same L1 set (measured with
-/// GPT-2's 768 x 3072 product on a Zen 5). The prefetches go in at `b`, the
-/// line offsets' constants at `constants` (before the loop).
-inline void prefetchLines(OpBuilder &b, OpBuilder &constants, Location loc,
-                          Value memref, ArrayRef<Value> at, int64_t lines,
-                          int64_t elementBytes) {
-  unsigned inner = at.size() - 1;
-  for (int64_t line = 0; line < lines; ++line) {
-    SmallVector<Value> lineAt(at);
-    if (line > 0)
-      lineAt[inner] = arith::AddIOp::create(
-          b, loc, at[inner],
-          arith::ConstantIndexOp::create(
-              constants, loc, line * kCacheLineBytes / elementBytes));
-    memref::PrefetchOp::create(b, loc, memref, lineAt, /*isWrite=*/false,
-                               /*localityHint=*/2, /*isDataCache=*/true);
-  }
-}
+/// The one index of a read that follows a loop: its dimension and the
+/// elements it moves when the induction variable grows by one.
+struct MovingIndex {
+  unsigned dim;
+  int64_t perUnit;
+};
+
+/// The one index of `indices` that moves with `loop` (its induction variable,
+/// or an affine.apply linear in it with a constant coefficient; the others
+/// defined outside the loop); nullopt when none does, several do, or one
+/// moves any other way.
+std::optional<MovingIndex> movingIndex(ValueRange indices, scf::ForOp loop);
+
+/// Prefetches into L2 (prefetcht1 on x86) `lines` cache lines of the run of
+/// `memref` at `indices` with the moving index `elementsAhead` elements
+/// further, from there along the innermost dimension (`elementBytes`-byte
+/// elements). Through a `memref.expand_shape` view (an i8 weight's [blocks,
+/// block, n] view of [k, n]) the prefetch is of the memref it views, so that
+/// a walk along a split dimension continues into the next block. The index is
+/// clamped to its dimension: no address outside the buffer is asked for.
+/// Into L2, not L1: a run a few dozen steps ahead would evict the lines the
+/// current steps read, most of all when the row stride is a multiple of
+/// 4 KiB and every row maps to the same L1 set (measured with GPT-2's
+/// 768 x 3072 product on a Zen 5). The prefetches go in at `b`, constants at
+/// `constants` (before the loop).
+void prefetchRunAhead(OpBuilder &b, OpBuilder &constants, Location loc,
+                      Value memref, ValueRange indices, MovingIndex moving,
+                      int64_t elementsAhead, int64_t lines,
+                      int64_t elementBytes);
 
 } // namespace mlir::kf
 

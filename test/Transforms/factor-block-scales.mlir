@@ -10,7 +10,8 @@
 // CHECK: scf.for %[[KB:.+]] = %{{.+}} to %{{.+}} step %[[ONE:.+]] iter_args(%[[ACC:.+]] = %{{.+}}) -> (vector<32xf32>) {
 // CHECK:   %[[S:.+]] = vector.load %arg2[%[[KB]], %arg4] : memref<4x64xf32>, vector<32xf32>
 // CHECK:   %[[NEXT:.+]] = arith.addi %[[KB]], %{{.+}} : index
-// CHECK:   %[[AT:.+]] = arith.minsi %[[NEXT]], %{{.+}} : index
+// CHECK:   %[[MIN:.+]] = arith.minsi %[[NEXT]], %{{.+}} : index
+// CHECK:   %[[AT:.+]] = arith.maxsi %[[MIN]], %{{.+}} : index
 // CHECK:   memref.prefetch %arg2[%[[AT]], %arg4], read, locality<2>, data : memref<4x64xf32>
 // CHECK:   memref.prefetch %arg2[%[[AT]], %{{.+}}], read, locality<2>, data : memref<4x64xf32>
 // CHECK-NOT: memref.prefetch

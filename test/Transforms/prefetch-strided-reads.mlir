@@ -81,16 +81,15 @@ func.func @left_alone(%w: memref<64x256xf32>, %narrow: memref<64x4xf32>, %out: m
 // distance (3 steps, not the pass's 4), and its read goes through a view
 // that splits the weight's rows into blocks ([2 parts, 3 blocks, 32 rows,
 // n] of [192, n]). The prefetch is of the viewed memref, at the row the
-// view's indices linearise to plus 3, clamped to the last of its 192 rows:
-// so the last steps of a block prefetch the next block's first rows.
-// CHECK: #[[$LINEAR:.+]] = affine_map<(d0, d1, d2) -> (d2 + d1 * 32 + d0 * 96)>
+// view's indices 3 steps ahead linearise to, clamped to the last of its 192
+// rows: so the last steps of a block prefetch the next block's first rows.
 // CHECK-LABEL: func.func @blocks
 // CHECK-DAG: %[[AHEAD:.+]] = arith.constant 3 : index
 // CHECK-DAG: %[[LAST:.+]] = arith.constant 191 : index
 // CHECK: scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
-// CHECK:   %[[ROW:.+]] = affine.apply #[[$LINEAR]](%[[PART:.+]], %[[BLOCK:.+]], %[[J]])
-// CHECK:   %[[NEXT:.+]] = arith.addi %[[ROW]], %[[AHEAD]] : index
-// CHECK:   %[[MIN:.+]] = arith.minsi %[[NEXT]], %[[LAST]] : index
+// CHECK:   %[[NEXT:.+]] = arith.addi %[[J]], %[[AHEAD]] : index
+// CHECK:   %[[ROW:.+]] = affine.linearize_index [%[[PART:.+]], %[[BLOCK:.+]], %[[NEXT]]] by (2, 3, 32) : index
+// CHECK:   %[[MIN:.+]] = arith.minsi %[[ROW]], %[[LAST]] : index
 // CHECK:   %[[AT:.+]] = arith.maxsi %[[MIN]], %{{.+}} : index
 // CHECK:   memref.prefetch %arg0[%[[AT]], %[[COL:.+]]], read, locality<2>, data : memref<192x512xi8>
 // CHECK:   memref.prefetch %arg0[%[[AT]], %{{.+}}], read, locality<2>, data : memref<192x512xi8>
@@ -98,7 +97,7 @@ func.func @left_alone(%w: memref<64x256xf32>, %narrow: memref<64x4xf32>, %out: m
 // CHECK:   vector.load %{{.+}}[%[[PART]], %[[BLOCK]], %[[J]], %[[COL]]] : memref<2x3x32x512xi8>, vector<128xi8>
 // OFF-LABEL: func.func @blocks
 // OFF-NOT: memref.prefetch
-// OFF-NOT: affine.apply
+// OFF-NOT: affine.linearize_index
 func.func @blocks(%q: memref<192x512xi8>, %part: index, %block: index, %col: index, %acc: vector<128xf32>) -> vector<128xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
