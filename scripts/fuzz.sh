@@ -115,5 +115,6 @@ shm=/tmp
 scratch=$(mktemp -d "$shm/kf-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 cd "$build"
-KF_FUZZ_TMP="$scratch" "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+# A crash exits 1, not libFuzzer's default 77 (ctest's "skipped": no libFuzzer).
+KF_FUZZ_TMP="$scratch" "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -error_exitcode=1 \
   -artifact_prefix="$build/$target-" -print_final_stats=1 "${dict_option[@]}" "${@:3}" "$corpus"

@@ -62,9 +62,11 @@ kernelforge::vit::parseViTConfig(llvm::StringRef text, llvm::StringRef source) {
   if (const json::Object *names = object.getObject("id2label")) {
     c.labels.resize(names->size());
     for (const auto &[key, value] : *names) {
-      int64_t id = -1;
-      if (key.str().find_first_not_of("0123456789") != std::string::npos ||
-          key.str().empty() || (id = std::stoll(key.str())) >= int64_t(names->size()) ||
+      // Digits only, parsed without throwing (a key past 2^64 is refused).
+      uint64_t id = 0;
+      llvm::StringRef digits(key);
+      if (digits.find_first_not_of("0123456789") != llvm::StringRef::npos ||
+          digits.getAsInteger(10, id) || id >= names->size() ||
           !value.getAsString())
         return configError(source, "expected 'id2label' to map the ids 0.." +
                                        llvm::Twine(names->size() - 1) +

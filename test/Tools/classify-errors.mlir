@@ -22,6 +22,10 @@
 // RUN: %python %kf_py/make_vit_checkpoint.py %t/labels --set 'id2label={"0": "a", "2": "c"}'
 // RUN: not kernelforge-classify --model-dir %t/labels --npy %t/rgb.npy 2>&1 | FileCheck %s --check-prefix=ID2LABEL
 // ID2LABEL: error: {{.*}}labels/config.json: expected 'id2label' to map the ids 0..1 to strings, got key '2'
+// A key past 2^64 (found by fuzz/config: it threw from std::stoll).
+// RUN: %python %kf_py/make_vit_checkpoint.py %t/huge --set 'id2label={"0": "a", "92233720368547758072": "c"}'
+// RUN: not kernelforge-classify --model-dir %t/huge --npy %t/rgb.npy 2>&1 | FileCheck %s --check-prefix=HUGE
+// HUGE: error: {{.*}}huge/config.json: expected 'id2label' to map the ids 0..1 to strings, got key '92233720368547758072'
 // RUN: not kernelforge-classify --model-dir %t/model --npy %t/gray.npy 2>&1 | FileCheck %s --check-prefix=CHANNELS
 // CHANNELS: error: '{{.*}}gray.npy': images of 1 channels, the model takes 3
 // RUN: not kernelforge-classify --model-dir %t/model --npy %t/f64.npy 2>&1 | FileCheck %s --check-prefix=DTYPE
