@@ -6,6 +6,7 @@
 #include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -141,6 +142,96 @@ kf::splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op,
       rewriter, op, partial.getResult(0),
       {dims(loops, {0, 1, 2}), dims(loops, {0, 1})}, sumIterators);
   return SmallVector<Operation *>{partial, sum};
+}
+
+linalg::LinalgOp kf::laneSumProducer(linalg::LinalgOp sum) {
+  if (sum.getNumLoops() != 3 || sum.getNumDpsInputs() != 1 ||
+      sum.getNumDpsInits() != 1 || !sum.hasPureTensorSemantics() ||
+      sum->getParentOfType<scf::ForallOp>())
+    return nullptr;
+  MLIRContext *ctx = sum.getContext();
+  AffineExpr m, n, j;
+  bindDims(ctx, m, n, j);
+  if (!hasIndexingMaps(sum, {{m, n, j}, {m, n}}) ||
+      sum.getStaticLoopRanges()[0] != 1 ||
+      sum.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
+    return nullptr;
+  // The body adds the lane to the sum.
+  Block *body = sum.getBlock();
+  auto add = dyn_cast<arith::AddFOp>(body->getTerminator()->getOperand(0)
+                                         .getDefiningOp());
+  if (!add || body->getOperations().size() != 2 ||
+      !llvm::is_contained(add->getOperands(), body->getArgument(0)) ||
+      !llvm::is_contained(add->getOperands(), body->getArgument(1)))
+    return nullptr;
+  auto partial =
+      sum.getDpsInputs()[0].getDefiningOp<linalg::LinalgOp>();
+  if (!partial || partial->getNumResults() != 1 ||
+      !partial->getResult(0).hasOneUse() || partial.getNumDpsInits() != 1)
+    return nullptr;
+  auto fill = partial.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill || !fill->getResult(0).hasOneUse())
+    return nullptr;
+  return partial;
+}
+
+FailureOr<SmallVector<Operation *>>
+kf::fuseLaneSumIntoThreadTiles(RewriterBase &rewriter, linalg::LinalgOp sum,
+                               int64_t rowTile) {
+  linalg::LinalgOp partial = laneSumProducer(sum);
+  if (!partial || rowTile < 1 ||
+      sum.getStaticLoopRanges()[1] % rowTile != 0)
+    return failure();
+  Operation *fill = partial.getDpsInits()[0].getDefiningOp();
+  Operation *initFill = sum.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  MLIRContext *ctx = sum.getContext();
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(ctx, {1, rowTile, 0}));
+  tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  using Control = scf::SCFTileAndFuseOptions::ControlFnResult;
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<Control> {
+        Operation *owner = producer.getOwner();
+        if (owner == partial.getOperation() || owner == fill ||
+            (initFill && owner == initFill))
+          return Control{};
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(sum);
+  FailureOr<scf::SCFTileAndFuseResult> fused =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(sum.getOperation()), options);
+  if (failed(fused) || fused->loops.empty())
+    return failure();
+  for (OpResult result : sum->getResults())
+    rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
+  rewriter.eraseOp(sum);
+  Operation *loop = fused->loops.front();
+  loop->setAttr("kf.parallel", rewriter.getStringAttr("features"));
+
+  // Each block's partial sums in a temporary of its own: a slice of an
+  // empty tensor is an empty tensor of the slice's shape.
+  loop->walk([&](tensor::ExtractSliceOp slice) {
+    if (!slice.getSource().getDefiningOp<tensor::EmptyOp>() ||
+        !slice.getType().hasStaticShape())
+      return;
+    rewriter.setInsertionPoint(slice);
+    rewriter.replaceOpWithNewOp<tensor::EmptyOp>(
+        slice, slice.getType().getShape(), slice.getType().getElementType());
+  });
+  SmallVector<Operation *> tiled(fused->tiledAndFusedOps.begin(),
+                                 fused->tiledAndFusedOps.end());
+  // Not fused (it has other uses now): still to be tiled on its own.
+  for (Operation *op : {partial.getOperation(), fill}) {
+    if (op->use_empty())
+      rewriter.eraseOp(op);
+    else
+      tiled.push_back(op);
+  }
+  return tiled;
 }
 
 FailureOr<SmallVector<Operation *>>

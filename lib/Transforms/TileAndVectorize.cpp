@@ -343,6 +343,40 @@ struct Planner {
   }
 };
 
+/// Outputs per block of a one-row lane sum fused into thread tiles
+/// (kf::fuseLaneSumIntoThreadTiles): the largest divisor of n up to 64, a
+/// multiple of the register rows where one is, so that the blocks share out
+/// evenly and a block's partial sums (8 KB at most with 32 lanes) stay in
+/// L1. 0 (do not fuse) when n has no divisor of at least 8 there.
+int64_t laneSumRowTile(int64_t n, const kf::CPUSchedule &s) {
+  int64_t limit = std::min<int64_t>(
+      64, std::max<int64_t>(1, n / std::max<int64_t>(1, s.minParallelBlocks)));
+  int64_t tile = pickTile(n, limit, s.registerRows);
+  if (tile == 0)
+    tile = pickTile(n, limit);
+  return tile >= 8 || tile == n ? tile : 0;
+}
+
+/// A contraction in a lane sum's block of outputs (a thread tile marked
+/// `kf.parallel`) records its schedule on that block's loop, as a thread
+/// level tiling would, with the block's share of the loops as its thread
+/// tiles (0: a reduction). Fused attention blocks are left unmarked.
+void recordBlockSchedule(RewriterBase &rewriter, scf::ForallOp block,
+                         linalg::LinalgOp op, DictionaryAttr schedule) {
+  if (!schedule || !block->hasAttr("kf.parallel") ||
+      block->hasAttr(kf::kScheduleAttrName))
+    return;
+  SmallVector<int64_t> share = op.getStaticLoopRanges();
+  for (auto [size, iterator] :
+       llvm::zip(share, op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::reduction)
+      size = 0;
+  NamedAttrList fields(schedule);
+  fields.set("thread_tiles", rewriter.getDenseI64ArrayAttr(share));
+  block->setAttr(kf::kScheduleAttrName,
+                 fields.getDictionary(rewriter.getContext()));
+}
+
 /// Tiles `op` with `sizes` (skipped when all zero or all full); returns the
 /// tiled op, or `op` itself.
 FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
@@ -516,6 +550,21 @@ struct TileAndVectorizePass
     Planner planner{schedule};
     IRRewriter rewriter(&getContext());
 
+    // Lane sums the lowering formed (a row against i8 out_in blocks): each
+    // block of outputs sums its own partial sums, before the worklist is
+    // collected (the fusion replaces the ops).
+    if (threads) {
+      SmallVector<linalg::LinalgOp> sums;
+      func.walk([&](linalg::LinalgOp op) {
+        if (kf::laneSumProducer(op))
+          sums.push_back(op);
+      });
+      for (linalg::LinalgOp sum : sums)
+        (void)kf::fuseLaneSumIntoThreadTiles(
+            rewriter, sum,
+            laneSumRowTile(sum.getStaticLoopRanges()[1], schedule));
+    }
+
     std::deque<linalg::LinalgOp> worklist;
     func.walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics())
@@ -568,8 +617,20 @@ struct TileAndVectorizePass
         FailureOr<SmallVector<Operation *>> split =
             kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
         if (succeeded(split)) {
+          // Outside a fused block (the head): threads take blocks of
+          // outputs, each summing its own partial sums.
+          linalg::LinalgOp sum = cast<linalg::LinalgOp>((*split)[1]);
+          if (threads && kf::laneSumProducer(sum)) {
+            FailureOr<SmallVector<Operation *>> fused =
+                kf::fuseLaneSumIntoThreadTiles(
+                    rewriter, sum,
+                    laneSumRowTile(sum.getStaticLoopRanges()[1], schedule));
+            if (succeeded(fused))
+              split = fused;
+          }
           for (Operation *newOp : *split)
-            worklist.push_back(cast<linalg::LinalgOp>(newOp));
+            if (auto linalgOp = dyn_cast<linalg::LinalgOp>(newOp))
+              worklist.push_back(linalgOp);
           continue;
         }
       }
@@ -590,10 +651,13 @@ struct TileAndVectorizePass
         continue;
       }
       TilePlan &plan = std::get<TilePlan>(decision);
-      // Inside an scf.forall (a fused attention block) the threads are
-      // already distributed: only the register level remains.
-      if (op->getParentOfType<scf::ForallOp>())
+      // Inside an scf.forall (a fused attention block, a lane sum's block
+      // of outputs) the threads are already distributed: only the register
+      // level remains.
+      if (auto block = op->getParentOfType<scf::ForallOp>()) {
         std::fill(plan.threads.begin(), plan.threads.end(), 0);
+        recordBlockSchedule(rewriter, block, op, plan.schedule);
+      }
       auto current = cast<TilingInterface>(op.getOperation());
       DictionaryAttr scheduleAttr =
           op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;

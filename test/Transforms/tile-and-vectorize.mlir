@@ -84,17 +84,21 @@ func.func @decode_split(%x: tensor<1x256xf32>, %w: tensor<256x200xf32>) -> tenso
 // -----
 
 // One row against an [n, k] weight (the tied head): dot products along k,
-// 16 partial sums per output in a vector. Threads take blocks of 8-row
-// register tiles that stream 8 weight rows front to back with one
-// multiply-add per row and step; the lanes are added once per output.
+// 16 partial sums per output in a vector. Threads take blocks of 8 outputs
+// (40 / 4 blocks, rounded to the 8-row register tile); each block zeroes its
+// own [1, 8, 16] partial sums, streams 8 weight rows front to back with one
+// multiply-add per row and step, and adds the lanes once per output, all in
+// the block: no [1, 40, 16] tensor of partial sums between two loops.
 // CHECK-LABEL: func.func @decode_head
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [1, 4, 16] : tensor<1x64xf32> into tensor<1x4x16xf32>
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [40, 4, 16] : tensor<40x64xf32> into tensor<40x4x16xf32>
-// CHECK: scf.forall
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 40) step (1, 8)
+// CHECK-NEXT: tensor.empty() : tensor<1x8x16xf32>
 // CHECK: vector.transfer_read {{.*}} : tensor<40x4x16xf32>, vector<8x1x16xf32>
 // CHECK-COUNT-8: vector.fma {{.*}} : vector<16xf32>
-// CHECK: kf.parallel = "rows"
 // CHECK: vector.multi_reduction <add>, {{.*}} [2] : vector<1x1x16xf32> to vector<1x1xf32>
+// CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 4 : i64, register_tile = array<i64: 8, 16>, thread_tiles = array<i64: 1, 8, 16, 0>}}
+// CHECK-NOT: scf.forall
 // CHECK-NOT: vector.contract
 func.func @decode_head(%x: tensor<1x64xf32>, %w: tensor<40x64xf32>) -> tensor<1x40xf32> {
   %y = kf.linear %x, %w layout(out_in) : tensor<1x64xf32>, tensor<40x64xf32> -> tensor<1x40xf32>
@@ -175,12 +179,16 @@ func.func @decode_i8_in_out(%x: tensor<1x64xf32>, %w: tensor<64x512xi8>, %s: ten
 // Decode against i8 blocks in [n, k] (the tied head): each register tile is
 // one output's 32 lanes, a multiply-add per block on whole vectors (the
 // block's reduction of one dropped), not one per lane.
+// Threads take blocks of 24 outputs, each summing its own partial sums.
 // CHECK-LABEL: func.func @decode_i8_out_in
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 96) step (1, 24)
+// CHECK-NEXT: tensor.empty() : tensor<1x24x32xf32>
 // CHECK: scf.for
 // CHECK-NOT: vector.extract {{.*}} : f32 from vector<1x1x32x1xf32>
 // CHECK: vector.fma {{.*}} : vector<32xf32>
-// CHECK: register_tile = array<i64: 1, 32>
 // CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<1x1x32xf32> to vector<1x1xf32>
+// CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 2 : i64, register_tile = array<i64: 1, 32>, thread_tiles = array<i64: 1, 24, 32, 0>}}
+// CHECK-NOT: scf.forall
 func.func @decode_i8_out_in(%x: tensor<1x64xf32>, %w: tensor<96x64xi8>, %s: tensor<96x2xf32>) -> tensor<1x96xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<96x2xf32>) layout(out_in) : tensor<1x64xf32>, tensor<96x64xi8> -> tensor<1x96xf32>
   return %y : tensor<1x96xf32>

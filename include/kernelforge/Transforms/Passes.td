@@ -130,7 +130,12 @@ def TileAndVectorizePass
     the lanes summed), whose register tiles read weight rows front to back
     and become rows of multiply-adds. A row against i8 weight blocks
     (`kf.quantized_contraction`) is tiled like a contraction with one
-    register row. Against blocks stored `[k, n]` (over (m, n, kb, j), each
+    register row. Outside a fused block, such a lane sum of one row (and the
+    one the lowering forms for a row against i8 blocks stored `[n, k]`) is
+    tiled into an `scf.forall` over blocks of outputs (up to 64, dividing n)
+    with its product and both fills fused into each block: a block zeroes,
+    accumulates and sums its own `[1, rows, lanes]` partial sums while they
+    are in cache, and the block's loop records the product's schedule. Against blocks stored `[k, n]` (over (m, n, kb, j), each
     weight scaled in registers) the blocks are first split into contiguous
     parts for the threads, as above; the register tile is one row as many
     columns wide as a contraction's register tile has accumulators (256
