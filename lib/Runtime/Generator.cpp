@@ -65,9 +65,12 @@ bool classify(const EntryPoint &entry, Roles &roles, std::string &error) {
   if (roles.scalar->isMemRef())
     return fail("the position is " + roles.scalar->describe() +
                 ", expected an index");
-  if (roles.cache->dtype != "f32" || roles.cache->shape.size() != 5)
+  const std::string &cacheType = roles.cache->dtype;
+  if ((cacheType != "f32" && cacheType != "bf16" && cacheType != "f16") ||
+      roles.cache->shape.size() != 5)
     return fail("the KV cache is " + roles.cache->describe() +
-                ", expected f32[layers, 2, heads, positions, head_dim]");
+                ", expected f32, bf16 or f16 [layers, 2, heads, positions, "
+                "head_dim]");
   if (roles.logits->dtype != "f32" || roles.logits->shape.empty())
     return fail("the logits are " + roles.logits->describe());
   return true;
@@ -168,6 +171,7 @@ Generator::create(const CompiledLibrary &library, bool cuda,
   s.vocabSize = vocab;
   s.prefillLogitRows = p.logits->numElements() / vocab;
   s.cacheShape = p.cache->shape;
+  s.cacheElementBytes = p.cache->elementBytes();
   s.maxPositions = s.cacheShape[3];
   return generator;
 }
@@ -241,10 +245,11 @@ Generator::generate(const std::vector<int64_t> &prompt,
                         const std::function<void(int64_t)> &onToken) {
   const ModelShapes &s = modelShapes;
   if (prefillArgs.empty()) {
-    int64_t cacheElements = 1;
+    int64_t cacheBytes = s.cacheElementBytes;
     for (int64_t d : s.cacheShape)
-      cacheElements *= d;
-    kvCache.assign(cacheElements, 0.f);
+      cacheBytes *= d;
+    // Whole floats hold the cache's elements (f32, or 16-bit in pairs).
+    kvCache.assign((cacheBytes + 3) / 4, 0.f);
     paddedIds.assign(s.prefillTokens, 0);
     prefillArgs = bind(prefill, paddedIds.data(), &last, prefillLogits);
     decodeArgs = bind(decode, &token, &position, decodeLogits);

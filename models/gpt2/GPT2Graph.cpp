@@ -29,8 +29,10 @@ namespace {
 /// Shapes and tensor names of one model instance.
 struct GraphBuilder {
   GraphBuilder(MLIRContext *context, const GPT2Config &config, int64_t batch,
-               int64_t seq, WeightStorage storage)
-      : b(context), c(config), batch(batch), seq(seq), storage(storage) {}
+               int64_t seq, WeightStorage storage,
+               CacheStorage cacheStorage = CacheStorage::F32)
+      : b(context), c(config), batch(batch), seq(seq), storage(storage),
+        cacheStorage(cacheStorage) {}
 
   RankedTensorType f32(ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, b.getF32Type());
@@ -246,8 +248,17 @@ struct GraphBuilder {
                   /*bias=*/Value(), headScales(w), WeightLayout::OutIn);
   }
 
+  Type cacheElement() {
+    if (cacheStorage == CacheStorage::F16)
+      return b.getF16Type();
+    if (cacheStorage == CacheStorage::BF16)
+      return b.getBF16Type();
+    return b.getF32Type();
+  }
   RankedTensorType cacheTensor() {
-    return f32({c.numLayers, 2, c.numHeads, c.maxPositions, c.headDim()});
+    return RankedTensorType::get(
+        {c.numLayers, 2, c.numHeads, c.maxPositions, c.headDim()},
+        cacheElement());
   }
   /// @gpt2_block_s<S>(x, cache, layer, pos, weights...) -> (x', cache'): one
   /// block whose new keys and values go into rows [pos, pos + S) of the
@@ -300,7 +311,8 @@ struct GraphBuilder {
     bool prefill = step == GPT2Step::Prefill;
     StringRef name = prefill ? "prefill" : "decode";
     Location loc = NameLoc::get(b.getStringAttr(name));
-    auto cacheMemRef = MemRefType::get(cacheTensor().getShape(), b.getF32Type());
+    auto cacheMemRef =
+        MemRefType::get(cacheTensor().getShape(), cacheElement());
     SmallVector<Type> inputs = {
         RankedTensorType::get({1, seq}, b.getI64Type()), b.getIndexType(),
         cacheMemRef};
@@ -348,8 +360,30 @@ struct GraphBuilder {
   const GPT2Config &c;
   int64_t batch, seq;
   WeightStorage storage;
+  CacheStorage cacheStorage;
 };
 } // namespace
+
+StringRef kernelforge::gpt2::stringifyCacheStorage(CacheStorage storage) {
+  switch (storage) {
+  case CacheStorage::F32:
+    return "f32";
+  case CacheStorage::F16:
+    return "f16";
+  case CacheStorage::BF16:
+    return "bf16";
+  }
+  llvm_unreachable("unknown cache storage");
+}
+
+std::optional<CacheStorage>
+kernelforge::gpt2::parseCacheStorage(StringRef name) {
+  for (CacheStorage storage :
+       {CacheStorage::F32, CacheStorage::F16, CacheStorage::BF16})
+    if (name == stringifyCacheStorage(storage))
+      return storage;
+  return std::nullopt;
+}
 
 StringRef kernelforge::gpt2::stringifyWeightStorage(WeightStorage storage) {
   switch (storage) {
@@ -439,11 +473,11 @@ kernelforge::gpt2::buildGPT2GenerationGraph(MLIRContext *context,
   OwningOpRef<ModuleOp> module =
       ModuleOp::create(NameLoc::get(StringAttr::get(context, "gpt2")));
   GraphBuilder prefill(context, config, /*batch=*/1, options.prefillTokens,
-                       options.weights);
+                       options.weights, options.kvCache);
   prefill.buildStep(*module, prefill.buildKVBlock(*module), GPT2Step::Prefill,
                     options.allLogits);
   GraphBuilder decode(context, config, /*batch=*/1, /*seq=*/1,
-                      options.weights);
+                      options.weights, options.kvCache);
   decode.buildStep(*module, decode.buildKVBlock(*module), GPT2Step::Decode,
                    /*allLogits=*/false);
   if (failed(verify(*module)))

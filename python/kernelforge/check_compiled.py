@@ -102,7 +102,7 @@ def main():
                    for k in range(sum(a["role"] == "output" for a in signature))]
 
     env = {f"x{i}": v for i, v in enumerate(inputs)}
-    env.update(p=params, ref=ref, np=np)
+    env.update(p=params, ref=ref, np=np, storage=storage)
     expected = eval(args.expect, env)  # noqa: S307 (test expressions)
     if not isinstance(expected, tuple):
         expected = (expected,)

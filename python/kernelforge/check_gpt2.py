@@ -6,6 +6,8 @@
                 deterministic random weights, recomputed in NumPy)
   check_gpt2.py ... --dtype bf16 (weights kept in bf16, f16 or int8 blocks:
                 the reference reads the same rounded weights)
+  check_gpt2.py ... --kv-dtype bf16 (a 16-bit KV cache: the reference rounds
+                every key and value the same way)
   check_gpt2.py --runner kernelforge-gpt2-run --library LIB ... (a library
                 saved by kernelforge-gpt2 --logits-out --save-library, run
                 without MLIR: on a GPU machine, say)
@@ -45,6 +47,8 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--dtype", help="the runner's --dtype (f32, f16, bf16, int8); the "
                     "reference then reads the weight matrices rounded the same way")
+    ap.add_argument("--kv-dtype", help="the runner's --kv-dtype (f32, bf16, f16); the "
+                    "reference then rounds the keys and values the same way")
     ap.add_argument("--library", help="a library kernelforge-gpt2 saved with --logits-out; the "
                     "runner is then kernelforge-gpt2-run")
     args = ap.parse_args()
@@ -67,6 +71,8 @@ def main():
             cmd += ["--cache-dir", args.cache_dir]
         if args.dtype:
             cmd += ["--dtype", args.dtype]
+        if args.kv_dtype and not args.library:
+            cmd += ["--kv-dtype", args.kv_dtype]
         metrics = tools.run_gpt2_json(cmd)
         prefill = np.load(prefill_path)
         decode = np.load(decode_path)
@@ -83,7 +89,8 @@ def main():
     if args.dtype:
         params = storage.round_gpt2_weights(params, args.dtype)
     sequence = prompt + generated[:-1]
-    expected = ref.gpt2_logits_from(sequence, params, n_head, eps, tied)
+    kv_round = {"bf16": storage.round_bf16, "f16": storage.round_f16}.get(args.kv_dtype)
+    expected = ref.gpt2_logits_from(sequence, params, n_head, eps, tied, kv_round)
     t = len(prompt)
     ok = True
     for label, got, want in [("prefill (all prompt positions)", prefill, expected[:t]),

@@ -170,12 +170,16 @@ def argmax(x, axis=-1):
     return np.argmax(x, axis=axis)
 
 
-def gpt2_block(x, p, prefix, n_head, eps=1e-5):
-    """One GPT-2 block with Hugging Face parameter names under `prefix`."""
+def gpt2_block(x, p, prefix, n_head, eps=1e-5, kv_round=None):
+    """One GPT-2 block with Hugging Face parameter names under `prefix`;
+    `kv_round` rounds the keys and values as a 16-bit KV cache keeps them
+    (e.g. storage.round_bf16)."""
     g = lambda name: p[prefix + name]
     h = layer_norm(x, g("ln_1.weight"), g("ln_1.bias"), eps)
     qkv = linear(h, g("attn.c_attn.weight"), g("attn.c_attn.bias"))
     q, k, v = np.split(qkv, 3, axis=-1)
+    if kv_round is not None:
+        k, v = kv_round(k), kv_round(v)
     a = attention(split_heads(q, n_head), split_heads(k, n_head),
                   split_heads(v, n_head), causal=True)
     x = x + linear(merge_heads(a), g("attn.c_proj.weight"), g("attn.c_proj.bias"))
@@ -184,12 +188,12 @@ def gpt2_block(x, p, prefix, n_head, eps=1e-5):
     return x + linear(h, g("mlp.c_proj.weight"), g("mlp.c_proj.bias"))
 
 
-def gpt2_logits(ids, p, n_head, eps=1e-5):
+def gpt2_logits(ids, p, n_head, eps=1e-5, kv_round=None):
     """Logits [B, S, V] of a GPT-2 with tied embeddings, all positions."""
     x = embedding(ids, p["wte.weight"], p["wpe.weight"])
     n_layer = len({k.split(".")[1] for k in p if k.startswith("h.")})
     for i in range(n_layer):
-        x = gpt2_block(x, p, f"h.{i}.", n_head, eps)
+        x = gpt2_block(x, p, f"h.{i}.", n_head, eps, kv_round)
     x = layer_norm(x, p["ln_f.weight"], p["ln_f.bias"], eps)
     head = p.get("lm_head.weight", p["wte.weight"])
     return linear(x, head, layout="out_in")
@@ -220,11 +224,11 @@ def gpt2_config(path):
     return c["n_head"], c.get("layer_norm_epsilon", 1e-5), c.get("tie_word_embeddings", True)
 
 
-def gpt2_logits_from(ids, p, n_head, eps=1e-5, tied=True):
+def gpt2_logits_from(ids, p, n_head, eps=1e-5, tied=True, kv_round=None):
     """Logits [S, V] of one sequence of token ids."""
     if tied:
         p = {k: v for k, v in p.items() if k != "lm_head.weight"}
-    return gpt2_logits(np.asarray(ids)[None, :], p, n_head, eps)[0]
+    return gpt2_logits(np.asarray(ids)[None, :], p, n_head, eps, kv_round)[0]
 
 
 def rope_frequencies(d, theta, scaling=None):

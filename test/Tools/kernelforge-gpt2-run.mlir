@@ -18,6 +18,10 @@
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2-run --library %t/all.so --model-dir %t/ckpt --tokens 3,1,4,1,5,9,2,6 -n 10
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2-run --library %t/all.so --config %t/ckpt/config.json --random-weights 7 --tokens 2,7,1,8 -n 6
 // RUN: kernelforge-gpt2-run %t/last.so --checkpoint %t/ckpt/model.safetensors --tokens 3,1,4,1,5 -n 8 --json | FileCheck %s --check-prefix=JSON
+// A library with a bf16 KV cache: the runtime sizes the cache from the
+// library's signature.
+// RUN: kernelforge-gpt2 --model-dir %t/ckpt --tokens 3,1,4 -n 1 --kv-dtype bf16 --logits-out %t/unused.npy --save-library %t/kv16.so
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2-run --library %t/kv16.so --model-dir %t/ckpt --tokens 3,1,4,1,5,9,2,6 -n 10 --kv-dtype bf16
 //
 // TOKENS: {{^}} -> {{[0-9]+(,[0-9]+){7}$}}
 // JSON: "prompt_tokens": 5, "prefill_bucket": 16, {{.*}}"decode_steps": 7, {{.*}}"runs": 1, "consistent": true, "device": "cpu"

@@ -137,6 +137,12 @@ static cl::opt<std::string> dtype(
              "(converted once at load). Default: the checkpoint's; f32 for "
              "random weights"),
     cl::init(""), cl::cat(category));
+static cl::opt<std::string> kvDtype(
+    "kv-dtype",
+    cl::desc("Element type the KV cache is kept in: f32 (default), bf16 or "
+             "f16 (keys and values rounded to it when written, widened when "
+             "attention reads them)"),
+    cl::init("f32"), cl::cat(category));
 static cl::opt<std::string>
     device("device",
            cl::desc("cpu (default); cuda: weights and KV cache resident "
@@ -277,6 +283,10 @@ int main(int argc, char **argv) {
       gpt2::parseWeightStorage(storageName);
   if (!storage)
     fail("--dtype expects f32, f16, bf16 or int8, got '" + storageName + "'");
+  std::optional<gpt2::CacheStorage> cacheStorage =
+      gpt2::parseCacheStorage(kvDtype);
+  if (!cacheStorage)
+    fail("--kv-dtype expects f32, bf16 or f16, got '" + kvDtype + "'");
 
   mlir::DialectRegistry registry;
   mlir::kf::registerCompilerDialects(registry);
@@ -285,6 +295,7 @@ int main(int argc, char **argv) {
   graphOptions.prefillTokens = bucket;
   graphOptions.allLogits = !logitsOut.empty();
   graphOptions.weights = *storage;
+  graphOptions.kvCache = *cacheStorage;
   auto module = gpt2::buildGPT2GenerationGraph(&context, c, graphOptions);
   if (!module)
     fail(llvm::toString(module.takeError()));

@@ -36,6 +36,8 @@ struct ModelShapes {
   /// Logit rows prefill returns: 1 (the last position) or prefillTokens.
   int64_t prefillLogitRows = 0;
   std::vector<int64_t> cacheShape;
+  /// 4 (f32) or 2 (a bf16 or f16 cache).
+  int64_t cacheElementBytes = 4;
 };
 
 struct GenerationOptions {
@@ -106,7 +108,8 @@ private:
   ModelShapes modelShapes;
   DeviceMirror device;
   WeightMap weights;
-  // Host buffers the bound arguments point to (stable across calls).
+  // Host buffers the bound arguments point to (stable across calls); the
+  // KV cache's elements may be 16-bit, two to a float.
   std::vector<float> kvCache, prefillLogits, decodeLogits;
   std::vector<int64_t> paddedIds;
   int64_t last = 0, token = 0, position = 0;

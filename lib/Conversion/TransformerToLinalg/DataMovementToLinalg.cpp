@@ -259,8 +259,11 @@ struct KVCacheUpdateLowering : OpConversionPattern<KVCacheUpdateOp> {
     for (int64_t size : updateType.getShape())
       sizes.push_back(rewriter.getIndexAttr(size));
     SmallVector<OpFoldResult> strides(4, rewriter.getIndexAttr(1));
+    // A 16-bit cache under f32 rows: the rows are rounded to it.
+    Value update = convertTensor(rewriter, loc, adaptor.getUpdate(),
+                                 cacheType.getElementType());
     rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
-        op, adaptor.getUpdate(), adaptor.getCache(), offsets, sizes, strides);
+        op, update, adaptor.getCache(), offsets, sizes, strides);
     return success();
   }
 };

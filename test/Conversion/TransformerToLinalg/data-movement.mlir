@@ -69,3 +69,16 @@ func.func @kv_cache_update(%k: tensor<1x2x3x4xf32>, %c: tensor<1x2x10x4xf32>, %p
   %y = kf.kv_cache_update %k into %c[%p] : tensor<1x2x3x4xf32> into tensor<1x2x10x4xf32>
   return %y : tensor<1x2x10x4xf32>
 }
+
+// -----
+
+// A bf16 cache: the f32 rows are rounded to it, then written in place.
+// CHECK-LABEL: func.func @kv_cache_update_bf16
+// CHECK-SAME: (%[[K:.+]]: tensor<1x2x3x4xf32>, %[[C:.+]]: tensor<1x2x10x4xbf16>, %[[P:.+]]: index)
+// CHECK: %[[R:.+]] = linalg.generic {{.*}} ins(%[[K]] : tensor<1x2x3x4xf32>) outs(%{{.+}} : tensor<1x2x3x4xbf16>)
+// CHECK: arith.truncf %{{.+}} : f32 to bf16
+// CHECK: tensor.insert_slice %[[R]] into %[[C]][0, 0, %[[P]], 0] [1, 2, 3, 4] [1, 1, 1, 1]
+func.func @kv_cache_update_bf16(%k: tensor<1x2x3x4xf32>, %c: tensor<1x2x10x4xbf16>, %p: index) -> tensor<1x2x10x4xbf16> {
+  %y = kf.kv_cache_update %k into %c[%p] : tensor<1x2x3x4xf32> into tensor<1x2x10x4xbf16>
+  return %y : tensor<1x2x10x4xbf16>
+}

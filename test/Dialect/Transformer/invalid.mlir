@@ -340,9 +340,18 @@ func.func @negative_attention_rank(%q: tensor<4x16x64xf32>, %k: tensor<1x4x16x64
 
 // -----
 
-func.func @negative_attention_value_dtype(%q: tensor<1x4x16x64xf32>, %v: tensor<1x4x16x64xf16>) {
-  // expected-error @+1 {{'kf.attention' op expected value element type 'f16' to match query element type 'f32'}}
-  %0 = kf.attention %q, %q, %v : tensor<1x4x16x64xf32>, tensor<1x4x16x64xf32>, tensor<1x4x16x64xf16> -> tensor<1x4x16x64xf32>
+// Values may be narrower than the query (a 16-bit cache), not wider.
+func.func @negative_attention_value_dtype(%q: tensor<1x4x16x64xf16>, %v: tensor<1x4x16x64xf32>) {
+  // expected-error @+1 {{'kf.attention' op expected value element type 'f32' to match query element type 'f16' (or be f16 or bf16 under f32 query)}}
+  %0 = kf.attention %q, %q, %v : tensor<1x4x16x64xf16>, tensor<1x4x16x64xf16>, tensor<1x4x16x64xf32> -> tensor<1x4x16x64xf16>
+  return
+}
+
+// -----
+
+func.func @negative_attention_key_dtype(%q: tensor<1x4x16x64xbf16>, %k: tensor<1x4x16x64xf16>) {
+  // expected-error @+1 {{'kf.attention' op expected key element type 'f16' to match query element type 'bf16' (or be f16 or bf16 under f32 query)}}
+  %0 = kf.attention %q, %k, %q : tensor<1x4x16x64xbf16>, tensor<1x4x16x64xf16>, tensor<1x4x16x64xbf16> -> tensor<1x4x16x64xbf16>
   return
 }
 
@@ -560,8 +569,9 @@ func.func @negative_kv_cache_rank(%k: tensor<4x1x16xf32>, %c: tensor<1x4x128x16x
 
 // -----
 
+// A cache may be narrower than its update (16-bit under f32), not wider.
 func.func @negative_kv_cache_dtype(%k: tensor<1x4x1x16xf16>, %c: tensor<1x4x128x16xf32>, %pos: index) {
-  // expected-error @+1 {{'kf.kv_cache_update' op expected update element type 'f16' to match cache element type 'f32'}}
+  // expected-error @+1 {{'kf.kv_cache_update' op expected cache element type 'f32' to match update element type 'f16' (or be f16 or bf16 under f32 update)}}
   %0 = kf.kv_cache_update %k into %c[%pos] : tensor<1x4x1x16xf16> into tensor<1x4x128x16xf32>
   return
 }

@@ -141,6 +141,19 @@ func.func @decode_attention(%q: tensor<1x4x1x16xf32>, %k: tensor<1x4x1x16xf32>, 
   return %o, %kc2, %vc2 : tensor<1x4x1x16xf32>, tensor<1x4x128x16xf32>, tensor<1x4x128x16xf32>
 }
 
+// A 16-bit cache under f32 keys, values and query.
+// CHECK-LABEL: func @decode_attention_bf16_cache
+func.func @decode_attention_bf16_cache(%q: tensor<1x4x1x16xf32>, %k: tensor<1x4x1x16xf32>,
+                                       %kc: tensor<1x4x128x16xbf16>, %vc: tensor<1x4x128x16xf16>, %pos: index)
+    -> tensor<1x4x1x16xf32> {
+  // CHECK: kf.kv_cache_update %{{.*}} into %{{.*}}[%{{.*}}] : tensor<1x4x1x16xf32> into tensor<1x4x128x16xbf16>
+  %kc2 = kf.kv_cache_update %k into %kc[%pos] : tensor<1x4x1x16xf32> into tensor<1x4x128x16xbf16>
+  // CHECK: kf.attention %{{.*}}, %{{.*}}, %{{.*}} causal offset(%{{.*}}) : tensor<1x4x1x16xf32>, tensor<1x4x128x16xbf16>, tensor<1x4x128x16xf16> -> tensor<1x4x1x16xf32>
+  %o = kf.attention %q, %kc2, %vc causal offset(%pos)
+      : tensor<1x4x1x16xf32>, tensor<1x4x128x16xbf16>, tensor<1x4x128x16xf16> -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
 // CHECK-LABEL: func @heads
 func.func @heads(%x: tensor<2x16x64xf32>, %d: tensor<2x?x?xf32>) -> (tensor<2x16x64xf32>, tensor<2x4x?x?xf32>) {
   // CHECK: kf.split_heads %{{.*}} {num_heads = 4 : i64} : tensor<2x16x64xf32> -> tensor<2x4x16x16xf32>

@@ -27,6 +27,16 @@
 // RUN: %check %t.fused.so --entry decode_long --scalar 200 --expect "ref.attention(x0, x1, x2, causal=True, offset=200)"
 // RUN: %check %t.fused.so --entry windowed_long --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599, window=50, softcap=5.0)"
 // RUN: %check %t.fused.so --entry windowed_long --scalar 30 --expect "ref.attention(x0, x1, x2, causal=True, offset=30, window=50, softcap=5.0)"
+// A 16-bit KV cache under f32 queries: keys and values read as stored and
+// widened in registers; the reference reads the same rounded values, so
+// atol/rtol 1e-5 still holds. A decode step writes its f32 row into the
+// cache first (rounded to nearest even, as storage.round_bf16 does).
+// RUN: %check %t.fused.so --entry decode_bf16_cache --scalar 599 --expect "ref.attention(x0, x1, x2, causal=True, offset=599)"
+// RUN: %check %t.decomposed.so --entry decode_bf16_cache --scalar 311 --expect "ref.attention(x0, x1, x2, causal=True, offset=311)"
+// RUN: %check %t.fused.so --entry grouped_f16_cache --expect "ref.attention(x0, x1, x2, causal=True)"
+// RUN: %check %t.decomposed.so --entry grouped_f16_cache --expect "ref.attention(x0, x1, x2, causal=True)"
+// RUN: %check %t.fused.so --entry write_bf16_cache --scalar 37 --expect "ref.attention(x0, ref.kv_cache_update(storage.round_bf16(x1), x3, 37), ref.kv_cache_update(storage.round_bf16(x2), x4, 37), causal=True, offset=37)"
+// RUN: %check %t.decomposed.so --entry write_bf16_cache --scalar 63 --expect "ref.attention(x0, ref.kv_cache_update(storage.round_bf16(x1), x3, 63), ref.kv_cache_update(storage.round_bf16(x2), x4, 63), causal=True, offset=63)"
 
 func.func @causal(%q: tensor<1x4x20x16xf32>, %k: tensor<1x4x20x16xf32>, %v: tensor<1x4x20x16xf32>) -> tensor<1x4x20x16xf32> {
   %o = kf.attention %q, %k, %v causal : tensor<1x4x20x16xf32>, tensor<1x4x20x16xf32>, tensor<1x4x20x16xf32> -> tensor<1x4x20x16xf32>
@@ -69,5 +79,20 @@ func.func @decode(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x80x16xf32>, %v: tenso
 
 func.func @windowed_long(%q: tensor<1x2x1x40xf32>, %k: tensor<1x2x600x40xf32>, %v: tensor<1x2x600x40xf32>, %pos: index) -> tensor<1x2x1x40xf32> {
   %o = kf.attention %q, %k, %v causal offset(%pos) {window = 50 : i64, softcap = 5.000000e+00 : f64} : tensor<1x2x1x40xf32>, tensor<1x2x600x40xf32>, tensor<1x2x600x40xf32> -> tensor<1x2x1x40xf32>
+  return %o : tensor<1x2x1x40xf32>
+}
+func.func @decode_bf16_cache(%q: tensor<1x2x1x40xf32>, %k: tensor<1x2x600x40xbf16>, %v: tensor<1x2x600x40xbf16>, %pos: index) -> tensor<1x2x1x40xf32> {
+  %o = kf.attention %q, %k, %v causal offset(%pos) : tensor<1x2x1x40xf32>, tensor<1x2x600x40xbf16>, tensor<1x2x600x40xbf16> -> tensor<1x2x1x40xf32>
+  return %o : tensor<1x2x1x40xf32>
+}
+func.func @grouped_f16_cache(%q: tensor<1x4x35x16xf32>, %k: tensor<1x2x35x16xf16>, %v: tensor<1x2x35x16xf16>) -> tensor<1x4x35x16xf32> {
+  %o = kf.attention %q, %k, %v causal : tensor<1x4x35x16xf32>, tensor<1x2x35x16xf16>, tensor<1x2x35x16xf16> -> tensor<1x4x35x16xf32>
+  return %o : tensor<1x4x35x16xf32>
+}
+func.func @write_bf16_cache(%q: tensor<1x2x1x40xf32>, %k: tensor<1x2x1x40xf32>, %v: tensor<1x2x1x40xf32>,
+                            %kc: tensor<1x2x64x40xbf16>, %vc: tensor<1x2x64x40xbf16>, %pos: index) -> tensor<1x2x1x40xf32> {
+  %kc2 = kf.kv_cache_update %k into %kc[%pos] : tensor<1x2x1x40xf32> into tensor<1x2x64x40xbf16>
+  %vc2 = kf.kv_cache_update %v into %vc[%pos] : tensor<1x2x1x40xf32> into tensor<1x2x64x40xbf16>
+  %o = kf.attention %q, %kc2, %vc2 causal offset(%pos) : tensor<1x2x1x40xf32>, tensor<1x2x64x40xbf16>, tensor<1x2x64x40xbf16> -> tensor<1x2x1x40xf32>
   return %o : tensor<1x2x1x40xf32>
 }

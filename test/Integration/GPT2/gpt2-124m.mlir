@@ -10,6 +10,8 @@
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t --tokens 15496,11,616,1438,318 -n 4 --atol 1e-3 --rtol 1e-3 --dtype bf16
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t --tokens 15496,11,616,1438,318 -n 4 --atol 1e-3 --rtol 1e-3 --dtype f16
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t --tokens 15496,11,616,1438,318 -n 4 --atol 1e-3 --rtol 1e-3 --dtype int8
+// bf16 weights and a bf16 KV cache (the reference rounds keys and values too).
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t --tokens 15496,11,616,1438,318 -n 4 --atol 1e-3 --rtol 1e-3 --dtype bf16 --kv-dtype bf16
 // The acceptance command: random weights from the config, GPT-2's own
 // tokenizer, 32 new tokens.
 // RUN: kernelforge-gpt2 --config %kf_src_root/models/gpt2/gpt2.json --random-weights 0 --prompt "Hello" -n 32 --json 2>&1 | FileCheck %s

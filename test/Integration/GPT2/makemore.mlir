@@ -22,6 +22,10 @@
 // The KV-cache path (prefill + decode steps) equals recomputing the whole
 // sequence, row by row.
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %shared/models/makemore-names --tokens 0,13,1,18 -n 12
+// A 16-bit KV cache (--kv-dtype): the reference rounds every key and value
+// the same way, so the tolerance stays 1e-4; with int8 weights as well.
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %shared/models/makemore-names --tokens 0,13,1,18 -n 12 --kv-dtype bf16
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %shared/models/makemore-names --tokens 0,13,1,18 -n 12 --kv-dtype f16 --dtype int8
 
 // GREEDY: -> 1,12,5,9,1,0
 // LOGITS: logits match the README within 2e-6: [-5.14167{{.*}} 1.75711{{.*}} 0.3648{{.*}} 0.3928{{.*}} 0.58737{{.*}} 0.54022{{.*}}]

@@ -19,6 +19,7 @@
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/untied64 --tokens 1,2,3,4,5 -n 6 --dtype int8 --cache-dir %t/cache8
 // RUN: not kernelforge-gpt2 --model-dir %t/untied --tokens 1 -n 1 --dtype int8 --cache-dir %t/cache8 2>&1 | FileCheck %s --check-prefix=BADBLOCKS
 // RUN: not kernelforge-gpt2 --model-dir %t/hf --tokens 1 -n 1 --dtype f8 2>&1 | FileCheck %s --check-prefix=BADDTYPE
+// RUN: not kernelforge-gpt2 --model-dir %t/hf --tokens 1 -n 1 --kv-dtype int8 2>&1 | FileCheck %s --check-prefix=BADKV
 // A second run reuses the compiled library.
 // RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache | FileCheck %s --check-prefix=FIRST
 // RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache | FileCheck %s --check-prefix=SECOND
@@ -29,5 +30,6 @@
 
 // BADBLOCKS: error: int8 weights need n_embd (48) and n_inner (192) to be multiples of the 32-value block
 // BADDTYPE: error: --dtype expects f32, f16, bf16 or int8, got 'f8'
+// BADKV: error: --kv-dtype expects f32, bf16 or f16, got 'int8'
 // FIRST: "compile_cached": false
 // SECOND: "compile_cached": true

@@ -4,6 +4,23 @@
 // Bufferized, the cache is the caller's buffer throughout: the blocks take
 // it by reference and write the new rows in place.
 // RUN: kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --seq 16 | kernelforge-opt --kf-cpu-pipeline="stop-after=bufferized" | FileCheck %s --check-prefix=BUF
+// With a bf16 cache (--kv-dtype): the cache arguments are bf16, and decode
+// rounds the new row's K and V straight into the cache's view.
+// RUN: kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --seq 16 --kv-dtype bf16 | FileCheck %s --check-prefix=KV16
+// RUN: kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --seq 16 --kv-dtype bf16 | kernelforge-opt --kf-cpu-pipeline="stop-after=bufferized" | FileCheck %s --check-prefix=KV16BUF
+// RUN: not kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BADKV
+// KV16: kf.kv_cache_update %{{.+}} into %{{.+}}[%{{.+}}] : tensor<2x4x16x16xf32> into tensor<2x4x16x16xbf16>
+// KV16: kf.attention {{.*}} : tensor<1x4x16x16xf32>, tensor<1x4x16x16xbf16>, tensor<1x4x16x16xbf16> -> tensor<1x4x16x16xf32>
+// KV16: func.func @prefill({{.*}}memref<4x2x4x16x16xbf16> {kf.role = "kv_cache"}
+// KV16: func.func @decode({{.*}}memref<4x2x4x16x16xbf16> {kf.role = "kv_cache"}
+// KV16BUF-LABEL: func.func private @gpt2_block_s1(
+// KV16BUF-SAME: memref<4x2x4x16x16xbf16>
+// KV16BUF-NOT: memref.alloc() {{.*}} : memref<{{[12]}}x4x16x16x{{.*}}>
+// KV16BUF: arith.truncf %{{.+}} : vector<1x1x1x16xf32> to vector<1x1x1x16xbf16>
+// KV16BUF-NEXT: vector.transfer_write %{{.+}}, %{{.+}} : vector<1x1x1x16xbf16>, memref<1x1x1x16xbf16, strided<[1024, 256, 16, 1], offset: ?>>
+// KV16BUF-NOT: memref.alloc() {{.*}} : memref<{{[12]}}x4x16x16x{{.*}}>
+// KV16BUF: return
+// BADKV: error: --kv-dtype expects f32, bf16 or f16, got 'i8'
 
 // CHECK-LABEL: func.func private @gpt2_block_s16(
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<1x16x64xf32>, %[[CACHE:[a-z0-9]+]]: tensor<4x2x4x16x16xf32>, %[[LAYER:[a-z0-9]+]]: index, %[[POS:[a-z0-9]+]]: index

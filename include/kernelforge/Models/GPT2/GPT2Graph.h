@@ -25,6 +25,15 @@ inline constexpr int64_t kQuantBlock = 32;
 llvm::StringRef stringifyWeightStorage(WeightStorage storage);
 std::optional<WeightStorage> parseWeightStorage(llvm::StringRef name);
 
+/// The element type the KV cache is kept in. 16-bit: each new key and
+/// value row is rounded to it (to nearest even) when written, and attention
+/// widens it in registers; the scores, softmax and sums stay f32.
+enum class CacheStorage { F32, F16, BF16 };
+
+/// "f32", "f16", "bf16".
+llvm::StringRef stringifyCacheStorage(CacheStorage storage);
+std::optional<CacheStorage> parseCacheStorage(llvm::StringRef name);
+
 /// Shape of the token batch the graph is built for.
 struct GPT2GraphOptions {
   int64_t batch = 1;
@@ -52,6 +61,7 @@ struct GPT2GenerationOptions {
   /// Prefill returns the logits of every position instead of one.
   bool allLogits = false;
   WeightStorage weights = WeightStorage::F32;
+  CacheStorage kvCache = CacheStorage::F32;
 };
 
 /// Builds a module with the two steps of generation, each reading and
@@ -59,13 +69,14 @@ struct GPT2GenerationOptions {
 /// values, rows by position):
 ///
 ///   @prefill(%ids: tensor<1xBxi64>, %last: index,
-///            %cache: memref<LAYERS x 2 x HEADS x POSITIONS x HEAD_DIM x f32>,
+///            %cache: memref<LAYERS x 2 x HEADS x POSITIONS x HEAD_DIM x T>,
 ///            params...) -> tensor<1xVxf32>   (tensor<1xBxVxf32> with allLogits)
 ///   @decode(%ids: tensor<1x1xi64>, %pos: index, %cache: memref<...>,
 ///           params...) -> tensor<1xVxf32>
 ///
 /// Prefill writes cache rows [0, B) and returns the logits at position
-/// `last`; decode writes row `pos` and returns that token's logits.
+/// `last`; decode writes row `pos` and returns that token's logits. T is
+/// the `kvCache` type.
 /// Parameters are `kf.param`-named arguments as in buildGPT2Graph.
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 buildGPT2GenerationGraph(mlir::MLIRContext *context, const GPT2Config &config,

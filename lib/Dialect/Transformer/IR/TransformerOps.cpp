@@ -430,8 +430,8 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
       return KF_SHAPE_ERROR() << "expected " << name
                               << " of rank 4 [batch, heads, seq, head_dim], got "
                               << type;
-  if (failed(checkElementType(KF_SHAPE_ERROR(), k, "key", q, "query")) ||
-      failed(checkElementType(KF_SHAPE_ERROR(), v, "value", q, "query")))
+  if (failed(checkStorageType(KF_SHAPE_ERROR(), k, "key", q, "query")) ||
+      failed(checkStorageType(KF_SHAPE_ERROR(), v, "value", q, "query")))
     return failure();
 
   int64_t batch = q.getDimSize(0);
@@ -645,8 +645,8 @@ LogicalResult KVCacheUpdateOp::verify() {
     return emitOpError("expected update and cache of rank 4 [batch, kv_heads, "
                        "seq, head_dim], got ")
            << update << " and " << cache;
-  if (failed(checkElementType(OpShapeError(getLoc(), getOperationName()),
-                              update, "update", cache, "cache")))
+  if (failed(checkStorageType(OpShapeError(getLoc(), getOperationName()),
+                              cache, "cache", update, "update")))
     return failure();
   for (int64_t i : {0, 1, 3})
     if (!dimsCompatible(update.getDimSize(i), cache.getDimSize(i)))

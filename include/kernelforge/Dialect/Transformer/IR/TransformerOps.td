@@ -338,6 +338,9 @@ def KF_AttentionOp : KF_Op<"attention",
 
     - `Hkv` may be smaller than `H` (grouped-query attention): query head `h`
       reads key/value head `h / (H / Hkv)`, so `H` must be a multiple of `Hkv`.
+    - `key` and `value` have the query's element type, or f16 or bf16 under
+      an f32 query (a 16-bit KV cache): they are widened in registers and
+      the scores, softmax and sums stay f32.
     - `scale` defaults to `1 / sqrt(D)`.
     - `mask` is an additive mask of the query's element type, with a shape
       that broadcasts to `[B, H, Sq, Sk]` (each dimension equal or 1).
@@ -500,7 +503,9 @@ def KF_KVCacheUpdateOp : KF_Op<"kv_cache_update",
     Returns `cache` (`[B, Hkv, Smax, D]`) with sequence rows
     `[position, position + S)` replaced by `update` (`[B, Hkv, S, D]`). On
     tensors this is a value; bufferization makes it an in-place write. Rows
-    past `Smax` are a runtime error of the lowered code.
+    past `Smax` are a runtime error of the lowered code. The cache has the
+    update's element type, or f16 or bf16 under an f32 update (a 16-bit KV
+    cache: the new rows are rounded to it, to nearest even).
 
     Example:
 
