@@ -14,8 +14,11 @@ namespace {
 
 /// Elements `index` moves when `iv` grows by one, if it is `iv` or an
 /// affine.apply linear in it with a constant coefficient; 0 when it does not
-/// depend on `iv`; nullopt when it depends on it in any other way.
-std::optional<int64_t> unitMotion(Value index, Value iv, scf::ForOp loop) {
+/// depend on `iv` (with `invariantApplies`, also an affine.apply in the loop
+/// of values defined outside it); nullopt when it depends on it in any other
+/// way.
+std::optional<int64_t> unitMotion(Value index, Value iv, scf::ForOp loop,
+                                  bool invariantApplies) {
   if (index == iv)
     return 1;
   if (loop.isDefinedOutsideOfLoop(index))
@@ -32,7 +35,7 @@ std::optional<int64_t> unitMotion(Value index, Value iv, scf::ForOp loop) {
       return std::nullopt;
   }
   if (!position)
-    return std::nullopt;
+    return invariantApplies ? std::optional<int64_t>(0) : std::nullopt;
   MLIRContext *ctx = loop.getContext();
   AffineExpr variable =
       *position < map.getNumDims()
@@ -51,11 +54,12 @@ std::optional<int64_t> unitMotion(Value index, Value iv, scf::ForOp loop) {
 } // namespace
 
 std::optional<kf::MovingIndex> kf::movingIndex(ValueRange indices,
-                                               scf::ForOp loop) {
+                                               scf::ForOp loop,
+                                               bool invariantApplies) {
   std::optional<MovingIndex> moving;
   for (auto [dim, index] : llvm::enumerate(indices)) {
     std::optional<int64_t> motion =
-        unitMotion(index, loop.getInductionVar(), loop);
+        unitMotion(index, loop.getInductionVar(), loop, invariantApplies);
     if (!motion)
       return std::nullopt;
     if (*motion == 0)

@@ -3,7 +3,10 @@
 // A register tile's reduction loop reads one short run of a weight row per
 // step, a whole row apart: for a wide product every step is a new page,
 // which the hardware prefetchers do not follow. The loop asks for the run
-// `distance` steps ahead itself.
+// `distance` steps ahead itself. A one-row product's lane tile (the head)
+// walks a few weight rows front to back instead; with 16-bit or i8 weights
+// too few bytes per instruction are in flight for one core to keep memory
+// busy, and the loop asks for the rows the next register tiles will read.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,12 +33,50 @@ namespace {
 /// Lines prefetched per read at most (a 256-byte run).
 constexpr int64_t kMaxLinesPerRead = 4;
 
+/// Prefetches, for a contiguous read of `loop` (`moving`, less than a cache
+/// line per step), the same position in the rows at least `rowBytes` below:
+/// whole steps of the loop around `loop`, whose induction variable moves
+/// another index (the row). One line per read.
+void prefetchNextRows(Operation *read, Value memref, ValueRange indices,
+                      ArrayRef<int64_t> strides, int64_t elementBytes,
+                      kf::MovingIndex moving, scf::ForOp loop,
+                      int64_t rowBytes) {
+  auto outer = loop->getParentOfType<scf::ForOp>();
+  if (!outer)
+    return;
+  std::optional<int64_t> outerStep = getConstantIntValue(outer.getStep());
+  std::optional<kf::MovingIndex> rows;
+  for (auto [dim, index] : llvm::enumerate(indices)) {
+    if (dim == moving.dim)
+      continue;
+    std::optional<kf::MovingIndex> motion =
+        kf::movingIndex(ValueRange{index}, outer, /*invariantApplies=*/true);
+    if (motion && rows)
+      return; // More than one index moves with the rows.
+    if (motion)
+      rows = kf::MovingIndex{static_cast<unsigned>(dim), motion->perUnit};
+  }
+  if (!outerStep || *outerStep <= 0 || !rows ||
+      ShapedType::isDynamic(strides[rows->dim]))
+    return;
+  int64_t elementsPerStep = rows->perUnit * *outerStep;
+  int64_t stepBytes = std::abs(strides[rows->dim] * elementsPerStep) *
+                      elementBytes;
+  if (stepBytes == 0)
+    return;
+  int64_t steps = llvm::divideCeil(rowBytes, stepBytes);
+  OpBuilder outside(loop), b(read);
+  kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *rows,
+                       elementsPerStep * steps, /*lines=*/1, elementBytes);
+}
+
 /// Prefetches the run `read` loads `distance` steps of `loop` ahead, when it
 /// is strided: one index follows the induction variable, a cache line or
-/// more per step.
+/// more per step (0: not asked for); when it is contiguous, the rows
+/// `rowBytes` below (prefetchNextRows; 0: not asked for).
 void prefetchAhead(Operation *read, Value memref, ValueRange indices,
                    int64_t vectorElements, scf::ForOp loop, int64_t step,
-                   int64_t distance) {
+                   int64_t distance, int64_t rowBytes) {
   auto type = dyn_cast<MemRefType>(memref.getType());
   if (!type || !loop.isDefinedOutsideOfLoop(memref) ||
       indices.size() != static_cast<size_t>(type.getRank()))
@@ -47,14 +88,25 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
   int64_t elementBytes = type.getElementTypeBitWidth() / 8;
   if (elementBytes == 0)
     return;
-  std::optional<kf::MovingIndex> moving = kf::movingIndex(indices, loop);
+  // The row indices of a lane tile are computed in the loop (hoisted
+  // later): invariant there.
+  std::optional<kf::MovingIndex> moving =
+      kf::movingIndex(indices, loop, /*invariantApplies=*/rowBytes > 0);
   if (!moving || ShapedType::isDynamic(strides[moving->dim]) ||
       ShapedType::isDynamic(type.getDimSize(moving->dim)))
     return;
   int64_t stepBytes =
       std::abs(strides[moving->dim] * moving->perUnit * step) * elementBytes;
-  if (stepBytes < kf::kCacheLineBytes)
-    return; // Contiguous enough for the hardware prefetchers.
+  if (stepBytes < kf::kCacheLineBytes) {
+    // Contiguous: the hardware prefetchers follow it, unless asked for the
+    // rows below.
+    if (rowBytes > 0)
+      prefetchNextRows(read, memref, indices, strides, elementBytes, *moving,
+                       loop, rowBytes);
+    return;
+  }
+  if (distance <= 0)
+    return;
 
   // Each cache line of the run, along the innermost dimension when it is
   // contiguous.
@@ -84,26 +136,34 @@ struct PrefetchStridedReadsPass
     // and more steps than the distance get their strided reads prefetched.
     getOperation()->walk([&](scf::ForOp loop) {
       Attribute mark = loop->removeAttr(kf::kPrefetchAttrName);
+      auto rowsMark = dyn_cast_or_null<IntegerAttr>(
+          loop->removeAttr(kf::kPrefetchRowsAttrName));
       // A mark of n steps (one-row products) overrides the distance, unless
-      // the distance turns prefetching off.
+      // the distance turns prefetching off, which also turns off the rows.
       int64_t steps = distance;
       if (auto own = dyn_cast_or_null<IntegerAttr>(mark); own && distance)
         steps = own.getInt();
-      if (!mark || steps <= 0 ||
+      int64_t rowBytes = rowsMark && distance ? rowsMark.getInt() : 0;
+      if ((!mark && rowBytes <= 0) ||
           loop.getBody()
               ->walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
               .wasInterrupted())
         return;
       std::optional<int64_t> step = getConstantIntValue(loop.getStep());
       std::optional<APInt> trips = loop.getStaticTripCount();
-      if (!step || *step <= 0 || (trips && trips->getSExtValue() <= steps))
+      if (!step || *step <= 0)
+        return;
+      // Strided reads: only with more steps than the distance.
+      if (!mark || steps <= 0 || (trips && trips->getSExtValue() <= steps))
+        steps = 0;
+      if (steps == 0 && rowBytes <= 0)
         return;
       // Prefetches go in before each read, which leaves the iteration intact.
       for (Operation &op : *loop.getBody()) {
         if (auto load = dyn_cast<vector::LoadOp>(op))
           prefetchAhead(&op, load.getBase(), load.getIndices(),
                         load.getVectorType().getNumElements(), loop, *step,
-                        steps);
+                        steps, rowBytes);
         else if (auto transfer = dyn_cast<vector::TransferReadOp>(op))
           // A run along the innermost dimension only when the transfer is a
           // plain one; otherwise one line.
@@ -111,10 +171,10 @@ struct PrefetchStridedReadsPass
                         transfer.getPermutationMap().isMinorIdentity()
                             ? transfer.getVectorType().getNumElements()
                             : 1,
-                        loop, *step, steps);
+                        loop, *step, steps, rowBytes);
         else if (auto load = dyn_cast<memref::LoadOp>(op))
           prefetchAhead(&op, load.getMemRef(), load.getIndices(), 1, loop,
-                        *step, steps);
+                        *step, steps, rowBytes);
       }
     });
   }

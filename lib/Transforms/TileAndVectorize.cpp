@@ -57,6 +57,9 @@ struct TilePlan {
   /// Mark the register tiles' loops for kf-factor-block-scales (a row
   /// against i8 blocks stored [k, n]).
   bool blockScales = false;
+  /// Bytes of weight rows below its reads that the register tiles' loops
+  /// prefetch (`kf.prefetch_rows`; 0: none).
+  int64_t prefetchRowBytes = 0;
 };
 
 /// Weight rows ahead that a row against i8 `[k, n]` blocks prefetches. Its
@@ -67,6 +70,18 @@ struct TilePlan {
 /// run each): 16 rows ahead took 1 x 256 tiles from 0.25 to 0.23 ms and
 /// 1 x 128 tiles from 0.35 to 0.29 ms; 8 and 32 rows did less.
 constexpr int64_t kQuantizedPrefetchRows = 16;
+
+/// Weight rows below its reads that a one-row product with 16-bit or i8
+/// weights in a lane sum's block (the tied head) prefetches, in bytes: one
+/// 8-row tile of bf16 rows of 768, 16 rows of i8. Its lane tiles walk a few
+/// rows front to back, and with narrow weights one core keeps too few bytes
+/// in flight (a bf16 head read 16-17 GB/s on one Zen 5 core, where f32 read
+/// 28-35). Measured on GPT-2's head (kernelforge-bench, 2 threads, two
+/// alternating runs): bf16 2.18 / 1.90 ms -> 1.28 / 1.44 ms with one tile
+/// ahead (1.32 / 1.62 with two); int8 0.92 / 1.11 -> 0.84 / 0.84 ms with 22
+/// rows ahead (0.86 / 1.02 with 6). Not for f32 weights: they kept their
+/// rate alone and lost with it.
+constexpr int64_t kNextRowsPrefetchBytes = 12288;
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
 struct Split {
@@ -385,7 +400,8 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
                                      DictionaryAttr &schedule,
                                      ArrayRef<int64_t> interchange = {},
                                      Attribute prefetchMark = nullptr,
-                                     bool markBlockScales = false) {
+                                     bool markBlockScales = false,
+                                     int64_t prefetchRowBytes = 0) {
   SmallVector<int64_t> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).getStaticLoopRanges();
   // Useful when some dimension is cut into more than one tile.
@@ -414,6 +430,9 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
       loop->setAttr(kf::kPrefetchAttrName, prefetchMark);
     if (markBlockScales)
       loop->setAttr(kf::kBlockScalesAttrName, rewriter.getUnitAttr());
+    if (prefetchRowBytes > 0)
+      loop->setAttr(kf::kPrefetchRowsAttrName,
+                    rewriter.getI64IntegerAttr(prefetchRowBytes));
   }
   // The schedule goes on the outermost loop the op gets.
   if (schedule && !tiled->loops.empty()) {
@@ -657,6 +676,10 @@ struct TileAndVectorizePass
       if (auto block = op->getParentOfType<scf::ForallOp>()) {
         std::fill(plan.threads.begin(), plan.threads.end(), 0);
         recordBlockSchedule(rewriter, block, op, plan.schedule);
+        // A narrow-weight product in a lane sum's block: the next rows.
+        if (block->hasAttr("kf.parallel") && plan.schedule &&
+            narrowestInputBytes(op) < 4)
+          plan.prefetchRowBytes = kNextRowsPrefetchBytes;
       }
       auto current = cast<TilingInterface>(op.getOperation());
       DictionaryAttr scheduleAttr =
@@ -689,7 +712,8 @@ struct TileAndVectorizePass
             level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
                        : ArrayRef<int64_t>(),
             level == 2 && plan.prefetch ? prefetchMark : Attribute(),
-            level == 2 && plan.blockScales);
+            level == 2 && plan.blockScales,
+            level == 2 ? plan.prefetchRowBytes : 0);
         if (failed(next)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
           break;

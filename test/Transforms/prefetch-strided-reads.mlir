@@ -111,3 +111,55 @@ func.func @blocks(%q: memref<192x512xi8>, %part: index, %block: index, %col: ind
   } {kf.prefetch = 3 : i64}
   return %r : vector<128xf32>
 }
+
+// -----
+
+// A lane tile of the head with bf16 weights (kf.prefetch_rows = 12288): its
+// loop walks two weight rows front to back, 32 bytes a step, and the loop
+// around it steps 2 rows (3072 bytes); each read asks for the same place in
+// the rows 4 steps (8 rows, 12288 bytes) below, the row clamped. The rows
+// are computed in the loop, from values outside it. The activation has no
+// kf.prefetch mark: not prefetched.
+// CHECK-LABEL: func.func @next_rows
+// CHECK: scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK-DAG: %[[BELOW:.+]] = arith.constant 8 : index
+// CHECK-DAG: %[[LAST:.+]] = arith.constant 99 : index
+// CHECK: scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK-NOT: memref.prefetch %arg0
+// CHECK: %[[ROW:.+]] = affine.apply #{{.+}}()[%{{.+}}, %[[R]]]
+// CHECK: %[[NEXT:.+]] = arith.addi %[[ROW]], %[[BELOW]] : index
+// CHECK: %[[MIN:.+]] = arith.minsi %[[NEXT]], %[[LAST]] : index
+// CHECK: %[[AT:.+]] = arith.maxsi %[[MIN]], %{{.+}} : index
+// CHECK: memref.prefetch %arg1[%[[AT]], %[[K]], %{{.+}}], read, locality<2>, data : memref<100x48x16xbf16>
+// CHECK: vector.transfer_read %arg1[%[[ROW]], %[[K]], %{{.+}}]
+// CHECK: memref.prefetch %arg1
+// CHECK: vector.transfer_read %arg1
+// OFF-LABEL: func.func @next_rows
+// OFF-NOT: memref.prefetch
+#row0 = affine_map<()[s0, s1] -> (s0 + s1)>
+#row1 = affine_map<()[s0, s1] -> (s0 + s1 + 1)>
+func.func @next_rows(%x: memref<1x48x16xf32>, %w: memref<100x48x16xbf16>, %base: index, %acc: vector<16xf32>, %out: memref<12x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c24 = arith.constant 24 : index
+  %c48 = arith.constant 48 : index
+  %pad = arith.constant 0.0 : bf16
+  scf.for %r = %c0 to %c24 step %c2 {
+    %s = scf.for %k = %c0 to %c48 step %c1 iter_args(%a = %acc) -> (vector<16xf32>) {
+      %xv = vector.load %x[%c0, %k, %c0] : memref<1x48x16xf32>, vector<16xf32>
+      %row0 = affine.apply #row0()[%base, %r]
+      %w0 = vector.transfer_read %w[%row0, %k, %c0], %pad {in_bounds = [true]} : memref<100x48x16xbf16>, vector<16xbf16>
+      %row1 = affine.apply #row1()[%base, %r]
+      %w1 = vector.transfer_read %w[%row1, %k, %c0], %pad {in_bounds = [true]} : memref<100x48x16xbf16>, vector<16xbf16>
+      %e0 = arith.extf %w0 : vector<16xbf16> to vector<16xf32>
+      %e1 = arith.extf %w1 : vector<16xbf16> to vector<16xf32>
+      %f0 = vector.fma %xv, %e0, %a : vector<16xf32>
+      %f1 = vector.fma %xv, %e1, %f0 : vector<16xf32>
+      scf.yield %f1 : vector<16xf32>
+    } {kf.prefetch_rows = 12288 : i64}
+    %i = arith.divui %r, %c2 : index
+    vector.store %s, %out[%i, %c0] : memref<12x16xf32>, vector<16xf32>
+  }
+  return
+}

@@ -97,6 +97,7 @@ func.func @decode_split(%x: tensor<1x256xf32>, %w: tensor<256x200xf32>) -> tenso
 // CHECK: vector.transfer_read {{.*}} : tensor<40x4x16xf32>, vector<8x1x16xf32>
 // CHECK-COUNT-8: vector.fma {{.*}} : vector<16xf32>
 // CHECK: vector.multi_reduction <add>, {{.*}} [2] : vector<1x1x16xf32> to vector<1x1xf32>
+// CHECK-NOT: kf.prefetch_rows
 // CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 4 : i64, register_tile = array<i64: 8, 16>, thread_tiles = array<i64: 1, 8, 16, 0>}}
 // CHECK-NOT: scf.forall
 // CHECK-NOT: vector.contract
@@ -179,13 +180,16 @@ func.func @decode_i8_in_out(%x: tensor<1x64xf32>, %w: tensor<64x512xi8>, %s: ten
 // Decode against i8 blocks in [n, k] (the tied head): each register tile is
 // one output's 32 lanes, a multiply-add per block on whole vectors (the
 // block's reduction of one dropped), not one per lane.
-// Threads take blocks of 24 outputs, each summing its own partial sums.
+// Threads take blocks of 24 outputs, each summing its own partial sums; the
+// register loops are marked to prefetch the weight rows 12 KiB below
+// (narrow weights: kf-prefetch-strided-reads).
 // CHECK-LABEL: func.func @decode_i8_out_in
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 96) step (1, 24)
 // CHECK-NEXT: tensor.empty() : tensor<1x24x32xf32>
 // CHECK: scf.for
 // CHECK-NOT: vector.extract {{.*}} : f32 from vector<1x1x32x1xf32>
 // CHECK: vector.fma {{.*}} : vector<32xf32>
+// CHECK: } {kf.prefetch, kf.prefetch_rows = 12288 : i64}
 // CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<1x1x32xf32> to vector<1x1xf32>
 // CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 2 : i64, register_tile = array<i64: 1, 32>, thread_tiles = array<i64: 1, 24, 32, 0>}}
 // CHECK-NOT: scf.forall

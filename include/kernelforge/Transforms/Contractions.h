@@ -33,6 +33,13 @@ inline constexpr llvm::StringLiteral kQuantizedContractionAttrName =
 /// blocks) is that loop's own distance in steps.
 inline constexpr llvm::StringLiteral kPrefetchAttrName = "kf.prefetch";
 
+/// Marks the register tile loops of a one-row product with 16-bit or i8
+/// weights in a lane sum's block of outputs (the tied head), set by
+/// kf-tile-and-vectorize with a number of bytes: kf-prefetch-strided-reads
+/// prefetches the weight rows at least that far below each contiguous read
+/// of the innermost loop (whole register tiles of the loop around it).
+inline constexpr llvm::StringLiteral kPrefetchRowsAttrName = "kf.prefetch_rows";
+
 /// Marks the register tile loops of a row against i8 blocks stored [k, n],
 /// set by kf-tile-and-vectorize: kf-factor-block-scales scales each block's
 /// sum once instead of each weight.

@@ -253,7 +253,15 @@ def PrefetchStridedReadsPass
     to the dimension, so no address outside the buffer is asked for.
     Contiguous walks (the activations) are left to the hardware, as are
     other one-row products (decode), whose weight blocks are read once,
-    front to back, and loops of `distance` steps or fewer.
+    front to back, and loops of `distance` steps or fewer. The exception:
+    loops marked `kf.prefetch_rows = N` (a one-row product with 16-bit or i8
+    weights in a lane sum's block of outputs, the tied head, whose lane
+    tiles walk a few rows front to back with too few bytes in flight per
+    core) prefetch, for each contiguous read, the same place in the rows at
+    least N bytes below: whole steps of the enclosing `scf.for`, whose
+    induction variable moves the row index (row indices computed in the
+    loop from values outside it count as invariant there). A `distance` of
+    0 turns this off too.
   }];
   let options = [
     Option<"distance", "distance", "int64_t", /*default=*/"0",
