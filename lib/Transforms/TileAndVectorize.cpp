@@ -76,11 +76,12 @@ constexpr int64_t kQuantizedPrefetchRows = 16;
 /// 8-row tile of bf16 rows of 768, 16 rows of i8. Its lane tiles walk a few
 /// rows front to back, and with narrow weights one core keeps too few bytes
 /// in flight (a bf16 head read 16-17 GB/s on one Zen 5 core, where f32 read
-/// 28-35). Measured on GPT-2's head (kernelforge-bench, 2 threads, two
-/// alternating runs): bf16 2.18 / 1.90 ms -> 1.28 / 1.44 ms with one tile
-/// ahead (1.32 / 1.62 with two); int8 0.92 / 1.11 -> 0.84 / 0.84 ms with 22
-/// rows ahead (0.86 / 1.02 with 6). Not for f32 weights: they kept their
-/// rate alone and lost with it.
+/// 28-35). Measured on GPT-2's head (kernelforge-bench, 2 threads, three
+/// alternating runs): bf16 1.97 / 2.48 / 1.77 ms -> 1.47 / 1.80 / 1.41,
+/// int8 1.33 / 1.30 / 0.94 -> 0.87 / 1.19 / 0.92. In a first trial one tile
+/// ahead beat two for bf16 (1.28 / 1.44 against 1.32 / 1.62), and 6 int8
+/// rows did less than 22. Not for f32 weights: they kept their rate without
+/// it and lost with it.
 constexpr int64_t kNextRowsPrefetchBytes = 12288;
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.

@@ -26,17 +26,23 @@ static llvm::Expected<DecoderFamily> gpt2Family(llvm::StringRef path) {
   f.eos = c->vocabSize == 50257 ? 50256 : -1;
   f.storageTypes = {"f32", "f16", "bf16", "int8"};
   f.build = [c = *c](mlir::MLIRContext *context, int64_t bucket,
-                     bool allLogits, const std::string &storage)
+                     bool allLogits, const std::string &storage,
+                     const std::string &kvCache)
       -> llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> {
     std::optional<gpt2::WeightStorage> parsed =
         gpt2::parseWeightStorage(storage);
     if (!parsed)
       return llvm::createStringError(
           "dtype expects f32, f16, bf16 or int8, got '" + storage + "'");
+    std::optional<gpt2::CacheStorage> cache = gpt2::parseCacheStorage(kvCache);
+    if (!cache)
+      return llvm::createStringError(
+          "kv-dtype expects f32, bf16 or f16, got '" + kvCache + "'");
     gpt2::GPT2GenerationOptions options;
     options.prefillTokens = bucket;
     options.allLogits = allLogits;
     options.weights = *parsed;
+    options.kvCache = *cache;
     return gpt2::buildGPT2GenerationGraph(context, c, options);
   };
   return f;
@@ -55,11 +61,13 @@ static llvm::Expected<DecoderFamily> llamaFamily(llvm::StringRef path) {
   f.eos = c->eosTokenId;
   f.storageTypes = {"f32", "f16", "bf16"};
   f.build = [c = *c](mlir::MLIRContext *context, int64_t bucket,
-                     bool allLogits, const std::string &storage) {
+                     bool allLogits, const std::string &storage,
+                     const std::string &kvCache) {
     llama::LlamaGenerationOptions options;
     options.prefillTokens = bucket;
     options.allLogits = allLogits;
     options.weights = storage;
+    options.kvCache = kvCache;
     return llama::buildLlamaGenerationGraph(context, c, options);
   };
   return f;

@@ -28,8 +28,9 @@ namespace {
 
 struct LlamaBuilder : models::GraphBuilderBase {
   LlamaBuilder(MLIRContext *context, const LlamaConfig &config, int64_t seq,
-               Type weightType)
-      : GraphBuilderBase(context, weightType), c(config), seq(seq) {}
+               Type weightType, Type cacheType)
+      : GraphBuilderBase(context, weightType), c(config), seq(seq),
+        cacheType(cacheType) {}
 
   RankedTensorType hidden() { return f32({1, seq, c.hiddenSize}); }
   int64_t qDim() const { return c.numHeads * c.headDim; }
@@ -89,7 +90,8 @@ struct LlamaBuilder : models::GraphBuilderBase {
   }
 
   RankedTensorType cacheTensor() {
-    return f32({c.numLayers, 2, c.numKVHeads, c.maxPositions, c.headDim});
+    return RankedTensorType::get(
+        {c.numLayers, 2, c.numKVHeads, c.maxPositions, c.headDim}, cacheType);
   }
   /// @llama_block_s<S>(x, cache, layer, pos, weights...) -> (x', cache').
   func::FuncOp buildBlock(ModuleOp module) {
@@ -167,8 +169,7 @@ struct LlamaBuilder : models::GraphBuilderBase {
                  bool allLogits) {
     StringRef name = prefill ? "prefill" : "decode";
     Location loc = at(name);
-    auto cacheMemRef =
-        MemRefType::get(cacheTensor().getShape(), b.getF32Type());
+    auto cacheMemRef = MemRefType::get(cacheTensor().getShape(), cacheType);
     SmallVector<Type> inputs = {RankedTensorType::get({1, seq}, b.getI64Type()),
                                 b.getIndexType(), cacheMemRef};
     SmallVector<Param> params = modelParams();
@@ -216,6 +217,7 @@ struct LlamaBuilder : models::GraphBuilderBase {
 
   const LlamaConfig &c;
   int64_t seq;
+  Type cacheType;
 };
 
 } // namespace
@@ -230,17 +232,22 @@ llvm::Expected<OwningOpRef<ModuleOp>> kernelforge::llama::buildLlamaGenerationGr
       context, options.weights, "LLaMA-family models");
   if (!weightType)
     return weightType.takeError();
+  Type cacheType = models::floatTypeNamed(context, options.kvCache);
+  if (!cacheType)
+    return graphError("a KV cache of '" + llvm::Twine(options.kvCache) +
+                      "' is not supported (f32, f16 or bf16)");
   if (options.prefillTokens < 1 ||
       options.prefillTokens > config.maxPositions)
     return graphError("prefill bucket " + llvm::Twine(options.prefillTokens) +
                       " is outside [1, max_position_embeddings " +
                       llvm::Twine(config.maxPositions) + "]");
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(context));
-  LlamaBuilder prefill(context, config, options.prefillTokens, *weightType);
+  LlamaBuilder prefill(context, config, options.prefillTokens, *weightType,
+                       cacheType);
   func::FuncOp prefillBlock = prefill.buildBlock(*module);
   prefill.buildStep(*module, prefillBlock, /*prefill=*/true,
                     options.allLogits);
-  LlamaBuilder decode(context, config, 1, *weightType);
+  LlamaBuilder decode(context, config, 1, *weightType, cacheType);
   func::FuncOp decodeBlock =
       options.prefillTokens == 1 ? prefillBlock : decode.buildBlock(*module);
   decode.buildStep(*module, decodeBlock, /*prefill=*/false, false);

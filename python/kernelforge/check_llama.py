@@ -5,7 +5,11 @@ NumPy forward (reference.llama_logits) on the same weights (rounded to
 is the reference's argmax.
 
   check_llama.py --runner kernelforge-generate --model-dir DIR --tokens 1,5,9 -n 6
-                 [--dtype bf16|f16] [--device gpu-emulator] [--atol 1e-3] [--rtol 1e-3]
+                 [--dtype bf16|f16] [--kv-dtype bf16|f16] [--device gpu-emulator]
+                 [--atol 1e-3] [--rtol 1e-3]
+
+With --kv-dtype the reference rounds every key (after RoPE) and value as the
+runner's 16-bit KV cache keeps them.
 """
 
 import argparse
@@ -45,6 +49,8 @@ def main():
     ap.add_argument("-n", type=int, default=6)
     ap.add_argument("--dtype")
     ap.add_argument("--device")
+    ap.add_argument("--kv-dtype", help="the runner's --kv-dtype; the reference rounds "
+                    "keys and values the same way")
     ap.add_argument("--atol", type=float, default=1e-3)
     ap.add_argument("--rtol", type=float, default=1e-3)
     a = ap.parse_args()
@@ -60,6 +66,8 @@ def main():
             cmd += ["--dtype", a.dtype]
         if a.device:
             cmd += ["--device", a.device]
+        if a.kv_dtype:
+            cmd += ["--kv-dtype", a.kv_dtype]
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
             sys.exit(f"runner failed: {run.stderr}")
@@ -68,6 +76,7 @@ def main():
     params = {k: v.astype(np.float64)
               for k, v in safetensors_io.read(os.path.join(a.model_dir, "model.safetensors")).items()}
     params = rounded(params, a.dtype)
+    kv_round = {"bf16": storage.round_bf16, "f16": storage.round_f16}.get(a.kv_dtype)
     ok = True
 
     def compare(what, got, want):
@@ -79,10 +88,10 @@ def main():
               f"(atol {a.atol:g}, rtol {a.rtol:g}): {'ok' if good else 'FAILED'}")
 
     compare("prefill (all prompt positions)", got_prompt[:len(prompt)],
-            ref.llama_logits(prompt, params, config))
+            ref.llama_logits(prompt, params, config, kv_round))
     want_steps, argmax_ok = [], True
     for i, token in enumerate(generated):
-        logits = ref.llama_logits(prompt + generated[:i], params, config)[-1]
+        logits = ref.llama_logits(prompt + generated[:i], params, config, kv_round)[-1]
         want_steps.append(logits)
         argmax_ok &= logits[token] >= logits.max() - a.atol
     compare("decode (each generated token)", got_steps[:len(generated)], np.array(want_steps))

@@ -252,10 +252,11 @@ def rope_frequencies(d, theta, scaling=None):
                     np.where(wavelen < old / high, inv, blended))
 
 
-def llama_logits(ids, p, config):
+def llama_logits(ids, p, config, kv_round=None):
     """Logits [S, V] of one sequence under a Hugging Face LlamaForCausalLM
     config dict (float64): RMS norms, rotate-half RoPE, grouped-query
-    attention, SwiGLU MLP, tied or untied head."""
+    attention, SwiGLU MLP, tied or untied head; `kv_round` rounds the keys
+    (after RoPE) and values as a 16-bit KV cache keeps them."""
     e, heads = config["hidden_size"], config["num_attention_heads"]
     kv_heads = config.get("num_key_value_heads") or heads
     d = config.get("head_dim") or e // heads
@@ -273,6 +274,8 @@ def llama_logits(ids, p, config):
         q = rope(split_heads(proj(h, pre + "self_attn.q_proj"), heads), inv_freq=inv)
         k = rope(split_heads(proj(h, pre + "self_attn.k_proj"), kv_heads), inv_freq=inv)
         v = split_heads(proj(h, pre + "self_attn.v_proj"), kv_heads)
+        if kv_round is not None:
+            k, v = kv_round(k), kv_round(v)
         attn = attention(q, k, v, causal=True, window=config.get("sliding_window")
                          if config.get("model_type") == "mistral" else None)
         x = x + proj(merge_heads(attn), pre + "self_attn.o_proj")

@@ -463,7 +463,7 @@ private:
       return found->second;
     std::string path = compileGraph(
         [&](mlir::MLIRContext *context) {
-          return family.build(context, tokens, false, storage);
+          return family.build(context, tokens, false, storage, "f32");
         },
         device, pipelineOptions, cacheDir, family.name,
         "the " + family.name + " graph (" + std::to_string(family.numLayers) +

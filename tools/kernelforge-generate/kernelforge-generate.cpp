@@ -88,6 +88,7 @@ static cl::opt<std::string>
                    "f16, bf16 or int8; llama: f32, f16 or bf16). Default: the "
                    "checkpoint's"),
           cl::init(""), cl::cat(category));
+static mlir::kf::KVCacheTypeOption kvCache;
 static cl::opt<std::string>
     device("device",
            cl::desc("cpu (default); cuda: weights and KV cache resident on "
@@ -216,7 +217,8 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::kf::registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);
-  auto module = family.build(&context, bucket, !logitsOut.empty(), storage);
+  auto module = family.build(&context, bucket, !logitsOut.empty(), storage,
+                             kvCache.checked());
   if (!module)
     fail(llvm::toString(module.takeError()));
   mlir::kf::CompileOptions options;

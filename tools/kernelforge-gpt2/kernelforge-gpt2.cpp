@@ -137,12 +137,7 @@ static cl::opt<std::string> dtype(
              "(converted once at load). Default: the checkpoint's; f32 for "
              "random weights"),
     cl::init(""), cl::cat(category));
-static cl::opt<std::string> kvDtype(
-    "kv-dtype",
-    cl::desc("Element type the KV cache is kept in: f32 (default), bf16 or "
-             "f16 (keys and values rounded to it when written, widened when "
-             "attention reads them)"),
-    cl::init("f32"), cl::cat(category));
+static mlir::kf::KVCacheTypeOption kvCache;
 static cl::opt<std::string>
     device("device",
            cl::desc("cpu (default); cuda: weights and KV cache resident "
@@ -284,9 +279,7 @@ int main(int argc, char **argv) {
   if (!storage)
     fail("--dtype expects f32, f16, bf16 or int8, got '" + storageName + "'");
   std::optional<gpt2::CacheStorage> cacheStorage =
-      gpt2::parseCacheStorage(kvDtype);
-  if (!cacheStorage)
-    fail("--kv-dtype expects f32, bf16 or f16, got '" + kvDtype + "'");
+      gpt2::parseCacheStorage(kvCache.checked());
 
   mlir::DialectRegistry registry;
   mlir::kf::registerCompilerDialects(registry);

@@ -31,10 +31,11 @@ struct DecoderFamily {
   std::vector<std::string> storageTypes;
   /// @prefill/@decode for prompts up to `bucket` tokens; prefill returns
   /// every position's logits with `allLogits`; weight matrices in `storage`
-  /// (f32, f16, bf16; int8 where the family supports it).
+  /// (f32, f16, bf16; int8 where the family supports it), the KV cache in
+  /// `kvCache` (f32, bf16 or f16).
   std::function<llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>(
       mlir::MLIRContext *context, int64_t bucket, bool allLogits,
-      const std::string &storage)>
+      const std::string &storage, const std::string &kvCache)>
       build;
 };
 

@@ -48,17 +48,24 @@ inline llvm::Error graphError(const llvm::Twine &message) {
                                  message.str());
 }
 
+/// The 16- or 32-bit float type `name` (f32, f16, bf16) names; null for
+/// any other name.
+inline mlir::Type floatTypeNamed(mlir::MLIRContext *context,
+                                 llvm::StringRef name) {
+  mlir::Builder types(context);
+  return llvm::StringSwitch<mlir::Type>(name)
+      .Case("f32", types.getF32Type())
+      .Case("f16", types.getF16Type())
+      .Case("bf16", types.getBF16Type())
+      .Default(mlir::Type());
+}
+
 /// The 16- or 32-bit float type `name` (f32, f16, bf16) names, or an error
 /// naming the family.
 inline llvm::Expected<mlir::Type> floatStorageType(mlir::MLIRContext *context,
                                                    llvm::StringRef name,
                                                    llvm::StringRef family) {
-  mlir::Builder types(context);
-  mlir::Type type = llvm::StringSwitch<mlir::Type>(name)
-                        .Case("f32", types.getF32Type())
-                        .Case("f16", types.getF16Type())
-                        .Case("bf16", types.getBF16Type())
-                        .Default(mlir::Type());
+  mlir::Type type = floatTypeNamed(context, name);
   if (!type)
     return graphError("weights in '" + name + "' are not supported for " +
                       family + " (f32, f16 or bf16)");

@@ -64,6 +64,24 @@ struct CompileRunOptions {
       llvm::cl::init(""), llvm::cl::cat(toolOptionCategory())};
 };
 
+/// --kv-dtype of the generation runners (kernelforge-gpt2, -generate): one
+/// definition, instantiated once per tool.
+struct KVCacheTypeOption {
+  llvm::cl::opt<std::string> kvDtype{
+      "kv-dtype",
+      llvm::cl::desc("Element type the KV cache is kept in: f32 (default), "
+                     "bf16 or f16 (keys and values rounded to it when "
+                     "written, widened when attention reads them)"),
+      llvm::cl::init("f32"), llvm::cl::cat(toolOptionCategory())};
+  /// The type asked for; fail()s naming the allowed ones otherwise.
+  const std::string &checked() const {
+    const std::string &type = kvDtype;
+    if (type != "f32" && type != "bf16" && type != "f16")
+      fail("--kv-dtype expects f32, bf16 or f16, got '" + type + "'");
+    return type;
+  }
+};
+
 } // namespace mlir::kf
 
 #endif // KERNELFORGE_SUPPORT_TOOLOPTIONS_H

@@ -20,6 +20,15 @@
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,403,407,261,378,432 -n 12
 // The same through the GPU path's kernels (the GPU emulator).
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,403,407,261 -n 12 --device gpu-emulator
+// A 16-bit KV cache (--kv-dtype f16, GQA's 4 kv heads): the reference
+// rounds each key (after RoPE) and value the same way, but an element within
+// float32 noise of a rounding boundary rounds the other way in one of the
+// two; on this model's logits (up to 19) that moves them by a few 1e-3 (the
+// same pattern appears in NumPy alone when 3e-7 relative noise is added
+// before rounding), hence atol 1e-2; the greedy tokens are the reference's.
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,403,407,261,378,432 -n 12 --kv-dtype f16 --atol 1e-2
+// RUN: not kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1 -n 1 --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BADKV
+// BADKV: error: --kv-dtype expects f32, bf16 or f16, got 'i8'
 
 // The library runs without MLIR too (kernelforge-gpt2-run knows no model
 // family: the tokenizer.bin's BOS starts a text prompt).

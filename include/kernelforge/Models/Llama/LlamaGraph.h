@@ -37,6 +37,9 @@ struct LlamaGenerationOptions {
   /// The weight matrices' element type: f32, f16 or bf16 (norms and the
   /// token table stay f32).
   std::string weights = "f32";
+  /// The KV cache's element type: f32, f16 or bf16 (rows rounded when
+  /// written, widened when attention reads them).
+  std::string kvCache = "f32";
 };
 
 /// Builds @prefill and @decode; an error names what the config or options
