@@ -159,6 +159,10 @@ class Model:
     def dtype(self):
         return self._native.dtype
 
+    @property
+    def kv_dtype(self):
+        return self._native.kv_dtype
+
     def encode(self, text, bos=True):
         """Token ids of `text`, after the family's BOS token (LLaMA) unless
         bos=False."""
@@ -185,12 +189,13 @@ class Model:
 
 
 def load_model(model_dir=None, dtype=None, device="cpu", cache_dir=None, config=None,
-               random_weights=None, progress=False, **pipeline_options):
+               random_weights=None, progress=False, kv_dtype="f32", **pipeline_options):
     """A model directory in Hugging Face layout (config.json,
     model.safetensors, tokenizer files: vocab.json + merges.txt or llama2.c's
     tokenizer.bin), or config= with random_weights=SEED. The family (gpt2,
     llama) comes from config.json's model_type. dtype: the weights' storage
-    (f32, bf16, f16; int8 for gpt2; default the checkpoint's)."""
+    (f32, bf16, f16; int8 for gpt2; default the checkpoint's). kv_dtype: the
+    KV cache's (f32, bf16 or f16; keys and values rounded when written)."""
     kf = _extension()
     if device not in _TARGETS:
         raise ValueError(f"unknown device {device!r} (expected one of {', '.join(_TARGETS)})")
@@ -211,7 +216,7 @@ def load_model(model_dir=None, dtype=None, device="cpu", cache_dir=None, config=
     try:
         native = kf.DecoderModel(model_dir or "", config or "",
                               -1 if random_weights is None else int(random_weights),
-                              dtype or "", device, cache_dir or "",
+                              dtype or "", kv_dtype, device, cache_dir or "",
                               _pipeline_text(pipeline_options), progress,
                               tokenizer if os.path.isdir(tokenizer) else "")
     except kf.CompileError as e:

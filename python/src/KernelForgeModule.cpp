@@ -334,11 +334,16 @@ class DecoderModel {
 public:
   DecoderModel(const std::string &modelDir, const std::string &config,
                int64_t randomSeed, const std::string &dtype,
-               const std::string &device, const std::string &cacheDir,
+               const std::string &kvDtype, const std::string &device,
+               const std::string &cacheDir,
                const std::string &pipelineOptions, bool progress,
                const std::string &bundledTokenizer)
-      : randomSeed(randomSeed), device(device), cacheDir(cacheDir),
-        pipelineOptions(pipelineOptions), progress(progress) {
+      : randomSeed(randomSeed), kvCache(kvDtype), device(device),
+        cacheDir(cacheDir), pipelineOptions(pipelineOptions),
+        progress(progress) {
+    if (kvCache != "f32" && kvCache != "bf16" && kvCache != "f16")
+      throw py::value_error("kv_dtype expects f32, bf16 or f16, got '" +
+                            kvCache + "'");
     std::string configPath = config;
     if (!modelDir.empty()) {
       if (!llvm::sys::fs::is_directory(modelDir))
@@ -449,6 +454,7 @@ public:
   int64_t vocabSize() const { return family.vocabSize; }
   int64_t maxPositions() const { return family.maxPositions; }
   std::string dtype() const { return storage; }
+  std::string kvDtype() const { return kvCache; }
 
 private:
   struct Bucket {
@@ -463,7 +469,7 @@ private:
       return found->second;
     std::string path = compileGraph(
         [&](mlir::MLIRContext *context) {
-          return family.build(context, tokens, false, storage, "f32");
+          return family.build(context, tokens, false, storage, kvCache);
         },
         device, pipelineOptions, cacheDir, family.name,
         "the " + family.name + " graph (" + std::to_string(family.numLayers) +
@@ -486,7 +492,7 @@ private:
 
   std::string checkpoint;
   int64_t randomSeed;
-  std::string device, cacheDir, pipelineOptions;
+  std::string kvCache, device, cacheDir, pipelineOptions;
   bool progress;
   models::DecoderFamily family;
   std::string storage;
@@ -634,10 +640,11 @@ PYBIND11_MODULE(_kernelforge, m) {
   py::class_<DecoderModel>(m, "DecoderModel")
       .def(py::init<const std::string &, const std::string &, int64_t,
                     const std::string &, const std::string &,
-                    const std::string &, const std::string &, bool,
-                    const std::string &>(),
+                    const std::string &, const std::string &,
+                    const std::string &, bool, const std::string &>(),
            py::arg("model_dir"), py::arg("config"), py::arg("random_seed"),
-           py::arg("dtype"), py::arg("device"), py::arg("cache_dir"),
+           py::arg("dtype"), py::arg("kv_dtype"), py::arg("device"),
+           py::arg("cache_dir"),
            py::arg("pipeline_options"), py::arg("progress"),
            py::arg("bundled_tokenizer"))
       .def("encode", &DecoderModel::encode, py::arg("text"), py::arg("bos"))
@@ -648,7 +655,8 @@ PYBIND11_MODULE(_kernelforge, m) {
       .def_property_readonly("model_type", &DecoderModel::modelType)
       .def_property_readonly("vocab_size", &DecoderModel::vocabSize)
       .def_property_readonly("max_positions", &DecoderModel::maxPositions)
-      .def_property_readonly("dtype", &DecoderModel::dtype);
+      .def_property_readonly("dtype", &DecoderModel::dtype)
+      .def_property_readonly("kv_dtype", &DecoderModel::kvDtype);
 
   py::class_<ClassifierModel>(m, "ClassifierModel")
       .def(py::init<const std::string &, const std::string &,

@@ -171,6 +171,18 @@ def test_load_model_real_checkpoint_in_bf16():
                      tolerance=1e-3)
 
 
+@pytest.mark.skipif(not os.path.isdir(SHARED_MAKEMORE), reason="../shared/models absent")
+def test_load_model_with_a_bf16_kv_cache():
+    model = kernelforge.load_model(SHARED_MAKEMORE, kv_dtype="bf16")
+    assert model.kv_dtype == "bf16" and model.dtype == "f32"
+    tokens = model.generate([0], n=10, details=True)["tokens"]
+    params = ref.load_gpt2_checkpoint(os.path.join(SHARED_MAKEMORE, "model.safetensors"))
+    from kernelforge import storage
+    assert greedy_ok(lambda t: ref.gpt2_logits_from(t, params, 4, tied=False,
+                                                    kv_round=storage.round_bf16),
+                     [0], tokens)
+
+
 def test_llama_stories260K_tells_its_published_story():
     model = kernelforge.load_model(STORIES)
     assert model.model_type == "llama" and model.vocab_size == 512
@@ -208,6 +220,8 @@ def test_load_model_errors(tmp_path):
         model.generate("hello", n=1)
     with pytest.raises(ValueError, match="dtype expects f32, f16, bf16, int8 for gpt2, got 'f8'"):
         kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=0, dtype="f8")
+    with pytest.raises(ValueError, match="kv_dtype expects f32, bf16 or f16, got 'int8'"):
+        kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=0, kv_dtype="int8")
 
 
 def test_vit_mnist_classifies_the_held_out_digits():
