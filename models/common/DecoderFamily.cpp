@@ -34,15 +34,11 @@ static llvm::Expected<DecoderFamily> gpt2Family(llvm::StringRef path) {
     if (!parsed)
       return llvm::createStringError(
           "dtype expects f32, f16, bf16 or int8, got '" + storage + "'");
-    std::optional<gpt2::CacheStorage> cache = gpt2::parseCacheStorage(kvCache);
-    if (!cache)
-      return llvm::createStringError(
-          "kv-dtype expects f32, bf16 or f16, got '" + kvCache + "'");
     gpt2::GPT2GenerationOptions options;
     options.prefillTokens = bucket;
     options.allLogits = allLogits;
     options.weights = *parsed;
-    options.kvCache = *cache;
+    options.kvCache = kvCache;
     return gpt2::buildGPT2GenerationGraph(context, c, options);
   };
   return f;

@@ -11,6 +11,7 @@
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 
 #include "kernelforge/Models/GenerationStep.h"
+#include "kernelforge/Models/GraphBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -30,9 +31,9 @@ namespace {
 struct GraphBuilder {
   GraphBuilder(MLIRContext *context, const GPT2Config &config, int64_t batch,
                int64_t seq, WeightStorage storage,
-               CacheStorage cacheStorage = CacheStorage::F32)
+               Type cacheElement = Type())
       : b(context), c(config), batch(batch), seq(seq), storage(storage),
-        cacheStorage(cacheStorage) {}
+        cacheType(cacheElement ? cacheElement : b.getF32Type()) {}
 
   RankedTensorType f32(ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, b.getF32Type());
@@ -248,17 +249,10 @@ struct GraphBuilder {
                   /*bias=*/Value(), headScales(w), WeightLayout::OutIn);
   }
 
-  Type cacheElement() {
-    if (cacheStorage == CacheStorage::F16)
-      return b.getF16Type();
-    if (cacheStorage == CacheStorage::BF16)
-      return b.getBF16Type();
-    return b.getF32Type();
-  }
   RankedTensorType cacheTensor() {
     return RankedTensorType::get(
         {c.numLayers, 2, c.numHeads, c.maxPositions, c.headDim()},
-        cacheElement());
+        cacheType);
   }
   /// @gpt2_block_s<S>(x, cache, layer, pos, weights...) -> (x', cache'): one
   /// block whose new keys and values go into rows [pos, pos + S) of the
@@ -311,8 +305,7 @@ struct GraphBuilder {
     bool prefill = step == GPT2Step::Prefill;
     StringRef name = prefill ? "prefill" : "decode";
     Location loc = NameLoc::get(b.getStringAttr(name));
-    auto cacheMemRef =
-        MemRefType::get(cacheTensor().getShape(), cacheElement());
+    auto cacheMemRef = MemRefType::get(cacheTensor().getShape(), cacheType);
     SmallVector<Type> inputs = {
         RankedTensorType::get({1, seq}, b.getI64Type()), b.getIndexType(),
         cacheMemRef};
@@ -360,30 +353,10 @@ struct GraphBuilder {
   const GPT2Config &c;
   int64_t batch, seq;
   WeightStorage storage;
-  CacheStorage cacheStorage;
+  /// The KV cache's element type.
+  Type cacheType;
 };
 } // namespace
-
-StringRef kernelforge::gpt2::stringifyCacheStorage(CacheStorage storage) {
-  switch (storage) {
-  case CacheStorage::F32:
-    return "f32";
-  case CacheStorage::F16:
-    return "f16";
-  case CacheStorage::BF16:
-    return "bf16";
-  }
-  llvm_unreachable("unknown cache storage");
-}
-
-std::optional<CacheStorage>
-kernelforge::gpt2::parseCacheStorage(StringRef name) {
-  for (CacheStorage storage :
-       {CacheStorage::F32, CacheStorage::F16, CacheStorage::BF16})
-    if (name == stringifyCacheStorage(storage))
-      return storage;
-  return std::nullopt;
-}
 
 StringRef kernelforge::gpt2::stringifyWeightStorage(WeightStorage storage) {
   switch (storage) {
@@ -466,6 +439,10 @@ kernelforge::gpt2::buildGPT2GenerationGraph(MLIRContext *context,
         (long long)config.maxPositions, (long long)options.prefillTokens);
   if (llvm::Error error = checkStorage(config, options.weights))
     return std::move(error);
+  Type cacheType = models::floatTypeNamed(context, options.kvCache);
+  if (!cacheType)
+    return models::graphError("a KV cache of '" + llvm::Twine(options.kvCache) +
+                              "' is not supported (f32, f16 or bf16)");
   context->loadDialect<TransformerDialect, func::FuncDialect,
                        tensor::TensorDialect, arith::ArithDialect,
                        bufferization::BufferizationDialect,
@@ -473,11 +450,11 @@ kernelforge::gpt2::buildGPT2GenerationGraph(MLIRContext *context,
   OwningOpRef<ModuleOp> module =
       ModuleOp::create(NameLoc::get(StringAttr::get(context, "gpt2")));
   GraphBuilder prefill(context, config, /*batch=*/1, options.prefillTokens,
-                       options.weights, options.kvCache);
+                       options.weights, cacheType);
   prefill.buildStep(*module, prefill.buildKVBlock(*module), GPT2Step::Prefill,
                     options.allLogits);
   GraphBuilder decode(context, config, /*batch=*/1, /*seq=*/1,
-                      options.weights, options.kvCache);
+                      options.weights, cacheType);
   decode.buildStep(*module, decode.buildKVBlock(*module), GPT2Step::Decode,
                    /*allLogits=*/false);
   if (failed(verify(*module)))

@@ -44,11 +44,7 @@ static cl::opt<std::string> weightType(
     "dtype", cl::init("f32"),
     cl::desc("Element type of the weight matrices: f32, f16, bf16 or int8"),
     cl::cat(category));
-static cl::opt<std::string> kvType(
-    "kv-dtype", cl::init("f32"),
-    cl::desc("With --generation: element type of the KV cache: f32, bf16 or "
-             "f16"),
-    cl::cat(category));
+static mlir::kf::KVCacheTypeOption kvCache;
 static cl::opt<std::string> outputPath("o", cl::init("-"),
                                        cl::desc("Output file"),
                                        cl::value_desc("filename"),
@@ -75,11 +71,7 @@ int main(int argc, char **argv) {
     return fail(llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         "--dtype expects f32, f16, bf16 or int8, got '" + weightType + "'"));
-  auto cacheStorage = kernelforge::gpt2::parseCacheStorage(kvType);
-  if (!cacheStorage)
-    return fail(llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "--kv-dtype expects f32, bf16 or f16, got '" + kvType + "'"));
+  const std::string &cacheType = kvCache.checked();
   mlir::MLIRContext context;
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> module =
       mlir::OwningOpRef<mlir::ModuleOp>();
@@ -88,7 +80,7 @@ int main(int argc, char **argv) {
     options.prefillTokens = seqLen ? seqLen : config->maxPositions;
     options.allLogits = allLogits;
     options.weights = *storage;
-    options.kvCache = *cacheStorage;
+    options.kvCache = cacheType;
     module =
         kernelforge::gpt2::buildGPT2GenerationGraph(&context, *config, options);
   } else {

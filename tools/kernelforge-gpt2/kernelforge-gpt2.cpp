@@ -278,8 +278,6 @@ int main(int argc, char **argv) {
       gpt2::parseWeightStorage(storageName);
   if (!storage)
     fail("--dtype expects f32, f16, bf16 or int8, got '" + storageName + "'");
-  std::optional<gpt2::CacheStorage> cacheStorage =
-      gpt2::parseCacheStorage(kvCache.checked());
 
   mlir::DialectRegistry registry;
   mlir::kf::registerCompilerDialects(registry);
@@ -288,7 +286,7 @@ int main(int argc, char **argv) {
   graphOptions.prefillTokens = bucket;
   graphOptions.allLogits = !logitsOut.empty();
   graphOptions.weights = *storage;
-  graphOptions.kvCache = *cacheStorage;
+  graphOptions.kvCache = kvCache.checked();
   auto module = gpt2::buildGPT2GenerationGraph(&context, c, graphOptions);
   if (!module)
     fail(llvm::toString(module.takeError()));

@@ -8,6 +8,7 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <optional>
+#include <string>
 
 namespace kernelforge::gpt2 {
 
@@ -24,15 +25,6 @@ inline constexpr int64_t kQuantBlock = 32;
 /// "f32", "f16", "bf16", "int8".
 llvm::StringRef stringifyWeightStorage(WeightStorage storage);
 std::optional<WeightStorage> parseWeightStorage(llvm::StringRef name);
-
-/// The element type the KV cache is kept in. 16-bit: each new key and
-/// value row is rounded to it (to nearest even) when written, and attention
-/// widens it in registers; the scores, softmax and sums stay f32.
-enum class CacheStorage { F32, F16, BF16 };
-
-/// "f32", "f16", "bf16".
-llvm::StringRef stringifyCacheStorage(CacheStorage storage);
-std::optional<CacheStorage> parseCacheStorage(llvm::StringRef name);
 
 /// Shape of the token batch the graph is built for.
 struct GPT2GraphOptions {
@@ -61,7 +53,11 @@ struct GPT2GenerationOptions {
   /// Prefill returns the logits of every position instead of one.
   bool allLogits = false;
   WeightStorage weights = WeightStorage::F32;
-  CacheStorage kvCache = CacheStorage::F32;
+  /// The element type the KV cache is kept in: f32, f16 or bf16. 16-bit:
+  /// each new key and value row is rounded to it (to nearest even) when
+  /// written, and attention widens it in registers; the scores, softmax and
+  /// sums stay f32.
+  std::string kvCache = "f32";
 };
 
 /// Builds a module with the two steps of generation, each reading and
