@@ -79,11 +79,20 @@ uint16_t kernelforge::runtime::floatToBFloat16(float f) {
 
 float kernelforge::runtime::quantizeBlock(const float *in, int64_t count,
                                           int64_t stride, int8_t *out,
-                                          int64_t outStride) {
+                                          int64_t outStride, bool halfScale) {
   float largest = 0.f;
   for (int64_t i = 0; i < count; ++i)
     largest = std::fmax(largest, std::fabs(in[i * stride]));
   float scale = largest / 127.f;
+  if (halfScale) {
+    // Round up to f16: the nearest value, or the next one above it.
+    uint16_t bits = floatToHalf(scale);
+    if (halfToFloat(bits) < scale)
+      ++bits; // 0x7bff + 1 is infinity
+    scale = halfToFloat(bits);
+    if (!std::isfinite(scale))
+      return scale;
+  }
   float inverse = scale > 0.f ? 1.f / scale : 0.f;
   for (int64_t i = 0; i < count; ++i) {
     float q = std::nearbyint(in[i * stride] * inverse);

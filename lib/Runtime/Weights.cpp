@@ -102,10 +102,10 @@ std::string store(const EntryPoint &entry, const ArgSpec &arg,
     return "cannot store a weight as " + t + " (expected f32, f16, bf16 or i8)";
   std::string scalesName = arg.param + kScalesSuffix;
   const ArgSpec *scales = findParam(entry, scalesName);
-  if (!scales || scales->dtype != "f32" || scales->shape.size() != 2 ||
-      arg.shape.size() != 2)
-    return "an i8 weight needs a 2-D weight and an f32 '" + scalesName +
-           "' argument of 2 dimensions";
+  if (!scales || (scales->dtype != "f32" && scales->dtype != "f16") ||
+      scales->shape.size() != 2 || arg.shape.size() != 2)
+    return "an i8 weight needs a 2-D weight and an f16 or f32 '" +
+           scalesName + "' argument of 2 dimensions";
   // Blocks run along the dimension the scales are shorter in.
   int64_t rows = arg.shape[0], cols = arg.shape[1];
   bool alongRows = scales->shape[1] == cols && scales->shape[0] < rows;
@@ -117,20 +117,36 @@ std::string store(const EntryPoint &entry, const ArgSpec &arg,
            " do not divide the i8 weight " + shapeString(arg.shape) +
            " into blocks along one dimension";
   int64_t block = length / blocks;
-  WeightTensor q("i8", arg.shape), s("f32", scales->shape);
+  bool half = scales->dtype == "f16";
+  WeightTensor q("i8", arg.shape), s(scales->dtype, scales->shape);
+  // Stores block `index`'s scale; false where f16 cannot hold it.
+  auto setScale = [&](int64_t index, float scale) {
+    if (half)
+      s.as<uint16_t>()[index] = floatToHalf(scale);
+    else
+      s.as<float>()[index] = scale;
+    return std::isfinite(scale);
+  };
+  bool finite = true;
   if (alongRows) {
     for (int64_t b = 0; b < blocks; ++b)
       for (int64_t c = 0; c < cols; ++c)
-        s.as<float>()[b * cols + c] =
+        finite &= setScale(
+            b * cols + c,
             quantizeBlock(&values[b * block * cols + c], block, cols,
-                          q.as<int8_t>() + b * block * cols + c, cols);
+                          q.as<int8_t>() + b * block * cols + c, cols, half));
   } else {
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t b = 0; b < blocks; ++b)
-        s.as<float>()[r * blocks + b] =
+        finite &= setScale(
+            r * blocks + b,
             quantizeBlock(&values[r * cols + b * block], block, 1,
-                          q.as<int8_t>() + r * cols + b * block, 1);
+                          q.as<int8_t>() + r * cols + b * block, 1, half));
   }
+  if (!finite)
+    return "cannot quantise '" + arg.param + "' to int8: a block of it holds " +
+           "a value beyond what its " + scales->dtype +
+           " scales hold (|x| > 127 * 65504 with f16 scales, or not finite)";
   weights[arg.param] = std::move(q);
   weights[scalesName] = std::move(s);
   return "";

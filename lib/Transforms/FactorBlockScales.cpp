@@ -81,12 +81,17 @@ void prefetchNextStep(OpBuilder &b, vector::LoadOp load, scf::ForOp outer) {
 
 /// `scale` as a value available before `loop`: itself when defined outside,
 /// else a copy before the loop of the vector.load that reads it (its
-/// operands defined outside, the loop writing no memory), with the next
-/// step's run prefetched; null otherwise.
+/// operands defined outside, the loop writing no memory), widened as in the
+/// loop when the scales are f16, with the next step's run prefetched; null
+/// otherwise.
 Value beforeLoop(OpBuilder &b, scf::ForOp loop, Value scale) {
   if (loop.isDefinedOutsideOfLoop(scale))
     return scale;
-  auto load = scale.getDefiningOp<vector::LoadOp>();
+  auto widen = scale.getDefiningOp<arith::ExtFOp>();
+  if (widen && !widen->hasOneUse())
+    return nullptr;
+  Value read = widen ? widen.getIn() : scale;
+  auto load = read.getDefiningOp<vector::LoadOp>();
   if (!load || !llvm::all_of(load->getOperands(), [&](Value v) {
         return loop.isDefinedOutsideOfLoop(v);
       }) ||
@@ -94,6 +99,8 @@ Value beforeLoop(OpBuilder &b, scf::ForOp loop, Value scale) {
     return nullptr;
   b.setInsertionPoint(loop);
   Value hoisted = b.clone(*load)->getResult(0);
+  if (widen)
+    hoisted = arith::ExtFOp::create(b, widen.getLoc(), scale.getType(), hoisted);
   if (auto outer = dyn_cast<scf::ForOp>(loop->getParentOp()))
     prefetchNextStep(b, load, outer);
   return hoisted;
@@ -128,10 +135,16 @@ bool factorScale(scf::ForOp loop, unsigned index) {
       loop.getInitArgsMutable()[index].assign(zero);
       fma->setOperand(side == 0 ? 1 : 0, weight);
       mul->erase();
-      if (Operation *read = scale.getDefiningOp();
-          read && read != hoisted.getDefiningOp() && read->use_empty() &&
-          !loop.isDefinedOutsideOfLoop(scale))
-        read->erase();
+      // The in-loop read (and its widening) is dead now.
+      if (!loop.isDefinedOutsideOfLoop(scale)) {
+        Operation *read = scale.getDefiningOp();
+        auto widen = dyn_cast<arith::ExtFOp>(read);
+        Operation *load = widen ? widen.getIn().getDefiningOp() : nullptr;
+        if (read->use_empty())
+          read->erase();
+        if (load && load->use_empty())
+          load->erase();
+      }
       // ... and its sum is scaled once, onto the value it started from.
       b.setInsertionPointAfter(loop);
       Value sum = loop.getResult(index);

@@ -106,6 +106,47 @@ bool hoistAccumulator(scf::ForOp loop, IRRewriter &rewriter) {
   return false;
 }
 
+/// A widened scalar broadcast to a vector is broadcast narrow and widened
+/// after: `broadcast(extf(s))` becomes `extf(broadcast(s))`. An f16 scalar
+/// (an int8 block's scale) is otherwise inserted into a lane of a register
+/// (x86's vpinsrw), which carries a false dependency on whatever register
+/// LLVM picks, a live accumulator in the tied head's loop, serialising it;
+/// the narrow broadcast writes a whole register. A `vector.from_elements` of
+/// one value repeated is such a broadcast.
+void widenAfterBroadcast(func::FuncOp func) {
+  func.walk([](Operation *broadcast) {
+    Value source;
+    if (auto op = dyn_cast<vector::BroadcastOp>(broadcast))
+      source = op.getSource();
+    else if (auto op = dyn_cast<vector::FromElementsOp>(broadcast);
+             op && llvm::all_equal(op.getElements()))
+      source = op.getElements().front();
+    if (!source || !isa<FloatType>(getElementTypeOrSelf(source.getType())))
+      return;
+    auto result = cast<VectorType>(broadcast->getResult(0).getType());
+    Value narrow;
+    OpBuilder b(broadcast);
+    if (auto ext = source.getDefiningOp<arith::ExtFOp>()) {
+      narrow = ext.getIn();
+    } else if (auto extract = source.getDefiningOp<vector::ExtractOp>()) {
+      auto ext = extract.getSource().getDefiningOp<arith::ExtFOp>();
+      if (!ext || extract.hasDynamicPosition() ||
+          extract.getSourceVectorType().getNumElements() != 1)
+        return;
+      narrow = vector::ExtractOp::create(b, extract.getLoc(), ext.getIn(),
+                                         extract.getStaticPosition());
+    }
+    if (!narrow)
+      return;
+    Location loc = broadcast->getLoc();
+    Value wide = vector::BroadcastOp::create(
+        b, loc, result.clone(getElementTypeOrSelf(narrow.getType())), narrow);
+    broadcast->getResult(0).replaceAllUsesWith(
+        arith::ExtFOp::create(b, loc, result, wide).getResult());
+    broadcast->erase();
+  });
+}
+
 struct LowerVectorOpsPass
     : kf::impl::LowerVectorOpsPassBase<LowerVectorOpsPass> {
   void runOnOperation() override {
@@ -137,6 +178,7 @@ struct LowerVectorOpsPass
         }
     }
 
+    widenAfterBroadcast(func);
     // vector<1x64xf32> -> vector<64xf32>: row tiles become 1-D vectors.
     RewritePatternSet unitDims(ctx);
     vector::populateCastAwayVectorLeadingOneDimPatterns(unitDims);

@@ -55,7 +55,7 @@ struct GraphBuilder {
   RankedTensorType scales(ArrayRef<int64_t> shape, unsigned blockDim) {
     SmallVector<int64_t> s(shape);
     s[blockDim] /= kQuantBlock;
-    return f32(s);
+    return RankedTensorType::get(s, b.getF16Type());
   }
   RankedTensorType hidden() { return f32({batch, seq, c.embedDim}); }
 

@@ -122,16 +122,18 @@ class ProgramBuilder:
     # -- ops ---------------------------------------------------------------
 
     def quantized(self, shape, blocks_axis, blocks):
-        """An i8 weight with f32 scales for `blocks` blocks along
+        """An i8 weight with f16 or f32 scales for `blocks` blocks along
         `blocks_axis`; returns (weight, scales, scales type, dequantised)."""
         name = f"%a{len(self.args)}"
         q = self.rng.integers(-127, 128, shape).astype(np.int8)
         self.args.append((f"{name}: {tensor_type(shape, 'i8')}", q))
         sshape = list(shape)
         sshape[blocks_axis] = blocks
-        scales, sdata = self.argument(tuple(sshape), scale=0.01)
+        sdtype = self.choice(["f16", "f32"])
+        scales, sdata = self.argument(tuple(sshape), dtype=sdtype, scale=0.01)
         layout = "in_out" if blocks_axis == 0 else "out_in"
-        return name, scales, tensor_type(sshape), ref.dequantize(q, sdata, layout)
+        return (name, scales, tensor_type(sshape, sdtype),
+                ref.dequantize(q, sdata, layout))
 
     def linear(self, x, n=None):
         k = x.shape[-1]

@@ -15,7 +15,7 @@ def linear(x, w, b=None, layout="in_out"):
 
 
 def dequantize(q, scales, layout="in_out"):
-    """An i8 weight with f32 block scales along its input features."""
+    """An i8 weight with f16 or f32 block scales along its input features."""
     q = np.asarray(q, np.float64)
     axis = 0 if layout == "in_out" else 1
     block = q.shape[axis] // scales.shape[axis]

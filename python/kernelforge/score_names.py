@@ -27,7 +27,8 @@ def stored(params, arg):
     name, dtype = arg["param"], arg["dtype"]
     if name.endswith(".scales"):
         base = name[:-len(".scales")]
-        return storage.quantize_int8(params[base], storage.gpt2_matrix_axis(base))[1]
+        return storage.quantize_int8(params[base], storage.gpt2_matrix_axis(base),
+                                     scales_dtype=dtype)[1]
     value = params[name]
     if dtype == "i8":
         return storage.quantize_int8(value, storage.gpt2_matrix_axis(name))[0]

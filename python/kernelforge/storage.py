@@ -34,18 +34,26 @@ def bf16_value(bits):
     return (np.asarray(bits, np.uint16).astype(np.uint32) << 16).view(np.float32)
 
 
-def quantize_int8(x, axis):
+def quantize_int8(x, axis, scales_dtype="f16"):
     """int8 blocks along `axis` (of length a multiple of 32): the int8 array
-    in x's shape and the float32 scales (x's shape with axis / 32)."""
+    in x's shape and the scales (x's shape with axis / 32), as the runtime
+    makes them: float16 scales (the graphs' default) are max|x| / 127 rounded
+    up to float16, float32 ones max|x| / 127."""
     x = np.asarray(x, np.float32)
     moved = np.moveaxis(x, axis, -1)
     blocks = moved.reshape(moved.shape[:-1] + (moved.shape[-1] // BLOCK, BLOCK))
     scale = (np.abs(blocks).max(axis=-1, keepdims=True) / np.float32(127)).astype(np.float32)
+    if scales_dtype == "f16":
+        with np.errstate(over="ignore"):
+            half = scale.astype(np.float16)
+        half = np.where(half.astype(np.float32) < scale,
+                        np.nextafter(half, np.float16(np.inf)), half)
+        scale = half.astype(np.float32)
     inverse = np.where(scale > 0, np.float32(1) / np.where(scale > 0, scale, 1), 0).astype(np.float32)
     q = np.clip(np.rint(blocks * inverse), -127, 127).astype(np.int8)
     q = np.moveaxis(q.reshape(moved.shape), -1, axis)
     scales = np.moveaxis(scale[..., 0], -1, axis)
-    return q, scales
+    return q, scales.astype(np.float16 if scales_dtype == "f16" else np.float32)
 
 
 def quantize_blocks(x, axis):

@@ -48,6 +48,45 @@ func.func @blocks(%x: memref<128xf32>, %q: memref<4x32x64xi8>, %s: memref<4x64xf
 
 // -----
 
+// f16 scales (the Q8_0 layout): the read and its widening move before the
+// inner loop together; the next block's scales are one cache line (32
+// halves), one prefetch.
+// CHECK-LABEL: func.func @half_scales
+// CHECK: scf.for %[[KB:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %{{.+}}) -> (vector<32xf32>) {
+// CHECK:   %[[H:.+]] = vector.load %arg2[%[[KB]], %arg4] : memref<4x64xf16>, vector<32xf16>
+// CHECK:   %[[S:.+]] = arith.extf %[[H]] : vector<32xf16> to vector<32xf32>
+// CHECK:   memref.prefetch %arg2[%{{.+}}, %arg4], read, locality<2>, data : memref<4x64xf16>
+// CHECK-NOT: memref.prefetch
+// CHECK:   %[[SUM:.+]] = scf.for
+// CHECK-NOT:  arith.extf
+// CHECK-NOT:  arith.mulf
+// CHECK:     vector.fma
+// CHECK:   vector.fma %[[SUM]], %[[S]], %[[ACC]] : vector<32xf32>
+func.func @half_scales(%x: memref<128xf32>, %q: memref<4x32x64xi8>, %s: memref<4x64xf16>, %init: vector<32xf32>, %col: index) -> vector<32xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c32 = arith.constant 32 : index
+  %r = scf.for %kb = %c0 to %c4 step %c1 iter_args(%acc = %init) -> (vector<32xf32>) {
+    %inner = scf.for %j = %c0 to %c32 step %c1 iter_args(%a = %acc) -> (vector<32xf32>) {
+      %k = arith.addi %kb, %j : index
+      %xv = memref.load %x[%k] : memref<128xf32>
+      %xb = vector.broadcast %xv : f32 to vector<32xf32>
+      %w = vector.load %q[%kb, %j, %col] : memref<4x32x64xi8>, vector<32xi8>
+      %half = vector.load %s[%kb, %col] : memref<4x64xf16>, vector<32xf16>
+      %scale = arith.extf %half : vector<32xf16> to vector<32xf32>
+      %wf = arith.sitofp %w : vector<32xi8> to vector<32xf32>
+      %ws = arith.mulf %wf, %scale : vector<32xf32>
+      %n = vector.fma %xb, %ws, %a : vector<32xf32>
+      scf.yield %n : vector<32xf32>
+    } {kf.block_scales}
+    scf.yield %inner : vector<32xf32>
+  } {kf.block_scales}
+  return %r : vector<32xf32>
+}
+
+// -----
+
 // A scale defined before the loop is used as it is; nothing to prefetch.
 // CHECK-LABEL: func.func @outside
 // CHECK-NOT: memref.prefetch

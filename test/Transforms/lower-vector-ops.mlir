@@ -50,3 +50,40 @@ func.func @negative_other_access(%a: memref<8x64xf32>, %b: memref<64x32xf32>, %c
   }
   return
 }
+
+// -----
+
+// An int8 block's f16 scale, widened and broadcast across the block's lanes:
+// it is broadcast as f16 and widened after, so no lane insert remains.
+// CHECK-LABEL: func.func @widen_after_broadcast
+// CHECK: vector.load %{{.+}} : memref<8x4xf16>, vector<1xf16>
+// CHECK-NOT: arith.extf
+// CHECK: vector.insert %{{.+}} [31] : f16 into vector<32xf16>
+// CHECK: %[[W:.+]] = arith.extf %{{.+}} : vector<32xf16> to vector<32xf32>
+// CHECK: arith.mulf %{{.+}}, %[[W]] : vector<32xf32>
+func.func @widen_after_broadcast(%q: memref<8x128xi8>, %s: memref<8x4xf16>, %out: memref<32xf32>, %r: index, %b: index) {
+  %pad = arith.constant 0.0 : f16
+  %pad8 = arith.constant 0 : i8
+  %c0 = arith.constant 0 : index
+  %scale = vector.transfer_read %s[%r, %b], %pad {in_bounds = [true]} : memref<8x4xf16>, vector<1xf16>
+  %wide = arith.extf %scale : vector<1xf16> to vector<1xf32>
+  %lanes = vector.broadcast %wide : vector<1xf32> to vector<32x1xf32>
+  %flat = vector.shape_cast %lanes : vector<32x1xf32> to vector<32xf32>
+  %vq = vector.transfer_read %q[%r, %c0], %pad8 {in_bounds = [true]} : memref<8x128xi8>, vector<32xi8>
+  %fq = arith.sitofp %vq : vector<32xi8> to vector<32xf32>
+  %y = arith.mulf %fq, %flat : vector<32xf32>
+  vector.store %y, %out[%c0] : memref<32xf32>, vector<32xf32>
+  return
+}
+
+// A broadcast of a value computed in f32 is left alone.
+// CHECK-LABEL: func.func @negative_broadcast_f32
+// CHECK: vector.broadcast %{{.+}} : f32 to vector<32xf32>
+// CHECK-NOT: arith.extf
+func.func @negative_broadcast_f32(%x: f32, %out: memref<32xf32>) {
+  %c0 = arith.constant 0 : index
+  %two = arith.addf %x, %x : f32
+  %v = vector.broadcast %two : f32 to vector<32xf32>
+  vector.store %v, %out[%c0] : memref<32xf32>, vector<32xf32>
+  return
+}

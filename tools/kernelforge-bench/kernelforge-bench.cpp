@@ -96,7 +96,7 @@ static cl::opt<std::string> weightType(
     "dtype", cl::init("f32"),
     cl::desc("Element type the matrix products' weights are stored in: f32, "
              "bf16, f16, or int8 (blocks of 32 along the reduction with an "
-             "f32 scale each, as --dtype int8 of the runners; activations "
+             "f16 scale each, as --dtype int8 of the runners; activations "
              "and sums stay f32)"),
     cl::cat(category));
 static cl::opt<std::string>
@@ -135,13 +135,13 @@ std::string tensor(std::initializer_list<int64_t> shape,
   return s + element.str() + ">";
 }
 
-/// Values per int8 block (one f32 scale each), as the runners quantise.
+/// Values per int8 block (one f16 scale each), as the runners quantise.
 constexpr int64_t kBlock = 32;
 
 /// Bytes per weight element of --dtype, scales included.
 double weightBytes() {
   if (weightType == "int8")
-    return 1.0 + 4.0 / kBlock;
+    return 1.0 + 2.0 / kBlock;
   return weightType == "f32" ? 4.0 : 2.0;
 }
 
@@ -151,7 +151,8 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
   llvm::StringRef element = quantized ? "i8" : llvm::StringRef(weightType);
   std::string x = tensor({t, k}),
               w = outIn ? tensor({n, k}, element) : tensor({k, n}, element),
-              s = outIn ? tensor({n, k / kBlock}) : tensor({k / kBlock, n}),
+              s = outIn ? tensor({n, k / kBlock}, "f16")
+                        : tensor({k / kBlock, n}, "f16"),
               b = tensor({n}), y = tensor({t, n});
   Kernel kernel;
   kernel.name = name;

@@ -23,9 +23,14 @@ uint16_t floatToBFloat16(float f);
 /// Symmetric 8-bit quantisation of `count` values read with `stride`
 /// (elements) from `in`: scale = max|x| / 127, q = round(x / scale), so that
 /// x ~ q * scale with an error of at most scale / 2. Returns the scale (0
-/// for an all-zero block, whose values are then 0).
+/// for an all-zero block, whose values are then 0). With `halfScale` the
+/// scale is the smallest f16 value at least max|x| / 127 (exactly
+/// representable as f16, so storing it loses nothing, and |q| <= 127 still
+/// holds); for max|x| / 127 below f16's normal range it is a subnormal, whose
+/// spacing of 2^-24 bounds the error by max|x| / 254 + 2^-25. Infinite when
+/// max|x| / 127 exceeds f16's largest value (65504).
 float quantizeBlock(const float *in, int64_t count, int64_t stride,
-                    int8_t *out, int64_t outStride);
+                    int8_t *out, int64_t outStride, bool halfScale = false);
 
 } // namespace kernelforge::runtime
 

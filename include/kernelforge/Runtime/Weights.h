@@ -21,7 +21,7 @@
 namespace kernelforge::runtime {
 
 /// One parameter's data, 64-byte aligned, in an entry point's element type
-/// (f32, f16, bf16, i8 or f32 block scales).
+/// (f32, f16, bf16, i8 or f16/f32 block scales).
 class WeightTensor {
 public:
   WeightTensor() = default;
@@ -44,9 +44,9 @@ private:
 using WeightMap = std::map<std::string, WeightTensor>;
 
 /// The suffix of the argument that holds the block scales of an i8 weight:
-/// `NAME` is i8 [a, b] and `NAME.scales` f32 [a / B, b] or [a, b / B], the
-/// blocks of B consecutive values along the dimension the weight is reduced
-/// over (B = 32 in the graphs KernelForge builds).
+/// `NAME` is i8 [a, b] and `NAME.scales` f16 or f32 [a / B, b] or
+/// [a, b / B], the blocks of B consecutive values along the dimension the
+/// weight is reduced over (B = 32 and f16 in the graphs KernelForge builds).
 inline constexpr const char *kScalesSuffix = ".scales";
 
 /// Reads every parameter `entry` names from `checkpointPath`. Names are

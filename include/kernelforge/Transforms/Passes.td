@@ -283,6 +283,10 @@ def LowerVectorOpsPass : Pass<"kf-lower-vector-ops", "::mlir::func::FuncOp"> {
     reductions, transfers to rank-1 loads and stores, and shape casts,
     transposes and broadcasts to 1-D vector ops. Float sums and products of
     `vector.reduction` are marked `reassoc`, so the lanes combine as a tree.
+    A broadcast of a widened value (`arith.extf`, such as an int8 block's
+    f16 scale) is broadcast narrow and widened after: inserting an f16
+    scalar into a register lane (x86's `vpinsrw`) depends on the register's
+    old contents, which serialised the tied head's loop on an accumulator.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect"];
 }

@@ -97,7 +97,7 @@ Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
        inOut ? projection(ctx, 3, {0, 2}) : projection(ctx, 3, {0, 1})},
       [](OpBuilder &nb, Location l, ValueRange args) -> Value {
         return arith::MulFOp::create(nb, l, toCompute(nb, l, args[0]),
-                                     args[1]);
+                                     toCompute(nb, l, args[1]));
       });
   return tensor::CollapseShapeOp::create(b, loc, wide, blockGroups(inOut));
 }
@@ -116,7 +116,8 @@ Value rowBlocks(OpBuilder &b, Location loc, Value rows, int64_t blocks) {
 /// acc + x * (q * scale).
 void dequantizedMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
   Value scaled =
-      arith::MulFOp::create(b, loc, toCompute(b, loc, args[1]), args[2]);
+      arith::MulFOp::create(b, loc, toCompute(b, loc, args[1]),
+                            toCompute(b, loc, args[2]));
   Value term = arith::MulFOp::create(b, loc, args[0], scaled);
   linalg::YieldOp::create(
       b, loc, arith::AddFOp::create(b, loc, args[3], term).getResult());

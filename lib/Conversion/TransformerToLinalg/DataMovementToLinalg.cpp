@@ -126,7 +126,8 @@ struct EmbeddingLowering : OpConversionPattern<EmbeddingOp> {
                 b, l, feature, arith::ConstantIndexOp::create(b, l, block));
             Value scale = tensor::ExtractOp::create(
                 b, l, scales, ValueRange{id, blockIndex});
-            row = arith::MulFOp::create(b, l, toCompute(b, l, row), scale);
+            row = arith::MulFOp::create(b, l, toCompute(b, l, row),
+                                        toCompute(b, l, scale));
           }
           if (!positions)
             return row;

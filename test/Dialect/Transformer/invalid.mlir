@@ -665,9 +665,9 @@ func.func @negative_linear_i8_half_input(%x: tensor<1x64xf16>, %w: tensor<64x8xi
 
 // -----
 
-func.func @negative_embedding_scales_dtype(%ids: tensor<4xi64>, %t: tensor<27x64xi8>, %s: tensor<27x2xf16>) {
-  // expected-error @+1 {{'kf.embedding' op expected scales of f32 and rank 2, got 'tensor<27x2xf16>'}}
-  %0 = kf.embedding %ids, %t scales(%s : tensor<27x2xf16>) : tensor<4xi64>, tensor<27x64xi8> -> tensor<4x64xf32>
+func.func @negative_embedding_scales_dtype(%ids: tensor<4xi64>, %t: tensor<27x64xi8>, %s: tensor<27x2xbf16>) {
+  // expected-error @+1 {{'kf.embedding' op expected scales of f16 or f32 and rank 2, got 'tensor<27x2xbf16>'}}
+  %0 = kf.embedding %ids, %t scales(%s : tensor<27x2xbf16>) : tensor<4xi64>, tensor<27x64xi8> -> tensor<4x64xf32>
   return
 }
 

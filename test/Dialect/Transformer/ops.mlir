@@ -40,6 +40,20 @@ func.func @linear_blocks(%x: tensor<2x64xf32>, %q: tensor<64x8xi8>, %s: tensor<2
   return %0, %1, %2 : tensor<2x8xf32>, tensor<2x27xf32>, tensor<1x3x64xf32>
 }
 
+// The same with f16 scales (the Q8_0 layout).
+// CHECK-LABEL: func @linear_blocks_f16_scales
+func.func @linear_blocks_f16_scales(%x: tensor<2x64xf32>, %q: tensor<64x8xi8>, %s: tensor<2x8xf16>,
+                                    %qt: tensor<27x64xi8>, %st: tensor<27x4xf16>, %ids: tensor<1x3xi64>)
+    -> (tensor<2x8xf32>, tensor<2x27xf32>, tensor<1x3x64xf32>) {
+  // CHECK: kf.linear %{{.*}}, %{{.*}} scales(%{{.*}} : tensor<2x8xf16>) layout(in_out) : tensor<2x64xf32>, tensor<64x8xi8> -> tensor<2x8xf32>
+  %0 = kf.linear %x, %q scales(%s : tensor<2x8xf16>) layout(in_out) : tensor<2x64xf32>, tensor<64x8xi8> -> tensor<2x8xf32>
+  // CHECK: kf.linear %{{.*}}, %{{.*}} scales(%{{.*}} : tensor<27x4xf16>) layout(out_in)
+  %1 = kf.linear %x, %qt scales(%st : tensor<27x4xf16>) layout(out_in) : tensor<2x64xf32>, tensor<27x64xi8> -> tensor<2x27xf32>
+  // CHECK: kf.embedding %{{.*}}, %{{.*}} scales(%{{.*}} : tensor<27x4xf16>) : tensor<1x3xi64>, tensor<27x64xi8> -> tensor<1x3x64xf32>
+  %2 = kf.embedding %ids, %qt scales(%st : tensor<27x4xf16>) : tensor<1x3xi64>, tensor<27x64xi8> -> tensor<1x3x64xf32>
+  return %0, %1, %2 : tensor<2x8xf32>, tensor<2x27xf32>, tensor<1x3x64xf32>
+}
+
 // CHECK-LABEL: func @linear_dynamic
 func.func @linear_dynamic(%x: tensor<?x?x64xbf16>, %w: tensor<64x?xbf16>) -> tensor<?x?x?xbf16> {
   // CHECK: kf.linear {{.*}} : tensor<?x?x64xbf16>, tensor<64x?xbf16> -> tensor<?x?x?xbf16>

@@ -16,9 +16,9 @@ namespace kernelforge::gpt2 {
 /// embedding and an untied head) are kept in. Activations, the KV cache,
 /// biases, norm parameters and the position table stay f32; 16-bit matrices
 /// are widened in registers inside the products and the embedding gather.
-/// Int8: i8 matrices with one f32 scale per block of kQuantBlock values
-/// along the input features (`<name>.scales` parameters), dequantised in
-/// registers.
+/// Int8: i8 matrices with one f16 scale per block of kQuantBlock values
+/// along the input features (`<name>.scales` parameters; llama.cpp's Q8_0
+/// layout, 34 bytes per 32 values), dequantised in registers.
 enum class WeightStorage { F32, F16, BF16, Int8 };
 inline constexpr int64_t kQuantBlock = 32;
 

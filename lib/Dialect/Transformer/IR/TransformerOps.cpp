@@ -75,7 +75,7 @@ static LogicalResult checkStorageType(OpShapeError &&err,
              << " (or be f16 or bf16 under f32 " << refName << ")";
 }
 
-/// An i8 `weight` needs f32 `scales` with one value per block of B
+/// An i8 `weight` needs f16 or f32 `scales` with one value per block of B
 /// consecutive elements along dimension `blockDim` (B = that size over the
 /// scales' count there) and the weight's size along the other dimension; a
 /// float weight takes none.
@@ -92,8 +92,9 @@ static LogicalResult checkBlockScales(OpShapeError &&err,
   if (!scalesValue)
     return err << "expected scales for the i8 " << name;
   auto scales = rankedType(scalesValue);
-  if (!scales || scales.getRank() != 2 || !scales.getElementType().isF32())
-    return err << "expected scales of f32 and rank 2, got "
+  if (!scales || scales.getRank() != 2 ||
+      !isa<Float32Type, Float16Type>(scales.getElementType()))
+    return err << "expected scales of f16 or f32 and rank 2, got "
                << scalesValue.getType();
   if (!weight.hasStaticShape() || !scales.hasStaticShape())
     return err << "expected static shapes for the i8 " << name << " "

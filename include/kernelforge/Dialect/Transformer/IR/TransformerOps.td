@@ -56,12 +56,13 @@ def KF_LinearOp : KF_Op<"linear",
     in registers; products and sums are f32. The bias and the result have
     the input's element type.
 
-    An i8 weight comes with `scales` (f32, f32 input): blocks of B
+    An i8 weight comes with `scales` (f16 or f32, f32 input): blocks of B
     consecutive values along the input-feature dimension share one scale,
     `W[i, o] = q[i, o] * scales[i / B, o]` for `in_out` (scales
     `[in / B, out]`) and `W[o, i] = q[o, i] * scales[o, i / B]` for
     `out_in` (scales `[out, in / B]`); B is `in` over the scales' block
-    count. The lowering dequantises in registers.
+    count. The lowering dequantises in registers. f16 scales make the
+    Q8_0 layout (34 bytes per 32 values), f32 ones 36 bytes.
 
     Example:
 
@@ -71,7 +72,7 @@ def KF_LinearOp : KF_Op<"linear",
           -> tensor<1x16x192xf32>
     %logits = kf.linear %h, %wte layout(out_in)
         : tensor<1x16x64xf32>, tensor<27x64xf32> -> tensor<1x16x27xf32>
-    %y = kf.linear %h, %q scales(%s : tensor<192x2xf32>) layout(out_in)
+    %y = kf.linear %h, %q scales(%s : tensor<192x2xf16>) layout(out_in)
         : tensor<1x16x64xf32>, tensor<192x64xi8> -> tensor<1x16x192xf32>
     ```
   }];
@@ -435,7 +436,7 @@ def KF_EmbeddingOp : KF_Op<"embedding",
     and positions outside `[0, P)` are runtime errors of the lowered code.
     A 16-bit (f16, bf16) table may be combined with f32 positions: its rows
     are widened and the result is f32. Without positions the result has the
-    table's element type. An i8 table comes with f32 `scales` (`[V, D / B]`,
+    table's element type. An i8 table comes with f16 or f32 `scales` (`[V, D / B]`,
     blocks of B features, as `kf.linear` `out_in`): rows are dequantised,
     and the result is f32.
 
