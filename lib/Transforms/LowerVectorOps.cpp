@@ -106,44 +106,26 @@ bool hoistAccumulator(scf::ForOp loop, IRRewriter &rewriter) {
   return false;
 }
 
-/// A widened scalar broadcast to a vector is broadcast narrow and widened
-/// after: `broadcast(extf(s))` becomes `extf(broadcast(s))`. An f16 scalar
-/// (an int8 block's scale) is otherwise inserted into a lane of a register
-/// (x86's vpinsrw), which carries a false dependency on whatever register
-/// LLVM picks, a live accumulator in the tied head's loop, serialising it;
-/// the narrow broadcast writes a whole register. A `vector.from_elements` of
-/// one value repeated is such a broadcast.
+/// A broadcast of a widened value is broadcast narrow and widened after:
+/// `broadcast(extf(s))` becomes `extf(broadcast(s))`. An f16 scalar (an int8
+/// block's scale) is otherwise inserted into a lane of a register (x86's
+/// vpinsrw), which carries a false dependency on whatever register LLVM
+/// picks, a live accumulator in the tied head's loop, serialising it; the
+/// narrow broadcast writes a whole register.
 void widenAfterBroadcast(func::FuncOp func) {
-  func.walk([](Operation *broadcast) {
-    Value source;
-    if (auto op = dyn_cast<vector::BroadcastOp>(broadcast))
-      source = op.getSource();
-    else if (auto op = dyn_cast<vector::FromElementsOp>(broadcast);
-             op && llvm::all_equal(op.getElements()))
-      source = op.getElements().front();
-    if (!source || !isa<FloatType>(getElementTypeOrSelf(source.getType())))
+  func.walk([](vector::BroadcastOp broadcast) {
+    auto ext = broadcast.getSource().getDefiningOp<arith::ExtFOp>();
+    if (!ext)
       return;
-    auto result = cast<VectorType>(broadcast->getResult(0).getType());
-    Value narrow;
     OpBuilder b(broadcast);
-    if (auto ext = source.getDefiningOp<arith::ExtFOp>()) {
-      narrow = ext.getIn();
-    } else if (auto extract = source.getDefiningOp<vector::ExtractOp>()) {
-      auto ext = extract.getSource().getDefiningOp<arith::ExtFOp>();
-      if (!ext || extract.hasDynamicPosition() ||
-          extract.getSourceVectorType().getNumElements() != 1)
-        return;
-      narrow = vector::ExtractOp::create(b, extract.getLoc(), ext.getIn(),
-                                         extract.getStaticPosition());
-    }
-    if (!narrow)
-      return;
-    Location loc = broadcast->getLoc();
+    Location loc = broadcast.getLoc();
+    VectorType result = broadcast.getResultVectorType();
+    Value narrow = ext.getIn();
     Value wide = vector::BroadcastOp::create(
         b, loc, result.clone(getElementTypeOrSelf(narrow.getType())), narrow);
-    broadcast->getResult(0).replaceAllUsesWith(
+    broadcast.replaceAllUsesWith(
         arith::ExtFOp::create(b, loc, result, wide).getResult());
-    broadcast->erase();
+    broadcast.erase();
   });
 }
 
