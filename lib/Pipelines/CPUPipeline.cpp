@@ -105,6 +105,9 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createPrefetchStridedReadsPass(prefetch));
   detail::addParallelLoopsToOpenMP(pm, options.threads,
                                    options.minParallelWork);
+  // Temporaries freed inside loops: a stack slot per thread, not a malloc
+  // per iteration.
+  pm.addNestedPass<func::FuncOp>(createStackTemporariesPass());
   if (stop == CPUStage::Loops)
     return;
 

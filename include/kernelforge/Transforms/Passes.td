@@ -317,6 +317,39 @@ def LowerStridedCopiesPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def StackTemporariesPass
+    : Pass<"kf-stack-temporaries", "::mlir::func::FuncOp"> {
+  let summary = "Put small temporaries freed inside a loop on the stack, one per thread";
+  let description = [{
+    Bufferization gives every temporary a `memref.alloc` and a
+    `memref.dealloc`. Inside a loop, that is a `malloc` and a `free` per
+    iteration: a decode step's attention allocates its running maximum,
+    sum, scores and partial sums for each head and key tile (thousands of
+    calls per token for GPT-2 at context 512), and the tied head a block
+    of partial sums for each block of outputs.
+
+    A `memref.alloc` of a static, identity-layout shape of at most
+    `max-bytes` whose one `memref.dealloc` is in the same block (so its
+    lifetime ends within one iteration of every enclosing loop) becomes a
+    `memref.alloca` at the start of the nearest enclosing `omp.parallel`
+    region (one slot per thread, which reuses it for each of its
+    iterations) or of the function, and its dealloc goes. Only sequential
+    loops, conditionals and worksharing loops (`omp.wsloop`, whose
+    iterations one thread runs one after another) may lie in between;
+    under an `scf.parallel` or `scf.forall`, whose iterations may run
+    concurrently, a temporary stays on the heap. At most `max-total-bytes`
+    go to one region or function; the rest stay on the heap. The pass runs
+    after the parallel loops have become OpenMP.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"16384",
+           "Largest temporary (bytes) moved to the stack">,
+    Option<"maxTotalBytes", "max-total-bytes", "int64_t", /*default=*/"65536",
+           "Stack bytes one omp.parallel region or function may receive">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def TileLoopsForGPUPass : Pass<"kf-tile-loops-for-gpu", "::mlir::func::FuncOp"> {
   let summary = "Tile outermost parallel loops into blocks of threads along the innermost dimension";
   let description = [{
