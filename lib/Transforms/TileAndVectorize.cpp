@@ -84,6 +84,16 @@ constexpr int64_t kQuantizedPrefetchRows = 16;
 /// it and lost with it.
 constexpr int64_t kNextRowsPrefetchBytes = 12288;
 
+/// Value rows ahead that a decode query's `P V` product (one row against a
+/// key tile's values, in an attention block's key loop) prefetches. Each
+/// step reads one row of the tile, contiguous within a head but each 4 KiB
+/// page a new stream for the hardware. Measured on a Zen 5 (kernelforge-bench,
+/// attention at T = 1, context 512, bf16 KV cache from memory, three
+/// alternating runs): 0.051 / 0.056 / 0.054 ms -> 0.048 / 0.044 / 0.047.
+/// Prefetching the key rows of the `Q K^T` tile the same way (at most a tile
+/// ahead) made it slower.
+constexpr int64_t kValueRowsPrefetch = 16;
+
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
 struct Split {
   unsigned dim;
@@ -681,6 +691,13 @@ struct TileAndVectorizePass
         if (block->hasAttr("kf.parallel") && plan.schedule &&
             narrowestInputBytes(op) < 4)
           plan.prefetchRowBytes = kNextRowsPrefetchBytes;
+        // A one-row product in an attention block's key loop (decode's
+        // P V): the value rows ahead.
+        if (plan.schedule && !plan.prefetch &&
+            op->getParentOfType<scf::ForOp>()) {
+          plan.prefetch = true;
+          plan.prefetchSteps = kValueRowsPrefetch;
+        }
       }
       auto current = cast<TilingInterface>(op.getOperation());
       DictionaryAttr scheduleAttr =

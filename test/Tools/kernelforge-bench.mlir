@@ -15,6 +15,10 @@
 // RUN: kernelforge-bench --seq-lens 1 --kernels attn_proj,lm_head --dtype int8 --min-time 0.01 --json %t.int8.json | FileCheck %s --check-prefix=INT8
 // RUN: FileCheck %s --check-prefix=INT8-REPORT < %t.int8.json
 // RUN: not kernelforge-bench --dtype int4 2>&1 | FileCheck %s --check-prefix=BAD-DTYPE
+// RUN: kernelforge-bench --seq-lens 1 --kernels attention --kv-dtype bf16 --decode-context 300 --min-time 0.01 --json %t.kv.json | FileCheck %s --check-prefix=DECODE-ATTENTION
+// RUN: FileCheck %s --check-prefix=DECODE-ATTENTION-REPORT < %t.kv.json
+// RUN: not kernelforge-bench --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BAD-KV
+// RUN: not kernelforge-bench --decode-context 1025 2>&1 | FileCheck %s --check-prefix=BAD-CONTEXT
 
 // RAN: layer_norm 8
 // RAN: softmax 8
@@ -48,3 +52,15 @@
 // INT8-REPORT: "weights": "int8"
 // INT8-REPORT: "weights_from_memory": true
 // BAD-DTYPE: error: --dtype expects f32, bf16, f16 or int8, got 'int4'
+// Decode attention: one query at position 299 of a bf16 KV cache of 1024
+// rows per head, streamed from memory, checked against float64 attention
+// over the rounded keys and values up to that position.
+// DECODE-ATTENTION: memory read bandwidth
+// DECODE-ATTENTION: attention 1
+// DECODE-ATTENTION-REPORT: "context": 300
+// DECODE-ATTENTION-REPORT: "fraction_of_memory_bandwidth":
+// DECODE-ATTENTION-REPORT: "kv_dtype": "bf16"
+// DECODE-ATTENTION-REPORT: "weights": "-"
+// DECODE-ATTENTION-REPORT: "weights_from_memory": true
+// BAD-KV: error: --kv-dtype expects f32, bf16 or f16, got 'i8'
+// BAD-CONTEXT: error: --decode-context must be in 1..1024, got 1025

@@ -1,7 +1,8 @@
 //===- kernelforge-bench.cpp - Kernel throughput at GPT-2 shapes ----------===//
 //
 // Compiles kf kernels at GPT-2 124M shapes (the block's matrix products, the
-// tied lm_head read as [vocab, features], attention, layer norm, softmax)
+// tied lm_head read as [vocab, features], attention (decode: one query over
+// a KV cache of --kv-dtype at --decode-context), layer norm, softmax)
 // in-process (the same driver as
 // kernelforge-compile), runs them through the runtime, and prints time,
 // GFLOP/s and GB/s; the matrix products also run through OpenBLAS sgemm in
@@ -99,6 +100,16 @@ static cl::opt<std::string> weightType(
              "f16 scale each, as --dtype int8 of the runners; activations "
              "and sums stay f32)"),
     cl::cat(category));
+static cl::opt<std::string> kvType(
+    "kv-dtype", cl::init("f32"),
+    cl::desc("Element type of the KV cache decode attention (T = 1) reads: "
+             "f32, bf16 or f16, as --kv-dtype of the runners"),
+    cl::cat(category));
+static cl::opt<int64_t> decodeContext(
+    "decode-context", cl::init(256),
+    cl::desc("Keys a decode attention query (T = 1) sees: its position in "
+             "a cache of 1024 rows, read from memory (1..1024)"),
+    cl::cat(category));
 static cl::opt<std::string>
     comparePath("compare", cl::init(""),
                 cl::desc("Compare this saved report with --baseline instead "
@@ -107,7 +118,7 @@ static cl::opt<std::string>
 namespace {
 
 constexpr int64_t kEmbd = 768, kHeads = 12, kHeadDim = 64, kCache = 256,
-                  kVocab = 50257;
+                  kPositions = 1024, kVocab = 50257;
 
 struct Kernel {
   std::string name;
@@ -123,6 +134,14 @@ struct Kernel {
   // weights the one holding their scales.
   int weightArg = -1;
   int scalesArg = -1;
+  // The arguments a decode step reads from memory (the weights and scales
+  // of a one-row product, the KV cache of decode attention): each call
+  // reads the next of copies that overflow the last-level cache.
+  std::vector<int> streamedArgs;
+  // The value of every index argument (a decode query's position).
+  int64_t position = kCache - 1;
+  // Extra report fields.
+  nlohmann::json details = nlohmann::json::object();
   // Checks the output (the last buffer) against a float64 reference.
   std::function<kfbench::ErrorStats(std::vector<std::vector<float>> &)> check;
 };
@@ -170,6 +189,9 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
   kernel.gemm = std::array<int64_t, 3>{t, n, k};
   kernel.transposedWeight = outIn;
   kernel.weightArg = 1;
+  kernel.streamedArgs = {1};
+  if (quantized)
+    kernel.streamedArgs.push_back(2);
   if (!quantized) {
     kernel.check = [=](std::vector<std::vector<float>> &b) {
       return kfbench::checkLinear(b[0].data(), b[1].data(), b[2].data(),
@@ -193,30 +215,52 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
   return kernel;
 }
 
+/// Bytes per element of --kv-dtype.
+double kvBytes() { return kvType == "f32" ? 4.0 : 2.0; }
+
 Kernel attentionKernel(int64_t t) {
-  // Prefill: T queries over T keys; decode (T = 1): one query over a cache
-  // of kCache rows at the last position.
-  int64_t keys = t == 1 ? kCache : t;
-  std::string q = tensor({1, kHeads, t, kHeadDim}),
-              kv = tensor({1, kHeads, keys, kHeadDim});
   Kernel kernel;
   kernel.name = "attention";
   kernel.tokens = t;
-  std::string offset = t == 1 ? ", %pos: index" : "";
-  std::string offsetUse = t == 1 ? " offset(%pos)" : "";
+  if (t == 1) {
+    // Decode: one query at position decodeContext - 1 of a cache laid out
+    // as the runners' (1024 rows per head, --kv-dtype), read from memory.
+    int64_t keys = decodeContext;
+    std::string q = tensor({1, kHeads, 1, kHeadDim}),
+                kv = tensor({1, kHeads, kPositions, kHeadDim}, kvType);
+    kernel.mlir = llvm::formatv(
+        "func.func @main(%q: {0}, %k: {1}, %v: {1}, %pos: index) -> {0} {{\n"
+        "  %o = kf.attention %q, %k, %v causal offset(%pos) : {0}, {1}, {1} "
+        "-> {0}\n"
+        "  return %o : {0}\n}\n",
+        q, kv);
+    kernel.flops = 4.0 * kHeads * keys * kHeadDim;
+    kernel.bytes =
+        4.0 * kHeads * kHeadDim * 2 + kvBytes() * kHeads * kHeadDim * 2 * keys;
+    kernel.streamedArgs = {1, 2};
+    kernel.position = keys - 1;
+    kernel.details = {{"kv_dtype", std::string(kvType)}, {"context", keys}};
+    kernel.check = [=](std::vector<std::vector<float>> &b) {
+      return kfbench::checkAttention(b[0].data(), b[1].data(), b[2].data(),
+                                     b.back().data(), kHeads, 1, kPositions,
+                                     kHeadDim, keys - 1);
+    };
+    return kernel;
+  }
+  // Prefill: T queries over T keys.
+  std::string q = tensor({1, kHeads, t, kHeadDim});
   kernel.mlir = llvm::formatv(
-      "func.func @main(%q: {0}, %k: {1}, %v: {1}{2}) -> {0} {{\n"
-      "  %o = kf.attention %q, %k, %v causal{3} : {0}, {1}, {1} -> {0}\n"
+      "func.func @main(%q: {0}, %k: {0}, %v: {0}) -> {0} {{\n"
+      "  %o = kf.attention %q, %k, %v causal : {0}, {0}, {0} -> {0}\n"
       "  return %o : {0}\n}\n",
-      q, kv, offset, offsetUse);
-  // Causal: about half of the score matrix is visible in prefill.
-  double visible = t == 1 ? keys : t * (t + 1) / 2.0;
+      q);
+  // Causal: about half of the score matrix is visible.
+  double visible = t * (t + 1) / 2.0;
   kernel.flops = 4.0 * kHeads * visible * kHeadDim;
-  kernel.bytes = 4.0 * kHeads * kHeadDim * (2 * t + 2 * keys);
+  kernel.bytes = 4.0 * kHeads * kHeadDim * 4 * t;
   kernel.check = [=](std::vector<std::vector<float>> &b) {
     return kfbench::checkAttention(b[0].data(), b[1].data(), b[2].data(),
-                                   b.back().data(), kHeads, t, keys, kHeadDim,
-                                   keys - t);
+                                   b.back().data(), kHeads, t, t, kHeadDim, 0);
   };
   return kernel;
 }
@@ -339,6 +383,16 @@ int main(int argc, char **argv) {
                  << weightType << "'\n";
     return 1;
   }
+  if (kvType != "f32" && kvType != "bf16" && kvType != "f16") {
+    llvm::errs() << "error: --kv-dtype expects f32, bf16 or f16, got '"
+                 << kvType << "'\n";
+    return 1;
+  }
+  if (decodeContext < 1 || decodeContext > kPositions) {
+    llvm::errs() << "error: --decode-context must be in 1.." << kPositions
+                 << ", got " << decodeContext << "\n";
+    return 1;
+  }
   kf::CompileOptions options;
   if (failed(options.pipeline.parseFromString(pipelineOptions))) {
     llvm::errs() << "error: bad --pipeline-options\n";
@@ -382,9 +436,9 @@ int main(int argc, char **argv) {
   }
 
   // One-row products (and with --weights-from-memory every product) stream
-  // their weights from memory, as a model's layers do: each call reads the
-  // next of enough copies to overflow the last-level cache, and is compared
-  // with what the machine can read.
+  // their weights from memory, as a model's layers do, and decode attention
+  // its KV cache: each call reads the next of enough copies to overflow the
+  // last-level cache, and is compared with what the machine can read.
   kf::CPUTargetModel host = kf::CPUTargetModel::host();
   int threads = host.cores;
   if (auto env = llvm::sys::Process::GetEnv("OMP_NUM_THREADS"))
@@ -432,7 +486,7 @@ int main(int argc, char **argv) {
     std::vector<std::vector<float>> buffers;
     std::vector<std::vector<uint16_t>> stored;
     std::vector<std::vector<int8_t>> stored8;
-    std::vector<int64_t> scalars(entry.args.size(), kCache - 1);
+    std::vector<int64_t> scalars(entry.args.size(), kernel.position);
     std::vector<void *> pointers;
     for (auto [i, arg] : llvm::enumerate(entry.args)) {
       if (!arg.isMemRef()) {
@@ -471,10 +525,7 @@ int main(int argc, char **argv) {
     // last-level cache: copies[c][a] is copy c of the a-th of `streamed`.
     // Each is laid out as the runner lays out a model's weights (2 MiB pages
     // where the kernel allows it).
-    std::vector<int> streamed;
-    for (int a : {kernel.weightArg, kernel.scalesArg})
-      if (a >= 0)
-        streamed.push_back(a);
+    const std::vector<int> &streamed = kernel.streamedArgs;
     std::vector<std::vector<kernelforge::runtime::WeightTensor>> copies;
     bool fromMemory =
         (kernel.tokens == 1 || weightsFromMemory) && !streamed.empty();
@@ -536,6 +587,7 @@ int main(int argc, char **argv) {
         {"tuning", printed((*module)->getAttr("kf.tuning"))},
         {"weights", kernel.weightArg >= 0 ? std::string(weightType) : "-"},
         {"weights_from_memory", fromMemory}};
+    row.update(kernel.details);
     if (fromMemory && bandwidth > 0) {
       row["memory_gbytes_per_s"] = bandwidth;
       row["fraction_of_memory_bandwidth"] = gbs / bandwidth;
