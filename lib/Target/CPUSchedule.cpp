@@ -41,6 +41,16 @@ CPUSchedule mlir::kf::deriveCPUSchedule(const CPUTargetModel &target) {
   s.attentionKeyTile = powerOfTwoIn(target.l1d / (2 * 64 * 4), 16, 128);
   s.attentionQueryTile = 64;
   s.minParallelBlocks = std::max<int64_t>(4, 2 * target.cores);
+  // Packed weight panels where a register tile reads one 64-byte line of
+  // each weight row (256-bit vectors, 2 x 8 columns): its k-tile panel is
+  // then 256 lines a row apart, and at transformer widths (multiples of
+  // 1 KiB) those fall in a few L1 sets and evict each other, so the panel
+  // comes from L2 for every row tile. Measured with znver3 code on a Zen 5
+  // (kernelforge-bench, GPT-2's products, OpenBLAS's Haswell kernels in the
+  // same run): 0.56-1.16x OpenBLAS unpacked, 1.06-1.38x packed; mlp_up
+  // (rows 12 KiB apart, all in one set) went from 0.56 to 1.06 at 64 rows.
+  // AVX-512's 8 x 32 tiles (two lines per row) measured the same either way.
+  s.packWeights = target.vectorBits == 256;
   return s;
 }
 

@@ -72,9 +72,9 @@ struct CPUSchedule {
   /// Fused attention: query rows per block, keys per online-softmax step.
   int64_t attentionQueryTile = 64, attentionKeyTile = 64;
   /// Copy each thread's weight block into contiguous column panels before
-  /// its register tiles read it (where rows reuse it: prefill). Off by
-  /// default: on the AVX2 machine it was measured on it won nothing
-  /// measurable; kernelforge-tune tries it per product.
+  /// its register tiles read it (where rows reuse it: prefill). On by
+  /// default for 256-bit vectors (see deriveCPUSchedule), off elsewhere;
+  /// kernelforge-tune tries the other choice per product.
   bool packWeights = false;
   /// Register tiles walk the columns in the outer loop and the rows inside
   /// (BLIS's order: a weight panel stays in L1 for all rows) instead of
@@ -111,7 +111,9 @@ struct CPUSchedule {
 ///   at most 256;
 /// - thread tile: the row block whose k-tile of activations fits in half of
 ///   L2 next to the weight block it reuses;
-/// - attention: a key tile whose keys and values of 64 dimensions fill L1.
+/// - attention: a key tile whose keys and values of 64 dimensions fill L1;
+/// - packed weight panels with 256-bit vectors, whose register tiles read one
+///   cache line per weight row.
 CPUSchedule deriveCPUSchedule(const CPUTargetModel &target);
 
 /// Module attribute names.
