@@ -7,6 +7,8 @@
 // may crash. Programs that verify are printed and parsed again: the
 // round trip must verify too.
 
+#include "UpstreamCrashes.h"
+
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -48,6 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // MLIR's lexer stops at the terminating NUL that files read through
   // MemoryBuffer have: give the bytes one, as kernelforge-opt's input has.
   std::string text(reinterpret_cast<const char *>(data), size);
+  if (kernelforge::fuzz::crashesMLIRParser(text))
+    return 0;
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
   if (!module || failed(verify(*module)))
     return 0;

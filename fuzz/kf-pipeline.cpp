@@ -9,6 +9,8 @@
 // LLVM_USE_SANITIZE_COVERAGE), so inputs that reach new lowering code are
 // kept.
 
+#include "UpstreamCrashes.h"
+
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
 #include "kernelforge/Pipelines/Pipelines.h"
 
@@ -64,6 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return success();
   });
   std::string text(reinterpret_cast<const char *>(data), size);
+  if (kernelforge::fuzz::crashesMLIRParser(text))
+    return 0;
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
   if (!module || failed(verify(*module)))
     return 0;

@@ -86,7 +86,7 @@ build_target() {
     libraries+=(-L /usr/lib/llvm-22/lib -lMLIR -lLLVM-22 -Wl,-rpath,/usr/lib/llvm-22/lib) ;;
   esac
   local newest
-  newest=$(ls -t "${sources[@]}" "${headers[@]}" "$root/fuzz/FuzzInput.h" "$0" | head -1)
+  newest=$(ls -t "${sources[@]}" "${headers[@]}" "$root"/fuzz/*.h "$0" | head -1)
   if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
     echo "fuzz.sh: building $target" >&2
     "$clang" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
