@@ -205,10 +205,16 @@ static void addSignature(llvm::Module &module, const Twine &symbol,
 static std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CompileOptions &options, Location loc) {
   // The same resolution of triple, CPU and features (the host's where not
-  // given) as the schedule was derived from (kf-cpu-target).
+  // given) as the schedule was derived from (kf-cpu-target): the compile
+  // options', else the pipeline's (`target-cpu=` and friends).
+  auto either = [](const std::string &own, const std::string &pipeline) {
+    return own.empty() ? pipeline : own;
+  };
   std::string error;
   FailureOr<CPUTargetModel> model = CPUTargetModel::get(
-      options.triple, options.cpu, options.features, error);
+      either(options.triple, options.pipeline.targetTriple),
+      either(options.cpu, options.pipeline.targetCPU),
+      either(options.features, options.pipeline.targetFeatures), error);
   if (failed(model)) {
     emitError(loc, error);
     return nullptr;

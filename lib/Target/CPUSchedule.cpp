@@ -45,11 +45,13 @@ CPUSchedule mlir::kf::deriveCPUSchedule(const CPUTargetModel &target) {
   // each weight row (256-bit vectors, 2 x 8 columns): its k-tile panel is
   // then 256 lines a row apart, and at transformer widths (multiples of
   // 1 KiB) those fall in a few L1 sets and evict each other, so the panel
-  // comes from L2 for every row tile. Measured with znver3 code on a Zen 5
-  // (kernelforge-bench, GPT-2's products, OpenBLAS's Haswell kernels in the
-  // same run): 0.56-1.16x OpenBLAS unpacked, 1.06-1.38x packed; mlp_up
-  // (rows 12 KiB apart, all in one set) went from 0.56 to 1.06 at 64 rows.
-  // AVX-512's 8 x 32 tiles (two lines per row) measured the same either way.
+  // comes from L2 for every row tile. Measured with znver3 code (ymm only)
+  // on a Zen 5 (kernelforge-bench, GPT-2's products, OpenBLAS's Haswell
+  // kernels in the same run): mlp_up, whose rows are 12 KiB apart (one
+  // set), went from 0.64 to 0.93-0.98x OpenBLAS, the others stayed within
+  // 0.91-1.09x either way; GPT-2 prefill 3-11% faster at 256 and 1024
+  // tokens. AVX-512's 8 x 32 tiles (two lines per row) measured the same
+  // either way.
   s.packWeights = target.vectorBits == 256;
   return s;
 }

@@ -33,6 +33,14 @@
 // RUN: not grep -E "[[:space:]][qv][0-9]+.*(Spill|Reload)" %t.n1.loops.s
 // RUN: not kernelforge-compile %s --mtriple=aarch64-unknown-linux-gnu --mcpu=neoverse-n1 -o %t.so 2>&1 | FileCheck %s --check-prefix=CROSS-SO
 //
+// The CPU named as a pipeline option (as kernelforge-bench and the runners'
+// --pipeline-options pass it) is the one the code is generated for too, not
+// only the one the schedule is derived for.
+// RUN: kernelforge-compile %s --pipeline-options="target-cpu=znver3" --emit=asm -o %t.option-znver3.s
+// RUN: FileCheck %s --check-prefix=ZEN3 < %t.option-znver3.s
+// RUN: kernelforge-compile %s --pipeline-options="target-cpu=skylake-avx512" --emit=asm -o %t.option-skx.s
+// RUN: FileCheck %s --check-prefix=SKX < %t.option-skx.s
+//
 // Negative control: 8 x 32 on AVX2 needs 32 accumulators of 16 registers.
 // RUN: kernelforge-compile %s --mcpu=znver3 --pipeline-options="register-rows=8 register-cols=32" --emit=asm -o %t.spill.s
 // RUN: awk '/^[a-zA-Z_][^:]*:/{on = ($0 ~ /omp_par/)} on' %t.spill.s | grep -c -E "%[xyz]mm.*(Spill|Reload)" | FileCheck %s --check-prefix=SPILLS
