@@ -202,19 +202,22 @@ static void addSignature(llvm::Module &module, const Twine &symbol,
 // Code generation
 //===----------------------------------------------------------------------===//
 
+/// `first` unless it is empty, else `second`: a target named by the compile
+/// options or by the pipeline (`target-cpu=` and friends) is used by both.
+static std::string orElse(const std::string &first,
+                          const std::string &second) {
+  return first.empty() ? second : first;
+}
+
 static std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CompileOptions &options, Location loc) {
-  // The same resolution of triple, CPU and features (the host's where not
-  // given) as the schedule was derived from (kf-cpu-target): the compile
-  // options', else the pipeline's (`target-cpu=` and friends).
-  auto either = [](const std::string &own, const std::string &pipeline) {
-    return own.empty() ? pipeline : own;
-  };
+  // The same resolution of triple, CPU and features (the host's where
+  // neither names one) as the schedule was derived from (kf-cpu-target).
   std::string error;
   FailureOr<CPUTargetModel> model = CPUTargetModel::get(
-      either(options.triple, options.pipeline.targetTriple),
-      either(options.cpu, options.pipeline.targetCPU),
-      either(options.features, options.pipeline.targetFeatures), error);
+      orElse(options.triple, options.pipeline.targetTriple),
+      orElse(options.cpu, options.pipeline.targetCPU),
+      orElse(options.features, options.pipeline.targetFeatures), error);
   if (failed(model)) {
     emitError(loc, error);
     return nullptr;
@@ -454,12 +457,9 @@ LogicalResult mlir::kf::compileModule(ModuleOp module,
     CPUPipelineOptions pipeline;
     pipeline.copyOptionValuesFrom(options.pipeline);
     // The schedule is derived for the CPU the code is generated for.
-    if (pipeline.targetTriple.empty())
-      pipeline.targetTriple = options.triple;
-    if (pipeline.targetCPU.empty())
-      pipeline.targetCPU = options.cpu;
-    if (pipeline.targetFeatures.empty())
-      pipeline.targetFeatures = options.features;
+    pipeline.targetTriple = orElse(pipeline.targetTriple, options.triple);
+    pipeline.targetCPU = orElse(pipeline.targetCPU, options.cpu);
+    pipeline.targetFeatures = orElse(pipeline.targetFeatures, options.features);
     if (options.emit == EmitKind::Linalg)
       pipeline.stopAfter = "linalg";
     buildCPUPipeline(pm, pipeline);

@@ -47,7 +47,8 @@ Block *slotBlock(Operation *alloc) {
 
 /// The one memref.dealloc of `alloc` when it sits in the alloc's block
 /// (its lifetime ends within one iteration of every enclosing loop) and
-/// nothing else frees it or passes it on across a call or region boundary.
+/// nothing else frees it or passes it on to a call or a terminator (a
+/// return, a yield).
 memref::DeallocOp soleLocalDealloc(memref::AllocOp alloc) {
   memref::DeallocOp dealloc;
   for (Operation *user : alloc->getUsers()) {
@@ -57,13 +58,14 @@ memref::DeallocOp soleLocalDealloc(memref::AllocOp alloc) {
       dealloc = free;
       continue;
     }
-    if (isa<func::ReturnOp, func::CallOp, scf::YieldOp>(user) ||
-        user->hasTrait<OpTrait::IsTerminator>())
+    if (isa<func::CallOp>(user) || user->hasTrait<OpTrait::IsTerminator>())
       return {};
   }
   return dealloc;
 }
 
+/// The bytes of a static, identity-layout memref (whose alloc then has no
+/// size or symbol operands).
 std::optional<int64_t> staticBytes(MemRefType type) {
   if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
       !type.getElementType().isIntOrFloat())
@@ -86,8 +88,7 @@ struct StackTemporariesPass
     for (memref::AllocOp alloc : allocs) {
       MemRefType type = alloc.getType();
       std::optional<int64_t> bytes = staticBytes(type);
-      if (!bytes || *bytes > maxBytes || !alloc.getDynamicSizes().empty() ||
-          !alloc.getSymbolOperands().empty())
+      if (!bytes || *bytes > maxBytes)
         continue;
       memref::DeallocOp dealloc = soleLocalDealloc(alloc);
       Block *slot = dealloc ? slotBlock(alloc) : nullptr;
