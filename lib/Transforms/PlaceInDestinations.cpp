@@ -40,9 +40,20 @@ struct PlaceInDestinationsPass
         return signalPassFailure();
       int64_t after = emptyCount();
       if (after >= before)
-        return;
+        break;
       before = after;
     }
+    // The last round's folding can undo a placement (a slice of an empty
+    // tensor that a split op's part writes into becomes an empty tensor of
+    // its own again, and bufferizes to a buffer of its own plus a copy):
+    // place once more.
+    IRRewriter rewriter(&getContext());
+    if (failed(bufferization::eliminateEmptyTensors(rewriter, module)))
+      return signalPassFailure();
+    module.walk([](tensor::EmptyOp empty) {
+      if (empty->use_empty())
+        empty->erase();
+    });
   }
 };
 } // namespace

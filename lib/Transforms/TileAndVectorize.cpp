@@ -124,6 +124,15 @@ int64_t narrowestInputBytes(linalg::LinalgOp op) {
   return bytes;
 }
 
+/// Whether `op` is C[m, n] += A[m, k] * B[n, k]: its weight stored [n, k].
+bool weightStoredOutIn(linalg::LinalgOp op) {
+  if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2)
+    return false;
+  AffineExpr m, n, k;
+  bindDims(op.getContext(), m, n, k);
+  return kf::hasIndexingMaps(op, {{m, k}, {n, k}, {m, n}});
+}
+
 struct Planner {
   kf::CPUSchedule defaults;
 
@@ -312,8 +321,14 @@ struct Planner {
       // Many rows reuse each weight panel: packing it costs a copy per
       // `rows` of work and turns the register tile's k-strided weight reads
       // (a page apart for wide products) into one contiguous stream.
-      bool pack = sched.packWeights && manyRows && numDims == 3 &&
-                  plan.threads[n] % cols == 0 && cols % vectorWidth == 0;
+      // A weight stored [n, k] (the tied head's embedding) is packed
+      // whatever the schedule: unpacked, each k step of the register tile
+      // gathers its columns from `cols` rows a whole weight row apart
+      // (measured on a Zen 5 at 256 x 768 x 50257: 0.47x OpenBLAS
+      // unpacked, 1.8x packed).
+      bool pack = (sched.packWeights || weightStoredOutIn(op)) && manyRows &&
+                  numDims == 3 && plan.threads[n] % cols == 0 &&
+                  cols % vectorWidth == 0;
       if (pack)
         plan.packColumns = cols;
       if (sched.columnsOuter && m && !quantized) {

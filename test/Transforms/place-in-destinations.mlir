@@ -31,3 +31,28 @@ func.func @stacked_update(%k: tensor<1x1x4x16xf32>, %v: tensor<1x1x4x16xf32>, %c
   %all = tensor.insert_slice %r into %cache[%layer, 0, 0, 0, 0] [1, 2, 4, 8, 16] [1, 1, 1, 1, 1] : tensor<2x4x8x16xf32> into tensor<3x2x4x8x16xf32>
   return %all : tensor<3x2x4x8x16xf32>
 }
+
+// An op split into parts (its columns up to a multiple of the vector width,
+// then the rest), each part written into a slice of one empty result: both
+// parts write into the result itself. Folding alone would give the first
+// part an empty tensor of its own again (a buffer and a copy when
+// bufferized), which the last placement undoes.
+// CHECK-LABEL: func.func @split_parts
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<4x10xf32>
+// CHECK-NOT: tensor.empty
+// CHECK: %[[HEAD:.+]] = tensor.extract_slice %[[E]][0, 0] [4, 8] [1, 1]
+// CHECK: %[[F:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[HEAD]] : tensor<4x8xf32>)
+// CHECK: %[[I:.+]] = tensor.insert_slice %[[F]] into %[[E]][0, 0] [4, 8]
+// CHECK: %[[TAIL:.+]] = tensor.extract_slice %[[I]][0, 8] [4, 2] [1, 1]
+// CHECK: linalg.fill ins(%{{.+}} : f32) outs(%[[TAIL]] : tensor<4x2xf32>)
+// CHECK-NOT: tensor.empty
+func.func @split_parts(%a: f32, %b: f32) -> tensor<4x10xf32> {
+  %e = tensor.empty() : tensor<4x10xf32>
+  %head = tensor.extract_slice %e[0, 0] [4, 8] [1, 1] : tensor<4x10xf32> to tensor<4x8xf32>
+  %f = linalg.fill ins(%a : f32) outs(%head : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %i = tensor.insert_slice %f into %e[0, 0] [4, 8] [1, 1] : tensor<4x8xf32> into tensor<4x10xf32>
+  %tail = tensor.extract_slice %i[0, 8] [4, 2] [1, 1] : tensor<4x10xf32> to tensor<4x2xf32>
+  %g = linalg.fill ins(%b : f32) outs(%tail : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %j = tensor.insert_slice %g into %i[0, 8] [4, 2] [1, 1] : tensor<4x2xf32> into tensor<4x10xf32>
+  return %j : tensor<4x10xf32>
+}

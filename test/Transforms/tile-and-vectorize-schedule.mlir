@@ -65,6 +65,30 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 
 // -----
 
+// A weight stored [n, k] (the tied head's) is packed even where the schedule
+// does not pack: unpacked, the register tile would gather its 16 columns
+// from 16 weight rows at every k step. The copy reads B viewed as
+// [n / 16, 16, k].
+// CHECK-LABEL: func.func @packed_out_in
+// CHECK: scf.forall
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2]] output_shape [4, 16, 128] : tensor<64x128xf32> into tensor<4x16x128xf32>
+// CHECK: vector.transfer_read %{{.+}} : tensor<4x128x16xf32>, vector<1x1x16xf32>
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1x16xf32> into vector<6x1x16xf32>
+// CHECK: kf.schedule = {k_tile = 128 : i64, packed_panels = 16 : i64, register_tile = array<i64: 6, 16>
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64, pack_weights = false}} {
+  func.func @packed_out_in(%a: tensor<48x256xf32>, %b: tensor<64x256xf32>, %c: tensor<48x64xf32>) -> tensor<48x64xf32> {
+    %r = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<48x256xf32>, tensor<64x256xf32>) outs(%c : tensor<48x64xf32>) {
+    ^bb0(%x: f32, %w: f32, %acc: f32):
+      %p = arith.mulf %x, %w : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<48x64xf32>
+    return %r : tensor<48x64xf32>
+  }
+}
+
+// -----
+
 // columns_outer: the register tiles' loops walk the 16-column panels
 // outside and the 6-row tiles inside.
 // CHECK-LABEL: func.func @columns_outer
