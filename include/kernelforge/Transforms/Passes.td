@@ -115,7 +115,9 @@ def TileAndVectorizePass
     product with many rows first copies each thread's k-tile of weights into
     contiguous panels `[n / cols, k, cols]` and computes from those (the
     loop records `packed_panels = cols`): the register tile then reads one
-    stream instead of rows a weight-row apart.
+    stream instead of rows a weight-row apart. A weight stored `[n, k]` (the
+    tied head's embedding) is packed whatever the schedule says, since its
+    unpacked register tile would gather every column from another row.
 
     One-row products (decode) stream each weight once. Against a `[k, n]`
     weight, with the schedule's `split_reduction` (the default), the
@@ -429,6 +431,9 @@ def PlaceInDestinationsPass
     update (each half a `linalg.transpose` inserted into the stack, the
     stack inserted into the cache) needs two, after which both halves are
     transposed straight into the cache, with no temporary and no copy.
+    A last round follows the last folding, which can undo a placement: an
+    op split into parts (columns up to a multiple of the vector width, then
+    the rest) has each part write into its slice of the result.
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
