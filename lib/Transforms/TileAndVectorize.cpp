@@ -265,10 +265,30 @@ struct Planner {
       if (ranges[n] > cols && ranges[n] % cols != 0)
         return Split{n, ranges[n] - ranges[n] % cols};
       int64_t rows = 1;
+      // Many rows reuse each weight panel: packing it costs a copy per
+      // `rows` of work and turns the register tile's k-strided weight reads
+      // (a page apart for wide products) into one contiguous stream. A
+      // weight stored [n, k] (the tied head's embedding) is packed whatever
+      // the schedule: unpacked, each k step of the register tile gathers
+      // its columns from `cols` rows a whole weight row apart (measured on a
+      // Zen 5 at 256 x 768 x 50257: 0.47x OpenBLAS unpacked, 1.8x packed).
+      int64_t packedCols = pickTile(ranges[n], 4 * cols, cols);
+      bool pack = m && (sched.packWeights || weightStoredOutIn(op)) &&
+                  numDims == 3 && !quantized &&
+                  ranges[*m] >= 4 * std::min(ranges[*m], registerRows) &&
+                  packedCols != 0 && cols % vectorWidth == 0;
+      // Rows left over by the register tile: a packed product splits them
+      // off inside each thread tile, where they read the same panels (4 of
+      // 64 rows with AVX2's 6-row tile); otherwise they are a product of
+      // their own, which streams the whole weight again.
+      bool rowsSplitInside = false;
       if (m) {
         rows = ranges[*m] < registerRows ? ranges[*m] : registerRows;
-        if (ranges[*m] > rows && ranges[*m] % rows != 0)
-          return Split{*m, ranges[*m] - ranges[*m] % rows};
+        if (ranges[*m] > rows && ranges[*m] % rows != 0) {
+          if (!pack)
+            return Split{*m, ranges[*m] - ranges[*m] % rows};
+          rowsSplitInside = true;
+        }
         plan.registers[*m] = rows;
       }
       plan.registers[n] = cols;
@@ -299,9 +319,15 @@ struct Planner {
         if (plan.threads[n] == 0)
           plan.threads[n] = cols;
       }
+      // Thread tiles of whole register tiles where the rows allow it; rows
+      // split inside take any divisor.
+      auto rowTile = [&](int64_t limit) {
+        int64_t tile = pickTile(ranges[*m], limit, rows);
+        return tile == 0 && rowsSplitInside ? pickTile(ranges[*m], limit)
+                                            : tile;
+      };
       if (m) {
-        int64_t mTile =
-            manyRows ? pickTile(ranges[*m], threadTile, rows) : ranges[*m];
+        int64_t mTile = manyRows ? rowTile(threadTile) : ranges[*m];
         // Too few column blocks to share (a narrow product): split the
         // rows as well, down to the register rows, until every core has
         // work.
@@ -309,7 +335,7 @@ struct Planner {
         while (manyRows &&
                columnBlocks * (ranges[*m] / mTile) < sched.minParallelBlocks &&
                mTile > rows) {
-          int64_t smaller = pickTile(ranges[*m], mTile / 2, rows);
+          int64_t smaller = rowTile(mTile / 2);
           if (smaller == 0 || smaller >= mTile)
             break;
           mTile = smaller;
@@ -318,17 +344,9 @@ struct Planner {
       }
       plan.regime = manyRows ? "rows" : "features";
       plan.prefetch = manyRows;
-      // Many rows reuse each weight panel: packing it costs a copy per
-      // `rows` of work and turns the register tile's k-strided weight reads
-      // (a page apart for wide products) into one contiguous stream.
-      // A weight stored [n, k] (the tied head's embedding) is packed
-      // whatever the schedule: unpacked, each k step of the register tile
-      // gathers its columns from `cols` rows a whole weight row apart
-      // (measured on a Zen 5 at 256 x 768 x 50257: 0.47x OpenBLAS
-      // unpacked, 1.8x packed).
-      bool pack = (sched.packWeights || weightStoredOutIn(op)) && manyRows &&
-                  numDims == 3 && plan.threads[n] % cols == 0 &&
-                  cols % vectorWidth == 0;
+      pack = pack && manyRows && plan.threads[n] % cols == 0;
+      if (rowsSplitInside && !pack)
+        return Split{*m, ranges[*m] - ranges[*m] % rows};
       if (pack)
         plan.packColumns = cols;
       if (sched.columnsOuter && m && !quantized) {
@@ -514,19 +532,27 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
   Value view = tensor::ExpandShapeOp::create(
       rewriter, loc, RankedTensorType::get(viewShape, weightType), b,
       viewGroups);
+  // The copy walks B in the order it is stored: from [k, n], each k row's
+  // `panels` runs side by side (one contiguous read of the thread's columns
+  // per row, not `panels` passes down the rows a row stride apart); from
+  // [n, k], panel by panel (a transpose either way).
   AffineExpr nb, kk, j;
-  bindDims(ctx, nb, kk, j);
+  if (inOut)
+    bindDims(ctx, kk, nb, j);
+  else
+    bindDims(ctx, nb, kk, j);
   AffineMap source = AffineMap::get(
       3, 0, inOut ? ArrayRef<AffineExpr>{kk, nb, j}
                   : ArrayRef<AffineExpr>{nb, j, kk},
       ctx);
+  AffineMap target = AffineMap::get(3, 0, {nb, kk, j}, ctx);
   Value empty = tensor::EmptyOp::create(rewriter, loc,
                                         ArrayRef<int64_t>{panels, depth, cols},
                                         weightType);
   auto parallel = utils::IteratorType::parallel;
   auto copy = linalg::GenericOp::create(
       rewriter, loc, empty.getType(), ValueRange{view}, ValueRange{empty},
-      ArrayRef<AffineMap>{source, rewriter.getMultiDimIdentityMap(3)},
+      ArrayRef<AffineMap>{source, target},
       ArrayRef<utils::IteratorType>{parallel, parallel, parallel},
       [](OpBuilder &nested, Location l, ValueRange args) {
         linalg::YieldOp::create(nested, l, args[0]);

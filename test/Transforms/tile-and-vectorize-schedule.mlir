@@ -46,12 +46,15 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 // -----
 
 // Weight panels (pack_weights): each thread's k-tile of weights is copied
-// into [n / 16, k, 16] panels, and the product reads them through a
-// [rows, n / 16, 16] view of its output.
-// CHECK-LABEL: func.func @packed
+// into [n / 16, k, 16] panels, a weight row's 4 runs at a time, and the
+// product reads them through a [rows, n / 16, 16] view of its output.
+// CHECK-LABEL: func.func @packed(
 // CHECK: scf.forall
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [128, 4, 16] : tensor<128x64xf32> into tensor<128x4x16xf32>
-// CHECK: tensor.insert_slice %{{.+}} into %{{.+}} : tensor<1x1x16xf32> into tensor<4x128x16xf32>
+// CHECK: scf.for %[[K:.+]] = %c0 to %c128 step %c1
+// CHECK: scf.for %[[P:.+]] = %c0 to %c4 step %c1
+// CHECK: vector.transfer_read %{{.+}}[%[[K]], %[[P]], %c0]
+// CHECK: vector.transfer_write %{{.+}}, %{{.+}}[%[[P]], %[[K]], %c0] {{.*}} : vector<1x1x16xf32>, tensor<4x128x16xf32>
 // CHECK: vector.transfer_read %{{.+}} : tensor<4x128x16xf32>, vector<1x1x16xf32>
 // CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1x16xf32> into vector<6x1x16xf32>
 // CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2]] : tensor<12x4x16xf32> into tensor<12x64xf32>
@@ -60,6 +63,26 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
   func.func @packed(%a: tensor<48x256xf32>, %b: tensor<256x64xf32>, %c: tensor<48x64xf32>) -> tensor<48x64xf32> {
     %r = linalg.matmul ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
     return %r : tensor<48x64xf32>
+  }
+}
+
+// -----
+
+// Rows the register tile leaves over (52 = 8 x 6 + 4) in a packed product
+// are split off inside the thread tile, where a 4-row tile reads the same
+// panels: one parallel loop, the weights copied once.
+// CHECK-LABEL: func.func @packed_leftover_rows
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (52, 128) step (52, 64)
+// CHECK-NOT: scf.forall (
+// CHECK: tensor.empty() : tensor<4x128x16xf32>
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1x16xf32> into vector<6x1x16xf32>
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x1x16xf32> into vector<4x1x16xf32>
+// CHECK-NOT: scf.forall (
+// CHECK: return
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 2 : i64, pack_weights = true}} {
+  func.func @packed_leftover_rows(%a: tensor<52x256xf32>, %b: tensor<256x128xf32>, %c: tensor<52x128xf32>) -> tensor<52x128xf32> {
+    %r = linalg.matmul ins(%a, %b : tensor<52x256xf32>, tensor<256x128xf32>) outs(%c : tensor<52x128xf32>) -> tensor<52x128xf32>
+    return %r : tensor<52x128xf32>
   }
 }
 

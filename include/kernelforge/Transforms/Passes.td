@@ -117,7 +117,10 @@ def TileAndVectorizePass
     loop records `packed_panels = cols`): the register tile then reads one
     stream instead of rows a weight-row apart. A weight stored `[n, k]` (the
     tied head's embedding) is packed whatever the schedule says, since its
-    unpacked register tile would gather every column from another row.
+    unpacked register tile would gather every column from another row. The
+    copy reads a `[k, n]` weight row by row. Rows the register tile leaves
+    over (64 = 10 x 6 + 4) are split off inside each thread tile and read
+    the same panels; unpacked, they become a product of their own.
 
     One-row products (decode) stream each weight once. Against a `[k, n]`
     weight, with the schedule's `split_reduction` (the default), the

@@ -45,7 +45,24 @@
 // RUN: %check %t.packed.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.packed.so --entry matmul_batched --expect "ref.matmul(x0, x1)" --atol 1e-4
 // RUN: %check %t.packed.so --entry matmul_transposed --expect "ref.matmul(x0, x1, True)" --atol 1e-4
+// AVX2's schedule (8-float vectors, 6 x 16 tiles, weight panels): 64 and
+// 1030 rows leave rows over that each thread tile computes from its panels
+// with a smaller tile, against either weight layout.
+// RUN: kernelforge-compile %s -o %t.avx2.so --pipeline-options="vector-width=8 register-rows=6 register-cols=16 pack-weights=true"
+// RUN: %check %t.avx2.so --entry linear_rows_left --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.avx2.so --entry linear_rows_left_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.avx2.so --entry linear_large --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.avx2.so --entry linear_tiles --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.avx2.so --entry linear_out_in --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 
+func.func @linear_rows_left(%x: tensor<64x96xf32>, %w: tensor<96x128xf32>, %b: tensor<128xf32>) -> tensor<64x128xf32> {
+  %y = kf.linear %x, %w, %b layout(in_out) : tensor<64x96xf32>, tensor<96x128xf32>, tensor<128xf32> -> tensor<64x128xf32>
+  return %y : tensor<64x128xf32>
+}
+func.func @linear_rows_left_out_in(%x: tensor<64x96xf32>, %w: tensor<128x96xf32>) -> tensor<64x128xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<64x96xf32>, tensor<128x96xf32> -> tensor<64x128xf32>
+  return %y : tensor<64x128xf32>
+}
 func.func @linear_bias(%x: tensor<2x5x70xf32>, %w: tensor<70x33xf32>, %b: tensor<33xf32>) -> tensor<2x5x33xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<2x5x70xf32>, tensor<70x33xf32>, tensor<33xf32> -> tensor<2x5x33xf32>
   return %y : tensor<2x5x33xf32>
