@@ -124,6 +124,10 @@ int64_t narrowestInputBytes(linalg::LinalgOp op) {
   return bytes;
 }
 
+/// Marks the product that reads packed panels (its schedule is recorded on
+/// the thread tile's loop, not again on its register loops).
+constexpr StringLiteral kPackedAttrName = "kf.packed";
+
 /// Whether `op` is C[m, n] += A[m, k] * B[n, k]: its weight stored [n, k].
 bool weightStoredOutIn(linalg::LinalgOp op) {
   if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2)
@@ -343,7 +347,9 @@ struct Planner {
         plan.threads[*m] = mTile;
       }
       plan.regime = manyRows ? "rows" : "features";
-      plan.prefetch = manyRows;
+      // Packed panels are read front to back, just after the copy wrote
+      // them: nothing to fetch ahead.
+      plan.prefetch = manyRows && !op->hasAttr(kPackedAttrName);
       pack = pack && manyRows && plan.threads[n] % cols == 0;
       if (rowsSplitInside && !pack)
         return Split{*m, ranges[*m] - ranges[*m] % rows};
@@ -486,9 +492,6 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
   return cast<TilingInterface>(tiled->tiledOps.front());
 }
 
-/// Marks the product that reads packed panels (its schedule is recorded on
-/// the thread tile's loop, not again on its register loops).
-constexpr StringLiteral kPackedAttrName = "kf.packed";
 
 /// Rewrites a thread tile's contraction C[m, n] += A[m, k] * B(k, n) (B
 /// stored [k, n] or [n, k]) to read its weights from contiguous panels:

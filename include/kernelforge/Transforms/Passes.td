@@ -120,7 +120,9 @@ def TileAndVectorizePass
     unpacked register tile would gather every column from another row. The
     copy reads a `[k, n]` weight row by row. Rows the register tile leaves
     over (64 = 10 x 6 + 4) are split off inside each thread tile and read
-    the same panels; unpacked, they become a product of their own.
+    the same panels; unpacked, they become a product of their own. Packed
+    products are not marked for prefetching (their panels are read front
+    to back, just after the copy wrote them).
 
     One-row products (decode) stream each weight once. Against a `[k, n]`
     weight, with the schedule's `split_reduction` (the default), the
