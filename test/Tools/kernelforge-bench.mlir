@@ -20,10 +20,13 @@
 // RUN: not kernelforge-bench --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BAD-KV
 // RUN: not kernelforge-bench --decode-context 1025 2>&1 | FileCheck %s --check-prefix=BAD-CONTEXT
 
+// The OpenBLAS kernels the ratios are against (its choice for this CPU).
+// RAN: OpenBLAS kernels: {{[A-Za-z0-9_]+}} (OPENBLAS_CORETYPE selects others)
 // RAN: layer_norm 8
 // RAN: softmax 8
 // REPORT: "cores":
 // REPORT: "cpu":
+// REPORT: "openblas_core": "{{.+}}"
 // REPORT: "max_abs_error":
 // REPORT: "min_ms":
 // REPORT: "ms":

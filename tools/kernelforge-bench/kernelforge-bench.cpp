@@ -42,6 +42,8 @@
 
 #ifdef KF_HAVE_OPENBLAS
 #include <cblas.h>
+// OpenBLAS's own (cblas.h declares it only where it is OpenBLAS's).
+extern "C" char *openblas_get_corename(void);
 #endif
 #include <nlohmann/json.hpp>
 
@@ -453,6 +455,17 @@ int main(int argc, char **argv) {
         bandwidth, threads);
   }
 
+  // Which of its kernels OpenBLAS runs: it picks by CPU model and falls
+  // back to older kernels on CPUs it predates (Debian's 0.3.21 runs its
+  // Haswell AVX2 kernels on a Zen 5); OPENBLAS_CORETYPE chooses others.
+  std::string blasCore = "-";
+#ifdef KF_HAVE_OPENBLAS
+  if (const char *core = openblas_get_corename())
+    blasCore = core;
+  llvm::outs() << "OpenBLAS kernels: " << blasCore
+               << " (OPENBLAS_CORETYPE selects others)\n";
+#endif
+
   std::mt19937 rng(0);
   std::normal_distribution<float> normal(0.f, 1.f);
   nlohmann::json results = nlohmann::json::array();
@@ -636,6 +649,7 @@ int main(int argc, char **argv) {
                           {"memory_gbytes_per_s", bandwidth},
                           {"vector_bits", host.vectorBits},
                           {"cores", host.cores},
+                          {"openblas_core", blasCore},
                           {"results", results}}
                .dump(2)
         << "\n";
