@@ -268,7 +268,8 @@ struct Planner {
       int64_t cols = ranges[n] < registerCols ? ranges[n] : registerCols;
       if (ranges[n] > cols && ranges[n] % cols != 0)
         return Split{n, ranges[n] - ranges[n] % cols};
-      int64_t rows = 1;
+      int64_t rows = m ? std::min(ranges[*m], registerRows) : 1;
+      bool manyRows = m && ranges[*m] >= 4 * rows;
       // Many rows reuse each weight panel: packing it costs a copy per
       // `rows` of work and turns the register tile's k-strided weight reads
       // (a page apart for wide products) into one contiguous stream. A
@@ -276,18 +277,17 @@ struct Planner {
       // the schedule: unpacked, each k step of the register tile gathers
       // its columns from `cols` rows a whole weight row apart (measured on a
       // Zen 5 at 256 x 768 x 50257: 0.47x OpenBLAS unpacked, 1.8x packed).
-      int64_t packedCols = pickTile(ranges[n], 4 * cols, cols);
-      bool pack = m && (sched.packWeights || weightStoredOutIn(op)) &&
-                  numDims == 3 && !quantized &&
-                  ranges[*m] >= 4 * std::min(ranges[*m], registerRows) &&
-                  packedCols != 0 && cols % vectorWidth == 0;
+      // The panels are a thread tile's columns (below: 4 register tiles).
+      bool pack = manyRows && numDims == 3 &&
+                  (sched.packWeights || weightStoredOutIn(op)) &&
+                  cols % vectorWidth == 0 &&
+                  pickTile(ranges[n], 4 * cols, cols) != 0;
       // Rows left over by the register tile: a packed product splits them
       // off inside each thread tile, where they read the same panels (4 of
       // 64 rows with AVX2's 6-row tile); otherwise they are a product of
       // their own, which streams the whole weight again.
       bool rowsSplitInside = false;
       if (m) {
-        rows = ranges[*m] < registerRows ? ranges[*m] : registerRows;
         if (ranges[*m] > rows && ranges[*m] % rows != 0) {
           if (!pack)
             return Split{*m, ranges[*m] - ranges[*m] % rows};
@@ -304,7 +304,6 @@ struct Planner {
       // blocks of columns; few rows (decode): split the columns finer.
       for (unsigned d = 0; d < n; ++d)
         plan.threads[d] = 1;
-      bool manyRows = m && ranges[*m] >= 4 * rows;
       // A thread takes up to thread-tile rows and 4 register tiles of
       // columns: the weight block it streams is reused by all its rows, and
       // the columns give the threads enough blocks to share.
@@ -350,9 +349,6 @@ struct Planner {
       // Packed panels are read front to back, just after the copy wrote
       // them: nothing to fetch ahead.
       plan.prefetch = manyRows && !op->hasAttr(kPackedAttrName);
-      pack = pack && manyRows && plan.threads[n] % cols == 0;
-      if (rowsSplitInside && !pack)
-        return Split{*m, ranges[*m] - ranges[*m] % rows};
       if (pack)
         plan.packColumns = cols;
       if (sched.columnsOuter && m && !quantized) {
@@ -492,7 +488,6 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
   return cast<TilingInterface>(tiled->tiledOps.front());
 }
 
-
 /// Rewrites a thread tile's contraction C[m, n] += A[m, k] * B(k, n) (B
 /// stored [k, n] or [n, k]) to read its weights from contiguous panels:
 ///
@@ -511,7 +506,7 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
   bool inOut = kf::hasIndexingMaps(op, {{m, k}, {k, n}, {m, n}});
-  if (!inOut && !kf::hasIndexingMaps(op, {{m, k}, {n, k}, {m, n}}))
+  if (!inOut && !weightStoredOutIn(op))
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rowsRange = ranges[0], colsRange = ranges[1], depth = ranges[2];
