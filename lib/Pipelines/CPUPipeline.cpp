@@ -103,6 +103,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   PrefetchStridedReadsPassOptions prefetch;
   prefetch.distance = options.prefetchDistance;
   pm.addNestedPass<func::FuncOp>(createPrefetchStridedReadsPass(prefetch));
+  pm.addNestedPass<func::FuncOp>(createPrefetchNextKeyTilePass());
   detail::addParallelLoopsToOpenMP(pm, options.threads,
                                    options.minParallelWork);
   // Temporaries freed inside loops: a stack slot per thread, not a malloc

@@ -1,6 +1,7 @@
 //===- Prefetch.h - Prefetching the run a read loads, steps ahead -*- C++ -*-===//
 //
-// Private to kf-prefetch-strided-reads and kf-factor-block-scales.
+// Private to kf-prefetch-strided-reads, kf-prefetch-next-key-tile and
+// kf-factor-block-scales.
 //
 //===----------------------------------------------------------------------===//
 

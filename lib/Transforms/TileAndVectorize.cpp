@@ -90,8 +90,9 @@ constexpr int64_t kNextRowsPrefetchBytes = 12288;
 /// page a new stream for the hardware. Measured on a Zen 5 (kernelforge-bench,
 /// attention at T = 1, context 512, bf16 KV cache from memory, three
 /// alternating runs): 0.051 / 0.056 / 0.054 ms -> 0.048 / 0.044 / 0.047.
-/// Prefetching the key rows of the `Q K^T` tile the same way (at most a tile
-/// ahead) made it slower.
+/// kf-prefetch-next-key-tile adds the next tile's key and value rows in the
+/// same loop, which this tile's first rows (the only tile of a short
+/// context) do not get.
 constexpr int64_t kValueRowsPrefetch = 16;
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.

@@ -207,7 +207,8 @@ func.func @decode_i8_out_in(%x: tensor<1x64xf32>, %w: tensor<96x64xi8>, %s: tens
 // the keys, which would gather each key column a float at a time. The
 // probabilities times the values (one row against the tile's value rows)
 // prefetch the value rows 16 steps ahead (kf.prefetch = 16); the lane sums,
-// which read the block's own partial sums, do not.
+// which read the block's own partial sums, do not. The key loop keeps its
+// kf.key_tile_loop mark (kf-prefetch-next-key-tile asks for the next tile).
 // CHECK-LABEL: func.func @decode_attention
 // CHECK: scf.forall (%{{.+}}) in (4)
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 1, 64, 4, 16] : tensor<1x1x64x64xf32> into tensor<1x1x64x4x16xf32>
@@ -218,6 +219,7 @@ func.func @decode_i8_out_in(%x: tensor<1x64xf32>, %w: tensor<96x64xi8>, %s: tens
 // CHECK: vector.transfer_read %{{.+}} : tensor<1x4x256x64xf32>, vector<1x1x1x64xf32>
 // CHECK: vector.fma {{.*}} : vector<64xf32>
 // CHECK: } {kf.prefetch = 16 : i64}
+// CHECK: } {kf.key_tile_loop}
 // CHECK-NOT: vector<1x1x64x1xf32>
 // CHECK: return
 func.func @decode_attention(%q: tensor<1x4x1x64xf32>, %k: tensor<1x4x256x64xf32>, %v: tensor<1x4x256x64xf32>, %pos: index) -> tensor<1x4x1x64xf32> {

@@ -40,6 +40,12 @@ inline constexpr llvm::StringLiteral kPrefetchAttrName = "kf.prefetch";
 /// of the innermost loop (whole register tiles of the loop around it).
 inline constexpr llvm::StringLiteral kPrefetchRowsAttrName = "kf.prefetch_rows";
 
+/// Marks the key-tile loop of a decode query's fused attention (one query
+/// row per head), set by convert-kf-to-linalg: kf-prefetch-next-key-tile
+/// prefetches the next tile's key and value rows while this tile's are
+/// used.
+inline constexpr llvm::StringLiteral kKeyTileLoopAttrName = "kf.key_tile_loop";
+
 /// Marks the register tile loops of a row against i8 blocks stored [k, n],
 /// set by kf-tile-and-vectorize: kf-factor-block-scales scales each block's
 /// sum once instead of each weight.

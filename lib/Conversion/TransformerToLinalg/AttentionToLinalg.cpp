@@ -23,6 +23,7 @@
 
 #include "kernelforge/Conversion/TransformerToLinalg/TransformerToLinalg.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
+#include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -424,6 +425,10 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
               probsTimesValues(nb, l, s, probs, valueTile, accScaled);
           scf::YieldOp::create(nb, l, ValueRange{mNew, sumNew, accNew});
         });
+    // A decode query (one row): each tile's work is too short for the
+    // hardware prefetchers to find the next tile's rows in time.
+    if (s.queries == 1)
+      loop->setAttr(kKeyTileLoopAttrName, b.getUnitAttr());
     return finish(b, loc, s, loop.getResult(2), loop.getResult(1));
   }
 
