@@ -731,10 +731,12 @@ struct TileAndVectorizePass
         if (block->hasAttr("kf.parallel") && plan.schedule &&
             narrowestInputBytes(op) < 4)
           plan.prefetchRowBytes = kNextRowsPrefetchBytes;
-        // A one-row product in an attention block's key loop (decode's
-        // P V): the value rows ahead.
-        if (plan.schedule && !plan.prefetch &&
-            op->getParentOfType<scf::ForOp>()) {
+        // A one-row product in a decode query's key loop (P V): the value
+        // rows ahead. (Not any product in a loop: a packed product's k
+        // tile loop is one too, and its panels are not to be prefetched.)
+        auto keys = op->getParentOfType<scf::ForOp>();
+        if (plan.schedule && !plan.prefetch && keys &&
+            keys->hasAttr(kf::kKeyTileLoopAttrName)) {
           plan.prefetch = true;
           plan.prefetchSteps = kValueRowsPrefetch;
         }

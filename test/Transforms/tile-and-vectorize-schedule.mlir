@@ -47,7 +47,9 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 
 // Weight panels (pack_weights): each thread's k-tile of weights is copied
 // into [n / 16, k, 16] panels, a weight row's 4 runs at a time, and the
-// product reads them through a [rows, n / 16, 16] view of its output.
+// product reads them through a [rows, n / 16, 16] view of its output. Its
+// register loops, in the k tile's loop, are not marked for prefetching: the
+// panels were just written.
 // CHECK-LABEL: func.func @packed(
 // CHECK: scf.forall
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [128, 4, 16] : tensor<128x64xf32> into tensor<128x4x16xf32>
@@ -57,6 +59,7 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 // CHECK: vector.transfer_write %{{.+}}, %{{.+}}[%[[P]], %[[K]], %c0] {{.*}} : vector<1x1x16xf32>, tensor<4x128x16xf32>
 // CHECK: vector.transfer_read %{{.+}} : tensor<4x128x16xf32>, vector<1x1x16xf32>
 // CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1x16xf32> into vector<6x1x16xf32>
+// CHECK-NOT: kf.prefetch
 // CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2]] : tensor<12x4x16xf32> into tensor<12x64xf32>
 // CHECK: kf.schedule = {k_tile = 128 : i64, packed_panels = 16 : i64, register_tile = array<i64: 6, 16>
 module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64, pack_weights = true}} {
