@@ -45,12 +45,19 @@ func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256x
 // Decode with bf16 weights: the tile reads as many bytes of a weight row per
 // k step as the f32 one (512), so it is twice as wide (1 x 256, all 16
 // accumulators the 8 x 32 prefill tile would use), and the bf16 row is
-// widened in registers.
+// widened in registers; its loop asks for the weight rows 16 ahead. With
+// AVX2 (znver3: 6 x 16 register tiles, 96 accumulators) the tile is 64
+// columns, a power of two: LLVM scalarises a 96-column row.
 // CHECK-LABEL: func.func @decode_bf16
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 512) step (1, 256)
 // CHECK: arith.extf %{{.+}} : vector<1x256xbf16> to vector<1x256xf32>
 // CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x256xf32> into vector<1x256xf32>
+// CHECK: } {kf.prefetch = 16 : i64}
 // CHECK: register_tile = array<i64: 1, 256>
+// ZEN3-LABEL: func.func @decode_bf16
+// ZEN3: arith.extf %{{.+}} : vector<1x64xbf16> to vector<1x64xf32>
+// ZEN3: } {kf.prefetch = 16 : i64}
+// ZEN3: register_tile = array<i64: 1, 64>
 func.func @decode_bf16(%x: tensor<1x32xf32>, %w: tensor<32x512xbf16>) -> tensor<1x512xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<1x32xf32>, tensor<32x512xbf16> -> tensor<1x512xf32>
   return %y : tensor<1x512xf32>
