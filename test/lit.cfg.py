@@ -23,6 +23,16 @@ config.substitutions.append(("%kf_src_root", config.kf_src_root))
 python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
 config.substitutions.append(("%python", python))
 
+# An x86 host that runs AVX2 code (znver3's: AVX2, FMA, F16C, BMI2), to run
+# that target's code on an AVX-512 machine too.
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), [])
+    if {"avx2", "fma", "f16c", "bmi2"} <= set(flags):
+        config.available_features.add("x86-avx2")
+except OSError:
+    pass
+
 # ../shared holds a real trained GPT-2-architecture checkpoint; optional.
 shared = os.path.realpath(config.kf_shared_dir)
 if os.path.isfile(os.path.join(shared, "models", "makemore-names", "model.safetensors")):

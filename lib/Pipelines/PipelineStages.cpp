@@ -50,6 +50,9 @@ void mlir::kf::detail::addBufferizeToOutParams(OpPassManager &pm) {
 }
 
 void mlir::kf::detail::addLowerToLLVM(OpPassManager &pm, bool x86Vector) {
+  // bf16 conversions as integer operations: no compiler-rt call where the
+  // target has no bf16 instructions.
+  pm.addNestedPass<func::FuncOp>(createExpandBF16ConversionsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

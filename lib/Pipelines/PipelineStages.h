@@ -28,7 +28,8 @@ void addParallelLoopsToOpenMP(OpPassManager &pm, bool threads,
                               int64_t minWork = 0);
 
 /// Loops, vectors, math, memrefs and OpenMP on the host to the LLVM
-/// dialect (x86Vector: AVX-512 specific vector lowerings).
+/// dialect, bf16 conversions as integer operations first (x86Vector: AVX-512
+/// specific vector lowerings).
 void addLowerToLLVM(OpPassManager &pm, bool x86Vector);
 
 } // namespace mlir::kf::detail

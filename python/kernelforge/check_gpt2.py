@@ -49,6 +49,8 @@ def main():
                     "reference then reads the weight matrices rounded the same way")
     ap.add_argument("--kv-dtype", help="the runner's --kv-dtype (f32, bf16, f16); the "
                     "reference then rounds the keys and values the same way")
+    ap.add_argument("--pipeline-options", help="the runner's --pipeline-options (e.g. "
+                    "target-cpu=znver3: another target's code, which this host runs)")
     ap.add_argument("--library", help="a library kernelforge-gpt2 saved with --logits-out; the "
                     "runner is then kernelforge-gpt2-run")
     args = ap.parse_args()
@@ -73,6 +75,8 @@ def main():
             cmd += ["--dtype", args.dtype]
         if args.kv_dtype and not args.library:
             cmd += ["--kv-dtype", args.kv_dtype]
+        if args.pipeline_options and not args.library:
+            cmd += ["--pipeline-options", args.pipeline_options]
         metrics = tools.run_gpt2_json(cmd)
         prefill = np.load(prefill_path)
         decode = np.load(decode_path)

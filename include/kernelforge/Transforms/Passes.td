@@ -403,6 +403,23 @@ def TileLoopsForGPUPass : Pass<"kf-tile-loops-for-gpu", "::mlir::func::FuncOp"> 
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+def ExpandBF16ConversionsPass
+    : Pass<"kf-expand-bf16-conversions", "::mlir::func::FuncOp"> {
+  let summary = "Write bf16 <-> f32 conversions as integer operations";
+  let description = [{
+    `arith.extf` from bf16 and `arith.truncf` to bf16 (scalars or vectors)
+    become integer operations: the widening a bitcast, zero extension and
+    16-bit shift; the narrowing rounds to nearest even with the bias trick
+    and keeps NaNs quiet (upstream's `arith::populateExpandBFloat16Patterns`).
+    Without AVX512-BF16, LLVM's x86 backend lowers a narrowing to a call of
+    compiler-rt's `__truncsfbf2`, which a compiled library cannot resolve
+    when it is loaded: a model with a bf16 KV cache failed to load on AVX2
+    targets. The integer form vectorizes everywhere; the widening is the
+    code LLVM emits for it anyway.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def DropKernelAssertsPass
     : Pass<"kf-drop-kernel-asserts", "::mlir::func::FuncOp"> {
   let summary = "Remove range checks from loops that become GPU kernels";
