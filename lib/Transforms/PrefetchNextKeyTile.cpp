@@ -79,31 +79,12 @@ bool sameRows(const RowRun &run, const RowRun &other) {
   return true;
 }
 
-/// Whether `index` is `a + b` (an affine.apply of exactly those two values).
-bool isSumOf(Value index, Value a, Value b) {
-  auto apply = index.getDefiningOp<affine::AffineApplyOp>();
-  if (!apply || apply.getMapOperands().size() != 2)
-    return false;
-  AffineMap map = apply.getAffineMap();
-  MLIRContext *ctx = index.getContext();
-  auto operandExpr = [&](unsigned i) {
-    return i < map.getNumDims()
-               ? getAffineDimExpr(i, ctx)
-               : getAffineSymbolExpr(i - map.getNumDims(), ctx);
-  };
-  ValueRange operands = apply.getMapOperands();
-  bool pair = (operands[0] == a && operands[1] == b) ||
-              (operands[0] == b && operands[1] == a);
-  AffineExpr sum = simplifyAffineExpr(operandExpr(0) + operandExpr(1),
-                                      map.getNumDims(), map.getNumSymbols());
-  return pair && simplifyAffineExpr(map.getResult(0), map.getNumDims(),
-                                    map.getNumSymbols()) == sum;
-}
-
 /// The row loop of `keys`: an scf.for in it over [0, tile) by 1 whose body
-/// reads rows `kt + r` of a memref defined outside `keys`, each a 1-D run
-/// along the innermost dimension (decode's P V over the value rows).
-/// Returns it and those reads as runs.
+/// reads rows `kt + r` of a memref defined outside `keys` (an index moving
+/// one row per step of the loop, computed from the key-tile variable), each
+/// a 1-D run along the contiguous innermost dimension of whole-byte
+/// elements (decode's P V over the value rows). Returns it and those reads
+/// as runs.
 std::optional<std::pair<scf::ForOp, SmallVector<RowRun>>>
 findRowLoop(scf::ForOp keys, int64_t tile) {
   Value kt = keys.getInductionVar();
@@ -114,24 +95,25 @@ findRowLoop(scf::ForOp keys, int64_t tile) {
                            step = getConstantIntValue(rows.getStep());
     if (found || lb != 0 || ub != tile || step != 1)
       return;
-    Value r = rows.getInductionVar();
     SmallVector<RowRun> runs;
     for (auto load : rows.getBody()->getOps<vector::LoadOp>()) {
       Value memref = load.getBase();
+      ValueRange indices = load.getIndices();
       if (!keys.isDefinedOutsideOfLoop(memref) ||
-          load.getVectorType().getRank() != 1 || !innermostContiguous(memref))
+          load.getVectorType().getRank() != 1 || !innermostContiguous(memref) ||
+          elementBytes(memref) == 0)
         continue;
-      std::optional<unsigned> dim;
-      bool others = true;
-      for (auto [d, index] : llvm::enumerate(load.getIndices())) {
-        if (isSumOf(index, kt, r) && !dim)
-          dim = d;
-        else
-          others &= keys.isDefinedOutsideOfLoop(index);
-      }
-      if (!dim || !others || *dim + 1 == load.getIndices().size())
+      std::optional<kf::MovingIndex> moving = kf::movingIndex(indices, rows);
+      if (!moving || moving->perUnit != 1 ||
+          moving->dim + 1 == indices.size())
         continue;
-      runs.push_back({memref, llvm::to_vector(load.getIndices()), *dim,
+      auto row = indices[moving->dim].getDefiningOp<affine::AffineApplyOp>();
+      bool fromKeys = row && llvm::is_contained(row.getMapOperands(), kt);
+      for (auto [d, index] : llvm::enumerate(indices))
+        fromKeys &= d == moving->dim || keys.isDefinedOutsideOfLoop(index);
+      if (!fromKeys)
+        continue;
+      runs.push_back({memref, llvm::to_vector(indices), moving->dim,
                       load.getVectorType().getNumElements() *
                           elementBytes(memref)});
     }
@@ -153,7 +135,8 @@ SmallVector<RowRun> tileViews(scf::ForOp keys, int64_t tile, Value row,
   SmallVector<RowRun> runs;
   for (auto view : keys.getBody()->getOps<memref::SubViewOp>()) {
     Value source = view.getSource();
-    if (!keys.isDefinedOutsideOfLoop(source) || !innermostContiguous(source))
+    if (!keys.isDefinedOutsideOfLoop(source) || !innermostContiguous(source) ||
+        elementBytes(source) == 0)
       continue;
     SmallVector<OpFoldResult> offsets = view.getMixedOffsets(),
                               sizes = view.getMixedSizes(),
@@ -217,18 +200,12 @@ void prefetchNextTile(scf::ForOp keys) {
       last);
   for (RowRun &run : runs)
     run.indices[run.dim] = row;
-  SmallVector<RowRun> views =
-      tileViews(keys, *tile, row, runs, constants);
-  llvm::append_range(runs, views);
-  for (const RowRun &run : runs) {
-    int64_t bytes = elementBytes(run.memref);
-    if (bytes == 0 || run.bytes <= 0)
-      continue;
+  llvm::append_range(runs, tileViews(keys, *tile, row, runs, constants));
+  for (const RowRun &run : runs)
     kf::prefetchRunAhead(b, constants, loc, run.memref, run.indices,
                          kf::MovingIndex{run.dim, 1}, /*elementsAhead=*/0,
                          llvm::divideCeil(run.bytes, kf::kCacheLineBytes),
-                         bytes);
-  }
+                         elementBytes(run.memref));
 }
 
 struct PrefetchNextKeyTilePass

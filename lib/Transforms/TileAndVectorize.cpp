@@ -71,14 +71,21 @@ struct TilePlan {
 /// 1 x 128 tiles from 0.35 to 0.29 ms; 8 and 32 rows did less.
 constexpr int64_t kQuantizedPrefetchRows = 16;
 
-/// Weight rows ahead that a row against 16-bit weights stored [k, n]
-/// (decode's products) prefetches, four cache lines of each (half of its
-/// register tile's 512-byte run with AVX-512). Measured on a Zen 5
-/// (kernelforge-bench, bf16 weights from memory, 2 threads, two runs):
-/// mlp_down (3072 x 768, rows 1.5 KiB apart) 0.140 / 0.145 -> 0.097 / 0.098
-/// ms; qkv, attn_proj and mlp_up unchanged within noise; 8 rows did the
-/// same, whole runs (8 lines) or 32 rows less.
-constexpr int64_t kNarrowRowPrefetchRows = 16;
+/// Rows ahead that a one-row product prefetches, four cache lines of each,
+/// when one core keeps too few bytes in flight for memory otherwise: with
+/// 16-bit weights stored [k, n] (decode's products; half of the register
+/// tile's 512-byte run with AVX-512), and in a decode query's key loop (P V
+/// over the tile's value rows, contiguous within a head but each 4 KiB page
+/// a new stream for the hardware). Measured on a Zen 5 (kernelforge-bench,
+/// from memory, 2 threads): mlp_down with bf16 weights (3072 x 768, rows
+/// 1.5 KiB apart) 0.140 / 0.145 -> 0.097 / 0.098 ms, qkv, attn_proj and
+/// mlp_up unchanged within noise, 8 rows the same, whole runs (8 lines) or
+/// 32 rows less; attention at T = 1, context 512, bf16 KV cache, three
+/// alternating runs: 0.051 / 0.056 / 0.054 -> 0.048 / 0.044 / 0.047 ms.
+/// kf-prefetch-next-key-tile adds the next key tile's rows in the P V
+/// loop, which this tile's first rows (the only tile of a short context) do
+/// not get.
+constexpr int64_t kOneRowPrefetchRows = 16;
 
 /// Weight rows below its reads that a one-row product with 16-bit or i8
 /// weights in a lane sum's block (the tied head) prefetches, in bytes: one
@@ -92,17 +99,6 @@ constexpr int64_t kNarrowRowPrefetchRows = 16;
 /// rows did less than 22. Not for f32 weights: they kept their rate without
 /// it and lost with it.
 constexpr int64_t kNextRowsPrefetchBytes = 12288;
-
-/// Value rows ahead that a decode query's `P V` product (one row against a
-/// key tile's values, in an attention block's key loop) prefetches. Each
-/// step reads one row of the tile, contiguous within a head but each 4 KiB
-/// page a new stream for the hardware. Measured on a Zen 5 (kernelforge-bench,
-/// attention at T = 1, context 512, bf16 KV cache from memory, three
-/// alternating runs): 0.051 / 0.056 / 0.054 ms -> 0.048 / 0.044 / 0.047.
-/// kf-prefetch-next-key-tile adds the next tile's key and value rows in the
-/// same loop, which this tile's first rows (the only tile of a short
-/// context) do not get.
-constexpr int64_t kValueRowsPrefetch = 16;
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
 struct Split {
@@ -364,10 +360,15 @@ struct Planner {
       // Packed panels are read front to back, just after the copy wrote
       // them: nothing to fetch ahead.
       plan.prefetch = manyRows && !op->hasAttr(kPackedAttrName);
-      // A row against 16-bit weights (decode): the weight rows ahead.
-      if (oneRow && narrowestInputBytes(op) < 4) {
+      // A row against 16-bit weights (decode), or against a key tile's
+      // value rows in a decode query's key loop: the rows ahead. (Not any
+      // product in a loop: a packed product's k tile loop is one too, and
+      // its panels are not to be prefetched.)
+      auto keys = op->getParentOfType<scf::ForOp>();
+      if (oneRow && (narrowestInputBytes(op) < 4 ||
+                     (keys && keys->hasAttr(kf::kKeyTileLoopAttrName)))) {
         plan.prefetch = true;
-        plan.prefetchSteps = kNarrowRowPrefetchRows;
+        plan.prefetchSteps = kOneRowPrefetchRows;
       }
       if (pack)
         plan.packColumns = cols;
@@ -750,15 +751,6 @@ struct TileAndVectorizePass
         if (block->hasAttr("kf.parallel") && plan.schedule &&
             narrowestInputBytes(op) < 4)
           plan.prefetchRowBytes = kNextRowsPrefetchBytes;
-        // A one-row product in a decode query's key loop (P V): the value
-        // rows ahead. (Not any product in a loop: a packed product's k
-        // tile loop is one too, and its panels are not to be prefetched.)
-        auto keys = op->getParentOfType<scf::ForOp>();
-        if (plan.schedule && !plan.prefetch && keys &&
-            keys->hasAttr(kf::kKeyTileLoopAttrName)) {
-          plan.prefetch = true;
-          plan.prefetchSteps = kValueRowsPrefetch;
-        }
       }
       auto current = cast<TilingInterface>(op.getOperation());
       DictionaryAttr scheduleAttr =

@@ -272,9 +272,10 @@ def PrefetchStridedReadsPass
     reach a weight block waits on memory at every step while the others
     find it in cache. kf-tile-and-vectorize marks the register tile loops of
     products of many rows (`kf.prefetch`), and those of one-row products
-    against i8 blocks and of decode attention's probabilities times the
-    value rows with their own distance (`kf.prefetch = 16`, used unless
-    `distance` is 0); in each marked innermost
+    against i8 blocks or 16-bit weights and of decode attention's
+    probabilities times the value rows with their own distance
+    (`kf.prefetch = 16`, used unless `distance` is 0); in each marked
+    innermost
     `scf.for` with a constant step, each `vector.load`,
     `vector.transfer_read` or `memref.load` whose memref is defined outside
     the loop and whose indices are loop-invariant but one, which moves with
