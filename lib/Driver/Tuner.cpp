@@ -193,10 +193,13 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
   std::set<std::array<int64_t, 6>> seenEffective;
   // Panels are only made where rows reuse them (the planner's rule).
   bool packable = numDims == 3 && m >= 4 * defaults.registerRows;
+  // What the default does at these rows (the planner's rule); a candidate
+  // records its layout, which then holds whatever the rows.
+  bool defaultPack = defaults.packWeights && m >= defaults.packMinRows;
   auto add = [&](int64_t rows, int64_t cols, int64_t kTile, int64_t threadTile,
                  double s, std::optional<bool> packOverride = std::nullopt,
                  std::optional<bool> orderOverride = std::nullopt) {
-    bool pack = packOverride.value_or(defaults.packWeights);
+    bool pack = packOverride.value_or(defaultPack);
     bool columnsOuter = orderOverride.value_or(defaults.columnsOuter);
     std::array<int64_t, 6> effective = {std::min(m, rows), std::min(n, cols),
                                         effectiveTile(k, kTile),
@@ -220,7 +223,7 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
   // in place).
   if (packable)
     add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
-        score(defaultRows, defaultCols / vw), !defaults.packWeights);
+        score(defaultRows, defaultCols / vw), !defaultPack);
   // ... and with the other order of its register loops.
   add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
       score(defaultRows, defaultCols / vw), std::nullopt,

@@ -41,18 +41,29 @@ CPUSchedule mlir::kf::deriveCPUSchedule(const CPUTargetModel &target) {
   s.attentionKeyTile = powerOfTwoIn(target.l1d / (2 * 64 * 4), 16, 128);
   s.attentionQueryTile = 64;
   s.minParallelBlocks = std::max<int64_t>(4, 2 * target.cores);
-  // Packed weight panels where a register tile reads one 64-byte line of
-  // each weight row (256-bit vectors, 2 x 8 columns): its k-tile panel is
-  // then 256 lines a row apart, and at transformer widths (multiples of
-  // 1 KiB) those fall in a few L1 sets and evict each other, so the panel
-  // comes from L2 for every row tile. Measured with znver3 code (ymm only)
-  // on a Zen 5 (kernelforge-bench, GPT-2's products, OpenBLAS's Haswell
-  // kernels in the same run): mlp_up, whose rows are 12 KiB apart (one
-  // set), went from 0.64 to 0.93-0.98x OpenBLAS, the others stayed within
-  // 0.91-1.09x either way; GPT-2 prefill 3-11% faster at 256 and 1024
-  // tokens. AVX-512's 8 x 32 tiles (two lines per row) measured the same
-  // either way.
-  s.packWeights = target.vectorBits == 256;
+  // Packed weight panels on x86 (256- and 512-bit vectors): a register
+  // tile reads one or two 64-byte lines of each weight row, so its k-tile
+  // panel is 256 rows a whole weight row apart, and at transformer widths
+  // (multiples of 1 KiB; mlp_up's rows are 12 KiB apart, one L1 set) those
+  // lines fall in a few sets and evict each other: the panel comes from L2
+  // for every row tile. Copied into contiguous panels per thread, they are
+  // one stream. Measured on a Zen 5 (kernelforge-bench, GPT-2's products,
+  // OpenBLAS in the same run): with znver3 code against OpenBLAS's Haswell
+  // kernels, mlp_up went from 0.64 to 0.93-0.98x, the others stayed within
+  // 0.91-1.09x; with AVX-512's 8 x 32 tiles against its SkylakeX kernels,
+  // at 256 tokens qkv 0.84-1.09 -> 0.99-1.03x, mlp_up 0.71-0.78 ->
+  // 0.97-0.99x, mlp_down 0.79-0.85 -> 1.05-1.13x (weights in cache); GPT-2 prefill at 256 and 1024 tokens 3-11% faster with znver3
+  // code, 6-8% with AVX-512 (packing from 128 rows, below).
+  // NEON's 128-bit tiles are unmeasured and stay unpacked.
+  s.packWeights = target.vectorBits >= 256;
+  // With weights from memory (a model's layers), the copy is paid back by
+  // AVX2's tiles from 64 rows on (znver3 code, OpenBLAS Haswell: mlp_up
+  // 0.62-0.67 -> 0.95-1.03x, qkv 0.85-0.87 -> 0.97-0.99x), but not by
+  // AVX-512's, whose unpacked reads conflict half as much and are
+  // prefetched: at 64 rows packed was slower (qkv 0.67 -> 0.80-0.84 ms,
+  // mlp_up 1.01 -> 1.22-1.30 ms), at 128 even (qkv slower, mlp_up faster),
+  // at 256 and 512 faster (mlp_up 7.8-7.9 -> 6.85 ms at 512).
+  s.packMinRows = target.vectorBits >= 512 ? 16 * s.registerRows : 0;
   return s;
 }
 
@@ -86,6 +97,7 @@ DictionaryAttr CPUSchedule::toAttr(MLIRContext *context) const {
       b.getNamedAttr("min_parallel_blocks",
                      b.getI64IntegerAttr(minParallelBlocks)),
       b.getNamedAttr("pack_weights", b.getBoolAttr(packWeights)),
+      b.getNamedAttr("pack_min_rows", b.getI64IntegerAttr(packMinRows)),
       b.getNamedAttr("columns_outer", b.getBoolAttr(columnsOuter)),
       b.getNamedAttr("split_reduction", b.getBoolAttr(splitReduction)),
   };
@@ -111,6 +123,7 @@ CPUSchedule CPUSchedule::fromAttr(DictionaryAttr attr) {
   read("thread_tile", s.threadTile);
   readPair("attention_tiles", s.attentionQueryTile, s.attentionKeyTile);
   read("min_parallel_blocks", s.minParallelBlocks);
+  read("pack_min_rows", s.packMinRows);
   if (auto pack = attr.getAs<BoolAttr>("pack_weights"))
     s.packWeights = pack.getValue();
   if (auto order = attr.getAs<BoolAttr>("columns_outer"))

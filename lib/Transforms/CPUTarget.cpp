@@ -67,6 +67,10 @@ struct CPUTargetPass : kf::impl::CPUTargetPassBase<CPUTargetPass> {
         return signalPassFailure();
       }
     }
+    // Asked for, panels are made wherever rows reuse them.
+    if (schedule.packWeights && (StringRef(packWeights) == "true" ||
+                                 StringRef(packWeights) == "1"))
+      schedule.packMinRows = 0;
     // An overridden vector width takes the register tile's columns along
     // unless they were given too.
     if (vectorWidth > 0 && registerCols == 0 &&

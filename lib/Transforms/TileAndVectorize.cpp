@@ -164,8 +164,11 @@ struct Planner {
       s.kTile = tuned.kTile;
     if (tuned.threadTile > 0)
       s.threadTile = tuned.threadTile;
-    if (own.contains("pack_weights"))
+    // A tuned layout was measured at this product's rows.
+    if (own.contains("pack_weights")) {
       s.packWeights = tuned.packWeights;
+      s.packMinRows = 0;
+    }
     if (own.contains("columns_outer"))
       s.columnsOuter = tuned.columnsOuter;
     return s;
@@ -289,8 +292,12 @@ struct Planner {
       // its columns from `cols` rows a whole weight row apart (measured on a
       // Zen 5 at 256 x 768 x 50257: 0.47x OpenBLAS unpacked, 1.8x packed).
       // The panels are a thread tile's columns (below: 4 register tiles).
+      // Weights stored [k, n] are packed where the schedule asks, from its
+      // least rows on (AVX-512's tiles pay the copy back from 128 rows).
+      bool packInOut = manyRows && sched.packWeights &&
+                       ranges[*m] >= sched.packMinRows;
       bool pack = manyRows && numDims == 3 &&
-                  (sched.packWeights || weightStoredOutIn(op)) &&
+                  (packInOut || weightStoredOutIn(op)) &&
                   cols % vectorWidth == 0 &&
                   pickTile(ranges[n], 4 * cols, cols) != 0;
       // Rows left over by the register tile: a packed product splits them

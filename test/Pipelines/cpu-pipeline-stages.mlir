@@ -28,7 +28,7 @@
 // BUFFER: %[[H:.+]] = memref.alloc() {{.*}} : memref<32x128xf32>
 // BUFFER-NOT: memref.copy
 // BUFFER-NOT: bufferization.clone
-// BUFFER: memref.dealloc %[[H]]
+// BUFFER: memref.dealloc %[[H]] :
 // BUFFER-NEXT: return{{$}}
 
 // OpenMP owns one parallel level; the math is a polynomial, the contraction

@@ -71,6 +71,27 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 
 // -----
 
+// pack_min_rows (AVX-512's derived schedule asks for 128): a product with
+// fewer rows reads its weights in place, one with as many packs them.
+// CHECK-LABEL: func.func @pack_from_rows
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (48, 64)
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK: } {kf.prefetch}
+// CHECK: kf.schedule = {k_tile = 128 : i64, register_tile = array<i64: 6, 16>
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (96, 64)
+// CHECK: tensor.empty() : tensor<4x128x16xf32>
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1x16xf32> into vector<6x1x16xf32>
+// CHECK: kf.schedule = {k_tile = 128 : i64, packed_panels = 16 : i64, register_tile = array<i64: 6, 16>
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 96 : i64, min_parallel_blocks = 4 : i64, pack_weights = true, pack_min_rows = 96}} {
+  func.func @pack_from_rows(%a: tensor<48x256xf32>, %a2: tensor<96x256xf32>, %b: tensor<256x64xf32>, %c: tensor<48x64xf32>, %c2: tensor<96x64xf32>) -> (tensor<48x64xf32>, tensor<96x64xf32>) {
+    %r = linalg.matmul ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+    %r2 = linalg.matmul ins(%a2, %b : tensor<96x256xf32>, tensor<256x64xf32>) outs(%c2 : tensor<96x64xf32>) -> tensor<96x64xf32>
+    return %r, %r2 : tensor<48x64xf32>, tensor<96x64xf32>
+  }
+}
+
+// -----
+
 // Rows the register tile leaves over (52 = 8 x 6 + 4) in a packed product
 // are split off inside the thread tile, where a 4-row tile reads the same
 // panels: one parallel loop, the weights copied once.

@@ -56,6 +56,22 @@ TEST(CPUSchedule, RegisterTilesFitTheirTargets) {
   }
 }
 
+// x86 packs prefill's weights: AVX2 wherever rows reuse them, AVX-512 from
+// 16 register tiles of rows (below, its unpacked, prefetched reads were
+// faster); NEON reads them in place.
+TEST(CPUSchedule, WeightPanelsFollowTheTarget) {
+  CPUSchedule avx2 = deriveCPUSchedule(model("x86_64-unknown-linux-gnu", "znver3"));
+  EXPECT_TRUE(avx2.packWeights);
+  EXPECT_EQ(avx2.packMinRows, 0);
+  CPUSchedule avx512 =
+      deriveCPUSchedule(model("x86_64-unknown-linux-gnu", "znver4"));
+  EXPECT_TRUE(avx512.packWeights);
+  EXPECT_EQ(avx512.packMinRows, 16 * avx512.registerRows);
+  EXPECT_FALSE(
+      deriveCPUSchedule(model("aarch64-unknown-linux-gnu", "neoverse-n1"))
+          .packWeights);
+}
+
 TEST(CPUSchedule, FeaturesTakeAwayVectorWidth) {
   CPUTargetModel m =
       model("x86_64-unknown-linux-gnu", "skylake-avx512", "-avx512f");
@@ -77,7 +93,9 @@ TEST(CPUSchedule, AttributeRoundTripAndOverrides) {
   MLIRContext context;
   CPUSchedule s = deriveCPUSchedule(model("x86_64-unknown-linux-gnu", "znver3"));
   s.packWeights = false;
+  s.packMinRows = 96;
   CPUSchedule back = CPUSchedule::fromAttr(s.toAttr(&context));
+  EXPECT_EQ(back.packMinRows, 96);
   EXPECT_EQ(back.registerRows, s.registerRows);
   EXPECT_EQ(back.registerCols, s.registerCols);
   EXPECT_EQ(back.kTile, s.kTile);

@@ -73,9 +73,13 @@ struct CPUSchedule {
   int64_t attentionQueryTile = 64, attentionKeyTile = 64;
   /// Copy each thread's weight block into contiguous column panels before
   /// its register tiles read it (where rows reuse it: prefill). On by
-  /// default for 256-bit vectors (see deriveCPUSchedule), off elsewhere;
-  /// kernelforge-tune tries the other choice per product.
+  /// default for x86's 256- and 512-bit vectors (see deriveCPUSchedule),
+  /// off elsewhere; kernelforge-tune tries the other choice per product.
   bool packWeights = false;
+  /// Rows a product needs before packWeights packs its weights (0: four
+  /// register tiles' worth, the planner's least). A product's own tuned
+  /// schedule and an explicit `pack-weights=true` pack from that least.
+  int64_t packMinRows = 0;
   /// Register tiles walk the columns in the outer loop and the rows inside
   /// (BLIS's order: a weight panel stays in L1 for all rows) instead of
   /// rows outside (an activation panel stays for all columns).

@@ -58,7 +58,8 @@ def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
            "Override: largest row tile handed to one thread">,
     Option<"packWeights", "pack-weights", "std::string", /*default=*/"\"\"",
            "Override: copy each thread's weight block into contiguous column "
-           "panels (true/false; empty: the schedule's, false)">,
+           "panels (true/false; empty: the schedule's: x86 packs, from "
+           "pack_min_rows rows)">,
     Option<"columnsOuter", "columns-outer", "std::string", /*default=*/"\"\"",
            "Override: register tiles walk columns outside, rows inside "
            "(true/false; empty: the schedule's, false)">,
@@ -112,7 +113,8 @@ def TileAndVectorizePass
        1 x ... x `vector-width`-multiple rows for the other generics.
 
     With the schedule's `pack_weights` (an op's own, or the module's), a
-    product with many rows first copies each thread's k-tile of weights into
+    product with many rows (the module's `pack_min_rows` at least: 128 on
+    AVX-512, where fewer rows do not pay for the copy) first copies each thread's k-tile of weights into
     contiguous panels `[n / cols, k, cols]` and computes from those (the
     loop records `packed_panels = cols`): the register tile then reads one
     stream instead of rows a weight-row apart. A weight stored `[n, k]` (the
