@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DequantizedPanels.h"
 #include "MatVec.h"
 
 #include "kernelforge/Target/CPUTargetModel.h"
@@ -296,8 +297,12 @@ struct Planner {
       // least rows on (AVX-512's tiles pay the copy back from 128 rows).
       bool packInOut = manyRows && sched.packWeights &&
                        ranges[*m] >= sched.packMinRows;
+      // An i8 weight is packed whatever the schedule too: its panels are
+      // dequantised from the blocks (unpacked, the whole weight would be
+      // dequantised into memory first).
       bool pack = manyRows && numDims == 3 &&
-                  (packInOut || weightStoredOutIn(op)) &&
+                  (packInOut || weightStoredOutIn(op) ||
+                   kf::isDequantizedWeight(op.getDpsInputs()[1])) &&
                   cols % vectorWidth == 0 &&
                   pickTile(ranges[n], 4 * cols, cols) != 0;
       // Rows left over by the register tile: a packed product splits them
@@ -546,43 +551,51 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
         c = op.getDpsInits()[0];
   Type weightType = getElementTypeOrSelf(b.getType());
 
-  // The copy into panels, from B viewed as [k, nb, cols] (or [nb, cols, k]
-  // when stored [n, k]) so that every map is a permutation and vectorizes.
   rewriter.setInsertionPoint(op);
-  SmallVector<int64_t> viewShape =
-      inOut ? SmallVector<int64_t>{depth, panels, cols}
-            : SmallVector<int64_t>{panels, cols, depth};
-  SmallVector<ReassociationIndices> viewGroups =
-      inOut ? SmallVector<ReassociationIndices>{{0}, {1, 2}}
-            : SmallVector<ReassociationIndices>{{0, 1}, {2}};
-  Value view = tensor::ExpandShapeOp::create(
-      rewriter, loc, RankedTensorType::get(viewShape, weightType), b,
-      viewGroups);
-  // The copy walks B in the order it is stored: from [k, n], each k row's
-  // `panels` runs side by side (one contiguous read of the thread's columns
-  // per row, not `panels` passes down the rows a row stride apart); from
-  // [n, k], panel by panel (a transpose either way).
-  AffineExpr nb, kk, j;
-  if (inOut)
-    bindDims(ctx, kk, nb, j);
-  else
-    bindDims(ctx, nb, kk, j);
-  AffineMap source = AffineMap::get(
-      3, 0, inOut ? ArrayRef<AffineExpr>{kk, nb, j}
-                  : ArrayRef<AffineExpr>{nb, j, kk},
-      ctx);
-  AffineMap target = AffineMap::get(3, 0, {nb, kk, j}, ctx);
-  Value empty = tensor::EmptyOp::create(rewriter, loc,
-                                        ArrayRef<int64_t>{panels, depth, cols},
-                                        weightType);
   auto parallel = utils::IteratorType::parallel;
-  auto copy = linalg::GenericOp::create(
-      rewriter, loc, empty.getType(), ValueRange{view}, ValueRange{empty},
-      ArrayRef<AffineMap>{source, target},
-      ArrayRef<utils::IteratorType>{parallel, parallel, parallel},
-      [](OpBuilder &nested, Location l, ValueRange args) {
-        linalg::YieldOp::create(nested, l, args[0]);
-      });
+  // An i8 weight's panels straight from its blocks and scales, else the
+  // copy into panels, from B viewed as [k, nb, cols] (or [nb, cols, k] when
+  // stored [n, k]) so that every map is a permutation and vectorizes.
+  linalg::GenericOp copy;
+  Value panelValues;
+  if (auto fused = kf::packDequantizedPanels(rewriter, loc, b, inOut, cols);
+      succeeded(fused)) {
+    std::tie(copy, panelValues) = *fused;
+  } else {
+    SmallVector<int64_t> viewShape =
+        inOut ? SmallVector<int64_t>{depth, panels, cols}
+              : SmallVector<int64_t>{panels, cols, depth};
+    SmallVector<ReassociationIndices> viewGroups =
+        inOut ? SmallVector<ReassociationIndices>{{0}, {1, 2}}
+              : SmallVector<ReassociationIndices>{{0, 1}, {2}};
+    Value view = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(viewShape, weightType), b,
+        viewGroups);
+    // The copy walks B in the order it is stored: from [k, n], each k row's
+    // `panels` runs side by side (one contiguous read of the thread's
+    // columns per row, not `panels` passes down the rows a row stride
+    // apart); from [n, k], panel by panel (a transpose either way).
+    AffineExpr nb, kk, j;
+    if (inOut)
+      bindDims(ctx, kk, nb, j);
+    else
+      bindDims(ctx, nb, kk, j);
+    AffineMap source = AffineMap::get(
+        3, 0, inOut ? ArrayRef<AffineExpr>{kk, nb, j}
+                    : ArrayRef<AffineExpr>{nb, j, kk},
+        ctx);
+    AffineMap target = AffineMap::get(3, 0, {nb, kk, j}, ctx);
+    Value empty = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<int64_t>{panels, depth, cols}, weightType);
+    copy = linalg::GenericOp::create(
+        rewriter, loc, empty.getType(), ValueRange{view}, ValueRange{empty},
+        ArrayRef<AffineMap>{source, target},
+        ArrayRef<utils::IteratorType>{parallel, parallel, parallel},
+        [](OpBuilder &nested, Location l, ValueRange args) {
+          linalg::YieldOp::create(nested, l, args[0]);
+        });
+    panelValues = copy.getResult(0);
+  }
 
   // The product over (nb, m, j, k) on the expanded output.
   auto cType = cast<RankedTensorType>(c.getType());
@@ -598,7 +611,7 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
       AffineMap::get(4, 0, {p0, p3, p2}, ctx),
       AffineMap::get(4, 0, {p1, p0, p2}, ctx)};
   auto product = linalg::GenericOp::create(
-      rewriter, loc, expandedType, ValueRange{a, copy.getResult(0)},
+      rewriter, loc, expandedType, ValueRange{a, panelValues},
       ValueRange{expanded}, productMaps,
       ArrayRef<utils::IteratorType>{parallel, parallel, parallel,
                                     utils::IteratorType::reduction});
@@ -613,6 +626,19 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
       rewriter, loc, cType, product.getResult(0), reassociation);
   rewriter.replaceOp(op, collapsed);
   return SmallVector<Operation *>{copy, product};
+}
+
+/// Erases the slices and reshapes of `op`'s results (and of theirs) that
+/// nothing reads any more.
+void eraseDeadViews(RewriterBase &rewriter, Operation *op) {
+  for (Operation *user : llvm::make_early_inc_range(op->getUsers())) {
+    if (!isa<tensor::ExtractSliceOp, tensor::CollapseShapeOp,
+             tensor::ExpandShapeOp>(user))
+      continue;
+    eraseDeadViews(rewriter, user);
+    if (user->use_empty())
+      rewriter.eraseOp(user);
+  }
 }
 
 struct TileAndVectorizePass
@@ -662,144 +688,176 @@ struct TileAndVectorizePass
             laneSumRowTile(sum.getStaticLoopRanges()[1], schedule));
     }
 
+    // i8 weights' dequantisations wait until the products that read them
+    // have made their panels from the blocks; those no product still reads
+    // are gone.
     std::deque<linalg::LinalgOp> worklist;
+    SmallVector<linalg::LinalgOp> dequantizations;
     func.walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics())
+      if (!op.hasPureTensorSemantics())
+        return;
+      if (op->hasAttr(kf::kDequantizeAttrName))
+        dequantizations.push_back(op);
+      else
         worklist.push_back(op);
     });
 
     SmallVector<Operation *> innermost;
-    while (!worklist.empty()) {
-      linalg::LinalgOp op = worklist.front();
-      worklist.pop_front();
-      if (ShapedType::isDynamicShape(op.getStaticLoopRanges()))
-        continue;
-      // One row against a [k, n] weight (GPT-2's Conv1D layout in decode):
-      // each thread takes a contiguous block of the weight's rows.
-      if (threads && schedule.splitReduction && kf::isTiledContraction(op) &&
-          op.getNumLoops() == 3 &&
-          op.getStaticLoopRanges()[0] == 1 &&
-          !op->hasAttr(kf::kScheduleAttrName) &&
-          !op->getParentOfType<scf::ForallOp>()) {
-        FailureOr<SmallVector<Operation *>> split =
-            kf::splitReductionAcrossThreads(
-                rewriter, op, std::max<int64_t>(2, schedule.minParallelBlocks / 2),
-                /*minDepth=*/64);
-        if (succeeded(split)) {
-          for (Operation *newOp : *split)
-            worklist.push_back(cast<linalg::LinalgOp>(newOp));
-          continue;
+    int64_t parts = std::max<int64_t>(2, schedule.minParallelBlocks / 2);
+    for (int round = 0; round < 2; ++round) {
+      if (round == 1) {
+        for (linalg::LinalgOp op : dequantizations) {
+          eraseDeadViews(rewriter, op);
+          if (op->use_empty())
+            rewriter.eraseOp(op);
+          else
+            worklist.push_back(op);
         }
       }
-      // The same against i8 blocks stored [k, n].
-      if (threads && schedule.splitReduction &&
-          !op->hasAttr(kf::kSplitReductionAttrName) &&
-          !op->hasAttr(kf::kScheduleAttrName) &&
-          !op->getParentOfType<scf::ForallOp>()) {
-        FailureOr<SmallVector<Operation *>> split =
-            kf::splitQuantizedReductionAcrossThreads(
-                rewriter, op, std::max<int64_t>(2, schedule.minParallelBlocks / 2));
-        if (succeeded(split)) {
-          for (Operation *newOp : *split)
-            worklist.push_back(cast<linalg::LinalgOp>(newOp));
+      while (!worklist.empty()) {
+        linalg::LinalgOp op = worklist.front();
+        worklist.pop_front();
+        if (ShapedType::isDynamicShape(op.getStaticLoopRanges()))
           continue;
-        }
-      }
-      // One row against a [n, k] weight (decode's tied head, and a decode
-      // attention block's scores against its keys): dot products along k, a
-      // vector of partial sums per output, instead of a register tile across
-      // n that would read the weight down its columns.
-      if (kf::isTiledContraction(op) && op.getNumLoops() >= 3 &&
-          op.getStaticLoopRanges()[op.getNumLoops() - 3] == 1) {
-        FailureOr<SmallVector<Operation *>> split =
-            kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
-        if (succeeded(split)) {
-          // Outside a fused block (the head): threads take blocks of
-          // outputs, each summing its own partial sums.
-          linalg::LinalgOp sum = cast<linalg::LinalgOp>((*split)[1]);
-          if (threads && kf::laneSumProducer(sum)) {
-            FailureOr<SmallVector<Operation *>> fused =
-                kf::fuseLaneSumIntoThreadTiles(
-                    rewriter, sum,
-                    laneSumRowTile(sum.getStaticLoopRanges()[1], schedule));
-            if (succeeded(fused))
-              split = fused;
-          }
-          for (Operation *newOp : *split)
-            if (auto linalgOp = dyn_cast<linalg::LinalgOp>(newOp))
-              worklist.push_back(linalgOp);
-          continue;
-        }
-      }
-      auto decision = planner.plan(op);
-      if (auto *split = std::get_if<Split>(&decision)) {
-        rewriter.setInsertionPoint(op);
-        auto [first, second] =
-            linalg::splitOp(rewriter, cast<TilingInterface>(op.getOperation()),
-                            split->dim, rewriter.getIndexAttr(split->at));
-        if (!first) {
-          op.emitWarning("kf-tile-and-vectorize: could not split dimension ")
-              << split->dim << "; left untiled";
-          continue;
-        }
-        worklist.push_back(cast<linalg::LinalgOp>(first.getOperation()));
-        if (second)
-          worklist.push_back(cast<linalg::LinalgOp>(second.getOperation()));
-        continue;
-      }
-      TilePlan &plan = std::get<TilePlan>(decision);
-      // Inside an scf.forall (a fused attention block, a lane sum's block
-      // of outputs) the threads are already distributed: only the register
-      // level remains.
-      if (auto block = op->getParentOfType<scf::ForallOp>()) {
-        std::fill(plan.threads.begin(), plan.threads.end(), 0);
-        recordBlockSchedule(rewriter, block, op, plan.schedule);
-        // A narrow-weight product in a lane sum's block: the next rows.
-        if (block->hasAttr("kf.parallel") && plan.schedule &&
-            narrowestInputBytes(op) < 4)
-          plan.prefetchRowBytes = kNextRowsPrefetchBytes;
-      }
-      auto current = cast<TilingInterface>(op.getOperation());
-      DictionaryAttr scheduleAttr =
-          op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;
-      bool packed = false;
-      Attribute prefetchMark =
-          plan.prefetchSteps > 0
-              ? Attribute(rewriter.getI64IntegerAttr(plan.prefetchSteps))
-              : Attribute(rewriter.getUnitAttr());
-      for (auto [level, sizes, forall] :
-           {std::tuple{0, ArrayRef<int64_t>(plan.threads), bool(threads)},
-            std::tuple{1, ArrayRef<int64_t>(plan.reduction), false},
-            std::tuple{2, ArrayRef<int64_t>(plan.registers), false}}) {
-        // Between the k tile and the registers: the thread's weight block
-        // goes into contiguous panels, and the packed product (and the
-        // packing copy) go round the worklist for their register tiles.
-        if (level == 2 && plan.packColumns > 0) {
-          FailureOr<SmallVector<Operation *>> panels = packWeightPanels(
-              rewriter, cast<linalg::LinalgOp>(current.getOperation()),
-              plan.packColumns);
-          if (succeeded(panels)) {
-            for (Operation *newOp : *panels)
+        // One row against a [k, n] weight (GPT-2's Conv1D layout in decode):
+        // each thread takes a contiguous block of the weight's rows.
+        if (threads && schedule.splitReduction && kf::isTiledContraction(op) &&
+            op.getNumLoops() == 3 &&
+            op.getStaticLoopRanges()[0] == 1 &&
+            !op->hasAttr(kf::kScheduleAttrName) &&
+            !op->getParentOfType<scf::ForallOp>()) {
+          FailureOr<SmallVector<Operation *>> split =
+              kf::splitReductionAcrossThreads(rewriter, op, parts,
+                                              /*minDepth=*/64);
+          if (succeeded(split)) {
+            for (Operation *newOp : *split)
               worklist.push_back(cast<linalg::LinalgOp>(newOp));
-            packed = true;
+            continue;
+          }
+        }
+        // The same against i8 blocks stored [k, n].
+        if (threads && schedule.splitReduction &&
+            !op->hasAttr(kf::kSplitReductionAttrName) &&
+            !op->hasAttr(kf::kScheduleAttrName) &&
+            !op->getParentOfType<scf::ForallOp>()) {
+          FailureOr<SmallVector<Operation *>> split =
+              kf::splitQuantizedReductionAcrossThreads(rewriter, op, parts);
+          if (succeeded(split)) {
+            for (Operation *newOp : *split)
+              worklist.push_back(cast<linalg::LinalgOp>(newOp));
+            continue;
+          }
+        }
+        // One row against a [n, k] weight (decode's tied head, and a decode
+        // attention block's scores against its keys): dot products along k, a
+        // vector of partial sums per output, instead of a register tile across
+        // n that would read the weight down its columns.
+        if (kf::isTiledContraction(op) && op.getNumLoops() >= 3 &&
+            op.getStaticLoopRanges()[op.getNumLoops() - 3] == 1) {
+          FailureOr<SmallVector<Operation *>> split =
+              kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
+          if (succeeded(split)) {
+            // Outside a fused block (the head): threads take blocks of
+            // outputs, each summing its own partial sums.
+            linalg::LinalgOp sum = cast<linalg::LinalgOp>((*split)[1]);
+            if (threads && kf::laneSumProducer(sum)) {
+              FailureOr<SmallVector<Operation *>> fused =
+                  kf::fuseLaneSumIntoThreadTiles(
+                      rewriter, sum,
+                      laneSumRowTile(sum.getStaticLoopRanges()[1], schedule));
+              if (succeeded(fused))
+                split = fused;
+            }
+            for (Operation *newOp : *split)
+              if (auto linalgOp = dyn_cast<linalg::LinalgOp>(newOp))
+                worklist.push_back(linalgOp);
+            continue;
+          }
+        }
+        auto decision = planner.plan(op);
+        if (auto *split = std::get_if<Split>(&decision)) {
+          rewriter.setInsertionPoint(op);
+          auto [first, second] = linalg::splitOp(
+              rewriter, cast<TilingInterface>(op.getOperation()), split->dim,
+              rewriter.getIndexAttr(split->at));
+          if (!first) {
+            op.emitWarning("kf-tile-and-vectorize: could not split dimension ")
+                << split->dim << "; left untiled";
+            continue;
+          }
+          worklist.push_back(cast<linalg::LinalgOp>(first.getOperation()));
+          if (second)
+            worklist.push_back(cast<linalg::LinalgOp>(second.getOperation()));
+          continue;
+        }
+        TilePlan &plan = std::get<TilePlan>(decision);
+        // A product split off one against a dequantised i8 weight that reads
+        // its slice unpacked (the columns a register tile leaves over):
+        // dequantise only that slice.
+        if (plan.packColumns == 0 && op.getNumDpsInputs() == 2) {
+          rewriter.setInsertionPoint(op);
+          if (auto sliced = kf::dequantizeSlice(rewriter, op.getLoc(),
+                                                op.getDpsInputs()[1]);
+              succeeded(sliced)) {
+            rewriter.modifyOpInPlace(op, [&] {
+              op.getDpsInputOperand(1)->set(sliced->second);
+            });
+            dequantizations.push_back(sliced->first);
+          }
+        }
+        // Inside an scf.forall (a fused attention block, a lane sum's block
+        // of outputs) the threads are already distributed: only the register
+        // level remains.
+        if (auto block = op->getParentOfType<scf::ForallOp>()) {
+          std::fill(plan.threads.begin(), plan.threads.end(), 0);
+          recordBlockSchedule(rewriter, block, op, plan.schedule);
+          // A narrow-weight product in a lane sum's block: the next rows.
+          if (block->hasAttr("kf.parallel") && plan.schedule &&
+              narrowestInputBytes(op) < 4)
+            plan.prefetchRowBytes = kNextRowsPrefetchBytes;
+        }
+        auto current = cast<TilingInterface>(op.getOperation());
+        DictionaryAttr scheduleAttr =
+            op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;
+        bool packed = false;
+        Attribute prefetchMark =
+            plan.prefetchSteps > 0
+                ? Attribute(rewriter.getI64IntegerAttr(plan.prefetchSteps))
+                : Attribute(rewriter.getUnitAttr());
+        for (auto [level, sizes, forall] :
+             {std::tuple{0, ArrayRef<int64_t>(plan.threads), bool(threads)},
+              std::tuple{1, ArrayRef<int64_t>(plan.reduction), false},
+              std::tuple{2, ArrayRef<int64_t>(plan.registers), false}}) {
+          // Between the k tile and the registers: the thread's weight block
+          // goes into contiguous panels, and the packed product (and the
+          // packing copy) go round the worklist for their register tiles.
+          if (level == 2 && plan.packColumns > 0) {
+            FailureOr<SmallVector<Operation *>> panels = packWeightPanels(
+                rewriter, cast<linalg::LinalgOp>(current.getOperation()),
+                plan.packColumns);
+            if (succeeded(panels)) {
+              for (Operation *newOp : *panels)
+                worklist.push_back(cast<linalg::LinalgOp>(newOp));
+              packed = true;
+              break;
+            }
+          }
+          FailureOr<TilingInterface> next = tileLevel(
+              rewriter, current, sizes, forall, plan.regime, scheduleAttr,
+              level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
+                         : ArrayRef<int64_t>(),
+              level == 2 && plan.prefetch ? prefetchMark : Attribute(),
+              level == 2 && plan.blockScales,
+              level == 2 ? plan.prefetchRowBytes : 0);
+          if (failed(next)) {
+            current.emitWarning("kf-tile-and-vectorize: tiling failed");
             break;
           }
+          current = *next;
         }
-        FailureOr<TilingInterface> next = tileLevel(
-            rewriter, current, sizes, forall, plan.regime, scheduleAttr,
-            level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
-                       : ArrayRef<int64_t>(),
-            level == 2 && plan.prefetch ? prefetchMark : Attribute(),
-            level == 2 && plan.blockScales,
-            level == 2 ? plan.prefetchRowBytes : 0);
-        if (failed(next)) {
-          current.emitWarning("kf-tile-and-vectorize: tiling failed");
-          break;
-        }
-        current = *next;
+        if (!packed)
+          innermost.push_back(current.getOperation());
       }
-      if (!packed)
-        innermost.push_back(current.getOperation());
     }
 
     for (Operation *op : innermost) {

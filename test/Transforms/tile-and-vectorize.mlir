@@ -233,3 +233,47 @@ func.func @decode_attention(%q: tensor<1x4x1x64xf32>, %k: tensor<1x4x256x64xf32>
   %o = kf.attention %q, %k, %v causal offset(%pos) : tensor<1x4x1x64xf32>, tensor<1x4x256x64xf32>, tensor<1x4x256x64xf32> -> tensor<1x4x1x64xf32>
   return %o : tensor<1x4x1x64xf32>
 }
+
+// -----
+
+// Many rows against i8 blocks stored [k, n]: each thread's weight panels are
+// made from the blocks and their f16 scales directly (widened and
+// multiplied in registers, a block row of 32 at a time), whatever the
+// schedule says about packing; no dequantised copy of the whole weight is
+// left.
+// CHECK-LABEL: func.func @prefill_i8_in_out
+// CHECK-NOT: kf.dequantize
+// CHECK: scf.forall
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2, 3]] output_shape [4, 32, 3, 32] : tensor<4x32x96xi8> into tensor<4x32x3x32xi8>
+// CHECK: tensor.empty() : tensor<3x4x32x32xf32>
+// CHECK: arith.extf %{{.+}} : vector<1x1x32xf16> to vector<1x1x32xf32>
+// CHECK: arith.sitofp %{{.+}} : vector<1x1x1x32xi8> to vector<1x1x1x32xf32>
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x1x32xf32> into vector<8x1x32xf32>
+// CHECK: kf.schedule = {k_tile = 128 : i64, packed_panels = 32 : i64, register_tile = array<i64: 8, 32>
+// CHECK-NOT: kf.dequantize
+// CHECK: return
+func.func @prefill_i8_in_out(%x: tensor<64x128xf32>, %w: tensor<128x96xi8>, %s: tensor<4x96xf16>) -> tensor<64x96xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<4x96xf16>) layout(in_out) : tensor<64x128xf32>, tensor<128x96xi8> -> tensor<64x96xf32>
+  return %y : tensor<64x96xf32>
+}
+
+// -----
+
+// The same stored [n, k] (the tied head's layout), with 8 output features
+// left over by the 32-wide register tiles: the packed part's panels come
+// from its blocks, and the rest dequantises only its own 8 rows of blocks
+// ([8, 4, 32]), not the whole weight's 72.
+// CHECK-LABEL: func.func @prefill_i8_out_in
+// CHECK-NOT: tensor<72x4x32xf32>
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2], [3]] output_shape [2, 32, 4, 32] : tensor<64x4x32xi8> into tensor<2x32x4x32xi8>
+// CHECK: arith.sitofp %{{.+}} : vector<1x1x1x32xi8> to vector<1x1x1x32xf32>
+// CHECK: packed_panels = 32 : i64
+// CHECK: tensor.empty() : tensor<8x4x32xf32>
+// CHECK: arith.sitofp %{{.+}} : vector<1x1x32xi8> to vector<1x1x32xf32>
+// CHECK: register_tile = array<i64: 8, 8>
+// CHECK-NOT: tensor<72x4x32xf32>
+// CHECK: return
+func.func @prefill_i8_out_in(%x: tensor<64x128xf32>, %w: tensor<72x128xi8>, %s: tensor<72x4xf16>) -> tensor<64x72xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<72x4xf16>) layout(out_in) : tensor<64x128xf32>, tensor<72x128xi8> -> tensor<64x72xf32>
+  return %y : tensor<64x72xf32>
+}

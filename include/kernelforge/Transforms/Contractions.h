@@ -27,6 +27,11 @@ bool isTiledContraction(linalg::LinalgOp op);
 inline constexpr llvm::StringLiteral kQuantizedContractionAttrName =
     "kf.quantized_contraction";
 
+/// Marks the dequantisation of an i8 weight that a product of many rows reads
+/// as f32, set by convert-kf-to-linalg: kf-tile-and-vectorize packs such a
+/// weight's panels from the i8 blocks and scales directly.
+inline constexpr llvm::StringLiteral kDequantizeAttrName = "kf.dequantize";
+
 /// Marks the register tile loops of a product of many rows (prefill), set
 /// by kf-tile-and-vectorize: kf-prefetch-strided-reads prefetches the weight
 /// rows their innermost loop walks. An integer value (a row against i8

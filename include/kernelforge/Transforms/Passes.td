@@ -114,13 +114,19 @@ def TileAndVectorizePass
 
     With the schedule's `pack_weights` (an op's own, or the module's), a
     product with many rows (the module's `pack_min_rows` at least: 128 on
-    AVX-512, where fewer rows do not pay for the copy) first copies each thread's k-tile of weights into
-    contiguous panels `[n / cols, k, cols]` and computes from those (the
-    loop records `packed_panels = cols`): the register tile then reads one
-    stream instead of rows a weight-row apart. A weight stored `[n, k]` (the
-    tied head's embedding) is packed whatever the schedule says, since its
-    unpacked register tile would gather every column from another row. The
-    copy reads a `[k, n]` weight row by row. Rows the register tile leaves
+    AVX-512, where fewer rows do not pay for the copy) first copies each
+    thread's k-tile of weights into contiguous panels `[n / cols, k, cols]`
+    and computes from those (the loop records `packed_panels = cols`): the
+    register tile then reads one stream instead of rows a weight-row apart.
+    A weight stored `[n, k]` (the tied head's embedding) is packed whatever
+    the schedule says, since its unpacked register tile would gather every
+    column from another row. So is an i8 weight (convert-kf-to-linalg's
+    `kf.dequantize` op): its panels are made from the blocks and scales the
+    thread's slice covers, widened and scaled in registers, and no
+    dequantised copy of the whole weight is made (a product split off that
+    is not packed, such as the columns a register tile leaves over,
+    dequantises only its own slice). The copy reads a `[k, n]` weight row
+    by row. Rows the register tile leaves
     over (64 = 10 x 6 + 4) are split off inside each thread tile and read
     the same panels; unpacked, they become a product of their own. Packed
     products are not marked for prefetching (their panels are read front

@@ -84,8 +84,8 @@ Value blockView(OpBuilder &b, Location loc, Value q, Value scales,
 }
 
 /// The weight of an i8 `kf.linear` as f32, dequantised element by element
-/// over its block view (every map a projection): a temporary the products
-/// with many rows read like a float weight.
+/// over its block view (every map a projection): what the products with
+/// many rows read like a float weight (marked kf.dequantize).
 Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
                  bool inOut) {
   MLIRContext *ctx = b.getContext();
@@ -99,6 +99,9 @@ Value dequantize(OpBuilder &b, Location loc, Value q, Value scales,
         return arith::MulFOp::create(nb, l, toCompute(nb, l, args[0]),
                                      toCompute(nb, l, args[1]));
       });
+  // kf-tile-and-vectorize makes the products' weight panels from the blocks
+  // directly, so that this copy is not made where they read it packed.
+  wide.getDefiningOp()->setAttr(kDequantizeAttrName, b.getUnitAttr());
   return tensor::CollapseShapeOp::create(b, loc, wide, blockGroups(inOut));
 }
 
@@ -222,8 +225,9 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     bool inOut = op.getWeightLayout() == WeightLayout::InOut;
     Value weight = adaptor.getWeight();
     if (Value scales = adaptor.getScales()) {
-      // i8 blocks: one row dequantises in registers; many rows read a
-      // dequantised f32 copy through the ordinary product.
+      // i8 blocks: one row dequantises in registers; many rows read the
+      // dequantised weight through the ordinary product (whose weight
+      // panels kf-tile-and-vectorize makes from the blocks).
       if (m == 1) {
         Value product =
             inOut ? quantizedRowProductInOut(rewriter, loc, rows, weight,

@@ -61,6 +61,18 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // RUN: %check %t.so --entry q8_embedding --ints-below 37 --expect "ref.embedding(x0, ref.dequantize(x1, p['t.scales'], 'out_in'), x2)" --atol 1e-5
 // RUN: %check %t.avx512.so --entry q8_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
 // RUN: %check %t.neon.so --entry q8_out_in_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+// Many rows against i8 blocks read weight panels made from the blocks and
+// scales directly (no dequantised copy of the weight): [k, n] blocks with
+// f16 scales in two k tiles, 50 rows (a register tile's leftover rows split
+// off inside), and [n, k] blocks (the tied head's layout), for the host,
+// AVX-512 and AVX2 register tiles.
+// RUN: %check %t.so --entry q8_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.so --entry q8_out_in_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.avx512.so --entry q8_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.avx512.so --entry q8_out_in_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: kernelforge-compile %s -o %t.ymm.so --pipeline-options="vector-width=8 register-rows=6 register-cols=16 pack-weights=false"
+// RUN: %check %t.ymm.so --entry q8_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_out_in_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
 // One row against [k, n] blocks of odd shapes: 3 blocks (no even split into
 // the threads' parts: the threads split the columns) and 520 columns (a
 // 1 x 256 register tile and the 8 left over); 4 blocks of 16 and 300
@@ -93,6 +105,16 @@ func.func @q8_rows(%x: tensor<7x64xf32>, %w: tensor<64x40xi8> {kf.param = "w"}, 
                    %s: tensor<2x40xf32> {kf.param = "w.scales"}) -> tensor<7x40xf32> {
   %y = kf.linear %x, %w, %b scales(%s : tensor<2x40xf32>) layout(in_out) : tensor<7x64xf32>, tensor<64x40xi8>, tensor<40xf32> -> tensor<7x40xf32>
   return %y : tensor<7x40xf32>
+}
+func.func @q8_rows_packed(%x: tensor<50x512xf32>, %w: tensor<512x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
+                          %s: tensor<16x96xf16> {kf.param = "w.scales"}) -> tensor<50x96xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<16x96xf16>) layout(in_out) : tensor<50x512xf32>, tensor<512x96xi8>, tensor<96xf32> -> tensor<50x96xf32>
+  return %y : tensor<50x96xf32>
+}
+func.func @q8_out_in_rows_packed(%x: tensor<40x512xf32>, %w: tensor<64x512xi8> {kf.param = "w"},
+                                 %s: tensor<64x16xf16> {kf.param = "w.scales"}) -> tensor<40x64xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<64x16xf16>) layout(out_in) : tensor<40x512xf32>, tensor<64x512xi8> -> tensor<40x64xf32>
+  return %y : tensor<40x64xf32>
 }
 func.func @q8_embedding(%ids: tensor<1x5xi64>, %t: tensor<37x64xi8> {kf.param = "t"}, %wpe: tensor<9x64xf32>,
                         %s: tensor<37x2xf32> {kf.param = "t.scales"}) -> tensor<1x5x64xf32> {

@@ -1,0 +1,302 @@
+//===- DequantizedPanels.cpp - i8 weights packed straight into panels -----===//
+//
+// A product of many rows against i8 blocks reads its weight as f32 through
+// convert-kf-to-linalg's dequantisation, an elementwise op over the block
+// view [k / B, B, n] (or [n, k / B, B]) with the scales [k / B, n] (or
+// [n, k / B]). kf-tile-and-vectorize copies each thread's k tile of that
+// weight into contiguous panels; made from the dequantised weight, the copy
+// would need all of it dequantised in memory first (for the tied head,
+// 50257 x 768 floats per call). Instead the panel copy reads the i8 blocks
+// and scales of its slice itself and multiplies in registers:
+//
+//   P[nb, kb, jj, j] = q[kb, jj, nb * cols + j] * s[kb, nb * cols + j]
+//
+// with every map a permutation, so that it vectorizes like the f32 copy.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DequantizedPanels.h"
+
+#include "kernelforge/Transforms/Contractions.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+
+namespace {
+
+/// A weight slice seen through to its dequantisation: the op and where the
+/// slice starts in the dequantised [k, n] (or [n, k]) weight.
+struct DequantizedSlice {
+  linalg::GenericOp dequantize;
+  SmallVector<OpFoldResult> offsets;
+};
+
+FailureOr<DequantizedSlice> findDequantizedSlice(OpBuilder *b, Value weight) {
+  SmallVector<tensor::ExtractSliceOp> slices;
+  Value v = weight;
+  while (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>()) {
+    if (slice.getSourceType().getRank() != 2 ||
+        slice.getResultType().getRank() != 2 ||
+        !llvm::all_of(slice.getMixedStrides(),
+                      [](OpFoldResult s) { return isConstantIntValue(s, 1); }))
+      return failure();
+    slices.push_back(slice);
+    v = slice.getSource();
+  }
+  auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse)
+    return failure();
+  auto dequantize = collapse.getSrc().getDefiningOp<linalg::GenericOp>();
+  if (!dequantize || !dequantize->hasAttr(kf::kDequantizeAttrName) ||
+      dequantize.getNumDpsInputs() != 2 || dequantize.getNumDpsInits() != 1)
+    return failure();
+  DequantizedSlice found{dequantize, {}};
+  if (!b)
+    return found;
+  // Offsets of nested unit-stride slices add up.
+  found.offsets.assign(2, b->getIndexAttr(0));
+  AffineExpr d0, d1;
+  bindDims(b->getContext(), d0, d1);
+  for (tensor::ExtractSliceOp slice : slices)
+    for (auto [i, offset] : llvm::enumerate(slice.getMixedOffsets()))
+      found.offsets[i] = affine::makeComposedFoldedAffineApply(
+          *b, slice.getLoc(), d0 + d1, {found.offsets[i], offset});
+  return found;
+}
+
+bool isMultipleOf(Value v, int64_t factor, int depth = 0);
+
+/// Whether `expr` over `operands` is always a multiple of `factor`.
+bool isMultipleOf(AffineExpr expr, ValueRange operands, unsigned numDims,
+                  int64_t factor, int depth) {
+  if (auto c = dyn_cast<AffineConstantExpr>(expr))
+    return c.getValue() % factor == 0;
+  if (auto dim = dyn_cast<AffineDimExpr>(expr))
+    return isMultipleOf(operands[dim.getPosition()], factor, depth + 1);
+  if (auto sym = dyn_cast<AffineSymbolExpr>(expr))
+    return isMultipleOf(operands[numDims + sym.getPosition()], factor,
+                        depth + 1);
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return false;
+  if (bin.getKind() == AffineExprKind::Add)
+    return isMultipleOf(bin.getLHS(), operands, numDims, factor, depth) &&
+           isMultipleOf(bin.getRHS(), operands, numDims, factor, depth);
+  if (bin.getKind() == AffineExprKind::Mul) {
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+        c && c.getValue() % factor == 0)
+      return true;
+    return isMultipleOf(bin.getLHS(), operands, numDims, factor, depth);
+  }
+  return false;
+}
+
+/// Whether `v`, an offset the tiling made (a constant, a loop's induction
+/// variable, affine sums of those), is always a multiple of `factor`.
+bool isMultipleOf(Value v, int64_t factor, int depth) {
+  if (depth > 8)
+    return false;
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return *c % factor == 0;
+  auto multiple = [&](OpFoldResult f) {
+    if (std::optional<int64_t> c = getConstantIntValue(f))
+      return *c % factor == 0;
+    return isMultipleOf(cast<Value>(f), factor, depth + 1);
+  };
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    Operation *owner = arg.getOwner()->getParentOp();
+    if (auto loop = dyn_cast<scf::ForOp>(owner);
+        loop && loop.getInductionVar() == v)
+      return multiple(loop.getLowerBound()) && multiple(loop.getStep());
+    if (auto forall = dyn_cast<scf::ForallOp>(owner)) {
+      for (auto [i, iv] : llvm::enumerate(forall.getInductionVars()))
+        if (iv == v)
+          return multiple(forall.getMixedLowerBound()[i]) &&
+                 multiple(forall.getMixedStep()[i]);
+    }
+    return false;
+  }
+  if (auto apply = v.getDefiningOp<affine::AffineApplyOp>())
+    return isMultipleOf(apply.getAffineMap().getResult(0),
+                        apply.getMapOperands(),
+                        apply.getAffineMap().getNumDims(), factor, depth);
+  return false;
+}
+
+} // namespace
+
+bool mlir::kf::isDequantizedWeight(Value weight) {
+  return succeeded(findDequantizedSlice(nullptr, weight));
+}
+
+namespace {
+
+/// The blocks and scales a slice of a dequantised weight covers: slices of
+/// the block view ([k / B, B, n] or [n, k / B, B]) and of the scales.
+struct BlockSlices {
+  linalg::GenericOp dequantize;
+  bool inOut;
+  int64_t blocks, block, width;
+  Value q, scales;
+};
+
+FailureOr<BlockSlices> sliceBlocks(RewriterBase &rewriter, Location loc,
+                                   Value weight) {
+  FailureOr<DequantizedSlice> found = findDequantizedSlice(&rewriter, weight);
+  if (failed(found))
+    return failure();
+  linalg::GenericOp dequantize = found->dequantize;
+  Value view = dequantize.getDpsInputs()[0];
+  Value scales = dequantize.getDpsInputs()[1];
+  auto viewType = cast<RankedTensorType>(view.getType());
+  auto scalesType = cast<RankedTensorType>(scales.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  if (viewType.getRank() != 3 || scalesType.getRank() != 2)
+    return failure();
+  // The layout the dequantisation was made for: scales over (blocks, n) of
+  // a [k / B, B, n] view, or (n, blocks) of [n, k / B, B].
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr e0, e1, e2;
+  bindDims(ctx, e0, e1, e2);
+  bool inOut = dequantize.getIndexingMapsArray()[1] ==
+               AffineMap::get(3, 0, {e0, e2}, ctx);
+  if (!inOut && dequantize.getIndexingMapsArray()[1] !=
+                    AffineMap::get(3, 0, {e0, e1}, ctx))
+    return failure();
+  int64_t block = viewType.getDimSize(inOut ? 1 : 2);
+  int64_t depth = weightType.getDimSize(inOut ? 0 : 1);
+  int64_t width = weightType.getDimSize(inOut ? 1 : 0);
+  OpFoldResult kOffset = found->offsets[inOut ? 0 : 1];
+  OpFoldResult nOffset = found->offsets[inOut ? 1 : 0];
+  auto onBlocks = [&](OpFoldResult offset) {
+    if (std::optional<int64_t> c = getConstantIntValue(offset))
+      return *c % block == 0;
+    return isMultipleOf(cast<Value>(offset), block);
+  };
+  if (depth % block != 0 || !onBlocks(kOffset))
+    return failure();
+  int64_t blocks = depth / block;
+  AffineExpr k;
+  bindDims(ctx, k);
+  OpFoldResult blockOffset = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, k.floorDiv(block), {kOffset});
+  OpFoldResult zero = rewriter.getIndexAttr(0);
+  SmallVector<OpFoldResult> ones(3, rewriter.getIndexAttr(1));
+  auto sizes = [&](ArrayRef<int64_t> s) {
+    return getAsIndexOpFoldResult(ctx, s);
+  };
+  BlockSlices out{dequantize, inOut, blocks, block, width, {}, {}};
+  if (inOut) {
+    out.q = tensor::ExtractSliceOp::create(rewriter, loc, view,
+                                           {blockOffset, zero, nOffset},
+                                           sizes({blocks, block, width}), ones);
+    out.scales = tensor::ExtractSliceOp::create(
+        rewriter, loc, scales, {blockOffset, nOffset}, sizes({blocks, width}),
+        ArrayRef(ones).take_front(2));
+  } else {
+    out.q = tensor::ExtractSliceOp::create(rewriter, loc, view,
+                                           {nOffset, blockOffset, zero},
+                                           sizes({width, blocks, block}), ones);
+    out.scales = tensor::ExtractSliceOp::create(
+        rewriter, loc, scales, {nOffset, blockOffset}, sizes({width, blocks}),
+        ArrayRef(ones).take_front(2));
+  }
+  return out;
+}
+
+} // namespace
+
+FailureOr<std::pair<linalg::GenericOp, Value>>
+mlir::kf::packDequantizedPanels(RewriterBase &rewriter, Location loc,
+                                Value weight, bool inOut, int64_t cols) {
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t width = weightType.getDimSize(inOut ? 1 : 0);
+  if (width % cols != 0)
+    return failure();
+  FailureOr<BlockSlices> slices = sliceBlocks(rewriter, loc, weight);
+  if (failed(slices) || slices->inOut != inOut)
+    return failure();
+  int64_t blocks = slices->blocks, block = slices->block,
+          depth = blocks * block, panels = width / cols;
+  MLIRContext *ctx = rewriter.getContext();
+  auto qType = cast<RankedTensorType>(slices->q.getType());
+  auto sType = cast<RankedTensorType>(slices->scales.getType());
+
+  // The columns split into panels.
+  SmallVector<int64_t> qShape, sShape;
+  SmallVector<ReassociationIndices> qGroups, sGroups;
+  if (inOut) {
+    qShape = {blocks, block, panels, cols};
+    qGroups = {{0}, {1}, {2, 3}};
+    sShape = {blocks, panels, cols};
+    sGroups = {{0}, {1, 2}};
+  } else {
+    qShape = {panels, cols, blocks, block};
+    qGroups = {{0, 1}, {2}, {3}};
+    sShape = {panels, cols, blocks};
+    sGroups = {{0, 1}, {2}};
+  }
+  Value q = tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(qShape, qType.getElementType()),
+      slices->q, qGroups);
+  Value s = tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get(sShape, sType.getElementType()),
+      slices->scales, sGroups);
+
+  // Over (kb, jj, nb, j) for [k, n], (nb, j, kb, jj) for [n, k]: the order
+  // the blocks are stored in.
+  AffineExpr d0, d1, d2, d3;
+  bindDims(ctx, d0, d1, d2, d3);
+  SmallVector<AffineMap> maps =
+      inOut
+          ? SmallVector<AffineMap>{AffineMap::get(4, 0, {d0, d1, d2, d3}, ctx),
+                                   AffineMap::get(4, 0, {d0, d2, d3}, ctx),
+                                   AffineMap::get(4, 0, {d2, d0, d1, d3}, ctx)}
+          : SmallVector<AffineMap>{AffineMap::get(4, 0, {d0, d1, d2, d3}, ctx),
+                                   AffineMap::get(4, 0, {d0, d1, d2}, ctx),
+                                   AffineMap::get(4, 0, {d0, d2, d3, d1}, ctx)};
+  Type f = weightType.getElementType();
+  Value empty = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<int64_t>{panels, blocks, block, cols}, f);
+  auto copy = linalg::GenericOp::create(
+      rewriter, loc, empty.getType(), ValueRange{q, s}, ValueRange{empty}, maps,
+      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel));
+  // The dequantisation's own body: (q, scale, out) -> q * scale.
+  rewriter.cloneRegionBefore(slices->dequantize.getRegion(), copy.getRegion(),
+                             copy.getRegion().end());
+  Value panelsValue = tensor::CollapseShapeOp::create(
+      rewriter, loc, RankedTensorType::get({panels, depth, cols}, f),
+      copy.getResult(0), SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
+  return std::make_pair(copy, panelsValue);
+}
+
+FailureOr<std::pair<linalg::GenericOp, Value>>
+mlir::kf::dequantizeSlice(RewriterBase &rewriter, Location loc, Value weight) {
+  if (!weight.getDefiningOp<tensor::ExtractSliceOp>())
+    return failure();
+  FailureOr<BlockSlices> slices = sliceBlocks(rewriter, loc, weight);
+  if (failed(slices))
+    return failure();
+  linalg::GenericOp dequantize = slices->dequantize;
+  auto qType = cast<RankedTensorType>(slices->q.getType());
+  Type f = getElementTypeOrSelf(dequantize.getResult(0).getType());
+  Value empty = tensor::EmptyOp::create(rewriter, loc, qType.getShape(), f);
+  auto sliced = linalg::GenericOp::create(
+      rewriter, loc, empty.getType(), ValueRange{slices->q, slices->scales},
+      ValueRange{empty}, dequantize.getIndexingMapsArray(),
+      dequantize.getIteratorTypesArray());
+  rewriter.cloneRegionBefore(dequantize.getRegion(), sliced.getRegion(),
+                             sliced.getRegion().end());
+  sliced->setAttr(kDequantizeAttrName, rewriter.getUnitAttr());
+  SmallVector<ReassociationIndices> groups =
+      slices->inOut ? SmallVector<ReassociationIndices>{{0, 1}, {2}}
+                    : SmallVector<ReassociationIndices>{{0}, {1, 2}};
+  Value value = tensor::CollapseShapeOp::create(
+      rewriter, loc, cast<RankedTensorType>(weight.getType()),
+      sliced.getResult(0), groups);
+  return std::make_pair(sliced, value);
+}

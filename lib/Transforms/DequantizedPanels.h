@@ -1,0 +1,43 @@
+//===- DequantizedPanels.h - i8 weights packed straight into panels -*- C++
+//-*-===//
+//
+// Private to kf-tile-and-vectorize.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_LIB_TRANSFORMS_DEQUANTIZEDPANELS_H
+#define KERNELFORGE_LIB_TRANSFORMS_DEQUANTIZEDPANELS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::kf {
+
+/// Whether `weight` (a product's weight operand) is a dequantised i8 weight
+/// (convert-kf-to-linalg's `kf.dequantize` op, seen through its collapse to
+/// [k, n] or [n, k] and any slices of that).
+bool isDequantizedWeight(Value weight);
+
+/// Weight panels P[nb, k, j] = B(k, nb * cols + j) of a product's weight
+/// slice `weight` that is a dequantised i8 weight (isDequantizedWeight),
+/// made from the i8 blocks and their scales directly: one op reads the
+/// slice's blocks and scales and writes the panels as f32, so that no
+/// dequantised copy of the whole weight is made. `inOut` is how the weight
+/// is stored ([k, n] or [n, k]). Returns the op and the panels ([panels, k,
+/// cols]); failure when the slice does not start and end on whole blocks.
+FailureOr<std::pair<linalg::GenericOp, Value>>
+packDequantizedPanels(RewriterBase &rewriter, Location loc, Value weight,
+                      bool inOut, int64_t cols);
+
+/// A dequantisation of just the blocks and scales a slice `weight` of a
+/// dequantised i8 weight covers (a product split off a wider one, such as
+/// the columns a register tile leaves over), so that the whole weight is not
+/// dequantised for it. Returns the new op (marked kf.dequantize) and its
+/// value in `weight`'s shape; failure when `weight` is not such a slice or
+/// does not start and end on whole blocks.
+FailureOr<std::pair<linalg::GenericOp, Value>>
+dequantizeSlice(RewriterBase &rewriter, Location loc, Value weight);
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_LIB_TRANSFORMS_DEQUANTIZEDPANELS_H
