@@ -129,8 +129,20 @@ bool isMultipleOf(Value v, int64_t factor, int depth) {
 
 } // namespace
 
-bool mlir::kf::isDequantizedWeight(Value weight) {
-  return succeeded(findDequantizedSlice(nullptr, weight));
+int64_t mlir::kf::dequantizedBlock(Value weight) {
+  FailureOr<DequantizedSlice> found = findDequantizedSlice(nullptr, weight);
+  if (failed(found))
+    return 0;
+  // The block view is [k / B, B, n] or [n, k / B, B]; the scales' map says
+  // which (over (blocks, n) or (n, blocks)).
+  linalg::GenericOp dequantize = found->dequantize;
+  auto viewType =
+      cast<RankedTensorType>(dequantize.getDpsInputs()[0].getType());
+  AffineMap scalesMap = dequantize.getIndexingMapsArray()[1];
+  if (viewType.getRank() != 3 || scalesMap.getNumResults() != 2)
+    return 0;
+  bool inOut = scalesMap.getDimPosition(1) == 2;
+  return viewType.getDimSize(inOut ? 1 : 2);
 }
 
 namespace {

@@ -13,13 +13,14 @@
 
 namespace mlir::kf {
 
-/// Whether `weight` (a product's weight operand) is a dequantised i8 weight
-/// (convert-kf-to-linalg's `kf.dequantize` op, seen through its collapse to
-/// [k, n] or [n, k] and any slices of that).
-bool isDequantizedWeight(Value weight);
+/// The block size (input features per scale) of `weight`, a product's
+/// weight operand, when it is a dequantised i8 weight (convert-kf-to-linalg's
+/// `kf.dequantize` op, seen through its collapse to [k, n] or [n, k] and any
+/// slices of that); 0 otherwise.
+int64_t dequantizedBlock(Value weight);
 
 /// Weight panels P[nb, k, j] = B(k, nb * cols + j) of a product's weight
-/// slice `weight` that is a dequantised i8 weight (isDequantizedWeight),
+/// slice `weight` that is a dequantised i8 weight (dequantizedBlock),
 /// made from the i8 blocks and their scales directly: one op reads the
 /// slice's blocks and scales and writes the panels as f32, so that no
 /// dequantised copy of the whole weight is made. `inOut` is how the weight

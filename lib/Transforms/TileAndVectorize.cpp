@@ -302,7 +302,7 @@ struct Planner {
       // dequantised into memory first).
       bool pack = manyRows && numDims == 3 &&
                   (packInOut || weightStoredOutIn(op) ||
-                   kf::isDequantizedWeight(op.getDpsInputs()[1])) &&
+                   kf::dequantizedBlock(op.getDpsInputs()[1]) > 0) &&
                   cols % vectorWidth == 0 &&
                   pickTile(ranges[n], 4 * cols, cols) != 0;
       // Rows left over by the register tile: a packed product splits them
@@ -320,7 +320,12 @@ struct Planner {
       }
       plan.registers[n] = cols;
       plan.registers[k] = 1;
-      plan.reduction[k] = pickTile(ranges[k], kTile);
+      // Against an i8 weight, k tiles of whole blocks, which its panels
+      // are made from (else the weight is dequantised whole first).
+      int64_t block = kf::dequantizedBlock(op.getDpsInputs()[1]);
+      plan.reduction[k] = block > 0 ? pickTile(ranges[k], kTile, block) : 0;
+      if (plan.reduction[k] == 0)
+        plan.reduction[k] = pickTile(ranges[k], kTile);
       if (plan.reduction[k] == 0)
         plan.reduction[k] = ranges[k];
       // Threads: batch dims one by one; many rows (prefill): split rows and

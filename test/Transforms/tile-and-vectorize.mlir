@@ -277,3 +277,19 @@ func.func @prefill_i8_out_in(%x: tensor<64x128xf32>, %w: tensor<72x128xi8>, %s: 
   %y = kf.linear %x, %w scales(%s : tensor<72x4xf16>) layout(out_in) : tensor<64x128xf32>, tensor<72x128xi8> -> tensor<64x72xf32>
   return %y : tensor<64x72xf32>
 }
+
+// -----
+
+// 25 blocks of 32 along k: the k tile is whole blocks (160, not 200, the
+// largest divisor of 800 within 256), so each tile's panels still come from
+// its blocks.
+// CHECK-LABEL: func.func @prefill_i8_k_tiles_of_blocks
+// CHECK-NOT: tensor<25x32x96xf32>
+// CHECK: tensor.empty() : tensor<3x5x32x32xf32>
+// CHECK: kf.schedule = {k_tile = 160 : i64, packed_panels = 32 : i64
+// CHECK-NOT: tensor<25x32x96xf32>
+// CHECK: return
+func.func @prefill_i8_k_tiles_of_blocks(%x: tensor<64x800xf32>, %w: tensor<800x96xi8>, %s: tensor<25x96xf16>) -> tensor<64x96xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<25x96xf16>) layout(in_out) : tensor<64x800xf32>, tensor<800x96xi8> -> tensor<64x96xf32>
+  return %y : tensor<64x96xf32>
+}

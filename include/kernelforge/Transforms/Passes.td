@@ -122,7 +122,8 @@ def TileAndVectorizePass
     the schedule says, since its unpacked register tile would gather every
     column from another row. So is an i8 weight (convert-kf-to-linalg's
     `kf.dequantize` op): its panels are made from the blocks and scales the
-    thread's slice covers, widened and scaled in registers, and no
+    thread's slice covers (its k tiles whole blocks), widened and scaled in
+    registers, and no
     dequantised copy of the whole weight is made (a product split off that
     is not packed, such as the columns a register tile leaves over,
     dequantises only its own slice). The copy reads a `[k, n]` weight row

@@ -64,12 +64,13 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // Many rows against i8 blocks read weight panels made from the blocks and
 // scales directly (no dequantised copy of the weight): [k, n] blocks with
 // f16 scales in two k tiles, 50 rows (a register tile's leftover rows split
-// off inside), and [n, k] blocks (the tied head's layout), for the host,
-// AVX-512 and AVX2 register tiles.
+// off inside), [n, k] blocks (the tied head's layout), and 25 blocks along
+// k (k tiles of 5 blocks), for the host, AVX-512 and AVX2 register tiles.
 // RUN: %check %t.so --entry q8_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // RUN: %check %t.so --entry q8_out_in_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
 // RUN: %check %t.avx512.so --entry q8_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // RUN: %check %t.avx512.so --entry q8_out_in_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.so --entry q8_rows_k_blocks --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 2e-3
 // RUN: kernelforge-compile %s -o %t.ymm.so --pipeline-options="vector-width=8 register-rows=6 register-cols=16 pack-weights=false"
 // RUN: %check %t.ymm.so --entry q8_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // RUN: %check %t.ymm.so --entry q8_out_in_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
@@ -114,6 +115,11 @@ func.func @q8_rows_packed(%x: tensor<50x512xf32>, %w: tensor<512x96xi8> {kf.para
 func.func @q8_out_in_rows_packed(%x: tensor<40x512xf32>, %w: tensor<64x512xi8> {kf.param = "w"},
                                  %s: tensor<64x16xf16> {kf.param = "w.scales"}) -> tensor<40x64xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<64x16xf16>) layout(out_in) : tensor<40x512xf32>, tensor<64x512xi8> -> tensor<40x64xf32>
+  return %y : tensor<40x64xf32>
+}
+func.func @q8_rows_k_blocks(%x: tensor<40x800xf32>, %w: tensor<800x64xi8> {kf.param = "w"},
+                            %s: tensor<25x64xf16> {kf.param = "w.scales"}) -> tensor<40x64xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<25x64xf16>) layout(in_out) : tensor<40x800xf32>, tensor<800x64xi8> -> tensor<40x64xf32>
   return %y : tensor<40x64xf32>
 }
 func.func @q8_embedding(%ids: tensor<1x5xi64>, %t: tensor<37x64xi8> {kf.param = "t"}, %wpe: tensor<9x64xf32>,
