@@ -195,7 +195,7 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
   bool packable = numDims == 3 && m >= 4 * defaults.registerRows;
   // What the default does at these rows (the planner's rule); a candidate
   // records its layout, which then holds whatever the rows.
-  bool defaultPack = defaults.packWeights && m >= defaults.packMinRows;
+  bool defaultPack = defaults.packsWeightsAt(m);
   auto add = [&](int64_t rows, int64_t cols, int64_t kTile, int64_t threadTile,
                  double s, std::optional<bool> packOverride = std::nullopt,
                  std::optional<bool> orderOverride = std::nullopt) {

@@ -68,8 +68,7 @@ struct CPUTargetPass : kf::impl::CPUTargetPassBase<CPUTargetPass> {
       }
     }
     // Asked for, panels are made wherever rows reuse them.
-    if (schedule.packWeights && (StringRef(packWeights) == "true" ||
-                                 StringRef(packWeights) == "1"))
+    if (!packWeights.empty() && schedule.packWeights)
       schedule.packMinRows = 0;
     // An overridden vector width takes the register tile's columns along
     // unless they were given too.

@@ -28,10 +28,14 @@ using namespace mlir;
 
 namespace {
 
-/// A weight slice seen through to its dequantisation: the op and where the
-/// slice starts in the dequantised [k, n] (or [n, k]) weight.
+/// A weight slice seen through to its dequantisation: the op, its layout
+/// (a [k / B, B, n] block view with scales over (blocks, n), or [n, k / B, B]
+/// with scales over (n, blocks)) and, with a builder, where the slice starts
+/// in the dequantised [k, n] (or [n, k]) weight.
 struct DequantizedSlice {
   linalg::GenericOp dequantize;
+  bool inOut;
+  int64_t block;
   SmallVector<OpFoldResult> offsets;
 };
 
@@ -54,13 +58,23 @@ FailureOr<DequantizedSlice> findDequantizedSlice(OpBuilder *b, Value weight) {
   if (!dequantize || !dequantize->hasAttr(kf::kDequantizeAttrName) ||
       dequantize.getNumDpsInputs() != 2 || dequantize.getNumDpsInits() != 1)
     return failure();
-  DequantizedSlice found{dequantize, {}};
+  auto viewType =
+      dyn_cast<RankedTensorType>(dequantize.getDpsInputs()[0].getType());
+  if (!viewType || viewType.getRank() != 3)
+    return failure();
+  MLIRContext *ctx = dequantize.getContext();
+  AffineExpr d0, d1, d2;
+  bindDims(ctx, d0, d1, d2);
+  AffineMap scalesMap = dequantize.getIndexingMapsArray()[1];
+  bool inOut = scalesMap == AffineMap::get(3, 0, {d0, d2}, ctx);
+  if (!inOut && scalesMap != AffineMap::get(3, 0, {d0, d1}, ctx))
+    return failure();
+  DequantizedSlice found{dequantize, inOut,
+                         viewType.getDimSize(inOut ? 1 : 2), {}};
   if (!b)
     return found;
   // Offsets of nested unit-stride slices add up.
   found.offsets.assign(2, b->getIndexAttr(0));
-  AffineExpr d0, d1;
-  bindDims(b->getContext(), d0, d1);
   for (tensor::ExtractSliceOp slice : slices)
     for (auto [i, offset] : llvm::enumerate(slice.getMixedOffsets()))
       found.offsets[i] = affine::makeComposedFoldedAffineApply(
@@ -68,7 +82,7 @@ FailureOr<DequantizedSlice> findDequantizedSlice(OpBuilder *b, Value weight) {
   return found;
 }
 
-bool isMultipleOf(Value v, int64_t factor, int depth = 0);
+bool isMultipleOf(OpFoldResult v, int64_t factor, int depth = 0);
 
 /// Whether `expr` over `operands` is always a multiple of `factor`.
 bool isMultipleOf(AffineExpr expr, ValueRange operands, unsigned numDims,
@@ -95,18 +109,17 @@ bool isMultipleOf(AffineExpr expr, ValueRange operands, unsigned numDims,
   return false;
 }
 
-/// Whether `v`, an offset the tiling made (a constant, a loop's induction
+/// Whether `ofr`, an offset the tiling made (a constant, a loop's induction
 /// variable, affine sums of those), is always a multiple of `factor`.
-bool isMultipleOf(Value v, int64_t factor, int depth) {
+bool isMultipleOf(OpFoldResult ofr, int64_t factor, int depth) {
+  if (std::optional<int64_t> c = getConstantIntValue(ofr))
+    return *c % factor == 0;
   if (depth > 8)
     return false;
-  if (std::optional<int64_t> c = getConstantIntValue(v))
-    return *c % factor == 0;
   auto multiple = [&](OpFoldResult f) {
-    if (std::optional<int64_t> c = getConstantIntValue(f))
-      return *c % factor == 0;
-    return isMultipleOf(cast<Value>(f), factor, depth + 1);
+    return isMultipleOf(f, factor, depth + 1);
   };
+  Value v = cast<Value>(ofr);
   if (auto arg = dyn_cast<BlockArgument>(v)) {
     Operation *owner = arg.getOwner()->getParentOp();
     if (auto loop = dyn_cast<scf::ForOp>(owner);
@@ -131,18 +144,7 @@ bool isMultipleOf(Value v, int64_t factor, int depth) {
 
 int64_t mlir::kf::dequantizedBlock(Value weight) {
   FailureOr<DequantizedSlice> found = findDequantizedSlice(nullptr, weight);
-  if (failed(found))
-    return 0;
-  // The block view is [k / B, B, n] or [n, k / B, B]; the scales' map says
-  // which (over (blocks, n) or (n, blocks)).
-  linalg::GenericOp dequantize = found->dequantize;
-  auto viewType =
-      cast<RankedTensorType>(dequantize.getDpsInputs()[0].getType());
-  AffineMap scalesMap = dequantize.getIndexingMapsArray()[1];
-  if (viewType.getRank() != 3 || scalesMap.getNumResults() != 2)
-    return 0;
-  bool inOut = scalesMap.getDimPosition(1) == 2;
-  return viewType.getDimSize(inOut ? 1 : 2);
+  return succeeded(found) ? found->block : 0;
 }
 
 namespace {
@@ -164,34 +166,17 @@ FailureOr<BlockSlices> sliceBlocks(RewriterBase &rewriter, Location loc,
   linalg::GenericOp dequantize = found->dequantize;
   Value view = dequantize.getDpsInputs()[0];
   Value scales = dequantize.getDpsInputs()[1];
-  auto viewType = cast<RankedTensorType>(view.getType());
-  auto scalesType = cast<RankedTensorType>(scales.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
-  if (viewType.getRank() != 3 || scalesType.getRank() != 2)
-    return failure();
-  // The layout the dequantisation was made for: scales over (blocks, n) of
-  // a [k / B, B, n] view, or (n, blocks) of [n, k / B, B].
-  MLIRContext *ctx = rewriter.getContext();
-  AffineExpr e0, e1, e2;
-  bindDims(ctx, e0, e1, e2);
-  bool inOut = dequantize.getIndexingMapsArray()[1] ==
-               AffineMap::get(3, 0, {e0, e2}, ctx);
-  if (!inOut && dequantize.getIndexingMapsArray()[1] !=
-                    AffineMap::get(3, 0, {e0, e1}, ctx))
-    return failure();
-  int64_t block = viewType.getDimSize(inOut ? 1 : 2);
+  bool inOut = found->inOut;
+  int64_t block = found->block;
   int64_t depth = weightType.getDimSize(inOut ? 0 : 1);
   int64_t width = weightType.getDimSize(inOut ? 1 : 0);
   OpFoldResult kOffset = found->offsets[inOut ? 0 : 1];
   OpFoldResult nOffset = found->offsets[inOut ? 1 : 0];
-  auto onBlocks = [&](OpFoldResult offset) {
-    if (std::optional<int64_t> c = getConstantIntValue(offset))
-      return *c % block == 0;
-    return isMultipleOf(cast<Value>(offset), block);
-  };
-  if (depth % block != 0 || !onBlocks(kOffset))
+  if (depth % block != 0 || !isMultipleOf(kOffset, block))
     return failure();
   int64_t blocks = depth / block;
+  MLIRContext *ctx = rewriter.getContext();
   AffineExpr k;
   bindDims(ctx, k);
   OpFoldResult blockOffset = affine::makeComposedFoldedAffineApply(

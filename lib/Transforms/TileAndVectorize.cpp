@@ -295,14 +295,13 @@ struct Planner {
       // The panels are a thread tile's columns (below: 4 register tiles).
       // Weights stored [k, n] are packed where the schedule asks, from its
       // least rows on (AVX-512's tiles pay the copy back from 128 rows).
-      bool packInOut = manyRows && sched.packWeights &&
-                       ranges[*m] >= sched.packMinRows;
       // An i8 weight is packed whatever the schedule too: its panels are
       // dequantised from the blocks (unpacked, the whole weight would be
       // dequantised into memory first).
+      int64_t block = kf::dequantizedBlock(op.getDpsInputs()[1]);
       bool pack = manyRows && numDims == 3 &&
-                  (packInOut || weightStoredOutIn(op) ||
-                   kf::dequantizedBlock(op.getDpsInputs()[1]) > 0) &&
+                  (sched.packsWeightsAt(ranges[*m]) || weightStoredOutIn(op) ||
+                   block > 0) &&
                   cols % vectorWidth == 0 &&
                   pickTile(ranges[n], 4 * cols, cols) != 0;
       // Rows left over by the register tile: a packed product splits them
@@ -322,7 +321,6 @@ struct Planner {
       plan.registers[k] = 1;
       // Against an i8 weight, k tiles of whole blocks, which its panels
       // are made from (else the weight is dequantised whole first).
-      int64_t block = kf::dequantizedBlock(op.getDpsInputs()[1]);
       plan.reduction[k] = block > 0 ? pickTile(ranges[k], kTile, block) : 0;
       if (plan.reduction[k] == 0)
         plan.reduction[k] = pickTile(ranges[k], kTile);
@@ -709,8 +707,8 @@ struct TileAndVectorizePass
 
     SmallVector<Operation *> innermost;
     int64_t parts = std::max<int64_t>(2, schedule.minParallelBlocks / 2);
-    for (int round = 0; round < 2; ++round) {
-      if (round == 1) {
+    while (!worklist.empty() || !dequantizations.empty()) {
+      if (worklist.empty()) {
         for (linalg::LinalgOp op : dequantizations) {
           eraseDeadViews(rewriter, op);
           if (op->use_empty())
@@ -718,151 +716,151 @@ struct TileAndVectorizePass
           else
             worklist.push_back(op);
         }
+        dequantizations.clear();
+        continue;
       }
-      while (!worklist.empty()) {
-        linalg::LinalgOp op = worklist.front();
-        worklist.pop_front();
-        if (ShapedType::isDynamicShape(op.getStaticLoopRanges()))
-          continue;
-        // One row against a [k, n] weight (GPT-2's Conv1D layout in decode):
-        // each thread takes a contiguous block of the weight's rows.
-        if (threads && schedule.splitReduction && kf::isTiledContraction(op) &&
-            op.getNumLoops() == 3 &&
-            op.getStaticLoopRanges()[0] == 1 &&
-            !op->hasAttr(kf::kScheduleAttrName) &&
-            !op->getParentOfType<scf::ForallOp>()) {
-          FailureOr<SmallVector<Operation *>> split =
-              kf::splitReductionAcrossThreads(rewriter, op, parts,
-                                              /*minDepth=*/64);
-          if (succeeded(split)) {
-            for (Operation *newOp : *split)
-              worklist.push_back(cast<linalg::LinalgOp>(newOp));
-            continue;
-          }
-        }
-        // The same against i8 blocks stored [k, n].
-        if (threads && schedule.splitReduction &&
-            !op->hasAttr(kf::kSplitReductionAttrName) &&
-            !op->hasAttr(kf::kScheduleAttrName) &&
-            !op->getParentOfType<scf::ForallOp>()) {
-          FailureOr<SmallVector<Operation *>> split =
-              kf::splitQuantizedReductionAcrossThreads(rewriter, op, parts);
-          if (succeeded(split)) {
-            for (Operation *newOp : *split)
-              worklist.push_back(cast<linalg::LinalgOp>(newOp));
-            continue;
-          }
-        }
-        // One row against a [n, k] weight (decode's tied head, and a decode
-        // attention block's scores against its keys): dot products along k, a
-        // vector of partial sums per output, instead of a register tile across
-        // n that would read the weight down its columns.
-        if (kf::isTiledContraction(op) && op.getNumLoops() >= 3 &&
-            op.getStaticLoopRanges()[op.getNumLoops() - 3] == 1) {
-          FailureOr<SmallVector<Operation *>> split =
-              kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
-          if (succeeded(split)) {
-            // Outside a fused block (the head): threads take blocks of
-            // outputs, each summing its own partial sums.
-            linalg::LinalgOp sum = cast<linalg::LinalgOp>((*split)[1]);
-            if (threads && kf::laneSumProducer(sum)) {
-              FailureOr<SmallVector<Operation *>> fused =
-                  kf::fuseLaneSumIntoThreadTiles(
-                      rewriter, sum,
-                      laneSumRowTile(sum.getStaticLoopRanges()[1], schedule));
-              if (succeeded(fused))
-                split = fused;
-            }
-            for (Operation *newOp : *split)
-              if (auto linalgOp = dyn_cast<linalg::LinalgOp>(newOp))
-                worklist.push_back(linalgOp);
-            continue;
-          }
-        }
-        auto decision = planner.plan(op);
-        if (auto *split = std::get_if<Split>(&decision)) {
-          rewriter.setInsertionPoint(op);
-          auto [first, second] = linalg::splitOp(
-              rewriter, cast<TilingInterface>(op.getOperation()), split->dim,
-              rewriter.getIndexAttr(split->at));
-          if (!first) {
-            op.emitWarning("kf-tile-and-vectorize: could not split dimension ")
-                << split->dim << "; left untiled";
-            continue;
-          }
-          worklist.push_back(cast<linalg::LinalgOp>(first.getOperation()));
-          if (second)
-            worklist.push_back(cast<linalg::LinalgOp>(second.getOperation()));
+      linalg::LinalgOp op = worklist.front();
+      worklist.pop_front();
+      if (ShapedType::isDynamicShape(op.getStaticLoopRanges()))
+        continue;
+      // One row against a [k, n] weight (GPT-2's Conv1D layout in decode):
+      // each thread takes a contiguous block of the weight's rows.
+      if (threads && schedule.splitReduction && kf::isTiledContraction(op) &&
+          op.getNumLoops() == 3 &&
+          op.getStaticLoopRanges()[0] == 1 &&
+          !op->hasAttr(kf::kScheduleAttrName) &&
+          !op->getParentOfType<scf::ForallOp>()) {
+        FailureOr<SmallVector<Operation *>> split =
+            kf::splitReductionAcrossThreads(rewriter, op, parts,
+                                            /*minDepth=*/64);
+        if (succeeded(split)) {
+          for (Operation *newOp : *split)
+            worklist.push_back(cast<linalg::LinalgOp>(newOp));
           continue;
         }
-        TilePlan &plan = std::get<TilePlan>(decision);
-        // A product split off one against a dequantised i8 weight that reads
-        // its slice unpacked (the columns a register tile leaves over):
-        // dequantise only that slice.
-        if (plan.packColumns == 0 && op.getNumDpsInputs() == 2) {
-          rewriter.setInsertionPoint(op);
-          if (auto sliced = kf::dequantizeSlice(rewriter, op.getLoc(),
-                                                op.getDpsInputs()[1]);
-              succeeded(sliced)) {
-            rewriter.modifyOpInPlace(op, [&] {
-              op.getDpsInputOperand(1)->set(sliced->second);
-            });
-            dequantizations.push_back(sliced->first);
-          }
+      }
+      // The same against i8 blocks stored [k, n].
+      if (threads && schedule.splitReduction &&
+          !op->hasAttr(kf::kSplitReductionAttrName) &&
+          !op->hasAttr(kf::kScheduleAttrName) &&
+          !op->getParentOfType<scf::ForallOp>()) {
+        FailureOr<SmallVector<Operation *>> split =
+            kf::splitQuantizedReductionAcrossThreads(rewriter, op, parts);
+        if (succeeded(split)) {
+          for (Operation *newOp : *split)
+            worklist.push_back(cast<linalg::LinalgOp>(newOp));
+          continue;
         }
-        // Inside an scf.forall (a fused attention block, a lane sum's block
-        // of outputs) the threads are already distributed: only the register
-        // level remains.
-        if (auto block = op->getParentOfType<scf::ForallOp>()) {
-          std::fill(plan.threads.begin(), plan.threads.end(), 0);
-          recordBlockSchedule(rewriter, block, op, plan.schedule);
-          // A narrow-weight product in a lane sum's block: the next rows.
-          if (block->hasAttr("kf.parallel") && plan.schedule &&
-              narrowestInputBytes(op) < 4)
-            plan.prefetchRowBytes = kNextRowsPrefetchBytes;
-        }
-        auto current = cast<TilingInterface>(op.getOperation());
-        DictionaryAttr scheduleAttr =
-            op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;
-        bool packed = false;
-        Attribute prefetchMark =
-            plan.prefetchSteps > 0
-                ? Attribute(rewriter.getI64IntegerAttr(plan.prefetchSteps))
-                : Attribute(rewriter.getUnitAttr());
-        for (auto [level, sizes, forall] :
-             {std::tuple{0, ArrayRef<int64_t>(plan.threads), bool(threads)},
-              std::tuple{1, ArrayRef<int64_t>(plan.reduction), false},
-              std::tuple{2, ArrayRef<int64_t>(plan.registers), false}}) {
-          // Between the k tile and the registers: the thread's weight block
-          // goes into contiguous panels, and the packed product (and the
-          // packing copy) go round the worklist for their register tiles.
-          if (level == 2 && plan.packColumns > 0) {
-            FailureOr<SmallVector<Operation *>> panels = packWeightPanels(
-                rewriter, cast<linalg::LinalgOp>(current.getOperation()),
-                plan.packColumns);
-            if (succeeded(panels)) {
-              for (Operation *newOp : *panels)
-                worklist.push_back(cast<linalg::LinalgOp>(newOp));
-              packed = true;
-              break;
-            }
+      }
+      // One row against a [n, k] weight (decode's tied head, and a decode
+      // attention block's scores against its keys): dot products along k, a
+      // vector of partial sums per output, instead of a register tile across
+      // n that would read the weight down its columns.
+      if (kf::isTiledContraction(op) && op.getNumLoops() >= 3 &&
+          op.getStaticLoopRanges()[op.getNumLoops() - 3] == 1) {
+        FailureOr<SmallVector<Operation *>> split =
+            kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
+        if (succeeded(split)) {
+          // Outside a fused block (the head): threads take blocks of
+          // outputs, each summing its own partial sums.
+          linalg::LinalgOp sum = cast<linalg::LinalgOp>((*split)[1]);
+          if (threads && kf::laneSumProducer(sum)) {
+            FailureOr<SmallVector<Operation *>> fused =
+                kf::fuseLaneSumIntoThreadTiles(
+                    rewriter, sum,
+                    laneSumRowTile(sum.getStaticLoopRanges()[1], schedule));
+            if (succeeded(fused))
+              split = fused;
           }
-          FailureOr<TilingInterface> next = tileLevel(
-              rewriter, current, sizes, forall, plan.regime, scheduleAttr,
-              level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
-                         : ArrayRef<int64_t>(),
-              level == 2 && plan.prefetch ? prefetchMark : Attribute(),
-              level == 2 && plan.blockScales,
-              level == 2 ? plan.prefetchRowBytes : 0);
-          if (failed(next)) {
-            current.emitWarning("kf-tile-and-vectorize: tiling failed");
+          for (Operation *newOp : *split)
+            if (auto linalgOp = dyn_cast<linalg::LinalgOp>(newOp))
+              worklist.push_back(linalgOp);
+          continue;
+        }
+      }
+      auto decision = planner.plan(op);
+      if (auto *split = std::get_if<Split>(&decision)) {
+        rewriter.setInsertionPoint(op);
+        auto [first, second] = linalg::splitOp(
+            rewriter, cast<TilingInterface>(op.getOperation()), split->dim,
+            rewriter.getIndexAttr(split->at));
+        if (!first) {
+          op.emitWarning("kf-tile-and-vectorize: could not split dimension ")
+              << split->dim << "; left untiled";
+          continue;
+        }
+        worklist.push_back(cast<linalg::LinalgOp>(first.getOperation()));
+        if (second)
+          worklist.push_back(cast<linalg::LinalgOp>(second.getOperation()));
+        continue;
+      }
+      TilePlan &plan = std::get<TilePlan>(decision);
+      // A product split off one against a dequantised i8 weight that reads
+      // its slice unpacked (the columns a register tile leaves over):
+      // dequantise only that slice.
+      if (plan.packColumns == 0 && op.getNumDpsInputs() == 2) {
+        rewriter.setInsertionPoint(op);
+        if (auto sliced = kf::dequantizeSlice(rewriter, op.getLoc(),
+                                              op.getDpsInputs()[1]);
+            succeeded(sliced)) {
+          rewriter.modifyOpInPlace(op, [&] {
+            op.getDpsInputOperand(1)->set(sliced->second);
+          });
+          dequantizations.push_back(sliced->first);
+        }
+      }
+      // Inside an scf.forall (a fused attention block, a lane sum's block
+      // of outputs) the threads are already distributed: only the register
+      // level remains.
+      if (auto block = op->getParentOfType<scf::ForallOp>()) {
+        std::fill(plan.threads.begin(), plan.threads.end(), 0);
+        recordBlockSchedule(rewriter, block, op, plan.schedule);
+        // A narrow-weight product in a lane sum's block: the next rows.
+        if (block->hasAttr("kf.parallel") && plan.schedule &&
+            narrowestInputBytes(op) < 4)
+          plan.prefetchRowBytes = kNextRowsPrefetchBytes;
+      }
+      auto current = cast<TilingInterface>(op.getOperation());
+      DictionaryAttr scheduleAttr =
+          op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;
+      bool packed = false;
+      Attribute prefetchMark =
+          plan.prefetchSteps > 0
+              ? Attribute(rewriter.getI64IntegerAttr(plan.prefetchSteps))
+              : Attribute(rewriter.getUnitAttr());
+      for (auto [level, sizes, forall] :
+           {std::tuple{0, ArrayRef<int64_t>(plan.threads), bool(threads)},
+            std::tuple{1, ArrayRef<int64_t>(plan.reduction), false},
+            std::tuple{2, ArrayRef<int64_t>(plan.registers), false}}) {
+        // Between the k tile and the registers: the thread's weight block
+        // goes into contiguous panels, and the packed product (and the
+        // packing copy) go round the worklist for their register tiles.
+        if (level == 2 && plan.packColumns > 0) {
+          FailureOr<SmallVector<Operation *>> panels = packWeightPanels(
+              rewriter, cast<linalg::LinalgOp>(current.getOperation()),
+              plan.packColumns);
+          if (succeeded(panels)) {
+            for (Operation *newOp : *panels)
+              worklist.push_back(cast<linalg::LinalgOp>(newOp));
+            packed = true;
             break;
           }
-          current = *next;
         }
-        if (!packed)
-          innermost.push_back(current.getOperation());
+        FailureOr<TilingInterface> next = tileLevel(
+            rewriter, current, sizes, forall, plan.regime, scheduleAttr,
+            level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
+                       : ArrayRef<int64_t>(),
+            level == 2 && plan.prefetch ? prefetchMark : Attribute(),
+            level == 2 && plan.blockScales,
+            level == 2 ? plan.prefetchRowBytes : 0);
+        if (failed(next)) {
+          current.emitWarning("kf-tile-and-vectorize: tiling failed");
+          break;
+        }
+        current = *next;
       }
+      if (!packed)
+        innermost.push_back(current.getOperation());
     }
 
     for (Operation *op : innermost) {

@@ -80,6 +80,11 @@ struct CPUSchedule {
   /// register tiles' worth, the planner's least). A product's own tuned
   /// schedule and an explicit `pack-weights=true` pack from that least.
   int64_t packMinRows = 0;
+  /// Whether a [k, n] weight read by `rows` rows (at least four register
+  /// tiles' worth, which the planner checks) is packed.
+  bool packsWeightsAt(int64_t rows) const {
+    return packWeights && rows >= packMinRows;
+  }
   /// Register tiles walk the columns in the outer loop and the rows inside
   /// (BLIS's order: a weight panel stays in L1 for all rows) instead of
   /// rows outside (an activation panel stays for all columns).
