@@ -366,8 +366,13 @@ kernelforge::runtime::summarize(const std::vector<GenerationResult> &runs,
   s.generated = runs.front().generated;
   s.decodeSteps = runs.front().decodeSteps;
   s.prefillMs = 1e3 * median(prefill);
+  s.prefillMsMin = 1e3 * *std::min_element(prefill.begin(), prefill.end());
   s.promptTokensPerSecond = promptTokens / median(prefill);
-  s.decodeMsPerToken = decode.empty() ? 0.0 : 1e3 * median(decode);
+  if (!decode.empty()) {
+    s.decodeMsPerToken = 1e3 * median(decode);
+    s.decodeMsPerTokenMin =
+        1e3 * *std::min_element(decode.begin(), decode.end());
+  }
   return s;
 }
 
@@ -385,8 +390,13 @@ std::string kernelforge::runtime::describe(const GenerationSummary &s) {
       ", bucket " + std::to_string(s.prefillBucket) +
       "); decode: " + std::to_string(s.decodeSteps) + " tokens, " +
       format("%.2f ms/token", s.decodeMsPerToken);
-  if (s.runs > 1)
-    text += "; median of " + std::to_string(s.runs) + " runs";
+  if (s.runs > 1) {
+    text += "; median of " + std::to_string(s.runs) + " runs (fastest: " +
+            format("%.1f ms", s.prefillMsMin);
+    if (s.decodeSteps)
+      text += format(", %.2f ms/token", s.decodeMsPerTokenMin);
+    text += ")";
+  }
   return text;
 }
 
@@ -396,11 +406,14 @@ std::string kernelforge::runtime::jsonMembers(const GenerationSummary &s) {
     tokens += (tokens.empty() ? "" : ", ") + std::to_string(t);
   return "\"prompt_tokens\": " + std::to_string(s.promptTokens) +
          ", \"prefill_bucket\": " + std::to_string(s.prefillBucket) +
-         format(", \"prefill_ms\": %.3f, \"prompt_tokens_per_s\": %.2f",
-                s.prefillMs, s.promptTokensPerSecond) +
+         format(", \"prefill_ms\": %.3f, \"prefill_ms_min\": %.3f",
+                s.prefillMs, s.prefillMsMin) +
+         format(", \"prompt_tokens_per_s\": %.2f", s.promptTokensPerSecond) +
          ", \"generated\": [" + tokens +
          "], \"decode_steps\": " + std::to_string(s.decodeSteps) +
-         format(", \"decode_ms_per_token\": %.3f", s.decodeMsPerToken) +
+         format(", \"decode_ms_per_token\": %.3f, "
+                "\"decode_ms_per_token_min\": %.3f",
+                s.decodeMsPerToken, s.decodeMsPerTokenMin) +
          ", \"runs\": " + std::to_string(s.runs) +
          ", \"consistent\": " + (s.consistent ? "true" : "false");
 }

@@ -1,9 +1,11 @@
 //===- GenerationTest.cpp - Sampler and pre-tokenizer rules ---------------===//
 
 #include "kernelforge/Runtime/GPT2Tokenizer.h"
+#include "kernelforge/Runtime/Generator.h"
 #include "kernelforge/Runtime/Sampler.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <set>
 
@@ -49,6 +51,53 @@ TEST(SamplerTest, SameSeedSameTokens) {
   Sampler a(options), b(options);
   for (int i = 0; i < 50; ++i)
     EXPECT_EQ(a.next(logits, 5), b.next(logits, 5));
+}
+
+GenerationResult timedRun(double prefillSeconds, double decodeSeconds,
+                          int64_t steps) {
+  GenerationResult run;
+  run.generated = {7, 8};
+  run.prefillSeconds = prefillSeconds;
+  run.decodeSeconds = decodeSeconds;
+  run.decodeSteps = steps;
+  return run;
+}
+
+TEST(SummaryTest, MediansAndFastestRuns) {
+  // Prefill 30, 10, 20 ms; decode 4, 2, 3 ms/token over 2 steps.
+  std::vector<GenerationResult> runs = {timedRun(0.030, 0.008, 2),
+                                        timedRun(0.010, 0.006, 2),
+                                        timedRun(0.020, 0.004, 2)};
+  GenerationSummary s = summarize(runs, /*promptTokens=*/5, /*bucket=*/16);
+  EXPECT_DOUBLE_EQ(s.prefillMs, 20.0);
+  EXPECT_DOUBLE_EQ(s.prefillMsMin, 10.0);
+  EXPECT_DOUBLE_EQ(s.decodeMsPerToken, 3.0);
+  EXPECT_DOUBLE_EQ(s.decodeMsPerTokenMin, 2.0);
+  EXPECT_DOUBLE_EQ(s.promptTokensPerSecond, 250.0);
+  EXPECT_TRUE(s.consistent);
+
+  nlohmann::json json = nlohmann::json::parse("{" + jsonMembers(s) + "}");
+  EXPECT_DOUBLE_EQ(json["prefill_ms"].get<double>(), 20.0);
+  EXPECT_DOUBLE_EQ(json["prefill_ms_min"].get<double>(), 10.0);
+  EXPECT_DOUBLE_EQ(json["decode_ms_per_token"].get<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(json["decode_ms_per_token_min"].get<double>(), 2.0);
+  EXPECT_EQ(json["runs"].get<int64_t>(), 3);
+  EXPECT_NE(describe(s).find("median of 3 runs (fastest: 10.0 ms, "
+                             "2.00 ms/token)"),
+            std::string::npos)
+      << describe(s);
+}
+
+TEST(SummaryTest, NoDecodeStepsNoDecodeTimes) {
+  std::vector<GenerationResult> runs = {timedRun(0.004, 0, 0),
+                                        timedRun(0.002, 0, 0)};
+  GenerationSummary s = summarize(runs, 3, 16);
+  EXPECT_DOUBLE_EQ(s.prefillMs, 3.0);
+  EXPECT_DOUBLE_EQ(s.prefillMsMin, 2.0);
+  EXPECT_EQ(s.decodeMsPerToken, 0.0);
+  EXPECT_EQ(s.decodeMsPerTokenMin, 0.0);
+  EXPECT_NE(describe(s).find("(fastest: 2.0 ms)"), std::string::npos)
+      << describe(s);
 }
 
 std::vector<std::string> pieces(const std::string &text) {

@@ -131,14 +131,18 @@ generateRuns(Generator &generator, const std::vector<int64_t> &prompt,
 /// tokens.
 struct GenerationSummary {
   int64_t promptTokens = 0, prefillBucket = 0, decodeSteps = 0, runs = 0;
+  /// Medians over the runs (tokens per second from the median prefill).
   double prefillMs = 0, promptTokensPerSecond = 0, decodeMsPerToken = 0;
+  /// The fastest run's, which a busy machine disturbs least.
+  double prefillMsMin = 0, decodeMsPerTokenMin = 0;
   std::vector<int64_t> generated;
   /// Every run generated the same tokens.
   bool consistent = true;
 };
 GenerationSummary summarize(const std::vector<GenerationResult> &runs,
                             int64_t promptTokens, int64_t prefillBucket);
-/// "prompt: 5 tokens in 1.2 ms (...); decode: 31 tokens, 0.80 ms/token"
+/// "prompt: 5 tokens in 1.2 ms (...); decode: 31 tokens, 0.80 ms/token",
+/// with the fastest run's times after the medians when there are several.
 std::string describe(const GenerationSummary &summary);
 /// The summary as JSON object members (no braces), for a tool to extend.
 std::string jsonMembers(const GenerationSummary &summary);
