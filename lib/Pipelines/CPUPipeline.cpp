@@ -116,8 +116,10 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   std::string triple = options.targetTriple.empty()
                            ? llvm::sys::getDefaultTargetTriple()
                            : std::string(options.targetTriple);
+  // Temporaries from the runtime's allocator when it loads the library.
   detail::addLowerToLLVM(pm,
-                         options.x86Vector && llvm::Triple(triple).isX86());
+                         options.x86Vector && llvm::Triple(triple).isX86(),
+                         /*allocatorHook=*/true);
 }
 
 void mlir::kf::registerKernelForgePipelines() {

@@ -49,13 +49,16 @@ void mlir::kf::detail::addBufferizeToOutParams(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void mlir::kf::detail::addLowerToLLVM(OpPassManager &pm, bool x86Vector) {
+void mlir::kf::detail::addLowerToLLVM(OpPassManager &pm, bool x86Vector,
+                                      bool allocatorHook) {
   // bf16 conversions as integer operations: no compiler-rt call where the
   // target has no bf16 instructions.
   pm.addNestedPass<func::FuncOp>(createExpandBF16ConversionsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = allocatorHook;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.x86Vector = x86Vector;
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
@@ -68,6 +71,8 @@ void mlir::kf::detail::addLowerToLLVM(OpPassManager &pm, bool x86Vector) {
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  if (allocatorHook)
+    pm.addPass(createAllocatorHookPass());
 }
 
 void mlir::kf::detail::addParallelLoopsToOpenMP(OpPassManager &pm,

@@ -29,8 +29,10 @@ void addParallelLoopsToOpenMP(OpPassManager &pm, bool threads,
 
 /// Loops, vectors, math, memrefs and OpenMP on the host to the LLVM
 /// dialect, bf16 conversions as integer operations first (x86Vector: AVX-512
-/// specific vector lowerings).
-void addLowerToLLVM(OpPassManager &pm, bool x86Vector);
+/// specific vector lowerings). With `allocatorHook`, buffers are allocated
+/// through `_kf_allocator` when a host sets it (kf-allocator-hook).
+void addLowerToLLVM(OpPassManager &pm, bool x86Vector,
+                    bool allocatorHook = false);
 
 } // namespace mlir::kf::detail
 

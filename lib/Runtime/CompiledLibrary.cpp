@@ -3,6 +3,7 @@
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/LibraryABI.h"
 #include "kernelforge/Runtime/ElementType.h"
+#include "kernelforge/Runtime/TemporaryArena.h"
 
 #include <nlohmann/json.hpp>
 
@@ -57,7 +58,9 @@ CompiledLibrary::~CompiledLibrary() {
 /// all of them: measured 3.6x slower for a batch-64 ViT call (12 ms instead
 /// of 3.3 ms) depending only on what the process had freed before. A fixed
 /// threshold at glibc's maximum (32 MiB on 64-bit) keeps such buffers on the
-/// heap, reused from call to call.
+/// heap, reused from call to call. CPU libraries hand their large buffers to
+/// the temporary arena instead (`_kf_allocator`, set in load()); this still
+/// serves the small ones, GPU libraries' host side and older libraries.
 static void keepIntermediateBuffersOnTheHeap() {
   static bool done = [] {
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
@@ -78,6 +81,12 @@ std::unique_ptr<CompiledLibrary> CompiledLibrary::load(const std::string &path,
     return nullptr;
   }
   std::unique_ptr<CompiledLibrary> library(new CompiledLibrary(handle, path));
+  // Large temporaries from huge-page slabs, reused from call to call.
+  if (auto *hook =
+          static_cast<abi::Allocator *>(dlsym(handle, abi::kAllocatorSymbol))) {
+    hook->allocate = allocateTemporary;
+    hook->release = releaseTemporary;
+  }
   auto *list = static_cast<const char *>(dlsym(handle, abi::kEntryPointsSymbol));
   if (!list) {
     error = "'" + path +

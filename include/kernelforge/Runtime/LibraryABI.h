@@ -12,6 +12,13 @@
 //                              "args": [{"kind", "dtype", "shape", "param",
 //                              "role"}, ...]} (results last)
 //   _kf_entry_points           a JSON array of the public functions' names
+//   _kf_allocator              two function pointers, null when loaded:
+//                              void *(*)(int64_t bytes), void (*)(void *).
+//                              Once a host sets them, the library's
+//                              temporaries come from the first and go back
+//                              to the second (which must also free what
+//                              malloc and aligned_alloc returned); null,
+//                              they are malloc and free
 //
 // An argument's role says what it is for: "input" by default, "output" for
 // results, and the roles a generation step's arguments carry in the graph
@@ -29,6 +36,12 @@ inline constexpr const char kCInterfacePrefix[] = "_mlir_ciface_";
 inline constexpr const char kPackedPrefix[] = "_kf_packed_";
 inline constexpr const char kSignaturePrefix[] = "_kf_signature_";
 inline constexpr const char kEntryPointsSymbol[] = "_kf_entry_points";
+inline constexpr const char kAllocatorSymbol[] = "_kf_allocator";
+/// What `_kf_allocator` holds.
+struct Allocator {
+  void *(*allocate)(long long bytes);
+  void (*release)(void *block);
+};
 
 // JSON keys of a signature.
 inline constexpr const char kName[] = "name";

@@ -530,4 +530,26 @@ def MergeGPUModulesPass
   ];
 }
 
+def AllocatorHookPass : Pass<"kf-allocator-hook", "::mlir::ModuleOp"> {
+  let summary = "Let the host that loads a library allocate its temporaries";
+  let description = [{
+    Runs on the LLVM dialect, after `finalize-memref-to-llvm` with
+    `use-generic-functions`, which allocates every buffer with
+    `_mlir_memref_to_llvm_alloc` (or `_mlir_memref_to_llvm_aligned_alloc`)
+    and frees it with `_mlir_memref_to_llvm_free`. Where the module only
+    declares them, this pass defines them (internal) around an exported
+    global, `_kf_allocator`: two function pointers, an allocation and a
+    release, zero when the library is loaded.
+
+    While they are zero the functions are `malloc` (`aligned_alloc`) and
+    `free`, so a library works in any host. The KernelForge runtime sets
+    them when it loads a library (kernelforge/Runtime/LibraryABI.h): large
+    temporaries then come from slabs it maps once, advised as transparent
+    huge pages before they are first touched, and are reused by size from
+    call to call (`kernelforge::runtime::allocateTemporary`). Aligned
+    allocations keep `aligned_alloc`; the release pointer frees them too.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // KERNELFORGE_TRANSFORMS_PASSES_TD
