@@ -104,43 +104,43 @@ struct AllocatorHookPass
     return LLVM::LoadOp::create(b, loc, ptr, slot);
   }
 
-  /// Starts `fn`'s body: loads hook pointer `index` and branches to a block
-  /// that calls it (returned first) or one that calls libc (second).
-  std::pair<Block *, Block *> branchOnHook(OpBuilder &b, LLVM::LLVMFuncOp fn,
-                                           int32_t index, Value &hook) {
+  /// Gives `fn` its body: the arguments go to hook pointer `index` when it
+  /// is set, else to `libc`, and what the callee returns is returned.
+  void forwardThroughHook(LLVM::LLVMFuncOp fn, int32_t index,
+                          LLVM::LLVMFuncOp libc) {
+    OpBuilder b(fn.getContext());
     Location loc = fn.getLoc();
     fn.setLinkage(LLVM::Linkage::Internal);
     Block *entry = fn.addEntryBlock(b);
     Block *hooked = fn.addBlock();
     Block *plain = fn.addBlock();
     b.setInsertionPointToEnd(entry);
-    hook = loadHook(b, loc, index);
+    Value hook = loadHook(b, loc, index);
     Value null = LLVM::ZeroOp::create(b, loc, hook.getType());
     Value unset =
         LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, hook, null);
     LLVM::CondBrOp::create(b, loc, unset, plain, hooked);
-    return {hooked, plain};
+
+    SmallVector<Value> hookOperands = {hook};
+    llvm::append_range(hookOperands, entry->getArguments());
+    b.setInsertionPointToEnd(hooked);
+    auto throughHook =
+        LLVM::CallOp::create(b, loc, fn.getFunctionType(), hookOperands);
+    LLVM::ReturnOp::create(b, loc, throughHook.getResults());
+    b.setInsertionPointToEnd(plain);
+    auto direct = LLVM::CallOp::create(b, loc, libc, entry->getArguments());
+    LLVM::ReturnOp::create(b, loc, direct.getResults());
   }
 
   /// (size) -> ptr: allocate(size) when set, else malloc(size).
   LogicalResult defineAlloc(LLVM::LLVMFuncOp fn) {
     ModuleOp module = getOperation();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto type = fn.getFunctionType();
-    FailureOr<LLVM::LLVMFuncOp> malloc =
-        LLVM::lookupOrCreateMallocFn(b, module, type.getParams().front());
+    FailureOr<LLVM::LLVMFuncOp> malloc = LLVM::lookupOrCreateMallocFn(
+        b, module, fn.getFunctionType().getParams().front());
     if (failed(malloc))
       return fn.emitError("malloc is declared with an unexpected signature");
-    Location loc = fn.getLoc();
-    Value hook;
-    auto [hooked, plain] = branchOnHook(b, fn, /*index=*/0, hook);
-    Value size = fn.getArgument(0);
-    b.setInsertionPointToEnd(hooked);
-    auto call = LLVM::CallOp::create(b, loc, type, ValueRange{hook, size});
-    LLVM::ReturnOp::create(b, loc, call.getResult());
-    b.setInsertionPointToEnd(plain);
-    LLVM::ReturnOp::create(
-        b, loc, LLVM::CallOp::create(b, loc, *malloc, size).getResult());
+    forwardThroughHook(fn, /*index=*/0, *malloc);
     return success();
   }
 
@@ -171,17 +171,7 @@ struct AllocatorHookPass
     FailureOr<LLVM::LLVMFuncOp> free = LLVM::lookupOrCreateFreeFn(b, module);
     if (failed(free))
       return fn.emitError("free is declared with an unexpected signature");
-    Location loc = fn.getLoc();
-    Value hook;
-    auto [hooked, plain] = branchOnHook(b, fn, /*index=*/1, hook);
-    Value block = fn.getArgument(0);
-    b.setInsertionPointToEnd(hooked);
-    LLVM::CallOp::create(b, loc, fn.getFunctionType(),
-                         ValueRange{hook, block});
-    LLVM::ReturnOp::create(b, loc, ValueRange{});
-    b.setInsertionPointToEnd(plain);
-    LLVM::CallOp::create(b, loc, *free, block);
-    LLVM::ReturnOp::create(b, loc, ValueRange{});
+    forwardThroughHook(fn, /*index=*/1, *free);
     return success();
   }
 };
