@@ -74,7 +74,7 @@ build_target() {
     flags+=(-fno-rtti) ;;
   *)
     for file in SafeTensors Npy NumberFormats HFTokenizer Llama2cTokenizer GPT2Tokenizer \
-      Tokenizer Regex Unicode CompiledLibrary TemporaryArena; do
+      Tokenizer Regex Unicode CompiledLibrary TemporaryArena HugePages; do
       sources+=("$root/lib/Runtime/$file.cpp")
     done ;;
   esac

@@ -13,6 +13,8 @@
 
 #include "kernelforge/Runtime/TemporaryArena.h"
 
+#include "HugePages.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
@@ -20,15 +22,10 @@
 #include <mutex>
 #include <unordered_map>
 
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
 using namespace kernelforge::runtime;
 
 namespace {
 
-constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
 constexpr uintptr_t kSlabBytes = uintptr_t(32) << 20;
 constexpr uintptr_t kAlignment = 64;
 /// At most this many slabs (4 GiB of 32 MiB ones); then malloc.
@@ -68,23 +65,14 @@ struct Arena {
   /// Maps a slab for at least `bytes`, 2 MiB-aligned and advised as huge
   /// pages; false when out of slabs or memory.
   bool grow(uintptr_t bytes) {
-#ifdef __linux__
     int index = slabCount.load(std::memory_order_relaxed);
     if (index == kMaxSlabs)
       return false;
-    uintptr_t size = std::max(kSlabBytes, roundUp(bytes, kHugePage));
-    void *mapped = mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mapped == MAP_FAILED)
+    uintptr_t size = std::max(kSlabBytes, roundUp(bytes, kHugePageBytes));
+    void *mapped = mapHugePages(size);
+    if (!mapped)
       return false;
-    auto start = reinterpret_cast<uintptr_t>(mapped);
-    uintptr_t begin = roundUp(start, kHugePage);
-    // Unmap the unaligned head and tail.
-    if (begin > start)
-      munmap(mapped, begin - start);
-    if (start + kHugePage > begin)
-      munmap(reinterpret_cast<void *>(begin + size), start + kHugePage - begin);
-    madvise(reinterpret_cast<void *>(begin), size, MADV_HUGEPAGE);
+    auto begin = reinterpret_cast<uintptr_t>(mapped);
     slabRanges[index].begin.store(begin, std::memory_order_relaxed);
     slabRanges[index].end.store(begin + size, std::memory_order_relaxed);
     slabCount.store(index + 1, std::memory_order_release);
@@ -92,10 +80,6 @@ struct Arena {
     limit = begin + size;
     slabBytes += size;
     return true;
-#else
-    (void)bytes;
-    return false;
-#endif
   }
 
   /// A block of `size` (a multiple of kAlignment), or null.

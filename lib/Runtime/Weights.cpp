@@ -5,37 +5,127 @@
 #include "kernelforge/Runtime/NumberFormats.h"
 #include "kernelforge/Runtime/SafeTensors.h"
 
+#include "HugePages.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <sstream>
 
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
 using namespace kernelforge::runtime;
+
+namespace {
+
+/// Weights of 64 KiB or more share 2 MiB-aligned chunks of huge pages, one
+/// after another: decode streams every one of them per token, and a
+/// mat-vec that walks a row-major [k, n] weight down its columns would
+/// touch a new 4 KiB page per row. A mapping per tensor would waste up to a
+/// huge page at each one's end (tens of megabytes for GPT-2), and heap
+/// memory freed by an earlier buffer (a checkpoint's f32 copy before its
+/// conversion) has been touched already and keeps its 4 KiB pages whatever
+/// it is advised. A chunk is unmapped when the last tensor in it goes.
+class WeightChunks {
+public:
+  static constexpr uintptr_t kMinBytes = uintptr_t(64) << 10;
+
+  /// 64-byte aligned, zero-filled storage for `bytes`, or null where no
+  /// mapping can be made.
+  std::shared_ptr<void> take(uintptr_t bytes) {
+    bytes = (bytes + 63) / 64 * 64;
+    std::lock_guard<std::mutex> lock(mutex);
+    // A tensor of half a chunk or more gets a chunk of its own and leaves
+    // the current one's rest to the next.
+    if (bytes >= kChunkBytes / 2) {
+      std::shared_ptr<Chunk> own = newChunk(bytes);
+      return own ? at(own, own->begin) : nullptr;
+    }
+    if (!current || limit - next < bytes) {
+      current = newChunk(kChunkBytes);
+      if (!current)
+        return nullptr;
+      next = current->begin;
+      limit = current->begin + current->size;
+    }
+    std::shared_ptr<void> storage = at(current, next);
+    next += bytes;
+    return storage;
+  }
+
+private:
+  static constexpr uintptr_t kChunkBytes = uintptr_t(32) << 20;
+
+  struct Chunk {
+    Chunk(uintptr_t begin, uintptr_t size) : begin(begin), size(size) {}
+    Chunk(const Chunk &) = delete;
+    Chunk &operator=(const Chunk &) = delete;
+    ~Chunk() { unmapHugePages(reinterpret_cast<void *>(begin), size); }
+    const uintptr_t begin, size;
+  };
+
+  static std::shared_ptr<Chunk> newChunk(uintptr_t bytes) {
+    void *region = mapHugePages(bytes);
+    if (!region)
+      return nullptr;
+    return std::make_shared<Chunk>(reinterpret_cast<uintptr_t>(region),
+                                   bytes);
+  }
+
+  /// `address` in `chunk`, keeping the chunk mapped while it is held.
+  static std::shared_ptr<void> at(const std::shared_ptr<Chunk> &chunk,
+                                  uintptr_t address) {
+    return std::shared_ptr<void>(chunk, reinterpret_cast<void *>(address));
+  }
+
+  std::mutex mutex;
+  std::shared_ptr<Chunk> current;
+  uintptr_t next = 0, limit = 0;
+};
+
+/// Allocates a tensor's float32 values while they are converted, in a
+/// mapping of their own that goes back to the system when freed: the heap,
+/// which the Generator's mallopt keeps from shrinking, would hold on to the
+/// largest (GPT-2's embedding, 154 MB) next to the weights.
+template <typename T> struct ScratchAllocator {
+  using value_type = T;
+  ScratchAllocator() = default;
+  template <typename U> ScratchAllocator(const ScratchAllocator<U> &) {}
+  T *allocate(size_t n) {
+    if (void *region = mapPages(n * sizeof(T)))
+      return static_cast<T *>(region);
+    throw std::bad_alloc();
+  }
+  void deallocate(T *values, size_t n) { unmapPages(values, n * sizeof(T)); }
+  template <typename U> bool operator==(const ScratchAllocator<U> &) const {
+    return true;
+  }
+  template <typename U> bool operator!=(const ScratchAllocator<U> &) const {
+    return false;
+  }
+};
+using ScratchValues = std::vector<float, ScratchAllocator<float>>;
+
+/// Never destroyed: tensors may outlive static destruction.
+WeightChunks &weightChunks() {
+  static WeightChunks *chunks = new WeightChunks;
+  return *chunks;
+}
+
+} // namespace
 
 WeightTensor::WeightTensor(std::string dtype, std::vector<int64_t> shape)
     : type(std::move(dtype)), dims(std::move(shape)) {
-  // Matrices of megabytes go on 2 MiB pages where the kernel allows it:
-  // decode streams every one of them per token, and a mat-vec that walks a
-  // row-major [k, n] weight down its columns touches a new 4 KiB page per
-  // row.
-  constexpr int64_t kHugePage = 2 << 20;
-  int64_t alignment = byteSize() >= kHugePage ? kHugePage : 64;
-  int64_t bytes =
-      std::max<int64_t>(64, (byteSize() + alignment - 1) / alignment * alignment);
-  storage = std::shared_ptr<void>(std::aligned_alloc(alignment, bytes), std::free);
-  if (!storage)
-    throw std::bad_alloc();
-#ifdef __linux__
-  if (alignment == kHugePage)
-    madvise(storage.get(), bytes, MADV_HUGEPAGE);
-#endif
+  int64_t bytes = std::max<int64_t>(64, (byteSize() + 63) / 64 * 64);
+  if (uintptr_t(bytes) >= WeightChunks::kMinBytes)
+    storage = weightChunks().take(bytes);
+  if (!storage) {
+    storage = std::shared_ptr<void>(std::aligned_alloc(64, bytes), std::free);
+    if (!storage)
+      throw std::bad_alloc();
+  }
   // Every element is written by whoever fills the tensor; only the padding
-  // past it is cleared here.
+  // past it is cleared here (chunks are zero-filled already).
   std::memset(static_cast<char *>(storage.get()) + byteSize(), 0,
               bytes - byteSize());
 }
@@ -82,7 +172,7 @@ bool isScalesOfQuantized(const EntryPoint &entry, const ArgSpec &arg) {
 /// Float32 `values` of `arg`'s shape stored as `arg` declares; an i8 weight
 /// also fills its scales. Empty string on success, else why not.
 std::string store(const EntryPoint &entry, const ArgSpec &arg,
-                  const std::vector<float> &values, WeightMap &weights) {
+                  const ScratchValues &values, WeightMap &weights) {
   const std::string &t = arg.dtype;
   if (t == "f32" || t == "f16" || t == "bf16") {
     WeightTensor tensor(t, arg.shape);
@@ -227,7 +317,7 @@ bool kernelforge::runtime::loadCheckpointWeights(
       weights[arg.param] = std::move(same);
       continue;
     }
-    std::vector<float> data(tensor->numElements());
+    ScratchValues data(tensor->numElements());
     std::string why;
     if (!SafeTensorsFile::toFloat32(*tensor, data.data(), why) ||
         !(why = store(entry, arg, data, weights)).empty()) {
@@ -245,7 +335,7 @@ bool kernelforge::runtime::randomWeights(uint64_t seed, const EntryPoint &entry,
     if (arg.param.empty() || weights.count(arg.param) ||
         isScalesOfQuantized(entry, arg))
       continue;
-    std::vector<float> data(arg.numElements());
+    ScratchValues data(arg.numElements());
     const std::string &name = arg.param;
     bool isBias = endsWith(name, ".bias");
     bool isNormScale = (name.find("ln_") != std::string::npos ||

@@ -2,12 +2,12 @@
 
 #include "kernelforge/Runtime/TemporaryArena.h"
 
+#include "Smaps.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <string>
 #include <thread>
 #include <vector>
 
@@ -66,35 +66,13 @@ TEST(TemporaryArenaTest, RequestsLargerThanASlab) {
   releaseTemporary(block);
 }
 
-/// The smaps entry (its "THPeligible:" line) of the mapping holding `p`.
-std::string thpEligibility(const void *p) {
-  std::ifstream smaps("/proc/self/smaps");
-  auto address = reinterpret_cast<uintptr_t>(p);
-  std::string line;
-  bool inside = false;
-  while (std::getline(smaps, line)) {
-    uintptr_t begin = 0, end = 0;
-    if (std::sscanf(line.c_str(), "%lx-%lx ", &begin, &end) == 2 &&
-        line.find('-') < line.find(' ')) {
-      inside = address >= begin && address < end;
-      continue;
-    }
-    if (inside && line.rfind("THPeligible:", 0) == 0)
-      return line;
-  }
-  return "";
-}
-
 TEST(TemporaryArenaTest, SlabsAreAdvisedAsHugePages) {
-  std::ifstream enabled("/sys/kernel/mm/transparent_hugepage/enabled");
-  std::string modes;
-  std::getline(enabled, modes);
-  if (modes.empty() || modes.find("[never]") != std::string::npos)
+  if (kernelforge::testing::transparentHugePagesOff())
     GTEST_SKIP() << "transparent huge pages are off on this machine";
   void *block = allocateTemporary(4 * kMiB);
   ASSERT_NE(block, nullptr);
   std::memset(block, 0, 4 * kMiB);
-  std::string eligible = thpEligibility(block);
+  std::string eligible = kernelforge::testing::mappingOf(block).thpEligible;
   EXPECT_NE(eligible.find('1'), std::string::npos) << "smaps: '" << eligible
                                                     << "'";
   releaseTemporary(block);
