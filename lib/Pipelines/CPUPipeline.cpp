@@ -100,6 +100,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   vectorToSCF.enableFullUnroll();
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
   pm.addNestedPass<func::FuncOp>(createFactorBlockScalesPass());
+  pm.addNestedPass<func::FuncOp>(createWidenBytesByWordsPass());
   PrefetchStridedReadsPassOptions prefetch;
   prefetch.distance = options.prefetchDistance;
   pm.addNestedPass<func::FuncOp>(createPrefetchStridedReadsPass(prefetch));

@@ -244,6 +244,28 @@ def FactorBlockScalesPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def WidenBytesByWordsPass
+    : Pass<"kf-widen-bytes-by-words", "::mlir::func::FuncOp"> {
+  let summary = "Widen i8 weight rows four bytes per 32-bit lane";
+  let description = [{
+    In an `scf.for` whose vector<N x f32> iter_arg starts at zero and is
+    only updated by `vector.fma(vector.broadcast(x), arith.sitofp(q), acc)`
+    with `q` a vector<N x i8> (kf-factor-block-scales' block sums of a row
+    against i8 weights stored `[k, n]`), the bytes are read as N / 4 32-bit
+    words and byte b of each is moved to the word's top by a shift and a
+    mask, `(w << (24 - 8 b)) & 0xFF000000`, which converts exactly to
+    `q * 2^24`. The loop carries four sums, one per byte position; after it
+    they are shuffled back into column order and multiplied by 2^-24. The
+    result is the same to the bit (each lane adds the same products in the
+    same order, scaled by a power of two); the sign-extending shuffles x86
+    otherwise needs per 16 bytes, which bound the loop on AVX-512, are gone.
+    Applies where the module's `kf.target` is x86 with 512-bit vectors (N a
+    multiple of 64); elsewhere the pass changes nothing.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def PrefetchNextKeyTilePass
     : Pass<"kf-prefetch-next-key-tile", "::mlir::func::FuncOp"> {
   let summary = "Prefetch the next key tile's rows while a decode query's attention uses this one's";
