@@ -30,10 +30,9 @@ class WeightChunks {
 public:
   static constexpr uintptr_t kMinBytes = uintptr_t(64) << 10;
 
-  /// 64-byte aligned, zero-filled storage for `bytes`, or null where no
-  /// mapping can be made.
+  /// 64-byte aligned, zero-filled storage for `bytes` (a multiple of 64),
+  /// or null where no mapping can be made.
   std::shared_ptr<void> take(uintptr_t bytes) {
-    bytes = (bytes + 63) / 64 * 64;
     std::lock_guard<std::mutex> lock(mutex);
     // A tensor of half a chunk or more gets a chunk of its own and leaves
     // the current one's rest to the next.

@@ -30,6 +30,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
 
+#include "llvm/ADT/Sequence.h"
 #include "llvm/TargetParser/Triple.h"
 
 namespace mlir::kf {
@@ -82,8 +83,8 @@ std::optional<ByteRowSum> matchByteRowSum(scf::ForOp loop, unsigned index,
 }
 
 /// Rewrites `loop` to carry four sums by byte position for every matched
-/// iter_arg, and returns the new loop.
-scf::ForOp widenByWords(scf::ForOp loop, ArrayRef<ByteRowSum> sums) {
+/// iter_arg.
+void widenByWords(scf::ForOp loop, ArrayRef<ByteRowSum> sums) {
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   // The new iter_args: each matched sum's four word-lane sums, appended.
@@ -112,7 +113,6 @@ scf::ForOp widenByWords(scf::ForOp loop, ArrayRef<ByteRowSum> sums) {
   SmallVector<Value> yielded(yield.getOperands());
 
   unsigned firstNew = loop.getNumRegionIterArgs();
-  SmallVector<Value> results;
   for (auto [n, match] : llvm::enumerate(sums)) {
     ByteRowSum sum = match;
     b.setInsertionPoint(sum.fma);
@@ -163,12 +163,11 @@ scf::ForOp widenByWords(scf::ForOp loop, ArrayRef<ByteRowSum> sums) {
     int64_t columns = type.getNumElements(), words = columns / kBytes;
     ValueRange parts = newLoop.getResults().slice(firstNew + kBytes * n,
                                                   kBytes);
-    SmallVector<int64_t> firstHalf, secondHalf, order;
-    for (int64_t i = 0; i < 2 * words; ++i)
-      firstHalf.push_back(i);
-    Value low = vector::ShuffleOp::create(b, loc, parts[0], parts[1], firstHalf);
-    Value high =
-        vector::ShuffleOp::create(b, loc, parts[2], parts[3], firstHalf);
+    // Sums 0 and 1 joined, 2 and 3 joined, then the columns picked.
+    auto joined = llvm::to_vector(llvm::seq<int64_t>(0, 2 * words));
+    Value low = vector::ShuffleOp::create(b, loc, parts[0], parts[1], joined);
+    Value high = vector::ShuffleOp::create(b, loc, parts[2], parts[3], joined);
+    SmallVector<int64_t> order;
     for (int64_t c = 0; c < columns; ++c)
       order.push_back((c % kBytes) * words + c / kBytes);
     Value ordered = vector::ShuffleOp::create(b, loc, low, high, order);
@@ -182,7 +181,6 @@ scf::ForOp widenByWords(scf::ForOp loop, ArrayRef<ByteRowSum> sums) {
     if (!oldResult.use_empty())
       oldResult.replaceAllUsesWith(newResult);
   loop->erase();
-  return newLoop;
 }
 
 /// Whether the module's target (kf-cpu-target's record) is x86 with
