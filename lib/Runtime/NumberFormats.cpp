@@ -2,6 +2,7 @@
 
 #include "kernelforge/Runtime/NumberFormats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -77,12 +78,10 @@ uint16_t kernelforge::runtime::floatToBFloat16(float f) {
   return static_cast<uint16_t>((bits + rounding) >> 16);
 }
 
-float kernelforge::runtime::quantizeBlock(const float *in, int64_t count,
-                                          int64_t stride, int8_t *out,
-                                          int64_t outStride, bool halfScale) {
-  float largest = 0.f;
-  for (int64_t i = 0; i < count; ++i)
-    largest = std::fmax(largest, std::fabs(in[i * stride]));
+namespace {
+
+/// The scale of a block whose largest magnitude is `largest` (quantizeBlock).
+float blockScale(float largest, bool halfScale) {
   float scale = largest / 127.f;
   if (halfScale) {
     // Round up to f16: the nearest value, or the next one above it.
@@ -90,14 +89,77 @@ float kernelforge::runtime::quantizeBlock(const float *in, int64_t count,
     if (halfToFloat(bits) < scale)
       ++bits; // 0x7bff + 1 is infinity
     scale = halfToFloat(bits);
-    if (!std::isfinite(scale))
-      return scale;
-  }
-  float inverse = scale > 0.f ? 1.f / scale : 0.f;
-  for (int64_t i = 0; i < count; ++i) {
-    float q = std::nearbyint(in[i * stride] * inverse);
-    q = std::fmin(127.f, std::fmax(-127.f, q));
-    out[i * outStride] = static_cast<int8_t>(q);
   }
   return scale;
+}
+
+float inverseOf(float scale) { return scale > 0.f ? 1.f / scale : 0.f; }
+
+/// The larger of `largest` and |x|, ignoring a NaN x as std::fmax does,
+/// written so that loops of it vectorise (a select, not a call into libm).
+inline float largerMagnitude(float largest, float x) {
+  float magnitude = std::fabs(x);
+  return magnitude > largest ? magnitude : largest;
+}
+
+/// `v` rounded to the nearest integer, ties to even, and clamped to
+/// [-127, 127], NaN giving -127: std::fmin(127, std::fmax(-127,
+/// std::nearbyint(v))) in the default rounding mode, without calls into
+/// libm, so that loops of it vectorise.
+inline int8_t quantizeValue(float v) {
+  v = v > -127.f ? v : -127.f;
+  v = v < 127.f ? v : 127.f;
+  // Within +-127, adding 1.5 * 2^23 leaves no fraction bits: the sum is
+  // rounded to an integer, ties to even, and taking it away again is exact.
+  constexpr float kRounder = 12582912.f;
+  return static_cast<int8_t>(static_cast<int32_t>((v + kRounder) - kRounder));
+}
+
+} // namespace
+
+float kernelforge::runtime::quantizeBlock(const float *in, int64_t count,
+                                          int64_t stride, int8_t *out,
+                                          int64_t outStride, bool halfScale) {
+  float largest = 0.f;
+  for (int64_t i = 0; i < count; ++i)
+    largest = largerMagnitude(largest, in[i * stride]);
+  float scale = blockScale(largest, halfScale);
+  if (halfScale && !std::isfinite(scale))
+    return scale;
+  float inverse = inverseOf(scale);
+  if (stride == 1 && outStride == 1) {
+    for (int64_t i = 0; i < count; ++i)
+      out[i] = quantizeValue(in[i] * inverse);
+  } else {
+    for (int64_t i = 0; i < count; ++i)
+      out[i * outStride] = quantizeValue(in[i * stride] * inverse);
+  }
+  return scale;
+}
+
+void kernelforge::runtime::quantizeColumns(const float *in, int64_t rows,
+                                           int64_t cols, int8_t *out,
+                                           float *scales, bool halfScale) {
+  // Columns a strip at a time, each row of the strip one vector loop.
+  constexpr int64_t kStrip = 256;
+  float largest[kStrip], inverse[kStrip];
+  for (int64_t c0 = 0; c0 < cols; c0 += kStrip) {
+    int64_t width = std::min(kStrip, cols - c0);
+    std::fill(largest, largest + width, 0.f);
+    for (int64_t r = 0; r < rows; ++r) {
+      const float *row = in + r * cols + c0;
+      for (int64_t c = 0; c < width; ++c)
+        largest[c] = largerMagnitude(largest[c], row[c]);
+    }
+    for (int64_t c = 0; c < width; ++c) {
+      scales[c0 + c] = blockScale(largest[c], halfScale);
+      inverse[c] = inverseOf(scales[c0 + c]);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      const float *row = in + r * cols + c0;
+      int8_t *quantized = out + r * cols + c0;
+      for (int64_t c = 0; c < width; ++c)
+        quantized[c] = quantizeValue(row[c] * inverse[c]);
+    }
+  }
 }

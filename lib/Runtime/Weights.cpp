@@ -82,28 +82,37 @@ private:
   uintptr_t next = 0, limit = 0;
 };
 
-/// Allocates a tensor's float32 values while they are converted, in a
-/// mapping of their own that goes back to the system when freed: the heap,
-/// which the Generator's mallopt keeps from shrinking, would hold on to the
-/// largest (GPT-2's embedding, 154 MB) next to the weights.
-template <typename T> struct ScratchAllocator {
-  using value_type = T;
-  ScratchAllocator() = default;
-  template <typename U> ScratchAllocator(const ScratchAllocator<U> &) {}
-  T *allocate(size_t n) {
-    if (void *region = mapPages(n * sizeof(T)))
-      return static_cast<T *>(region);
-    throw std::bad_alloc();
+/// The float32 values of one tensor while it is converted, in a mapping of
+/// its own (huge pages from 2 MiB up) that goes back to the system when the
+/// tensor is done: the heap, which the Generator's mallopt keeps from
+/// shrinking, would hold on to the largest (GPT-2's embedding, 154 MB) next
+/// to the weights. Not cleared: whoever fills it writes every value (zeroing
+/// and faulting in fresh 4 KiB pages first took about half of an int8 or
+/// bf16 load's time).
+class ScratchValues {
+public:
+  explicit ScratchValues(int64_t count)
+      : bytes(std::max<uintptr_t>(1, uintptr_t(count) * 4)) {
+    huge = bytes >= kHugePageBytes && (region = mapHugePages(bytes));
+    if (!huge && !(region = mapPages(bytes)))
+      throw std::bad_alloc();
   }
-  void deallocate(T *values, size_t n) { unmapPages(values, n * sizeof(T)); }
-  template <typename U> bool operator==(const ScratchAllocator<U> &) const {
-    return true;
+  ScratchValues(const ScratchValues &) = delete;
+  ScratchValues &operator=(const ScratchValues &) = delete;
+  ~ScratchValues() {
+    if (huge)
+      unmapHugePages(region, bytes);
+    else
+      unmapPages(region, bytes);
   }
-  template <typename U> bool operator!=(const ScratchAllocator<U> &) const {
-    return false;
-  }
+
+  float *data() { return static_cast<float *>(region); }
+
+private:
+  uintptr_t bytes;
+  void *region = nullptr;
+  bool huge = false;
 };
-using ScratchValues = std::vector<float, ScratchAllocator<float>>;
 
 /// Never destroyed: tensors may outlive static destruction.
 WeightChunks &weightChunks() {
@@ -171,13 +180,13 @@ bool isScalesOfQuantized(const EntryPoint &entry, const ArgSpec &arg) {
 /// Float32 `values` of `arg`'s shape stored as `arg` declares; an i8 weight
 /// also fills its scales. Empty string on success, else why not.
 std::string store(const EntryPoint &entry, const ArgSpec &arg,
-                  const ScratchValues &values, WeightMap &weights) {
+                  const float *values, WeightMap &weights) {
   const std::string &t = arg.dtype;
   if (t == "f32" || t == "f16" || t == "bf16") {
     WeightTensor tensor(t, arg.shape);
     int64_t n = tensor.numElements();
     if (t == "f32")
-      std::memcpy(tensor.data(), values.data(), n * 4);
+      std::memcpy(tensor.data(), values, n * 4);
     else if (t == "f16")
       for (int64_t i = 0; i < n; ++i)
         tensor.as<uint16_t>()[i] = floatToHalf(values[i]);
@@ -218,12 +227,14 @@ std::string store(const EntryPoint &entry, const ArgSpec &arg,
   };
   bool finite = true;
   if (alongRows) {
-    for (int64_t b = 0; b < blocks; ++b)
+    std::vector<float> blockScales(cols);
+    for (int64_t b = 0; b < blocks; ++b) {
+      quantizeColumns(&values[b * block * cols], block, cols,
+                      q.as<int8_t>() + b * block * cols, blockScales.data(),
+                      half);
       for (int64_t c = 0; c < cols; ++c)
-        finite &= setScale(
-            b * cols + c,
-            quantizeBlock(&values[b * block * cols + c], block, cols,
-                          q.as<int8_t>() + b * block * cols + c, cols, half));
+        finite &= setScale(b * cols + c, blockScales[c]);
+    }
   } else {
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t b = 0; b < blocks; ++b)
@@ -316,10 +327,10 @@ bool kernelforge::runtime::loadCheckpointWeights(
       weights[arg.param] = std::move(same);
       continue;
     }
-    ScratchValues data(tensor->numElements());
+    ScratchValues values(tensor->numElements());
     std::string why;
-    if (!SafeTensorsFile::toFloat32(*tensor, data.data(), why) ||
-        !(why = store(entry, arg, data, weights)).empty()) {
+    if (!SafeTensorsFile::toFloat32(*tensor, values.data(), why) ||
+        !(why = store(entry, arg, values.data(), weights)).empty()) {
       error = checkpointPath + ": tensor '" + arg.param + "': " + why;
       return false;
     }
@@ -334,16 +345,18 @@ bool kernelforge::runtime::randomWeights(uint64_t seed, const EntryPoint &entry,
     if (arg.param.empty() || weights.count(arg.param) ||
         isScalesOfQuantized(entry, arg))
       continue;
-    ScratchValues data(arg.numElements());
+    int64_t count = arg.numElements();
+    ScratchValues values(count);
+    float *data = values.data();
     const std::string &name = arg.param;
     bool isBias = endsWith(name, ".bias");
     bool isNormScale = (name.find("ln_") != std::string::npos ||
                         name.find("norm") != std::string::npos) &&
                        !isBias;
     if (isBias) {
-      std::fill(data.begin(), data.end(), 0.f);
+      std::fill(data, data + count, 0.f);
     } else if (isNormScale) {
-      std::fill(data.begin(), data.end(), 1.f);
+      std::fill(data, data + count, 1.f);
     } else {
       // Seeded by the name, so the values do not depend on argument order;
       // splitmix64 keeps them identical everywhere.
@@ -359,9 +372,9 @@ bool kernelforge::runtime::randomWeights(uint64_t seed, const EntryPoint &entry,
       // Uniform on [-a, a] with a = 0.02 * sqrt(3): GPT-2's standard
       // deviation of 0.02, without a transcendental per value.
       const double scale = 0.02 * std::sqrt(3.0) * 0x1.0p-52;
-      for (float &value : data)
-        value = static_cast<float>((static_cast<double>(next() >> 11) -
-                                    0x1.0p52) * scale);
+      for (int64_t i = 0; i < count; ++i)
+        data[i] = static_cast<float>((static_cast<double>(next() >> 11) -
+                                      0x1.0p52) * scale);
     }
     if (std::string why = store(entry, arg, data, weights); !why.empty()) {
       error = "parameter '" + name + "': " + why;

@@ -79,4 +79,49 @@ TEST(QuantizeTest, ZeroBlockAndOverflow) {
   EXPECT_TRUE(std::isfinite(quantizeBlock(big.data(), 32, 1, q.data(), 1, false)));
 }
 
+TEST(QuantizeTest, RoundsHalfToEvenAndClampsLikeNearbyint) {
+  // max |x| = 127: the f32 scale is exactly 1, so q is x rounded.
+  std::vector<float> x = {127.f,   0.5f,    1.5f,    2.5f,  -0.5f,
+                          -1.5f,   -2.5f,   126.5f,  -126.5f, 3.4999f,
+                          -3.5001f, 0.49999997f, -127.f, 64.5f, -0.f};
+  x.resize(32, 7.25f);
+  std::vector<int8_t> q(32);
+  ASSERT_EQ(quantizeBlock(x.data(), 32, 1, q.data(), 1, false), 1.f);
+  for (size_t i = 0; i < x.size(); ++i)
+    EXPECT_EQ(q[i], int8_t(std::nearbyint(x[i]))) << "x = " << x[i];
+  // A NaN does not count towards the scale and becomes -127, as
+  // std::fmin(127, std::fmax(-127, NaN)) does.
+  x[5] = std::numeric_limits<float>::quiet_NaN();
+  ASSERT_EQ(quantizeBlock(x.data(), 32, 1, q.data(), 1, false), 1.f);
+  EXPECT_EQ(q[5], -127);
+  EXPECT_EQ(q[0], 127);
+}
+
+TEST(QuantizeTest, ColumnsMatchStridedBlocks) {
+  // 300 columns: a strip of 256 and a partial one; each column its own
+  // magnitude, one all zero, one holding a NaN.
+  const int rows = 32, cols = 300;
+  std::mt19937 rng(11);
+  std::vector<float> x(rows * cols);
+  for (int c = 0; c < cols; ++c) {
+    std::normal_distribution<float> normal(0.f, std::pow(10.f, c % 9 - 5));
+    for (int r = 0; r < rows; ++r)
+      x[r * cols + c] = c == 17 ? 0.f : normal(rng);
+  }
+  x[5 * cols + 260] = std::numeric_limits<float>::quiet_NaN();
+  for (bool half : {false, true}) {
+    std::vector<int8_t> byColumns(rows * cols, 99), byBlocks(rows * cols, 99);
+    std::vector<float> scales(cols);
+    quantizeColumns(x.data(), rows, cols, byColumns.data(), scales.data(),
+                    half);
+    for (int c = 0; c < cols; ++c) {
+      float scale = quantizeBlock(x.data() + c, rows, cols,
+                                  byBlocks.data() + c, cols, half);
+      EXPECT_EQ(scales[c], scale) << "column " << c << " half " << half;
+    }
+    EXPECT_EQ(byColumns, byBlocks) << "half " << half;
+    EXPECT_EQ(scales[17], 0.f);
+  }
+}
+
 } // namespace

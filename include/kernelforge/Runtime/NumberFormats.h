@@ -32,6 +32,15 @@ uint16_t floatToBFloat16(float f);
 float quantizeBlock(const float *in, int64_t count, int64_t stride,
                     int8_t *out, int64_t outStride, bool halfScale = false);
 
+/// quantizeBlock for every column of a row-major [rows, cols] block at once
+/// (the blocks of a weight whose scales run along its rows): column c gets
+/// the values and the scale (in scales[c]) of
+/// quantizeBlock(in + c, rows, cols, out + c, cols, halfScale), except that
+/// a column whose scale is infinite, which quantizeBlock leaves unwritten,
+/// gets unspecified values.
+void quantizeColumns(const float *in, int64_t rows, int64_t cols, int8_t *out,
+                     float *scales, bool halfScale = false);
+
 } // namespace kernelforge::runtime
 
 #endif // KERNELFORGE_RUNTIME_NUMBERFORMATS_H
