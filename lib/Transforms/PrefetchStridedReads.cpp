@@ -122,6 +122,60 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
                        moving->perUnit * step * distance, lines, elementBytes);
 }
 
+/// Whether no loop is nested in `loop`.
+bool isInnermost(scf::ForOp loop) {
+  return !loop.getBody()
+              ->walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
+              .wasInterrupted();
+}
+
+/// Prefetches, for a read of `loop` (kf.prefetch_next_tiles), the run it
+/// loads `tiles` steps of the loop around it ahead: the same row's next
+/// register tiles, when that loop walks along the innermost, contiguous
+/// dimension. One prefetch per cache line of the run.
+void prefetchNextTiles(Operation *read, Value memref, ValueRange indices,
+                       int64_t vectorElements, scf::ForOp loop,
+                       int64_t tiles) {
+  auto outer = loop->getParentOfType<scf::ForOp>();
+  auto type = dyn_cast<MemRefType>(memref.getType());
+  if (!outer || !type || !outer.isDefinedOutsideOfLoop(memref) ||
+      indices.size() != static_cast<size_t>(type.getRank()))
+    return;
+  std::optional<int64_t> outerStep = getConstantIntValue(outer.getStep());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+  if (!outerStep || *outerStep <= 0 || elementBytes == 0 ||
+      failed(type.getStridesAndOffset(strides, offset)))
+    return;
+  // The row: the index the innermost loop moves. Along it: the one index
+  // that the loop around moves, which must be the contiguous one.
+  std::optional<kf::MovingIndex> row = kf::movingIndex(indices, loop);
+  if (!row)
+    return;
+  std::optional<kf::MovingIndex> along;
+  for (auto [dim, index] : llvm::enumerate(indices)) {
+    if (dim == row->dim)
+      continue;
+    std::optional<kf::MovingIndex> motion =
+        kf::movingIndex(ValueRange{index}, outer, /*invariantApplies=*/true);
+    if (motion && along)
+      return;
+    if (motion)
+      along = kf::MovingIndex{static_cast<unsigned>(dim), motion->perUnit};
+  }
+  unsigned inner = type.getRank() - 1;
+  if (!along || along->dim != inner || strides[inner] != 1)
+    return;
+  int64_t lines = std::clamp<int64_t>(
+      llvm::divideCeil(vectorElements * elementBytes, kf::kCacheLineBytes), 1,
+      kMaxLinesPerRead);
+  OpBuilder outside(loop), b(read);
+  kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *along,
+                       along->perUnit * *outerStep * tiles, lines,
+                       elementBytes);
+}
+
 struct PrefetchStridedReadsPass
     : kf::impl::PrefetchStridedReadsPassBase<PrefetchStridedReadsPass> {
   using PrefetchStridedReadsPassBase::PrefetchStridedReadsPassBase;
@@ -135,6 +189,14 @@ struct PrefetchStridedReadsPass
     // Each marked loop loses its mark; innermost ones with a constant step
     // and more steps than the distance get their strided reads prefetched.
     getOperation()->walk([&](scf::ForOp loop) {
+      auto nextTiles = dyn_cast_or_null<IntegerAttr>(
+          loop->removeAttr(kf::kPrefetchNextTilesAttrName));
+      if (nextTiles && distance && isInnermost(loop))
+        for (Operation &op : *loop.getBody())
+          if (auto load = dyn_cast<vector::LoadOp>(op))
+            prefetchNextTiles(&op, load.getBase(), load.getIndices(),
+                              load.getVectorType().getNumElements(), loop,
+                              nextTiles.getInt());
       Attribute mark = loop->removeAttr(kf::kPrefetchAttrName);
       auto rowsMark = dyn_cast_or_null<IntegerAttr>(
           loop->removeAttr(kf::kPrefetchRowsAttrName));
@@ -144,10 +206,7 @@ struct PrefetchStridedReadsPass
       if (auto own = dyn_cast_or_null<IntegerAttr>(mark); own && distance)
         steps = own.getInt();
       int64_t rowBytes = rowsMark && distance ? rowsMark.getInt() : 0;
-      if ((!mark && rowBytes <= 0) ||
-          loop.getBody()
-              ->walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
-              .wasInterrupted())
+      if ((!mark && rowBytes <= 0) || !isInnermost(loop))
         return;
       std::optional<int64_t> step = getConstantIntValue(loop.getStep());
       std::optional<APInt> trips = loop.getStaticTripCount();

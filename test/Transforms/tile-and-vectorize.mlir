@@ -184,6 +184,32 @@ func.func @decode_i8_in_out(%x: tensor<1x64xf32>, %w: tensor<64x512xi8>, %s: ten
 
 // -----
 
+// Four blocks per part. AVX-512's 256-byte runs walk each register tile's
+// column strip through every block (columns, then blocks, then the rows of
+// a block). AVX2's 64-byte runs walk blocks outer instead: a block's rows
+// tile after tile, the sums kept in the output, each run prefetching the
+// same row two tiles ahead (kf.prefetch_next_tiles) in place of rows below.
+// CHECK-LABEL: func.func @decode_i8_blocks_in_out
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c512 step %c256
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c4 step %c1
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c32 step %c1
+// CHECK: } {kf.block_scales, kf.prefetch = 16 : i64}
+// CHECK-NOT: blocks_outer
+// CHECK: register_tile = array<i64: 1, 256>, split_reduction = 2 : i64
+// ZEN3-LABEL: func.func @decode_i8_blocks_in_out
+// ZEN3: scf.for %{{.+}} = %{{.+}} to %c4 step %c1
+// ZEN3-NEXT: scf.for %{{.+}} = %{{.+}} to %c512 step %c64
+// ZEN3-NEXT: scf.for %{{.+}} = %{{.+}} to %c32 step %c1
+// ZEN3: arith.sitofp %{{.+}} : vector<1x1x1x64xi8> to vector<1x1x1x64xf32>
+// ZEN3: } {kf.block_scales, kf.prefetch_next_tiles = 2 : i64}
+// ZEN3: kf.schedule = {blocks_outer, register_tile = array<i64: 1, 64>, split_reduction = 2 : i64
+func.func @decode_i8_blocks_in_out(%x: tensor<1x256xf32>, %w: tensor<256x512xi8>, %s: tensor<8x512xf32>) -> tensor<1x512xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<8x512xf32>) layout(in_out) : tensor<1x256xf32>, tensor<256x512xi8> -> tensor<1x512xf32>
+  return %y : tensor<1x512xf32>
+}
+
+// -----
+
 // Decode against i8 blocks in [n, k] (the tied head): each register tile is
 // one output's 32 lanes, a multiply-add per block on whole vectors (the
 // block's reduction of one dropped), not one per lane.

@@ -45,6 +45,14 @@ inline constexpr llvm::StringLiteral kPrefetchAttrName = "kf.prefetch";
 /// of the innermost loop (whole register tiles of the loop around it).
 inline constexpr llvm::StringLiteral kPrefetchRowsAttrName = "kf.prefetch_rows";
 
+/// Marks the register tile loops of a row against i8 blocks whose tiles walk
+/// a block's rows one short run at a time, tile after tile (blocks outer),
+/// set by kf-tile-and-vectorize with a number of tiles: each read of the
+/// innermost loop prefetches the run that many steps of the loop around it
+/// ahead, the same row's next tiles.
+inline constexpr llvm::StringLiteral kPrefetchNextTilesAttrName =
+    "kf.prefetch_next_tiles";
+
 /// Marks the key-tile loop of a decode query's fused attention (one query
 /// row per head), set by convert-kf-to-linalg: kf-prefetch-next-key-tile
 /// prefetches the next tile's key and value rows while this tile's are

@@ -158,7 +158,13 @@ def TileAndVectorizePass
     with AVX-512), its sums carried over every block, and its loops are
     marked to prefetch the weight rows 16 steps ahead (`kf.prefetch = 16`)
     and to scale each block's sum once (`kf.block_scales`, for
-    kf-factor-block-scales).
+    kf-factor-block-scales). A register tile that reads fewer than 256
+    bytes of each weight row (64 with AVX2) walks the blocks outer instead:
+    a block's rows tile after tile (loops kb, n, j; the schedule records
+    `blocks_outer`), the sums kept in the output, and its loops are marked
+    to prefetch each run two tiles further along its row
+    (`kf.prefetch_next_tiles = 2`): one short run per row, a row apart, had
+    kept too few bytes in flight.
 
     A dimension that the register tile does not divide is first split off
     (`linalg::splitOp`), so every tile has a static shape and vectorizes; the
@@ -328,7 +334,12 @@ def PrefetchStridedReadsPass
     least N bytes below: whole steps of the enclosing `scf.for`, whose
     induction variable moves the row index (row indices computed in the
     loop from values outside it count as invariant there). A `distance` of
-    0 turns this off too.
+    0 turns this off too. Loops marked `kf.prefetch_next_tiles = N` (a row
+    against i8 blocks walked blocks outer, one short run of each of a
+    block's rows per step) prefetch, for each read whose innermost,
+    contiguous index the enclosing `scf.for` moves, the run N steps of that
+    loop ahead: the same row's next register tiles, one prefetch per cache
+    line of the run; also off with a `distance` of 0.
   }];
   let options = [
     Option<"distance", "distance", "int64_t", /*default=*/"0",
