@@ -71,42 +71,81 @@ std::optional<kf::MovingIndex> kf::movingIndex(ValueRange indices,
   return moving;
 }
 
-void kf::prefetchRunAhead(OpBuilder &b, OpBuilder &constants, Location loc,
-                          Value memref, ValueRange indices, MovingIndex moving,
-                          int64_t elementsAhead, int64_t lines,
-                          int64_t elementBytes) {
-  auto constant = [&](int64_t value) {
-    return arith::ConstantIndexOp::create(constants, loc, value);
-  };
-  SmallVector<Value> at(indices.begin(), indices.end());
-  at[moving.dim] = arith::AddIOp::create(b, loc, at[moving.dim],
-                                         constant(elementsAhead));
-  Value target = memref;
-  unsigned dim = moving.dim;
+namespace {
+
+/// `at` in `memref`, or through a `memref.expand_shape` view of a static
+/// memref, in the memref it views (its split indices linearised); returns
+/// that memref and sets `group` to the dimension `dim` of the view is in.
+Value resolveView(OpBuilder &b, Location loc, Value memref,
+                  SmallVector<Value> &at, unsigned dim, unsigned &group) {
+  group = dim;
   auto expand = memref.getDefiningOp<memref::ExpandShapeOp>();
-  if (expand && expand.getSrcType().hasStaticShape()) {
-    PatternRewriter rewriter(b.getContext());
-    rewriter.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
-    SmallVector<Value> source;
-    memref::resolveSourceIndicesExpandShape(loc, rewriter, expand, at, source,
-                                            /*startsInbounds=*/false);
-    at = std::move(source);
-    target = expand.getSrc();
-    for (auto [group, dims] :
-         llvm::enumerate(expand.getReassociationIndices()))
-      if (llvm::is_contained(dims, moving.dim))
-        dim = group;
-  }
-  int64_t size = cast<MemRefType>(target.getType()).getDimSize(dim);
-  at[dim] = arith::MinSIOp::create(b, loc, at[dim], constant(size - 1));
-  at[dim] = arith::MaxSIOp::create(b, loc, at[dim], constant(0));
+  if (!expand || !expand.getSrcType().hasStaticShape())
+    return memref;
+  PatternRewriter rewriter(b.getContext());
+  rewriter.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+  SmallVector<Value> source;
+  memref::resolveSourceIndicesExpandShape(loc, rewriter, expand, at, source,
+                                          /*startsInbounds=*/false);
+  at = std::move(source);
+  for (auto [index, dims] : llvm::enumerate(expand.getReassociationIndices()))
+    if (llvm::is_contained(dims, dim))
+      group = index;
+  return expand.getSrc();
+}
+
+/// `index` clamped to [0, size - 1].
+Value clampIndex(OpBuilder &b, OpBuilder &constants, Location loc, Value index,
+                 int64_t size) {
+  Value last = arith::ConstantIndexOp::create(constants, loc, size - 1);
+  Value zero = arith::ConstantIndexOp::create(constants, loc, 0);
+  Value below = arith::MinSIOp::create(b, loc, index, last);
+  return arith::MaxSIOp::create(b, loc, below, zero);
+}
+
+/// One prefetch (into L2) per cache line of the run of `target` at `at`.
+void prefetchLines(OpBuilder &b, OpBuilder &constants, Location loc,
+                   Value target, ArrayRef<Value> at, int64_t lines,
+                   int64_t elementBytes) {
   unsigned inner = at.size() - 1;
   for (int64_t line = 0; line < lines; ++line) {
     SmallVector<Value> lineAt(at);
     if (line > 0)
       lineAt[inner] = arith::AddIOp::create(
-          b, loc, at[inner], constant(line * kCacheLineBytes / elementBytes));
+          b, loc, at[inner],
+          arith::ConstantIndexOp::create(constants, loc,
+                                         line * kf::kCacheLineBytes /
+                                             elementBytes));
     memref::PrefetchOp::create(b, loc, target, lineAt, /*isWrite=*/false,
                                /*localityHint=*/2, /*isDataCache=*/true);
   }
+}
+
+} // namespace
+
+void kf::prefetchRunAhead(OpBuilder &b, OpBuilder &constants, Location loc,
+                          Value memref, ValueRange indices, MovingIndex moving,
+                          int64_t elementsAhead, int64_t lines,
+                          int64_t elementBytes) {
+  SmallVector<Value> at(indices.begin(), indices.end());
+  at[moving.dim] = arith::AddIOp::create(
+      b, loc, at[moving.dim],
+      arith::ConstantIndexOp::create(constants, loc, elementsAhead));
+  unsigned dim;
+  Value target = resolveView(b, loc, memref, at, moving.dim, dim);
+  at[dim] = clampIndex(b, constants, loc, at[dim],
+                       cast<MemRefType>(target.getType()).getDimSize(dim));
+  prefetchLines(b, constants, loc, target, at, lines, elementBytes);
+}
+
+void kf::prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
+                       Value memref, ValueRange indices, int64_t lines,
+                       int64_t elementBytes) {
+  SmallVector<Value> at(indices.begin(), indices.end());
+  unsigned dim;
+  Value target = resolveView(b, loc, memref, at, 0, dim);
+  auto type = cast<MemRefType>(target.getType());
+  for (auto [d, index] : llvm::enumerate(at))
+    index = clampIndex(b, constants, loc, index, type.getDimSize(d));
+  prefetchLines(b, constants, loc, target, at, lines, elementBytes);
 }

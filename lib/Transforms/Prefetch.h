@@ -49,6 +49,13 @@ void prefetchRunAhead(OpBuilder &b, OpBuilder &constants, Location loc,
                       int64_t elementsAhead, int64_t lines,
                       int64_t elementBytes);
 
+/// Prefetches into L2 `lines` cache lines of the run of `memref` at
+/// `indices` (computed by the caller), through a `memref.expand_shape` view
+/// as prefetchRunAhead does, every index clamped to its dimension.
+void prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
+                   Value memref, ValueRange indices, int64_t lines,
+                   int64_t elementBytes);
+
 } // namespace mlir::kf
 
 #endif // KERNELFORGE_LIB_TRANSFORMS_PREFETCH_H

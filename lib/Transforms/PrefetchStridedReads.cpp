@@ -129,51 +129,90 @@ bool isInnermost(scf::ForOp loop) {
               .wasInterrupted();
 }
 
+/// The one index of `indices` other than `skip` (those moved by loops
+/// inside `loop`) that `loop` moves; nullopt when none or several do.
+std::optional<kf::MovingIndex> movingIndexBesides(ValueRange indices,
+                                                  scf::ForOp loop,
+                                                  ArrayRef<unsigned> skip) {
+  std::optional<kf::MovingIndex> found;
+  for (auto [dim, index] : llvm::enumerate(indices)) {
+    if (llvm::is_contained(skip, dim))
+      continue;
+    std::optional<kf::MovingIndex> motion =
+        kf::movingIndex(ValueRange{index}, loop, /*invariantApplies=*/true);
+    if (motion && found)
+      return std::nullopt;
+    if (motion)
+      found = kf::MovingIndex{static_cast<unsigned>(dim), motion->perUnit};
+  }
+  return found;
+}
+
 /// Prefetches, for a read of `loop` (kf.prefetch_next_tiles), the run it
 /// loads `tiles` steps of the loop around it ahead: the same row's next
 /// register tiles, when that loop walks along the innermost, contiguous
-/// dimension. One prefetch per cache line of the run.
+/// dimension. Past the row's end the run continues where the next step of
+/// the loop around that one starts (the next block's row, blocks outer),
+/// when it moves another index. One prefetch per cache line of the run;
+/// every index is clamped to its dimension.
 void prefetchNextTiles(Operation *read, Value memref, ValueRange indices,
                        int64_t vectorElements, scf::ForOp loop,
                        int64_t tiles) {
-  auto outer = loop->getParentOfType<scf::ForOp>();
+  auto tileLoop = loop->getParentOfType<scf::ForOp>();
   auto type = dyn_cast<MemRefType>(memref.getType());
-  if (!outer || !type || !outer.isDefinedOutsideOfLoop(memref) ||
+  if (!tileLoop || !type || !type.hasStaticShape() ||
+      !tileLoop.isDefinedOutsideOfLoop(memref) ||
       indices.size() != static_cast<size_t>(type.getRank()))
     return;
-  std::optional<int64_t> outerStep = getConstantIntValue(outer.getStep());
+  std::optional<int64_t> tileStep = getConstantIntValue(tileLoop.getStep());
   SmallVector<int64_t> strides;
   int64_t offset;
   int64_t elementBytes = type.getElementTypeBitWidth() / 8;
-  if (!outerStep || *outerStep <= 0 || elementBytes == 0 ||
+  if (!tileStep || *tileStep <= 0 || elementBytes == 0 ||
       failed(type.getStridesAndOffset(strides, offset)))
     return;
   // The row: the index the innermost loop moves. Along it: the one index
-  // that the loop around moves, which must be the contiguous one.
+  // the tile loop moves, which must be the contiguous one.
   std::optional<kf::MovingIndex> row = kf::movingIndex(indices, loop);
   if (!row)
     return;
-  std::optional<kf::MovingIndex> along;
-  for (auto [dim, index] : llvm::enumerate(indices)) {
-    if (dim == row->dim)
-      continue;
-    std::optional<kf::MovingIndex> motion =
-        kf::movingIndex(ValueRange{index}, outer, /*invariantApplies=*/true);
-    if (motion && along)
-      return;
-    if (motion)
-      along = kf::MovingIndex{static_cast<unsigned>(dim), motion->perUnit};
-  }
+  std::optional<kf::MovingIndex> along =
+      movingIndexBesides(indices, tileLoop, {row->dim});
   unsigned inner = type.getRank() - 1;
   if (!along || along->dim != inner || strides[inner] != 1)
     return;
+  OpBuilder outside(loop), b(read);
+  Location loc = read->getLoc();
+  SmallVector<Value> at(indices.begin(), indices.end());
+  Value moved = arith::AddIOp::create(
+      b, loc, at[inner],
+      arith::ConstantIndexOp::create(outside, loc,
+                                     along->perUnit * *tileStep * tiles));
+  at[inner] = moved;
+  auto blockLoop = tileLoop->getParentOfType<scf::ForOp>();
+  std::optional<int64_t> blockStep =
+      blockLoop ? getConstantIntValue(blockLoop.getStep()) : std::nullopt;
+  std::optional<kf::MovingIndex> block =
+      blockStep ? movingIndexBesides(indices, blockLoop, {row->dim, inner})
+                : std::nullopt;
+  if (block) {
+    Value width =
+        arith::ConstantIndexOp::create(outside, loc, type.getDimSize(inner));
+    Value past = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                       moved, width);
+    Value wrapped = arith::SubIOp::create(b, loc, moved, width);
+    at[inner] = arith::SelectOp::create(b, loc, past, wrapped, moved);
+    Value nextBlock = arith::AddIOp::create(
+        b, loc, at[block->dim],
+        arith::ConstantIndexOp::create(outside, loc,
+                                       block->perUnit * *blockStep));
+    at[block->dim] =
+        arith::SelectOp::create(b, loc, past, nextBlock, at[block->dim]);
+  }
   int64_t lines = std::clamp<int64_t>(
       llvm::divideCeil(vectorElements * elementBytes, kf::kCacheLineBytes), 1,
       kMaxLinesPerRead);
-  OpBuilder outside(loop), b(read);
-  kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *along,
-                       along->perUnit * *outerStep * tiles, lines,
-                       elementBytes);
+  kf::prefetchRunAt(b, outside, loc, memref, at, lines, elementBytes);
 }
 
 struct PrefetchStridedReadsPass

@@ -84,7 +84,10 @@ constexpr int64_t kQuantizedPrefetchRows = 16;
 /// threads, weights from memory) blocks outer with the run two tiles ahead
 /// prefetched took 63-75 us against 98-120 us; with AVX-512's 256-byte runs
 /// the order made no difference, and without the prefetch blocks outer was
-/// slower than either.
+/// slower than either. The last tiles of a block prefetch the next block's
+/// first ones: clamped at the row's end instead, the 3072 x 768 product
+/// (short blocks, 48 per thread) gained nothing (kernelforge-bench,
+/// znver3 code: 0.125 ms before, 0.128 clamped, 0.075-0.083 continued).
 constexpr int64_t kBlocksOuterRunBytes = 256;
 
 /// Register tiles ahead that the blocks-outer order prefetches (one did
@@ -284,9 +287,18 @@ struct Planner {
         m = numDims - 3;
       // A row against i8 blocks (lanes along the weight rows): one register
       // row, so that each block's scale is one broadcast value (more rows
-      // would transpose the scales into place).
-      if (quantized)
+      // would transpose the scales into place); its columns take up to a
+      // whole block's lanes from the accumulators the rows leave (AVX2's
+      // 16 columns had walked each weight row's blocks twice, half a block
+      // at a time, two dependent chains of multiply-adds per pass).
+      if (quantized) {
+        registerCols = std::max(
+            registerCols,
+            std::min(ranges[n],
+                     static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(
+                         sched.registerRows * sched.registerCols)))));
         registerRows = 1;
+      }
       // One row (decode): nothing to reuse a weight for, so the tile is all
       // columns: each k step reads a long run of a weight row (four f32
       // register tiles, 512 bytes with AVX-512, and as many bytes of a

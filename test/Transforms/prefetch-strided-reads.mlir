@@ -167,45 +167,64 @@ func.func @next_rows(%x: memref<1x48x16xf32>, %w: memref<100x48x16xbf16>, %base:
 // -----
 
 // kf.prefetch_next_tiles: a row against i8 blocks walked blocks outer, one
-// 64-byte run of each of the block's rows per step, register tile after
-// register tile. Each weight read prefetches the run two tiles (128 columns)
-// further along its row, the column clamped to the last one; the activation,
-// which does not move with the tile loop, gets nothing. The mark goes with
-// the distance: distance 0 turns it off too.
+// 64-byte run of each of a block's 32 rows per step, register tile after
+// register tile. Each weight read prefetches the run two tiles (128
+// columns) further along its row; past the row's end, where the next block
+// starts (its row, the column wrapped). Every index is clamped. The
+// activation, which does not move with the tile loop, gets nothing. The
+// mark goes with the distance: distance 0 turns it off too.
 // CHECK-LABEL: func.func @next_tiles
+// CHECK: scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
 // CHECK: scf.for %[[N:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
 // CHECK-DAG: %[[AHEAD:.+]] = arith.constant 128 : index
-// CHECK-DAG: %[[LAST:.+]] = arith.constant 511 : index
+// CHECK-DAG: %[[WIDTH:.+]] = arith.constant 512 : index
+// CHECK-DAG: %[[LASTCOL:.+]] = arith.constant 511 : index
+// CHECK-DAG: %[[LASTBLOCK:.+]] = arith.constant 3 : index
+// CHECK-DAG: %[[LASTROW:.+]] = arith.constant 31 : index
 // CHECK:   scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
 // CHECK-NOT: memref.prefetch %arg0
 // CHECK:     %[[NEXT:.+]] = arith.addi %[[N]], %[[AHEAD]] : index
-// CHECK:     %[[MIN:.+]] = arith.minsi %[[NEXT]], %[[LAST]] : index
-// CHECK:     %[[AT:.+]] = arith.maxsi %[[MIN]], %{{.+}} : index
-// CHECK:     memref.prefetch %arg1[%[[J]], %[[AT]]], read, locality<2>, data : memref<32x512xi8>
+// CHECK:     %[[PAST:.+]] = arith.cmpi sge, %[[NEXT]], %[[WIDTH]] : index
+// CHECK:     %[[WRAPPED:.+]] = arith.subi %[[NEXT]], %[[WIDTH]] : index
+// CHECK:     %[[COL:.+]] = arith.select %[[PAST]], %[[WRAPPED]], %[[NEXT]] : index
+// CHECK:     %[[BNEXT:.+]] = arith.addi %[[B]], %{{.+}} : index
+// CHECK:     %[[BLOCK:.+]] = arith.select %[[PAST]], %[[BNEXT]], %[[B]] : index
+// CHECK:     %[[B1:.+]] = arith.minsi %[[BLOCK]], %[[LASTBLOCK]] : index
+// CHECK:     %[[B2:.+]] = arith.maxsi %[[B1]], %{{.+}} : index
+// CHECK:     %[[J1:.+]] = arith.minsi %[[J]], %[[LASTROW]] : index
+// CHECK:     %[[J2:.+]] = arith.maxsi %[[J1]], %{{.+}} : index
+// CHECK:     %[[C1:.+]] = arith.minsi %[[COL]], %[[LASTCOL]] : index
+// CHECK:     %[[C2:.+]] = arith.maxsi %[[C1]], %{{.+}} : index
+// CHECK:     memref.prefetch %arg1[%[[B2]], %[[J2]], %[[C2]]], read, locality<2>, data : memref<4x32x512xi8>
 // CHECK-NOT: memref.prefetch
-// CHECK:     vector.load %arg1[%[[J]], %[[N]]] : memref<32x512xi8>, vector<64xi8>
+// CHECK:     vector.load %arg1[%[[B]], %[[J]], %[[N]]] : memref<4x32x512xi8>, vector<64xi8>
 // CHECK-NOT: kf.prefetch_next_tiles
 // OFF-LABEL: func.func @next_tiles
 // OFF-NOT: memref.prefetch
 // OFF-NOT: kf.prefetch_next_tiles
-func.func @next_tiles(%x: memref<32xf32>, %w: memref<32x512xi8>, %out: memref<512xf32>) {
+func.func @next_tiles(%x: memref<4x32xf32>, %w: memref<4x32x512xi8>, %out: memref<512xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
   %c32 = arith.constant 32 : index
   %c64 = arith.constant 64 : index
   %c512 = arith.constant 512 : index
   %zero = arith.constant dense<0.0> : vector<64xf32>
-  scf.for %n = %c0 to %c512 step %c64 {
-    %sum = scf.for %j = %c0 to %c32 step %c1 iter_args(%a = %zero) -> (vector<64xf32>) {
-      %xs = vector.load %x[%j] : memref<32xf32>, vector<1xf32>
-      %q = vector.load %w[%j, %n] : memref<32x512xi8>, vector<64xi8>
-      %qf = arith.sitofp %q : vector<64xi8> to vector<64xf32>
-      %xe = vector.extract %xs[0] : f32 from vector<1xf32>
-      %xb = vector.broadcast %xe : f32 to vector<64xf32>
-      %s = vector.fma %xb, %qf, %a : vector<64xf32>
-      scf.yield %s : vector<64xf32>
+  scf.for %b = %c0 to %c4 step %c1 {
+    scf.for %n = %c0 to %c512 step %c64 {
+      %sum = scf.for %j = %c0 to %c32 step %c1 iter_args(%a = %zero) -> (vector<64xf32>) {
+        %xs = vector.load %x[%b, %j] : memref<4x32xf32>, vector<1xf32>
+        %q = vector.load %w[%b, %j, %n] : memref<4x32x512xi8>, vector<64xi8>
+        %qf = arith.sitofp %q : vector<64xi8> to vector<64xf32>
+        %xe = vector.extract %xs[0] : f32 from vector<1xf32>
+        %xb = vector.broadcast %xe : f32 to vector<64xf32>
+        %s = vector.fma %xb, %qf, %a : vector<64xf32>
+        scf.yield %s : vector<64xf32>
+      } {kf.prefetch_next_tiles = 2 : i64}
+      %old = vector.load %out[%n] : memref<512xf32>, vector<64xf32>
+      %new = arith.addf %old, %sum : vector<64xf32>
+      vector.store %new, %out[%n] : memref<512xf32>, vector<64xf32>
     } {kf.prefetch_next_tiles = 2 : i64}
-    vector.store %sum, %out[%n] : memref<512xf32>, vector<64xf32>
   } {kf.prefetch_next_tiles = 2 : i64}
   return
 }

@@ -215,7 +215,12 @@ func.func @decode_i8_blocks_in_out(%x: tensor<1x256xf32>, %w: tensor<256x512xi8>
 // block's reduction of one dropped), not one per lane.
 // Threads take blocks of 24 outputs, each summing its own partial sums; the
 // register loops are marked to prefetch the weight rows 12 KiB below
-// (narrow weights: kf-prefetch-strided-reads).
+// (narrow weights: kf-prefetch-strided-reads). With AVX2 too the tile is
+// the block's 32 lanes (four registers), not the register tile's 16
+// columns, which walked each row twice.
+// ZEN3-LABEL: func.func @decode_i8_out_in
+// ZEN3: arith.sitofp %{{.+}} : vector<1x1x32xi8> to vector<1x1x32xf32>
+// ZEN3: register_tile = array<i64: 1, 32>, thread_tiles = array<i64: 1, 24, 32, 0>
 // CHECK-LABEL: func.func @decode_i8_out_in
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 96) step (1, 24)
 // CHECK-NEXT: tensor.empty() : tensor<1x24x32xf32>

@@ -162,9 +162,11 @@ def TileAndVectorizePass
     bytes of each weight row (64 with AVX2) walks the blocks outer instead:
     a block's rows tile after tile (loops kb, n, j; the schedule records
     `blocks_outer`), the sums kept in the output, and its loops are marked
-    to prefetch each run two tiles further along its row
-    (`kf.prefetch_next_tiles = 2`): one short run per row, a row apart, had
-    kept too few bytes in flight.
+    to prefetch each run two tiles further along its row, into the next
+    block at the row's end (`kf.prefetch_next_tiles = 2`): one short run
+    per row, a row apart, had kept too few bytes in flight. A row against
+    i8 blocks stored `[n, k]` (the head) takes a whole block's lanes per
+    register tile where the register budget holds them (AVX2 included).
 
     A dimension that the register tile does not divide is first split off
     (`linalg::splitOp`), so every tile has a static shape and vectorizes; the
@@ -339,7 +341,10 @@ def PrefetchStridedReadsPass
     block's rows per step) prefetch, for each read whose innermost,
     contiguous index the enclosing `scf.for` moves, the run N steps of that
     loop ahead: the same row's next register tiles, one prefetch per cache
-    line of the run; also off with a `distance` of 0.
+    line of the run. Past the row's end it continues where the next step of
+    the loop around that one starts (the next block's row), when that loop
+    moves another index; every index is clamped. Also off with a
+    `distance` of 0.
   }];
   let options = [
     Option<"distance", "distance", "int64_t", /*default=*/"0",
