@@ -18,10 +18,15 @@ namespace {
 /// of values defined outside it); nullopt when it depends on it in any other
 /// way.
 std::optional<int64_t> unitMotion(Value index, Value iv, scf::ForOp loop,
-                                  bool invariantApplies) {
+                                  bool invariantApplies,
+                                  ValueRange alsoInvariant) {
+  auto invariant = [&](Value value) {
+    return loop.isDefinedOutsideOfLoop(value) ||
+           llvm::is_contained(alsoInvariant, value);
+  };
   if (index == iv)
     return 1;
-  if (loop.isDefinedOutsideOfLoop(index))
+  if (invariant(index))
     return 0;
   auto apply = index.getDefiningOp<affine::AffineApplyOp>();
   if (!apply)
@@ -31,7 +36,7 @@ std::optional<int64_t> unitMotion(Value index, Value iv, scf::ForOp loop,
   for (auto [i, operand] : llvm::enumerate(apply.getMapOperands())) {
     if (operand == iv && !position)
       position = i;
-    else if (!loop.isDefinedOutsideOfLoop(operand))
+    else if (!invariant(operand))
       return std::nullopt;
   }
   if (!position)
@@ -55,11 +60,13 @@ std::optional<int64_t> unitMotion(Value index, Value iv, scf::ForOp loop,
 
 std::optional<kf::MovingIndex> kf::movingIndex(ValueRange indices,
                                                scf::ForOp loop,
-                                               bool invariantApplies) {
+                                               bool invariantApplies,
+                                               ValueRange alsoInvariant) {
   std::optional<MovingIndex> moving;
   for (auto [dim, index] : llvm::enumerate(indices)) {
     std::optional<int64_t> motion =
-        unitMotion(index, loop.getInductionVar(), loop, invariantApplies);
+        unitMotion(index, loop.getInductionVar(), loop, invariantApplies,
+                   alsoInvariant);
     if (!motion)
       return std::nullopt;
     if (*motion == 0)

@@ -26,11 +26,13 @@ struct MovingIndex {
 
 /// The one index of `indices` that moves with `loop` (its induction variable,
 /// or an affine.apply linear in it with a constant coefficient; the others
-/// defined outside the loop, or with `invariantApplies`, affine.apply ops in
-/// it of values defined outside); nullopt when none does, several do, or one
-/// moves any other way.
+/// defined outside the loop or in `alsoInvariant` (the induction variables
+/// of loops nested in it, held still), or with `invariantApplies`,
+/// affine.apply ops in it of such values); nullopt when none does, several
+/// do, or one moves any other way.
 std::optional<MovingIndex> movingIndex(ValueRange indices, scf::ForOp loop,
-                                       bool invariantApplies = false);
+                                       bool invariantApplies = false,
+                                       ValueRange alsoInvariant = {});
 
 /// Prefetches into L2 (prefetcht1 on x86) `lines` cache lines of the run of
 /// `memref` at `indices` with the moving index `elementsAhead` elements

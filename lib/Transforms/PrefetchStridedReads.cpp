@@ -129,25 +129,6 @@ bool isInnermost(scf::ForOp loop) {
               .wasInterrupted();
 }
 
-/// The one index of `indices` other than `skip` (those moved by loops
-/// inside `loop`) that `loop` moves; nullopt when none or several do.
-std::optional<kf::MovingIndex> movingIndexBesides(ValueRange indices,
-                                                  scf::ForOp loop,
-                                                  ArrayRef<unsigned> skip) {
-  std::optional<kf::MovingIndex> found;
-  for (auto [dim, index] : llvm::enumerate(indices)) {
-    if (llvm::is_contained(skip, dim))
-      continue;
-    std::optional<kf::MovingIndex> motion =
-        kf::movingIndex(ValueRange{index}, loop, /*invariantApplies=*/true);
-    if (motion && found)
-      return std::nullopt;
-    if (motion)
-      found = kf::MovingIndex{static_cast<unsigned>(dim), motion->perUnit};
-  }
-  return found;
-}
-
 /// Prefetches, for a read of `loop` (kf.prefetch_next_tiles), the run it
 /// loads `tiles` steps of the loop around it ahead: the same row's next
 /// register tiles, when that loop walks along the innermost, contiguous
@@ -176,8 +157,8 @@ void prefetchNextTiles(Operation *read, Value memref, ValueRange indices,
   std::optional<kf::MovingIndex> row = kf::movingIndex(indices, loop);
   if (!row)
     return;
-  std::optional<kf::MovingIndex> along =
-      movingIndexBesides(indices, tileLoop, {row->dim});
+  std::optional<kf::MovingIndex> along = kf::movingIndex(
+      indices, tileLoop, /*invariantApplies=*/true, {loop.getInductionVar()});
   unsigned inner = type.getRank() - 1;
   if (!along || along->dim != inner || strides[inner] != 1)
     return;
@@ -192,10 +173,15 @@ void prefetchNextTiles(Operation *read, Value memref, ValueRange indices,
   auto blockLoop = tileLoop->getParentOfType<scf::ForOp>();
   std::optional<int64_t> blockStep =
       blockLoop ? getConstantIntValue(blockLoop.getStep()) : std::nullopt;
+  // The block loop: the loop around the tile loop, which moves one index
+  // other than the column (the block index of an i8 weight's view, or the
+  // row itself for k tiles of plain rows), the inner loops held still.
   std::optional<kf::MovingIndex> block =
-      blockStep ? movingIndexBesides(indices, blockLoop, {row->dim, inner})
+      blockStep ? kf::movingIndex(indices, blockLoop, /*invariantApplies=*/false,
+                                  {loop.getInductionVar(),
+                                   tileLoop.getInductionVar()})
                 : std::nullopt;
-  if (block) {
+  if (block && block->dim != inner) {
     Value width =
         arith::ConstantIndexOp::create(outside, loc, type.getDimSize(inner));
     Value past = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,

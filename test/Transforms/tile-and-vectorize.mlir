@@ -47,7 +47,9 @@ func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256x
 // accumulators the 8 x 32 prefill tile would use), and the bf16 row is
 // widened in registers; its loop asks for the weight rows 16 ahead. With
 // AVX2 (znver3: 6 x 16 register tiles, 96 accumulators) the tile is 64
-// columns, a power of two: LLVM scalarises a 96-column row.
+// columns, a power of two: LLVM scalarises a 96-column row. Its runs of 128
+// bytes are short: each asks for the same row two tiles ahead instead
+// (kf.prefetch_next_tiles; the k tiles are below).
 // CHECK-LABEL: func.func @decode_bf16
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 512) step (1, 256)
 // CHECK: arith.extf %{{.+}} : vector<1x256xbf16> to vector<1x256xf32>
@@ -56,10 +58,37 @@ func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256x
 // CHECK: register_tile = array<i64: 1, 256>
 // ZEN3-LABEL: func.func @decode_bf16
 // ZEN3: arith.extf %{{.+}} : vector<1x64xbf16> to vector<1x64xf32>
-// ZEN3: } {kf.prefetch = 16 : i64}
+// ZEN3: } {kf.prefetch_next_tiles = 2 : i64}
 // ZEN3: register_tile = array<i64: 1, 64>
 func.func @decode_bf16(%x: tensor<1x32xf32>, %w: tensor<32x512xbf16>) -> tensor<1x512xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<1x32xf32>, tensor<32x512xbf16> -> tensor<1x512xf32>
+  return %y : tensor<1x512xf32>
+}
+
+// -----
+
+// More weight rows, split across the threads: AVX-512's 512-byte runs walk
+// each column tile through the thread's rows, prefetching the rows 16
+// below; AVX2's 128-byte runs walk k tiles of 32 rows outer, a tile's rows
+// column tile after column tile, each run prefetching the same row two
+// tiles ahead (the next k tile's at the row's end).
+// CHECK-LABEL: func.func @decode_bf16_k_tiles
+// CHECK: scf.forall {{.*}} to (2, 1, 512) step (1, 1, 512)
+// CHECK-NEXT: tensor.extract_slice
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c512 step %c256
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c128 step %c1
+// CHECK: } {kf.prefetch = 16 : i64}
+// ZEN3-LABEL: func.func @decode_bf16_k_tiles
+// ZEN3: scf.forall {{.*}} to (2, 1, 512) step (1, 1, 512)
+// ZEN3-NEXT: tensor.extract_slice
+// ZEN3-NEXT: scf.for %{{.+}} = %{{.+}} to %c128 step %c32
+// ZEN3-NEXT: scf.for %{{.+}} = %{{.+}} to %c512 step %c64
+// ZEN3-NEXT: scf.for %{{.+}} = %{{.+}} to %c32 step %c1
+// ZEN3: arith.extf %{{.+}} : vector<1x1x64xbf16> to vector<1x1x64xf32>
+// ZEN3: } {kf.prefetch_next_tiles = 2 : i64}
+// ZEN3: k_tile = 32 : i64, register_tile = array<i64: 1, 64>, split_reduction = 2 : i64
+func.func @decode_bf16_k_tiles(%x: tensor<1x256xf32>, %w: tensor<256x512xbf16>) -> tensor<1x512xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<1x256xf32>, tensor<256x512xbf16> -> tensor<1x512xf32>
   return %y : tensor<1x512xf32>
 }
 

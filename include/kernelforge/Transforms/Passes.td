@@ -139,7 +139,10 @@ def TileAndVectorizePass
     contiguous block of weight rows, then the parts added; the partial
     product records `split_reduction = s`), so each thread streams one
     block of memory; the register tile is one row four register tiles wide,
-    all columns in each thread. Against an
+    all columns in each thread. With 16-bit weights whose register tile
+    reads fewer than 256 bytes of each row (AVX2), k tiles of 32 rows are
+    walked column tile after column tile, each run prefetching the same row
+    two tiles ahead (`kf.prefetch_next_tiles = 2`), as i8 blocks below. Against an
     `[n, k]` weight (the tied head; and, inside a fused attention block, a
     decode query's scores against its cached keys) the product is first
     split into dot products with `vector-width` lanes (`P[m, n, j]` over blocks of k, then
