@@ -82,7 +82,8 @@ namespace {
 
 /// `at` in `memref`, or through a `memref.expand_shape` view of a static
 /// memref, in the memref it views (its split indices linearised); returns
-/// that memref and sets `group` to the dimension `dim` of the view is in.
+/// that memref and sets `group` to the dimension there that the view's
+/// dimension `dim` is part of.
 Value resolveView(OpBuilder &b, Location loc, Value memref,
                   SmallVector<Value> &at, unsigned dim, unsigned &group) {
   group = dim;
@@ -149,8 +150,8 @@ void kf::prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
                        Value memref, ValueRange indices, int64_t lines,
                        int64_t elementBytes) {
   SmallVector<Value> at(indices.begin(), indices.end());
-  unsigned dim;
-  Value target = resolveView(b, loc, memref, at, 0, dim);
+  unsigned group; // unused: every dimension is clamped
+  Value target = resolveView(b, loc, memref, at, /*dim=*/0, group);
   auto type = cast<MemRefType>(target.getType());
   for (auto [d, index] : llvm::enumerate(at))
     index = clampIndex(b, constants, loc, index, type.getDimSize(d));

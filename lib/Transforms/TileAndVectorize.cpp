@@ -382,12 +382,11 @@ struct Planner {
       // kNarrowRunKTile rows, walked register tile after register tile,
       // each run prefetching the same row two tiles ahead (and the next k
       // tile's rows at the row's end), as i8 blocks are walked.
-      auto keyLoop = op->getParentOfType<scf::ForOp>();
-      bool narrowRuns =
-          oneRow && block == 0 && narrowestInputBytes(op) < 4 &&
-          !weightStoredOutIn(op) &&
-          !(keyLoop && keyLoop->hasAttr(kf::kKeyTileLoopAttrName)) &&
-          cols * narrowestInputBytes(op) < kBlocksOuterRunBytes;
+      auto keys = op->getParentOfType<scf::ForOp>();
+      bool inKeyLoop = keys && keys->hasAttr(kf::kKeyTileLoopAttrName);
+      bool narrowRuns = oneRow && block == 0 && !inKeyLoop &&
+                        narrowestInputBytes(op) < 4 && !weightStoredOutIn(op) &&
+                        cols * narrowestInputBytes(op) < kBlocksOuterRunBytes;
       if (narrowRuns) {
         if (int64_t tile = pickTile(ranges[k], kNarrowRunKTile))
           plan.reduction[k] = tile;
@@ -446,10 +445,8 @@ struct Planner {
       // value rows in a decode query's key loop: the rows ahead. (Not any
       // product in a loop: a packed product's k tile loop is one too, and
       // its panels are not to be prefetched.)
-      auto keys = op->getParentOfType<scf::ForOp>();
       if (oneRow && !narrowRuns &&
-          (narrowestInputBytes(op) < 4 ||
-           (keys && keys->hasAttr(kf::kKeyTileLoopAttrName)))) {
+          (narrowestInputBytes(op) < 4 || inKeyLoop)) {
         plan.prefetch = true;
         plan.prefetchSteps = kOneRowPrefetchRows;
       }
