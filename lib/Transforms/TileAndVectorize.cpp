@@ -151,6 +151,13 @@ int64_t pickTile(int64_t size, int64_t limit, int64_t multiple = 1) {
   return 0;
 }
 
+/// The largest power of two not above `value` (at least 1): register tiles
+/// of other lengths LLVM widens through shuffles or scalarises.
+int64_t powerOfTwoBelow(int64_t value) {
+  return static_cast<int64_t>(
+      llvm::bit_floor(static_cast<uint64_t>(std::max<int64_t>(1, value))));
+}
+
 /// Bytes of the narrowest element among `op`'s inputs (the weights of a
 /// product with 16-bit weights and f32 activations: 2), 4 at most.
 int64_t narrowestInputBytes(linalg::LinalgOp op) {
@@ -218,8 +225,7 @@ struct Planner {
     // rounded down to a power of two: LLVM widens an i8 vector of another
     // length (96 on AVX2) and converts it through shuffles.
     int64_t cols = std::min(
-        ranges[n], static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(
-                       sched.registerRows * sched.registerCols))));
+        ranges[n], powerOfTwoBelow(sched.registerRows * sched.registerCols));
     cols = std::max(cols, std::min(ranges[n], sched.vectorWidth));
     if (ranges[n] > cols && ranges[n] % cols != 0)
       return Split{n, ranges[n] - ranges[n] % cols};
@@ -305,9 +311,8 @@ struct Planner {
       if (quantized) {
         registerCols = std::max(
             registerCols,
-            std::min(ranges[n],
-                     static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(
-                         sched.registerRows * sched.registerCols)))));
+            std::min(ranges[n], powerOfTwoBelow(sched.registerRows *
+                                                sched.registerCols)));
         registerRows = 1;
       }
       // One row (decode): nothing to reuse a weight for, so the tile is all
@@ -325,10 +330,8 @@ struct Planner {
         // A power of two: LLVM scalarises a vector of another length (with
         // AVX2's 6 x 16 budget, 96 bf16 columns widened and multiplied one
         // at a time, a quarter of the speed of 64).
-        registerCols = std::max(
-            sched.registerCols,
-            static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(
-                std::min(registerCols, budget)))));
+        registerCols = std::max(sched.registerCols,
+                                powerOfTwoBelow(std::min(registerCols, budget)));
       }
       // Register tile: rows x cols x 1, cols a multiple of the vector width.
       int64_t cols = ranges[n] < registerCols ? ranges[n] : registerCols;
