@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -201,6 +203,66 @@ void prefetchNextTiles(Operation *read, Value memref, ValueRange indices,
   kf::prefetchRunAt(b, outside, loc, memref, at, lines, elementBytes);
 }
 
+/// Prefetches, for a read of a packing copy (kf.prefetch_next_k_tile =
+/// `dim`), the run one k tile further along the weight's dimension `dim`:
+/// the read's memref is a k tile of the weight (a memref.subview, seen
+/// through a memref.expand_shape into panels), and the copy of the next k
+/// tile reads the same columns a subview's size further on. Past the
+/// weight's end it asks for the first k tile of the next block of the other
+/// dimension (the columns the thread copies next). One prefetch per cache
+/// line of the run; every index is clamped.
+void prefetchNextKTile(Operation *read, Value memref, ValueRange indices,
+                       int64_t vectorElements, scf::ForOp loop, int64_t dim) {
+  OpBuilder outside(loop), b(read);
+  Location loc = read->getLoc();
+  SmallVector<Value> at(indices.begin(), indices.end());
+  if (auto expand = memref.getDefiningOp<memref::ExpandShapeOp>()) {
+    PatternRewriter rewriter(b.getContext());
+    rewriter.setInsertionPoint(read);
+    SmallVector<Value> source;
+    memref::resolveSourceIndicesExpandShape(loc, rewriter, expand, at, source,
+                                            /*startsInbounds=*/true);
+    at = std::move(source);
+    memref = expand.getSrc();
+  }
+  auto tile = memref.getDefiningOp<memref::SubViewOp>();
+  if (!tile || !loop.isDefinedOutsideOfLoop(tile))
+    return;
+  auto weightType = dyn_cast<MemRefType>(tile.getSource().getType());
+  if (!weightType || weightType.getRank() != 2 || dim < 0 || dim > 1 ||
+      !weightType.hasStaticShape() ||
+      tile.getType().getRank() != 2 || !tile.hasUnitStride() ||
+      !tile.getType().hasStaticShape() || at.size() != 2)
+    return;
+  int64_t elementBytes = weightType.getElementTypeBitWidth() / 8;
+  if (elementBytes == 0)
+    return;
+  for (auto [d, offset] : llvm::enumerate(tile.getMixedOffsets()))
+    at[d] = arith::AddIOp::create(
+        b, loc, at[d], getValueOrCreateConstantIndexOp(b, loc, offset));
+  int64_t other = 1 - dim;
+  auto constant = [&](int64_t value) {
+    return arith::ConstantIndexOp::create(outside, loc, value);
+  };
+  Value moved = arith::AddIOp::create(
+      b, loc, at[dim], constant(tile.getType().getDimSize(dim)));
+  Value end = constant(weightType.getDimSize(dim));
+  Value past =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, moved, end);
+  at[dim] = arith::SelectOp::create(
+      b, loc, past, arith::SubIOp::create(b, loc, moved, end), moved);
+  at[other] = arith::SelectOp::create(
+      b, loc, past,
+      arith::AddIOp::create(b, loc, at[other],
+                            constant(tile.getType().getDimSize(other))),
+      at[other]);
+  int64_t lines = std::clamp<int64_t>(
+      llvm::divideCeil(vectorElements * elementBytes, kf::kCacheLineBytes), 1,
+      kMaxLinesPerRead);
+  kf::prefetchRunAt(b, outside, loc, tile.getSource(), at, lines,
+                    elementBytes);
+}
+
 struct PrefetchStridedReadsPass
     : kf::impl::PrefetchStridedReadsPassBase<PrefetchStridedReadsPass> {
   using PrefetchStridedReadsPassBase::PrefetchStridedReadsPassBase;
@@ -214,14 +276,20 @@ struct PrefetchStridedReadsPass
     // Each marked loop loses its mark; innermost ones with a constant step
     // and more steps than the distance get their strided reads prefetched.
     getOperation()->walk([&](scf::ForOp loop) {
-      auto nextTiles = dyn_cast_or_null<IntegerAttr>(
-          loop->removeAttr(kf::kPrefetchNextTilesAttrName));
-      if (nextTiles && distance && isInnermost(loop))
+      // Marks whose value goes to a prefetch per vector.load of the
+      // innermost loop.
+      auto eachLoad = [&](StringRef name, auto prefetch) {
+        auto value = dyn_cast_or_null<IntegerAttr>(loop->removeAttr(name));
+        if (!value || !distance || !isInnermost(loop))
+          return;
         for (Operation &op : *loop.getBody())
           if (auto load = dyn_cast<vector::LoadOp>(op))
-            prefetchNextTiles(&op, load.getBase(), load.getIndices(),
-                              load.getVectorType().getNumElements(), loop,
-                              nextTiles.getInt());
+            prefetch(&op, load.getBase(), load.getIndices(),
+                     load.getVectorType().getNumElements(), loop,
+                     value.getInt());
+      };
+      eachLoad(kf::kPrefetchNextTilesAttrName, prefetchNextTiles);
+      eachLoad(kf::kPrefetchNextKTileAttrName, prefetchNextKTile);
       Attribute mark = loop->removeAttr(kf::kPrefetchAttrName);
       auto rowsMark = dyn_cast_or_null<IntegerAttr>(
           loop->removeAttr(kf::kPrefetchRowsAttrName));

@@ -64,6 +64,10 @@ struct TilePlan {
   /// Register tiles ahead along the loop around the innermost one that its
   /// reads prefetch (`kf.prefetch_next_tiles`; 0: none).
   int64_t prefetchNextTiles = 0;
+  /// A packing copy: the weight's reduction dimension, along which its
+  /// register tiles' loops prefetch the next k tile
+  /// (`kf.prefetch_next_k_tile`).
+  std::optional<int64_t> nextKTileDim;
 };
 
 /// Weight rows ahead that a row against i8 `[k, n]` blocks prefetches. Its
@@ -170,6 +174,11 @@ int64_t narrowestInputBytes(linalg::LinalgOp op) {
   }
   return bytes;
 }
+
+/// Marks the copy of a [k, n] or [n, k] weight's k tile into panels, with
+/// the weight's reduction dimension: its register tiles' loops prefetch the
+/// next k tile (kf.prefetch_next_k_tile).
+constexpr StringLiteral kPackingCopyAttrName = "kf.packing_copy";
 
 /// Marks the product that reads packed panels (its schedule is recorded on
 /// the thread tile's loop, not again on its register loops).
@@ -504,6 +513,8 @@ struct Planner {
           pickTile(ranges[last], 16 * vectorWidth, plan.registers[last]);
       plan.regime = "features";
     }
+    if (auto dim = op->getAttrOfType<IntegerAttr>(kPackingCopyAttrName))
+      plan.nextKTileDim = dim.getInt();
     return plan;
   }
 };
@@ -542,6 +553,38 @@ void recordBlockSchedule(RewriterBase &rewriter, scf::ForallOp block,
                  fields.getDictionary(rewriter.getContext()));
 }
 
+/// What the register tile loops are marked with for the passes after this
+/// one (none by default).
+struct LoopMarks {
+  /// kf.prefetch (a unit attribute, or the loop's own distance).
+  Attribute prefetch;
+  /// kf.block_scales.
+  bool blockScales = false;
+  /// kf.prefetch_rows, in bytes (0: none).
+  int64_t rowBytes = 0;
+  /// kf.prefetch_next_tiles, in register tiles (0: none).
+  int64_t nextTiles = 0;
+  /// kf.prefetch_next_k_tile: the weight's reduction dimension (none: no
+  /// mark).
+  std::optional<int64_t> nextKTileDim;
+
+  void apply(RewriterBase &rewriter, Operation *loop) const {
+    if (prefetch)
+      loop->setAttr(kf::kPrefetchAttrName, prefetch);
+    if (blockScales)
+      loop->setAttr(kf::kBlockScalesAttrName, rewriter.getUnitAttr());
+    if (rowBytes > 0)
+      loop->setAttr(kf::kPrefetchRowsAttrName,
+                    rewriter.getI64IntegerAttr(rowBytes));
+    if (nextTiles > 0)
+      loop->setAttr(kf::kPrefetchNextTilesAttrName,
+                    rewriter.getI64IntegerAttr(nextTiles));
+    if (nextKTileDim)
+      loop->setAttr(kf::kPrefetchNextKTileAttrName,
+                    rewriter.getI64IntegerAttr(*nextKTileDim));
+  }
+};
+
 /// Tiles `op` with `sizes` (skipped when all zero or all full); returns the
 /// tiled op, or `op` itself.
 FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
@@ -549,10 +592,7 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
                                      StringRef regime,
                                      DictionaryAttr &schedule,
                                      ArrayRef<int64_t> interchange = {},
-                                     Attribute prefetchMark = nullptr,
-                                     bool markBlockScales = false,
-                                     int64_t prefetchRowBytes = 0,
-                                     int64_t prefetchNextTiles = 0) {
+                                     const LoopMarks &marks = {}) {
   SmallVector<int64_t> ranges =
       cast<linalg::LinalgOp>(op.getOperation()).getStaticLoopRanges();
   // Useful when some dimension is cut into more than one tile.
@@ -576,18 +616,8 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
   if (forall && !regime.empty() && !tiled->loops.empty())
     tiled->loops.front()->setAttr("kf.parallel",
                                   rewriter.getStringAttr(regime));
-  for (LoopLikeOpInterface loop : tiled->loops) {
-    if (prefetchMark)
-      loop->setAttr(kf::kPrefetchAttrName, prefetchMark);
-    if (markBlockScales)
-      loop->setAttr(kf::kBlockScalesAttrName, rewriter.getUnitAttr());
-    if (prefetchRowBytes > 0)
-      loop->setAttr(kf::kPrefetchRowsAttrName,
-                    rewriter.getI64IntegerAttr(prefetchRowBytes));
-    if (prefetchNextTiles > 0)
-      loop->setAttr(kf::kPrefetchNextTilesAttrName,
-                    rewriter.getI64IntegerAttr(prefetchNextTiles));
-  }
+  for (LoopLikeOpInterface loop : tiled->loops)
+    marks.apply(rewriter, loop);
   // The schedule goes on the outermost loop the op gets.
   if (schedule && !tiled->loops.empty()) {
     tiled->loops.front()->setAttr(kf::kScheduleAttrName, schedule);
@@ -670,6 +700,10 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
           linalg::YieldOp::create(nested, l, args[0]);
         });
     panelValues = copy.getResult(0);
+    // From [k, n], each run copied is a contiguous read whose next k tile
+    // can be asked for; from [n, k] the copy gathers single elements.
+    if (inOut)
+      copy->setAttr(kPackingCopyAttrName, rewriter.getI64IntegerAttr(0));
   }
 
   // The product over (nb, m, j, k) on the expanded output.
@@ -896,10 +930,16 @@ struct TileAndVectorizePass
       DictionaryAttr scheduleAttr =
           op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;
       bool packed = false;
-      Attribute prefetchMark =
-          plan.prefetchSteps > 0
-              ? Attribute(rewriter.getI64IntegerAttr(plan.prefetchSteps))
-              : Attribute(rewriter.getUnitAttr());
+      LoopMarks marks;
+      if (plan.prefetch)
+        marks.prefetch =
+            plan.prefetchSteps > 0
+                ? Attribute(rewriter.getI64IntegerAttr(plan.prefetchSteps))
+                : Attribute(rewriter.getUnitAttr());
+      marks.blockScales = plan.blockScales;
+      marks.rowBytes = plan.prefetchRowBytes;
+      marks.nextTiles = plan.prefetchNextTiles;
+      marks.nextKTileDim = plan.nextKTileDim;
       for (auto [level, sizes, forall] :
            {std::tuple{0, ArrayRef<int64_t>(plan.threads), bool(threads)},
             std::tuple{1, ArrayRef<int64_t>(plan.reduction), false},
@@ -922,10 +962,7 @@ struct TileAndVectorizePass
             rewriter, current, sizes, forall, plan.regime, scheduleAttr,
             level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
                        : ArrayRef<int64_t>(),
-            level == 2 && plan.prefetch ? prefetchMark : Attribute(),
-            level == 2 && plan.blockScales,
-            level == 2 ? plan.prefetchRowBytes : 0,
-            level == 2 ? plan.prefetchNextTiles : 0);
+            level == 2 ? marks : LoopMarks());
         if (failed(next)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
           break;

@@ -228,3 +228,60 @@ func.func @next_tiles(%x: memref<4x32xf32>, %w: memref<4x32x512xi8>, %out: memre
   } {kf.prefetch_next_tiles = 2 : i64}
   return
 }
+
+// -----
+
+// kf.prefetch_next_k_tile = 0: the copy of a [768, 3072] weight's k tile
+// ([256, 64] at (%k, %col), seen as 4 panels of 16) prefetches, for each
+// 64-byte run it copies, the same columns 256 rows further down the whole
+// weight; past its last row, the first rows of the next 64 columns. Every
+// index is clamped to the weight. Distance 0 turns it off.
+// CHECK-LABEL: func.func @next_k_tile
+// CHECK: scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK-DAG: %[[TILE:.+]] = arith.constant 256 : index
+// CHECK-DAG: %[[ROWS:.+]] = arith.constant 768 : index
+// CHECK-DAG: %[[COLS:.+]] = arith.constant 64 : index
+// CHECK-DAG: %[[LASTROW:.+]] = arith.constant 767 : index
+// CHECK-DAG: %[[LASTCOL:.+]] = arith.constant 3071 : index
+// CHECK: scf.for %[[P:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK:   %[[J:.+]] = affine.linearize_index disjoint [%[[P]], %{{.+}}] by (4, 16) : index
+// CHECK:   %[[ROW:.+]] = arith.addi %[[R]], %[[K]] : index
+// CHECK:   %[[COL:.+]] = arith.addi %[[J]], %arg1 : index
+// CHECK:   %[[DOWN:.+]] = arith.addi %[[ROW]], %[[TILE]] : index
+// CHECK:   %[[PAST:.+]] = arith.cmpi sge, %[[DOWN]], %[[ROWS]] : index
+// CHECK:   %[[WRAPPED:.+]] = arith.subi %[[DOWN]], %[[ROWS]] : index
+// CHECK:   %[[NEXTROW:.+]] = arith.select %[[PAST]], %[[WRAPPED]], %[[DOWN]] : index
+// CHECK:   %[[RIGHT:.+]] = arith.addi %[[COL]], %[[COLS]] : index
+// CHECK:   %[[NEXTCOL:.+]] = arith.select %[[PAST]], %[[RIGHT]], %[[COL]] : index
+// CHECK:   %[[R1:.+]] = arith.minsi %[[NEXTROW]], %[[LASTROW]] : index
+// CHECK:   %[[R2:.+]] = arith.maxsi %[[R1]], %{{.+}} : index
+// CHECK:   %[[C1:.+]] = arith.minsi %[[NEXTCOL]], %[[LASTCOL]] : index
+// CHECK:   %[[C2:.+]] = arith.maxsi %[[C1]], %{{.+}} : index
+// CHECK:   memref.prefetch %arg0[%[[R2]], %[[C2]]], read, locality<2>, data : memref<768x3072xf32>
+// CHECK-NOT: memref.prefetch
+// CHECK:   vector.load %{{.+}}[%[[R]], %[[P]], %{{.+}}] : memref<256x4x16xf32, strided<[3072, 16, 1], offset: ?>>, vector<16xf32>
+// CHECK-NOT: kf.prefetch_next_k_tile
+// OFF-LABEL: func.func @next_k_tile
+// OFF-NOT: memref.prefetch
+// OFF-NOT: kf.prefetch_next_k_tile
+func.func @next_k_tile(%w: memref<768x3072xf32>, %col: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c256 = arith.constant 256 : index
+  %c768 = arith.constant 768 : index
+  scf.for %k = %c0 to %c768 step %c256 {
+    %tile = memref.subview %w[%k, %col] [256, 64] [1, 1] : memref<768x3072xf32> to memref<256x64xf32, strided<[3072, 1], offset: ?>>
+    %view = memref.expand_shape %tile [[0], [1, 2]] output_shape [256, 4, 16] : memref<256x64xf32, strided<[3072, 1], offset: ?>> into memref<256x4x16xf32, strided<[3072, 16, 1], offset: ?>>
+    %panels = memref.alloc() {alignment = 64 : i64} : memref<4x256x16xf32>
+    scf.for %r = %c0 to %c256 step %c1 {
+      scf.for %p = %c0 to %c4 step %c1 {
+        %v = vector.load %view[%r, %p, %c0] : memref<256x4x16xf32, strided<[3072, 16, 1], offset: ?>>, vector<16xf32>
+        vector.store %v, %panels[%p, %r, %c0] : memref<4x256x16xf32>, vector<16xf32>
+      } {kf.prefetch_next_k_tile = 0 : i64}
+    } {kf.prefetch_next_k_tile = 0 : i64}
+    memref.dealloc %panels : memref<4x256x16xf32>
+  }
+  return
+}

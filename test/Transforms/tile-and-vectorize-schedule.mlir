@@ -49,7 +49,9 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 // into [n / 16, k, 16] panels, a weight row's 4 runs at a time, and the
 // product reads them through a [rows, n / 16, 16] view of its output. Its
 // register loops, in the k tile's loop, are not marked for prefetching: the
-// panels were just written.
+// panels were just written. The copy's loops are (kf.prefetch_next_k_tile,
+// the weight's k being its dimension 0): each run copied prefetches the
+// next k tile's.
 // CHECK-LABEL: func.func @packed(
 // CHECK: scf.forall
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [128, 4, 16] : tensor<128x64xf32> into tensor<128x4x16xf32>
@@ -57,6 +59,8 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 // CHECK: scf.for %[[P:.+]] = %c0 to %c4 step %c1
 // CHECK: vector.transfer_read %{{.+}}[%[[K]], %[[P]], %c0]
 // CHECK: vector.transfer_write %{{.+}}, %{{.+}}[%[[P]], %[[K]], %c0] {{.*}} : vector<1x1x16xf32>, tensor<4x128x16xf32>
+// CHECK: } {kf.prefetch_next_k_tile = 0 : i64}
+// CHECK: } {kf.prefetch_next_k_tile = 0 : i64}
 // CHECK: vector.transfer_read %{{.+}} : tensor<4x128x16xf32>, vector<1x1x16xf32>
 // CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1x16xf32> into vector<6x1x16xf32>
 // CHECK-NOT: kf.prefetch
@@ -115,10 +119,12 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 // A weight stored [n, k] (the tied head's) is packed even where the schedule
 // does not pack: unpacked, the register tile would gather its 16 columns
 // from 16 weight rows at every k step. The copy reads B viewed as
-// [n / 16, 16, k].
+// [n / 16, 16, k], one element at a time: nothing to prefetch a k tile
+// ahead.
 // CHECK-LABEL: func.func @packed_out_in
 // CHECK: scf.forall
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2]] output_shape [4, 16, 128] : tensor<64x128xf32> into tensor<4x16x128xf32>
+// CHECK-NOT: kf.prefetch_next_k_tile
 // CHECK: vector.transfer_read %{{.+}} : tensor<4x128x16xf32>, vector<1x1x16xf32>
 // CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1x16xf32> into vector<6x1x16xf32>
 // CHECK: kf.schedule = {k_tile = 128 : i64, packed_panels = 16 : i64, register_tile = array<i64: 6, 16>

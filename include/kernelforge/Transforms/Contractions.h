@@ -53,6 +53,17 @@ inline constexpr llvm::StringLiteral kPrefetchRowsAttrName = "kf.prefetch_rows";
 inline constexpr llvm::StringLiteral kPrefetchNextTilesAttrName =
     "kf.prefetch_next_tiles";
 
+/// Marks the loops of a packing copy (a thread's k tile of a weight copied
+/// into contiguous panels before a product of many rows reads them), set by
+/// kf-tile-and-vectorize on copies of weights stored [k, n] with the
+/// weight's reduction dimension (0): kf-prefetch-strided-reads prefetches,
+/// for each run
+/// the innermost loop copies, the same run one k tile further along that
+/// dimension, which the next k tile's copy reads (past the weight's end, the
+/// next column block's first k tile, which the thread copies next).
+inline constexpr llvm::StringLiteral kPrefetchNextKTileAttrName =
+    "kf.prefetch_next_k_tile";
+
 /// Marks the key-tile loop of a decode query's fused attention (one query
 /// row per head), set by convert-kf-to-linalg: kf-prefetch-next-key-tile
 /// prefetches the next tile's key and value rows while this tile's are

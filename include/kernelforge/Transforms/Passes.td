@@ -131,7 +131,9 @@ def TileAndVectorizePass
     over (64 = 10 x 6 + 4) are split off inside each thread tile and read
     the same panels; unpacked, they become a product of their own. Packed
     products are not marked for prefetching (their panels are read front
-    to back, just after the copy wrote them).
+    to back, just after the copy wrote them); the copy of a `[k, n]` weight
+    is (`kf.prefetch_next_k_tile`): each run it copies asks for the next k
+    tile's, which the product's time then hides.
 
     One-row products (decode) stream each weight once. Against a `[k, n]`
     weight, with the schedule's `split_reduction` (the default), the
@@ -347,6 +349,15 @@ def PrefetchStridedReadsPass
     line of the run. Past the row's end it continues where the next step of
     the loop around that one starts (the next block's row), when that loop
     moves another index; every index is clamped. Also off with a
+    `distance` of 0. Loops marked `kf.prefetch_next_k_tile = D` (the copy
+    of a thread's k tile of a weight into panels, D the weight's reduction
+    dimension) prefetch, for each `vector.load` of the innermost one from a
+    `memref.subview` of a static 2-D weight (seen through a
+    `memref.expand_shape` into panels), the same run one subview's size
+    further along D: what the next k tile's copy reads, so that it finds it
+    in L2 while the product of this tile computes. Past the weight's end
+    along D, the first k tile of the next block of the other dimension (the
+    columns the thread copies next). Every index is clamped; off with a
     `distance` of 0.
   }];
   let options = [
