@@ -150,10 +150,13 @@ void kf::prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
                        Value memref, ValueRange indices, int64_t lines,
                        int64_t elementBytes) {
   SmallVector<Value> at(indices.begin(), indices.end());
-  unsigned group; // unused: every dimension is clamped
-  Value target = resolveView(b, loc, memref, at, /*dim=*/0, group);
-  auto type = cast<MemRefType>(target.getType());
+  // Each index clamped in the memref it is given for (an index the loop
+  // bounds keep in range then folds away, a loop-invariant one is hoisted),
+  // which keeps the one linearised through a view in range too.
+  auto type = cast<MemRefType>(memref.getType());
   for (auto [d, index] : llvm::enumerate(at))
     index = clampIndex(b, constants, loc, index, type.getDimSize(d));
+  unsigned group; // unused: every dimension is clamped
+  Value target = resolveView(b, loc, memref, at, /*dim=*/0, group);
   prefetchLines(b, constants, loc, target, at, lines, elementBytes);
 }

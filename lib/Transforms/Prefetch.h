@@ -51,9 +51,12 @@ void prefetchRunAhead(OpBuilder &b, OpBuilder &constants, Location loc,
                       int64_t elementsAhead, int64_t lines,
                       int64_t elementBytes);
 
-/// Prefetches into L2 `lines` cache lines of the run of `memref` at
-/// `indices` (computed by the caller), through a `memref.expand_shape` view
-/// as prefetchRunAhead does, every index clamped to its dimension.
+/// Prefetches into L2 `lines` cache lines of the run of `memref` (static
+/// shape) at `indices` (computed by the caller), through a
+/// `memref.expand_shape` view as prefetchRunAhead does. Every index is
+/// clamped to its dimension of `memref`, before a view's indices are
+/// linearised: an index the loop bounds keep in range then folds away, and
+/// one invariant in the loop is clamped outside it.
 void prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
                    Value memref, ValueRange indices, int64_t lines,
                    int64_t elementBytes);

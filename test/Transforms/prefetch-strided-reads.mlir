@@ -285,3 +285,54 @@ func.func @next_k_tile(%w: memref<768x3072xf32>, %col: index) {
   }
   return
 }
+
+// -----
+
+// The same walk through an i8 weight's [blocks, block, n] view of [k, n]:
+// each index is clamped in the view (block <= 3, row <= 31, column <= 511),
+// before it is linearised into the weight's row, so that an index the loop
+// bounds keep in range (the row) folds away and one invariant in the row
+// loop (the block) is hoisted out of it.
+// CHECK-LABEL: func.func @next_tiles_view
+// CHECK: scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK-DAG: %[[LASTBLOCK:.+]] = arith.constant 3 : index
+// CHECK-DAG: %[[LASTROW:.+]] = arith.constant 31 : index
+// CHECK-DAG: %[[LASTCOL:.+]] = arith.constant 511 : index
+// CHECK:   scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK:     %[[BLOCK:.+]] = arith.select %{{.+}}, %{{.+}}, %[[B]] : index
+// CHECK:     %[[B1:.+]] = arith.minsi %[[BLOCK]], %[[LASTBLOCK]] : index
+// CHECK:     %[[B2:.+]] = arith.maxsi %[[B1]], %{{.+}} : index
+// CHECK:     %[[J1:.+]] = arith.minsi %[[J]], %[[LASTROW]] : index
+// CHECK:     %[[J2:.+]] = arith.maxsi %[[J1]], %{{.+}} : index
+// CHECK:     %[[C1:.+]] = arith.minsi %{{.+}}, %[[LASTCOL]] : index
+// CHECK:     %[[C2:.+]] = arith.maxsi %[[C1]], %{{.+}} : index
+// CHECK:     %[[ROW:.+]] = affine.linearize_index [%[[B2]], %[[J2]]] by (4, 32) : index
+// CHECK:     memref.prefetch %arg1[%[[ROW]], %[[C2]]], read, locality<2>, data : memref<128x512xi8>
+// CHECK-NOT: memref.prefetch
+func.func @next_tiles_view(%x: memref<4x32xf32>, %raw: memref<128x512xi8>, %out: memref<512xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %c512 = arith.constant 512 : index
+  %zero = arith.constant dense<0.0> : vector<64xf32>
+  %w = memref.expand_shape %raw [[0, 1], [2]] output_shape [4, 32, 512] : memref<128x512xi8> into memref<4x32x512xi8>
+  scf.for %b = %c0 to %c4 step %c1 {
+    scf.for %n = %c0 to %c512 step %c64 {
+      %sum = scf.for %j = %c0 to %c32 step %c1 iter_args(%a = %zero) -> (vector<64xf32>) {
+        %xs = vector.load %x[%b, %j] : memref<4x32xf32>, vector<1xf32>
+        %q = vector.load %w[%b, %j, %n] : memref<4x32x512xi8>, vector<64xi8>
+        %qf = arith.sitofp %q : vector<64xi8> to vector<64xf32>
+        %xe = vector.extract %xs[0] : f32 from vector<1xf32>
+        %xb = vector.broadcast %xe : f32 to vector<64xf32>
+        %s = vector.fma %xb, %qf, %a : vector<64xf32>
+        scf.yield %s : vector<64xf32>
+      } {kf.prefetch_next_tiles = 2 : i64}
+      %old = vector.load %out[%n] : memref<512xf32>, vector<64xf32>
+      %new = arith.addf %old, %sum : vector<64xf32>
+      vector.store %new, %out[%n] : memref<512xf32>, vector<64xf32>
+    } {kf.prefetch_next_tiles = 2 : i64}
+  } {kf.prefetch_next_tiles = 2 : i64}
+  return
+}
