@@ -78,15 +78,8 @@ std::optional<kf::MovingIndex> kf::movingIndex(ValueRange indices,
   return moving;
 }
 
-namespace {
-
-/// `at` in `memref`, or through a `memref.expand_shape` view of a static
-/// memref, in the memref it views (its split indices linearised); returns
-/// that memref and sets `group` to the dimension there that the view's
-/// dimension `dim` is part of.
-Value resolveView(OpBuilder &b, Location loc, Value memref,
-                  SmallVector<Value> &at, unsigned dim, unsigned &group) {
-  group = dim;
+Value kf::resolveExpandShape(OpBuilder &b, Location loc, Value memref,
+                             SmallVectorImpl<Value> &at, bool inBounds) {
   auto expand = memref.getDefiningOp<memref::ExpandShapeOp>();
   if (!expand || !expand.getSrcType().hasStaticShape())
     return memref;
@@ -94,12 +87,28 @@ Value resolveView(OpBuilder &b, Location loc, Value memref,
   rewriter.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
   SmallVector<Value> source;
   memref::resolveSourceIndicesExpandShape(loc, rewriter, expand, at, source,
-                                          /*startsInbounds=*/false);
-  at = std::move(source);
-  for (auto [index, dims] : llvm::enumerate(expand.getReassociationIndices()))
-    if (llvm::is_contained(dims, dim))
-      group = index;
+                                          /*startsInbounds=*/inBounds);
+  at.assign(source.begin(), source.end());
   return expand.getSrc();
+}
+
+namespace {
+
+/// `at` in `memref`, or through a `memref.expand_shape` view of a static
+/// memref, in the memref it views; returns that memref and sets `group` to
+/// the dimension there that the view's dimension `dim` is part of.
+Value resolveView(OpBuilder &b, Location loc, Value memref,
+                  SmallVector<Value> &at, unsigned dim, unsigned &group) {
+  group = dim;
+  Value target = kf::resolveExpandShape(b, loc, memref, at,
+                                        /*inBounds=*/false);
+  if (target != memref)
+    for (auto [index, dims] : llvm::enumerate(
+             memref.getDefiningOp<memref::ExpandShapeOp>()
+                 .getReassociationIndices()))
+      if (llvm::is_contained(dims, dim))
+        group = index;
+  return target;
 }
 
 /// `index` clamped to [0, size - 1].

@@ -34,6 +34,13 @@ std::optional<MovingIndex> movingIndex(ValueRange indices, scf::ForOp loop,
                                        bool invariantApplies = false,
                                        ValueRange alsoInvariant = {});
 
+/// Rewrites `at`, indices into `memref`, as indices into the static memref
+/// that `memref` views when it is a `memref.expand_shape` (its split indices
+/// linearised at `b`; `inBounds`: the indices are known to be within the
+/// view) and returns that memref; else returns `memref`, `at` unchanged.
+Value resolveExpandShape(OpBuilder &b, Location loc, Value memref,
+                         SmallVectorImpl<Value> &at, bool inBounds);
+
 /// Prefetches into L2 (prefetcht1 on x86) `lines` cache lines of the run of
 /// `memref` at `indices` with the moving index `elementsAhead` elements
 /// further, from there along the innermost dimension (`elementBytes`-byte

@@ -18,8 +18,6 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
-#include "mlir/IR/PatternMatch.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -34,6 +32,32 @@ namespace {
 
 /// Lines prefetched per read at most (a 256-byte run).
 constexpr int64_t kMaxLinesPerRead = 4;
+
+/// Prefetches that cover a read's run of `bytes`: one per cache line, at
+/// most kMaxLinesPerRead.
+int64_t linesPerRead(int64_t bytes) {
+  return std::clamp<int64_t>(llvm::divideCeil(bytes, kf::kCacheLineBytes), 1,
+                             kMaxLinesPerRead);
+}
+
+/// Moves `at[dim]` `by` elements on; where that reaches `end`, it wraps back
+/// by `end` and `at[carry]` moves `carryBy` on instead: a walk that goes on
+/// at the start of the next block (constants at `constants`).
+void advanceWrapping(OpBuilder &b, OpBuilder &constants, Location loc,
+                     MutableArrayRef<Value> at, int64_t dim, int64_t by,
+                     int64_t end, int64_t carry, int64_t carryBy) {
+  Value moved = arith::AddIOp::create(
+      b, loc, at[dim], arith::ConstantIndexOp::create(constants, loc, by));
+  Value endValue = arith::ConstantIndexOp::create(constants, loc, end);
+  Value past = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                     moved, endValue);
+  at[dim] = arith::SelectOp::create(
+      b, loc, past, arith::SubIOp::create(b, loc, moved, endValue), moved);
+  Value carried = arith::AddIOp::create(
+      b, loc, at[carry],
+      arith::ConstantIndexOp::create(constants, loc, carryBy));
+  at[carry] = arith::SelectOp::create(b, loc, past, carried, at[carry]);
+}
 
 /// Prefetches, for a contiguous read of `loop` (`moving`, less than a cache
 /// line per step), the same position in the rows at least `rowBytes` below:
@@ -116,8 +140,7 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
   int64_t runBytes = vectorElements * elementBytes;
   int64_t lines = 1;
   if (moving->dim != inner && strides[inner] == 1)
-    lines = std::clamp<int64_t>(llvm::divideCeil(runBytes, kf::kCacheLineBytes),
-                                1, kMaxLinesPerRead);
+    lines = linesPerRead(runBytes);
   // Constants before the loop, the prefetches just before the read.
   OpBuilder outside(loop), b(read);
   kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *moving,
@@ -167,11 +190,7 @@ void prefetchNextTiles(Operation *read, Value memref, ValueRange indices,
   OpBuilder outside(loop), b(read);
   Location loc = read->getLoc();
   SmallVector<Value> at(indices.begin(), indices.end());
-  Value moved = arith::AddIOp::create(
-      b, loc, at[inner],
-      arith::ConstantIndexOp::create(outside, loc,
-                                     along->perUnit * *tileStep * tiles));
-  at[inner] = moved;
+  int64_t ahead = along->perUnit * *tileStep * tiles;
   auto blockLoop = tileLoop->getParentOfType<scf::ForOp>();
   std::optional<int64_t> blockStep =
       blockLoop ? getConstantIntValue(blockLoop.getStep()) : std::nullopt;
@@ -183,23 +202,13 @@ void prefetchNextTiles(Operation *read, Value memref, ValueRange indices,
                                   {loop.getInductionVar(),
                                    tileLoop.getInductionVar()})
                 : std::nullopt;
-  if (block && block->dim != inner) {
-    Value width =
-        arith::ConstantIndexOp::create(outside, loc, type.getDimSize(inner));
-    Value past = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
-                                       moved, width);
-    Value wrapped = arith::SubIOp::create(b, loc, moved, width);
-    at[inner] = arith::SelectOp::create(b, loc, past, wrapped, moved);
-    Value nextBlock = arith::AddIOp::create(
-        b, loc, at[block->dim],
-        arith::ConstantIndexOp::create(outside, loc,
-                                       block->perUnit * *blockStep));
-    at[block->dim] =
-        arith::SelectOp::create(b, loc, past, nextBlock, at[block->dim]);
-  }
-  int64_t lines = std::clamp<int64_t>(
-      llvm::divideCeil(vectorElements * elementBytes, kf::kCacheLineBytes), 1,
-      kMaxLinesPerRead);
+  if (block && block->dim != inner)
+    advanceWrapping(b, outside, loc, at, inner, ahead, type.getDimSize(inner),
+                    block->dim, block->perUnit * *blockStep);
+  else
+    at[inner] = arith::AddIOp::create(
+        b, loc, at[inner], arith::ConstantIndexOp::create(outside, loc, ahead));
+  int64_t lines = linesPerRead(vectorElements * elementBytes);
   kf::prefetchRunAt(b, outside, loc, memref, at, lines, elementBytes);
 }
 
@@ -216,23 +225,15 @@ void prefetchNextKTile(Operation *read, Value memref, ValueRange indices,
   OpBuilder outside(loop), b(read);
   Location loc = read->getLoc();
   SmallVector<Value> at(indices.begin(), indices.end());
-  if (auto expand = memref.getDefiningOp<memref::ExpandShapeOp>()) {
-    PatternRewriter rewriter(b.getContext());
-    rewriter.setInsertionPoint(read);
-    SmallVector<Value> source;
-    memref::resolveSourceIndicesExpandShape(loc, rewriter, expand, at, source,
-                                            /*startsInbounds=*/true);
-    at = std::move(source);
-    memref = expand.getSrc();
-  }
+  memref = kf::resolveExpandShape(b, loc, memref, at, /*inBounds=*/true);
   auto tile = memref.getDefiningOp<memref::SubViewOp>();
   if (!tile || !loop.isDefinedOutsideOfLoop(tile))
     return;
   auto weightType = dyn_cast<MemRefType>(tile.getSource().getType());
+  MemRefType tileType = tile.getType();
   if (!weightType || weightType.getRank() != 2 || dim < 0 || dim > 1 ||
-      !weightType.hasStaticShape() ||
-      tile.getType().getRank() != 2 || !tile.hasUnitStride() ||
-      !tile.getType().hasStaticShape() || at.size() != 2)
+      !weightType.hasStaticShape() || tileType.getRank() != 2 ||
+      !tile.hasUnitStride() || !tileType.hasStaticShape() || at.size() != 2)
     return;
   int64_t elementBytes = weightType.getElementTypeBitWidth() / 8;
   if (elementBytes == 0)
@@ -241,26 +242,11 @@ void prefetchNextKTile(Operation *read, Value memref, ValueRange indices,
     at[d] = arith::AddIOp::create(
         b, loc, at[d], getValueOrCreateConstantIndexOp(b, loc, offset));
   int64_t other = 1 - dim;
-  auto constant = [&](int64_t value) {
-    return arith::ConstantIndexOp::create(outside, loc, value);
-  };
-  Value moved = arith::AddIOp::create(
-      b, loc, at[dim], constant(tile.getType().getDimSize(dim)));
-  Value end = constant(weightType.getDimSize(dim));
-  Value past =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, moved, end);
-  at[dim] = arith::SelectOp::create(
-      b, loc, past, arith::SubIOp::create(b, loc, moved, end), moved);
-  at[other] = arith::SelectOp::create(
-      b, loc, past,
-      arith::AddIOp::create(b, loc, at[other],
-                            constant(tile.getType().getDimSize(other))),
-      at[other]);
-  int64_t lines = std::clamp<int64_t>(
-      llvm::divideCeil(vectorElements * elementBytes, kf::kCacheLineBytes), 1,
-      kMaxLinesPerRead);
-  kf::prefetchRunAt(b, outside, loc, tile.getSource(), at, lines,
-                    elementBytes);
+  advanceWrapping(b, outside, loc, at, dim, tileType.getDimSize(dim),
+                  weightType.getDimSize(dim), other,
+                  tileType.getDimSize(other));
+  kf::prefetchRunAt(b, outside, loc, tile.getSource(), at,
+                    linesPerRead(vectorElements * elementBytes), elementBytes);
 }
 
 struct PrefetchStridedReadsPass

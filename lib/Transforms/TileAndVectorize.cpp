@@ -36,6 +36,47 @@ using namespace mlir;
 
 namespace {
 
+/// What a plan's register tile loops are marked with for the passes after
+/// kf-tile-and-vectorize (none by default).
+struct LoopMarks {
+  /// `kf.prefetch` for kf-prefetch-strided-reads: a product of many rows,
+  /// whose first row tile waits on each weight row; with `prefetchSteps`
+  /// (0: the pass's distance) the steps ahead.
+  bool prefetch = false;
+  int64_t prefetchSteps = 0;
+  /// `kf.block_scales` for kf-factor-block-scales (a row against i8 blocks
+  /// stored [k, n]).
+  bool blockScales = false;
+  /// Bytes of weight rows below its reads that the loops prefetch
+  /// (`kf.prefetch_rows`; 0: none).
+  int64_t rowBytes = 0;
+  /// Register tiles ahead along the loop around the innermost one that its
+  /// reads prefetch (`kf.prefetch_next_tiles`; 0: none).
+  int64_t nextTiles = 0;
+  /// A packing copy: the weight's reduction dimension, along which its
+  /// loops prefetch the next k tile (`kf.prefetch_next_k_tile`).
+  std::optional<int64_t> nextKTileDim;
+
+  void apply(RewriterBase &rewriter, Operation *loop) const {
+    if (prefetch)
+      loop->setAttr(kf::kPrefetchAttrName,
+                    prefetchSteps > 0
+                        ? Attribute(rewriter.getI64IntegerAttr(prefetchSteps))
+                        : Attribute(rewriter.getUnitAttr()));
+    if (blockScales)
+      loop->setAttr(kf::kBlockScalesAttrName, rewriter.getUnitAttr());
+    if (rowBytes > 0)
+      loop->setAttr(kf::kPrefetchRowsAttrName,
+                    rewriter.getI64IntegerAttr(rowBytes));
+    if (nextTiles > 0)
+      loop->setAttr(kf::kPrefetchNextTilesAttrName,
+                    rewriter.getI64IntegerAttr(nextTiles));
+    if (nextKTileDim)
+      loop->setAttr(kf::kPrefetchNextKTileAttrName,
+                    rewriter.getI64IntegerAttr(*nextKTileDim));
+  }
+};
+
 /// Tile sizes per level (0: not tiled at that level).
 struct TilePlan {
   SmallVector<int64_t> threads, reduction, registers;
@@ -50,24 +91,8 @@ struct TilePlan {
   int64_t packColumns = 0;
   /// Order of the register tiles' loops (empty: the dimensions' order).
   SmallVector<int64_t> registerInterchange;
-  /// Mark the register tiles' loops for kf-prefetch-strided-reads: a
-  /// product of many rows, whose first row tile waits on each weight row.
-  bool prefetch = false;
-  /// Steps ahead those loops prefetch (0: the pass's distance).
-  int64_t prefetchSteps = 0;
-  /// Mark the register tiles' loops for kf-factor-block-scales (a row
-  /// against i8 blocks stored [k, n]).
-  bool blockScales = false;
-  /// Bytes of weight rows below its reads that the register tiles' loops
-  /// prefetch (`kf.prefetch_rows`; 0: none).
-  int64_t prefetchRowBytes = 0;
-  /// Register tiles ahead along the loop around the innermost one that its
-  /// reads prefetch (`kf.prefetch_next_tiles`; 0: none).
-  int64_t prefetchNextTiles = 0;
-  /// A packing copy: the weight's reduction dimension, along which its
-  /// register tiles' loops prefetch the next k tile
-  /// (`kf.prefetch_next_k_tile`).
-  std::optional<int64_t> nextKTileDim;
+  /// What the register tiles' loops are marked with.
+  LoopMarks marks;
 };
 
 /// Weight rows ahead that a row against i8 `[k, n]` blocks prefetches. Its
@@ -175,8 +200,8 @@ int64_t narrowestInputBytes(linalg::LinalgOp op) {
   return bytes;
 }
 
-/// Marks the copy of a [k, n] or [n, k] weight's k tile into panels, with
-/// the weight's reduction dimension: its register tiles' loops prefetch the
+/// Marks the copy of a [k, n] weight's k tile into panels, with the
+/// weight's reduction dimension (0): its register tiles' loops prefetch the
 /// next k tile (kf.prefetch_next_k_tile).
 constexpr StringLiteral kPackingCopyAttrName = "kf.packing_copy";
 
@@ -255,15 +280,15 @@ struct Planner {
       plan.threads[n] = columns ? columns : cols;
     }
     plan.regime = "features";
-    plan.blockScales = true;
+    plan.marks.blockScales = true;
     if (cols < kBlocksOuterRunBytes) {
       // Loops (..., m, kb, n, j): each block's rows, tile after tile.
       plan.registerInterchange = llvm::to_vector(llvm::seq<int64_t>(0, numDims));
       std::swap(plan.registerInterchange[n], plan.registerInterchange[n + 1]);
-      plan.prefetchNextTiles = kNextTilesAhead;
+      plan.marks.nextTiles = kNextTilesAhead;
     } else {
-      plan.prefetch = true;
-      plan.prefetchSteps = kQuantizedPrefetchRows;
+      plan.marks.prefetch = true;
+      plan.marks.prefetchSteps = kQuantizedPrefetchRows;
     }
     Builder b(op.getContext());
     SmallVector<NamedAttribute> fields = {
@@ -402,7 +427,7 @@ struct Planner {
       if (narrowRuns) {
         if (int64_t tile = pickTile(ranges[k], kNarrowRunKTile))
           plan.reduction[k] = tile;
-        plan.prefetchNextTiles = kNextTilesAhead;
+        plan.marks.nextTiles = kNextTilesAhead;
       }
       // Threads: batch dims one by one; many rows (prefill): split rows and
       // blocks of columns; few rows (decode): split the columns finer.
@@ -452,15 +477,15 @@ struct Planner {
       plan.regime = manyRows ? "rows" : "features";
       // Packed panels are read front to back, just after the copy wrote
       // them: nothing to fetch ahead.
-      plan.prefetch = manyRows && !op->hasAttr(kPackedAttrName);
+      plan.marks.prefetch = manyRows && !op->hasAttr(kPackedAttrName);
       // A row against 16-bit weights (decode), or against a key tile's
       // value rows in a decode query's key loop: the rows ahead. (Not any
       // product in a loop: a packed product's k tile loop is one too, and
       // its panels are not to be prefetched.)
       if (oneRow && !narrowRuns &&
           (narrowestInputBytes(op) < 4 || inKeyLoop)) {
-        plan.prefetch = true;
-        plan.prefetchSteps = kOneRowPrefetchRows;
+        plan.marks.prefetch = true;
+        plan.marks.prefetchSteps = kOneRowPrefetchRows;
       }
       if (pack)
         plan.packColumns = cols;
@@ -514,7 +539,7 @@ struct Planner {
       plan.regime = "features";
     }
     if (auto dim = op->getAttrOfType<IntegerAttr>(kPackingCopyAttrName))
-      plan.nextKTileDim = dim.getInt();
+      plan.marks.nextKTileDim = dim.getInt();
     return plan;
   }
 };
@@ -552,38 +577,6 @@ void recordBlockSchedule(RewriterBase &rewriter, scf::ForallOp block,
   block->setAttr(kf::kScheduleAttrName,
                  fields.getDictionary(rewriter.getContext()));
 }
-
-/// What the register tile loops are marked with for the passes after this
-/// one (none by default).
-struct LoopMarks {
-  /// kf.prefetch (a unit attribute, or the loop's own distance).
-  Attribute prefetch;
-  /// kf.block_scales.
-  bool blockScales = false;
-  /// kf.prefetch_rows, in bytes (0: none).
-  int64_t rowBytes = 0;
-  /// kf.prefetch_next_tiles, in register tiles (0: none).
-  int64_t nextTiles = 0;
-  /// kf.prefetch_next_k_tile: the weight's reduction dimension (none: no
-  /// mark).
-  std::optional<int64_t> nextKTileDim;
-
-  void apply(RewriterBase &rewriter, Operation *loop) const {
-    if (prefetch)
-      loop->setAttr(kf::kPrefetchAttrName, prefetch);
-    if (blockScales)
-      loop->setAttr(kf::kBlockScalesAttrName, rewriter.getUnitAttr());
-    if (rowBytes > 0)
-      loop->setAttr(kf::kPrefetchRowsAttrName,
-                    rewriter.getI64IntegerAttr(rowBytes));
-    if (nextTiles > 0)
-      loop->setAttr(kf::kPrefetchNextTilesAttrName,
-                    rewriter.getI64IntegerAttr(nextTiles));
-    if (nextKTileDim)
-      loop->setAttr(kf::kPrefetchNextKTileAttrName,
-                    rewriter.getI64IntegerAttr(*nextKTileDim));
-  }
-};
 
 /// Tiles `op` with `sizes` (skipped when all zero or all full); returns the
 /// tiled op, or `op` itself.
@@ -924,22 +917,12 @@ struct TileAndVectorizePass
         // A narrow-weight product in a lane sum's block: the next rows.
         if (block->hasAttr("kf.parallel") && plan.schedule &&
             narrowestInputBytes(op) < 4)
-          plan.prefetchRowBytes = kNextRowsPrefetchBytes;
+          plan.marks.rowBytes = kNextRowsPrefetchBytes;
       }
       auto current = cast<TilingInterface>(op.getOperation());
       DictionaryAttr scheduleAttr =
           op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;
       bool packed = false;
-      LoopMarks marks;
-      if (plan.prefetch)
-        marks.prefetch =
-            plan.prefetchSteps > 0
-                ? Attribute(rewriter.getI64IntegerAttr(plan.prefetchSteps))
-                : Attribute(rewriter.getUnitAttr());
-      marks.blockScales = plan.blockScales;
-      marks.rowBytes = plan.prefetchRowBytes;
-      marks.nextTiles = plan.prefetchNextTiles;
-      marks.nextKTileDim = plan.nextKTileDim;
       for (auto [level, sizes, forall] :
            {std::tuple{0, ArrayRef<int64_t>(plan.threads), bool(threads)},
             std::tuple{1, ArrayRef<int64_t>(plan.reduction), false},
@@ -962,7 +945,7 @@ struct TileAndVectorizePass
             rewriter, current, sizes, forall, plan.regime, scheduleAttr,
             level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
                        : ArrayRef<int64_t>(),
-            level == 2 ? marks : LoopMarks());
+            level == 2 ? plan.marks : LoopMarks());
         if (failed(next)) {
           current.emitWarning("kf-tile-and-vectorize: tiling failed");
           break;
