@@ -76,7 +76,7 @@ void prefetchNextStep(OpBuilder &b, vector::LoadOp load, scf::ForOp outer) {
   kf::prefetchRunAhead(b, b, load.getLoc(), load.getBase(), load.getIndices(),
                        *moving, moving->perUnit * *step,
                        llvm::divideCeil(runBytes, kf::kCacheLineBytes),
-                       elementBytes);
+                       elementBytes, kf::CacheLevel::L2);
 }
 
 /// `scale` as a value available before `loop`: itself when defined outside,

@@ -123,7 +123,7 @@ Value clampIndex(OpBuilder &b, OpBuilder &constants, Location loc, Value index,
 /// One prefetch (into L2) per cache line of the run of `target` at `at`.
 void prefetchLines(OpBuilder &b, OpBuilder &constants, Location loc,
                    Value target, ArrayRef<Value> at, int64_t lines,
-                   int64_t elementBytes) {
+                   int64_t elementBytes, kf::CacheLevel level) {
   unsigned inner = at.size() - 1;
   for (int64_t line = 0; line < lines; ++line) {
     SmallVector<Value> lineAt(at);
@@ -134,7 +134,7 @@ void prefetchLines(OpBuilder &b, OpBuilder &constants, Location loc,
                                          line * kf::kCacheLineBytes /
                                              elementBytes));
     memref::PrefetchOp::create(b, loc, target, lineAt, /*isWrite=*/false,
-                               /*localityHint=*/2, /*isDataCache=*/true);
+                               /*localityHint=*/level == kf::CacheLevel::L1 ? 3 : 2, /*isDataCache=*/true);
   }
 }
 
@@ -143,7 +143,7 @@ void prefetchLines(OpBuilder &b, OpBuilder &constants, Location loc,
 void kf::prefetchRunAhead(OpBuilder &b, OpBuilder &constants, Location loc,
                           Value memref, ValueRange indices, MovingIndex moving,
                           int64_t elementsAhead, int64_t lines,
-                          int64_t elementBytes) {
+                          int64_t elementBytes, CacheLevel level) {
   SmallVector<Value> at(indices.begin(), indices.end());
   at[moving.dim] = arith::AddIOp::create(
       b, loc, at[moving.dim],
@@ -152,12 +152,12 @@ void kf::prefetchRunAhead(OpBuilder &b, OpBuilder &constants, Location loc,
   Value target = resolveView(b, loc, memref, at, moving.dim, dim);
   at[dim] = clampIndex(b, constants, loc, at[dim],
                        cast<MemRefType>(target.getType()).getDimSize(dim));
-  prefetchLines(b, constants, loc, target, at, lines, elementBytes);
+  prefetchLines(b, constants, loc, target, at, lines, elementBytes, level);
 }
 
 void kf::prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
                        Value memref, ValueRange indices, int64_t lines,
-                       int64_t elementBytes) {
+                       int64_t elementBytes, CacheLevel level) {
   SmallVector<Value> at(indices.begin(), indices.end());
   // Each index clamped in the memref it is given for (an index the loop
   // bounds keep in range then folds away, a loop-invariant one is hoisted),
@@ -167,5 +167,20 @@ void kf::prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
     index = clampIndex(b, constants, loc, index, type.getDimSize(d));
   unsigned group; // unused: every dimension is clamped
   Value target = resolveView(b, loc, memref, at, /*dim=*/0, group);
-  prefetchLines(b, constants, loc, target, at, lines, elementBytes);
+  prefetchLines(b, constants, loc, target, at, lines, elementBytes, level);
+}
+
+kf::CacheLevel kf::cacheLevelFor(int64_t runs, int64_t linesPerRun,
+                                 int64_t strideBytes) {
+  constexpr int64_t kWayBytes = 4096, kSets = kWayBytes / kCacheLineBytes;
+  if (runs <= 0 || linesPerRun <= 0 || runs * linesPerRun > kL1Ways * kSets)
+    return CacheLevel::L2;
+  SmallVector<int64_t> perSet(kSets, 0);
+  for (int64_t run = 0; run < runs; ++run) {
+    int64_t first = std::abs(run * strideBytes) % kWayBytes / kCacheLineBytes;
+    for (int64_t line = 0; line < linesPerRun; ++line)
+      if (++perSet[(first + line) % kSets] > kL1Ways)
+        return CacheLevel::L2;
+  }
+  return CacheLevel::L1;
 }

@@ -17,6 +17,29 @@ namespace mlir::kf {
 
 inline constexpr int64_t kCacheLineBytes = 64;
 
+/// Ways of an L1 data cache, at the least: 8 on x86 cores since Sandy
+/// Bridge and Zen 1 (12 on Zen 5 and Golden Cove).
+inline constexpr int64_t kL1Ways = 8;
+
+/// The cache a prefetch fills: L1 (prefetcht0 on x86) or L2 (prefetcht1).
+enum class CacheLevel { L1, L2 };
+
+/// Where a loop's prefetches should go, given the lines it keeps asked for
+/// ahead of its reads: `runs` runs of `linesPerRun` consecutive cache lines,
+/// `strideBytes` apart (a weight's rows). L1 when no L1 set would hold more
+/// of them than kL1Ways: an L1 way is 4 KiB (virtually indexed: a page),
+/// so runs whose stride is near a multiple of 4 KiB pile into a few sets
+/// and would evict the lines being read; those, and windows too large for
+/// the L1, go to L2. Measured on a Zen 5 (kernelforge-bench, weights from
+/// memory): decode's int8 products with their rows 16 ahead in L1 instead
+/// of L2 (AVX-512 code, 768 x 3072 and 3072 x 768: 0.058 / 0.066 ->
+/// 0.050 / 0.047 ms) and AVX2's next i8 tiles (0.071 / 0.081 -> 0.064 /
+/// 0.077 ms); AVX2's next bf16 tiles of 3072-column rows (6 KiB apart, 16
+/// of a k tile's 32 rows in one set) went from 0.101 to 0.138 ms in L1, and
+/// prefill's 64 f32 rows ahead were slower in L1 too.
+CacheLevel cacheLevelFor(int64_t runs, int64_t linesPerRun,
+                         int64_t strideBytes);
+
 /// The one index of a read that follows a loop: its dimension and the
 /// elements it moves when the induction variable grows by one.
 struct MovingIndex {
@@ -41,24 +64,20 @@ std::optional<MovingIndex> movingIndex(ValueRange indices, scf::ForOp loop,
 Value resolveExpandShape(OpBuilder &b, Location loc, Value memref,
                          SmallVectorImpl<Value> &at, bool inBounds);
 
-/// Prefetches into L2 (prefetcht1 on x86) `lines` cache lines of the run of
+/// Prefetches into `level` `lines` cache lines of the run of
 /// `memref` at `indices` with the moving index `elementsAhead` elements
 /// further, from there along the innermost dimension (`elementBytes`-byte
 /// elements). Through a `memref.expand_shape` view (an i8 weight's [blocks,
 /// block, n] view of [k, n]) the prefetch is of the memref it views, so that
 /// a walk along a split dimension continues into the next block. The index is
 /// clamped to its dimension: no address outside the buffer is asked for.
-/// Into L2, not L1: a run a few dozen steps ahead would evict the lines the
-/// current steps read, most of all when the row stride is a multiple of
-/// 4 KiB and every row maps to the same L1 set (measured with GPT-2's
-/// 768 x 3072 product on a Zen 5). The prefetches go in at `b`, constants at
-/// `constants` (before the loop).
+/// The prefetches go in at `b`, constants at `constants` (before the loop).
 void prefetchRunAhead(OpBuilder &b, OpBuilder &constants, Location loc,
                       Value memref, ValueRange indices, MovingIndex moving,
                       int64_t elementsAhead, int64_t lines,
-                      int64_t elementBytes);
+                      int64_t elementBytes, CacheLevel level);
 
-/// Prefetches into L2 `lines` cache lines of the run of `memref` (static
+/// Prefetches into `level` `lines` cache lines of the run of `memref` (static
 /// shape) at `indices` (computed by the caller), through a
 /// `memref.expand_shape` view as prefetchRunAhead does. Every index is
 /// clamped to its dimension of `memref`, before a view's indices are
@@ -66,7 +85,7 @@ void prefetchRunAhead(OpBuilder &b, OpBuilder &constants, Location loc,
 /// one invariant in the loop is clamped outside it.
 void prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
                    Value memref, ValueRange indices, int64_t lines,
-                   int64_t elementBytes);
+                   int64_t elementBytes, CacheLevel level);
 
 } // namespace mlir::kf
 

@@ -205,7 +205,7 @@ void prefetchNextTile(scf::ForOp keys) {
     kf::prefetchRunAhead(b, constants, loc, run.memref, run.indices,
                          kf::MovingIndex{run.dim, 1}, /*elementsAhead=*/0,
                          llvm::divideCeil(run.bytes, kf::kCacheLineBytes),
-                         elementBytes(run.memref));
+                         elementBytes(run.memref), kf::CacheLevel::L2);
 }
 
 struct PrefetchNextKeyTilePass

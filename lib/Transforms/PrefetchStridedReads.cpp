@@ -93,7 +93,11 @@ void prefetchNextRows(Operation *read, Value memref, ValueRange indices,
   int64_t steps = llvm::divideCeil(rowBytes, stepBytes);
   OpBuilder outside(loop), b(read);
   kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *rows,
-                       elementsPerStep * steps, /*lines=*/1, elementBytes);
+                       elementsPerStep * steps, /*lines=*/1, elementBytes,
+                       kf::cacheLevelFor(/*runs=*/1,
+                                         llvm::divideCeil(rowBytes,
+                                                          kf::kCacheLineBytes),
+                                         /*strideBytes=*/0));
 }
 
 /// Prefetches the run `read` loads `distance` steps of `loop` ahead, when it
@@ -144,7 +148,8 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
   // Constants before the loop, the prefetches just before the read.
   OpBuilder outside(loop), b(read);
   kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *moving,
-                       moving->perUnit * step * distance, lines, elementBytes);
+                       moving->perUnit * step * distance, lines, elementBytes,
+                       kf::cacheLevelFor(distance, lines, stepBytes));
 }
 
 /// Whether no loop is nested in `loop`.
@@ -209,7 +214,15 @@ void prefetchNextTiles(Operation *read, Value memref, ValueRange indices,
     at[inner] = arith::AddIOp::create(
         b, loc, at[inner], arith::ConstantIndexOp::create(outside, loc, ahead));
   int64_t lines = linesPerRead(vectorElements * elementBytes);
-  kf::prefetchRunAt(b, outside, loc, memref, at, lines, elementBytes);
+  // The rows of the loop's walk, each with the runs of `tiles` tiles ahead.
+  std::optional<APInt> rows = loop.getStaticTripCount();
+  int64_t rowStride = std::abs(strides[row->dim] * row->perUnit *
+                               getConstantIntValue(loop.getStep()).value_or(0));
+  kf::CacheLevel level =
+      rows ? kf::cacheLevelFor(rows->getSExtValue(), lines * tiles,
+                               rowStride * elementBytes)
+           : kf::CacheLevel::L2;
+  kf::prefetchRunAt(b, outside, loc, memref, at, lines, elementBytes, level);
 }
 
 /// Prefetches, for a read of a packing copy (kf.prefetch_next_k_tile =
@@ -246,7 +259,8 @@ void prefetchNextKTile(Operation *read, Value memref, ValueRange indices,
                   weightType.getDimSize(dim), other,
                   tileType.getDimSize(other));
   kf::prefetchRunAt(b, outside, loc, tile.getSource(), at,
-                    linesPerRead(vectorElements * elementBytes), elementBytes);
+                    linesPerRead(vectorElements * elementBytes), elementBytes,
+                    kf::CacheLevel::L2);
 }
 
 struct PrefetchStridedReadsPass

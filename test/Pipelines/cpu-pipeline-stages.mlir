@@ -42,12 +42,13 @@
 // LOOPS-NOT: scf.forall
 
 // The register tile's reduction loop (64 steps) asks for the weight row 16
-// steps ahead (two cache lines of 32 floats) into L2; at the default
+// steps ahead (two cache lines of 32 floats) into L1 (16 rows 512 bytes
+// apart fill no L1 set; locality 3); at the default
 // distance (64) a loop this short is left alone. The marks are gone.
 // LOOPS-NOT: memref.prefetch
 // LOOPS-NOT: kf.prefetch
 // PREFETCH-LABEL: func.func @mlp
-// PREFETCH-COUNT-2: memref.prefetch %arg1[%{{.+}}, %{{.+}}], read, locality<2>, data : memref<64x128xf32>
+// PREFETCH-COUNT-2: memref.prefetch %arg1[%{{.+}}, %{{.+}}], read, locality<3>, data : memref<64x128xf32>
 // PREFETCH-NOT: memref.prefetch
 // PREFETCH-NOT: kf.prefetch
 // PREFETCH-LLVM: llvm.intr.prefetch

@@ -12,6 +12,9 @@
 // RUN: not kernelforge-bench --kernels nosuch 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: kernelforge-bench --seq-lens 8 --kernels attn_proj --weights-from-memory --min-time 0.01 --json %t.mem.json | FileCheck %s --check-prefix=MEMORY
 // RUN: FileCheck %s --check-prefix=MEMORY-REPORT < %t.mem.json
+// RUN: kernelforge-bench --seq-lens 1 --kernels attn_proj --weights-in-cache --min-time 0.01 --json %t.cache.json | FileCheck %s --check-prefix=CACHE
+// RUN: FileCheck %s --check-prefix=CACHE-REPORT < %t.cache.json
+// RUN: not kernelforge-bench --weights-in-cache --weights-from-memory 2>&1 | FileCheck %s --check-prefix=BOTH
 // RUN: kernelforge-bench --seq-lens 1 --kernels attn_proj,lm_head --dtype int8 --min-time 0.01 --json %t.int8.json | FileCheck %s --check-prefix=INT8
 // RUN: FileCheck %s --check-prefix=INT8-REPORT < %t.int8.json
 // RUN: not kernelforge-bench --dtype int4 2>&1 | FileCheck %s --check-prefix=BAD-DTYPE
@@ -47,6 +50,11 @@
 // MEMORY-REPORT: "fraction_of_memory_bandwidth":
 // MEMORY-REPORT: "rel_error": {{[0-9.e-]+}},
 // MEMORY-REPORT: "weights_from_memory": true
+// A one-row product with its weights in cache: no bandwidth to compare with.
+// CACHE-NOT: memory read bandwidth
+// CACHE: attn_proj 768x768 1
+// CACHE-REPORT: "weights_from_memory": false
+// BOTH: error: --weights-in-cache and --weights-from-memory contradict each other
 // int8 weights in blocks of 32 with their scales (both streamed from
 // memory), in GPT-2's [k, n] layout and the tied head's [n, k], checked
 // against the dequantised weights.

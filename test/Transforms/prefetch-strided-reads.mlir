@@ -3,8 +3,9 @@
 
 // A register tile's reduction loop: the weight row run (32 floats, two cache
 // lines) moves a whole row (256 floats) per step and is prefetched 4 steps
-// ahead, the row clamped to the last one; the activation walks one float
-// per step and is left to the hardware.
+// ahead, the row clamped to the last one, into L1 (locality 3: four rows
+// of two lines, 1 KiB apart, in distinct L1 sets); the activation walks one
+// float per step and is left to the hardware.
 // CHECK-LABEL: func.func @tile
 // CHECK-DAG: %[[AHEAD:.+]] = arith.constant 4 : index
 // CHECK-DAG: %[[LAST:.+]] = arith.constant 63 : index
@@ -17,9 +18,9 @@
 // CHECK:   %[[NEXT:.+]] = arith.addi %[[ROW]], %[[AHEAD]] : index
 // CHECK:   %[[MIN:.+]] = arith.minsi %[[NEXT]], %[[LAST]] : index
 // CHECK:   %[[AT:.+]] = arith.maxsi %[[MIN]], %[[ZERO]] : index
-// CHECK:   memref.prefetch %arg1[%[[AT]], %[[COL:.+]]], read, locality<2>, data : memref<64x256xf32>
+// CHECK:   memref.prefetch %arg1[%[[AT]], %[[COL:.+]]], read, locality<3>, data : memref<64x256xf32>
 // CHECK:   %[[COL2:.+]] = arith.addi %[[COL]], %[[LINE]] : index
-// CHECK:   memref.prefetch %arg1[%[[AT]], %[[COL2]]], read, locality<2>, data : memref<64x256xf32>
+// CHECK:   memref.prefetch %arg1[%[[AT]], %[[COL2]]], read, locality<3>, data : memref<64x256xf32>
 // CHECK:   vector.load %arg1[%[[ROW]], %[[COL]]] : memref<64x256xf32>, vector<32xf32>
 // OFF-NOT: memref.prefetch
 #row = affine_map<()[s0, s1] -> (s0 + s1)>
@@ -83,6 +84,7 @@ func.func @left_alone(%w: memref<64x256xf32>, %narrow: memref<64x4xf32>, %out: m
 // n] of [192, n]). The prefetch is of the viewed memref, at the row the
 // view's indices 3 steps ahead linearise to, clamped to the last of its 192
 // rows: so the last steps of a block prefetch the next block's first rows.
+// Into L1: three rows of two lines, 512 bytes apart.
 // CHECK-LABEL: func.func @blocks
 // CHECK-DAG: %[[AHEAD:.+]] = arith.constant 3 : index
 // CHECK-DAG: %[[LAST:.+]] = arith.constant 191 : index
@@ -91,8 +93,8 @@ func.func @left_alone(%w: memref<64x256xf32>, %narrow: memref<64x4xf32>, %out: m
 // CHECK:   %[[ROW:.+]] = affine.linearize_index [%[[PART:.+]], %[[BLOCK:.+]], %[[NEXT]]] by (2, 3, 32) : index
 // CHECK:   %[[MIN:.+]] = arith.minsi %[[ROW]], %[[LAST]] : index
 // CHECK:   %[[AT:.+]] = arith.maxsi %[[MIN]], %{{.+}} : index
-// CHECK:   memref.prefetch %arg0[%[[AT]], %[[COL:.+]]], read, locality<2>, data : memref<192x512xi8>
-// CHECK:   memref.prefetch %arg0[%[[AT]], %{{.+}}], read, locality<2>, data : memref<192x512xi8>
+// CHECK:   memref.prefetch %arg0[%[[AT]], %[[COL:.+]]], read, locality<3>, data : memref<192x512xi8>
+// CHECK:   memref.prefetch %arg0[%[[AT]], %{{.+}}], read, locality<3>, data : memref<192x512xi8>
 // CHECK-NOT: memref.prefetch
 // CHECK:   vector.load %{{.+}}[%[[PART]], %[[BLOCK]], %[[J]], %[[COL]]] : memref<2x3x32x512xi8>, vector<128xi8>
 // OFF-LABEL: func.func @blocks
@@ -114,11 +116,33 @@ func.func @blocks(%q: memref<192x512xi8>, %part: index, %block: index, %col: ind
 
 // -----
 
+// Rows 4 KiB apart (1024 floats) pile into the same L1 sets: 12 rows ahead
+// (the mark's own distance) of two lines each would put 12 lines in each of
+// two sets, more than an L1 holds (8 ways at the least), so the prefetches
+// go to L2 (locality 2).
+// CHECK-LABEL: func.func @page_stride
+// CHECK-COUNT-2: memref.prefetch %arg0[%{{.+}}, %{{.+}}], read, locality<2>, data : memref<64x1024xf32>
+// CHECK-NOT: memref.prefetch
+func.func @page_stride(%w: memref<64x1024xf32>, %col: index, %acc: vector<32xf32>) -> vector<32xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %r = scf.for %k = %c0 to %c64 step %c1 iter_args(%a = %acc) -> (vector<32xf32>) {
+    %wv = vector.load %w[%k, %col] : memref<64x1024xf32>, vector<32xf32>
+    %n = arith.addf %a, %wv : vector<32xf32>
+    scf.yield %n : vector<32xf32>
+  } {kf.prefetch = 12 : i64}
+  return %r : vector<32xf32>
+}
+
+// -----
+
 // A lane tile of the head with bf16 weights (kf.prefetch_rows = 12288): its
 // loop walks two weight rows front to back, 32 bytes a step, and the loop
 // around it steps 2 rows (3072 bytes); each read asks for the same place in
-// the rows 4 steps (8 rows, 12288 bytes) below, the row clamped. The rows
-// are computed in the loop, from values outside it. The activation has no
+// the rows 4 steps (8 rows, 12288 bytes) below, the row clamped, into L1
+// (12 KiB of consecutive lines). The rows are computed in the loop, from
+// values outside it. The activation has no
 // kf.prefetch mark: not prefetched.
 // CHECK-LABEL: func.func @next_rows
 // CHECK: scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
@@ -130,7 +154,7 @@ func.func @blocks(%q: memref<192x512xi8>, %part: index, %block: index, %col: ind
 // CHECK: %[[NEXT:.+]] = arith.addi %[[ROW]], %[[BELOW]] : index
 // CHECK: %[[MIN:.+]] = arith.minsi %[[NEXT]], %[[LAST]] : index
 // CHECK: %[[AT:.+]] = arith.maxsi %[[MIN]], %{{.+}} : index
-// CHECK: memref.prefetch %arg1[%[[AT]], %[[K]], %{{.+}}], read, locality<2>, data : memref<100x48x16xbf16>
+// CHECK: memref.prefetch %arg1[%[[AT]], %[[K]], %{{.+}}], read, locality<3>, data : memref<100x48x16xbf16>
 // CHECK: vector.transfer_read %arg1[%[[ROW]], %[[K]], %{{.+}}]
 // CHECK: memref.prefetch %arg1
 // CHECK: vector.transfer_read %arg1
@@ -170,7 +194,8 @@ func.func @next_rows(%x: memref<1x48x16xf32>, %w: memref<100x48x16xbf16>, %base:
 // 64-byte run of each of a block's 32 rows per step, register tile after
 // register tile. Each weight read prefetches the run two tiles (128
 // columns) further along its row; past the row's end, where the next block
-// starts (its row, the column wrapped). Every index is clamped. The
+// starts (its row, the column wrapped). Every index is clamped; into L1
+// (the block's 32 rows of 512 bytes, two tiles ahead each). The
 // activation, which does not move with the tile loop, gets nothing. The
 // mark goes with the distance: distance 0 turns it off too.
 // CHECK-LABEL: func.func @next_tiles
@@ -195,7 +220,7 @@ func.func @next_rows(%x: memref<1x48x16xf32>, %w: memref<100x48x16xbf16>, %base:
 // CHECK:     %[[J2:.+]] = arith.maxsi %[[J1]], %{{.+}} : index
 // CHECK:     %[[C1:.+]] = arith.minsi %[[COL]], %[[LASTCOL]] : index
 // CHECK:     %[[C2:.+]] = arith.maxsi %[[C1]], %{{.+}} : index
-// CHECK:     memref.prefetch %arg1[%[[B2]], %[[J2]], %[[C2]]], read, locality<2>, data : memref<4x32x512xi8>
+// CHECK:     memref.prefetch %arg1[%[[B2]], %[[J2]], %[[C2]]], read, locality<3>, data : memref<4x32x512xi8>
 // CHECK-NOT: memref.prefetch
 // CHECK:     vector.load %arg1[%[[B]], %[[J]], %[[N]]] : memref<4x32x512xi8>, vector<64xi8>
 // CHECK-NOT: kf.prefetch_next_tiles
@@ -307,7 +332,7 @@ func.func @next_k_tile(%w: memref<768x3072xf32>, %col: index) {
 // CHECK:     %[[C1:.+]] = arith.minsi %{{.+}}, %[[LASTCOL]] : index
 // CHECK:     %[[C2:.+]] = arith.maxsi %[[C1]], %{{.+}} : index
 // CHECK:     %[[ROW:.+]] = affine.linearize_index [%[[B2]], %[[J2]]] by (4, 32) : index
-// CHECK:     memref.prefetch %arg1[%[[ROW]], %[[C2]]], read, locality<2>, data : memref<128x512xi8>
+// CHECK:     memref.prefetch %arg1[%[[ROW]], %[[C2]]], read, locality<3>, data : memref<128x512xi8>
 // CHECK-NOT: memref.prefetch
 func.func @next_tiles_view(%x: memref<4x32xf32>, %raw: memref<128x512xi8>, %out: memref<512xf32>) {
   %c0 = arith.constant 0 : index

@@ -12,6 +12,7 @@
 //   kernelforge-bench [--seq-lens 1,256] [--min-time 0.3] [--json out.json]
 //                     [--pipeline-options "..."] [--baseline old.json]
 //                     [--threshold 0.1] [--compare new.json]
+//                     [--weights-from-memory | --weights-in-cache]
 //
 // Each kernel's result is checked on sampled rows against a float64 loop;
 // the JSON report has, per kernel, min and median ms, GFLOP/s, GB/s, the
@@ -71,6 +72,12 @@ static cl::opt<bool> weightsFromMemory(
     cl::desc("Stream every product's weights from memory, as a model's "
              "layers do, not only one-row products' (each call reads the "
              "next of copies that overflow the last-level cache)"),
+    cl::cat(category));
+static cl::opt<bool> weightsInCache(
+    "weights-in-cache", cl::init(false),
+    cl::desc("Read one-row products' weights from cache, the same copy at "
+             "every call: with the memory-bound figures, this tells a kernel "
+             "bound by its instructions from one bound by memory"),
     cl::cat(category));
 static cl::opt<double> minTime("min-time", cl::init(0.3),
                                cl::desc("Seconds to time each kernel for"),
@@ -390,6 +397,11 @@ int main(int argc, char **argv) {
                  << kvType << "'\n";
     return 1;
   }
+  if (weightsInCache && weightsFromMemory) {
+    llvm::errs() << "error: --weights-in-cache and --weights-from-memory "
+                    "contradict each other\n";
+    return 1;
+  }
   if (decodeContext < 1 || decodeContext > kPositions) {
     llvm::errs() << "error: --decode-context must be in 1.." << kPositions
                  << ", got " << decodeContext << "\n";
@@ -446,7 +458,8 @@ int main(int argc, char **argv) {
   if (auto env = llvm::sys::Process::GetEnv("OMP_NUM_THREADS"))
     threads = std::max(1, std::atoi(env->c_str()));
   double bandwidth = 0;
-  if (llvm::is_contained(counts, 1) || weightsFromMemory) {
+  if ((llvm::is_contained(counts, 1) || weightsFromMemory) &&
+      !weightsInCache) {
     bandwidth = kfbench::measureReadBandwidth(
         std::max<int64_t>(int64_t(512) << 20, 8 * host.l3), threads);
     llvm::outs() << llvm::formatv(
@@ -541,7 +554,8 @@ int main(int argc, char **argv) {
     const std::vector<int> &streamed = kernel.streamedArgs;
     std::vector<std::vector<kernelforge::runtime::WeightTensor>> copies;
     bool fromMemory =
-        (kernel.tokens == 1 || weightsFromMemory) && !streamed.empty();
+        (kernel.tokens == 1 || weightsFromMemory) && !weightsInCache &&
+        !streamed.empty();
     auto argBytes = [&](int a) {
       return entry.args[a].numElements() * entry.args[a].elementBytes();
     };

@@ -325,7 +325,7 @@ def PrefetchStridedReadsPass
     the loop and whose indices are loop-invariant but one, which moves with
     the induction variable (the variable itself or an `affine.apply` linear
     in it) by a cache line or more per step, gets `memref.prefetch` ops
-    (into L2) for the same run `distance` steps ahead: one per cache line of
+    for the same run `distance` steps ahead: one per cache line of
     the run, at most four, when the innermost dimension is contiguous. A
     read through `memref.expand_shape` views (an i8 weight's blocks of rows)
     is prefetched in the memref they view, its split indices linearised, so
@@ -359,6 +359,14 @@ def PrefetchStridedReadsPass
     along D, the first k tile of the next block of the other dimension (the
     columns the thread copies next). Every index is clamped; off with a
     `distance` of 0.
+
+    Each prefetch goes into L1 (`locality<3>`, prefetcht0 on x86) when the
+    lines its loop keeps asked for ahead (the runs of `distance` rows, of
+    the rows N bytes below, of a block's rows N tiles ahead) fit the L1
+    without more than 8 in one set, an L1 way being 4 KiB: a one-row
+    product's 16 rows of i8 or bf16 weights. Otherwise (rows a multiple of
+    4 KiB apart or nearly, prefill's 64 rows ahead, the next k tile) into
+    L2 (`locality<2>`), where they do not evict what the loop reads.
   }];
   let options = [
     Option<"distance", "distance", "int64_t", /*default=*/"0",
