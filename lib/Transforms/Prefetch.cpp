@@ -120,7 +120,7 @@ Value clampIndex(OpBuilder &b, OpBuilder &constants, Location loc, Value index,
   return arith::MaxSIOp::create(b, loc, below, zero);
 }
 
-/// One prefetch (into L2) per cache line of the run of `target` at `at`.
+/// One prefetch into `level` per cache line of the run of `target` at `at`.
 void prefetchLines(OpBuilder &b, OpBuilder &constants, Location loc,
                    Value target, ArrayRef<Value> at, int64_t lines,
                    int64_t elementBytes, kf::CacheLevel level) {
@@ -133,8 +133,10 @@ void prefetchLines(OpBuilder &b, OpBuilder &constants, Location loc,
           arith::ConstantIndexOp::create(constants, loc,
                                          line * kf::kCacheLineBytes /
                                              elementBytes));
-    memref::PrefetchOp::create(b, loc, target, lineAt, /*isWrite=*/false,
-                               /*localityHint=*/level == kf::CacheLevel::L1 ? 3 : 2, /*isDataCache=*/true);
+    memref::PrefetchOp::create(
+        b, loc, target, lineAt, /*isWrite=*/false,
+        /*localityHint=*/level == kf::CacheLevel::L1 ? 3 : 2,
+        /*isDataCache=*/true);
   }
 }
 
@@ -165,15 +167,15 @@ void kf::prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
   auto type = cast<MemRefType>(memref.getType());
   for (auto [d, index] : llvm::enumerate(at))
     index = clampIndex(b, constants, loc, index, type.getDimSize(d));
-  unsigned group; // unused: every dimension is clamped
-  Value target = resolveView(b, loc, memref, at, /*dim=*/0, group);
+  Value target = kf::resolveExpandShape(b, loc, memref, at,
+                                        /*inBounds=*/false);
   prefetchLines(b, constants, loc, target, at, lines, elementBytes, level);
 }
 
 kf::CacheLevel kf::cacheLevelFor(int64_t runs, int64_t linesPerRun,
                                  int64_t strideBytes) {
   constexpr int64_t kWayBytes = 4096, kSets = kWayBytes / kCacheLineBytes;
-  if (runs <= 0 || linesPerRun <= 0 || runs * linesPerRun > kL1Ways * kSets)
+  if (runs <= 0 || linesPerRun <= 0)
     return CacheLevel::L2;
   SmallVector<int64_t> perSet(kSets, 0);
   for (int64_t run = 0; run < runs; ++run) {

@@ -40,6 +40,16 @@ int64_t linesPerRead(int64_t bytes) {
                              kMaxLinesPerRead);
 }
 
+/// Bytes a read moves when its index `moving` advances `step` units of its
+/// loop, `strides` being its memref's; nullopt when that stride is dynamic.
+std::optional<int64_t> bytesPerStep(ArrayRef<int64_t> strides,
+                                    kf::MovingIndex moving, int64_t step,
+                                    int64_t elementBytes) {
+  if (ShapedType::isDynamic(strides[moving.dim]))
+    return std::nullopt;
+  return std::abs(strides[moving.dim] * moving.perUnit * step) * elementBytes;
+}
+
 /// Moves `at[dim]` `by` elements on; where that reaches `end`, it wraps back
 /// by `end` and `at[carry]` moves `carryBy` on instead: a walk that goes on
 /// at the start of the next block (constants at `constants`).
@@ -82,15 +92,14 @@ void prefetchNextRows(Operation *read, Value memref, ValueRange indices,
     if (motion)
       rows = kf::MovingIndex{static_cast<unsigned>(dim), motion->perUnit};
   }
-  if (!outerStep || *outerStep <= 0 || !rows ||
-      ShapedType::isDynamic(strides[rows->dim]))
+  if (!outerStep || *outerStep <= 0 || !rows)
+    return;
+  std::optional<int64_t> stepBytes =
+      bytesPerStep(strides, *rows, *outerStep, elementBytes);
+  if (!stepBytes || *stepBytes == 0)
     return;
   int64_t elementsPerStep = rows->perUnit * *outerStep;
-  int64_t stepBytes = std::abs(strides[rows->dim] * elementsPerStep) *
-                      elementBytes;
-  if (stepBytes == 0)
-    return;
-  int64_t steps = llvm::divideCeil(rowBytes, stepBytes);
+  int64_t steps = llvm::divideCeil(rowBytes, *stepBytes);
   OpBuilder outside(loop), b(read);
   kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *rows,
                        elementsPerStep * steps, /*lines=*/1, elementBytes,
@@ -122,12 +131,13 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
   // later): invariant there.
   std::optional<kf::MovingIndex> moving =
       kf::movingIndex(indices, loop, /*invariantApplies=*/rowBytes > 0);
-  if (!moving || ShapedType::isDynamic(strides[moving->dim]) ||
-      ShapedType::isDynamic(type.getDimSize(moving->dim)))
+  if (!moving || ShapedType::isDynamic(type.getDimSize(moving->dim)))
     return;
-  int64_t stepBytes =
-      std::abs(strides[moving->dim] * moving->perUnit * step) * elementBytes;
-  if (stepBytes < kf::kCacheLineBytes) {
+  std::optional<int64_t> stepBytes =
+      bytesPerStep(strides, *moving, step, elementBytes);
+  if (!stepBytes)
+    return;
+  if (*stepBytes < kf::kCacheLineBytes) {
     // Contiguous: the hardware prefetchers follow it, unless asked for the
     // rows below.
     if (rowBytes > 0)
@@ -149,7 +159,7 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
   OpBuilder outside(loop), b(read);
   kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *moving,
                        moving->perUnit * step * distance, lines, elementBytes,
-                       kf::cacheLevelFor(distance, lines, stepBytes));
+                       kf::cacheLevelFor(distance, lines, *stepBytes));
 }
 
 /// Whether no loop is nested in `loop`.
@@ -216,12 +226,13 @@ void prefetchNextTiles(Operation *read, Value memref, ValueRange indices,
   int64_t lines = linesPerRead(vectorElements * elementBytes);
   // The rows of the loop's walk, each with the runs of `tiles` tiles ahead.
   std::optional<APInt> rows = loop.getStaticTripCount();
-  int64_t rowStride = std::abs(strides[row->dim] * row->perUnit *
-                               getConstantIntValue(loop.getStep()).value_or(0));
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  std::optional<int64_t> rowBytes =
+      step ? bytesPerStep(strides, *row, *step, elementBytes) : std::nullopt;
   kf::CacheLevel level =
-      rows ? kf::cacheLevelFor(rows->getSExtValue(), lines * tiles,
-                               rowStride * elementBytes)
-           : kf::CacheLevel::L2;
+      rows && rowBytes ? kf::cacheLevelFor(rows->getSExtValue(),
+                                           lines * tiles, *rowBytes)
+                       : kf::CacheLevel::L2;
   kf::prefetchRunAt(b, outside, loc, memref, at, lines, elementBytes, level);
 }
 
