@@ -1,7 +1,8 @@
 //===- Prefetch.h - Prefetching the run a read loads, steps ahead -*- C++ -*-===//
 //
-// Private to kf-prefetch-strided-reads, kf-prefetch-next-key-tile and
-// kf-factor-block-scales.
+// Private to kf-prefetch-strided-reads, kf-prefetch-next-key-tile,
+// kf-factor-block-scales and kf-tile-and-vectorize (which reads
+// kCacheLineBytes).
 //
 //===----------------------------------------------------------------------===//
 

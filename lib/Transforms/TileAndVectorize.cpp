@@ -9,6 +9,7 @@
 
 #include "DequantizedPanels.h"
 #include "MatVec.h"
+#include "Prefetch.h"
 
 #include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Contractions.h"
@@ -147,7 +148,12 @@ constexpr int64_t kNarrowRunKTile = 32;
 /// alternating runs: 0.051 / 0.056 / 0.054 -> 0.048 / 0.044 / 0.047 ms.
 /// kf-prefetch-next-key-tile adds the next key tile's rows in the P V
 /// loop, which this tile's first rows (the only tile of a short context) do
-/// not get.
+/// not get. f32 weights whose register tile reads at most
+/// kBlocksOuterRunBytes of each row (AVX2's 64 columns) are prefetched the
+/// same way: znver3 code on a Zen 5, four alternating runs, qkv / attn_proj
+/// / mlp_up / mlp_down 0.146 / 0.049 / 0.216 / 0.187 -> 0.128 / 0.039 /
+/// 0.198 / 0.164 ms; AVX-512's 512-byte f32 runs gained nothing measurable
+/// (0.115 / 0.034 / 0.182 / 0.144 -> 0.109 / 0.035 / 0.176 / 0.141).
 constexpr int64_t kOneRowPrefetchRows = 16;
 
 /// Weight rows below its reads that a one-row product with 16-bit or i8
@@ -159,9 +165,17 @@ constexpr int64_t kOneRowPrefetchRows = 16;
 /// alternating runs): bf16 1.97 / 2.48 / 1.77 ms -> 1.47 / 1.80 / 1.41,
 /// int8 1.33 / 1.30 / 0.94 -> 0.87 / 1.19 / 0.92. In a first trial one tile
 /// ahead beat two for bf16 (1.28 / 1.44 against 1.32 / 1.62), and 6 int8
-/// rows did less than 22. Not for f32 weights: they kept their rate without
-/// it and lost with it.
+/// rows did less than 22. Not for f32 weights whose lanes read a whole
+/// cache line of a row (AVX-512's 16): they kept their rate without it and
+/// lost with it.
 constexpr int64_t kNextRowsPrefetchBytes = 12288;
+
+/// The same for f32 weights whose lanes read less than a cache line of a
+/// row (AVX2's 8): 8 rows of 768 below, as bf16's 12 KiB are. GPT-2's head
+/// with znver3 code on a Zen 5 (kernelforge-bench, from memory, 2 threads,
+/// six alternating runs): 3.07 ms without, 2.61 with 12 KiB, 2.31 with 24
+/// KiB, 2.35 with 36 KiB; AVX-512 code 2.19 without, 2.21 with 12 KiB.
+constexpr int64_t kNextF32RowsPrefetchBytes = 24576;
 
 /// A dimension to split off before tiling: `[0, at)` and `[at, size)`.
 struct Split {
@@ -478,12 +492,15 @@ struct Planner {
       // Packed panels are read front to back, just after the copy wrote
       // them: nothing to fetch ahead.
       plan.marks.prefetch = manyRows && !op->hasAttr(kPackedAttrName);
-      // A row against 16-bit weights (decode), or against a key tile's
-      // value rows in a decode query's key loop: the rows ahead. (Not any
-      // product in a loop: a packed product's k tile loop is one too, and
-      // its panels are not to be prefetched.)
+      // A row against 16-bit weights (decode), against f32 weights read in
+      // runs of at most kBlocksOuterRunBytes (AVX2), or against a key
+      // tile's value rows in a decode query's key loop: the rows ahead.
+      // (Not any product in a loop: a packed product's k tile loop is one
+      // too, and its panels are not to be prefetched.)
+      bool shortRuns = block == 0 && !weightStoredOutIn(op) &&
+                       cols * narrowestInputBytes(op) <= kBlocksOuterRunBytes;
       if (oneRow && !narrowRuns &&
-          (narrowestInputBytes(op) < 4 || inKeyLoop)) {
+          (narrowestInputBytes(op) < 4 || inKeyLoop || shortRuns)) {
         plan.marks.prefetch = true;
         plan.marks.prefetchSteps = kOneRowPrefetchRows;
       }
@@ -914,10 +931,19 @@ struct TileAndVectorizePass
       if (auto block = op->getParentOfType<scf::ForallOp>()) {
         std::fill(plan.threads.begin(), plan.threads.end(), 0);
         recordBlockSchedule(rewriter, block, op, plan.schedule);
-        // A narrow-weight product in a lane sum's block: the next rows.
-        if (block->hasAttr("kf.parallel") && plan.schedule &&
-            narrowestInputBytes(op) < 4)
-          plan.marks.rowBytes = kNextRowsPrefetchBytes;
+        // A product in a lane sum's block whose lanes read less than a
+        // cache line of each row (narrow weights; f32 with AVX2's 8
+        // lanes): the next rows. (A packed product goes round the worklist
+        // inside its thread tile, a block marked "rows": its f32 panels
+        // are read front to back.)
+        int64_t bytes = narrowestInputBytes(op);
+        auto regime = block->getAttrOfType<StringAttr>("kf.parallel");
+        bool shortLanes =
+            regime && regime.getValue() == "features" &&
+            planner.scheduleFor(op).vectorWidth * bytes < kf::kCacheLineBytes;
+        if (regime && plan.schedule && (bytes < 4 || shortLanes))
+          plan.marks.rowBytes =
+              bytes < 4 ? kNextRowsPrefetchBytes : kNextF32RowsPrefetchBytes;
       }
       auto current = cast<TilingInterface>(op.getOperation());
       DictionaryAttr scheduleAttr =

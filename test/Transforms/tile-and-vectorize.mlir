@@ -27,14 +27,20 @@ func.func @prefill(%x: tensor<64x32xf32>, %w: tensor<32x96xf32>) -> tensor<64x96
 // Decode (one row): threads split the output features instead, and the
 // register tile is four tiles of columns wide (1 x 128: each k step reads 512
 // bytes of a weight row).
-// Its weight block is read once, front to back: no loop is marked for
-// prefetching.
+// Its weight block is read once, front to back, in 512-byte runs that keep
+// enough bytes in flight: no loop is marked for prefetching. AVX2's tile
+// (znver3) is 64 columns, a 256-byte run of each row, and asks for the
+// rows 16 below, as 16-bit weights' 256-byte runs do.
 // CHECK-LABEL: func.func @decode
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 256) step (1, 128)
 // CHECK-NOT: kf.prefetch
 // CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x128xf32> into vector<1x128xf32>
 // CHECK-NOT: kf.prefetch
 // CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 32 : i64, register_tile = array<i64: 1, 128>, thread_tiles = array<i64: 1, 128, 0>}}
+// ZEN3-LABEL: func.func @decode
+// ZEN3: vector.contract {{.*}} : vector<1x1xf32>, vector<1x64xf32> into vector<1x64xf32>
+// ZEN3: } {kf.prefetch = 16 : i64}
+// ZEN3: register_tile = array<i64: 1, 64>
 func.func @decode(%x: tensor<1x32xf32>, %w: tensor<32x256xf32>) -> tensor<1x256xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<1x32xf32>, tensor<32x256xf32> -> tensor<1x256xf32>
   return %y : tensor<1x256xf32>
@@ -137,6 +143,14 @@ func.func @decode_split(%x: tensor<1x256xf32>, %w: tensor<256x200xf32>) -> tenso
 // CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 4 : i64, register_tile = array<i64: 8, 16>, thread_tiles = array<i64: 1, 8, 16, 0>}}
 // CHECK-NOT: scf.forall
 // CHECK-NOT: vector.contract
+// AVX-512's 16 lanes read a whole cache line of each row and ask for nothing
+// ahead (above); AVX2's 8 lanes read half of one, and the register loops
+// ask for the rows 24 KiB below (kf-prefetch-strided-reads), as narrow
+// weights' lanes do for 12 KiB.
+// ZEN3-LABEL: func.func @decode_head
+// ZEN3: vector.fma {{.*}} : vector<8xf32>
+// ZEN3: } {kf.prefetch_rows = 24576 : i64}
+// ZEN3: } {kf.parallel = "features"
 func.func @decode_head(%x: tensor<1x64xf32>, %w: tensor<40x64xf32>) -> tensor<1x40xf32> {
   %y = kf.linear %x, %w layout(out_in) : tensor<1x64xf32>, tensor<40x64xf32> -> tensor<1x40xf32>
   return %y : tensor<1x40xf32>

@@ -144,7 +144,9 @@ def TileAndVectorizePass
     all columns in each thread. With 16-bit weights whose register tile
     reads fewer than 256 bytes of each row (AVX2), k tiles of 32 rows are
     walked column tile after column tile, each run prefetching the same row
-    two tiles ahead (`kf.prefetch_next_tiles = 2`), as i8 blocks below. Against an
+    two tiles ahead (`kf.prefetch_next_tiles = 2`), as i8 blocks below;
+    one that reads 256 bytes (AVX-512's 16-bit tiles, AVX2's f32 ones) asks
+    for the rows 16 below (`kf.prefetch = 16`). Against an
     `[n, k]` weight (the tied head; and, inside a fused attention block, a
     decode query's scores against its cached keys) the product is first
     split into dot products with `vector-width` lanes (`P[m, n, j]` over blocks of k, then
@@ -316,7 +318,8 @@ def PrefetchStridedReadsPass
     reach a weight block waits on memory at every step while the others
     find it in cache. kf-tile-and-vectorize marks the register tile loops of
     products of many rows (`kf.prefetch`), and those of one-row products
-    against i8 blocks or 16-bit weights and of decode attention's
+    against i8 blocks, 16-bit weights or f32 weights read in runs of at
+    most 256 bytes of a row (AVX2's 64 columns) and of decode attention's
     probabilities times the value rows with their own distance
     (`kf.prefetch = 16`, used unless `distance` is 0); in each marked
     innermost
@@ -332,12 +335,14 @@ def PrefetchStridedReadsPass
     the walk continues into the next block. The prefetched index is clamped
     to the dimension, so no address outside the buffer is asked for.
     Contiguous walks (the activations) are left to the hardware, as are
-    other one-row products (decode), whose weight blocks are read once,
-    front to back, and loops of `distance` steps or fewer. The exception:
-    loops marked `kf.prefetch_rows = N` (a one-row product with 16-bit or i8
-    weights in a lane sum's block of outputs, the tied head, whose lane
-    tiles walk a few rows front to back with too few bytes in flight per
-    core) prefetch, for each contiguous read, the same place in the rows at
+    other one-row products (decode: AVX-512's 512-byte runs of f32 rows),
+    whose weight blocks are read once, front to back, and loops of
+    `distance` steps or fewer. The exception:
+    loops marked `kf.prefetch_rows = N` (a one-row product in a lane sum's
+    block of outputs, the tied head, whose lanes read less than a cache
+    line of each row: 16-bit or i8 weights, N = 12 KiB, or f32 with AVX2's
+    8 lanes, N = 24 KiB; its lane tiles walk a few rows front to back with
+    too few bytes in flight per core) prefetch, for each contiguous read, the same place in the rows at
     least N bytes below: whole steps of the enclosing `scf.for`, whose
     induction variable moves the row index (row indices computed in the
     loop from values outside it count as invariant there). A `distance` of
