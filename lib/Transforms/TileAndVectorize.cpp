@@ -435,9 +435,14 @@ struct Planner {
       // tile's rows at the row's end), as i8 blocks are walked.
       auto keys = op->getParentOfType<scf::ForOp>();
       bool inKeyLoop = keys && keys->hasAttr(kf::kKeyTileLoopAttrName);
-      bool narrowRuns = oneRow && block == 0 && !inKeyLoop &&
-                        narrowestInputBytes(op) < 4 && !weightStoredOutIn(op) &&
-                        cols * narrowestInputBytes(op) < kBlocksOuterRunBytes;
+      int64_t weightBytes = narrowestInputBytes(op);
+      // Bytes of each weight row a one-row register tile reads per step
+      // from a [k, n] weight (0: not such a product).
+      int64_t runBytes = oneRow && block == 0 && !weightStoredOutIn(op)
+                             ? cols * weightBytes
+                             : 0;
+      bool narrowRuns = !inKeyLoop && weightBytes < 4 && runBytes > 0 &&
+                        runBytes < kBlocksOuterRunBytes;
       if (narrowRuns) {
         if (int64_t tile = pickTile(ranges[k], kNarrowRunKTile))
           plan.reduction[k] = tile;
@@ -497,10 +502,8 @@ struct Planner {
       // tile's value rows in a decode query's key loop: the rows ahead.
       // (Not any product in a loop: a packed product's k tile loop is one
       // too, and its panels are not to be prefetched.)
-      bool shortRuns = block == 0 && !weightStoredOutIn(op) &&
-                       cols * narrowestInputBytes(op) <= kBlocksOuterRunBytes;
-      if (oneRow && !narrowRuns &&
-          (narrowestInputBytes(op) < 4 || inKeyLoop || shortRuns)) {
+      bool shortRuns = runBytes > 0 && runBytes <= kBlocksOuterRunBytes;
+      if (oneRow && !narrowRuns && (weightBytes < 4 || inKeyLoop || shortRuns)) {
         plan.marks.prefetch = true;
         plan.marks.prefetchSteps = kOneRowPrefetchRows;
       }

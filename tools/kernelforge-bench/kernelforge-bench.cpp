@@ -457,9 +457,12 @@ int main(int argc, char **argv) {
   int threads = host.cores;
   if (auto env = llvm::sys::Process::GetEnv("OMP_NUM_THREADS"))
     threads = std::max(1, std::atoi(env->c_str()));
+  // Whether a kernel of `rows` rows streams its weights from memory.
+  auto streamsWeights = [](int64_t rows) {
+    return (rows == 1 || weightsFromMemory) && !weightsInCache;
+  };
   double bandwidth = 0;
-  if ((llvm::is_contained(counts, 1) || weightsFromMemory) &&
-      !weightsInCache) {
+  if (llvm::any_of(counts, streamsWeights)) {
     bandwidth = kfbench::measureReadBandwidth(
         std::max<int64_t>(int64_t(512) << 20, 8 * host.l3), threads);
     llvm::outs() << llvm::formatv(
@@ -553,9 +556,7 @@ int main(int argc, char **argv) {
     // where the kernel allows it).
     const std::vector<int> &streamed = kernel.streamedArgs;
     std::vector<std::vector<kernelforge::runtime::WeightTensor>> copies;
-    bool fromMemory =
-        (kernel.tokens == 1 || weightsFromMemory) && !weightsInCache &&
-        !streamed.empty();
+    bool fromMemory = streamsWeights(kernel.tokens) && !streamed.empty();
     auto argBytes = [&](int a) {
       return entry.args[a].numElements() * entry.args[a].elementBytes();
     };
