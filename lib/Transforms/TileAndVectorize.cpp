@@ -934,17 +934,16 @@ struct TileAndVectorizePass
       if (auto block = op->getParentOfType<scf::ForallOp>()) {
         std::fill(plan.threads.begin(), plan.threads.end(), 0);
         recordBlockSchedule(rewriter, block, op, plan.schedule);
-        // A product in a lane sum's block whose lanes read less than a
-        // cache line of each row (narrow weights; f32 with AVX2's 8
-        // lanes): the next rows. (A packed product goes round the worklist
-        // inside its thread tile, a block marked "rows": its f32 panels
-        // are read front to back.)
+        // A product in a lane sum's block (marked "features") whose lanes
+        // read less than a cache line of each row (16-bit and i8 weights;
+        // f32 with AVX2's 8 lanes): the rows below. Not a packed product,
+        // which goes round the worklist inside its thread tile (a block
+        // marked "rows"): its panels are read front to back, and its
+        // activations' rows are in cache.
         int64_t bytes = narrowestInputBytes(op);
         auto regime = block->getAttrOfType<StringAttr>("kf.parallel");
-        bool shortLanes =
-            regime && regime.getValue() == "features" &&
-            planner.scheduleFor(op).vectorWidth * bytes < kf::kCacheLineBytes;
-        if (regime && plan.schedule && (bytes < 4 || shortLanes))
+        if (plan.schedule && regime && regime.getValue() == "features" &&
+            planner.scheduleFor(op).vectorWidth * bytes < kf::kCacheLineBytes)
           plan.marks.rowBytes =
               bytes < 4 ? kNextRowsPrefetchBytes : kNextF32RowsPrefetchBytes;
       }

@@ -367,3 +367,24 @@ func.func @prefill_i8_k_tiles_of_blocks(%x: tensor<64x800xf32>, %w: tensor<800x9
   %y = kf.linear %x, %w scales(%s : tensor<25x96xf16>) layout(in_out) : tensor<64x800xf32>, tensor<800x96xi8> -> tensor<64x96xf32>
   return %y : tensor<64x96xf32>
 }
+
+// -----
+
+// Many rows against bf16 weights, packed (AVX-512 packs from 128 rows,
+// znver3 always): the packed product goes round the worklist inside its
+// thread tile, a block marked "rows", and reads its panels front to back
+// and its rows of activations from cache. Only a lane sum's block
+// ("features") asks for the rows below (kf.prefetch_rows): here nothing
+// does.
+// CHECK-LABEL: func.func @prefill_bf16_packed
+// CHECK: arith.extf %{{.+}} : vector<1x1x32xbf16> to vector<1x1x32xf32>
+// CHECK-NOT: kf.prefetch_rows
+// CHECK: kf.parallel = "rows", kf.schedule = {{{.*}}packed_panels = 32 : i64
+// ZEN3-LABEL: func.func @prefill_bf16_packed
+// ZEN3: arith.extf %{{.+}} : vector<1x1x16xbf16> to vector<1x1x16xf32>
+// ZEN3-NOT: kf.prefetch_rows
+// ZEN3: kf.parallel = "rows", kf.schedule = {{{.*}}packed_panels = 16 : i64
+func.func @prefill_bf16_packed(%x: tensor<128x64xf32>, %w: tensor<64x256xbf16>) -> tensor<128x256xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<128x64xf32>, tensor<64x256xbf16> -> tensor<128x256xf32>
+  return %y : tensor<128x256xf32>
+}
