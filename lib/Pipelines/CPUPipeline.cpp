@@ -105,6 +105,8 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   prefetch.distance = options.prefetchDistance;
   pm.addNestedPass<func::FuncOp>(createPrefetchStridedReadsPass(prefetch));
   pm.addNestedPass<func::FuncOp>(createPrefetchNextKeyTilePass());
+  // Packed panels written by the first row tile that reads them.
+  pm.addNestedPass<func::FuncOp>(createFusePanelCopiesPass());
   detail::addParallelLoopsToOpenMP(pm, options.threads,
                                    options.minParallelWork);
   // Temporaries freed inside loops: a stack slot per thread, not a malloc

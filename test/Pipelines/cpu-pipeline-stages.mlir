@@ -8,6 +8,7 @@
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="threads=0 target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=SERIAL
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=loops prefetch-distance=16 target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=PREFETCH
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="prefetch-distance=16 target-triple=x86_64-unknown-linux-gnu target-cpu=skylake-avx512" | FileCheck %s --check-prefix=PREFETCH-LLVM
+// RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=loops target-triple=x86_64-unknown-linux-gnu target-cpu=znver3" | FileCheck %s --check-prefix=PACKED
 
 // LINALG-LABEL: func.func @mlp
 // LINALG-NOT: kf.
@@ -52,6 +53,23 @@
 // PREFETCH-NOT: memref.prefetch
 // PREFETCH-NOT: kf.prefetch
 // PREFETCH-LLVM: llvm.intr.prefetch
+
+// AVX2 packs the weights into panels of 16 floats (one cache line of each
+// row); the copy is done by the first row tile (kf-fuse-panel-copies),
+// which reads each weight vector (the next k tile asked for into L2, the row
+// 32 steps ahead into L1), stores it into its panel and reads it back for
+// its multiply-adds; no loop of its own copies the panels.
+// PACKED-LABEL: func.func @mlp
+// PACKED: %[[PANELS:.+]] = memref.alloca() {{.*}} : memref<4x64x16xf32>
+// PACKED-NOT: vector.store {{.*}}%[[PANELS]]
+// PACKED: scf.for {{.*}} iter_args
+// PACKED: memref.prefetch %arg1{{.*}} locality<2>
+// PACKED-NEXT: %[[W:.+]] = vector.load
+// PACKED-NEXT: vector.store %[[W]], %[[PANELS]]
+// PACKED: memref.prefetch {{.*}} locality<3>
+// PACKED-NEXT: vector.load %[[PANELS]]
+// PACKED: vector.fma
+// PACKED-NOT: vector.store {{.*}}%[[PANELS]]
 
 // LLVM: llvm.func @mlp
 // LLVM-DAG: omp.parallel
