@@ -125,8 +125,8 @@ void prefetchRowsAhead(RewriterBase &rewriter, vector::LoadOp panelLoad,
                        ArrayRef<vector::LoadOp> reads, int64_t rows) {
   auto loop = panelLoad->getParentOfType<scf::ForOp>();
   std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
-  if (!upper)
-    return;
+  if (!upper || getConstantIntValue(loop.getStep()) != 1)
+    return; // the clamped row must be one the loop reads
   Value step = loop.getInductionVar();
   Location loc = panelLoad.getLoc();
   for (vector::LoadOp read : reads) {

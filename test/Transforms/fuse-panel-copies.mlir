@@ -232,3 +232,47 @@ func.func @writes_weights(%a: memref<6x256xf32>, %w: memref<256x4x16xf32>, %c: m
   memref.dealloc %panels : memref<4x256x16xf32>
   return
 }
+
+// -----
+
+// Copy and product walk the rows by steps of two: fused, but the rows ahead
+// are only asked for in a loop by steps of one (the clamped row must be one
+// the loop reads).
+// CHECK-LABEL: func.func @steps_of_two
+// CHECK:       scf.for
+// CHECK:         scf.for
+// CHECK:           vector.store {{.*}} : memref<4x256x16xf32>, vector<16xf32>
+// CHECK-NOT:       locality<3>
+// CHECK:           vector.load {{.*}} : memref<4x256x16xf32>, vector<16xf32>
+func.func @steps_of_two(%a: memref<6x256xf32>, %w: memref<256x4x16xf32>, %c: memref<6x4x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c6 = arith.constant 6 : index
+  %c256 = arith.constant 256 : index
+  %panels = memref.alloc() {alignment = 64 : i64} : memref<4x256x16xf32>
+  scf.for %k = %c0 to %c256 step %c2 {
+    scf.for %p = %c0 to %c4 step %c1 {
+      memref.prefetch %w[%k, %p, %c0], read, locality<2>, data : memref<256x4x16xf32>
+      %v = vector.load %w[%k, %p, %c0] : memref<256x4x16xf32>, vector<16xf32>
+      vector.store %v, %panels[%p, %k, %c0] : memref<4x256x16xf32>, vector<16xf32>
+    }
+  }
+  scf.for %p = %c0 to %c4 step %c1 {
+    scf.for %m = %c0 to %c6 step %c2 {
+      %init = vector.load %c[%m, %p, %c0] : memref<6x4x16xf32>, vector<16xf32>
+      %sum = scf.for %k = %c0 to %c256 step %c2 iter_args(%acc = %init) -> (vector<16xf32>) {
+        %x = memref.load %a[%m, %k] : memref<6x256xf32>
+        %xv = vector.broadcast %x : f32 to vector<16xf32>
+        %wv = vector.load %panels[%p, %k, %c0] : memref<4x256x16xf32>, vector<16xf32>
+        %f = vector.fma %xv, %wv, %acc : vector<16xf32>
+        scf.yield %f : vector<16xf32>
+      }
+      vector.store %sum, %c[%m, %p, %c0] : memref<6x4x16xf32>, vector<16xf32>
+    }
+  }
+  memref.dealloc %panels : memref<4x256x16xf32>
+  return
+}
+
