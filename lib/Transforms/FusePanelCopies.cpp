@@ -12,6 +12,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prefetch.h"
+#include "Views.h"
+
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,7 +23,6 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_FUSEPANELCOPIESPASS
@@ -30,20 +32,6 @@ namespace mlir::kf {
 using namespace mlir;
 
 namespace {
-
-/// Bits of a cache line.
-constexpr int64_t kLineBits = 64 * 8;
-
-/// The buffer a memref views (through subviews, reshapes and casts).
-Value baseBuffer(Value memref) {
-  while (Operation *def = memref.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      break;
-    memref = view.getViewSource();
-  }
-  return memref;
-}
 
 /// Whether `loop` runs from a constant to a constant by a constant.
 bool constantBounds(scf::ForOp loop) {
@@ -113,38 +101,34 @@ std::optional<PanelCopy> matchCopy(scf::ForOp root, Value panels) {
         }))
       return std::nullopt;
   for (Value read : copy.reads)
-    if (baseBuffer(read) == baseBuffer(panels))
+    if (kf::rootBuffer(read) == kf::rootBuffer(panels))
       return std::nullopt;
   return copy;
 }
 
-/// Prefetches, for each weight read of a peeled row tile whose run is at
-/// most a cache line, the row `rows` steps ahead of the innermost loop
-/// (clamped to its last step) into L1.
-void prefetchRowsAhead(RewriterBase &rewriter, vector::LoadOp panelLoad,
-                       ArrayRef<vector::LoadOp> reads, int64_t rows) {
+/// Prefetches into L1, for each weight read of a peeled row tile that moves
+/// with the innermost loop and reads at most a cache line, the run `steps`
+/// steps of that loop ahead (kf::prefetchRunAhead: clamped to the weight's
+/// dimension).
+void prefetchRowsAhead(vector::LoadOp panelLoad,
+                       ArrayRef<vector::LoadOp> reads, int64_t steps) {
   auto loop = panelLoad->getParentOfType<scf::ForOp>();
-  std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
-  if (!upper || getConstantIntValue(loop.getStep()) != 1)
-    return; // the clamped row must be one the loop reads
-  Value step = loop.getInductionVar();
-  Location loc = panelLoad.getLoc();
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!step)
+    return;
+  OpBuilder outside(loop);
   for (vector::LoadOp read : reads) {
     VectorType type = read.getVectorType();
-    if (type.getNumElements() * type.getElementTypeBitWidth() > kLineBits ||
-        llvm::count(read.getIndices(), step) != 1)
+    int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+    std::optional<kf::MovingIndex> moving =
+        kf::movingIndex(read.getIndices(), loop);
+    if (type.getNumElements() * elementBytes > kf::kCacheLineBytes || !moving)
       continue;
-    Value ahead = arith::AddIOp::create(
-        rewriter, loc, step,
-        arith::ConstantIndexOp::create(rewriter, loc, rows));
-    Value clamped = arith::MinSIOp::create(
-        rewriter, loc, ahead,
-        arith::ConstantIndexOp::create(rewriter, loc, *upper - 1));
-    SmallVector<Value> at(read.getIndices());
-    llvm::replace(at, step, clamped);
-    memref::PrefetchOp::create(rewriter, loc, read.getBase(), at,
-                               /*isWrite=*/false, /*localityHint=*/3,
-                               /*isDataCache=*/true);
+    OpBuilder b(read);
+    kf::prefetchRunAhead(b, outside, read.getLoc(), read.getBase(),
+                         read.getIndices(), *moving,
+                         moving->perUnit * *step * steps, /*lines=*/1,
+                         elementBytes, kf::CacheLevel::L1);
   }
 }
 
@@ -215,7 +199,7 @@ bool fuse(RewriterBase &rewriter, PanelCopy &copy, Operation *product,
         continue;
       Value target = effect.getValue();
       if (!target || llvm::any_of(copy.reads, [&](Value read) {
-            return baseBuffer(read) == baseBuffer(target);
+            return kf::rootBuffer(read) == kf::rootBuffer(target);
           }))
         writesReads = true;
     }
@@ -251,7 +235,7 @@ bool fuse(RewriterBase &rewriter, PanelCopy &copy, Operation *product,
         if (auto read = dyn_cast<vector::LoadOp>(rewriter.clone(op, body)))
           weightReads.push_back(read);
   if (rowsAhead > 0)
-    prefetchRowsAhead(rewriter, peeledLoad, weightReads, rowsAhead);
+    prefetchRowsAhead(peeledLoad, weightReads, rowsAhead);
   rewriter.eraseOp(copy.levels.front());
   return true;
 }

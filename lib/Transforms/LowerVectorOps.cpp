@@ -1,5 +1,7 @@
 //===- LowerVectorOps.cpp - Vector ops down to 1-D forms -------------------===//
 
+#include "Views.h"
+
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
@@ -22,14 +24,6 @@ namespace {
 
 bool sameIndices(ValueRange a, ValueRange b) {
   return a.size() == b.size() && llvm::equal(a, b);
-}
-
-/// The buffer a memref view ultimately reads (through subviews, reshapes,
-/// casts): two values with the same root may overlap.
-Value rootBuffer(Value memref) {
-  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
-    memref = view.getViewSource();
-  return memref;
 }
 
 /// Keeps a register tile's accumulator in registers across the loop that
@@ -59,14 +53,14 @@ bool hoistAccumulator(scf::ForOp loop, IRRewriter &rewriter) {
       continue;
     vector::TransferWriteOp write;
     bool conflict = false;
-    Value root = rootBuffer(base);
+    Value root = kf::rootBuffer(base);
     loop.walk([&](Operation *user) {
       if (user == read.getOperation())
         return;
       // Any access to the same buffer, through this value or another view.
       if (llvm::none_of(user->getOperands(), [&](Value operand) {
             return isa<MemRefType>(operand.getType()) &&
-                   rootBuffer(operand) == root;
+                   kf::rootBuffer(operand) == root;
           }))
         return;
       auto w = dyn_cast<vector::TransferWriteOp>(user);

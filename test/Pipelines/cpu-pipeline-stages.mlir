@@ -64,9 +64,9 @@
 // PACKED-NOT: vector.store {{.*}}%[[PANELS]]
 // PACKED: scf.for {{.*}} iter_args
 // PACKED: memref.prefetch %arg1{{.*}} locality<2>
+// PACKED: memref.prefetch {{.*}} locality<3>
 // PACKED-NEXT: %[[W:.+]] = vector.load
 // PACKED-NEXT: vector.store %[[W]], %[[PANELS]]
-// PACKED: memref.prefetch {{.*}} locality<3>
 // PACKED-NEXT: vector.load %[[PANELS]]
 // PACKED: vector.fma
 // PACKED-NOT: vector.store {{.*}}%[[PANELS]]

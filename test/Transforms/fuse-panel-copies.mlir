@@ -18,11 +18,12 @@
 // CHECK-NEXT:      memref.load %arg0[%[[C0]], %[[K]]]
 // CHECK-NEXT:      vector.broadcast
 // CHECK-NEXT:      memref.prefetch %arg1[%[[K]], %[[P]], %[[C0]]], read, locality<2>
+// CHECK-NEXT:      %[[AHEAD:.+]] = arith.addi %[[K]], %[[C32]]
+// CHECK-NEXT:      %[[BELOW:.+]] = arith.minsi %[[AHEAD]], %[[LAST]]
+// CHECK-NEXT:      %[[ROW:.+]] = arith.maxsi %[[BELOW]], %[[C0]]
+// CHECK-NEXT:      memref.prefetch %arg1[%[[ROW]], %[[P]], %[[C0]]], read, locality<3>
 // CHECK-NEXT:      %[[W:.+]] = vector.load %arg1[%[[K]], %[[P]], %[[C0]]]
 // CHECK-NEXT:      vector.store %[[W]], %[[PANELS]][%[[P]], %[[K]], %[[C0]]]
-// CHECK-NEXT:      %[[AHEAD:.+]] = arith.addi %[[K]], %[[C32]]
-// CHECK-NEXT:      %[[ROW:.+]] = arith.minsi %[[AHEAD]], %[[LAST]]
-// CHECK-NEXT:      memref.prefetch %arg1[%[[ROW]], %[[P]], %[[C0]]], read, locality<3>
 // CHECK-NEXT:      vector.load %[[PANELS]][%[[P]], %[[K]], %[[C0]]]
 // CHECK:         scf.for %[[M:.+]] = %[[C2]] to
 // CHECK:           scf.for
@@ -235,14 +236,18 @@ func.func @writes_weights(%a: memref<6x256xf32>, %w: memref<256x4x16xf32>, %c: m
 
 // -----
 
-// Copy and product walk the rows by steps of two: fused, but the rows ahead
-// are only asked for in a loop by steps of one (the clamped row must be one
-// the loop reads).
+// Copy and product walk the rows by steps of two: fused, the rows ahead 32
+// steps (64 rows) further, clamped to the weight's last row.
 // CHECK-LABEL: func.func @steps_of_two
-// CHECK:       scf.for
-// CHECK:         scf.for
+// CHECK-DAG:   %[[C64:.+]] = arith.constant 64 : index
+// CHECK-DAG:   %[[LAST:.+]] = arith.constant 255 : index
+// CHECK:       scf.for %[[P:[a-z0-9]+]] =
+// CHECK:         scf.for %[[K:[a-z0-9]+]] =
+// CHECK:           %[[AHEAD:.+]] = arith.addi %[[K]], %[[C64]]
+// CHECK-NEXT:      %[[BELOW:.+]] = arith.minsi %[[AHEAD]], %[[LAST]]
+// CHECK-NEXT:      %[[ROW:.+]] = arith.maxsi %[[BELOW]],
+// CHECK-NEXT:      memref.prefetch %arg1[%[[ROW]], %[[P]], %{{.+}}], read, locality<3>
 // CHECK:           vector.store {{.*}} : memref<4x256x16xf32>, vector<16xf32>
-// CHECK-NOT:       locality<3>
 // CHECK:           vector.load {{.*}} : memref<4x256x16xf32>, vector<16xf32>
 func.func @steps_of_two(%a: memref<6x256xf32>, %w: memref<256x4x16xf32>, %c: memref<6x4x16xf32>) {
   %c0 = arith.constant 0 : index

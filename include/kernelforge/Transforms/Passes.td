@@ -418,8 +418,9 @@ def FusePanelCopiesPass
     The copy's prefetches ask for the next k tile, into L2. Where a panel's
     run of each weight row is at most one cache line (AVX2's 16 floats), the
     peeled tile also asks for the row `rows-ahead` steps of its innermost
-    loop ahead, into L1 (a loop by steps of one; the index clamped to its
-    last step): its single line per step otherwise waits on L2 or L3. Measured on a Zen 5
+    loop ahead, into L1 (the row clamped to the weight's dimension, as
+    kf-prefetch-strided-reads clamps): its single line per step otherwise
+    waits on L2 or L3. Measured on a Zen 5
     with znver3 code (kernelforge-bench, weights from memory, four
     alternating runs, ms): GPT-2's qkv / attn_proj / mlp_up / mlp_down at
     64 rows 1.333 / 0.460 / 1.851 / 1.791 -> 1.238 / 0.431 / 1.688 / 1.645,
