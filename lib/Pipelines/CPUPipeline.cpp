@@ -109,6 +109,9 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createFusePanelCopiesPass());
   detail::addParallelLoopsToOpenMP(pm, options.threads,
                                    options.minParallelWork);
+  // After the cleanup there: rows against i8 [n, k] blocks in integer
+  // pairs, the row quantised once outside the parallel region.
+  pm.addNestedPass<func::FuncOp>(createIntegerBlockDotsPass());
   // Temporaries freed inside loops: a stack slot per thread, not a malloc
   // per iteration.
   pm.addNestedPass<func::FuncOp>(createStackTemporariesPass());

@@ -3,6 +3,7 @@
 #include "kernelforge/Target/CPUTargetModel.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -191,4 +192,18 @@ DictionaryAttr CPUTargetModel::toAttr(MLIRContext *context) const {
                                                               : "default")),
   };
   return b.getDictionaryAttr(fields);
+}
+
+std::optional<int64_t> mlir::kf::x86VectorBits(Operation *op) {
+  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
+                                  : op->getParentOfType<ModuleOp>();
+  auto target = module
+                    ? module->getAttrOfType<DictionaryAttr>(kTargetAttrName)
+                    : DictionaryAttr();
+  auto triple = target ? target.getAs<StringAttr>("triple") : StringAttr();
+  auto bits = target ? target.getAs<IntegerAttr>("vector_bits") : IntegerAttr();
+  if (!triple || !bits || bits.getInt() <= 0 ||
+      !llvm::Triple(triple.getValue()).isX86())
+    return std::nullopt;
+  return bits.getInt();
 }

@@ -48,6 +48,9 @@ struct LoopMarks {
   /// `kf.block_scales` for kf-factor-block-scales (a row against i8 blocks
   /// stored [k, n]).
   bool blockScales = false;
+  /// `kf.lane_sums` for kf-integer-block-dots (a row against i8 blocks
+  /// stored [n, k], whose partial sums per lane are only ever summed).
+  bool laneSums = false;
   /// Bytes of weight rows below its reads that the loops prefetch
   /// (`kf.prefetch_rows`; 0: none).
   int64_t rowBytes = 0;
@@ -66,6 +69,8 @@ struct LoopMarks {
                         : Attribute(rewriter.getUnitAttr()));
     if (blockScales)
       loop->setAttr(kf::kBlockScalesAttrName, rewriter.getUnitAttr());
+    if (laneSums)
+      loop->setAttr(kf::kLaneSumsAttrName, rewriter.getUnitAttr());
     if (rowBytes > 0)
       loop->setAttr(kf::kPrefetchRowsAttrName,
                     rewriter.getI64IntegerAttr(rowBytes));
@@ -509,6 +514,9 @@ struct Planner {
       }
       if (pack)
         plan.packColumns = cols;
+      // The lowering's lane-split row against i8 out_in blocks: its lanes
+      // are summed after the product, so only their sum counts.
+      plan.marks.laneSums = quantized;
       if (sched.columnsOuter && m && !quantized) {
         plan.registerInterchange = llvm::to_vector(llvm::seq<int64_t>(0, numDims));
         std::swap(plan.registerInterchange[*m], plan.registerInterchange[n]);

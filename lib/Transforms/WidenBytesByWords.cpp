@@ -21,6 +21,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Loops.h"
+
 #include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Passes.h"
 
@@ -31,7 +33,6 @@
 #include "mlir/IR/Matchers.h"
 
 #include "llvm/ADT/Sequence.h"
-#include "llvm/TargetParser/Triple.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_WIDENBYTESBYWORDSPASS
@@ -88,7 +89,7 @@ void widenByWords(scf::ForOp loop, ArrayRef<ByteRowSum> sums) {
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   // The new iter_args: each matched sum's four word-lane sums, appended.
-  SmallVector<Value> inits(loop.getInitArgs());
+  SmallVector<Value> inits;
   for (const ByteRowSum &sum : sums) {
     auto type = cast<VectorType>(loop.getRegionIterArg(sum.index).getType());
     auto quarter = VectorType::get({type.getNumElements() / kBytes},
@@ -96,19 +97,9 @@ void widenByWords(scf::ForOp loop, ArrayRef<ByteRowSum> sums) {
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(quarter));
     inits.append(kBytes, zero);
   }
-  auto newLoop = scf::ForOp::create(b, loc, loop.getLowerBound(),
-                                    loop.getUpperBound(), loop.getStep(),
-                                    inits);
   // Marks for later passes (the strided reads' prefetch) carry over.
-  newLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
-  // Move the body over; the old iter_args map to the new loop's first ones.
+  auto newLoop = kf::moveIntoLoopWithInits(b, loop, inits);
   Block *body = newLoop.getBody();
-  body->getOperations().splice(body->end(), loop.getBody()->getOperations());
-  for (auto [from, to] :
-       llvm::zip(loop.getBody()->getArguments(),
-                 body->getArguments().take_front(
-                     loop.getBody()->getNumArguments())))
-    from.replaceAllUsesWith(to);
   auto yield = cast<scf::YieldOp>(body->getTerminator());
   SmallVector<Value> yielded(yield.getOperands());
 
@@ -176,28 +167,16 @@ void widenByWords(scf::ForOp loop, ArrayRef<ByteRowSum> sums) {
     Value result = arith::MulFOp::create(b, loc, ordered, unscale);
     loop.getResult(sum.index).replaceAllUsesWith(result);
   }
-  for (auto [oldResult, newResult] :
-       llvm::zip(loop.getResults(), newLoop.getResults()))
-    if (!oldResult.use_empty())
-      oldResult.replaceAllUsesWith(newResult);
-  loop->erase();
+  kf::replaceLoop(loop, newLoop);
 }
 
 /// Whether the module's target (kf-cpu-target's record) is x86 with
 /// 512-bit vectors, where the rewrite was measured to pay; its float lanes.
 std::optional<int64_t> wordLanes(Operation *op) {
-  auto module = op->getParentOfType<ModuleOp>();
-  auto target =
-      module ? module->getAttrOfType<DictionaryAttr>(kf::kTargetAttrName)
-             : DictionaryAttr();
-  if (!target)
+  std::optional<int64_t> bits = kf::x86VectorBits(op);
+  if (!bits || *bits < 512)
     return std::nullopt;
-  auto triple = target.getAs<StringAttr>("triple");
-  auto bits = target.getAs<IntegerAttr>("vector_bits");
-  if (!triple || !bits || !llvm::Triple(triple.getValue()).isX86() ||
-      bits.getInt() < 512)
-    return std::nullopt;
-  return bits.getInt() / 32;
+  return *bits / 32;
 }
 
 struct WidenBytesByWordsPass

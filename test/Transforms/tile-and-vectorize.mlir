@@ -258,8 +258,9 @@ func.func @decode_i8_blocks_in_out(%x: tensor<1x256xf32>, %w: tensor<256x512xi8>
 // block's reduction of one dropped), not one per lane.
 // Threads take blocks of 24 outputs, each summing its own partial sums; the
 // register loops are marked to prefetch the weight rows 12 KiB below
-// (narrow weights: kf-prefetch-strided-reads). With AVX2 too the tile is
-// the block's 32 lanes (four registers), not the register tile's 16
+// (narrow weights: kf-prefetch-strided-reads) and as lane sums (only the
+// sum of their lanes counts: kf-integer-block-dots). With AVX2 too the tile
+// is the block's 32 lanes (four registers), not the register tile's 16
 // columns, which walked each row twice.
 // ZEN3-LABEL: func.func @decode_i8_out_in
 // ZEN3: arith.sitofp %{{.+}} : vector<1x1x32xi8> to vector<1x1x32xf32>
@@ -270,7 +271,7 @@ func.func @decode_i8_blocks_in_out(%x: tensor<1x256xf32>, %w: tensor<256x512xi8>
 // CHECK: scf.for
 // CHECK-NOT: vector.extract {{.*}} : f32 from vector<1x1x32x1xf32>
 // CHECK: vector.fma {{.*}} : vector<32xf32>
-// CHECK: } {kf.prefetch, kf.prefetch_rows = 12288 : i64}
+// CHECK: } {kf.lane_sums, kf.prefetch, kf.prefetch_rows = 12288 : i64}
 // CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<1x1x32xf32> to vector<1x1xf32>
 // CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 2 : i64, register_tile = array<i64: 1, 32>, thread_tiles = array<i64: 1, 24, 32, 0>}}
 // CHECK-NOT: scf.forall

@@ -129,6 +129,11 @@ CPUSchedule deriveCPUSchedule(const CPUTargetModel &target);
 inline constexpr StringLiteral kTargetAttrName = "kf.target";
 inline constexpr StringLiteral kScheduleAttrName = "kf.schedule";
 
+/// The vector bits of the target kf-cpu-target recorded on `op`'s module
+/// (`kTargetAttrName`) when that target is x86; nullopt for another
+/// architecture or no record.
+std::optional<int64_t> x86VectorBits(Operation *op);
+
 } // namespace mlir::kf
 
 #endif // KERNELFORGE_TARGET_CPUTARGETMODEL_H

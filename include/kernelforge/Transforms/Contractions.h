@@ -75,6 +75,12 @@ inline constexpr llvm::StringLiteral kKeyTileLoopAttrName = "kf.key_tile_loop";
 /// sum once instead of each weight.
 inline constexpr llvm::StringLiteral kBlockScalesAttrName = "kf.block_scales";
 
+/// Marks the register tile loops of a row against i8 blocks stored [n, k]
+/// (the lowering's lane-split product, whose partial sums per lane are only
+/// ever added together afterwards), set by kf-tile-and-vectorize:
+/// kf-integer-block-dots may then move a sum from one lane to another.
+inline constexpr llvm::StringLiteral kLaneSumsAttrName = "kf.lane_sums";
+
 /// Whether `op`'s indexing maps are, in order, `results` over its loops
 /// (e.g. {{m, k}, {n, k}, {m, n}} with m, n, k bound to dims 0, 1, 2).
 bool hasIndexingMaps(linalg::LinalgOp op,

@@ -281,6 +281,42 @@ def WidenBytesByWordsPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def IntegerBlockDotsPass
+    : Pass<"kf-integer-block-dots", "::mlir::func::FuncOp"> {
+  let summary = "Sum a row against i8 blocks stored [n, k] in 16-bit integer pairs";
+  let description = [{
+    A row against i8 weight blocks stored `[n, k]` (the tied head,
+    `nn.Linear` layouts) keeps a vector of partial sums per output, one lane
+    per column of a block, and dequantises every weight:
+    `acc = vector.fma(x, arith.mulf(arith.sitofp(q), splat(s)), acc)`, with
+    `x` a `vector.load` whose indices are the loop's induction variable or
+    defined outside it, `q` a vector<N x i8> (N even) and `s` one scalar per
+    step. kf-tile-and-vectorize marks the loops of that product
+    `kf.lane_sums`: their lanes are only ever added together afterwards. In
+    each marked `scf.for`, such a sum is rewritten:
+
+    - The row is quantised once, before the outermost loop or OpenMP
+      construct around it that neither moves the row's indices nor writes
+      its buffer: each step's N values to i16 with one f32 scale,
+      `xs = max|x| / 32767`, `xq = roundeven(x / xs)` (0 for a zero step;
+      NaN reaches the scale).
+    - Each step sums `extsi(q) * extsi(xq)` in adjacent pairs, N / 2 i32
+      lanes (x86's pmaddwd, or vpdpwssd with AVX-512 VNNI / AVX-VNNI),
+      converts them once and adds them with one scale, `s * xs`, into a new
+      vector<N / 2 x f32> sum; after the loop it is added to the first half
+      of the old sum's lanes.
+
+    The integer sums are exact; the row's rounding is at most 2^-16 of its
+    step's largest value, next to the weights' 2^-8. Applies where the
+    module's `kf.target` is x86; elsewhere the pass changes nothing.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def PrefetchNextKeyTilePass
     : Pass<"kf-prefetch-next-key-tile", "::mlir::func::FuncOp"> {
   let summary = "Prefetch the next key tile's rows while a decode query's attention uses this one's";

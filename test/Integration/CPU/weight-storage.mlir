@@ -54,13 +54,18 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // i8 weights with f32 scales per block of 32 input features, dequantised in
 // registers for one row and through a dequantised copy for several; the
 // reference dequantises the same integers and scales in float64. Values
-// reach ~100 (sums of 64-256 products of N(0,1) and ~1): atol 1e-3.
+// reach ~100 (sums of 64-256 products of N(0,1) and ~1): atol 1e-3. One row
+// against [n, k] blocks multiplies the row quantised to 16 bits per block
+// (kf-integer-block-dots on x86: an error of at most 2^-16 of each block's
+// largest value per element, about 1e-4 of these sums).
 // RUN: %check %t.so --entry q8_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
 // RUN: %check %t.so --entry q8_out_in_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
 // RUN: %check %t.so --entry q8_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
 // RUN: %check %t.so --entry q8_embedding --ints-below 37 --expect "ref.embedding(x0, ref.dequantize(x1, p['t.scales'], 'out_in'), x2)" --atol 1e-5
 // RUN: %check %t.avx512.so --entry q8_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-3
 // RUN: %check %t.neon.so --entry q8_out_in_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+// RUN: %check %t.avx512.so --entry q8_out_in_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+// RUN: %check %t.ymm.so --entry q8_out_in_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
 // Many rows against i8 blocks read weight panels made from the blocks and
 // scales directly (no dequantised copy of the weight): [k, n] blocks with
 // f16 scales in two k tiles, 50 rows (a register tile's leftover rows split
