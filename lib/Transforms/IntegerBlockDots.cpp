@@ -476,7 +476,8 @@ struct IntegerBlockDotsPass
       SmallVector<std::pair<Value, Value>> rows;
       for (unsigned i = 0, e = loop.getNumRegionIterArgs(); i < e; ++i) {
         std::optional<BlockDot> dot = matchBlockDot(loop, i);
-        if (!dot)
+        // The row is quantised before the loop: the loop must not write it.
+        if (!dot || mayWrite(loop, kf::rootBuffer(dot->row.getBase())))
           continue;
         SmallVector<Value> invariant = {dot->row.getBase(),
                                         loop.getLowerBound(),

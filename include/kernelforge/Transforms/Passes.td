@@ -297,7 +297,7 @@ def IntegerBlockDotsPass
 
     - The row is quantised once, before the outermost loop or OpenMP
       construct around it that neither moves the row's indices nor writes
-      its buffer: each step's N values to i16 with one f32 scale,
+      its buffer (a marked loop that writes it is left alone): each step's N values to i16 with one f32 scale,
       `xs = max|x| / 32767`, `xq = roundeven(x / xs)` (0 for a zero step;
       NaN reaches the scale).
     - Each step sums `extsi(q) * extsi(xq)` in adjacent pairs, N / 2 i32
