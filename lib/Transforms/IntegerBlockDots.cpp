@@ -15,12 +15,17 @@
 //   xs[t] = max |x[c]| / 32767,   xq[t, c] = round(x[c] / xs[t]),
 //
 // and the step becomes products of 16-bit integers summed in pairs into N / 2
-// 32-bit lanes (x86: vpmovsxbw and vpmaddwd, or vpdpwssd with VNNI: two
-// instructions per 16 or 32 weights), converted once and scaled once:
+// 32-bit lanes (plain vector IR that LLVM selects as x86's vpmovsxbw and
+// vpmaddwd: two instructions per 16 or 32 weights), converted once and
+// scaled once:
 //
 //   acc2 = fma(sitofp(sum_pairs(q * xq[t])), broadcast(s * xs[t]), acc2)
 //
-// which after the loop is added into the first N / 2 lanes of the old sum.
+// where s * xs[t], for all of an output row's steps, is filled into a small
+// buffer by vector operations before the loop, and acc2 rotates through
+// enough accumulators to keep four registers of multiply-adds in flight
+// (one chain would wait on the previous step's). After the loop the
+// accumulators are added into the first N / 2 lanes of the old sum.
 // The quantised row has a relative error of at most 2^-16 of its step's
 // largest value, next to the 2^-8 of the i8 weights; the integer sums are
 // exact (|q * xq| < 2^22).

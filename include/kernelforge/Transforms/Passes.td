@@ -301,10 +301,14 @@ def IntegerBlockDotsPass
       `xs = max|x| / 32767`, `xq = roundeven(x / xs)` (0 for a zero step;
       NaN reaches the scale).
     - Each step sums `extsi(q) * extsi(xq)` in adjacent pairs, N / 2 i32
-      lanes (x86's pmaddwd, or vpdpwssd with AVX-512 VNNI / AVX-VNNI),
-      converts them once and adds them with one scale, `s * xs`, into a new
-      vector<N / 2 x f32> sum; after the loop it is added to the first half
-      of the old sum's lanes.
+      lanes (x86's vpmovsxbw + vpmaddwd), converts them once and adds them
+      with one scale, `s * xs` (filled for an output row's steps by vector
+      operations before the loop, where `s` is read at the induction
+      variable along a contiguous dimension), into rotating vector<N / 2 x
+      f32> sums, enough to keep four registers of multiply-adds in flight;
+      after the loop they are added to the first half of the old sum's
+      lanes. The loop's prefetches of a later row's scales become one per
+      cache line before it.
 
     The integer sums are exact; the row's rounding is at most 2^-16 of its
     step's largest value, next to the weights' 2^-8. Applies where the
