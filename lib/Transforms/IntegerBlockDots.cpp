@@ -106,6 +106,23 @@ bool definedOutside(Value v, Operation *op) {
   return !op->isAncestor(v.getParentRegion()->getParentOp());
 }
 
+/// Whether a read of `base` at `indices` walks the last dimension with
+/// `loop`'s induction variable, everything else defined outside the loop.
+bool readsAlongInductionVar(Value base, ValueRange indices, scf::ForOp loop) {
+  return !indices.empty() && indices.back() == loop.getInductionVar() &&
+         definedOutside(base, loop) &&
+         llvm::all_of(indices.drop_back(),
+                      [&](Value i) { return definedOutside(i, loop); });
+}
+
+/// The number of `loop`'s step whose induction variable is `iv`:
+/// (iv - lower bound) / step.
+Value stepNumber(OpBuilder &b, Location loc, scf::ForOp loop, Value iv) {
+  return arith::DivUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, iv, loop.getLowerBound()),
+      loop.getStep());
+}
+
 /// Iter_arg `index` of `loop` when it is such a sum of vector<N x f32>, N
 /// even, whose row is read at indices that are the loop's induction variable
 /// or defined outside it.
@@ -239,9 +256,7 @@ quantizeRow(scf::ForOp loop, BlockDot dot, Operation *point) {
   IRMapping map;
   map.map(loop.getInductionVar(), iv);
   Value x = b.clone(*dot.row, map)->getResult(0);
-  Value t = arith::DivUIOp::create(
-      b, loc, arith::SubIOp::create(b, loc, iv, loop.getLowerBound()),
-      loop.getStep());
+  Value t = stepNumber(b, loc, loop, iv);
   // NaN propagates through the maximum into the scale, and so into the
   // result, as it would have through the products.
   Value largest = vector::ReductionOp::create(
@@ -293,11 +308,8 @@ Value stepScales(scf::ForOp loop, BlockDot dot, Value rowScales) {
   auto memrefType = cast<MemRefType>(memref.getType());
   std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()),
                          step = getConstantIntValue(loop.getStep());
-  if (indices.empty() || indices.back() != loop.getInductionVar() || !lb ||
-      step != 1 || !memrefType.isLastDimUnitStride() ||
-      !definedOutside(memref, loop) ||
-      !llvm::all_of(indices.drop_back(),
-                    [&](Value i) { return definedOutside(i, loop); }) ||
+  if (!readsAlongInductionVar(memref, indices, loop) || !lb || step != 1 ||
+      !memrefType.isLastDimUnitStride() ||
       mayWrite(loop, kf::rootBuffer(memref)))
     return Value();
 
@@ -312,12 +324,9 @@ Value stepScales(scf::ForOp loop, BlockDot dot, Value rowScales) {
              std::max<int64_t>(8, memrefType.getElementTypeBitWidth()));
   for (auto prefetch : llvm::make_early_inc_range(
            loop.getBody()->getOps<memref::PrefetchOp>())) {
-    ValueRange at = prefetch.getIndices();
     if (kf::rootBuffer(prefetch.getMemref()) != kf::rootBuffer(memref) ||
-        at.empty() || at.back() != loop.getInductionVar() ||
-        !definedOutside(prefetch.getMemref(), loop) ||
-        !llvm::all_of(at.drop_back(),
-                      [&](Value i) { return definedOutside(i, loop); }))
+        !readsAlongInductionVar(prefetch.getMemref(), prefetch.getIndices(),
+                                loop))
       continue;
     b.setInsertionPoint(loop);
     SmallVector<int64_t> firsts;
@@ -385,9 +394,7 @@ void rewriteLoop(scf::ForOp loop, ArrayRef<BlockDot> dots,
     auto pairs = VectorType::get({n / 2}, b.getI32Type());
     auto half = VectorType::get({n / 2}, b.getF32Type());
     Value iv = newLoop.getInductionVar();
-    Value t = arith::DivUIOp::create(
-        b, at, arith::SubIOp::create(b, at, iv, newLoop.getLowerBound()),
-        newLoop.getStep());
+    Value t = stepNumber(b, at, newLoop, iv);
     Value c0 = arith::ConstantIndexOp::create(b, at, 0);
     Value xq = vector::LoadOp::create(
         b, at, VectorType::get({n}, b.getI16Type()), levels, ValueRange{t, c0});
