@@ -2,6 +2,7 @@
 
 #include "Views.h"
 
+#include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
@@ -123,6 +124,92 @@ void widenAfterBroadcast(func::FuncOp func) {
   });
 }
 
+/// An 8 x 8 transpose (a transposing copy's register tile) of 32-bit
+/// elements in 256-bit registers or of 16-bit ones in 128-bit registers, as
+/// three rounds of two-input shuffles that x86 has single instructions for,
+/// 24 in all; one flat 64-element shuffle (Shuffle1D) LLVM lowered to twice
+/// as many shuffles and element inserts.
+///  - 32-bit: interleave row pairs (unpcklps / unpckhps, within each
+///    128-bit half), pairs of pairs (shufps), then the halves (vperm2f128).
+///  - 16-bit: interleave words, then double words, then quad words
+///    (punpckl/h wd, dq, qdq), as i16.
+struct Transpose8x8 : OpRewritePattern<vector::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    VectorType type = op.getSourceVectorType();
+    unsigned bits = type.getElementType().getIntOrFloatBitWidth();
+    if (type.getShape() != ArrayRef<int64_t>{8, 8} || type.isScalable() ||
+        (bits != 32 && bits != 16) ||
+        op.getPermutation() != ArrayRef<int64_t>{1, 0})
+      return failure();
+    Location loc = op.getLoc();
+    // 16-bit floats are shuffled as i16: LLVM moves bf16 (and f16 without
+    // AVX-512 FP16) lanes one at a time.
+    auto lanes = VectorType::get({8}, bits == 16 ? rewriter.getI16Type()
+                                                 : type.getElementType());
+    SmallVector<Value> rows;
+    for (int64_t i = 0; i < 8; ++i) {
+      Value row = vector::ExtractOp::create(rewriter, loc, op.getVector(), i);
+      if (lanes.getElementType() != type.getElementType())
+        row = vector::BitCastOp::create(rewriter, loc, lanes, row);
+      rows.push_back(row);
+    }
+    // Each round combines vectors i and i + stride of the last (lanes of
+    // the second operand count from 8) into the low and the high result.
+    using Mask = std::array<int64_t, 8>;
+    auto round = [&](ArrayRef<Value> in, int64_t stride, const Mask &low,
+                     const Mask &high) {
+      SmallVector<Value> out(8);
+      for (int64_t i = 0; i < 8; ++i) {
+        if (i & stride)
+          continue;
+        for (auto [slot, mask] : {std::pair{i, &low}, {i + stride, &high}})
+          out[slot] = vector::ShuffleOp::create(rewriter, loc, in[i],
+                                                in[i + stride], *mask);
+      }
+      return out;
+    };
+    SmallVector<Value> columns;
+    if (bits == 32) {
+      // The first two rounds work within 128-bit halves, the last swaps
+      // the halves.
+      SmallVector<Value> pairs = round(rows, 1, {0, 8, 1, 9, 4, 12, 5, 13},
+                                       {2, 10, 3, 11, 6, 14, 7, 15});
+      SmallVector<Value> quads = round(pairs, 2, {0, 1, 8, 9, 4, 5, 12, 13},
+                                       {2, 3, 10, 11, 6, 7, 14, 15});
+      SmallVector<Value> halves =
+          round(quads, 4, {0, 1, 2, 3, 8, 9, 10, 11},
+                {4, 5, 6, 7, 12, 13, 14, 15});
+      // halves[r]: r = 4 * (column >= 4) + 2 * (column % 2) + (column / 2 % 2)
+      for (int64_t c = 0; c < 8; ++c)
+        columns.push_back(halves[4 * (c / 4) + 2 * (c % 2) + (c / 2) % 2]);
+    } else {
+      SmallVector<Value> words = round(rows, 1, {0, 8, 1, 9, 2, 10, 3, 11},
+                                       {4, 12, 5, 13, 6, 14, 7, 15});
+      SmallVector<Value> doubles = round(words, 2, {0, 1, 8, 9, 2, 3, 10, 11},
+                                         {4, 5, 12, 13, 6, 7, 14, 15});
+      SmallVector<Value> quads = round(doubles, 4, {0, 1, 2, 3, 8, 9, 10, 11},
+                                       {4, 5, 6, 7, 12, 13, 14, 15});
+      // quads[r]: r = 4 * (column % 2) + 2 * (column / 2 % 2) + column / 4
+      for (int64_t c = 0; c < 8; ++c)
+        columns.push_back(quads[4 * (c % 2) + 2 * ((c / 2) % 2) + c / 4]);
+    }
+    Value result = arith::ConstantOp::create(rewriter, loc, type,
+                                             rewriter.getZeroAttr(type));
+    auto row = VectorType::get({8}, type.getElementType());
+    for (int64_t c = 0; c < 8; ++c) {
+      Value column = columns[c];
+      if (row != lanes)
+        column = vector::BitCastOp::create(rewriter, loc, row, column);
+      result = vector::InsertOp::create(rewriter, loc, column, result, c);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct LowerVectorOpsPass
     : kf::impl::LowerVectorOpsPassBase<LowerVectorOpsPass> {
   void runOnOperation() override {
@@ -178,6 +265,9 @@ struct LowerVectorOpsPass
     vector::populateVectorShapeCastLoweringPatterns(lowering);
     vector::populateVectorTransposeLoweringPatterns(
         lowering, vector::VectorTransposeLowering::Shuffle1D);
+    if (std::optional<int64_t> bits = kf::x86VectorBits(func);
+        bits && *bits >= 256)
+      lowering.add<Transpose8x8>(ctx, /*benefit=*/2);
     vector::populateVectorMaskOpLoweringPatterns(lowering);
     if (failed(applyPatternsGreedily(func, std::move(lowering)))) {
       func->emitError() << getArgument()

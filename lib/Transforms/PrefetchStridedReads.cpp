@@ -293,11 +293,20 @@ struct PrefetchStridedReadsPass
         auto value = dyn_cast_or_null<IntegerAttr>(loop->removeAttr(name));
         if (!value || !distance || !isInnermost(loop))
           return;
-        for (Operation &op : *loop.getBody())
+        for (Operation &op : *loop.getBody()) {
           if (auto load = dyn_cast<vector::LoadOp>(op))
             prefetch(&op, load.getBase(), load.getIndices(),
                      load.getVectorType().getNumElements(), loop,
                      value.getInt());
+          // A plain 1-D transfer (a transposing copy's rows).
+          else if (auto transfer = dyn_cast<vector::TransferReadOp>(op);
+                   transfer && isa<MemRefType>(transfer.getBase().getType()) &&
+                   transfer.getVectorType().getRank() == 1 &&
+                   transfer.getPermutationMap().isMinorIdentity())
+            prefetch(&op, transfer.getBase(), transfer.getIndices(),
+                     transfer.getVectorType().getNumElements(), loop,
+                     value.getInt());
+        }
       };
       eachLoad(kf::kPrefetchNextTilesAttrName, prefetchNextTiles);
       eachLoad(kf::kPrefetchNextKTileAttrName, prefetchNextKTile);

@@ -219,10 +219,22 @@ int64_t narrowestInputBytes(linalg::LinalgOp op) {
   return bytes;
 }
 
-/// Marks the copy of a [k, n] weight's k tile into panels, with the
-/// weight's reduction dimension (0): its register tiles' loops prefetch the
-/// next k tile (kf.prefetch_next_k_tile).
+/// Marks the copy of a weight's k tile into panels, with the weight's
+/// reduction dimension (0 when stored [k, n], 1 when [n, k]): its register
+/// tiles' loops prefetch the next k tile (kf.prefetch_next_k_tile).
 constexpr StringLiteral kPackingCopyAttrName = "kf.packing_copy";
+
+/// Marks a copy into panels that transposes (from a weight stored [n, k]):
+/// [source's contiguous dimension, target's contiguous dimension] of its
+/// loops. Its register tile is a square of the vector width, 8 at most,
+/// along both, so that each source row and each target row is one vector
+/// and the tile is transposed in registers (one element at a time before:
+/// with the weights from memory, GPT-2's four products in that layout at 64
+/// rows took 1.3-1.7x as long as from [k, n]). Squares of 16 (AVX-512)
+/// spilled and became 256-element shuffles. The source's contiguous
+/// dimension is the innermost loop: each of 8 rows is read along its run
+/// before the next 8 (the copy read 32 rows side by side, 32 streams).
+constexpr StringLiteral kTransposingCopyAttrName = "kf.transposing_copy";
 
 /// Marks the product that reads packed panels (its schedule is recorded on
 /// the thread tile's loop, not again on its register loops).
@@ -538,6 +550,25 @@ struct Planner {
       return plan;
     }
 
+    // A transposing copy into panels: a square register tile, walked along
+    // the source's rows.
+    if (auto dims =
+            op->getAttrOfType<DenseI64ArrayAttr>(kTransposingCopyAttrName)) {
+      int64_t side = std::min<int64_t>(vectorWidth, 8);
+      for (int64_t d : dims.asArrayRef())
+        side = std::gcd(side, ranges[d]);
+      for (int64_t d : dims.asArrayRef())
+        plan.registers[d] = side;
+      // The source's contiguous dimension innermost.
+      int64_t along = dims.asArrayRef().front();
+      plan.registerInterchange = llvm::to_vector(llvm::seq<int64_t>(0, numDims));
+      plan.registerInterchange.erase(plan.registerInterchange.begin() + along);
+      plan.registerInterchange.push_back(along);
+      if (auto dim = op->getAttrOfType<IntegerAttr>(kPackingCopyAttrName))
+        plan.marks.nextKTileDim = dim.getInt();
+      return plan;
+    }
+
     // Other generics: vectors along the last dimension, one row at a time;
     // threads over the rows, or over the last dimension when there is a
     // single row and it is parallel.
@@ -721,11 +752,18 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
           linalg::YieldOp::create(nested, l, args[0]);
         });
     panelValues = copy.getResult(0);
-    // From [k, n], each run copied is a contiguous read whose next k tile
-    // can be asked for; from [n, k] the copy gathers single elements.
-    if (inOut)
-      copy->setAttr(kPackingCopyAttrName, rewriter.getI64IntegerAttr(0));
+    // Each run copied is a contiguous read whose next k tile can be asked
+    // for: along the weight's dimension 0 from [k, n], 1 from [n, k].
+    copy->setAttr(kPackingCopyAttrName,
+                  rewriter.getI64IntegerAttr(inOut ? 0 : 1));
   }
+  // From [n, k], the copy's loops (nb, k, j) read along k and write along
+  // j; the i8 panels' (nb, j, kb, jj) read along jj and write along j.
+  if (!inOut)
+    copy->setAttr(kTransposingCopyAttrName,
+                  rewriter.getDenseI64ArrayAttr(
+                      copy.getNumLoops() == 3 ? ArrayRef<int64_t>{1, 2}
+                                              : ArrayRef<int64_t>{3, 1}));
 
   // The product over (nb, m, j, k) on the expanded output.
   auto cType = cast<RankedTensorType>(c.getType());

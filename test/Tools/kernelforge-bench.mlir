@@ -18,6 +18,9 @@
 // RUN: kernelforge-bench --seq-lens 1 --kernels attn_proj,lm_head --dtype int8 --min-time 0.01 --json %t.int8.json | FileCheck %s --check-prefix=INT8
 // RUN: FileCheck %s --check-prefix=INT8-REPORT < %t.int8.json
 // RUN: not kernelforge-bench --dtype int4 2>&1 | FileCheck %s --check-prefix=BAD-DTYPE
+// RUN: kernelforge-bench --seq-lens 40 --kernels mlp_down --layout out_in --dtype bf16 --min-time 0.01 --json %t.oi.json | FileCheck %s --check-prefix=OUT-IN
+// RUN: FileCheck %s --check-prefix=OUT-IN-REPORT < %t.oi.json
+// RUN: not kernelforge-bench --layout in 2>&1 | FileCheck %s --check-prefix=BAD-LAYOUT
 // RUN: kernelforge-bench --seq-lens 1 --kernels attention --kv-dtype bf16 --decode-context 300 --min-time 0.01 --json %t.kv.json | FileCheck %s --check-prefix=DECODE-ATTENTION
 // RUN: FileCheck %s --check-prefix=DECODE-ATTENTION-REPORT < %t.kv.json
 // RUN: not kernelforge-bench --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BAD-KV
@@ -63,6 +66,13 @@
 // INT8-REPORT: "weights": "int8"
 // INT8-REPORT: "weights_from_memory": true
 // BAD-DTYPE: error: --dtype expects f32, bf16, f16 or int8, got 'int4'
+// The block's products with nn.Linear's [out, in] weights (the LLaMA
+// family's layout): 40 rows, packed into panels by transposing copies,
+// checked against float64 like the rest.
+// OUT-IN: mlp_down 3072x768 40
+// OUT-IN-REPORT: "layout": "out_in"
+// OUT-IN-REPORT: "weights": "bf16"
+// BAD-LAYOUT: error: --layout expects in_out or out_in, got 'in'
 // Decode attention: one query at position 299 of a bf16 KV cache of 1024
 // rows per head, streamed from memory, checked against float64 attention
 // over the rounded keys and values up to that position.

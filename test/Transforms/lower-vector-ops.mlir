@@ -87,3 +87,57 @@ func.func @negative_broadcast_f32(%x: f32, %out: memref<32xf32>) {
   vector.store %v, %out[%c0] : memref<32xf32>, vector<32xf32>
   return
 }
+
+// -----
+
+// An 8 x 8 f32 transpose on x86 with 256-bit registers (a transposing
+// packing copy's tile): three rounds of 8 two-input shuffles of rows
+// (interleaved pairs within 128-bit halves, pairs of pairs, then the
+// halves), not one 64-element shuffle.
+// CHECK-LABEL: func.func @transpose_8x8_f32
+// CHECK-COUNT-8: vector.shuffle %{{.+}}, %{{.+}} [{{0, 8, 1, 9, 4, 12, 5, 13|2, 10, 3, 11, 6, 14, 7, 15}}] : vector<8xf32>, vector<8xf32>
+// CHECK-COUNT-8: vector.shuffle %{{.+}}, %{{.+}} [{{0, 1, 8, 9, 4, 5, 12, 13|2, 3, 10, 11, 6, 7, 14, 15}}] : vector<8xf32>, vector<8xf32>
+// CHECK-COUNT-8: vector.shuffle %{{.+}}, %{{.+}} [{{0, 1, 2, 3, 8, 9, 10, 11|4, 5, 6, 7, 12, 13, 14, 15}}] : vector<8xf32>, vector<8xf32>
+// CHECK-NOT: vector.shuffle
+// CHECK-NOT: vector.transpose
+// CHECK: return
+module attributes {kf.target = {triple = "x86_64-unknown-linux-gnu", cpu = "znver3", vector_bits = 256 : i64}} {
+  func.func @transpose_8x8_f32(%v: vector<8x8xf32>) -> vector<8x8xf32> {
+    %t = vector.transpose %v, [1, 0] : vector<8x8xf32> to vector<8x8xf32>
+    return %t : vector<8x8xf32>
+  }
+}
+
+// -----
+
+// 16-bit elements, 128-bit rows: interleaved words, double words, then
+// quad words (punpck{l,h}wd, dq, qdq), on the rows' bits as i16 (LLVM
+// moves bf16 lanes one at a time).
+// CHECK-LABEL: func.func @transpose_8x8_bf16
+// CHECK-COUNT-8: vector.bitcast %{{.+}} : vector<8xbf16> to vector<8xi16>
+// CHECK-COUNT-8: vector.shuffle %{{.+}}, %{{.+}} [{{0, 8, 1, 9, 2, 10, 3, 11|4, 12, 5, 13, 6, 14, 7, 15}}] : vector<8xi16>, vector<8xi16>
+// CHECK-COUNT-8: vector.shuffle %{{.+}}, %{{.+}} [{{0, 1, 8, 9, 2, 3, 10, 11|4, 5, 12, 13, 6, 7, 14, 15}}] : vector<8xi16>, vector<8xi16>
+// CHECK-COUNT-8: vector.shuffle %{{.+}}, %{{.+}} [{{0, 1, 2, 3, 8, 9, 10, 11|4, 5, 6, 7, 12, 13, 14, 15}}] : vector<8xi16>, vector<8xi16>
+// CHECK-NOT: vector.shuffle
+// CHECK-COUNT-8: vector.bitcast %{{.+}} : vector<8xi16> to vector<8xbf16>
+// CHECK: return
+module attributes {kf.target = {triple = "x86_64-unknown-linux-gnu", cpu = "skylake-avx512", vector_bits = 512 : i64}} {
+  func.func @transpose_8x8_bf16(%v: vector<8x8xbf16>) -> vector<8x8xbf16> {
+    %t = vector.transpose %v, [1, 0] : vector<8x8xbf16> to vector<8x8xbf16>
+    return %t : vector<8x8xbf16>
+  }
+}
+
+// -----
+
+// Elsewhere (AArch64 here) the transpose is one flat shuffle (Shuffle1D).
+// CHECK-LABEL: func.func @transpose_8x8_aarch64
+// CHECK: vector.shuffle %{{.+}}, %{{.+}} [0, 8, 16, 24, 32, 40, 48, 56, 1,
+// CHECK-NOT: vector.shuffle
+// CHECK: return
+module attributes {kf.target = {triple = "aarch64-unknown-linux-gnu", cpu = "neoverse-n1", vector_bits = 128 : i64}} {
+  func.func @transpose_8x8_aarch64(%v: vector<8x8xf32>) -> vector<8x8xf32> {
+    %t = vector.transpose %v, [1, 0] : vector<8x8xf32> to vector<8x8xf32>
+    return %t : vector<8x8xf32>
+  }
+}

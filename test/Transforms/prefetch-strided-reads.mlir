@@ -313,6 +313,54 @@ func.func @next_k_tile(%w: memref<768x3072xf32>, %col: index) {
 
 // -----
 
+// kf.prefetch_next_k_tile = 1: a transposing copy of a [3072, 768] weight
+// stored [n, k] ([64, 256] at (%row, %k), seen as 2 x 32 rows) reads rows
+// of 8 along k with plain transfers; each prefetches the same run 256
+// columns further along k, and past the row's end the next 64 rows' first.
+// CHECK-LABEL: func.func @next_k_tile_out_in
+// CHECK: scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK-DAG: %[[TILE:.+]] = arith.constant 256 : index
+// CHECK-DAG: %[[DEPTH:.+]] = arith.constant 768 : index
+// CHECK-DAG: %[[ROWS:.+]] = arith.constant 64 : index
+// CHECK: scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK:   %[[N:.+]] = affine.linearize_index disjoint [%{{.+}}, %{{.+}}] by (2, 32) : index
+// CHECK:   %[[ROW:.+]] = arith.addi %[[N]], %arg1 : index
+// CHECK:   %[[COL:.+]] = arith.addi %[[R]], %[[K]] : index
+// CHECK:   %[[AHEAD:.+]] = arith.addi %[[COL]], %[[TILE]] : index
+// CHECK:   %[[PAST:.+]] = arith.cmpi sge, %[[AHEAD]], %[[DEPTH]] : index
+// CHECK:   %[[NEXTROW:.+]] = arith.addi %[[ROW]], %[[ROWS]] : index
+// CHECK:   arith.select %[[PAST]], %[[NEXTROW]], %[[ROW]] : index
+// CHECK:   memref.prefetch %arg0[%{{.+}}, %{{.+}}], read, locality<2>, data : memref<3072x768xf32>
+// CHECK-NOT: memref.prefetch
+// CHECK:   vector.transfer_read %{{.+}} : memref<2x32x256xf32, strided<[24576, 768, 1], offset: ?>>, vector<8xf32>
+// CHECK-NOT: kf.prefetch_next_k_tile
+// OFF-LABEL: func.func @next_k_tile_out_in
+// OFF-NOT: memref.prefetch
+func.func @next_k_tile_out_in(%w: memref<3072x768xf32>, %row: index) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c32 = arith.constant 32 : index
+  %c256 = arith.constant 256 : index
+  %c768 = arith.constant 768 : index
+  %pad = arith.constant 0.0 : f32
+  scf.for %k = %c0 to %c768 step %c256 {
+    %tile = memref.subview %w[%row, %k] [64, 256] [1, 1] : memref<3072x768xf32> to memref<64x256xf32, strided<[768, 1], offset: ?>>
+    %view = memref.expand_shape %tile [[0, 1], [2]] output_shape [2, 32, 256] : memref<64x256xf32, strided<[768, 1], offset: ?>> into memref<2x32x256xf32, strided<[24576, 768, 1], offset: ?>>
+    %panels = memref.alloc() {alignment = 64 : i64} : memref<2x256x32xf32>
+    scf.for %p = %c0 to %c32 step %c8 {
+      scf.for %r = %c0 to %c256 step %c8 {
+        %v = vector.transfer_read %view[%c0, %p, %r], %pad {in_bounds = [true]} : memref<2x32x256xf32, strided<[24576, 768, 1], offset: ?>>, vector<8xf32>
+        vector.store %v, %panels[%c0, %r, %p] : memref<2x256x32xf32>, vector<8xf32>
+      } {kf.prefetch_next_k_tile = 1 : i64}
+    } {kf.prefetch_next_k_tile = 1 : i64}
+    memref.dealloc %panels : memref<2x256x32xf32>
+  }
+  return
+}
+
+// -----
+
 // The same walk through an i8 weight's [blocks, block, n] view of [k, n]:
 // each index is clamped in the view (block <= 3, row <= 31, column <= 511),
 // before it is linearised into the weight's row, so that an index the loop

@@ -119,12 +119,18 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 // A weight stored [n, k] (the tied head's) is packed even where the schedule
 // does not pack: unpacked, the register tile would gather its 16 columns
 // from 16 weight rows at every k step. The copy reads B viewed as
-// [n / 16, 16, k], one element at a time: nothing to prefetch a k tile
-// ahead.
+// [n / 16, 16, k] in 8 x 8 tiles (8 rows of 8 along k, the k loop
+// innermost), transposes each in registers and writes 8 panel rows of 8;
+// its loops prefetch the next k tile along the weight's dimension 1.
 // CHECK-LABEL: func.func @packed_out_in
 // CHECK: scf.forall
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2]] output_shape [4, 16, 128] : tensor<64x128xf32> into tensor<4x16x128xf32>
-// CHECK-NOT: kf.prefetch_next_k_tile
+// CHECK: scf.for %{{.+}} = %c0 to %c16 step %c8
+// CHECK-NEXT: scf.for %{{.+}} = %c0 to %c128 step %c8
+// CHECK-NEXT: vector.transfer_read %{{.+}} : tensor<4x16x128xf32>, vector<1x8x8xf32>
+// CHECK-NEXT: vector.transpose %{{.+}}, [0, 2, 1] : vector<1x8x8xf32> to vector<1x8x8xf32>
+// CHECK-NEXT: vector.transfer_write %{{.+}} : vector<1x8x8xf32>, tensor<4x128x16xf32>
+// CHECK: } {kf.prefetch_next_k_tile = 1 : i64}
 // CHECK: vector.transfer_read %{{.+}} : tensor<4x128x16xf32>, vector<1x1x16xf32>
 // CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x1x16xf32> into vector<6x1x16xf32>
 // CHECK: kf.schedule = {k_tile = 128 : i64, packed_panels = 16 : i64, register_tile = array<i64: 6, 16>

@@ -13,6 +13,7 @@
 //                     [--pipeline-options "..."] [--baseline old.json]
 //                     [--threshold 0.1] [--compare new.json]
 //                     [--weights-from-memory | --weights-in-cache]
+//                     [--dtype f32|bf16|f16|int8] [--layout in_out|out_in]
 //
 // Each kernel's result is checked on sampled rows against a float64 loop;
 // the JSON report has, per kernel, min and median ms, GFLOP/s, GB/s, the
@@ -108,6 +109,12 @@ static cl::opt<std::string> weightType(
              "bf16, f16, or int8 (blocks of 32 along the reduction with an "
              "f16 scale each, as --dtype int8 of the runners; activations "
              "and sums stay f32)"),
+    cl::cat(category));
+static cl::opt<std::string> weightLayout(
+    "layout", cl::init("in_out"),
+    cl::desc("How the block's four products' weights are stored: in_out "
+             "([in, out], GPT-2's Conv1D) or out_in ([out, in], nn.Linear: "
+             "the LLaMA family, ViT); the tied lm_head is out_in either way"),
     cl::cat(category));
 static cl::opt<std::string> kvType(
     "kv-dtype", cl::init("f32"),
@@ -392,6 +399,11 @@ int main(int argc, char **argv) {
                  << weightType << "'\n";
     return 1;
   }
+  if (weightLayout != "in_out" && weightLayout != "out_in") {
+    llvm::errs() << "error: --layout expects in_out or out_in, got '"
+                 << weightLayout << "'\n";
+    return 1;
+  }
   if (kvType != "f32" && kvType != "bf16" && kvType != "f16") {
     llvm::errs() << "error: --kv-dtype expects f32, bf16 or f16, got '"
                  << kvType << "'\n";
@@ -422,11 +434,15 @@ int main(int argc, char **argv) {
   }
 
   std::vector<Kernel> kernels;
+  bool outIn = weightLayout == "out_in";
   for (int64_t t : counts) {
-    kernels.push_back(linearKernel("qkv 768x2304", t, kEmbd, 3 * kEmbd));
-    kernels.push_back(linearKernel("attn_proj 768x768", t, kEmbd, kEmbd));
-    kernels.push_back(linearKernel("mlp_up 768x3072", t, kEmbd, 4 * kEmbd));
-    kernels.push_back(linearKernel("mlp_down 3072x768", t, 4 * kEmbd, kEmbd));
+    kernels.push_back(linearKernel("qkv 768x2304", t, kEmbd, 3 * kEmbd, outIn));
+    kernels.push_back(
+        linearKernel("attn_proj 768x768", t, kEmbd, kEmbd, outIn));
+    kernels.push_back(
+        linearKernel("mlp_up 768x3072", t, kEmbd, 4 * kEmbd, outIn));
+    kernels.push_back(
+        linearKernel("mlp_down 3072x768", t, 4 * kEmbd, kEmbd, outIn));
     kernels.push_back(
         linearKernel("lm_head 768x50257", t, kEmbd, kVocab, /*outIn=*/true));
     kernels.push_back(attentionKernel(t));
@@ -614,6 +630,9 @@ int main(int argc, char **argv) {
         {"schedule", printed((*module)->getAttr(kf::kScheduleAttrName))},
         {"tuning", printed((*module)->getAttr("kf.tuning"))},
         {"weights", kernel.weightArg >= 0 ? std::string(weightType) : "-"},
+        {"layout", kernel.weightArg >= 0
+                       ? (kernel.transposedWeight ? "out_in" : "in_out")
+                       : "-"},
         {"weights_from_memory", fromMemory}};
     row.update(kernel.details);
     if (fromMemory && bandwidth > 0) {

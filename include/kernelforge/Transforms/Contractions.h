@@ -55,12 +55,12 @@ inline constexpr llvm::StringLiteral kPrefetchNextTilesAttrName =
 
 /// Marks the loops of a packing copy (a thread's k tile of a weight copied
 /// into contiguous panels before a product of many rows reads them), set by
-/// kf-tile-and-vectorize on copies of weights stored [k, n] with the
-/// weight's reduction dimension (0): kf-prefetch-strided-reads prefetches,
-/// for each run the innermost loop copies, the same run one k tile further
-/// along that dimension, which the next k tile's copy reads (past the
-/// weight's end, the next column block's first k tile, which the thread
-/// copies next).
+/// kf-tile-and-vectorize on copies of float weights with the weight's
+/// reduction dimension (0 when stored [k, n], 1 when [n, k]):
+/// kf-prefetch-strided-reads prefetches, for each run the innermost loop
+/// copies, the same run one k tile further along that dimension, which the
+/// next k tile's copy reads (past the weight's end, the next column block's
+/// first k tile, which the thread copies next).
 inline constexpr llvm::StringLiteral kPrefetchNextKTileAttrName =
     "kf.prefetch_next_k_tile";
 

@@ -127,13 +127,18 @@ def TileAndVectorizePass
     dequantised copy of the whole weight is made (a product split off that
     is not packed, such as the columns a register tile leaves over,
     dequantises only its own slice). The copy reads a `[k, n]` weight row
-    by row. Rows the register tile leaves
+    by row; a `[n, k]` one (`kf.transposing_copy`) in square tiles of the
+    vector width (8 at most) along k and n, k innermost: each tile's rows
+    are read along k, transposed in registers and written as panel rows (one
+    element at a time, the copy had been 1.3-1.7x slower than from `[k, n]`
+    with the weights from memory). Rows the register tile leaves
     over (64 = 10 x 6 + 4) are split off inside each thread tile and read
     the same panels; unpacked, they become a product of their own. Packed
     products are not marked for prefetching (their panels are read front
-    to back, just after the copy wrote them); the copy of a `[k, n]` weight
-    is (`kf.prefetch_next_k_tile`): each run it copies asks for the next k
-    tile's, which the product's time then hides.
+    to back, just after the copy wrote them); the copy of a float weight is
+    (`kf.prefetch_next_k_tile`, the weight's dimension along k): each run
+    it copies asks for the next k tile's, which the product's time then
+    hides.
 
     One-row products (decode) stream each weight once. Against a `[k, n]`
     weight, with the schedule's `split_reduction` (the default), the
@@ -396,7 +401,8 @@ def PrefetchStridedReadsPass
     moves another index; every index is clamped. Also off with a
     `distance` of 0. Loops marked `kf.prefetch_next_k_tile = D` (the copy
     of a thread's k tile of a weight into panels, D the weight's reduction
-    dimension) prefetch, for each `vector.load` of the innermost one from a
+    dimension) prefetch, for each `vector.load` (or plain 1-D
+    `vector.transfer_read`) of the innermost one from a
     `memref.subview` of a static 2-D weight (seen through a
     `memref.expand_shape` into panels), the same run one subview's size
     further along D: what the next k tile's copy reads, so that it finds it
@@ -493,6 +499,12 @@ def LowerVectorOpsPass : Pass<"kf-lower-vector-ops", "::mlir::func::FuncOp"> {
     f16 scale) is broadcast narrow and widened after: inserting an f16
     scalar into a register lane (x86's `vpinsrw`) depends on the register's
     old contents, which serialised the tied head's loop on an accumulator.
+    On x86 with 256-bit registers or more, an 8 x 8 transpose (a transposing
+    packing copy's tile) of 32-bit elements becomes three rounds of
+    two-input shuffles of rows (AVX's unpack, shuffle and 128-bit lane
+    permutes), and of 16-bit elements three rounds of interleaves (words,
+    double words, quad words); one flat 64-element shuffle, LLVM lowered to
+    twice as many instructions.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect"];
 }

@@ -9,6 +9,8 @@
 // RUN: %check %t.so --entry bf16_rows --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry bf16_out_in_vector --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.so --entry f16_out_in_rows --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.so --entry bf16_out_in_rows_packed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.so --entry f16_out_in_rows_packed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.so --entry f16_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry f16_matmul --expect "ref.matmul(x0, x1, True)" --atol 1e-4
 // RUN: %check %t.so --entry bf16_embedding --ints-below 37 --scalar 3 --expect "ref.embedding(x0, x1, x2, offset=3)" --atol 1e-6
@@ -18,6 +20,7 @@
 // RUN: %check %t.avx512.so --entry bf16_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.avx512.so --entry bf16_out_in_vector --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.avx512.so --entry f16_out_in_rows --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.avx512.so --entry bf16_out_in_rows_packed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: kernelforge-compile %s -o %t.neon.so --pipeline-options="vector-width=4 register-rows=8 register-cols=8"
 // RUN: %check %t.neon.so --entry bf16_rows --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.neon.so --entry f16_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
@@ -37,6 +40,17 @@ func.func @bf16_out_in_vector(%x: tensor<1x1x96xf32>, %w: tensor<77x96xbf16>) ->
 func.func @f16_out_in_rows(%x: tensor<13x40xf32>, %w: tensor<33x40xf16>) -> tensor<13x33xf32> {
   %y = kf.linear %x, %w layout(out_in) : tensor<13x40xf32>, tensor<33x40xf16> -> tensor<13x33xf32>
   return %y : tensor<13x33xf32>
+}
+// Many rows against [n, k] weights: packed into panels by copies that
+// transpose 8 x 8 tiles in registers (72 along k), or 4 x 4 where k is 100;
+// 56 and 48 features, which the register tiles leave columns of.
+func.func @bf16_out_in_rows_packed(%x: tensor<40x72xf32>, %w: tensor<56x72xbf16>) -> tensor<40x56xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<40x72xf32>, tensor<56x72xbf16> -> tensor<40x56xf32>
+  return %y : tensor<40x56xf32>
+}
+func.func @f16_out_in_rows_packed(%x: tensor<36x100xf32>, %w: tensor<48x100xf16>) -> tensor<36x48xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<36x100xf32>, tensor<48x100xf16> -> tensor<36x48xf32>
+  return %y : tensor<36x48xf32>
 }
 func.func @f16_vector(%x: tensor<1x64xf32>, %w: tensor<64x100xf16>, %b: tensor<100xf32>) -> tensor<1x100xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<1x64xf32>, tensor<64x100xf16>, tensor<100xf32> -> tensor<1x100xf32>
@@ -79,6 +93,8 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // RUN: %check %t.ymm.so --entry q8_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // RUN: %check %t.ymm.so --entry q8_out_in_rows_packed --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
 // RUN: %check %t.ymm.so --entry q8_out_in_vector --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+// RUN: %check %t.ymm.so --entry bf16_out_in_rows_packed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.ymm.so --entry f16_out_in_rows_packed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // One row against [k, n] blocks of odd shapes: 3 blocks (no even split into
 // the threads' parts: the threads split the columns) and 520 columns (a
 // 1 x 256 register tile and the 8 left over); 4 blocks of 16 and 300
