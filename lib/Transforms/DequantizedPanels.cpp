@@ -244,8 +244,12 @@ mlir::kf::packDequantizedPanels(RewriterBase &rewriter, Location loc,
       rewriter, loc, RankedTensorType::get(sShape, sType.getElementType()),
       slices->scales, sGroups);
 
-  // Over (kb, jj, nb, j) for [k, n], (nb, j, kb, jj) for [n, k]: the order
-  // the blocks are stored in.
+  // Over (kb, jj, nb, j) for [k, n], the order the blocks are stored in;
+  // over the panels' (nb, kb, jj, j) for [n, k], whose blocks are read
+  // transposed (kf-tile-and-vectorize reads them in square tiles along jj),
+  // so that a tile is widened and transposed first and then scaled as panel
+  // rows, by one vector of its features' scales, which no longer depends on
+  // the rows (a scale per source row had been broadcast across it).
   AffineExpr d0, d1, d2, d3;
   bindDims(ctx, d0, d1, d2, d3);
   SmallVector<AffineMap> maps =
@@ -253,9 +257,9 @@ mlir::kf::packDequantizedPanels(RewriterBase &rewriter, Location loc,
           ? SmallVector<AffineMap>{AffineMap::get(4, 0, {d0, d1, d2, d3}, ctx),
                                    AffineMap::get(4, 0, {d0, d2, d3}, ctx),
                                    AffineMap::get(4, 0, {d2, d0, d1, d3}, ctx)}
-          : SmallVector<AffineMap>{AffineMap::get(4, 0, {d0, d1, d2, d3}, ctx),
-                                   AffineMap::get(4, 0, {d0, d1, d2}, ctx),
-                                   AffineMap::get(4, 0, {d0, d2, d3, d1}, ctx)};
+          : SmallVector<AffineMap>{AffineMap::get(4, 0, {d0, d3, d1, d2}, ctx),
+                                   AffineMap::get(4, 0, {d0, d3, d1}, ctx),
+                                   AffineMap::get(4, 0, {d0, d1, d2, d3}, ctx)};
   Type f = weightType.getElementType();
   Value empty = tensor::EmptyOp::create(
       rewriter, loc, ArrayRef<int64_t>{panels, blocks, block, cols}, f);

@@ -101,6 +101,39 @@ bool hoistAccumulator(scf::ForOp loop, IRRewriter &rewriter) {
   return false;
 }
 
+/// Moves out of `loop` a transfer_read whose buffer, indices, mask and
+/// padding the loop does not change and whose buffer nothing in the loop
+/// writes (through any view of it; distinct entry-point buffers do not
+/// overlap, as for hoistAccumulator): an int8 block's scales, read for each
+/// tile of a transposing copy's panel rows. LLVM keeps such a load in the
+/// loop when it cannot tell the panel's stores from it.
+bool hoistInvariantRead(scf::ForOp loop, IRRewriter &rewriter) {
+  for (Operation &op : *loop.getBody()) {
+    auto read = dyn_cast<vector::TransferReadOp>(op);
+    if (!read || !isa<MemRefType>(read.getBase().getType()) ||
+        !llvm::all_of(read->getOperands(), [&](Value v) {
+          return loop.isDefinedOutsideOfLoop(v);
+        }))
+      continue;
+    Value root = kf::rootBuffer(read.getBase());
+    bool written = false;
+    loop.walk([&](Operation *user) {
+      if (isa<vector::TransferReadOp, vector::LoadOp, memref::LoadOp>(user) ||
+          llvm::none_of(user->getOperands(), [&](Value operand) {
+            return isa<MemRefType>(operand.getType()) &&
+                   kf::rootBuffer(operand) == root;
+          }))
+        return;
+      written = true;
+    });
+    if (written)
+      continue;
+    rewriter.moveOpBefore(read, loop);
+    return true;
+  }
+  return false;
+}
+
 /// A broadcast of a widened value is broadcast narrow and widened after:
 /// `broadcast(extf(s))` becomes `extf(broadcast(s))`. An f16 scalar (an int8
 /// block's scale) is otherwise inserted into a lane of a register (x86's
@@ -235,7 +268,8 @@ struct LowerVectorOpsPass
       SmallVector<scf::ForOp> loops;
       func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
       for (scf::ForOp loop : loops)
-        if (hoistAccumulator(loop, rewriter)) {
+        if (hoistAccumulator(loop, rewriter) ||
+            hoistInvariantRead(loop, rewriter)) {
           changed = true;
           break;
         }

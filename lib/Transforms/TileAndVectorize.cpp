@@ -758,12 +758,12 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
                   rewriter.getI64IntegerAttr(inOut ? 0 : 1));
   }
   // From [n, k], the copy's loops (nb, k, j) read along k and write along
-  // j; the i8 panels' (nb, j, kb, jj) read along jj and write along j.
+  // j; the i8 panels' (nb, kb, jj, j) read along jj and write along j.
   if (!inOut)
     copy->setAttr(kTransposingCopyAttrName,
                   rewriter.getDenseI64ArrayAttr(
                       copy.getNumLoops() == 3 ? ArrayRef<int64_t>{1, 2}
-                                              : ArrayRef<int64_t>{3, 1}));
+                                              : ArrayRef<int64_t>{2, 3}));
 
   // The product over (nb, m, j, k) on the expanded output.
   auto cType = cast<RankedTensorType>(c.getType());

@@ -141,3 +141,45 @@ module attributes {kf.target = {triple = "aarch64-unknown-linux-gnu", cpu = "neo
     return %t : vector<8x8xf32>
   }
 }
+
+// -----
+
+// A read the loop does not move, from a buffer the loop does not write (an
+// int8 block's scales, read for each tile of panel rows), is read once
+// before the loop; one from the buffer the loop writes stays inside.
+// CHECK-LABEL: func.func @invariant_read
+// CHECK: %[[S:.+]] = vector.load %arg1[%arg2]
+// CHECK: scf.for
+// CHECK-NOT: vector.load %arg1
+// CHECK: arith.mulf %{{.+}}, %[[S]]
+// CHECK: vector.store
+// CHECK-LABEL: func.func @written_read
+// CHECK: scf.for
+// CHECK: vector.load %arg1[%arg2]
+// CHECK: vector.store %{{.+}}, %arg1
+func.func @invariant_read(%q: memref<64x8xf32>, %s: memref<64xf32>, %j: index, %out: memref<64x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %pad = arith.constant 0.0 : f32
+  scf.for %r = %c0 to %c64 step %c8 {
+    %v = vector.transfer_read %q[%r, %c0], %pad {in_bounds = [true]} : memref<64x8xf32>, vector<8xf32>
+    %scale = vector.transfer_read %s[%j], %pad {in_bounds = [true]} : memref<64xf32>, vector<8xf32>
+    %p = arith.mulf %v, %scale : vector<8xf32>
+    vector.transfer_write %p, %out[%r, %c0] {in_bounds = [true]} : vector<8xf32>, memref<64x8xf32>
+  }
+  return
+}
+func.func @written_read(%q: memref<64x8xf32>, %s: memref<64xf32>, %j: index) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %pad = arith.constant 0.0 : f32
+  scf.for %r = %c0 to %c64 step %c8 {
+    %v = vector.transfer_read %q[%r, %c0], %pad {in_bounds = [true]} : memref<64x8xf32>, vector<8xf32>
+    %scale = vector.transfer_read %s[%j], %pad {in_bounds = [true]} : memref<64xf32>, vector<8xf32>
+    %p = arith.mulf %v, %scale : vector<8xf32>
+    vector.transfer_write %p, %s[%r] {in_bounds = [true]} : vector<8xf32>, memref<64xf32>
+  }
+  return
+}

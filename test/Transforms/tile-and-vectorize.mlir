@@ -336,14 +336,16 @@ func.func @prefill_i8_in_out(%x: tensor<64x128xf32>, %w: tensor<128x96xi8>, %s: 
 
 // The same stored [n, k] (the tied head's layout), with 8 output features
 // left over by the 32-wide register tiles: the packed part's panels come
-// from its blocks, 8 rows of 8 values at a time transposed in registers,
-// and the rest dequantises only its own 8 rows of blocks ([8, 4, 32]), not
-// the whole weight's 72.
+// from its blocks, 8 rows of 8 values at a time widened, transposed in
+// registers and scaled as panel rows (8 features' scales, one vector), and
+// the rest dequantises only its own 8 rows of blocks ([8, 4, 32]), not the
+// whole weight's 72.
 // CHECK-LABEL: func.func @prefill_i8_out_in
 // CHECK-NOT: tensor<72x4x32xf32>
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2], [3]] output_shape [2, 32, 4, 32] : tensor<64x4x32xi8> into tensor<2x32x4x32xi8>
 // CHECK: arith.sitofp %{{.+}} : vector<1x8x1x8xi8> to vector<1x8x1x8xf32>
-// CHECK: vector.transpose %{{.+}}, [0, 2, 3, 1] : vector<1x8x1x8xf32> to vector<1x1x8x8xf32>
+// CHECK: %[[T:.+]] = vector.transpose %{{.+}}, [0, 2, 3, 1] : vector<1x8x1x8xf32> to vector<1x1x8x8xf32>
+// CHECK: arith.mulf %[[T]], %{{.+}} : vector<1x1x8x8xf32>
 // CHECK: packed_panels = 32 : i64
 // CHECK: tensor.empty() : tensor<8x4x32xf32>
 // CHECK: arith.sitofp %{{.+}} : vector<1x1x32xi8> to vector<1x1x32xf32>

@@ -489,8 +489,10 @@ def LowerVectorOpsPass : Pass<"kf-lower-vector-ops", "::mlir::func::FuncOp"> {
     On bufferized code: keeps accumulators in registers across the reduction
     loop (subviews folded into transfer indices, loop-invariant code moved
     out, then a read/write pair with no other access to its buffer inside
-    the loop becomes a loop-carried vector; distinct entry-point buffers are
-    assumed not to overlap, which kernelforge's callers guarantee), then lowers
+    the loop becomes a loop-carried vector, and a read the loop does not
+    move from a buffer it does not write is read once before it; distinct
+    entry-point buffers are assumed not to overlap, which kernelforge's
+    callers guarantee), then lowers
     `vector.contract` to outer products (FMAs), multi-reductions to inner
     reductions, transfers to rank-1 loads and stores, and shape casts,
     transposes and broadcasts to 1-D vector ops. Float sums and products of
