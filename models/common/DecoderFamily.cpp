@@ -55,7 +55,7 @@ static llvm::Expected<DecoderFamily> llamaFamily(llvm::StringRef path) {
   f.numLayers = c->numLayers;
   f.bos = c->bosTokenId;
   f.eos = c->eosTokenId;
-  f.storageTypes = {"f32", "f16", "bf16"};
+  f.storageTypes = {"f32", "f16", "bf16", "int8"};
   f.build = [c = *c](mlir::MLIRContext *context, int64_t bucket,
                      bool allLogits, const std::string &storage,
                      const std::string &kvCache) {

@@ -22,6 +22,7 @@ using namespace kernelforge::llama;
 namespace models = kernelforge::models;
 
 using kernelforge::models::graphError;
+using kernelforge::models::kQuantBlock;
 using kernelforge::models::Param;
 
 namespace {
@@ -33,11 +34,33 @@ struct LlamaBuilder : models::GraphBuilderBase {
         cacheType(cacheType) {}
 
   RankedTensorType hidden() { return f32({1, seq, c.hiddenSize}); }
+  bool quantized() const { return weightType.isInteger(8); }
+  /// The f16 block scales of an i8 matrix [out, in]: one per
+  /// kQuantBlock input features.
+  RankedTensorType scales(RankedTensorType matrix) {
+    return RankedTensorType::get(
+        {matrix.getDimSize(0), matrix.getDimSize(1) / kQuantBlock},
+        b.getF16Type());
+  }
+  /// `params` with the scales of its i8 matrices appended
+  /// (`<name>.scales`, in the matrices' order).
+  SmallVector<Param> withScales(SmallVector<Param> params) {
+    if (!quantized())
+      return params;
+    SmallVector<Param> scaleParams;
+    for (Param &param : params)
+      if (auto type = dyn_cast<RankedTensorType>(param.second);
+          type && type.getElementType().isInteger(8))
+        scaleParams.push_back({param.first + ".scales", scales(type)});
+    params.append(scaleParams);
+    return params;
+  }
   int64_t qDim() const { return c.numHeads * c.headDim; }
   int64_t kvDim() const { return c.numKVHeads * c.headDim; }
 
   /// One layer's parameters (suffixes after `model.layers.{i}.`), in the
-  /// block function's argument order.
+  /// block function's argument order: the nine weights, the biases there
+  /// are, then with int8 the seven matrices' scales.
   SmallVector<Param> blockParams() {
     int64_t e = c.hiddenSize, inner = c.intermediateSize;
     SmallVector<Param> p = {
@@ -60,7 +83,7 @@ struct LlamaBuilder : models::GraphBuilderBase {
       p.append({{"mlp.gate_proj.bias", f32({inner})},
                 {"mlp.up_proj.bias", f32({inner})},
                 {"mlp.down_proj.bias", f32({e})}});
-    return p;
+    return withScales(std::move(p));
   }
 
   SmallVector<Param> modelParams() {
@@ -75,8 +98,12 @@ struct LlamaBuilder : models::GraphBuilderBase {
                          param.first,
                      param.second});
     p.push_back({"model.norm.weight", f32({c.hiddenSize})});
-    if (!c.tieWordEmbeddings)
+    if (!c.tieWordEmbeddings) {
       p.push_back({"lm_head.weight", matrix(c.vocabSize, c.hiddenSize)});
+      if (quantized())
+        p.push_back({"lm_head.weight.scales",
+                     scales(matrix(c.vocabSize, c.hiddenSize))});
+    }
     return p;
   }
 
@@ -84,8 +111,9 @@ struct LlamaBuilder : models::GraphBuilderBase {
     return RMSNormOp::create(b, loc, x.getType(), x, scale,
                              b.getF64FloatAttr(c.rmsNormEps));
   }
-  Value linear(Location loc, Value x, Value weight, Value bias = Value()) {
-    return LinearOp::create(b, loc, x, weight, bias, /*scales=*/Value(),
+  Value linear(Location loc, Value x, Value weight, Value bias = Value(),
+               Value scales = Value()) {
+    return LinearOp::create(b, loc, x, weight, bias, scales,
                             WeightLayout::OutIn);
   }
 
@@ -111,15 +139,20 @@ struct LlamaBuilder : models::GraphBuilderBase {
           vBias = bias(c.qkvBias), oBias = bias(c.outputBias);
     Value gateBias = bias(c.mlpBias), upBias = bias(c.mlpBias),
           downBias = bias(c.mlpBias);
+    // With int8, the seven matrices' scales follow in their order.
+    auto scalesOf = [&, first = next](unsigned matrix) {
+      return quantized() ? w[first + matrix] : Value();
+    };
 
     Value h = rmsNorm(at("input_layernorm"), x, w[0]);
-    auto heads = [&](StringRef what, Value weight, Value b_, int64_t n) {
-      Value flat = linear(at("self_attn." + what + "_proj"), h, weight, b_);
+    auto heads = [&](StringRef what, Value weight, Value b_, Value s,
+                     int64_t n) {
+      Value flat = linear(at("self_attn." + what + "_proj"), h, weight, b_, s);
       return SplitHeadsOp::create(b, at("self_attn." + what), flat, n);
     };
-    Value q = heads("q", w[1], qBias, c.numHeads);
-    Value k = heads("k", w[2], kBias, c.numKVHeads);
-    Value v = heads("v", w[3], vBias, c.numKVHeads);
+    Value q = heads("q", w[1], qBias, scalesOf(0), c.numHeads);
+    Value k = heads("k", w[2], kBias, scalesOf(1), c.numKVHeads);
+    Value v = heads("v", w[3], vBias, scalesOf(2), c.numKVHeads);
     FloatAttr theta = b.getF64FloatAttr(c.ropeTheta);
     // Rotate-half pairs (i, i + D/2), as Hugging Face's LLaMA.
     DenseF64ArrayAttr frequencies =
@@ -153,13 +186,14 @@ struct LlamaBuilder : models::GraphBuilderBase {
     cache = models::insertLeading(b, at("self_attn.kv_cache"), updated, cache,
                                   layer);
     Value merged = MergeHeadsOp::create(b, at("self_attn"), attn);
-    Value o = linear(at("self_attn.o_proj"), merged, w[4], oBias);
+    Value o = linear(at("self_attn.o_proj"), merged, w[4], oBias, scalesOf(3));
     Value x1 = AddOp::create(b, at("residual_1"), x, o);
     Value h2 = rmsNorm(at("post_attention_layernorm"), x1, w[5]);
-    Value gate = linear(at("mlp.gate_proj"), h2, w[6], gateBias);
-    Value up = linear(at("mlp.up_proj"), h2, w[7], upBias);
+    Value gate = linear(at("mlp.gate_proj"), h2, w[6], gateBias, scalesOf(4));
+    Value up = linear(at("mlp.up_proj"), h2, w[7], upBias, scalesOf(5));
     Value act = SwigluOp::create(b, at("mlp.act"), gate, up);
-    Value down = linear(at("mlp.down_proj"), act, w[8], downBias);
+    Value down =
+        linear(at("mlp.down_proj"), act, w[8], downBias, scalesOf(6));
     Value out = AddOp::create(b, at("residual_2"), x1, down);
     func::ReturnOp::create(b, loc, ValueRange{out, cache});
     return fn;
@@ -209,7 +243,9 @@ struct LlamaBuilder : models::GraphBuilderBase {
     size_t norm = 1 + c.numLayers * perBlock;
     Value h = rmsNorm(at("model.norm"), x, w[norm]);
     Value table = c.tieWordEmbeddings ? w[0] : w[norm + 1];
-    Value logits = linear(at("lm_head"), h, table);
+    Value headScales =
+        quantized() && !c.tieWordEmbeddings ? w[norm + 2] : Value();
+    Value logits = linear(at("lm_head"), h, table, /*bias=*/Value(), headScales);
     if (!(prefill && allLogits))
       logits = models::dropTokenDim(b, loc, logits);
     func::ReturnOp::create(b, loc, logits);
@@ -228,10 +264,23 @@ llvm::Expected<OwningOpRef<ModuleOp>> kernelforge::llama::buildLlamaGenerationGr
   context->loadDialect<TransformerDialect, arith::ArithDialect,
                        bufferization::BufferizationDialect, func::FuncDialect,
                        memref::MemRefDialect, tensor::TensorDialect>();
-  llvm::Expected<Type> weightType = models::floatStorageType(
-      context, options.weights, "LLaMA-family models");
+  llvm::Expected<Type> weightType =
+      options.weights == "int8"
+          ? Type(IntegerType::get(context, 8))
+          : models::floatStorageType(context, options.weights,
+                                     "LLaMA-family models");
   if (!weightType)
     return weightType.takeError();
+  // Int8 blocks must tile every product's input features.
+  if (weightType->isInteger(8))
+    for (auto [key, size] :
+         {std::pair{"hidden_size", config.hiddenSize},
+          {"intermediate_size", config.intermediateSize},
+          {"num_attention_heads * head_dim", config.numHeads * config.headDim}})
+      if (size % kQuantBlock != 0)
+        return graphError("int8 weights need " + llvm::Twine(key) + " (" +
+                          llvm::Twine(size) + ") to be a multiple of the " +
+                          llvm::Twine(kQuantBlock) + "-value block");
   Type cacheType = models::floatTypeNamed(context, options.kvCache);
   if (!cacheType)
     return graphError("a KV cache of '" + llvm::Twine(options.kvCache) +

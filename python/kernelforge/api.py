@@ -194,7 +194,7 @@ def load_model(model_dir=None, dtype=None, device="cpu", cache_dir=None, config=
     model.safetensors, tokenizer files: vocab.json + merges.txt or llama2.c's
     tokenizer.bin), or config= with random_weights=SEED. The family (gpt2,
     llama) comes from config.json's model_type. dtype: the weights' storage
-    (f32, bf16, f16; int8 for gpt2; default the checkpoint's). kv_dtype: the
+    (f32, bf16, f16 or int8; default the checkpoint's). kv_dtype: the
     KV cache's (f32, bf16 or f16; keys and values rounded when written)."""
     kf = _extension()
     if device not in _TARGETS:

@@ -5,7 +5,7 @@ NumPy forward (reference.llama_logits) on the same weights (rounded to
 is the reference's argmax.
 
   check_llama.py --runner kernelforge-generate --model-dir DIR --tokens 1,5,9 -n 6
-                 [--dtype bf16|f16] [--kv-dtype bf16|f16] [--device gpu-emulator]
+                 [--dtype bf16|f16|int8] [--kv-dtype bf16|f16] [--device gpu-emulator]
                  [--atol 1e-3] [--rtol 1e-3]
 
 With --kv-dtype the reference rounds every key (after RoPE) and value as the
@@ -29,14 +29,19 @@ from kernelforge import storage  # noqa: E402
 
 def rounded(params, dtype):
     """The matrices as the runner keeps them (norms, biases and the token
-    table stay f32)."""
+    table stay f32): rounded to 16 bits, or int8 blocks of 32 input features
+    (nn.Linear's axis 1) dequantised."""
     if dtype in (None, "f32"):
         return params
     out = {}
     for name, value in params.items():
         if value.ndim == 2 and name != "model.embed_tokens.weight":
-            value = (storage.round_bf16(value) if dtype == "bf16"
-                     else value.astype(np.float16)).astype(np.float64)
+            if dtype == "int8":
+                value = storage.quantize_blocks(value, axis=1)
+            elif dtype == "bf16":
+                value = storage.round_bf16(value).astype(np.float64)
+            else:
+                value = value.astype(np.float16).astype(np.float64)
         out[name] = value
     return out
 

@@ -207,6 +207,26 @@ def test_llama_random_checkpoint_matches_the_reference(tmp_path):
     assert greedy_ok(lambda t: ref.llama_logits(t, params, config), [1, 4, 9], tokens)
 
 
+def test_llama_random_checkpoint_in_int8(tmp_path):
+    subprocess.run([sys.executable, os.path.join(ROOT, "python", "kernelforge",
+                                                 "make_llama_checkpoint.py"),
+                    str(tmp_path), "--hidden", "64", "--inner", "96", "--seed", "8"],
+                   check=True)
+    model = kernelforge.load_model(str(tmp_path), dtype="int8")
+    assert model.dtype == "int8"
+    with open(tmp_path / "config.json") as f:
+        config = json.load(f)
+    from kernelforge import safetensors_io, storage
+    # The matrices as int8 blocks of 32 input features; the token table
+    # stays f32.
+    params = {k: (storage.quantize_blocks(v, axis=1)
+                  if v.ndim == 2 and k != "model.embed_tokens.weight" else v.astype(np.float64))
+              for k, v in safetensors_io.read(str(tmp_path / "model.safetensors")).items()}
+    tokens = model.generate([1, 4, 9], n=6, stop_token=-1, details=True)["tokens"]
+    assert greedy_ok(lambda t: ref.llama_logits(t, params, config), [1, 4, 9], tokens,
+                     tolerance=1e-2)
+
+
 def test_load_model_errors(tmp_path):
     with pytest.raises(ValueError, match="give model_dir, or config= with random_weights"):
         kernelforge.load_model()

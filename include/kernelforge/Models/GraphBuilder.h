@@ -23,6 +23,10 @@ namespace kernelforge::models {
 /// A `kf.param` argument: its checkpoint name and type.
 using Param = std::pair<std::string, mlir::Type>;
 
+/// Input features per f16 scale of an int8 matrix (llama.cpp's Q8_0
+/// block).
+inline constexpr int64_t kQuantBlock = 32;
+
 struct GraphBuilderBase {
   GraphBuilderBase(mlir::MLIRContext *context, mlir::Type weightType)
       : b(context), weightType(weightType) {}

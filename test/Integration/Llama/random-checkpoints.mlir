@@ -43,6 +43,16 @@
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/bf16 --heads 4 --kv-heads 2 --bf16 --seed 4
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/bf16 --tokens 1,5,9 -n 6 --dtype bf16
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/gqa2 --tokens 1,5,9 -n 6 --dtype f16
+// Int8 matrices (blocks of 32 input features, f16 scales) quantised at load:
+// against the float64 forward on the same dequantised weights. Decode's rows
+// are rounded to 16 bits per block for its integer pair sums (2^-16 of a
+// block's largest value), about 1e-4 of the logits' scale (~14 here):
+// atol 1e-2. GQA; then MHA with biases and an untied (int8) head.
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/q8gqa --hidden 64 --inner 96 --heads 4 --kv-heads 2 --seed 1
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/q8gqa --tokens 1,5,9,17,3 -n 8 --dtype int8 --atol 1e-2
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/q8gqa --tokens 1,5,9,17,3 -n 4 --dtype int8 --atol 1e-2 --device gpu-emulator
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/q8mha --hidden 64 --inner 128 --heads 4 --kv-heads 4 --untied --attention-bias --mlp-bias --layers 3 --seed 2
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/q8mha --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 10 --dtype int8 --atol 1e-2
 
 // Bad inputs: a clear error naming the file and key or tensor.
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/nokv --drop model.layers.1.self_attn.k_proj.weight
@@ -71,5 +81,5 @@
 // FAMILY: error: {{.*}}mistral/config.json: model_type 'falcon' is not supported (supported: gpt2, llama, mistral, qwen2)
 // WINDOW: error: {{.*}}qwen2window/config.json: use_sliding_window (windows on some layers) is not supported yet
 // VOCAB: error: token id 61 is outside the vocabulary [0, 61)
-// INT8: error: weights in 'int8' are not supported for LLaMA-family models (f32, f16 or bf16)
+// INT8: error: int8 weights need intermediate_size (48) to be a multiple of the 32-value block
 // NOTOKENIZER: error: a text prompt needs a tokenizer in the model directory; give --tokens

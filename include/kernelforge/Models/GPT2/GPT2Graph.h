@@ -4,6 +4,7 @@
 #define KERNELFORGE_MODELS_GPT2_GPT2GRAPH_H
 
 #include "kernelforge/Models/GPT2/GPT2Config.h"
+#include "kernelforge/Models/GraphBuilder.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -20,7 +21,7 @@ namespace kernelforge::gpt2 {
 /// along the input features (`<name>.scales` parameters; llama.cpp's Q8_0
 /// layout, 34 bytes per 32 values), dequantised in registers.
 enum class WeightStorage { F32, F16, BF16, Int8 };
-inline constexpr int64_t kQuantBlock = 32;
+inline constexpr int64_t kQuantBlock = models::kQuantBlock;
 
 /// "f32", "f16", "bf16", "int8".
 llvm::StringRef stringifyWeightStorage(WeightStorage storage);

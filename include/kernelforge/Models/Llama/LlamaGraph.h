@@ -34,8 +34,10 @@ struct LlamaGenerationOptions {
   int64_t prefillTokens = 16;
   /// Prefill returns the logits of every position.
   bool allLogits = false;
-  /// The weight matrices' element type: f32, f16 or bf16 (norms and the
-  /// token table stay f32).
+  /// The weight matrices' element type: f32, f16, bf16, or int8: i8 with
+  /// one f16 scale per block of 32 input features (`<name>.scales`
+  /// parameters, [out, in / 32], as GPT-2's int8 and llama.cpp's Q8_0).
+  /// Norms and the token table stay f32.
   std::string weights = "f32";
   /// The KV cache's element type: f32, f16 or bf16 (rows rounded when
   /// written, widened when attention reads them).
