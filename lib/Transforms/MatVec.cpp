@@ -169,8 +169,10 @@ linalg::LinalgOp kf::laneSumProducer(linalg::LinalgOp sum) {
   if (!partial || partial->getNumResults() != 1 ||
       !partial->getResult(0).hasOneUse() || partial.getNumDpsInits() != 1)
     return nullptr;
-  auto fill = partial.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  if (!fill || !fill->getResult(0).hasOneUse())
+  // Its fill may be shared (CSE merges the equal fills of products of one
+  // shape, such as a LLaMA block's q, k, v and o projections): the fusion
+  // gives the product a fill of its own.
+  if (!partial.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
     return nullptr;
   return partial;
 }
@@ -182,7 +184,14 @@ kf::fuseLaneSumIntoThreadTiles(RewriterBase &rewriter, linalg::LinalgOp sum,
   if (!partial || rowTile < 1 ||
       sum.getStaticLoopRanges()[1] % rowTile != 0)
     return failure();
-  Operation *fill = partial.getDpsInits()[0].getDefiningOp();
+  OpOperand *init = partial.getDpsInitOperand(0);
+  Operation *fill = init->get().getDefiningOp();
+  if (!fill->getResult(0).hasOneUse()) {
+    rewriter.setInsertionPoint(partial);
+    fill = rewriter.clone(*fill);
+    rewriter.modifyOpInPlace(partial,
+                             [&] { init->set(fill->getResult(0)); });
+  }
   Operation *initFill = sum.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
   MLIRContext *ctx = sum.getContext();
   scf::SCFTilingOptions tiling;

@@ -31,8 +31,9 @@ splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op, int64_t lanes);
 /// The product behind a one-row lane sum, y[0, n] = init + sum_j P[0, n, j]
 /// (what splitLaneReduction makes of the tied head, and an i8 row product
 /// against out_in blocks): `sum` reads P whole, P is the only result of a
-/// product (its sole use) written into a linalg.fill, and `sum` is not inside
-/// an scf.forall. Null when `sum` is not such a sum.
+/// product (its sole use) written into a linalg.fill (which other products
+/// may share), and `sum` is not inside an scf.forall. Null when `sum` is not
+/// such a sum.
 linalg::LinalgOp laneSumProducer(linalg::LinalgOp sum);
 
 /// Tiles a lane sum (laneSumProducer) into an scf.forall over blocks of

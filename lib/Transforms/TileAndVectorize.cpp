@@ -125,6 +125,13 @@ constexpr int64_t kQuantizedPrefetchRows = 16;
 /// znver3 code: 0.125 ms before, 0.128 clamped, 0.075-0.083 continued).
 constexpr int64_t kBlocksOuterRunBytes = 256;
 
+/// Features below which a one-row op that is not a contraction (decode's
+/// bias additions, activations, residuals, the sum of a split product's
+/// parts) runs on the calling thread instead of being split across the
+/// threads: a parallel region costs 3-5 us on a 2-core Zen 5 (OMPT), such
+/// an op on 768-3072 features a fraction of a microsecond.
+constexpr int64_t kMinFeaturesToShare = 16384;
+
 /// Register tiles ahead that the blocks-outer order prefetches (one did
 /// less in the model; two and four the same).
 constexpr int64_t kNextTilesAhead = 2;
@@ -592,7 +599,10 @@ struct Planner {
       plan.threads[d] = pickTile(ranges[d], 8);
       break;
     }
-    if (rows == 1 && iterators[last] == utils::IteratorType::parallel) {
+    // One row (decode): its features split across the threads, unless too
+    // few to pay for a parallel region.
+    if (rows == 1 && iterators[last] == utils::IteratorType::parallel &&
+        ranges[last] >= kMinFeaturesToShare) {
       plan.threads[last] =
           pickTile(ranges[last], 16 * vectorWidth, plan.registers[last]);
       plan.regime = "features";

@@ -204,7 +204,8 @@ func.func @embedding(%ids: tensor<1x16xi64>, %wte: tensor<27x64xf32>) -> tensor<
 // scaled in registers; the threads take the blocks in two contiguous parts
 // (split_reduction), whose register loops prefetch the weight rows 16 ahead
 // and will scale each block's sum once (kf-factor-block-scales);
-// then the parts are added, split over the output features.
+// then the parts are added on the calling thread (512 features are fewer
+// than a parallel region pays for).
 // With AVX2 (znver3: 8-float vectors, 6 x 16 register tiles) the tile is
 // 64 columns, the power of two below the register tile's 96 accumulators.
 // ZEN3-LABEL: func.func @decode_i8_in_out
@@ -217,9 +218,10 @@ func.func @embedding(%ids: tensor<1x16xi64>, %wte: tensor<27x64xf32>) -> tensor<
 // CHECK: vector.fma {{.*}} : vector<256xf32>
 // CHECK: } {kf.block_scales, kf.prefetch = 16 : i64}
 // CHECK: register_tile = array<i64: 1, 256>, split_reduction = 2 : i64
-// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1, 512) step (1, 256)
+// CHECK-NOT: scf.forall
 // CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [0] : vector<1x1x64xf32> to vector<1x64xf32>
-// CHECK: } {kf.parallel = "features"}
+// CHECK-NOT: scf.forall
+// CHECK: return
 func.func @decode_i8_in_out(%x: tensor<1x64xf32>, %w: tensor<64x512xi8>, %s: tensor<2x512xf32>) -> tensor<1x512xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<2x512xf32>) layout(in_out) : tensor<1x64xf32>, tensor<64x512xi8> -> tensor<1x512xf32>
   return %y : tensor<1x512xf32>
@@ -392,4 +394,44 @@ func.func @prefill_i8_k_tiles_of_blocks(%x: tensor<64x800xf32>, %w: tensor<800x9
 func.func @prefill_bf16_packed(%x: tensor<128x64xf32>, %w: tensor<64x256xbf16>) -> tensor<128x256xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<128x64xf32>, tensor<64x256xbf16> -> tensor<128x256xf32>
   return %y : tensor<128x256xf32>
+}
+
+// -----
+
+// One row of few features (decode's bias additions, activations,
+// residuals) runs on the calling thread: a parallel region would cost more
+// than the op. From 16384 features the threads split them.
+// CHECK-LABEL: func.func @decode_elementwise_small
+// CHECK-NOT: scf.forall
+// CHECK: arith.addf %{{.+}}, %{{.+}} : vector<1x1x64xf32>
+// CHECK-NOT: scf.forall
+// CHECK: return
+// CHECK-LABEL: func.func @decode_elementwise_wide
+// CHECK: scf.forall
+// CHECK: arith.addf %{{.+}}, %{{.+}} : vector<1x1x64xf32>
+// CHECK: } {kf.parallel = "features"}
+func.func @decode_elementwise_small(%x: tensor<1x1x3072xf32>, %y: tensor<1x1x3072xf32>) -> tensor<1x1x3072xf32> {
+  %z = kf.add %x, %y : tensor<1x1x3072xf32>, tensor<1x1x3072xf32>
+  return %z : tensor<1x1x3072xf32>
+}
+func.func @decode_elementwise_wide(%x: tensor<1x1x16384xf32>, %y: tensor<1x1x16384xf32>) -> tensor<1x1x16384xf32> {
+  %z = kf.add %x, %y : tensor<1x1x16384xf32>, tensor<1x1x16384xf32>
+  return %z : tensor<1x1x16384xf32>
+}
+
+// -----
+
+// Two one-row products against [n, k] weights of one shape (a LLaMA block's
+// q and k projections): canonicalization shares their partial sums' zero
+// fill, and each still sums its own lanes in its blocks of outputs, one
+// parallel loop per product (the shared fill had left the fill, the product
+// and the sum three loops each).
+// CHECK-LABEL: func.func @decode_two_out_in
+// CHECK-COUNT-2: } {kf.parallel = "features", kf.schedule
+// CHECK-NOT: scf.forall
+// CHECK: return
+func.func @decode_two_out_in(%x: tensor<1x1x256xf32>, %wq: tensor<512x256xf32>, %wk: tensor<512x256xf32>) -> (tensor<1x1x512xf32>, tensor<1x1x512xf32>) {
+  %q = kf.linear %x, %wq layout(out_in) : tensor<1x1x256xf32>, tensor<512x256xf32> -> tensor<1x1x512xf32>
+  %k = kf.linear %x, %wk layout(out_in) : tensor<1x1x256xf32>, tensor<512x256xf32> -> tensor<1x1x512xf32>
+  return %q, %k : tensor<1x1x512xf32>, tensor<1x1x512xf32>
 }

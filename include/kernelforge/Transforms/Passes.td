@@ -163,7 +163,13 @@ def TileAndVectorizePass
     tiled into an `scf.forall` over blocks of outputs (up to 64, dividing n)
     with its product and both fills fused into each block: a block zeroes,
     accumulates and sums its own `[1, rows, lanes]` partial sums while they
-    are in cache, and the block's loop records the product's schedule. Against blocks stored `[k, n]` (over (m, n, kb, j), each
+    are in cache, and the block's loop records the product's schedule (a
+    fill that canonicalization shared between products of one shape, such
+    as a LLaMA block's q, k, v and o, is cloned for each: unfused, each
+    product had been three parallel loops). Other one-row ops (bias
+    additions, activations, residuals, the sum of a split product's parts)
+    split their features across the threads only from 16384 features;
+    fewer run on the calling thread, cheaper than a parallel region. Against blocks stored `[k, n]` (over (m, n, kb, j), each
     weight scaled in registers) the blocks are first split into contiguous
     parts for the threads, as above; the register tile is one row as many
     columns wide as a contraction's register tile has accumulators (256
