@@ -101,13 +101,18 @@ bool hoistAccumulator(scf::ForOp loop, IRRewriter &rewriter) {
   return false;
 }
 
-/// Moves out of `loop` a transfer_read whose buffer, indices, mask and
-/// padding the loop does not change and whose buffer nothing in the loop
-/// writes (through any view of it; distinct entry-point buffers do not
-/// overlap, as for hoistAccumulator): an int8 block's scales, read for each
-/// tile of a transposing copy's panel rows. LLVM keeps such a load in the
-/// loop when it cannot tell the panel's stores from it.
+/// Moves out of `loop` (which runs at least once) a transfer_read whose
+/// buffer, indices, mask and padding the loop does not change and whose
+/// buffer nothing in the loop writes (through any view of it; distinct
+/// entry-point buffers do not overlap, as for hoistAccumulator): an int8
+/// block's scales, read for each tile of a transposing copy's panel rows.
+/// LLVM keeps such a load in the loop when it cannot tell the panel's
+/// stores from it.
 bool hoistInvariantRead(scf::ForOp loop, IRRewriter &rewriter) {
+  // Read before the loop only where the loop reads it at least once.
+  std::optional<APInt> trips = loop.getStaticTripCount();
+  if (!trips || trips->isZero())
+    return false;
   for (Operation &op : *loop.getBody()) {
     auto read = dyn_cast<vector::TransferReadOp>(op);
     if (!read || !isa<MemRefType>(read.getBase().getType()) ||
@@ -172,10 +177,12 @@ struct Transpose8x8 : OpRewritePattern<vector::TransposeOp> {
   LogicalResult matchAndRewrite(vector::TransposeOp op,
                                 PatternRewriter &rewriter) const override {
     VectorType type = op.getSourceVectorType();
-    unsigned bits = type.getElementType().getIntOrFloatBitWidth();
     if (type.getShape() != ArrayRef<int64_t>{8, 8} || type.isScalable() ||
-        (bits != 32 && bits != 16) ||
+        !type.getElementType().isIntOrFloat() ||
         op.getPermutation() != ArrayRef<int64_t>{1, 0})
+      return failure();
+    unsigned bits = type.getElementType().getIntOrFloatBitWidth();
+    if (bits != 32 && bits != 16)
       return failure();
     Location loc = op.getLoc();
     // 16-bit floats are shuffled as i16: LLVM moves bf16 (and f16 without
