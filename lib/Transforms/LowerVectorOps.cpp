@@ -27,6 +27,15 @@ bool sameIndices(ValueRange a, ValueRange b) {
   return a.size() == b.size() && llvm::equal(a, b);
 }
 
+/// Whether `op` takes the buffer `root` (through it or any view of it) as
+/// an operand.
+bool accessesBuffer(Operation *op, Value root) {
+  return llvm::any_of(op->getOperands(), [&](Value operand) {
+    return isa<MemRefType>(operand.getType()) &&
+           kf::rootBuffer(operand) == root;
+  });
+}
+
 /// Keeps a register tile's accumulator in registers across the loop that
 /// reduces into it: a transfer_read / transfer_write pair on the same buffer
 /// and loop-invariant indices, with no other access to that buffer inside the
@@ -56,13 +65,7 @@ bool hoistAccumulator(scf::ForOp loop, IRRewriter &rewriter) {
     bool conflict = false;
     Value root = kf::rootBuffer(base);
     loop.walk([&](Operation *user) {
-      if (user == read.getOperation())
-        return;
-      // Any access to the same buffer, through this value or another view.
-      if (llvm::none_of(user->getOperands(), [&](Value operand) {
-            return isa<MemRefType>(operand.getType()) &&
-                   kf::rootBuffer(operand) == root;
-          }))
+      if (user == read.getOperation() || !accessesBuffer(user, root))
         return;
       auto w = dyn_cast<vector::TransferWriteOp>(user);
       if (!write && w && w->getBlock() == body && w.getBase() == base &&
@@ -123,13 +126,9 @@ bool hoistInvariantRead(scf::ForOp loop, IRRewriter &rewriter) {
     Value root = kf::rootBuffer(read.getBase());
     bool written = false;
     loop.walk([&](Operation *user) {
-      if (isa<vector::TransferReadOp, vector::LoadOp, memref::LoadOp>(user) ||
-          llvm::none_of(user->getOperands(), [&](Value operand) {
-            return isa<MemRefType>(operand.getType()) &&
-                   kf::rootBuffer(operand) == root;
-          }))
-        return;
-      written = true;
+      if (!isa<vector::TransferReadOp, vector::LoadOp, memref::LoadOp>(user) &&
+          accessesBuffer(user, root))
+        written = true;
     });
     if (written)
       continue;
