@@ -231,17 +231,14 @@ int64_t narrowestInputBytes(linalg::LinalgOp op) {
 /// tiles' loops prefetch the next k tile (kf.prefetch_next_k_tile).
 constexpr StringLiteral kPackingCopyAttrName = "kf.packing_copy";
 
-/// Marks a copy into panels that transposes (from a weight stored [n, k]):
-/// [source's contiguous dimension, target's contiguous dimension] of its
-/// loops. Its register tile is a square of the vector width, 8 at most,
-/// along both, so that each source row and each target row is one vector
-/// and the tile is transposed in registers (one element at a time before:
-/// with the weights from memory, GPT-2's four products in that layout at 64
-/// rows took 1.3-1.7x as long as from [k, n]). Squares of 16 (AVX-512)
-/// spilled and became 256-element shuffles. The source's contiguous
-/// dimension is the innermost loop: each of 8 rows is read along its run
-/// before the next 8 (the copy read 32 rows side by side, 32 streams).
-constexpr StringLiteral kTransposingCopyAttrName = "kf.transposing_copy";
+/// A copy into panels that transposes (from a weight stored [n, k]) is
+/// marked kf::kTransposingCopyAttrName. Its register tile is a square of the
+/// vector width, 8 at most (one element at a time before: with the weights
+/// from memory, GPT-2's four products in that layout at 64 rows took
+/// 1.3-1.7x as long as from [k, n]). Squares of 16 (AVX-512) spilled and
+/// became 256-element shuffles. The source's contiguous dimension is the
+/// innermost loop: each of 8 rows is read along its run before the next 8
+/// (the copy read 32 rows side by side, 32 streams).
 
 /// Marks the product that reads packed panels (its schedule is recorded on
 /// the thread tile's loop, not again on its register loops).
@@ -560,7 +557,7 @@ struct Planner {
     // A transposing copy into panels: a square register tile, walked along
     // the source's rows.
     if (auto dims =
-            op->getAttrOfType<DenseI64ArrayAttr>(kTransposingCopyAttrName)) {
+            op->getAttrOfType<DenseI64ArrayAttr>(kf::kTransposingCopyAttrName)) {
       int64_t side = std::min<int64_t>(vectorWidth, 8);
       for (int64_t d : dims.asArrayRef())
         side = std::gcd(side, ranges[d]);
@@ -770,7 +767,7 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
   // From [n, k], the copy's loops (nb, k, j) read along k and write along
   // j; the i8 panels' (nb, kb, jj, j) read along jj and write along j.
   if (!inOut)
-    copy->setAttr(kTransposingCopyAttrName,
+    copy->setAttr(kf::kTransposingCopyAttrName,
                   rewriter.getDenseI64ArrayAttr(
                       copy.getNumLoops() == 3 ? ArrayRef<int64_t>{1, 2}
                                               : ArrayRef<int64_t>{2, 3}));

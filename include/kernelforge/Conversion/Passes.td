@@ -23,8 +23,10 @@ def ConvertTransformerToLinalgPass
       computed from `linalg.index`, never materialised;
     - `kf.attention`: fused (an `scf.forall` over batch, heads and query
       blocks, each an `scf.for` over key tiles with an online softmax that
-      stops at the last tile the block can see when causal) or decomposed
-      (QK^T, softmax, PV);
+      stops at the last tile the block can see when causal; a block of
+      several queries first copies each key tile transposed, marked
+      `kf.transposing_copy`, so that its scores read contiguous keys) or
+      decomposed (QK^T, softmax, PV);
     - `kf.embedding`: a gather via `tensor.extract`, with `cf.assert` range
       checks; `kf.kv_cache_update`: `tensor.insert_slice`.
 

@@ -64,6 +64,16 @@ inline constexpr llvm::StringLiteral kPrefetchNextTilesAttrName =
 inline constexpr llvm::StringLiteral kPrefetchNextKTileAttrName =
     "kf.prefetch_next_k_tile";
 
+/// Marks a copy that transposes (a weight stored [n, k] into panels, set by
+/// kf-tile-and-vectorize; a prefill attention block's key tile, set by
+/// convert-kf-to-linalg): [source's contiguous dimension, target's
+/// contiguous dimension] of its loops. kf-tile-and-vectorize gives it a
+/// square register tile of the vector width, 8 at most, along both, so that
+/// each source row and each target row is one vector and the tile is
+/// transposed in registers.
+inline constexpr llvm::StringLiteral kTransposingCopyAttrName =
+    "kf.transposing_copy";
+
 /// Marks the key-tile loop of a decode query's fused attention (one query
 /// row per head), set by convert-kf-to-linalg: kf-prefetch-next-key-tile
 /// prefetches the next tile's key and value rows while this tile's are

@@ -131,7 +131,9 @@ def TileAndVectorizePass
     vector width (8 at most) along k and n, k innermost: each tile's rows
     are read along k, transposed in registers and written as panel rows (one
     element at a time, the copy had been 1.3-1.7x slower than from `[k, n]`
-    with the weights from memory). Rows the register tile leaves
+    with the weights from memory). A prefill attention block's key tile is
+    copied transposed the same way (convert-kf-to-linalg marks that copy).
+    Rows the register tile leaves
     over (64 = 10 x 6 + 4) are split off inside each thread tile and read
     the same panels; unpacked, they become a product of their own. Packed
     products are not marked for prefetching (their panels are read front

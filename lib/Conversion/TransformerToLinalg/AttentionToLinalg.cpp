@@ -12,7 +12,9 @@
 //   `causal` the loop stops at the last tile any query can see, so the
 //   causal mask shortens the reduction instead of being applied to it (the
 //   diagonal tile still masks by index). A sliding window likewise starts
-//   the loop at the tile holding the block's first visible key.
+//   the loop at the tile holding the block's first visible key. A block of
+//   several queries copies each key tile transposed first, so that its
+//   scores are a product reading contiguous keys.
 //
 // Grouped-query attention is a map: query head h reads key/value head
 // h floordiv (H / Hkv).
@@ -98,6 +100,47 @@ Value queryKeyScores(OpBuilder &b, Location loc, const AttentionShape &s,
   // Iteration space (b, h, q, k, d).
   return contract(b, loc, query, key, acc, projection(ctx, 5, {0, 1, 2, 4}),
                   kvMap(ctx, 5, s.heads / s.kvHeads, {3, 4}),
+                  projection(ctx, 5, {0, 1, 2, 3}));
+}
+
+/// A block's key tile [1, 1, tile, d] as [1, 1, d, tile], marked as a
+/// transposing copy: its scores are then a product whose register tile reads
+/// contiguous keys (from [tile, d], each step of the tile gathered its
+/// columns from as many key rows).
+Value transposedKeyTile(OpBuilder &b, Location loc, Value key) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(key.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  Value empty = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{shape[0], shape[1], shape[3], shape[2]},
+      type.getElementType());
+  // Loops (b, h, d, k): the source is read along d, the target written
+  // along k.
+  auto parallel = utils::IteratorType::parallel;
+  auto copy = linalg::GenericOp::create(
+      b, loc, empty.getType(), ValueRange{key}, ValueRange{empty},
+      ArrayRef<AffineMap>{projection(ctx, 4, {0, 1, 3, 2}),
+                          b.getMultiDimIdentityMap(4)},
+      SmallVector<utils::IteratorType>(4, parallel),
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l, args[0]);
+      });
+  copy->setAttr(kTransposingCopyAttrName, b.getDenseI64ArrayAttr({2, 3}));
+  return copy.getResult(0);
+}
+
+/// scores[b, h, q, k] = sum_d Q[b, h, q, d] Kt[b, h, d, k] for a block's
+/// transposed key tile.
+Value queryTransposedKeyScores(OpBuilder &b, Location loc,
+                               const AttentionShape &s, Value query,
+                               Value keyT, Value scratch) {
+  MLIRContext *ctx = b.getContext();
+  Value acc = linalg::FillOp::create(
+                  b, loc, floatConstant(b, loc, s.accType, 0.0), scratch)
+                  .getResult(0);
+  // Iteration space (b, h, q, k, d).
+  return contract(b, loc, query, keyT, acc, projection(ctx, 5, {0, 1, 2, 4}),
+                  projection(ctx, 5, {0, 1, 4, 3}),
                   projection(ctx, 5, {0, 1, 2, 3}));
 }
 
@@ -350,8 +393,17 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     auto maskType = mask ? cast<RankedTensorType>(mask.getType()) : nullptr;
     bool maskPerKey = maskType && maskType.getShape().back() == s.keys;
 
+    // A block of several queries reuses each key many times: its key tile
+    // is transposed first (one query reads each key once). Its scores are
+    // then computed into a buffer the loop carries: a zero fill of their
+    // own would be merged with acc0's (the same shape when the tile is the
+    // value width) and copied at every step.
+    bool transposeKeys = s.queries > 1;
+    SmallVector<Value> inits = {m0, l0, acc0};
+    if (transposeKeys)
+      inits.push_back(emptyTensor(b, loc, tileShape, s.accType));
     auto loop = scf::ForOp::create(
-        b, loc, lower, upper, idx(tile), ValueRange{m0, l0, acc0},
+        b, loc, lower, upper, idx(tile), inits,
         [&](OpBuilder &nb, Location l, Value kt, ValueRange iter) {
           Value m = iter[0], sum = iter[1], acc = iter[2];
           auto slice = [&](Value source, ArrayRef<int64_t> shape,
@@ -374,7 +426,12 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
           if (maskPerKey)
             maskTile = slice(mask, maskType.getShape(), maskType.getRank() - 1);
 
-          Value scores = queryKeyScores(nb, l, s, query, keyTile);
+          Value scores =
+              transposeKeys
+                  ? queryTransposedKeyScores(nb, l, s, query,
+                                             transposedKeyTile(nb, l, keyTile),
+                                             iter[3])
+                  : queryKeyScores(nb, l, s, query, keyTile);
           Value logits = scaleAndMask(nb, l, s, scores, maskTile, offset, kt);
           AffineMap id = nb.getMultiDimIdentityMap(4);
           AffineMap row = dropDim(ctx, 4, 3);
@@ -423,7 +480,10 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
               });
           Value accNew =
               probsTimesValues(nb, l, s, probs, valueTile, accScaled);
-          scf::YieldOp::create(nb, l, ValueRange{mNew, sumNew, accNew});
+          SmallVector<Value> results = {mNew, sumNew, accNew};
+          if (transposeKeys)
+            results.push_back(scores);
+          scf::YieldOp::create(nb, l, results);
         });
     // A decode query (one row): each tile's work is too short for the
     // hardware prefetchers to find the next tile's rows in time.

@@ -93,3 +93,34 @@ func.func @windowed(%q: tensor<1x2x1x16xf32>, %k: tensor<1x2x256x16xf32>, %v: te
   %o = kf.attention %q, %k, %v causal offset(%pos) {window = 16 : i64} : tensor<1x2x1x16xf32>, tensor<1x2x256x16xf32>, tensor<1x2x256x16xf32> -> tensor<1x2x1x16xf32>
   return %o : tensor<1x2x1x16xf32>
 }
+
+// -----
+
+// A prefill block of 64 queries reuses each key 64 times: its key tile of
+// 32 is first copied transposed ([32, 16] -> [16, 32], a copy marked for
+// kf-tile-and-vectorize's in-register transposes), so that the scores are a
+// product whose register tile reads contiguous keys. The scores go into a
+// buffer the loop carries (a zero fill of their own would be merged with
+// the output's and copied at every step).
+// FUSED-DAG: #[[$KT:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
+// FUSED-DAG: #[[$ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// FUSED-DAG: #[[$QP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// FUSED-DAG: #[[$KTP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+// FUSED-DAG: #[[$SP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// FUSED-LABEL: func.func @prefill_block
+// FUSED: %[[SCRATCH0:.+]] = tensor.empty() : tensor<1x1x64x32xf32>
+// FUSED: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %[[SCRATCH:.+]] = %[[SCRATCH0]]) -> (tensor<1x1x64xf32>, tensor<1x1x64xf32>, tensor<1x1x64x16xf32>, tensor<1x1x64x32xf32>)
+// FUSED: %[[KTILE:.+]] = tensor.extract_slice %{{.+}}[0, 0, %{{.+}}, 0] [1, 1, 32, 16] [1, 1, 1, 1]
+// FUSED: %[[KTEMPTY:.+]] = tensor.empty() : tensor<1x1x16x32xf32>
+// FUSED: %[[KTRANS:.+]] = linalg.generic {indexing_maps = [#[[$KT]], #[[$ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[KTILE]] : tensor<1x1x32x16xf32>) outs(%[[KTEMPTY]] : tensor<1x1x16x32xf32>) attrs = {kf.transposing_copy = array<i64: 2, 3>}
+// FUSED: %[[ZEROED:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[SCRATCH]] : tensor<1x1x64x32xf32>)
+// FUSED: %[[SCORES:.+]] = linalg.generic {indexing_maps = [#[[$QP]], #[[$KTP]], #[[$SP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %[[KTRANS]] : tensor<1x1x64x16xf32>, tensor<1x1x16x32xf32>) outs(%[[ZEROED]] : tensor<1x1x64x32xf32>)
+// FUSED: scf.yield %{{.+}}, %{{.+}}, %{{.+}}, %[[SCORES]] :
+// The decomposed form is unchanged: the scores of all keys at once.
+// DECOMP-LABEL: func.func @prefill_block
+// DECOMP-NOT: kf.transposing_copy
+// DECOMP: return
+func.func @prefill_block(%q: tensor<1x1x64x16xf32>, %k: tensor<1x1x64x16xf32>, %v: tensor<1x1x64x16xf32>) -> tensor<1x1x64x16xf32> {
+  %o = kf.attention %q, %k, %v causal : tensor<1x1x64x16xf32>, tensor<1x1x64x16xf32>, tensor<1x1x64x16xf32> -> tensor<1x1x64x16xf32>
+  return %o : tensor<1x1x64x16xf32>
+}

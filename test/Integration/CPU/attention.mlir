@@ -15,6 +15,11 @@
 // RUN: %check %t.fused.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.decomposed.so --entry decode --scalar 9 --expect "ref.attention(x0, x1, x2, causal=True, offset=9)"
 // RUN: %check %t.fused.so --entry causal_blocks --expect "ref.attention(x0, x1, x2, causal=True)"
+// Prefill blocks of 64 queries over key tiles of 64, whose tiles are
+// transposed (8 x 8 register tiles) before their scores: f32 (two blocks,
+// the second seeing two tiles), and grouped queries over a bf16 cache.
+// RUN: %check %t.fused.so --entry causal_wide --expect "ref.attention(x0, x1, x2, causal=True)"
+// RUN: %check %t.fused.so --entry grouped_bf16_prefill --expect "ref.attention(x0, x1, x2, causal=True)"
 // A sliding window (the fused loop starts at the tile holding a block's
 // first visible key; partly visible tiles mask by index) and a logit
 // soft-cap, prefill and decode.
@@ -95,4 +100,12 @@ func.func @write_bf16_cache(%q: tensor<1x2x1x40xf32>, %k: tensor<1x2x1x40xf32>, 
   %vc2 = kf.kv_cache_update %v into %vc[%pos] : tensor<1x2x1x40xf32> into tensor<1x2x64x40xbf16>
   %o = kf.attention %q, %kc2, %vc2 causal offset(%pos) : tensor<1x2x1x40xf32>, tensor<1x2x64x40xbf16>, tensor<1x2x64x40xbf16> -> tensor<1x2x1x40xf32>
   return %o : tensor<1x2x1x40xf32>
+}
+func.func @causal_wide(%q: tensor<1x2x128x64xf32>, %k: tensor<1x2x128x64xf32>, %v: tensor<1x2x128x64xf32>) -> tensor<1x2x128x64xf32> {
+  %o = kf.attention %q, %k, %v causal : tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x2x128x64xf32>
+  return %o : tensor<1x2x128x64xf32>
+}
+func.func @grouped_bf16_prefill(%q: tensor<1x4x64x32xf32>, %k: tensor<1x2x64x32xbf16>, %v: tensor<1x2x64x32xbf16>) -> tensor<1x4x64x32xf32> {
+  %o = kf.attention %q, %k, %v causal : tensor<1x4x64x32xf32>, tensor<1x2x64x32xbf16>, tensor<1x2x64x32xbf16> -> tensor<1x4x64x32xf32>
+  return %o : tensor<1x4x64x32xf32>
 }
