@@ -53,9 +53,7 @@ struct GraphBuilder {
   /// The block scales of an i8 matrix of `shape` whose blocks run along
   /// dimension `blockDim` (the one its products reduce over).
   RankedTensorType scales(ArrayRef<int64_t> shape, unsigned blockDim) {
-    SmallVector<int64_t> s(shape);
-    s[blockDim] /= kQuantBlock;
-    return RankedTensorType::get(s, b.getF16Type());
+    return kernelforge::models::blockScalesType(b, shape, blockDim);
   }
   RankedTensorType hidden() { return f32({batch, seq, c.embedDim}); }
 

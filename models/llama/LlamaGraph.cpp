@@ -38,9 +38,7 @@ struct LlamaBuilder : models::GraphBuilderBase {
   /// The f16 block scales of an i8 matrix [out, in]: one per
   /// kQuantBlock input features.
   RankedTensorType scales(RankedTensorType matrix) {
-    return RankedTensorType::get(
-        {matrix.getDimSize(0), matrix.getDimSize(1) / kQuantBlock},
-        b.getF16Type());
+    return models::blockScalesType(b, matrix.getShape(), /*blockDim=*/1);
   }
   /// `params` with the scales of its i8 matrices appended
   /// (`<name>.scales`, in the matrices' order).

@@ -27,6 +27,18 @@ using Param = std::pair<std::string, mlir::Type>;
 /// block).
 inline constexpr int64_t kQuantBlock = 32;
 
+/// The f16 block scales of an int8 matrix of `shape`: one per kQuantBlock
+/// values along dimension `blockDim`, the one its products reduce over
+/// (the input features: rows of GPT-2's Conv1D weights, columns of
+/// `nn.Linear`'s and of a tied head's table).
+inline mlir::RankedTensorType blockScalesType(mlir::Builder &b,
+                                              llvm::ArrayRef<int64_t> shape,
+                                              unsigned blockDim) {
+  llvm::SmallVector<int64_t> scales(shape);
+  scales[blockDim] /= kQuantBlock;
+  return mlir::RankedTensorType::get(scales, b.getF16Type());
+}
+
 struct GraphBuilderBase {
   GraphBuilderBase(mlir::MLIRContext *context, mlir::Type weightType)
       : b(context), weightType(weightType) {}
