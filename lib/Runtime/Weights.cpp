@@ -7,6 +7,7 @@
 
 #include "HugePages.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -293,6 +294,39 @@ static const SafeTensor *findNested(const SafeTensorsFile &file,
   return found;
 }
 
+/// One checkpoint tensor a parameter is made of, and its rows (-1: the
+/// parameter's own shape).
+struct Part {
+  std::string name;
+  int64_t rows = -1;
+};
+
+/// The checkpoint tensors a parameter stands for: its own name, or, for a
+/// name with a `{a:rows,b:rows,...}` group (projections merged into one
+/// matrix, such as `model.layers.0.self_attn.{q:64,k:16,v:16}_proj.weight`),
+/// the name with each alternative in turn, whose tensors of that many rows
+/// are stacked along their first dimension.
+std::vector<Part> partsOf(const std::string &param) {
+  size_t open = param.find('{'), close = param.find('}', open);
+  if (open == std::string::npos || close == std::string::npos)
+    return {{param}};
+  std::vector<Part> parts;
+  std::string group = param.substr(open + 1, close - open - 1);
+  for (size_t start = 0;;) {
+    size_t comma = group.find(',', start);
+    std::string alt = group.substr(start, comma - start);
+    size_t colon = alt.find(':');
+    Part part{param.substr(0, open) + alt.substr(0, colon) +
+              param.substr(close + 1)};
+    if (colon != std::string::npos)
+      part.rows = std::atoll(alt.c_str() + colon + 1);
+    parts.push_back(std::move(part));
+    if (comma == std::string::npos)
+      return parts;
+    start = comma + 1;
+  }
+}
+
 bool kernelforge::runtime::loadCheckpointWeights(
     const std::string &checkpointPath, const EntryPoint &entry,
     WeightMap &weights, std::string &error) {
@@ -304,34 +338,74 @@ bool kernelforge::runtime::loadCheckpointWeights(
     if (arg.param.empty() || weights.count(arg.param) ||
         isScalesOfQuantized(entry, arg))
       continue;
-    const SafeTensor *tensor = findNested(*file, arg.param, error);
-    if (!error.empty()) {
-      error = checkpointPath + ": " + error;
-      return false;
+    // The parameter's tensor, or the tensors stacked into it.
+    std::vector<Part> names = partsOf(arg.param);
+    std::string stacked =
+        names.size() == 1 ? ""
+                          : " (stacked with " +
+                                std::to_string(names.size() - 1) +
+                                " others into '" + arg.param + "' " +
+                                shapeString(arg.shape) + ")";
+    std::vector<const SafeTensor *> parts;
+    int64_t rows = 0;
+    for (const Part &part : names) {
+      std::vector<int64_t> shape = arg.shape;
+      if (part.rows >= 0 && !shape.empty())
+        shape[0] = part.rows;
+      const SafeTensor *tensor = findNested(*file, part.name, error);
+      if (!error.empty()) {
+        error = checkpointPath + ": " + error;
+        return false;
+      }
+      if (!tensor) {
+        error = checkpointPath + ": no tensor '" + part.name +
+                "' (nor one ending in '." + part.name +
+                "'), which the model needs with shape " + shapeString(shape) +
+                stacked;
+        return false;
+      }
+      if (tensor->shape != shape) {
+        error = checkpointPath + ": tensor '" + part.name +
+                "': expected shape " + shapeString(shape) + ", found " +
+                shapeString(tensor->shape) + stacked;
+        return false;
+      }
+      rows += shape.empty() ? 1 : shape[0];
+      parts.push_back(tensor);
     }
-    if (!tensor) {
-      error = checkpointPath + ": no tensor '" + arg.param +
-              "' (nor one ending in '." + arg.param +
-              "'), which the model needs with shape " + shapeString(arg.shape);
-      return false;
-    }
-    if (tensor->shape != arg.shape) {
-      error = checkpointPath + ": tensor '" + arg.param + "': expected shape " +
-              shapeString(arg.shape) + ", found " + shapeString(tensor->shape);
+    std::string what = "tensor '" + arg.param + "'";
+    if (names.size() > 1 && (arg.shape.empty() || rows != arg.shape[0])) {
+      error = checkpointPath + ": " + what + ": its parts have " +
+              std::to_string(rows) + " rows together, expected " +
+              shapeString(arg.shape);
       return false;
     }
     // Same type: the bytes as they are.
-    if (mlirName(tensor->dtype) == arg.dtype) {
+    if (std::all_of(parts.begin(), parts.end(), [&](const SafeTensor *t) {
+          return mlirName(t->dtype) == arg.dtype;
+        })) {
       WeightTensor same(arg.dtype, arg.shape);
-      std::memcpy(same.data(), tensor->data, same.byteSize());
+      char *to = static_cast<char *>(same.data());
+      for (const SafeTensor *tensor : parts) {
+        size_t bytes = tensor->bytes;
+        std::memcpy(to, tensor->data, bytes);
+        to += bytes;
+      }
       weights[arg.param] = std::move(same);
       continue;
     }
-    ScratchValues values(tensor->numElements());
+    ScratchValues values(elementCount(arg.shape));
     std::string why;
-    if (!SafeTensorsFile::toFloat32(*tensor, values.data(), why) ||
+    float *to = values.data();
+    bool converted = true;
+    for (const SafeTensor *tensor : parts) {
+      if (!(converted = SafeTensorsFile::toFloat32(*tensor, to, why)))
+        break;
+      to += tensor->numElements();
+    }
+    if (!converted ||
         !(why = store(entry, arg, values.data(), weights)).empty()) {
-      error = checkpointPath + ": tensor '" + arg.param + "': " + why;
+      error = checkpointPath + ": " + what + ": " + why;
       return false;
     }
   }

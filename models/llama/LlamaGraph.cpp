@@ -55,31 +55,45 @@ struct LlamaBuilder : models::GraphBuilderBase {
   }
   int64_t qDim() const { return c.numHeads * c.headDim; }
   int64_t kvDim() const { return c.numKVHeads * c.headDim; }
+  int64_t qkvDim() const { return qDim() + 2 * kvDim(); }
+
+  /// The parameter of q, k and v stacked into one matrix (or bias), e.g.
+  /// `self_attn.{q:768,k:256,v:256}_proj.weight`: the loader fills it with
+  /// those checkpoint tensors of those rows, one after the other.
+  std::string qkvName(StringRef what) const {
+    return ("self_attn.{q:" + Twine(qDim()) + ",k:" + Twine(kvDim()) +
+            ",v:" + Twine(kvDim()) + "}_proj." + what)
+        .str();
+  }
+  /// Gate and up stacked the same way: `mlp.{gate:I,up:I}_proj.<what>`.
+  std::string gateUpName(StringRef what) const {
+    return ("mlp.{gate:" + Twine(c.intermediateSize) +
+            ",up:" + Twine(c.intermediateSize) + "}_proj." + what)
+        .str();
+  }
 
   /// One layer's parameters (suffixes after `model.layers.{i}.`), in the
-  /// block function's argument order: the nine weights, the biases there
-  /// are, then with int8 the seven matrices' scales.
+  /// block function's argument order: the six weights, the biases there
+  /// are, then with int8 the four matrices' scales. Projections that read
+  /// the same input are one matrix (q, k and v; gate and up), stacked from
+  /// the checkpoint's tensors at load: one product then streams them
+  /// (decode: one parallel region instead of three short ones; prefill:
+  /// one wider product).
   SmallVector<Param> blockParams() {
     int64_t e = c.hiddenSize, inner = c.intermediateSize;
     SmallVector<Param> p = {
         {"input_layernorm.weight", f32({e})},
-        {"self_attn.q_proj.weight", matrix(qDim(), e)},
-        {"self_attn.k_proj.weight", matrix(kvDim(), e)},
-        {"self_attn.v_proj.weight", matrix(kvDim(), e)},
+        {qkvName("weight"), matrix(qkvDim(), e)},
         {"self_attn.o_proj.weight", matrix(e, qDim())},
         {"post_attention_layernorm.weight", f32({e})},
-        {"mlp.gate_proj.weight", matrix(inner, e)},
-        {"mlp.up_proj.weight", matrix(inner, e)},
+        {gateUpName("weight"), matrix(2 * inner, e)},
         {"mlp.down_proj.weight", matrix(e, inner)}};
     if (c.qkvBias)
-      p.append({{"self_attn.q_proj.bias", f32({qDim()})},
-                {"self_attn.k_proj.bias", f32({kvDim()})},
-                {"self_attn.v_proj.bias", f32({kvDim()})}});
+      p.push_back({qkvName("bias"), f32({qkvDim()})});
     if (c.outputBias)
       p.push_back({"self_attn.o_proj.bias", f32({e})});
     if (c.mlpBias)
-      p.append({{"mlp.gate_proj.bias", f32({inner})},
-                {"mlp.up_proj.bias", f32({inner})},
+      p.append({{gateUpName("bias"), f32({2 * inner})},
                 {"mlp.down_proj.bias", f32({e})}});
     return withScales(std::move(p));
   }
@@ -130,27 +144,39 @@ struct LlamaBuilder : models::GraphBuilderBase {
     Value x = fn.getArgument(0), cache = fn.getArgument(1),
           layer = fn.getArgument(2), pos = fn.getArgument(3);
     ValueRange w = fn.getArguments().drop_front(4);
-    // Biases follow the nine weights when present.
-    unsigned next = 9;
+    // Biases follow the six weights when present.
+    unsigned next = 6;
     auto bias = [&](bool present) { return present ? w[next++] : Value(); };
-    Value qBias = bias(c.qkvBias), kBias = bias(c.qkvBias),
-          vBias = bias(c.qkvBias), oBias = bias(c.outputBias);
-    Value gateBias = bias(c.mlpBias), upBias = bias(c.mlpBias),
-          downBias = bias(c.mlpBias);
-    // With int8, the seven matrices' scales follow in their order.
+    Value qkvBias = bias(c.qkvBias), oBias = bias(c.outputBias);
+    Value gateUpBias = bias(c.mlpBias), downBias = bias(c.mlpBias);
+    // With int8, the four matrices' scales follow in their order.
     auto scalesOf = [&, first = next](unsigned matrix) {
       return quantized() ? w[first + matrix] : Value();
     };
+    // Columns [offset, offset + size) of a product's [1, S, n] result.
+    auto columns = [&](Location loc, Value x, int64_t offset, int64_t size) {
+      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                           b.getIndexAttr(offset)};
+      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1),
+                                         b.getIndexAttr(seq),
+                                         b.getIndexAttr(size)};
+      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+      return tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes,
+                                            strides)
+          .getResult();
+    };
 
     Value h = rmsNorm(at("input_layernorm"), x, w[0]);
-    auto heads = [&](StringRef what, Value weight, Value b_, Value s,
-                     int64_t n) {
-      Value flat = linear(at("self_attn." + what + "_proj"), h, weight, b_, s);
-      return SplitHeadsOp::create(b, at("self_attn." + what), flat, n);
+    Value qkv =
+        linear(at("self_attn.qkv_proj"), h, w[1], qkvBias, scalesOf(0));
+    auto heads = [&](StringRef what, int64_t offset, int64_t n) {
+      Location loc = at("self_attn." + what);
+      return SplitHeadsOp::create(
+          b, loc, columns(loc, qkv, offset, n * c.headDim), n);
     };
-    Value q = heads("q", w[1], qBias, scalesOf(0), c.numHeads);
-    Value k = heads("k", w[2], kBias, scalesOf(1), c.numKVHeads);
-    Value v = heads("v", w[3], vBias, scalesOf(2), c.numKVHeads);
+    Value q = heads("q", 0, c.numHeads);
+    Value k = heads("k", qDim(), c.numKVHeads);
+    Value v = heads("v", qDim() + kvDim(), c.numKVHeads);
     FloatAttr theta = b.getF64FloatAttr(c.ropeTheta);
     // Rotate-half pairs (i, i + D/2), as Hugging Face's LLaMA.
     DenseF64ArrayAttr frequencies =
@@ -184,14 +210,17 @@ struct LlamaBuilder : models::GraphBuilderBase {
     cache = models::insertLeading(b, at("self_attn.kv_cache"), updated, cache,
                                   layer);
     Value merged = MergeHeadsOp::create(b, at("self_attn"), attn);
-    Value o = linear(at("self_attn.o_proj"), merged, w[4], oBias, scalesOf(3));
+    Value o = linear(at("self_attn.o_proj"), merged, w[2], oBias, scalesOf(1));
     Value x1 = AddOp::create(b, at("residual_1"), x, o);
-    Value h2 = rmsNorm(at("post_attention_layernorm"), x1, w[5]);
-    Value gate = linear(at("mlp.gate_proj"), h2, w[6], gateBias, scalesOf(4));
-    Value up = linear(at("mlp.up_proj"), h2, w[7], upBias, scalesOf(5));
+    Value h2 = rmsNorm(at("post_attention_layernorm"), x1, w[3]);
+    int64_t inner = c.intermediateSize;
+    Value gateUp =
+        linear(at("mlp.gate_up_proj"), h2, w[4], gateUpBias, scalesOf(2));
+    Value gate = columns(at("mlp.gate_proj"), gateUp, 0, inner);
+    Value up = columns(at("mlp.up_proj"), gateUp, inner, inner);
     Value act = SwigluOp::create(b, at("mlp.act"), gate, up);
     Value down =
-        linear(at("mlp.down_proj"), act, w[8], downBias, scalesOf(6));
+        linear(at("mlp.down_proj"), act, w[5], downBias, scalesOf(3));
     Value out = AddOp::create(b, at("residual_2"), x1, down);
     func::ReturnOp::create(b, loc, ValueRange{out, cache});
     return fn;

@@ -54,8 +54,11 @@ inline constexpr const char *kScalesSuffix = ".scales";
 /// tensors the entry point does not name (such as the `attn.bias` /
 /// `attn.masked_bias` buffers) are ignored. Each is converted from the
 /// checkpoint's F32, F16 or BF16 to the argument's type; an i8 argument and
-/// its `.scales` are quantised from the float tensor. Errors name the file,
-/// the tensor and the expected vs found shape or type.
+/// its `.scales` are quantised from the float tensor. A name with a
+/// `{a:rows,b:rows,...}` group (`model.layers.0.self_attn.{q:64,k:16,v:16}
+/// _proj.weight`) stands for those tensors stacked along their first
+/// dimension, each of that many rows. Errors name the file, the tensor and
+/// the expected vs found shape or type.
 bool loadCheckpointWeights(const std::string &checkpointPath,
                            const EntryPoint &entry, WeightMap &weights,
                            std::string &error);

@@ -9,11 +9,16 @@
 //   @decode(%ids: tensor<1x1xi64>, %pos: index, %cache, params...)
 //
 // Parameters are `kf.param` arguments under the checkpoint's names
-// (model.embed_tokens.weight, model.layers.{i}.self_attn.q_proj.weight, ...;
-// nn.Linear weights [out, in], read in place as `out_in`). Blocks: RMS norm,
-// q/k/v projections (optional biases), rotary embeddings (rotate-half pairs),
-// grouped-query attention reading the cache's KV heads directly, the output
-// projection, RMS norm and the SwiGLU MLP, each around a residual.
+// (model.embed_tokens.weight, model.layers.{i}.self_attn.o_proj.weight, ...;
+// nn.Linear weights [out, in], read in place as `out_in`). Projections of
+// one input are one parameter the loader stacks from the checkpoint's
+// tensors, named after them with their rows:
+// model.layers.{i}.self_attn.{q:Q,k:K,v:K}_proj.weight (and .bias) and
+// model.layers.{i}.mlp.{gate:I,up:I}_proj.weight. Blocks: RMS norm, the
+// q/k/v product (optional biases) sliced into heads, rotary embeddings
+// (rotate-half pairs), grouped-query attention reading the cache's KV heads directly, the output
+// projection, RMS norm and the SwiGLU MLP (one gate/up product, sliced),
+// each around a residual.
 //
 //===----------------------------------------------------------------------===//
 
