@@ -231,15 +231,6 @@ int64_t narrowestInputBytes(linalg::LinalgOp op) {
 /// tiles' loops prefetch the next k tile (kf.prefetch_next_k_tile).
 constexpr StringLiteral kPackingCopyAttrName = "kf.packing_copy";
 
-/// A copy into panels that transposes (from a weight stored [n, k]) is
-/// marked kf::kTransposingCopyAttrName. Its register tile is a square of the
-/// vector width, 8 at most (one element at a time before: with the weights
-/// from memory, GPT-2's four products in that layout at 64 rows took
-/// 1.3-1.7x as long as from [k, n]). Squares of 16 (AVX-512) spilled and
-/// became 256-element shuffles. The source's contiguous dimension is the
-/// innermost loop: each of 8 rows is read along its run before the next 8
-/// (the copy read 32 rows side by side, 32 streams).
-
 /// Marks the product that reads packed panels (its schedule is recorded on
 /// the thread tile's loop, not again on its register loops).
 constexpr StringLiteral kPackedAttrName = "kf.packed";
@@ -554,8 +545,15 @@ struct Planner {
       return plan;
     }
 
-    // A transposing copy into panels: a square register tile, walked along
-    // the source's rows.
+    // A transposing copy (kf::kTransposingCopyAttrName: into panels from a
+    // weight stored [n, k], or an attention block's key tile): a square
+    // register tile of the vector width, 8 at most, transposed in registers
+    // (one element at a time before: with the weights from memory, GPT-2's
+    // four products in that layout at 64 rows took 1.3-1.7x as long as from
+    // [k, n]; squares of 16 spilled and became 256-element shuffles). The
+    // source's contiguous dimension is the innermost loop: each of 8 rows is
+    // read along its run before the next 8 (the copy had read 32 rows side
+    // by side, 32 streams).
     if (auto dims =
             op->getAttrOfType<DenseI64ArrayAttr>(kf::kTransposingCopyAttrName)) {
       int64_t side = std::min<int64_t>(vectorWidth, 8);

@@ -99,14 +99,8 @@ struct GraphBuilder {
   }
   /// Columns [index * E, (index + 1) * E) of the fused q|k|v projection.
   Value qkvSlice(Location loc, Value qkv, int64_t index) {
-    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                         b.getIndexAttr(index * c.embedDim)};
-    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(batch),
-                                       b.getIndexAttr(seq),
-                                       b.getIndexAttr(c.embedDim)};
-    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-    Value flat = tensor::ExtractSliceOp::create(b, loc, qkv, offsets, sizes,
-                                                strides);
+    Value flat = kernelforge::models::sliceLastDim(
+        b, loc, qkv, index * c.embedDim, c.embedDim);
     return SplitHeadsOp::create(b, loc, flat, c.numHeads);
   }
 

@@ -153,18 +153,6 @@ struct LlamaBuilder : models::GraphBuilderBase {
     auto scalesOf = [&, first = next](unsigned matrix) {
       return quantized() ? w[first + matrix] : Value();
     };
-    // Columns [offset, offset + size) of a product's [1, S, n] result.
-    auto columns = [&](Location loc, Value x, int64_t offset, int64_t size) {
-      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                           b.getIndexAttr(offset)};
-      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1),
-                                         b.getIndexAttr(seq),
-                                         b.getIndexAttr(size)};
-      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-      return tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes,
-                                            strides)
-          .getResult();
-    };
 
     Value h = rmsNorm(at("input_layernorm"), x, w[0]);
     Value qkv =
@@ -172,7 +160,8 @@ struct LlamaBuilder : models::GraphBuilderBase {
     auto heads = [&](StringRef what, int64_t offset, int64_t n) {
       Location loc = at("self_attn." + what);
       return SplitHeadsOp::create(
-          b, loc, columns(loc, qkv, offset, n * c.headDim), n);
+          b, loc, models::sliceLastDim(b, loc, qkv, offset, n * c.headDim),
+          n);
     };
     Value q = heads("q", 0, c.numHeads);
     Value k = heads("k", qDim(), c.numKVHeads);
@@ -216,8 +205,8 @@ struct LlamaBuilder : models::GraphBuilderBase {
     int64_t inner = c.intermediateSize;
     Value gateUp =
         linear(at("mlp.gate_up_proj"), h2, w[4], gateUpBias, scalesOf(2));
-    Value gate = columns(at("mlp.gate_proj"), gateUp, 0, inner);
-    Value up = columns(at("mlp.up_proj"), gateUp, inner, inner);
+    Value gate = models::sliceLastDim(b, at("mlp.gate_proj"), gateUp, 0, inner);
+    Value up = models::sliceLastDim(b, at("mlp.up_proj"), gateUp, inner, inner);
     Value act = SwigluOp::create(b, at("mlp.act"), gate, up);
     Value down =
         linear(at("mlp.down_proj"), act, w[5], downBias, scalesOf(3));

@@ -5,8 +5,9 @@
 // `[layers, 2, kv_heads, positions, head_dim]`. The pieces that do not
 // depend on the family: the argument roles (`kf.role`, kept by the compiled
 // library's signature so the runtime binds them by role), a layer's slice
-// of the cache and its key/value halves, the blocks applied layer by layer,
-// and the row of the last prompt token.
+// of the cache and its key/value halves, one projection's columns of a
+// product that computes several, the blocks applied layer by layer, and the
+// row of the last prompt token.
 //
 //===----------------------------------------------------------------------===//
 
@@ -100,6 +101,23 @@ inline mlir::Value insertLeading(mlir::OpBuilder &b, mlir::Location loc,
              offsets, sizes, strides);
   return mlir::tensor::InsertSliceOp::create(b, loc, slice, full, offsets,
                                              sizes, strides);
+}
+
+/// Entries [offset, offset + size) of `x` along its last dimension: one
+/// projection's columns of a product that computes several (GPT-2's
+/// c_attn, a LLaMA block's stacked q/k/v and gate/up).
+inline mlir::Value sliceLastDim(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value x, int64_t offset, int64_t size) {
+  auto type = llvm::cast<mlir::RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  llvm::SmallVector<mlir::OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+      sizes, strides(rank, b.getIndexAttr(1));
+  offsets.back() = b.getIndexAttr(offset);
+  for (int64_t dim : type.getShape().drop_back())
+    sizes.push_back(b.getIndexAttr(dim));
+  sizes.push_back(b.getIndexAttr(size));
+  return mlir::tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes,
+                                              strides);
 }
 
 /// Calls `block(x, cache, layer, pos, params...)` for each layer, with the

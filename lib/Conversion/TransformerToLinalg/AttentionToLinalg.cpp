@@ -90,16 +90,25 @@ AffineMap kvMap(MLIRContext *ctx, unsigned numDims, int64_t group,
 }
 
 /// scores[b, h, q, k] = sum_d Q[b, h, q, d] K[b, h/g, k, d], over the keys of
-/// `key` (all keys or one tile).
+/// `key` (all keys or one tile), or of a tile transposed to [b, h, d, k]
+/// (`transposed`, transposedKeyTile), into `init` (else a zero-filled
+/// tensor).
 Value queryKeyScores(OpBuilder &b, Location loc, const AttentionShape &s,
-                     Value query, Value key) {
+                     Value query, Value key, bool transposed = false,
+                     Value init = Value()) {
   MLIRContext *ctx = b.getContext();
-  int64_t keys = cast<RankedTensorType>(key.getType()).getDimSize(2);
-  Value acc = filledTensor(b, loc, {s.batch, s.heads, s.queries, keys},
-                           s.accType, 0.0);
+  int64_t keys =
+      cast<RankedTensorType>(key.getType()).getDimSize(transposed ? 3 : 2);
+  Value acc = init ? linalg::FillOp::create(
+                         b, loc, floatConstant(b, loc, s.accType, 0.0), init)
+                         .getResult(0)
+                   : filledTensor(b, loc, {s.batch, s.heads, s.queries, keys},
+                                  s.accType, 0.0);
   // Iteration space (b, h, q, k, d).
+  SmallVector<unsigned> keyDims =
+      transposed ? SmallVector<unsigned>{4, 3} : SmallVector<unsigned>{3, 4};
   return contract(b, loc, query, key, acc, projection(ctx, 5, {0, 1, 2, 4}),
-                  kvMap(ctx, 5, s.heads / s.kvHeads, {3, 4}),
+                  kvMap(ctx, 5, s.heads / s.kvHeads, keyDims),
                   projection(ctx, 5, {0, 1, 2, 3}));
 }
 
@@ -108,40 +117,17 @@ Value queryKeyScores(OpBuilder &b, Location loc, const AttentionShape &s,
 /// contiguous keys (from [tile, d], each step of the tile gathered its
 /// columns from as many key rows).
 Value transposedKeyTile(OpBuilder &b, Location loc, Value key) {
-  MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(key.getType());
   ArrayRef<int64_t> shape = type.getShape();
-  Value empty = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{shape[0], shape[1], shape[3], shape[2]},
-      type.getElementType());
   // Loops (b, h, d, k): the source is read along d, the target written
   // along k.
-  auto parallel = utils::IteratorType::parallel;
-  auto copy = linalg::GenericOp::create(
-      b, loc, empty.getType(), ValueRange{key}, ValueRange{empty},
-      ArrayRef<AffineMap>{projection(ctx, 4, {0, 1, 3, 2}),
-                          b.getMultiDimIdentityMap(4)},
-      SmallVector<utils::IteratorType>(4, parallel),
-      [](OpBuilder &nb, Location l, ValueRange args) {
-        linalg::YieldOp::create(nb, l, args[0]);
-      });
-  copy->setAttr(kTransposingCopyAttrName, b.getDenseI64ArrayAttr({2, 3}));
-  return copy.getResult(0);
-}
-
-/// scores[b, h, q, k] = sum_d Q[b, h, q, d] Kt[b, h, d, k] for a block's
-/// transposed key tile.
-Value queryTransposedKeyScores(OpBuilder &b, Location loc,
-                               const AttentionShape &s, Value query,
-                               Value keyT, Value scratch) {
-  MLIRContext *ctx = b.getContext();
-  Value acc = linalg::FillOp::create(
-                  b, loc, floatConstant(b, loc, s.accType, 0.0), scratch)
-                  .getResult(0);
-  // Iteration space (b, h, q, k, d).
-  return contract(b, loc, query, keyT, acc, projection(ctx, 5, {0, 1, 2, 4}),
-                  projection(ctx, 5, {0, 1, 4, 3}),
-                  projection(ctx, 5, {0, 1, 2, 3}));
+  Value copy = elementwise(
+      b, loc, {shape[0], shape[1], shape[3], shape[2]}, type.getElementType(),
+      key, projection(b.getContext(), 4, {0, 1, 3, 2}),
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  copy.getDefiningOp()->setAttr(kTransposingCopyAttrName,
+                                b.getDenseI64ArrayAttr({2, 3}));
+  return copy;
 }
 
 /// out[b, h, q, e] += sum_k P[b, h, q, k] V[b, h/g, k, e].
@@ -428,9 +414,9 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
 
           Value scores =
               transposeKeys
-                  ? queryTransposedKeyScores(nb, l, s, query,
-                                             transposedKeyTile(nb, l, keyTile),
-                                             iter[3])
+                  ? queryKeyScores(nb, l, s, query,
+                                   transposedKeyTile(nb, l, keyTile),
+                                   /*transposed=*/true, iter[3])
                   : queryKeyScores(nb, l, s, query, keyTile);
           Value logits = scaleAndMask(nb, l, s, scores, maskTile, offset, kt);
           AffineMap id = nb.getMultiDimIdentityMap(4);

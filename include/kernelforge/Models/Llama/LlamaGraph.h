@@ -16,9 +16,9 @@
 // model.layers.{i}.self_attn.{q:Q,k:K,v:K}_proj.weight (and .bias) and
 // model.layers.{i}.mlp.{gate:I,up:I}_proj.weight. Blocks: RMS norm, the
 // q/k/v product (optional biases) sliced into heads, rotary embeddings
-// (rotate-half pairs), grouped-query attention reading the cache's KV heads directly, the output
-// projection, RMS norm and the SwiGLU MLP (one gate/up product, sliced),
-// each around a residual.
+// (rotate-half pairs), grouped-query attention reading the cache's KV heads
+// directly, the output projection, RMS norm and the SwiGLU MLP (one gate/up
+// product, sliced), each around a residual.
 //
 //===----------------------------------------------------------------------===//
 
