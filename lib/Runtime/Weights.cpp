@@ -294,6 +294,8 @@ static const SafeTensor *findNested(const SafeTensorsFile &file,
   return found;
 }
 
+namespace {
+
 /// One checkpoint tensor a parameter is made of, and its rows (-1: the
 /// parameter's own shape).
 struct Part {
@@ -326,6 +328,8 @@ std::vector<Part> partsOf(const std::string &param) {
     start = comma + 1;
   }
 }
+
+} // namespace
 
 bool kernelforge::runtime::loadCheckpointWeights(
     const std::string &checkpointPath, const EntryPoint &entry,
