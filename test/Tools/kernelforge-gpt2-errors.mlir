@@ -43,6 +43,7 @@
 // RUN: not kernelforge-gpt2 --model-dir %t/good --prompt hi 2>&1 | FileCheck %s --check-prefix=NOTOKENIZER
 // RUN: not kernelforge-gpt2 --config %t/good/config.json --tokens 1 2>&1 | FileCheck %s --check-prefix=NOWEIGHTS
 // RUN: not kernelforge-gpt2 --model-dir %t/good --tokens 1 --top-p 0 2>&1 | FileCheck %s --check-prefix=SAMPLING
+// RUN: not kernelforge-gpt2 --model-dir %t/good --tokens 1 --repeat 0 2>&1 | FileCheck %s --check-prefix=REPEAT
 
 // MISSING: error: no model.safetensors in '{{.*}}missing' (use --random-weights SEED for random weights)
 // TRUNCATED: error: {{.*}}truncated/model.safetensors: tensor '{{.*}}': bytes [{{[0-9]+}}, {{[0-9]+}}) lie outside the {{[0-9]+}}-byte data section (truncated file?)
@@ -59,3 +60,4 @@
 // NOTOKENIZER: error: a text prompt needs a tokenizer
 // NOWEIGHTS: error: --config needs --random-weights SEED (or use --model-dir)
 // SAMPLING: error: expected --temperature >= 0, 0 < --top-p <= 1 and --top-k >= 0
+// REPEAT: error: expected --repeat >= 1, got 0

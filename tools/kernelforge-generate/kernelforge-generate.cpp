@@ -124,6 +124,12 @@ static cl::opt<bool> json("json",
                           cl::desc("Print metrics as JSON on stdout (the text "
                                    "goes to stderr)"),
                           cl::init(false), cl::cat(category));
+static cl::opt<int64_t>
+    repeat("repeat",
+           cl::desc("Generate this many times; report median timings (the "
+                    "first run's text and logits; exit 1 if a run's tokens "
+                    "differ)"),
+           cl::init(1), cl::cat(category));
 
 /// The model directory's tokenizer, checked against the vocabulary.
 static std::unique_ptr<rt::Tokenizer>
@@ -208,6 +214,8 @@ int main(int argc, char **argv) {
   if (newTokens < 0 || temperature < 0 || topP <= 0 || topP > 1 || topK < 0)
     fail("expected -n >= 0, --temperature >= 0, 0 < --top-p <= 1 and "
          "--top-k >= 0");
+  if (repeat < 1)
+    fail(llvm::formatv("expected --repeat >= 1, got {0}", repeat.getValue()));
 
   std::string error;
   std::string storage = rt::weightStorageFor(dtype, checkpoint, error);
@@ -286,12 +294,15 @@ int main(int argc, char **argv) {
   generation.keepDecodeLogits = !decodeLogitsOut.empty();
   llvm::raw_ostream &textOut = json ? llvm::errs() : llvm::outs();
   std::vector<rt::GenerationResult> runs = rt::generateRuns(
-      *generator, ids, generation, 1, tokenizer.get(),
+      *generator, ids, generation, repeat, tokenizer.get(),
       [&](const std::string &text) {
         textOut << text;
         textOut.flush();
       });
   const rt::GenerationResult &result = runs.front();
+  if (result.truncated)
+    llvm::errs() << llvm::formatv("stopped at the model's {0} positions\n",
+                                  family.maxPositions);
   if (!logitsOut.empty() &&
       !rt::writeLogitsNpy(logitsOut, result.promptLogits, family.vocabSize,
                           error))
@@ -311,5 +322,5 @@ int main(int argc, char **argv) {
   if (json)
     llvm::outs() << "{\"model_type\": \"" << family.name << "\", "
                  << rt::jsonMembers(summary) << "}\n";
-  return 0;
+  return summary.consistent ? 0 : 1;
 }

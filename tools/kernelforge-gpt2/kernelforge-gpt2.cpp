@@ -265,6 +265,8 @@ int main(int argc, char **argv) {
     fail("-n must not be negative");
   if (temperature < 0 || topP <= 0 || topP > 1 || topK < 0)
     fail("expected --temperature >= 0, 0 < --top-p <= 1 and --top-k >= 0");
+  if (repeat < 1)
+    fail(llvm::formatv("expected --repeat >= 1, got {0}", repeat.getValue()));
 
   int64_t bucket = models::prefillBucket(promptLength, c.maxPositions);
 

@@ -30,6 +30,17 @@
 // RUN: not kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1 -n 1 --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BADKV
 // BADKV: error: --kv-dtype expects f32, bf16 or f16, got 'i8'
 
+// --repeat: the same greedy tokens three times over, median timings of
+// three runs; the text is streamed once.
+// RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K -n 10 --repeat 3 --json 2> %t.repeat.text | FileCheck %s --check-prefix=REPEAT
+// RUN: FileCheck %s --check-prefix=REPEAT-TEXT < %t.repeat.text
+// REPEAT: "generated": [403, 407, 261, 378, 432, 383, 286, 261, 376, 298]
+// REPEAT-SAME: "runs": 3, "consistent": true
+// REPEAT-TEXT-COUNT-1: Once upon a time
+// REPEAT-TEXT-NOT: Once upon a time
+// RUN: not kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1 -n 1 --repeat 0 2>&1 | FileCheck %s --check-prefix=BADREPEAT
+// BADREPEAT: error: expected --repeat >= 1, got 0
+
 // The library runs without MLIR too (kernelforge-gpt2-run knows no model
 // family: the tokenizer.bin's BOS starts a text prompt).
 // RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1 -n 1 --save-library %t.so > /dev/null
