@@ -112,6 +112,8 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   // After the cleanup there: rows against i8 [n, k] blocks in integer
   // pairs, the row quantised once outside the parallel region.
   pm.addNestedPass<func::FuncOp>(createIntegerBlockDotsPass());
+  // And on AVX2, rows against i8 [k, n] blocks in 16-bit row pairs.
+  pm.addNestedPass<func::FuncOp>(createIntegerRowPairsPass());
   // Temporaries freed inside loops: a stack slot per thread, not a malloc
   // per iteration.
   pm.addNestedPass<func::FuncOp>(createStackTemporariesPass());

@@ -37,6 +37,7 @@
 #include "kernelforge/Transforms/Passes.h"
 
 #include "Loops.h"
+#include "RowHoisting.h"
 #include "Prefetch.h"
 #include "Views.h"
 
@@ -64,10 +65,12 @@ namespace mlir::kf {
 
 using namespace mlir;
 
-namespace {
+using kf::bufferBlock;
+using kf::definedOutside;
+using kf::hoistPoint;
+using kf::mayWrite;
 
-/// The largest quantised magnitude of the row.
-constexpr float kRowLevels = 32767.0f;
+namespace {
 
 /// The scalar every lane of `v` holds, with whether it is still to be
 /// extended to f32 (`v` = arith.extf of the splat); null when `v` is not
@@ -99,12 +102,6 @@ struct BlockDot {
   Value scale;             // s
   bool extendScale;        // s is f16 / bf16
 };
-
-/// Whether `v` is defined outside `op` (so it is the same at every step of
-/// it).
-bool definedOutside(Value v, Operation *op) {
-  return !op->isAncestor(v.getParentRegion()->getParentOp());
-}
 
 /// Whether a read of `base` at `indices` walks the last dimension with
 /// `loop`'s induction variable, everything else defined outside the loop.
@@ -164,68 +161,6 @@ std::optional<BlockDot> matchBlockDot(scf::ForOp loop, unsigned index) {
   return std::nullopt;
 }
 
-/// Whether `op` may write the buffer `root` (another buffer's root that is
-/// an argument may alias an argument `root`).
-bool mayWrite(Operation *op, Value root) {
-  WalkResult result = op->walk([&](Operation *inner) {
-    if (isa<memref::PrefetchOp>(inner))
-      return WalkResult::advance();
-    auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
-    if (!effects)
-      return inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
-                 ? WalkResult::advance()
-                 : WalkResult::interrupt();
-    SmallVector<MemoryEffects::EffectInstance> all;
-    effects.getEffects(all);
-    for (const MemoryEffects::EffectInstance &effect : all) {
-      if (!isa<MemoryEffects::Write>(effect.getEffect()))
-        continue;
-      Value written = effect.getValue();
-      if (!written)
-        return WalkResult::interrupt();
-      Value writtenRoot = kf::rootBuffer(written);
-      if (writtenRoot == root || (isa<BlockArgument>(writtenRoot) &&
-                                  isa<BlockArgument>(root)))
-        return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return result.wasInterrupted();
-}
-
-/// The outermost op around `loop` (loops and OpenMP constructs only) that
-/// `values` are defined outside of and that writes no part of `root`: the
-/// row is the same throughout it, so it is quantised once before it.
-Operation *hoistPoint(scf::ForOp loop, ArrayRef<Value> values, Value root) {
-  Operation *point = loop;
-  while (true) {
-    Operation *parent = point->getParentOp();
-    // An OpenMP loop nest is one unit with its worksharing loop.
-    if (isa<omp::LoopNestOp>(parent)) {
-      parent = parent->getParentOp();
-      if (!isa<omp::WsloopOp>(parent))
-        return point;
-    }
-    if (!isa<scf::ForOp, scf::ParallelOp, scf::ForallOp, omp::WsloopOp,
-             omp::ParallelOp>(parent))
-      return point;
-    if (!llvm::all_of(values, [&](Value v) { return definedOutside(v, parent); }) ||
-        mayWrite(parent, root))
-      return point;
-    point = parent;
-  }
-}
-
-/// Where the quantised row's buffers go: the start of the innermost OpenMP
-/// parallel region around `point` (one per thread), else of the function.
-Block *bufferBlock(Operation *point) {
-  if (auto parallel = point->getParentOfType<omp::ParallelOp>())
-    return &parallel.getRegion().front();
-  return &point->getParentOfType<FunctionOpInterface>()
-              .getFunctionBody()
-              .front();
-}
-
 /// The quantised rows of `dot` (`loop`'s steps): [steps, N] i16 values and
 /// [steps] f32 scales, filled before `point`. Null when the loop's bounds
 /// are not constants.
@@ -257,23 +192,7 @@ quantizeRow(scf::ForOp loop, BlockDot dot, Operation *point) {
   map.map(loop.getInductionVar(), iv);
   Value x = b.clone(*dot.row, map)->getResult(0);
   Value t = stepNumber(b, loc, loop, iv);
-  // NaN propagates through the maximum into the scale, and so into the
-  // result, as it would have through the products.
-  Value largest = vector::ReductionOp::create(
-      b, loc, vector::CombiningKind::MAXIMUMF,
-      math::AbsFOp::create(b, loc, x));
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  Value levelsF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(kRowLevels));
-  Value scale = arith::DivFOp::create(b, loc, largest, levelsF);
-  Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                         largest, zero);
-  Value inverse = arith::SelectOp::create(
-      b, loc, positive, arith::DivFOp::create(b, loc, levelsF, largest), zero);
-  Value scaled = arith::MulFOp::create(
-      b, loc, x, vector::BroadcastOp::create(b, loc, rowType, inverse));
-  Value rounded = math::RoundEvenOp::create(b, loc, scaled);
-  Value q = arith::FPToSIOp::create(
-      b, loc, VectorType::get({n}, b.getI16Type()), rounded);
+  auto [q, scale] = kf::quantizeToI16(b, loc, x);
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   vector::StoreOp::create(b, loc, q, levels, ValueRange{t, c0});
   memref::StoreOp::create(b, loc, scale, scales, ValueRange{t});

@@ -1,6 +1,7 @@
 //===- Loops.h - An scf.for rebuilt with more iter_args ---------*- C++ -*-===//
 //
-// Private to kf-widen-bytes-by-words and kf-integer-block-dots.
+// Private to kf-widen-bytes-by-words, kf-integer-block-dots and
+// kf-integer-row-pairs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -8,7 +9,9 @@
 #define KERNELFORGE_LIB_TRANSFORMS_LOOPS_H
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 
 namespace mlir::kf {
 
@@ -34,6 +37,23 @@ inline scf::ForOp moveIntoLoopWithInits(OpBuilder &b, scf::ForOp loop,
                      loop.getBody()->getNumArguments())))
     from.replaceAllUsesWith(to);
   return newLoop;
+}
+
+/// The vector.fma that alone updates iter_arg `index` of `loop`, a
+/// vector<N x f32> that starts at zero, is read by nothing else in the loop
+/// and whose yielded value is read by nothing else either; null otherwise.
+inline vector::FMAOp zeroStartedFmaSum(scf::ForOp loop, unsigned index) {
+  BlockArgument acc = loop.getRegionIterArg(index);
+  auto type = dyn_cast<VectorType>(acc.getType());
+  if (!type || type.getRank() != 1 || type.isScalable() ||
+      !type.getElementType().isF32() ||
+      !matchPattern(loop.getInitArgs()[index], m_AnyZeroFloat()))
+    return {};
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  auto fma = yield.getOperand(index).getDefiningOp<vector::FMAOp>();
+  if (!fma || fma.getAcc() != acc || !acc.hasOneUse() || !fma->hasOneUse())
+    return {};
+  return fma;
 }
 
 /// Replaces what is still read of `loop`'s results by `newLoop`'s first

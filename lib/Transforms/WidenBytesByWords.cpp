@@ -58,16 +58,9 @@ struct ByteRowSum {
 /// f32>, N a multiple of 4 * `lanes`, used by nothing else.
 std::optional<ByteRowSum> matchByteRowSum(scf::ForOp loop, unsigned index,
                                           int64_t lanes) {
-  BlockArgument acc = loop.getRegionIterArg(index);
-  auto type = dyn_cast<VectorType>(acc.getType());
-  if (!type || type.getRank() != 1 || type.isScalable() ||
-      !type.getElementType().isF32() ||
-      type.getNumElements() % (kBytes * lanes) != 0 ||
-      !matchPattern(loop.getInitArgs()[index], m_AnyZeroFloat()))
-    return std::nullopt;
-  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
-  auto fma = yield.getOperand(index).getDefiningOp<vector::FMAOp>();
-  if (!fma || fma.getAcc() != acc || !acc.hasOneUse() || !fma->hasOneUse())
+  vector::FMAOp fma = kf::zeroStartedFmaSum(loop, index);
+  if (!fma ||
+      cast<VectorType>(fma.getType()).getNumElements() % (kBytes * lanes) != 0)
     return std::nullopt;
   for (unsigned side = 0; side < 2; ++side) {
     auto widen = fma->getOperand(side).getDefiningOp<arith::SIToFPOp>();

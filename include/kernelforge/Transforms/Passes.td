@@ -294,6 +294,43 @@ def WidenBytesByWordsPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def IntegerRowPairsPass
+    : Pass<"kf-integer-row-pairs", "::mlir::func::FuncOp"> {
+  let summary = "Sum a row against i8 blocks stored [k, n] in 16-bit row pairs";
+  let description = [{
+    In an `scf.for` of constant bounds, step 1 and an even trip count whose
+    every iter_arg is a vector<N x f32> that starts at zero and is only
+    updated by `vector.fma(vector.broadcast(x), arith.sitofp(q), acc)`, with
+    `q` a vector<N x i8> read at indices one of which is the induction
+    variable and `x` a scalar read along a contiguous last dimension at it
+    (kf-factor-block-scales' block sums of a row against i8 weights stored
+    `[k, n]`), and nothing else in the body that writes memory but
+    prefetches:
+
+    - The loop's rows of `x` are quantised once, before the outermost loop
+      or OpenMP construct around it that neither moves them nor writes their
+      buffer: to i16 with one f32 scale, `xs = max|x| / 32767`, `xq =
+      roundeven(x / xs)` (0 for a zero block; NaN reaches the scale), stored
+      as i32 pairs of consecutive rows.
+    - The loop steps over row pairs: the two rows' bytes interleaved column
+      by column, sign-extended and multiplied by the rows' pair of `xq`,
+      summed in adjacent pairs into N i32 lanes (x86's vpunpck, vpmovsxbw
+      and vpmaddwd) and added as integers; after the loop each sum is
+      converted once and multiplied by `xs`.
+
+    The integer sums are exact; the row's rounding is at most 2^-16 of the
+    block's largest value, next to the weights' 2^-8. Applies where the
+    module's `kf.target` is x86 with 256-bit vectors (AVX2: a sign-extending
+    shuffle, a conversion and a multiply-add per 8 weights otherwise);
+    512-bit targets widen the bytes by shifts instead
+    (kf-widen-bytes-by-words), and elsewhere the pass changes nothing.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def IntegerBlockDotsPass
     : Pass<"kf-integer-block-dots", "::mlir::func::FuncOp"> {
   let summary = "Sum a row against i8 blocks stored [n, k] in 16-bit integer pairs";
