@@ -49,6 +49,9 @@ using namespace mlir;
 
 namespace {
 
+/// The most rows a loop may sum in i32: 512 * 128 * 32767 would pass 2^31.
+constexpr int64_t kMaxRows = 256;
+
 /// What a matched iter_arg sums: fma(broadcast(x[r]), sitofp(q[r, c]), acc).
 struct RowSum {
   unsigned index;
@@ -259,7 +262,11 @@ struct IntegerRowPairsPass
       if (!lb || !step || *step != 1 || !trip || trip->getSExtValue() < 2 ||
           trip->getSExtValue() % 2 != 0 || loop.getNumRegionIterArgs() == 0)
         continue;
+      // Each product is below 2^22 in magnitude (128 * 32767): the i32 sum
+      // of the rows' products must stay below 2^31.
       int64_t rows = trip->getSExtValue();
+      if (rows > kMaxRows)
+        continue;
       // Every iter_arg such a sum, and nothing else in the body that
       // writes memory (prefetches aside) or has regions.
       SmallVector<RowSum> sums;

@@ -67,13 +67,15 @@ func.func @block_sum(%x: memref<32xf32>, %q: memref<32x128xi8>) -> vector<64xf32
 // -----
 
 // Loops that are not such a sum are left alone: one that does not start at
-// zero, one with an odd number of rows, one whose multiplicand is not a
-// broadcast scalar, one that also writes the row it reads, and the same
-// sum on a 512-bit target (kf-widen-bytes-by-words' case) or without a
-// recorded target.
+// zero, one with an odd number of rows, one of 512 rows (its i32 sums could
+// overflow), one whose multiplicand is not a broadcast scalar, one that also
+// writes the row it reads, and the same sum on a 512-bit target
+// (kf-widen-bytes-by-words' case) or without a recorded target.
 // CHECK-LABEL: func.func @not_from_zero
 // CHECK-NOT: xi16>
 // CHECK-LABEL: func.func @odd_rows
+// CHECK-NOT: xi16>
+// CHECK-LABEL: func.func @too_many_rows
 // CHECK-NOT: xi16>
 // CHECK-LABEL: func.func @not_broadcast
 // CHECK-NOT: xi16>
@@ -103,6 +105,21 @@ func.func @odd_rows(%x: memref<32xf32>, %q: memref<32x128xi8>) -> vector<64xf32>
   %sum = scf.for %j = %c0 to %c31 step %c1 iter_args(%p = %zero) -> (vector<64xf32>) {
     %w = vector.load %q[%j, %c0] : memref<32x128xi8>, vector<64xi8>
     %xs = memref.load %x[%j] : memref<32xf32>
+    %wf = arith.sitofp %w : vector<64xi8> to vector<64xf32>
+    %xb = vector.broadcast %xs : f32 to vector<64xf32>
+    %next = vector.fma %xb, %wf, %p : vector<64xf32>
+    scf.yield %next : vector<64xf32>
+  }
+  return %sum : vector<64xf32>
+}
+func.func @too_many_rows(%x: memref<512xf32>, %q: memref<512x128xi8>) -> vector<64xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c512 = arith.constant 512 : index
+  %zero = arith.constant dense<0.0> : vector<64xf32>
+  %sum = scf.for %j = %c0 to %c512 step %c1 iter_args(%p = %zero) -> (vector<64xf32>) {
+    %w = vector.load %q[%j, %c0] : memref<512x128xi8>, vector<64xi8>
+    %xs = memref.load %x[%j] : memref<512xf32>
     %wf = arith.sitofp %w : vector<64xi8> to vector<64xf32>
     %xb = vector.broadcast %xs : f32 to vector<64xf32>
     %next = vector.fma %xb, %wf, %p : vector<64xf32>

@@ -298,7 +298,8 @@ def IntegerRowPairsPass
     : Pass<"kf-integer-row-pairs", "::mlir::func::FuncOp"> {
   let summary = "Sum a row against i8 blocks stored [k, n] in 16-bit row pairs";
   let description = [{
-    In an `scf.for` of constant bounds, step 1 and an even trip count whose
+    In an `scf.for` of constant bounds, step 1 and an even trip count of at
+    most 256 (so that the i32 sums cannot overflow) whose
     every iter_arg is a vector<N x f32> that starts at zero and is only
     updated by `vector.fma(vector.broadcast(x), arith.sitofp(q), acc)`, with
     `q` a vector<N x i8> read at indices one of which is the induction
