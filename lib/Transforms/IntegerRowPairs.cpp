@@ -32,13 +32,13 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "llvm/ADT/Sequence.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_INTEGERROWPAIRSPASS
@@ -172,8 +172,7 @@ void rewriteLoop(scf::ForOp loop, ArrayRef<RowSum> sums,
   Value half = arith::ConstantIndexOp::create(b, loc, rows / 2);
   auto pairLoop = scf::ForOp::create(b, loc, c0, half, c1, inits);
   // The marks (discardable attributes) carry over.
-  for (NamedAttribute attr : loop->getDiscardableAttrs())
-    pairLoop->setAttr(attr.getName(), attr.getValue());
+  pairLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
 
   // What the pairs replace: per sum, the fma and what only it reads.
   llvm::SmallPtrSet<Operation *, 16> replaced;
@@ -286,9 +285,19 @@ struct IntegerRowPairsPass
                                 kf::rootBuffer(readAddress(sum.read).first));
           }))
         continue;
+      // Sums that read the same rows (one row against several column
+      // vectors) share their quantisation.
       SmallVector<std::pair<Value, Value>> quantized;
-      for (RowSum sum : sums) {
+      for (auto [i, sum] : llvm::enumerate(sums)) {
         auto [base, indices] = readAddress(sum.read);
+        auto same = llvm::find_if(llvm::seq<size_t>(0, i), [&](size_t j) {
+          auto [otherBase, otherIndices] = readAddress(sums[j].read);
+          return otherBase == base && llvm::equal(otherIndices, indices);
+        });
+        if (*same != i) {
+          quantized.push_back(quantized[*same]);
+          continue;
+        }
         SmallVector<Value> invariant = {base, loop.getLowerBound()};
         llvm::append_range(invariant, indices.drop_back());
         quantized.push_back(quantizeRows(

@@ -66,6 +66,42 @@ func.func @block_sum(%x: memref<32xf32>, %q: memref<32x128xi8>) -> vector<64xf32
 
 // -----
 
+// Two sums of the same rows against two column vectors (a register tile of
+// two) share one quantisation of the rows: one buffer of pairs, filled once.
+// CHECK-LABEL: func.func @two_sums
+// CHECK: %[[PAIRS:.+]] = memref.alloca() : memref<16xi32>
+// CHECK-NOT: memref.alloca
+// CHECK: vector.store %{{.+}}, %[[PAIRS]]
+// CHECK-NOT: vector.store
+// CHECK: scf.for {{.+}} -> (vector<64xi32>, vector<64xi32>)
+// CHECK-COUNT-2: memref.load %[[PAIRS]]
+// CHECK-NOT: arith.sitofp %{{.+}} : vector<64xi8>
+module attributes {kf.target = {triple = "x86_64-unknown-linux-gnu", cpu = "znver3", vector_bits = 256 : i64}} {
+func.func @two_sums(%x: memref<32xf32>, %q: memref<32x128xi8>) -> (vector<64xf32>, vector<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant dense<0.0> : vector<64xf32>
+  %a, %b = scf.for %j = %c0 to %c32 step %c1 iter_args(%p = %zero, %r = %zero) -> (vector<64xf32>, vector<64xf32>) {
+    %xs = memref.load %x[%j] : memref<32xf32>
+    %w = vector.load %q[%j, %c0] : memref<32x128xi8>, vector<64xi8>
+    %wf = arith.sitofp %w : vector<64xi8> to vector<64xf32>
+    %xb = vector.broadcast %xs : f32 to vector<64xf32>
+    %p2 = vector.fma %xb, %wf, %p : vector<64xf32>
+    %xs2 = memref.load %x[%j] : memref<32xf32>
+    %w2 = vector.load %q[%j, %c64] : memref<32x128xi8>, vector<64xi8>
+    %wf2 = arith.sitofp %w2 : vector<64xi8> to vector<64xf32>
+    %xb2 = vector.broadcast %xs2 : f32 to vector<64xf32>
+    %r2 = vector.fma %xb2, %wf2, %r : vector<64xf32>
+    scf.yield %p2, %r2 : vector<64xf32>, vector<64xf32>
+  }
+  return %a, %b : vector<64xf32>, vector<64xf32>
+}
+}
+
+// -----
+
 // Loops that are not such a sum are left alone: one that does not start at
 // zero, one with an odd number of rows, one of 512 rows (its i32 sums could
 // overflow), one whose multiplicand is not a broadcast scalar, one that also
