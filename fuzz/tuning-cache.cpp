@@ -28,6 +28,9 @@ bool inBounds(const TunedSchedule &s) {
   auto within = [](int64_t size, int64_t most) {
     return size >= 1 && size <= most;
   };
+  if (s.isAttention())
+    return within(s.attentionQueryTile, kMaxTile) &&
+           within(s.attentionKeyTile, kMaxTile);
   return within(s.registerRows, kMaxRegisterRows) &&
          within(s.registerCols, kMaxRegisterCols) &&
          within(s.kTile, kMaxTile) && within(s.threadTile, kMaxTile);

@@ -3,6 +3,7 @@
 #include "kernelforge/Driver/Tuner.h"
 
 #include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/NumberFormats.h"
 #include "kernelforge/Transforms/Contractions.h"
@@ -23,6 +24,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -30,16 +32,14 @@
 using namespace mlir;
 using namespace mlir::kf;
 
-/// A module computing `op` alone from arguments; null when the op's body
-/// reads values from above that are not constants.
-static OwningOpRef<ModuleOp> standaloneKernel(linalg::LinalgOp op,
-                                              ModuleOp source) {
-  MLIRContext *ctx = op.getContext();
-  Location loc = op.getLoc();
+OwningOpRef<ModuleOp> mlir::kf::standaloneKernel(Operation *op,
+                                                ModuleOp source) {
+  MLIRContext *ctx = op->getContext();
+  Location loc = op->getLoc();
   SetVector<Value> above;
   getUsedValuesDefinedAbove(op->getRegions(), above);
   for (Value v : above)
-    if (!v.getDefiningOp() || !v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
+    if (!v.getDefiningOp() || !v.getDefiningOp()->hasTrait<::mlir::OpTrait::ConstantLike>())
       return nullptr;
 
   OpBuilder b(ctx);
@@ -60,17 +60,21 @@ static OwningOpRef<ModuleOp> standaloneKernel(linalg::LinalgOp op,
   for (Value v : above)
     mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
   Operation *clone = b.clone(*op, mapping);
+  // Timed with the target's schedule or a candidate's, never one the
+  // source op already had.
+  clone->removeAttr(kScheduleAttrName);
   func::ReturnOp::create(b, loc, clone->getResults());
   return kernel;
 }
 
 FailureOr<std::vector<TuningProblem>>
-mlir::kf::collectTuningProblems(ModuleOp module) {
+mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache) {
   // kf-cpu-pipeline itself up to linalg: the problems are the ops
   // kf-apply-tuning will look up.
   PassManager pm(module.getContext());
   CPUPipelineOptions pipeline;
   pipeline.stopAfter = "linalg";
+  pipeline.tuningCache = tuningCache.str();
   buildCPUPipeline(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();
@@ -87,8 +91,7 @@ mlir::kf::collectTuningProblems(ModuleOp module) {
   std::vector<TuningProblem> problems;
   std::map<std::string, size_t> seen;
   WalkResult walk = module.walk([&](linalg::LinalgOp op) {
-    if (!op.hasPureTensorSemantics() || !isTiledContraction(op) ||
-        ShapedType::isDynamicShape(op.getStaticLoopRanges()))
+    if (!isTuningProblem(op))
       return WalkResult::advance();
     std::string problem = describeProblem(op);
     auto [it, inserted] = seen.try_emplace(problem, problems.size());
@@ -122,20 +125,10 @@ mlir::kf::collectTuningProblems(ModuleOp module) {
   return problems;
 }
 
-/// The tile the planner actually uses for a dimension of `size` given a
-/// limit: the largest divisor of size up to the limit (the whole size when
-/// none).
-static int64_t effectiveTile(int64_t size, int64_t limit) {
-  if (size <= limit)
-    return size;
-  for (int64_t t = limit; t >= 1; --t)
-    if (size % t == 0)
-      return t;
-  return size;
-}
-
 std::vector<ScheduleCandidate>
 mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
+  if (problem.isAttention())
+    return generateAttentionCandidates(problem, limit);
   const CPUSchedule &defaults = problem.defaults;
   int64_t vectorRegisters = problem.vectorRegisters;
   ArrayRef<int64_t> r = problem.ranges;
@@ -202,8 +195,8 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
     bool pack = packOverride.value_or(defaultPack);
     bool columnsOuter = orderOverride.value_or(defaults.columnsOuter);
     std::array<int64_t, 6> effective = {std::min(m, rows), std::min(n, cols),
-                                        effectiveTile(k, kTile),
-                                        effectiveTile(m, threadTile),
+                                        tileDividing(k, kTile),
+                                        tileDividing(m, threadTile),
                                         packable && pack,
                                         m > rows && columnsOuter};
     if (out.size() >= limit || !seenEffective.insert(effective).second)
@@ -266,8 +259,10 @@ std::optional<Compiled> compileCandidate(const TuningProblem &problem,
   // tuned compile runs (one-row products, for instance, are then not split
   // across the threads by their reduction).
   if (module && !isDefault)
-    module->walk([&](linalg::LinalgOp op) {
-      if (isTiledContraction(op))
+    module->walk([&](Operation *op) {
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+      if (problem.isAttention() ? isa<AttentionOp>(op)
+                                : linalgOp && isTiledContraction(linalgOp))
         op->setAttr(kScheduleAttrName, c.toAttr(&context));
     });
   CompileOptions options;
@@ -344,10 +339,20 @@ double medianSeconds(const kernelforge::runtime::EntryPoint &entry,
   return samples[samples.size() / 2];
 }
 
-/// Normal random values stored as `arg`'s element type (f32, bf16 or f16);
-/// false for any other type.
-bool randomArgument(const kernelforge::runtime::ArgSpec &arg,
+/// Normal random values stored as `arg`'s element type (f32, bf16 or f16),
+/// or an attention's query offset (an index scalar); false for anything
+/// else.
+bool randomArgument(const TuningProblem &problem,
+                    const kernelforge::runtime::ArgSpec &arg,
                     std::mt19937 &rng, std::vector<char> &bytes) {
+  if (!arg.isMemRef()) {
+    if (problem.queryOffset < 0 || (arg.dtype != "index" && arg.dtype != "i64"))
+      return false;
+    int64_t offset = problem.queryOffset;
+    bytes.assign(sizeof(offset), 0);
+    std::memcpy(bytes.data(), &offset, sizeof(offset));
+    return true;
+  }
   std::normal_distribution<float> normal(0.f, 1.f);
   int64_t n = arg.numElements();
   if (arg.dtype == "f32") {
@@ -426,8 +431,8 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
       std::mt19937 rng(0);
       for (const auto &arg : args) {
         inputs.emplace_back();
-        if (!arg.isMemRef() || !randomArgument(arg, rng, inputs.back())) {
-          error = "only contractions of f32, bf16 and f16 buffers are tuned "
+        if (!randomArgument(problem, arg, rng, inputs.back())) {
+          error = "only ops on f32, bf16 and f16 buffers are tuned "
                   "(argument " +
                   arg.describe() + ")";
           return failure();
@@ -437,11 +442,12 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
       while (out > 0 && !args[out].isOutput)
         --out;
       if (args[out].dtype != "f32") {
-        error = "only contractions with f32 results are tuned";
+        error = "only ops with f32 results are tuned";
         return failure();
       }
       outputArg = out;
-      // Decode's products read their weights from memory once per call.
+      // Decode's products read their weights from memory once per call, its
+      // attention the KV cache.
       int64_t streamBytes =
           problem.isOneRow() ? std::max<int64_t>(int64_t(256) << 20,
                                                  4 * problem.lastLevelCache)
@@ -515,17 +521,26 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
 
 std::string mlir::kf::describeTuning(ModuleOp module) {
   auto tuning = module->getAttrOfType<DictionaryAttr>("kf.tuning");
-  if (!tuning)
+  auto cache = tuning ? tuning.getAs<StringAttr>("cache") : nullptr;
+  if (!cache)
     return "";
-  auto applied = tuning.getAs<IntegerAttr>("applied");
-  auto total = tuning.getAs<IntegerAttr>("contractions");
-  auto cache = tuning.getAs<StringAttr>("cache");
-  if (!applied || !total || !cache || applied.getInt() == 0)
+  auto count = [&](StringRef name) {
+    auto value = tuning.getAs<IntegerAttr>(name);
+    return value ? value.getInt() : int64_t(0);
+  };
+  int64_t applied = count("applied"), attentionApplied =
+                                          count("attention_applied");
+  if (applied == 0 && attentionApplied == 0)
     return "";
-  return llvm::formatv("{0} of {1} contractions use measured schedules from "
-                       "{2}",
-                       applied.getInt(), total.getInt(), cache.getValue())
-      .str();
+  SmallVector<std::string, 2> parts;
+  if (count("contractions") > 0)
+    parts.push_back(llvm::formatv("{0} of {1} contractions", applied,
+                                  count("contractions")));
+  if (count("attention") > 0)
+    parts.push_back(llvm::formatv("{0} of {1} attention ops", attentionApplied,
+                                  count("attention")));
+  return llvm::join(parts, " and ") + " use measured schedules from " +
+         cache.getValue().str();
 }
 
 uint64_t mlir::kf::tuningCacheFingerprint(StringRef option) {

@@ -61,7 +61,12 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   target.splitReduction = options.splitReduction;
   pm.addPass(createCPUTargetPass(target));
 
-  // 1. kf -> linalg on tensors.
+  // 1. kf -> linalg on tensors; fused attention with its measured tiles
+  // (kernelforge-tune), which shape the loops the lowering builds.
+  ApplyTuningPassOptions tuning;
+  tuning.cache = options.tuningCache;
+  if (options.vectorize)
+    pm.addPass(createApplyTuningPass(tuning));
   detail::addLowerToLinalg(pm, options.decomposeAttention);
   if (stop == CPUStage::Linalg)
     return;
@@ -69,8 +74,6 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   // 2. Thread / register tiles and vectors, still on tensors; measured
   // schedules (kernelforge-tune) first.
   if (options.vectorize) {
-    ApplyTuningPassOptions tuning;
-    tuning.cache = options.tuningCache;
     pm.addPass(createApplyTuningPass(tuning));
     TileAndVectorizePassOptions tiling;
     tiling.threads = options.threads;

@@ -22,6 +22,9 @@ using namespace mlir::kf;
 static constexpr llvm::StringLiteral kFormat = "kernelforge-tuning-1";
 
 std::string ScheduleChoice::describe() const {
+  if (isAttention())
+    return llvm::formatv("q{0} k{1}", attentionQueryTile, attentionKeyTile)
+        .str();
   return llvm::formatv("{0}x{1} k{2} t{3}{4}{5}", registerRows, registerCols,
                        kTile, threadTile, packWeights ? " packed" : "",
                        columnsOuter ? " cols-outer" : "")
@@ -30,6 +33,10 @@ std::string ScheduleChoice::describe() const {
 
 DictionaryAttr ScheduleChoice::toAttr(MLIRContext *context) const {
   Builder b(context);
+  if (isAttention())
+    return b.getDictionaryAttr(b.getNamedAttr(
+        "attention_tiles",
+        b.getDenseI64ArrayAttr({attentionQueryTile, attentionKeyTile})));
   return b.getDictionaryAttr({
       b.getNamedAttr("register_tile",
                      b.getDenseI64ArrayAttr({registerRows, registerCols})),
@@ -118,6 +125,30 @@ TuningCache TuningCache::load(StringRef path, std::string &problem) {
   return cache;
 }
 
+/// An entry's `[a, b]` of two integers, if it has one under `name`.
+static std::optional<std::pair<int64_t, int64_t>>
+readPair(const llvm::json::Object &entry, StringRef name) {
+  const llvm::json::Array *pair = entry.getArray(name);
+  if (!pair || pair->size() != 2)
+    return std::nullopt;
+  std::optional<int64_t> first = jsonInteger((*pair)[0]),
+                         second = jsonInteger((*pair)[1]);
+  if (!first || !second)
+    return std::nullopt;
+  return std::pair{*first, *second};
+}
+
+/// An entry's measured times and candidate count into `s`; false when one
+/// is negative or not finite (JSON reads 1e999 as infinity, which it cannot
+/// write back).
+static bool readTimes(const llvm::json::Object &entry, TunedSchedule &s) {
+  s.ms = entry.getNumber("ms").value_or(0);
+  s.defaultMs = entry.getNumber("default_ms").value_or(0);
+  s.candidates = jsonInteger(entry, "candidates").value_or(0);
+  return std::isfinite(s.ms) && std::isfinite(s.defaultMs) && s.ms >= 0 &&
+         s.defaultMs >= 0 && s.candidates >= 0;
+}
+
 std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
                                                  std::string &problem) const {
   const llvm::json::Value *value = entries.get(key);
@@ -132,16 +163,29 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
   if (!entry)
     return bad("is not an object");
   TunedSchedule s;
-  const llvm::json::Array *tile = entry->getArray("register_tile");
-  std::optional<int64_t> rows, cols;
-  if (tile && tile->size() == 2) {
-    rows = jsonInteger((*tile)[0]);
-    cols = jsonInteger((*tile)[1]);
+  // The op kind is the third field of the key (tuningKey).
+  SmallVector<StringRef, 4> fields;
+  key.split(fields, '|', /*MaxSplit=*/3);
+  if (fields.size() > 2 && fields[2] == kAttentionKind) {
+    std::optional<std::pair<int64_t, int64_t>> tiles =
+        readPair(*entry, "attention_tiles");
+    if (!tiles)
+      return bad("has no attention_tiles [queries, keys]");
+    auto [query, keys] = *tiles;
+    if (query < 1 || query > kMaxTile || keys < 1 || keys > kMaxTile)
+      return bad("has tile sizes out of range");
+    s.attentionQueryTile = query;
+    s.attentionKeyTile = keys;
+    if (!readTimes(*entry, s))
+      return bad("has a time or candidate count that is negative or not "
+                 "finite");
+    return s;
   }
-  if (!rows || !cols)
+  std::optional<std::pair<int64_t, int64_t>> tile =
+      readPair(*entry, "register_tile");
+  if (!tile)
     return bad("has no register_tile [rows, cols]");
-  s.registerRows = *rows;
-  s.registerCols = *cols;
+  std::tie(s.registerRows, s.registerCols) = *tile;
   std::optional<int64_t> kTile = jsonInteger(*entry, "k_tile");
   std::optional<int64_t> threadTile = jsonInteger(*entry, "thread_tile");
   if (!kTile || !threadTile)
@@ -155,17 +199,20 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
     return bad("has tile sizes out of range");
   s.packWeights = entry->getBoolean("pack_weights").value_or(false);
   s.columnsOuter = entry->getBoolean("columns_outer").value_or(false);
-  s.ms = entry->getNumber("ms").value_or(0);
-  s.defaultMs = entry->getNumber("default_ms").value_or(0);
-  s.candidates = jsonInteger(*entry, "candidates").value_or(0);
-  // JSON reads 1e999 as infinity, which it cannot write back.
-  if (!std::isfinite(s.ms) || !std::isfinite(s.defaultMs) || s.ms < 0 ||
-      s.defaultMs < 0 || s.candidates < 0)
+  if (!readTimes(*entry, s))
     return bad("has a time or candidate count that is negative or not finite");
   return s;
 }
 
 static llvm::json::Object toJSON(const TunedSchedule &s) {
+  if (s.isAttention())
+    return llvm::json::Object{
+        {"attention_tiles",
+         llvm::json::Array{s.attentionQueryTile, s.attentionKeyTile}},
+        {"ms", s.ms},
+        {"default_ms", s.defaultMs},
+        {"candidates", s.candidates},
+    };
   return llvm::json::Object{
       {"register_tile", llvm::json::Array{s.registerRows, s.registerCols}},
       {"k_tile", s.kTile},

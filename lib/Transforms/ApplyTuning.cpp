@@ -1,6 +1,8 @@
-//===- ApplyTuning.cpp - Measured schedules onto contractions -------------===//
+//===- ApplyTuning.cpp - Measured schedules onto contractions and attention
+//===//
 
 #include "kernelforge/Target/TuningCache.h"
+#include "kernelforge/Transforms/AttentionProblems.h"
 #include "kernelforge/Transforms/Contractions.h"
 #include "kernelforge/Transforms/Passes.h"
 
@@ -23,48 +25,87 @@ struct ApplyTuningPass : kf::impl::ApplyTuningPassBase<ApplyTuningPass> {
     auto target = module->getAttrOfType<DictionaryAttr>(kf::kTargetAttrName);
     if (!target || cache == "none")
       return;
-    std::string path = cache.empty() ? kf::TuningCache::defaultPath()
-                                     : std::string(cache);
+    // kf.attention ops (before convert-kf-to-linalg: their tiles shape the
+    // loops it builds) and contractions (linalg, before
+    // kf-tile-and-vectorize); kf-cpu-pipeline runs this pass at both points.
+    SmallVector<kf::AttentionOp> attention;
+    SmallVector<linalg::LinalgOp> contractions;
+    module.walk([&](Operation *op) {
+      if (auto fused = dyn_cast<kf::AttentionOp>(op))
+        attention.push_back(fused);
+      else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+               linalgOp && kf::isTuningProblem(linalgOp))
+        contractions.push_back(linalgOp);
+    });
+    if (attention.empty() && contractions.empty())
+      return;
+
+    // What an earlier run on this module recorded; a warning it gave is not
+    // given again.
+    Builder b(&getContext());
+    NamedAttrList record;
+    if (auto earlier = module->getAttrOfType<DictionaryAttr>("kf.tuning"))
+      record.append(earlier.getValue());
+    bool warned = record.get("warned") != nullptr;
+    std::string path =
+        cache.empty() ? kf::TuningCache::defaultPath() : std::string(cache);
     std::string problem;
     kf::TuningCache tuning = kf::TuningCache::load(path, problem);
-    if (!problem.empty())
-      module.emitWarning(problem) << "; using the target's default schedules";
-
-    Builder b(&getContext());
-    int64_t contractions = 0, applied = 0;
-    module.walk([&](linalg::LinalgOp op) {
-      if (!op.hasPureTensorSemantics() || !kf::isTiledContraction(op) ||
-          ShapedType::isDynamicShape(op.getStaticLoopRanges()))
+    // At the op's location, without the op printed after it (for a file
+    // warning that would be the whole module).
+    auto warn = [&](Operation *op, const Twine &message) {
+      if (warned)
         return;
-      ++contractions;
-      std::string key =
-          kf::tuningKey(target, "contraction", kf::describeProblem(op));
+      warned = true;
+      mlir::emitWarning(op->getLoc(), message);
+    };
+    if (!problem.empty())
+      warn(module, problem + "; using the target's default schedules");
+
+    // One warning per compile, however many ops share a bad entry.
+    auto lookUp =
+        [&](Operation *op, StringRef kind,
+            const std::string &described) -> std::optional<kf::TunedSchedule> {
       std::string entryProblem;
       std::optional<kf::TunedSchedule> tuned =
-          tuning.lookup(key, entryProblem);
-      if (!entryProblem.empty() && problem.empty()) {
-        // One warning per compile, however many ops share the entry.
-        problem = entryProblem;
-        op->emitWarning(entryProblem);
+          tuning.lookup(kf::tuningKey(target, kind, described), entryProblem);
+      if (!entryProblem.empty())
+        warn(op, entryProblem);
+      return tuned;
+    };
+    // Where the target's default won, the op keeps it (the default is not
+    // a schedule on the op: one-row products, for one, split their
+    // reduction across the threads only without one).
+    auto apply = [&](Operation *op, const kf::TunedSchedule &tuned) {
+      if (tuned.ms < tuned.defaultMs)
+        op->setAttr(kf::kScheduleAttrName, tuned.toAttr(&getContext()));
+    };
+    int64_t attentionApplied = 0, applied = 0;
+    for (kf::AttentionOp op : attention)
+      if (auto tuned = lookUp(op, kf::kAttentionKind,
+                              kf::describeAttentionProblem(op))) {
+        ++attentionApplied;
+        apply(op, *tuned);
       }
-      if (!tuned)
-        return;
-      ++applied;
-      // Where the target's default won, the op keeps it (the default is not
-      // a schedule on the op: one-row products, for one, split their
-      // reduction across the threads only without one).
-      if (tuned->ms < tuned->defaultMs)
-        op->setAttr(kf::kScheduleAttrName, tuned->toAttr(&getContext()));
-    });
-    if (contractions == 0)
-      return;
-    module->setAttr("kf.tuning",
-                    b.getDictionaryAttr({
-                        b.getNamedAttr("cache", b.getStringAttr(path)),
-                        b.getNamedAttr("applied", b.getI64IntegerAttr(applied)),
-                        b.getNamedAttr("contractions",
-                                       b.getI64IntegerAttr(contractions)),
-                    }));
+    for (linalg::LinalgOp op : contractions)
+      if (auto tuned =
+              lookUp(op, kf::kContractionKind, kf::describeProblem(op))) {
+        ++applied;
+        apply(op, *tuned);
+      }
+
+    record.set("cache", b.getStringAttr(path));
+    if (!attention.empty()) {
+      record.set("attention", b.getI64IntegerAttr(attention.size()));
+      record.set("attention_applied", b.getI64IntegerAttr(attentionApplied));
+    }
+    if (!contractions.empty()) {
+      record.set("contractions", b.getI64IntegerAttr(contractions.size()));
+      record.set("applied", b.getI64IntegerAttr(applied));
+    }
+    if (warned)
+      record.set("warned", b.getUnitAttr());
+    module->setAttr("kf.tuning", record.getDictionary(&getContext()));
   }
 };
 

@@ -3,6 +3,7 @@
 #include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -13,6 +14,12 @@ bool mlir::kf::isTiledContraction(linalg::LinalgOp op) {
   return op.getNumReductionLoops() == 1 && op.getNumParallelLoops() >= 1 &&
          iterators.back() == utils::IteratorType::reduction &&
          op.getNumDpsInputs() == 2 && linalg::isaContractionOpInterface(op);
+}
+
+bool mlir::kf::isTuningProblem(linalg::LinalgOp op) {
+  return op.hasPureTensorSemantics() && isTiledContraction(op) &&
+         !ShapedType::isDynamicShape(op.getStaticLoopRanges()) &&
+         !op->getParentOfType<scf::ForallOp>();
 }
 
 bool mlir::kf::hasIndexingMaps(linalg::LinalgOp op,

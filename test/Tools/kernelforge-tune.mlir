@@ -5,7 +5,9 @@
 // first), the winner saved.
 // RUN: rm -f %t.json %t.bad.json
 // RUN: kernelforge-tune %s --tuning-cache %t.json --budget 120 --max-candidates 3 --min-time 0.01 2>&1 | FileCheck %s --check-prefix=FIRST
-// FIRST: 1 distinct contractions; tuning cache {{.*}}.json (0 entries)
+// FIRST: tuning cache {{.*}}.json (0 entries)
+// FIRST: 0 distinct attention ops
+// FIRST: 1 distinct contractions
 // FIRST: [1/1] contraction 24x64x64 (0.2 MFLOP, 2 uses)
 // FIRST: (default)
 // FIRST: -> {{[0-9]+}}x{{[0-9]+}} k{{[0-9]+}} t{{[0-9]+}}
@@ -61,14 +63,16 @@
 // BADENTRY: kf.tuning = {applied = 0 : i64
 //
 // A model: the GPT-2 generation graphs of a config (prefill bucket 16 and
-// decode), then kernelforge-gpt2 compiling with that cache says it used it
-// for every product.
+// decode: two attention problems, then the products), then kernelforge-gpt2
+// compiling with that cache says it used it for every product and
+// attention.
 // RUN: rm -f %t.model.json
 // RUN: kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --seq-lens 16 --tuning-cache %t.model.json --max-candidates 2 --min-time 0.005 2>&1 | FileCheck %s --check-prefix=MODEL
-// MODEL: [[N:[0-9]+]] distinct contractions; tuning cache
-// MODEL: [[N]] measured, 0 from the cache, 0 failed
+// MODEL: 2 distinct attention ops
+// MODEL: [[N:[0-9]+]] distinct contractions
+// MODEL: {{[0-9]+}} measured, 0 from the cache, 0 failed
 // RUN: kernelforge-gpt2 --config %kf_src_root/models/gpt2/configs/makemore-names.json --random-weights 0 --tokens 1,2,3 -n 2 --pipeline-options "tuning-cache=%t.model.json" 2>&1 | FileCheck %s --check-prefix=GPT2
-// GPT2: tuning: [[M:[0-9]+]] of [[M]] contractions use measured schedules from {{.*}}model.json
+// GPT2: tuning: [[M:[0-9]+]] of [[M]] contractions and 2 of 2 attention ops use measured schedules from {{.*}}model.json
 // RUN: not kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --seq-lens 5000 2>&1 | FileCheck %s --check-prefix=BUCKET
 // BUCKET: error: --tokens 5000 is not in 1..{{[0-9]+}} (n_positions of {{.*}}makemore-names.json)
 // RUN: not kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --dtype f64 2>&1 | FileCheck %s --check-prefix=DTYPE

@@ -1,15 +1,17 @@
 //===- kernelforge-tune.cpp - The autotuner -------------------------------===//
 //
-// kernelforge-tune model.mlir                      # every contraction of a module
+// kernelforge-tune model.mlir                      # a module's attention and contractions
 // kernelforge-tune --model-dir DIR [--seq-lens 64,256]  # a GPT-2 checkpoint's graphs
 // kernelforge-tune --config config.json            # the same from a config alone
 //   [--budget SECONDS] [--tuning-cache PATH] [--max-candidates N] [--retune]
 //   [--dry-run]
 //
-// Measures candidate schedules of each distinct contraction on this machine
-// (lib/Driver/Tuner.cpp says how they are chosen) and records the fastest in
-// the tuning cache, which kernelforge-compile, kernelforge-gpt2 and
-// kf-cpu-pipeline read. Problems already in the cache are not measured again.
+// Measures candidate schedules of each distinct fused attention, then of each
+// distinct contraction (the attention's tiles decide the products inside it),
+// on this machine (lib/Driver/Tuner.cpp and AttentionTuning.cpp say how they
+// are chosen) and records the fastest in the tuning cache, which
+// kernelforge-compile, kernelforge-gpt2 and kf-cpu-pipeline read. Problems
+// already in the cache are not measured again.
 //
 //===----------------------------------------------------------------------===//
 
@@ -135,7 +137,8 @@ int main(int argc, char **argv) {
   mlir::kf::parseToolOptions(
       argc, argv,
       "KernelForge autotuner: measures schedules of a module's or a model's "
-      "matrix products on this machine and caches the fastest\n");
+      "fused attention and matrix products on this machine and caches the "
+      "fastest\n");
   auto started = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -150,17 +153,7 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler handler(sources, &context);
 
-  std::vector<kf::TuningProblem> problems;
-  std::set<std::string> keys;
-  for (OwningOpRef<ModuleOp> &module : loadModules(context, sources)) {
-    auto found = kf::collectTuningProblems(*module);
-    if (failed(found))
-      fail("lowering the module to find its contractions failed");
-    for (kf::TuningProblem &p : *found)
-      if (keys.insert(p.key).second)
-        problems.push_back(std::move(p));
-  }
-
+  std::vector<OwningOpRef<ModuleOp>> modules = loadModules(context, sources);
   std::string path = cachePath.empty() ? kf::TuningCache::defaultPath()
                                        : std::string(cachePath);
   std::string problem;
@@ -168,65 +161,107 @@ int main(int argc, char **argv) {
   if (!problem.empty())
     llvm::errs() << "warning: " << problem
                  << "; it will be replaced by this run's results\n";
-  llvm::errs() << llvm::formatv(
-      "{0} distinct contractions; tuning cache {1} ({2} entries); budget {3} "
-      "s\n",
-      problems.size(), path, cache.size(), budget.getValue());
+  llvm::errs() << llvm::formatv("tuning cache {0} ({1} entries); budget {2} s\n",
+                                path, cache.size(), budget.getValue());
 
   int64_t measuredProblems = 0, cachedProblems = 0, failedProblems = 0;
-  for (auto [index, p] : llvm::enumerate(problems)) {
-    std::string shape;
-    llvm::raw_string_ostream os(shape);
-    llvm::interleave(p.ranges, os, "x");
-    std::string header = llvm::formatv("[{0}/{1}] contraction {2} ({3:F1} "
-                                       "MFLOP, {4} use{5})",
-                                       index + 1, problems.size(), shape,
-                                       p.flops * 1e-6, p.uses,
-                                       p.uses == 1 ? "" : "s");
-    std::string entryProblem;
-    std::optional<kf::TunedSchedule> known = cache.lookup(p.key, entryProblem);
-    if (known && !retune) {
-      ++cachedProblems;
-      llvm::errs() << header
-                   << llvm::formatv(": cached {0} ({1:F3} ms, default {2:F3} "
-                                    "ms)\n",
-                                    known->describe(), known->ms,
-                                    known->defaultMs);
-      continue;
+  bool saved = false;
+  // Measures (or finds in the cache) each problem, saving after each.
+  auto tune = [&](std::vector<kf::TuningProblem> &problems) {
+    for (auto [index, p] : llvm::enumerate(problems)) {
+      std::string shape;
+      llvm::raw_string_ostream os(shape);
+      if (p.isAttention())
+        os << p.problem;
+      else
+        llvm::interleave(p.ranges, os, "x");
+      std::string header =
+          llvm::formatv("[{0}/{1}] {2} {3} ({4:F1} MFLOP, {5} use{6})",
+                        index + 1, problems.size(), p.kind, shape,
+                        p.flops * 1e-6, p.uses, p.uses == 1 ? "" : "s");
+      std::string entryProblem;
+      std::optional<kf::TunedSchedule> known =
+          cache.lookup(p.key, entryProblem);
+      if (known && !retune) {
+        ++cachedProblems;
+        llvm::errs() << header
+                     << llvm::formatv(": cached {0} ({1:F3} ms, default "
+                                      "{2:F3} ms)\n",
+                                      known->describe(), known->ms,
+                                      known->defaultMs);
+        continue;
+      }
+      if (!entryProblem.empty())
+        llvm::errs() << "warning: " << entryProblem << "\n";
+      llvm::errs() << header << "\n";
+      if (dryRun) {
+        for (const kf::ScheduleCandidate &c :
+             kf::generateCandidates(p, maxCandidates))
+          llvm::errs() << llvm::formatv("  {0,-20} score {1:F2}\n",
+                                        c.describe(), c.score);
+        continue;
+      }
+      kf::TuneOptions options;
+      options.minTime = minTime;
+      options.maxCandidates = maxCandidates;
+      options.deadlineSeconds = budget - elapsed();
+      options.progress = [](const std::string &line) {
+        llvm::errs() << line << "\n";
+      };
+      std::string error;
+      FailureOr<kf::TunedSchedule> best = kf::tuneProblem(p, options, error);
+      if (failed(best)) {
+        ++failedProblems;
+        llvm::errs() << "  not tuned: " << error << "\n";
+        continue;
+      }
+      ++measuredProblems;
+      llvm::errs() << llvm::formatv(
+          "  -> {0}: {1:F3} ms ({2:F2}x the default)\n", best->describe(),
+          best->ms, best->defaultMs / best->ms);
+      cache.record(p.key, *best);
+      // Saved after every problem: an interrupted run keeps what it
+      // measured.
+      if (failed(cache.save(error)))
+        fail(error);
+      saved = true;
     }
-    if (!entryProblem.empty())
-      llvm::errs() << "warning: " << entryProblem << "\n";
-    llvm::errs() << header << "\n";
-    if (dryRun) {
-      for (const kf::ScheduleCandidate &c :
-           kf::generateCandidates(p, maxCandidates))
-        llvm::errs() << llvm::formatv("  {0,-20} score {1:F2}\n", c.describe(),
-                                      c.score);
-      continue;
-    }
-    kf::TuneOptions options;
-    options.minTime = minTime;
-    options.maxCandidates = maxCandidates;
-    options.deadlineSeconds = budget - elapsed();
-    options.progress = [](const std::string &line) {
-      llvm::errs() << line << "\n";
-    };
-    std::string error;
-    FailureOr<kf::TunedSchedule> best = kf::tuneProblem(p, options, error);
-    if (failed(best)) {
-      ++failedProblems;
-      llvm::errs() << "  not tuned: " << error << "\n";
-      continue;
-    }
-    ++measuredProblems;
-    llvm::errs() << llvm::formatv("  -> {0}: {1:F3} ms ({2:F2}x the default)\n",
-                                  best->describe(), best->ms,
-                                  best->defaultMs / best->ms);
-    cache.record(p.key, *best);
-    // Saved after every problem: an interrupted run keeps what it measured.
-    if (failed(cache.save(error)))
-      fail(error);
+  };
+
+  // Attention first: its tiles decide the shapes of the products inside it,
+  // which the contractions' lowering (with this cache) then has.
+  auto distinct = [](std::vector<kf::TuningProblem> &into,
+                     std::set<std::string> &keys,
+                     std::vector<kf::TuningProblem> &found) {
+    for (kf::TuningProblem &p : found)
+      if (keys.insert(p.key).second)
+        into.push_back(std::move(p));
+  };
+  std::vector<kf::TuningProblem> attention;
+  std::set<std::string> attentionKeys;
+  for (OwningOpRef<ModuleOp> &module : modules) {
+    OwningOpRef<ModuleOp> copy = module->clone();
+    auto found = kf::collectAttentionProblems(*copy);
+    if (failed(found))
+      fail("finding the module's attention failed");
+    distinct(attention, attentionKeys, *found);
   }
+  llvm::errs() << attention.size() << " distinct attention ops\n";
+  tune(attention);
+
+  std::vector<kf::TuningProblem> contractions;
+  std::set<std::string> contractionKeys;
+  // (A file that was unreadable and not yet rewritten was warned about.)
+  std::string lowering = problem.empty() || saved ? path : "none";
+  for (OwningOpRef<ModuleOp> &module : modules) {
+    auto found = kf::collectTuningProblems(*module, lowering);
+    if (failed(found))
+      fail("lowering the module to find its contractions failed");
+    distinct(contractions, contractionKeys, *found);
+  }
+  llvm::errs() << contractions.size() << " distinct contractions\n";
+  tune(contractions);
+
   llvm::errs() << llvm::formatv(
       "{0} measured, {1} from the cache, {2} failed, in {3:F1} s; cache {4}\n",
       measuredProblems, cachedProblems, failedProblems, elapsed(), path);

@@ -219,6 +219,52 @@ TEST(TuningCache, SavingDropsEntriesEveryReaderRefuses) {
   llvm::sys::fs::remove(path);
 }
 
+// An attention entry (a key of kind attention) holds a query block and a key
+// tile; it needs them, in range, and a contraction's fields do not stand in.
+TEST(TuningCache, AttentionEntries) {
+  std::string path = tempPath("attention.json"), problem;
+  TuningCache cache = TuningCache::load(path, problem);
+  TunedSchedule s;
+  s.attentionQueryTile = 32;
+  s.attentionKeyTile = 16;
+  s.ms = 0.25;
+  s.defaultMs = 0.5;
+  s.candidates = 4;
+  std::string key = "v|cpu:256b:16r:fma|attention|q1x12x64x64xf32";
+  cache.record(key, s);
+  std::string error;
+  ASSERT_TRUE(succeeded(cache.save(error))) << error;
+  TuningCache again = TuningCache::load(path, problem);
+  ASSERT_TRUE(problem.empty()) << problem;
+  std::optional<TunedSchedule> got = again.lookup(key, problem);
+  ASSERT_TRUE(got.has_value()) << problem;
+  EXPECT_TRUE(got->isAttention());
+  EXPECT_EQ(got->describe(), "q32 k16");
+  EXPECT_EQ(got->ms, 0.25);
+  EXPECT_EQ(got->candidates, 4);
+
+  writeFile(path, R"({"format": "kernelforge-tuning-1", "entries": {
+      "v|c|attention|none": {"register_tile": [6, 16], "k_tile": 256,
+                             "thread_tile": 96},
+      "v|c|attention|zero": {"attention_tiles": [0, 64]},
+      "v|c|attention|huge": {"attention_tiles": [64, 1e9]},
+      "v|c|attention|short": {"attention_tiles": [64]},
+      "v|c|attention|nan": {"attention_tiles": [64, 64], "ms": 1e999},
+      "v|c|contraction|tiles": {"attention_tiles": [64, 64]}}})");
+  TuningCache bad = TuningCache::load(path, problem);
+  ASSERT_TRUE(problem.empty()) << problem;
+  for (const char *name : {"none", "zero", "huge", "short", "nan"}) {
+    std::string entryProblem, badKey = std::string("v|c|attention|") + name;
+    EXPECT_FALSE(bad.lookup(badKey, entryProblem).has_value()) << name;
+    EXPECT_NE(entryProblem.find(badKey), std::string::npos) << entryProblem;
+  }
+  std::string entryProblem;
+  EXPECT_FALSE(bad.lookup("v|c|contraction|tiles", entryProblem).has_value());
+  EXPECT_NE(entryProblem.find("register_tile"), std::string::npos)
+      << entryProblem;
+  llvm::sys::fs::remove(path);
+}
+
 // A key names the compiler, the CPU and what the schedule depends on, so
 // another CPU's or another compiler's entry never matches.
 TEST(TuningCache, KeysSeparateTargets) {

@@ -40,11 +40,13 @@ def ConvertTransformerToLinalgPass
            "Lower kf.attention as QK^T, softmax and PV instead of one fused "
            "online-softmax loop">,
     Option<"keyTile", "key-tile", "int64_t", /*default=*/"0",
-           "Largest key tile of the fused attention loop (0: the module's "
-           "kf.schedule attention_tiles, else 64)">,
+           "Largest key tile of the fused attention loop (0: the op's own "
+           "kf.schedule attention_tiles, a measured choice, else the "
+           "module's, else 64)">,
     Option<"queryTile", "query-tile", "int64_t", /*default=*/"0",
            "Largest query block of one fused attention iteration (0: the "
-           "module's kf.schedule attention_tiles, else 64)">
+           "op's own kf.schedule attention_tiles, else the module's, else "
+           "64)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",

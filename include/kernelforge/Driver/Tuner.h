@@ -14,6 +14,14 @@
 // the shape), and the best `maxCandidates` are measured in that order,
 // the default first, until the time budget is spent.
 //
+// A fused attention (`kf.attention`) is a problem of its own, tuned before
+// the contractions (its tiles decide the shapes of the products inside it):
+// candidates are query blocks and key tiles around the target's, ranked by
+// how well a key tile's keys and values fit L1 next to the block's scores,
+// how often a key tile is reused by the queries of a block, the online
+// softmax's work per tile, the causal mask's wasted tile halves and how
+// evenly the blocks fill the cores.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef KERNELFORGE_DRIVER_TUNER_H
@@ -29,14 +37,18 @@
 
 namespace mlir::kf {
 
-/// One contraction to tune.
+/// One contraction or fused attention to tune.
 struct TuningProblem {
-  /// describeProblem's text and the cache key it gives on this target.
+  /// kContractionKind or kAttentionKind.
+  std::string kind = kContractionKind.str();
+  /// describeProblem's (describeAttentionProblem's) text and the cache key
+  /// it gives on this target.
   std::string problem, key;
   /// A module with `@main` computing just this op (kf.target and
   /// kf.schedule copied), as text.
   std::string kernel;
-  /// Loop ranges (batch..., m, n, k) and useful FLOPs per call.
+  /// Loop ranges (batch..., m, n, k), or for attention (batch, heads,
+  /// queries, keys, head dim), and useful FLOPs per call.
   SmallVector<int64_t> ranges;
   double flops = 0;
   /// How many ops of the module pose it.
@@ -48,9 +60,16 @@ struct TuningProblem {
   /// on enough copies of their operands to overflow it, so that their
   /// weights stream from memory as they do in a model.
   int64_t lastLevelCache = 8 << 20;
+  /// Attention: the target's L1 and cores (candidate ranking), the bytes of
+  /// a key element, and the query offset the kernel is called with
+  /// (representativeQueryOffset; -1 without an offset operand).
+  int64_t l1d = 32 << 10, cores = 1, keyBytes = 4, queryOffset = -1;
 
-  /// A single row (m = 1, or no m): a memory-bound product.
+  bool isAttention() const { return kind == kAttentionKind; }
+  /// A single row (m = 1, or no m) or a single query: memory-bound.
   bool isOneRow() const {
+    if (isAttention())
+      return ranges[2] == 1;
     return ranges.size() < 3 || ranges[ranges.size() - 3] == 1;
   }
 };
@@ -61,14 +80,43 @@ struct ScheduleCandidate : ScheduleChoice {
   double score = 0;
 };
 
+/// A module computing `op` alone, its operands `@main`'s arguments, with
+/// `source`'s kf.target and kf.schedule and without a kf.schedule of the
+/// op's own; null when the op's regions read values from above that are
+/// not constants.
+OwningOpRef<ModuleOp> standaloneKernel(Operation *op, ModuleOp source);
+
 /// Lowers `module` (kf or linalg; consumed) with kf-cpu-pipeline up to
-/// linalg, for the host, and returns its distinct contractions.
-FailureOr<std::vector<TuningProblem>> collectTuningProblems(ModuleOp module);
+/// linalg, for the host, and returns its distinct contractions. Attention
+/// is lowered with the tiles `tuningCache` (kf-apply-tuning's option) holds
+/// for it, so that the products inside it are the ones a compile makes.
+FailureOr<std::vector<TuningProblem>>
+collectTuningProblems(ModuleOp module, StringRef tuningCache = "");
+
+/// Records the host target on `module` (kf-cpu-target) and returns its
+/// distinct `kf.attention` ops, each a one-op kernel.
+FailureOr<std::vector<TuningProblem>> collectAttentionProblems(ModuleOp module);
 
 /// Candidates around the problem's default schedule, best first by the
 /// cost model, the default always first; at most `limit`.
 std::vector<ScheduleCandidate> generateCandidates(const TuningProblem &problem,
                                                   size_t limit);
+/// generateCandidates' attention half: query blocks and key tiles
+/// (AttentionTuning.cpp).
+std::vector<ScheduleCandidate>
+generateAttentionCandidates(const TuningProblem &problem, size_t limit);
+
+/// The tile a planner uses for a dimension of `size` given a limit: the
+/// largest divisor of the size up to the limit (the whole size when it is
+/// smaller).
+inline int64_t tileDividing(int64_t size, int64_t limit) {
+  if (size <= limit)
+    return size;
+  for (int64_t t = limit; t > 1; --t)
+    if (size % t == 0)
+      return t;
+  return 1;
+}
 
 struct TuneOptions {
   /// Seconds of measurement per candidate (median of the calls in it).
@@ -87,9 +135,10 @@ FailureOr<TunedSchedule> tuneProblem(const TuningProblem &problem,
                                      const TuneOptions &options,
                                      std::string &error);
 
-/// "N of M contractions use measured schedules from PATH" after a compile
-/// that found tuned entries (kf-apply-tuning's `kf.tuning` on the module);
-/// empty when none applied.
+/// "N of M contractions use measured schedules from PATH" (with "and A of
+/// B attention ops" where the module had attention) after a compile that
+/// found tuned entries (kf-apply-tuning's `kf.tuning` on the module); empty
+/// when none applied.
 std::string describeTuning(ModuleOp module);
 
 /// A hash of the contents of the tuning cache a compile with `option` (the

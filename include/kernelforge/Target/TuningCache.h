@@ -8,7 +8,9 @@
 //    "entries": {"<key>": {"register_tile": [6, 16], "k_tile": 256,
 //                          "thread_tile": 128, "pack_weights": true,
 //                          "ms": 0.91,
-//                          "default_ms": 1.12, "candidates": 14}}}
+//                          "default_ms": 1.12, "candidates": 14},
+//                "<attention key>": {"attention_tiles": [32, 64], "ms": 0.4,
+//                                    "default_ms": 0.45, "candidates": 6}}}
 //
 // A key names the compiler version, the target (CPU name, vector bits and
 // registers, FMA), the op kind, its loop ranges, indexing maps and element
@@ -28,16 +30,27 @@
 
 namespace mlir::kf {
 
-/// What the tuner chooses for one contraction.
+/// What the tuner chooses for one contraction, or for one fused attention.
 struct ScheduleChoice {
   int64_t registerRows = 0, registerCols = 0, kTile = 0, threadTile = 0;
   /// Weight panels (prefill) and register loops with columns outside.
   bool packWeights = false, columnsOuter = false;
-  /// "6x16 k256 t256", then " packed", " cols-outer" where set.
+  /// A fused attention's query block and key tile (both 0 for a
+  /// contraction, whose fields above are then unused).
+  int64_t attentionQueryTile = 0, attentionKeyTile = 0;
+
+  bool isAttention() const { return attentionKeyTile > 0; }
+  /// "6x16 k256 t256", then " packed", " cols-outer" where set; "q32 k64"
+  /// for attention.
   std::string describe() const;
-  /// The op's own `kf.schedule` that kf-tile-and-vectorize follows.
+  /// The op's own `kf.schedule` that kf-tile-and-vectorize (a contraction)
+  /// or convert-kf-to-linalg (`attention_tiles`) follows.
   DictionaryAttr toAttr(MLIRContext *context) const;
 };
+
+/// The op kinds of tuning keys.
+inline constexpr llvm::StringLiteral kContractionKind = "contraction",
+                                     kAttentionKind = "attention";
 
 /// Bounds a cached schedule stays within (a larger tile is a corrupt entry,
 /// not a choice): the register tile fits in registers, the others in memory.
@@ -70,6 +83,8 @@ public:
   static TuningCache load(StringRef path, std::string &problem);
 
   /// The entry under `key`; a malformed entry gives nothing and `problem`.
+  /// A key of kind `attention` needs `attention_tiles`, any other a
+  /// register tile, k tile and thread tile.
   std::optional<TunedSchedule> lookup(StringRef key,
                                       std::string &problem) const;
   void record(StringRef key, const TunedSchedule &schedule);

@@ -96,6 +96,13 @@ inline constexpr llvm::StringLiteral kLaneSumsAttrName = "kf.lane_sums";
 bool hasIndexingMaps(linalg::LinalgOp op,
                      ArrayRef<SmallVector<AffineExpr>> results);
 
+/// A contraction kernelforge-tune measures and kf-apply-tuning schedules:
+/// on tensors, with static loop ranges, and not inside an scf.forall (the
+/// products of a fused attention's block, which run inside its parallel
+/// loop, are measured as part of the attention; alone, they would be timed
+/// as parallel products of their own).
+bool isTuningProblem(linalg::LinalgOp op);
+
 /// The tuning problem an op poses: static loop ranges, indexing maps and
 /// element types, e.g. `1x64x2304x768;(d0, d1, d2, d3) -> (d0, d1, d3),
 /// ...;f32,f32->f32`. Two ops with the same text get the same code.

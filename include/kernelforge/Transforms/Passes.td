@@ -72,21 +72,32 @@ def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
 }
 
 def ApplyTuningPass : Pass<"kf-apply-tuning", "::mlir::ModuleOp"> {
-  let summary = "Give contractions the schedules kernelforge-tune measured";
+  let summary = "Give contractions and fused attention the schedules kernelforge-tune measured";
   let description = [{
     Looks every contraction (what `kf-tile-and-vectorize` gives a register
-    tile) up in the tuning cache that `kernelforge-tune` writes, under a key
-    of the compiler version, the module's `kf.target` (CPU name, vector bits
-    and registers, FMA), the op's loop ranges, indexing maps and element
-    types; a hit is attached to the op as its own `kf.schedule` dictionary,
-    which `kf-tile-and-vectorize` then follows. The module records what
-    happened as `kf.tuning = {applied = N, cache = "...", contractions = M}`
-    so tools can say so.
+    tile) and every `kf.attention` up in the tuning cache that
+    `kernelforge-tune` writes, under a key of the compiler version, the
+    module's `kf.target` (CPU name, vector bits and registers, FMA), the op
+    kind and the problem: a contraction's loop ranges, indexing maps and
+    element types; an attention's operand types, causal mask, offset
+    operand, mask, window and soft-cap. A hit whose winner beat the
+    target's default is attached to the op as its own `kf.schedule`
+    dictionary: a register tile, k and thread tiles that
+    `kf-tile-and-vectorize` follows, or `attention_tiles = array<i64: Q, K>`
+    (query block, key tile) that `convert-kf-to-linalg` follows. Attention
+    tiles shape the loops the lowering builds, so `kf-cpu-pipeline` runs
+    this pass twice: before `convert-kf-to-linalg` (attention) and before
+    `kf-tile-and-vectorize` (contractions). The module records what happened
+    as `kf.tuning = {applied = N, cache = "...", contractions = M}`, with
+    `attention = A, attention_applied = B` where it has attention ops, so
+    tools can say so.
 
     A missing cache file changes nothing. A corrupt file or entry (not JSON,
     another format, tiles out of range) is reported once as a warning and
     the target's default schedule is kept: a cache never makes a compile
-    fail or its result wrong. A module without `kf.target` is left alone.
+    fail or its result wrong. The warning is recorded (`warned` in
+    `kf.tuning`) so that the second run does not repeat it. A module without
+    `kf.target` is left alone.
   }];
   let options = [
     Option<"cache", "cache", "std::string", /*default=*/"\"\"",

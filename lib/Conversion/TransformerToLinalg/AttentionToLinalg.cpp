@@ -25,6 +25,7 @@
 
 #include "kernelforge/Conversion/TransformerToLinalg/TransformerToLinalg.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
+#include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -254,13 +255,30 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     return finish(b, loc, s, out, Value());
   }
 
+  /// The largest query block and key tile: the op's own measured
+  /// `attention_tiles` where the options leave them free, else the options'.
+  std::pair<int64_t, int64_t> tileLimits(AttentionOp op) const {
+    int64_t query = options.queryTile, key = options.keyTile;
+    auto own = op->getAttrOfType<DictionaryAttr>(kScheduleAttrName);
+    auto tiles =
+        own ? own.getAs<DenseI64ArrayAttr>("attention_tiles") : nullptr;
+    if (tiles && tiles.size() == 2 && tiles[0] > 0 && tiles[1] > 0) {
+      if (!options.queryTileFixed)
+        query = tiles[0];
+      if (!options.keyTileFixed)
+        key = tiles[1];
+    }
+    return {query, key};
+  }
+
   /// One (batch, head, query block) per scf.forall iteration, the online
   /// softmax loop over key tiles inside it.
   Value fused(OpBuilder &b, AttentionOp op, OpAdaptor adaptor,
               const AttentionShape &s, Value offset) const {
     Location loc = op.getLoc();
-    int64_t keyTile = largestDivisor(s.keys, options.keyTile);
-    int64_t queryTile = largestDivisor(s.queries, options.queryTile);
+    auto [queryLimit, keyLimit] = tileLimits(op);
+    int64_t keyTile = largestDivisor(s.keys, keyLimit);
+    int64_t queryTile = largestDivisor(s.queries, queryLimit);
     int64_t group = s.heads / s.kvHeads;
     Value init = emptyTensor(b, loc, {s.batch, s.heads, s.queries, s.valueDim},
                              s.elementType);

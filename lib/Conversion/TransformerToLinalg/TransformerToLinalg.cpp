@@ -80,6 +80,8 @@ struct ConvertTransformerToLinalgPass
     options.queryTile = queryTile ? int64_t(queryTile)
                         : schedule ? schedule->attentionQueryTile
                                    : 64;
+    options.keyTileFixed = keyTile != 0;
+    options.queryTileFixed = queryTile != 0;
 
     RewritePatternSet patterns(&getContext());
     populateTransformerToLinalgConversionPatterns(patterns, options);

@@ -19,6 +19,10 @@ struct AttentionLoweringOptions {
   /// Largest query block of the fused form (one scf.forall iteration per
   /// batch, head and query block); chosen like the key tile.
   int64_t queryTile = 64;
+  /// An op's own `kf.schedule = {attention_tiles = array<i64: Q, K>}` (a
+  /// measured choice kf-apply-tuning attached) replaces `queryTile` and
+  /// `keyTile` where these are false: the pass's explicit options win.
+  bool queryTileFixed = false, keyTileFixed = false;
 };
 
 /// gelu, silu, swiglu, add and mul: parallel linalg.generic ops.
