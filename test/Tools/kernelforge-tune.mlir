@@ -73,10 +73,24 @@
 // MODEL: {{[0-9]+}} measured, 0 from the cache, 0 failed
 // RUN: kernelforge-gpt2 --config %kf_src_root/models/gpt2/configs/makemore-names.json --random-weights 0 --tokens 1,2,3 -n 2 --pipeline-options "tuning-cache=%t.model.json" 2>&1 | FileCheck %s --check-prefix=GPT2
 // GPT2: tuning: [[M:[0-9]+]] of [[M]] contractions and 2 of 2 attention ops use measured schedules from {{.*}}model.json
+// The LLaMA family through the same options, with the KV cache in bf16
+// (stories260K, shipped in the repository): a prompt length is tuned as the
+// runners' prefill bucket, and kernelforge-generate says it used the cache.
+// RUN: rm -f %t.llama.json
+// RUN: kernelforge-tune --model-dir %kf_src_root/models/llama/stories260K --seq-lens 10 --kv-dtype bf16 --tuning-cache %t.llama.json --max-candidates 2 --min-time 0.005 2>&1 | FileCheck %s --check-prefix=LLAMA
+// LLAMA: prompts of 10 tokens run in the 16-token prefill graph; tuning that
+// LLAMA: 2 distinct attention ops
+// LLAMA: [1/2] attention q1x8x16x8xf32;k1x4x512x8xbf16;v1x4x512x8xbf16;causal;offset
+// LLAMA: [2/2] attention q1x8x1x8xf32;k1x4x512x8xbf16;v1x4x512x8xbf16;causal;offset
+// LLAMA: {{[0-9]+}} measured, 0 from the cache, 0 failed
+// RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,2,3 -n 2 --kv-dtype bf16 --pipeline-options "tuning-cache=%t.llama.json" --cache-dir %t.generate-cache 2>&1 | FileCheck %s --check-prefix=GENERATE
+// GENERATE: tuning: [[L:[0-9]+]] of [[L]] contractions and 2 of 2 attention ops use measured schedules from {{.*}}llama.json
+// RUN: not kernelforge-tune --model-dir %kf_src_root/models/llama/stories260K --kv-dtype f64 2>&1 | FileCheck %s --check-prefix=KVDTYPE
+// KVDTYPE: error: --kv-dtype expects f32, bf16 or f16, got 'f64'
 // RUN: not kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --seq-lens 5000 2>&1 | FileCheck %s --check-prefix=BUCKET
-// BUCKET: error: --tokens 5000 is not in 1..{{[0-9]+}} (n_positions of {{.*}}makemore-names.json)
+// BUCKET: error: --seq-lens 5000 is not in 1..{{[0-9]+}} (the positions of {{.*}}makemore-names.json)
 // RUN: not kernelforge-tune --config %kf_src_root/models/gpt2/configs/makemore-names.json --dtype f64 2>&1 | FileCheck %s --check-prefix=DTYPE
-// DTYPE: error: --dtype f64 is not f32, f16, bf16 or int8
+// DTYPE: error: --dtype f64 is not one of f32, f16, bf16, int8
 //
 // Bad command lines.
 // RUN: not kernelforge-tune 2>&1 | FileCheck %s --check-prefix=NOINPUT

@@ -12,6 +12,7 @@
 
 #include "kernelforge/Driver/CompileCache.h"
 #include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Driver/Tuner.h"
 #include "kernelforge/Models/DecoderFamily.h"
 #include "kernelforge/Models/GPT2/GPT2Graph.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
@@ -269,6 +270,9 @@ int main(int argc, char **argv) {
       terminal ? &llvm::errs() : nullptr);
   if (mlir::failed(compiled))
     fail("compiling the graph failed");
+  if (!compiled->cached)
+    if (std::string tuned = mlir::kf::describeTuning(**module); !tuned.empty())
+      llvm::errs() << "tuning: " << tuned << "\n";
 
   if (!saveLibrary.empty())
     if (std::error_code ec =

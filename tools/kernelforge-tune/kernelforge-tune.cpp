@@ -1,7 +1,7 @@
 //===- kernelforge-tune.cpp - The autotuner -------------------------------===//
 //
 // kernelforge-tune model.mlir                      # a module's attention and contractions
-// kernelforge-tune --model-dir DIR [--seq-lens 64,256]  # a GPT-2 checkpoint's graphs
+// kernelforge-tune --model-dir DIR [--seq-lens 64,256]  # a decoder's graphs (GPT-2, LLaMA family)
 // kernelforge-tune --config config.json            # the same from a config alone
 //   [--budget SECONDS] [--tuning-cache PATH] [--max-candidates N] [--retune]
 //   [--dry-run]
@@ -18,12 +18,13 @@
 #include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Driver/Compiler.h"
 #include "kernelforge/Driver/Tuner.h"
-#include "kernelforge/Models/GPT2/GPT2Graph.h"
+#include "kernelforge/Models/DecoderFamily.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -41,22 +42,27 @@ static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
 static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::desc("[<input.mlir>]"), cl::init(""),
                                       cl::cat(category));
-static cl::opt<std::string>
-    modelDir("model-dir", cl::desc("GPT-2 model directory (its config.json)"),
-             cl::init(""), cl::cat(category));
+static cl::opt<std::string> modelDir(
+    "model-dir",
+    cl::desc("Model directory (its config.json): GPT-2 or the LLaMA family "
+             "(llama, mistral, qwen2), as kernelforge-gpt2 and "
+             "kernelforge-generate run them"),
+    cl::init(""), cl::cat(category));
 static cl::opt<std::string> weightType(
     "dtype",
-    cl::desc("Element type the model's weight matrices are kept in, as "
-             "kernelforge-gpt2 --dtype: f32 (default), f16, bf16 or int8; "
-             "each type's products are tuned apart"),
+    cl::desc("Element type the model's weight matrices are kept in, as the "
+             "runners' --dtype: f32 (default), f16, bf16 or int8; each "
+             "type's products are tuned apart"),
     cl::init("f32"), cl::cat(category));
-static cl::opt<std::string> configPath("config",
-                                       cl::desc("GPT-2 config.json"),
-                                       cl::init(""), cl::cat(category));
+static mlir::kf::KVCacheTypeOption kvCache;
+static cl::opt<std::string>
+    configPath("config", cl::desc("A model's config.json (as --model-dir)"),
+               cl::init(""), cl::cat(category));
 static cl::list<int64_t>
     tokens("seq-lens", cl::CommaSeparated,
-           cl::desc("Prefill buckets to tune with --model-dir/--config "
-                    "(default 64,256,1024; decode is always tuned)"),
+           cl::desc("Prompt lengths whose prefill buckets are tuned with "
+                    "--model-dir/--config (default 64,256,1024, up to the "
+                    "model's positions; decode is always tuned)"),
            cl::cat(category));
 static cl::opt<double> budget("budget", cl::init(600),
                               cl::desc("Seconds of tuning at most (default "
@@ -106,25 +112,38 @@ static std::vector<OwningOpRef<ModuleOp>> loadModules(MLIRContext &context,
     llvm::sys::path::append(path, "config.json");
     config = std::string(path);
   }
-  auto parsed = kernelforge::gpt2::loadGPT2Config(config);
-  if (!parsed)
-    fail(llvm::toString(parsed.takeError()));
-  std::optional<kernelforge::gpt2::WeightStorage> storage =
-      kernelforge::gpt2::parseWeightStorage(weightType);
-  if (!storage)
-    fail("--dtype " + weightType + " is not f32, f16, bf16 or int8");
-  std::vector<int64_t> buckets(tokens.begin(), tokens.end());
-  if (buckets.empty())
-    buckets = {64, 256, 1024};
+  auto family = kernelforge::models::loadDecoderFamily(config);
+  if (!family)
+    fail(llvm::toString(family.takeError()));
+  if (!llvm::is_contained(family->storageTypes, weightType.getValue()))
+    fail("--dtype " + weightType + " is not one of " +
+         llvm::join(family->storageTypes, ", "));
+  const std::string &kvType = kvCache.checked();
+  std::vector<int64_t> lengths(tokens.begin(), tokens.end());
+  // By default 64, 256 and 1024 tokens, as far as the model's positions go.
+  if (lengths.empty())
+    for (int64_t length : {64, 256, 1024})
+      lengths.push_back(std::min(length, family->maxPositions));
+  // The runners compile a prompt for its bucket (the next power of two from
+  // 16): that is the graph to tune.
+  std::vector<int64_t> buckets;
+  for (int64_t length : lengths) {
+    if (length < 1 || length > family->maxPositions)
+      fail(llvm::formatv("--seq-lens {0} is not in 1..{1} (the positions of "
+                         "{2})",
+                         length, family->maxPositions, config));
+    int64_t bucket =
+        kernelforge::models::prefillBucket(length, family->maxPositions);
+    if (bucket != length)
+      llvm::errs() << llvm::formatv("prompts of {0} tokens run in the {1}-token "
+                                    "prefill graph; tuning that\n",
+                                    length, bucket);
+    if (!llvm::is_contained(buckets, bucket))
+      buckets.push_back(bucket);
+  }
   for (int64_t bucket : buckets) {
-    if (bucket < 1 || bucket > parsed->maxPositions)
-      fail(llvm::formatv("--tokens {0} is not in 1..{1} (n_positions of {2})",
-                         bucket, parsed->maxPositions, config));
-    kernelforge::gpt2::GPT2GenerationOptions options;
-    options.prefillTokens = bucket;
-    options.weights = *storage;
-    auto module =
-        kernelforge::gpt2::buildGPT2GenerationGraph(&context, *parsed, options);
+    auto module = family->build(&context, bucket, /*allLogits=*/false,
+                                weightType, kvType);
     if (!module)
       fail(llvm::toString(module.takeError()));
     modules.push_back(std::move(*module));
