@@ -14,6 +14,6 @@
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t --tokens 15496,11,616,1438,318 -n 4 --atol 1e-3 --rtol 1e-3 --dtype bf16 --kv-dtype bf16
 // The acceptance command: random weights from the config, GPT-2's own
 // tokenizer, 32 new tokens.
-// RUN: kernelforge-gpt2 --config %kf_src_root/models/gpt2/gpt2.json --random-weights 0 --prompt "Hello" -n 32 --json 2>&1 | FileCheck %s
+// RUN: kernelforge-gpt2 --config %kf_src_root/models/gpt2/configs/gpt2.json --random-weights 0 --prompt "Hello" -n 32 --json 2>&1 | FileCheck %s
 // CHECK: prompt: 1 tokens in {{.*}} tokens/s, bucket 16); decode: 31 tokens, {{.*}} ms/token
 // CHECK: "decode_steps": 31

@@ -14,5 +14,5 @@
 // decode step against NumPy.
 // RUN: rm -rf %t.ckpt && %python %kf_py/make_checkpoint.py %t.ckpt --prefix --buffers
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --device cuda --model-dir %t.ckpt --tokens 3,1,4,1,5,9,2,6 -n 10
-// RUN: kernelforge-gpt2 --device cuda --config %kf_src_root/models/gpt2/gpt2.json --random-weights 0 --prompt "Hello" -n 32 --json 2>&1 | FileCheck %s
+// RUN: kernelforge-gpt2 --device cuda --config %kf_src_root/models/gpt2/configs/gpt2.json --random-weights 0 --prompt "Hello" -n 32 --json 2>&1 | FileCheck %s
 // CHECK: decode: 31 tokens, {{.*}} ms/token
