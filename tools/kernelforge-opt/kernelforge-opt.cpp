@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Codegen/GPU/Passes.h"
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
 #include "kernelforge/Dialect/Transformer/Transforms/Passes.h"
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
   mlir::kf::registerTransformerPasses();
   mlir::kf::registerKernelForgeConversionPasses();
   mlir::kf::registerKernelForgeTransformsPasses();
+  mlir::kf::registerKernelForgeGPUCodegenPasses();
   mlir::kf::registerKernelForgePipelines();
 
   mlir::DialectRegistry registry;

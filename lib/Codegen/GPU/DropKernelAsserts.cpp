@@ -1,12 +1,12 @@
 //===- DropKernelAsserts.cpp - Range checks out of future GPU kernels -----===//
 
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/GPU/Passes.h"
 
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_DROPKERNELASSERTSPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/GPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- HoistHostAsserts.cpp - Host checks before the first kernel ---------===//
 
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/GPU/Passes.h"
 
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -9,7 +9,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_HOISTHOSTASSERTSPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/GPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

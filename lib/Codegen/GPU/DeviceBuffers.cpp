@@ -1,7 +1,7 @@
 //===- DeviceBuffers.cpp - Host-side temporaries on the GPU ---------------===//
 
+#include "kernelforge/Codegen/GPU/Passes.h"
 #include "kernelforge/Transforms/BufferViews.h"
-#include "kernelforge/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
@@ -10,7 +10,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_DEVICEBUFFERSPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/GPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- TileLoopsForGPU.cpp - Blocks of threads along the contiguous dim ---===//
 
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/GPU/Passes.h"
 
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -8,7 +8,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_TILELOOPSFORGPUPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/GPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

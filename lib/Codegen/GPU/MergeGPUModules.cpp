@@ -1,6 +1,6 @@
 //===- MergeGPUModules.cpp - One gpu.module, each distinct kernel once ----===//
 
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/GPU/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -11,7 +11,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_MERGEGPUMODULESPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/GPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;
