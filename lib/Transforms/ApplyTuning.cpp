@@ -75,24 +75,34 @@ struct ApplyTuningPass : kf::impl::ApplyTuningPassBase<ApplyTuningPass> {
     };
     // Where the target's default won, the op keeps it (the default is not
     // a schedule on the op: one-row products, for one, split their
-    // reduction across the threads only without one).
-    auto apply = [&](Operation *op, const kf::TunedSchedule &tuned) {
-      if (tuned.ms < tuned.defaultMs)
+    // reduction across the threads only without one). Each entry used is
+    // recorded under `used` as "kind|problem" -> what it chose.
+    NamedAttrList used;
+    if (auto earlier = dyn_cast_or_null<DictionaryAttr>(record.get("used")))
+      used.append(earlier.getValue());
+    auto apply = [&](Operation *op, StringRef kind, const std::string &problem,
+                     const kf::TunedSchedule &tuned) {
+      bool won = tuned.ms < tuned.defaultMs;
+      if (won)
         op->setAttr(kf::kScheduleAttrName, tuned.toAttr(&getContext()));
+      used.set(b.getStringAttr(kind + "|" + problem),
+               b.getStringAttr(won ? tuned.describe() : "target default"));
     };
     int64_t attentionApplied = 0, applied = 0;
-    for (kf::AttentionOp op : attention)
-      if (auto tuned = lookUp(op, kf::kAttentionKind,
-                              kf::describeAttentionProblem(op))) {
+    for (kf::AttentionOp op : attention) {
+      std::string problem = kf::describeAttentionProblem(op);
+      if (auto tuned = lookUp(op, kf::kAttentionKind, problem)) {
         ++attentionApplied;
-        apply(op, *tuned);
+        apply(op, kf::kAttentionKind, problem, *tuned);
       }
-    for (linalg::LinalgOp op : contractions)
-      if (auto tuned =
-              lookUp(op, kf::kContractionKind, kf::describeProblem(op))) {
+    }
+    for (linalg::LinalgOp op : contractions) {
+      std::string problem = kf::describeProblem(op);
+      if (auto tuned = lookUp(op, kf::kContractionKind, problem)) {
         ++applied;
-        apply(op, *tuned);
+        apply(op, kf::kContractionKind, problem, *tuned);
       }
+    }
 
     record.set("cache", b.getStringAttr(path));
     if (!attention.empty()) {
@@ -103,6 +113,8 @@ struct ApplyTuningPass : kf::impl::ApplyTuningPassBase<ApplyTuningPass> {
       record.set("contractions", b.getI64IntegerAttr(contractions.size()));
       record.set("applied", b.getI64IntegerAttr(applied));
     }
+    if (!used.empty())
+      record.set("used", used.getDictionary(&getContext()));
     if (warned)
       record.set("warned", b.getUnitAttr());
     module->setAttr("kf.tuning", record.getDictionary(&getContext()));

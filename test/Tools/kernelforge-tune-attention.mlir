@@ -34,7 +34,7 @@
 // module and kernelforge-compile say so; the results stay exact.
 // RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(attention_tiles=[1 if 'x1x32' in k else 16, 40 if 'x1x32' in k else 32], ms=0.5, default_ms=1.0) for k, e in d['entries'].items()]; json.dump(d, open(p,'w'))" %t.json
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=linalg tuning-cache=%t.json" | FileCheck %s --check-prefix=APPLIED
-// APPLIED: kf.tuning = {attention = 2 : i64, attention_applied = 2 : i64, cache = "{{.*}}.json"}
+// APPLIED: kf.tuning = {attention = 2 : i64, attention_applied = 2 : i64, cache = "{{.*}}.json", used = {"attention|q1x4x1x32xf32;{{.*}};window=64" = "q1 k40", "attention|q1x4x96x32xf32;{{.*}};causal;offset" = "q16 k32"}}
 // APPLIED-LABEL: func.func @block
 // APPLIED: scf.forall ({{.*}}) = (0, 0) to (4, 96) step (1, 16)
 // APPLIED: scf.for {{.*}} step %c32

@@ -31,14 +31,14 @@
 // module says so.
 // RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(register_tile=[2,16], k_tile=16, thread_tile=8, pack_weights=False, columns_outer=False, ms=0.5, default_ms=1.0) for e in d['entries'].values()]; json.dump(d, open(p,'w'))" %t.json
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector tuning-cache=%t.json" | FileCheck %s --check-prefix=APPLIED
-// APPLIED: kf.tuning = {applied = 2 : i64, cache = "{{.*}}.json", contractions = 2 : i64}
+// APPLIED: kf.tuning = {applied = 2 : i64, cache = "{{.*}}.json", contractions = 2 : i64, used = {"contraction|24x64x64;{{.*}};f32,f32->f32" = "2x16 k16 t8"}}
 // APPLIED: kf.schedule = {k_tile = 16 : i64, register_tile = array<i64: 2, 16>
 // APPLIED: vector.contract {{.*}} into vector<2x16xf32>
 // An entry where the target's default won: counted as measured, but the op
 // keeps the default (no kf.schedule of its own).
 // RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(ms=1.0, default_ms=1.0) for e in d['entries'].values()]; json.dump(d, open(sys.argv[2],'w'))" %t.json %t.default.json
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector tuning-cache=%t.default.json" | FileCheck %s --check-prefix=DEFAULT-WON
-// DEFAULT-WON: kf.tuning = {applied = 2 : i64
+// DEFAULT-WON: kf.tuning = {applied = 2 : i64, {{.*}}used = {"contraction|24x64x64;{{.*}}" = "target default"}}
 // DEFAULT-WON-NOT: register_tile = array<i64: 2, 16>
 // RUN: kernelforge-compile %s --pipeline-options="tuning-cache=%t.json" -o %t.tuned.so 2>&1 | FileCheck %s --check-prefix=SAYS
 // SAYS: kernelforge-compile: 2 of 2 contractions use measured schedules from {{.*}}.json

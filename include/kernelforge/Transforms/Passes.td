@@ -89,8 +89,9 @@ def ApplyTuningPass : Pass<"kf-apply-tuning", "::mlir::ModuleOp"> {
     this pass twice: before `convert-kf-to-linalg` (attention) and before
     `kf-tile-and-vectorize` (contractions). The module records what happened
     as `kf.tuning = {applied = N, cache = "...", contractions = M}`, with
-    `attention = A, attention_applied = B` where it has attention ops, so
-    tools can say so.
+    `attention = A, attention_applied = B` where it has attention ops, and
+    `used = {"kind|problem" = "choice", ...}`: each entry found and what it
+    chose ("target default" where the default won), so tools can say so.
 
     A missing cache file changes nothing. A corrupt file or entry (not JSON,
     another format, tiles out of range) is reported once as a warning and
