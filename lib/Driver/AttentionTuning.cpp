@@ -139,7 +139,9 @@ mlir::kf::generateAttentionCandidates(const TuningProblem &problem,
     all.push_back(c);
   };
   // The default first, then the others best first.
-  add(problem.defaults.attentionQueryTile, problem.defaults.attentionKeyTile);
+  add(problem.defaults.attentionQueryTile,
+      queries == 1 ? problem.defaults.attentionDecodeKeyTile
+                   : problem.defaults.attentionKeyTile);
   for (int64_t q : {8, 16, 32, 64, 128, 256})
     for (int64_t k : {16, 32, 64, 128, 256})
       add(q, k);

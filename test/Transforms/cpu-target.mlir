@@ -13,7 +13,7 @@
 
 // AVX2, 16 ymm registers: 6 x 16 (12 accumulators, 2 weight vectors, 1 broadcast).
 // ZEN3: module attributes {
-// ZEN3-SAME: kf.schedule = {attention_tiles = array<i64: 64, 64>, columns_outer = false, k_tile = 256 : i64, min_parallel_blocks = 4 : i64, pack_min_rows = 0 : i64, pack_weights = true, register_tile = array<i64: 6, 16>, split_reduction = true, thread_tile = 256 : i64, vector_width = 8 : i64}
+// ZEN3-SAME: kf.schedule = {attention_tiles = array<i64: 64, 64>, columns_outer = false, decode_key_tile = 16 : i64, k_tile = 256 : i64, min_parallel_blocks = 4 : i64, pack_min_rows = 0 : i64, pack_weights = true, register_tile = array<i64: 6, 16>, split_reduction = true, thread_tile = 256 : i64, vector_width = 8 : i64}
 // ZEN3-SAME: kf.target = {caches = "default", cores = 2 : i64, cpu = "znver3", fma = true, l1d = 32768 : i64, l2 = 524288 : i64, l3 = 8388608 : i64, triple = "x86_64-unknown-linux-gnu", vector_bits = 256 : i64, vector_registers = 16 : i64}
 
 // AVX-512, 32 zmm registers: 8 x 32; prefill's weights packed from 128

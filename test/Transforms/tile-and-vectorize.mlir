@@ -285,8 +285,8 @@ func.func @decode_i8_out_in(%x: tensor<1x64xf32>, %w: tensor<96x64xi8>, %s: tens
 // -----
 
 // Decode attention (one query row against the cached keys, [positions,
-// head_dim]): inside each head's block the scores are dot products along
-// head_dim, 16 lanes per key and 8 keys per register tile reading key rows
+// head_dim], in the target's decode key tiles of 16): inside each head's
+// block the scores are dot products along head_dim, 16 lanes per key and 8 keys per register tile reading key rows
 // front to back, then the lanes summed per key; not a register tile across
 // the keys, which would gather each key column a float at a time. The
 // probabilities times the values (one row against the tile's value rows)
@@ -295,8 +295,8 @@ func.func @decode_i8_out_in(%x: tensor<1x64xf32>, %w: tensor<96x64xi8>, %s: tens
 // kf.key_tile_loop mark (kf-prefetch-next-key-tile asks for the next tile).
 // CHECK-LABEL: func.func @decode_attention
 // CHECK: scf.forall (%{{.+}}) in (4)
-// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 1, 64, 4, 16] : tensor<1x1x64x64xf32> into tensor<1x1x64x4x16xf32>
-// CHECK: vector.transfer_read %{{.+}} : tensor<1x1x64x4x16xf32>, vector<1x1x8x1x16xf32>
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 1, 16, 4, 16] : tensor<1x1x16x64xf32> into tensor<1x1x16x4x16xf32>
+// CHECK: vector.transfer_read %{{.+}} : tensor<1x1x16x4x16xf32>, vector<1x1x8x1x16xf32>
 // CHECK: vector.fma {{.*}} : vector<16xf32>
 // CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [4] : vector<1x1x1x{{[0-9]+}}x16xf32> to vector<1x1x1x{{[0-9]+}}xf32>
 // CHECK-NOT: kf.prefetch

@@ -94,6 +94,7 @@ TEST(CPUSchedule, AttributeRoundTripAndOverrides) {
   CPUSchedule s = deriveCPUSchedule(model("x86_64-unknown-linux-gnu", "znver3"));
   s.packWeights = false;
   s.packMinRows = 96;
+  s.attentionDecodeKeyTile = 24;
   CPUSchedule back = CPUSchedule::fromAttr(s.toAttr(&context));
   EXPECT_EQ(back.packMinRows, 96);
   EXPECT_EQ(back.registerRows, s.registerRows);
@@ -101,6 +102,7 @@ TEST(CPUSchedule, AttributeRoundTripAndOverrides) {
   EXPECT_EQ(back.kTile, s.kTile);
   EXPECT_EQ(back.threadTile, s.threadTile);
   EXPECT_EQ(back.attentionKeyTile, s.attentionKeyTile);
+  EXPECT_EQ(back.attentionDecodeKeyTile, 24);
   EXPECT_FALSE(back.packWeights);
   EXPECT_TRUE(back.overrideWith(0, 4, 0, 64, 0));
   EXPECT_EQ(back.registerRows, 4);

@@ -71,6 +71,9 @@ struct CPUSchedule {
   int64_t kTile = 256, threadTile = 256;
   /// Fused attention: query rows per block, keys per online-softmax step.
   int64_t attentionQueryTile = 64, attentionKeyTile = 64;
+  /// Fused attention of a single query (a decode step): keys per
+  /// online-softmax step.
+  int64_t attentionDecodeKeyTile = 16;
   /// Copy each thread's weight block into contiguous column panels before
   /// its register tiles read it (where rows reuse it: prefill). On by
   /// default for x86's 256- and 512-bit vectors (see deriveCPUSchedule),
@@ -121,6 +124,7 @@ struct CPUSchedule {
 /// - thread tile: the row block whose k-tile of activations fits in half of
 ///   L2 next to the weight block it reuses;
 /// - attention: a key tile whose keys and values of 64 dimensions fill L1;
+///   a decode step's (one query) 16 keys;
 /// - packed weight panels with 256-bit vectors, whose register tiles read one
 ///   cache line per weight row.
 CPUSchedule deriveCPUSchedule(const CPUTargetModel &target);

@@ -19,7 +19,7 @@ def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
     ```mlir
     module attributes {
       kf.schedule = {attention_tiles = array<i64: 64, 64>, columns_outer = false,
-                     k_tile = 256 : i64,
+                     decode_key_tile = 16 : i64, k_tile = 256 : i64,
                      min_parallel_blocks = 4 : i64,
                      register_tile = array<i64: 6, 16>, thread_tile = 256 : i64,
                      vector_width = 8 : i64},
@@ -31,7 +31,9 @@ def CPUTargetPass : Pass<"kf-cpu-target", "::mlir::ModuleOp"> {
     Register tile: two vectors of columns, and as many rows (up to 8) as
     the registers hold next to the two weight vectors of a k step and the
     broadcast activation (AVX2 6 x 16, AVX-512 8 x 32, NEON 8 x 8); k tile: a register tile's weight panel in L1
-    (at most 256 deep); thread tile: a thread's rows of activations in half of L2. Tile
+    (at most 256 deep); thread tile: a thread's rows of activations in half of L2;
+    attention: a key tile whose keys and values fill L1, a decode step's 16
+    keys (measured), query blocks of 64. Tile
     options other than 0 override the derived values. A module that already
     has a `kf.schedule` and no target options keeps it (a hand-written or
     tuned schedule). An unknown triple or CPU is an error.

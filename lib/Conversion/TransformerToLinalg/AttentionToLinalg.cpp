@@ -256,9 +256,12 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
   }
 
   /// The largest query block and key tile: the op's own measured
-  /// `attention_tiles` where the options leave them free, else the options'.
-  std::pair<int64_t, int64_t> tileLimits(AttentionOp op) const {
-    int64_t query = options.queryTile, key = options.keyTile;
+  /// `attention_tiles` where the options leave them free, else the options'
+  /// (a single query's key tile its own).
+  std::pair<int64_t, int64_t> tileLimits(AttentionOp op,
+                                         const AttentionShape &s) const {
+    int64_t query = options.queryTile;
+    int64_t key = s.queries == 1 ? options.decodeKeyTile : options.keyTile;
     auto own = op->getAttrOfType<DictionaryAttr>(kScheduleAttrName);
     auto tiles =
         own ? own.getAs<DenseI64ArrayAttr>("attention_tiles") : nullptr;
@@ -276,7 +279,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
   Value fused(OpBuilder &b, AttentionOp op, OpAdaptor adaptor,
               const AttentionShape &s, Value offset) const {
     Location loc = op.getLoc();
-    auto [queryLimit, keyLimit] = tileLimits(op);
+    auto [queryLimit, keyLimit] = tileLimits(op, s);
     int64_t keyTile = largestDivisor(s.keys, keyLimit);
     int64_t queryTile = largestDivisor(s.queries, queryLimit);
     int64_t group = s.heads / s.kvHeads;

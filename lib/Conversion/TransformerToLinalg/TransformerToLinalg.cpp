@@ -80,6 +80,9 @@ struct ConvertTransformerToLinalgPass
     options.queryTile = queryTile ? int64_t(queryTile)
                         : schedule ? schedule->attentionQueryTile
                                    : 64;
+    options.decodeKeyTile = keyTile    ? int64_t(keyTile)
+                            : schedule ? schedule->attentionDecodeKeyTile
+                                       : 16;
     options.keyTileFixed = keyTile != 0;
     options.queryTileFixed = queryTile != 0;
 

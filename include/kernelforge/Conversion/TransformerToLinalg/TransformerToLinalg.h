@@ -19,9 +19,12 @@ struct AttentionLoweringOptions {
   /// Largest query block of the fused form (one scf.forall iteration per
   /// batch, head and query block); chosen like the key tile.
   int64_t queryTile = 64;
+  /// Largest key tile of a single query's fused loop (a decode step).
+  int64_t decodeKeyTile = 16;
   /// An op's own `kf.schedule = {attention_tiles = array<i64: Q, K>}` (a
   /// measured choice kf-apply-tuning attached) replaces `queryTile` and
-  /// `keyTile` where these are false: the pass's explicit options win.
+  /// `keyTile` (or `decodeKeyTile`) where these are false: the pass's
+  /// explicit options win.
   bool queryTileFixed = false, keyTileFixed = false;
 };
 
