@@ -15,7 +15,6 @@
 #include "mlir/Pass/PassManager.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 using namespace mlir;
@@ -50,49 +49,21 @@ mlir::kf::collectAttentionProblems(ModuleOp module) {
   pm.addPass(createCPUTargetPass());
   if (failed(pm.run(module)))
     return failure();
-  auto target = module->getAttrOfType<DictionaryAttr>(kTargetAttrName);
-  CPUSchedule defaults = CPUSchedule::ofModule(module).value_or(CPUSchedule());
-  auto targetInt = [&](StringRef name, int64_t fallback) {
-    auto value = target ? target.getAs<IntegerAttr>(name) : nullptr;
-    return value ? value.getInt() : fallback;
-  };
-
-  std::vector<TuningProblem> problems;
-  std::map<std::string, size_t> seen;
+  TuningProblemSet problems(module);
   module.walk([&](AttentionOp op) {
-    std::string problem = describeAttentionProblem(op);
-    auto [it, inserted] = seen.try_emplace(problem, problems.size());
-    if (!inserted) {
-      ++problems[it->second].uses;
+    TuningProblem *p =
+        problems.add(op, kAttentionKind, describeAttentionProblem(op));
+    if (!p)
       return;
-    }
-    OwningOpRef<ModuleOp> kernel = standaloneKernel(op, module);
-    if (!kernel) {
-      seen.erase(it);
-      return;
-    }
-    TuningProblem p;
-    p.kind = kAttentionKind.str();
-    p.problem = problem;
-    p.key = tuningKey(target, kAttentionKind, problem);
-    llvm::raw_string_ostream os(p.kernel);
-    kernel->print(os);
     auto query = cast<RankedTensorType>(op.getQuery().getType());
     auto key = cast<RankedTensorType>(op.getKey().getType());
-    p.ranges = {query.getDimSize(0), query.getDimSize(1), query.getDimSize(2),
-                key.getDimSize(2), query.getDimSize(3)};
-    p.queryOffset = op.getQueryOffset() ? representativeQueryOffset(op) : -1;
-    p.flops = attentionFlops(op, p.queryOffset);
-    p.keyBytes = std::max<int64_t>(1, key.getElementTypeBitWidth() / 8);
-    p.uses = 1;
-    p.defaults = defaults;
-    p.vectorRegisters = targetInt("vector_registers", 16);
-    p.lastLevelCache = targetInt("l3", 8 << 20);
-    p.l1d = targetInt("l1d", 32 << 10);
-    p.cores = std::max<int64_t>(1, targetInt("cores", 1));
-    problems.push_back(std::move(p));
+    p->ranges = {query.getDimSize(0), query.getDimSize(1),
+                 query.getDimSize(2), key.getDimSize(2), query.getDimSize(3)};
+    p->queryOffset = op.getQueryOffset() ? representativeQueryOffset(op) : -1;
+    p->flops = attentionFlops(op, p->queryOffset);
+    p->keyBytes = std::max<int64_t>(1, key.getElementTypeBitWidth() / 8);
   });
-  return problems;
+  return problems.take();
 }
 
 std::vector<ScheduleCandidate>

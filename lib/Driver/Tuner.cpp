@@ -32,8 +32,10 @@
 using namespace mlir;
 using namespace mlir::kf;
 
-OwningOpRef<ModuleOp> mlir::kf::standaloneKernel(Operation *op,
-                                                ModuleOp source) {
+/// A module computing `op` alone from arguments (with `source`'s kf.target
+/// and kf.schedule, without a kf.schedule of the op's own); null when the
+/// op's regions read values from above that are not constants.
+static OwningOpRef<ModuleOp> standaloneKernel(Operation *op, ModuleOp source) {
   MLIRContext *ctx = op->getContext();
   Location loc = op->getLoc();
   SetVector<Value> above;
@@ -67,6 +69,43 @@ OwningOpRef<ModuleOp> mlir::kf::standaloneKernel(Operation *op,
   return kernel;
 }
 
+TuningProblemSet::TuningProblemSet(ModuleOp module)
+    : module(module),
+      target(module->getAttrOfType<DictionaryAttr>(kTargetAttrName)) {
+  facts.defaults = CPUSchedule::ofModule(module).value_or(CPUSchedule());
+  auto read = [&](StringRef name, int64_t &field) {
+    if (auto value = target ? target.getAs<IntegerAttr>(name) : nullptr)
+      field = value.getInt();
+  };
+  read("vector_registers", facts.vectorRegisters);
+  read("l3", facts.lastLevelCache);
+  read("l1d", facts.l1d);
+  read("cores", facts.cores);
+  facts.cores = std::max<int64_t>(1, facts.cores);
+}
+
+TuningProblem *TuningProblemSet::add(Operation *op, StringRef kind,
+                                     const std::string &problem) {
+  auto [it, inserted] = seen.try_emplace(problem, problems.size());
+  if (!inserted) {
+    ++problems[it->second].uses;
+    return nullptr;
+  }
+  OwningOpRef<ModuleOp> kernel = standaloneKernel(op, module);
+  if (!kernel) {
+    seen.erase(it);
+    return nullptr;
+  }
+  TuningProblem &p = problems.emplace_back(facts);
+  p.kind = kind.str();
+  p.problem = problem;
+  p.key = tuningKey(target, kind, problem);
+  llvm::raw_string_ostream os(p.kernel);
+  kernel->print(os);
+  p.uses = 1;
+  return &p;
+}
+
 FailureOr<std::vector<TuningProblem>>
 mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache) {
   // kf-cpu-pipeline itself up to linalg: the problems are the ops
@@ -78,51 +117,19 @@ mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache) {
   buildCPUPipeline(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();
-  auto target = module->getAttrOfType<DictionaryAttr>(kTargetAttrName);
-  CPUSchedule defaults = CPUSchedule::ofModule(module).value_or(CPUSchedule());
-  int64_t vectorRegisters = 16, lastLevelCache = 8 << 20;
-  if (target) {
-    if (auto regs = target.getAs<IntegerAttr>("vector_registers"))
-      vectorRegisters = regs.getInt();
-    if (auto l3 = target.getAs<IntegerAttr>("l3"))
-      lastLevelCache = l3.getInt();
-  }
-
-  std::vector<TuningProblem> problems;
-  std::map<std::string, size_t> seen;
-  WalkResult walk = module.walk([&](linalg::LinalgOp op) {
+  TuningProblemSet problems(module);
+  module.walk([&](linalg::LinalgOp op) {
     if (!isTuningProblem(op))
-      return WalkResult::advance();
-    std::string problem = describeProblem(op);
-    auto [it, inserted] = seen.try_emplace(problem, problems.size());
-    if (!inserted) {
-      ++problems[it->second].uses;
-      return WalkResult::advance();
+      return;
+    if (TuningProblem *p =
+            problems.add(op, kContractionKind, describeProblem(op))) {
+      p->ranges = llvm::to_vector(op.getStaticLoopRanges());
+      p->flops = 2.0;
+      for (int64_t r : p->ranges)
+        p->flops *= double(r);
     }
-    OwningOpRef<ModuleOp> kernel = standaloneKernel(op, module);
-    if (!kernel) {
-      seen.erase(it);
-      return WalkResult::advance();
-    }
-    TuningProblem p;
-    p.problem = problem;
-    p.key = tuningKey(target, "contraction", problem);
-    llvm::raw_string_ostream os(p.kernel);
-    kernel->print(os);
-    p.ranges = llvm::to_vector(op.getStaticLoopRanges());
-    p.flops = 2.0;
-    for (int64_t r : p.ranges)
-      p.flops *= double(r);
-    p.uses = 1;
-    p.defaults = defaults;
-    p.vectorRegisters = vectorRegisters;
-    p.lastLevelCache = lastLevelCache;
-    problems.push_back(std::move(p));
-    return WalkResult::advance();
   });
-  if (walk.wasInterrupted())
-    return failure();
-  return problems;
+  return problems.take();
 }
 
 std::vector<ScheduleCandidate>

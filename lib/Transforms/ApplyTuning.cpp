@@ -1,5 +1,4 @@
-//===- ApplyTuning.cpp - Measured schedules onto contractions and attention
-//===//
+//===- ApplyTuning.cpp - Measured schedules onto contractions, attention ===//
 
 #include "kernelforge/Target/TuningCache.h"
 #include "kernelforge/Transforms/AttentionProblems.h"

@@ -38,8 +38,6 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "llvm/ADT/Sequence.h"
-
 namespace mlir::kf {
 #define GEN_PASS_DEF_INTEGERROWPAIRSPASS
 #include "kernelforge/Transforms/Passes.h.inc"
@@ -290,12 +288,13 @@ struct IntegerRowPairsPass
       SmallVector<std::pair<Value, Value>> quantized;
       for (auto [i, sum] : llvm::enumerate(sums)) {
         auto [base, indices] = readAddress(sum.read);
-        auto same = llvm::find_if(llvm::seq<size_t>(0, i), [&](size_t j) {
-          auto [otherBase, otherIndices] = readAddress(sums[j].read);
-          return otherBase == base && llvm::equal(otherIndices, indices);
-        });
-        if (*same != i) {
-          quantized.push_back(quantized[*same]);
+        const RowSum *earlier =
+            llvm::find_if(ArrayRef(sums).take_front(i), [&](const RowSum &o) {
+              auto [otherBase, otherIndices] = readAddress(o.read);
+              return otherBase == base && llvm::equal(otherIndices, indices);
+            });
+        if (size_t j = earlier - sums.begin(); j != i) {
+          quantized.push_back(quantized[j]);
           continue;
         }
         SmallVector<Value> invariant = {base, loop.getLowerBound()};

@@ -32,6 +32,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -80,11 +81,26 @@ struct ScheduleCandidate : ScheduleChoice {
   double score = 0;
 };
 
-/// A module computing `op` alone, its operands `@main`'s arguments, with
-/// `source`'s kf.target and kf.schedule and without a kf.schedule of the
-/// op's own; null when the op's regions read values from above that are
-/// not constants.
-OwningOpRef<ModuleOp> standaloneKernel(Operation *op, ModuleOp source);
+/// The distinct problems the ops of a module (kf-cpu-target has run on it)
+/// pose, in order of first use; ops posing the same problem are uses of one.
+class TuningProblemSet {
+public:
+  explicit TuningProblemSet(ModuleOp module);
+  /// The problem `op` poses, new: its kind, text, key, one-op kernel
+  /// (`@main` computing `op` alone from arguments) and the target's facts
+  /// filled in, the rest for the caller. Null when an earlier op posed it
+  /// (counted as a use) or when `op` cannot stand alone (its regions read
+  /// values from above that are not constants).
+  TuningProblem *add(Operation *op, StringRef kind, const std::string &problem);
+  std::vector<TuningProblem> take() { return std::move(problems); }
+
+private:
+  ModuleOp module;
+  DictionaryAttr target;
+  TuningProblem facts;
+  std::vector<TuningProblem> problems;
+  std::map<std::string, size_t> seen;
+};
 
 /// Lowers `module` (kf or linalg; consumed) with kf-cpu-pipeline up to
 /// linalg, for the host, and returns its distinct contractions. Attention
@@ -105,18 +121,6 @@ std::vector<ScheduleCandidate> generateCandidates(const TuningProblem &problem,
 /// (AttentionTuning.cpp).
 std::vector<ScheduleCandidate>
 generateAttentionCandidates(const TuningProblem &problem, size_t limit);
-
-/// The tile a planner uses for a dimension of `size` given a limit: the
-/// largest divisor of the size up to the limit (the whole size when it is
-/// smaller).
-inline int64_t tileDividing(int64_t size, int64_t limit) {
-  if (size <= limit)
-    return size;
-  for (int64_t t = limit; t > 1; --t)
-    if (size % t == 0)
-      return t;
-  return 1;
-}
 
 struct TuneOptions {
   /// Seconds of measurement per candidate (median of the calls in it).

@@ -113,6 +113,18 @@ struct CPUSchedule {
   static std::optional<CPUSchedule> ofModule(Operation *op);
 };
 
+/// The tile a loop of `size` iterations gets under a limit: the largest
+/// divisor of the size up to the limit (the whole size when it is smaller),
+/// as the fused attention's lowering and the tuner both count it.
+inline int64_t tileDividing(int64_t size, int64_t limit) {
+  if (size <= limit)
+    return size;
+  for (int64_t t = limit; t > 1; --t)
+    if (size % t == 0)
+      return t;
+  return 1;
+}
+
 /// The schedule a target's registers and caches call for:
 /// - vector width: the widest float vector;
 /// - register tile: two vectors of columns and as many rows (at most 8) as

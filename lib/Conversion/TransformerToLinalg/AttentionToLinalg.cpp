@@ -41,14 +41,6 @@ using namespace mlir::kf::lowering;
 
 namespace {
 
-/// Largest divisor of `size` not above `limit` (at least 1).
-int64_t largestDivisor(int64_t size, int64_t limit) {
-  for (int64_t t = std::min(limit, size); t > 1; --t)
-    if (size % t == 0)
-      return t;
-  return 1;
-}
-
 /// Facts shared by both forms.
 struct AttentionShape {
   int64_t batch, heads, kvHeads, queries, keys, headDim, valueDim;
@@ -280,8 +272,8 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
               const AttentionShape &s, Value offset) const {
     Location loc = op.getLoc();
     auto [queryLimit, keyLimit] = tileLimits(op, s);
-    int64_t keyTile = largestDivisor(s.keys, keyLimit);
-    int64_t queryTile = largestDivisor(s.queries, queryLimit);
+    int64_t keyTile = tileDividing(s.keys, keyLimit);
+    int64_t queryTile = tileDividing(s.queries, queryLimit);
     int64_t group = s.heads / s.kvHeads;
     Value init = emptyTensor(b, loc, {s.batch, s.heads, s.queries, s.valueDim},
                              s.elementType);
