@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 kf_build mlir-doc
 for page in Dialects/TransformerDialect TransformerPasses KernelForgeTransformsPasses \
-  KernelForgeGPUCodegenPasses KernelForgeConversionPasses; do
+  KernelForgeCPUCodegenPasses KernelForgeGPUCodegenPasses KernelForgeConversionPasses; do
   cp "$KF_BUILD/docs/$page.md" "$KF_ROOT/docs/reference/$(basename "$page").md"
 done
 kf_log "docs/reference updated"

@@ -9,8 +9,8 @@
 
 #include "kernelforge/Driver/Tuner.h"
 
-#include "kernelforge/Transforms/AttentionProblems.h"
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/AttentionProblems.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 

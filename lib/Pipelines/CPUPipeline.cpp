@@ -2,6 +2,7 @@
 
 #include "PipelineStages.h"
 
+#include "kernelforge/Codegen/CPU/Passes.h"
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Pipelines/Pipelines.h"
 #include "kernelforge/Transforms/Passes.h"

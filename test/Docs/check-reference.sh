@@ -6,7 +6,7 @@ set -euo pipefail
 src=$1 build=$2
 status=0
 for page in Dialects/TransformerDialect TransformerPasses KernelForgeTransformsPasses \
-  KernelForgeGPUCodegenPasses KernelForgeConversionPasses; do
+  KernelForgeCPUCodegenPasses KernelForgeGPUCodegenPasses KernelForgeConversionPasses; do
   checked_in="$src/docs/reference/$(basename "$page").md"
   if ! cmp -s "$build/docs/$page.md" "$checked_in"; then
     echo "stale: $checked_in differs from the generated $build/docs/$page.md"

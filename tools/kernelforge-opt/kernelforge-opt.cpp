@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Codegen/CPU/Passes.h"
 #include "kernelforge/Codegen/GPU/Passes.h"
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerDialect.h"
@@ -29,6 +30,7 @@ int main(int argc, char **argv) {
   mlir::kf::registerTransformerPasses();
   mlir::kf::registerKernelForgeConversionPasses();
   mlir::kf::registerKernelForgeTransformsPasses();
+  mlir::kf::registerKernelForgeCPUCodegenPasses();
   mlir::kf::registerKernelForgeGPUCodegenPasses();
   mlir::kf::registerKernelForgePipelines();
 

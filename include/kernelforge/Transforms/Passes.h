@@ -1,4 +1,4 @@
-//===- Passes.h - KernelForge code generation passes ------------*- C++ -*-===//
+//===- Passes.h - Passes both KernelForge pipelines share ------*- C++ -*-===//
 
 #ifndef KERNELFORGE_TRANSFORMS_PASSES_H
 #define KERNELFORGE_TRANSFORMS_PASSES_H

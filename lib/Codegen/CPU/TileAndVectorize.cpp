@@ -13,7 +13,7 @@
 
 #include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Contractions.h"
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -30,7 +30,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_TILEANDVECTORIZEPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

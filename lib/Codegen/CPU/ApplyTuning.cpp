@@ -1,15 +1,15 @@
 //===- ApplyTuning.cpp - Measured schedules onto contractions, attention ===//
 
 #include "kernelforge/Target/TuningCache.h"
-#include "kernelforge/Transforms/AttentionProblems.h"
+#include "kernelforge/Codegen/CPU/AttentionProblems.h"
 #include "kernelforge/Transforms/Contractions.h"
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_APPLYTUNINGPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef KERNELFORGE_TRANSFORMS_ATTENTIONPROBLEMS_H
-#define KERNELFORGE_TRANSFORMS_ATTENTIONPROBLEMS_H
+#ifndef KERNELFORGE_CODEGEN_CPU_ATTENTIONPROBLEMS_H
+#define KERNELFORGE_CODEGEN_CPU_ATTENTIONPROBLEMS_H
 
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 
@@ -30,4 +30,4 @@ int64_t representativeQueryOffset(AttentionOp op);
 
 } // namespace mlir::kf
 
-#endif // KERNELFORGE_TRANSFORMS_ATTENTIONPROBLEMS_H
+#endif // KERNELFORGE_CODEGEN_CPU_ATTENTIONPROBLEMS_H

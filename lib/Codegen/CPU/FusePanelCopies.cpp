@@ -15,7 +15,7 @@
 #include "Prefetch.h"
 #include "Views.h"
 
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -26,7 +26,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_FUSEPANELCOPIESPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

@@ -34,7 +34,7 @@
 
 #include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Contractions.h"
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "Loops.h"
 #include "RowHoisting.h"
@@ -60,7 +60,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_INTEGERBLOCKDOTSPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

@@ -1,13 +1,13 @@
 //===- CPUTarget.cpp - Record the target CPU and its schedule -------------===//
 
 #include "kernelforge/Target/CPUTargetModel.h"
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_CPUTARGETPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

@@ -18,7 +18,7 @@
 #include "Prefetch.h"
 
 #include "kernelforge/Transforms/Contractions.h"
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -29,7 +29,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_PREFETCHNEXTKEYTILEPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

@@ -24,7 +24,7 @@
 #include "Loops.h"
 
 #include "kernelforge/Target/CPUTargetModel.h"
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -36,7 +36,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_WIDENBYTESBYWORDSPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

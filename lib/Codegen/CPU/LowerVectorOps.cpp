@@ -3,7 +3,7 @@
 #include "Views.h"
 
 #include "kernelforge/Target/CPUTargetModel.h"
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/IR/Dominance.h"
@@ -16,7 +16,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_LOWERVECTOROPSPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- AttentionProblems.cpp - Fused attention as a tuning problem --------===//
 
-#include "kernelforge/Transforms/AttentionProblems.h"
+#include "kernelforge/Codegen/CPU/AttentionProblems.h"
 
 #include "llvm/Support/raw_ostream.h"
 

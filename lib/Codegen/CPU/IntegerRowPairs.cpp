@@ -24,7 +24,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kernelforge/Target/CPUTargetModel.h"
-#include "kernelforge/Transforms/Passes.h"
+#include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "Loops.h"
 #include "RowHoisting.h"
@@ -40,7 +40,7 @@
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_INTEGERROWPAIRSPASS
-#include "kernelforge/Transforms/Passes.h.inc"
+#include "kernelforge/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::kf
 
 using namespace mlir;
