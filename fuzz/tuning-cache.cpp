@@ -33,7 +33,9 @@ bool inBounds(const TunedSchedule &s) {
            within(s.attentionKeyTile, kMaxTile);
   return within(s.registerRows, kMaxRegisterRows) &&
          within(s.registerCols, kMaxRegisterCols) &&
-         within(s.kTile, kMaxTile) && within(s.threadTile, kMaxTile);
+         within(s.kTile, kMaxTile) && within(s.threadTile, kMaxTile) &&
+         // -1: the pipeline's distance; 0: no prefetches.
+         s.prefetchDistance >= -1 && s.prefetchDistance <= kMaxTile;
 }
 
 bool same(const TunedSchedule &a, const TunedSchedule &b) {

@@ -3,6 +3,7 @@
 #include "kernelforge/Driver/Tuner.h"
 
 #include "kernelforge/Driver/Compiler.h"
+#include "kernelforge/Pipelines/Pipelines.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/NumberFormats.h"
@@ -190,25 +191,36 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
                    [](const Tile &a, const Tile &b) { return a.score > b.score; });
 
   std::vector<ScheduleCandidate> out;
-  std::set<std::array<int64_t, 6>> seenEffective;
+  std::set<std::array<int64_t, 7>> seenEffective;
   // Panels are only made where rows reuse them (the planner's rule).
   bool packable = numDims == 3 && m >= 4 * defaults.registerRows;
   // What the default does at these rows (the planner's rule); a candidate
   // records its layout, which then holds whatever the rows.
   bool defaultPack = defaults.packsWeightsAt(m);
+  // A product of many rows that reads its weights in place prefetches them
+  // (the planner's rule); -1 keeps the pipeline's distance.
+  auto prefetches = [&](int64_t rows, bool pack) {
+    return numDims >= 3 && m >= 4 * std::min(m, rows) && !(packable && pack);
+  };
   auto add = [&](int64_t rows, int64_t cols, int64_t kTile, int64_t threadTile,
                  double s, std::optional<bool> packOverride = std::nullopt,
-                 std::optional<bool> orderOverride = std::nullopt) {
+                 std::optional<bool> orderOverride = std::nullopt,
+                 int64_t prefetchDistance = -1) {
     bool pack = packOverride.value_or(defaultPack);
     bool columnsOuter = orderOverride.value_or(defaults.columnsOuter);
-    std::array<int64_t, 6> effective = {std::min(m, rows), std::min(n, cols),
+    if (prefetchDistance >= 0 && !prefetches(rows, pack))
+      return;
+    std::array<int64_t, 7> effective = {std::min(m, rows), std::min(n, cols),
                                         tileDividing(k, kTile),
                                         tileDividing(m, threadTile),
                                         packable && pack,
-                                        m > rows && columnsOuter};
+                                        m > rows && columnsOuter,
+                                        prefetchDistance};
     if (out.size() >= limit || !seenEffective.insert(effective).second)
       return;
-    out.push_back({{rows, cols, kTile, threadTile, pack, columnsOuter}, s});
+    ScheduleChoice choice{rows, cols, kTile, threadTile, pack, columnsOuter};
+    choice.prefetchDistance = prefetchDistance;
+    out.push_back({choice, s});
   };
   int64_t defaultRows = defaults.registerRows, defaultCols = defaults.registerCols;
   add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
@@ -228,11 +240,22 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
   add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
       score(defaultRows, defaultCols / vw), std::nullopt,
       !defaults.columnsOuter);
+  // Where the default tile reads its weights in place (either layout):
+  // half and twice the pipeline's prefetch distance.
+  for (bool pack : {defaultPack, !defaultPack})
+    for (int64_t distance :
+         {kDefaultPrefetchDistance / 2, kDefaultPrefetchDistance * 2})
+      add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
+          score(defaultRows, defaultCols / vw), pack, std::nullopt, distance);
   for (size_t i = 0; i < bestTiles; ++i)
     for (int64_t kTile : {defaults.kTile * 2, defaults.kTile / 2})
       for (int64_t threadTile : {defaults.threadTile, defaults.threadTile / 2})
         if (kTile >= 16 && threadTile >= 8)
           add(tiles[i].rows, tiles[i].cols, kTile, threadTile, tiles[i].score);
+  // ... and no prefetches (left to the hardware).
+  for (bool pack : {defaultPack, !defaultPack})
+    add(defaultRows, defaultCols, defaults.kTile, defaults.threadTile,
+        score(defaultRows, defaultCols / vw), pack, std::nullopt, 0);
   return out;
 }
 
@@ -453,12 +476,16 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
         return failure();
       }
       outputArg = out;
-      // Decode's products read their weights from memory once per call, its
-      // attention the KV cache.
+      // A model's products read their weights from memory once per call
+      // (each layer's are evicted by the next layers'), prefill's as well
+      // as decode's, and that is where prefetch distances matter. A decode
+      // step's attention reads the KV cache from memory; a block of
+      // queries finds the keys it just wrote in cache.
       int64_t streamBytes =
-          problem.isOneRow() ? std::max<int64_t>(int64_t(256) << 20,
-                                                 4 * problem.lastLevelCache)
-                             : 0;
+          problem.isOneRow() || !problem.isAttention()
+              ? std::max<int64_t>(int64_t(256) << 20,
+                                  4 * problem.lastLevelCache)
+              : 0;
       timed.emplace(inputs, streamBytes);
     }
     Arguments buffers = inputs;

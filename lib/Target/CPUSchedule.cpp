@@ -111,6 +111,9 @@ DictionaryAttr CPUSchedule::toAttr(MLIRContext *context) const {
       b.getNamedAttr("columns_outer", b.getBoolAttr(columnsOuter)),
       b.getNamedAttr("split_reduction", b.getBoolAttr(splitReduction)),
   };
+  if (prefetchDistance >= 0)
+    fields.push_back(b.getNamedAttr("prefetch_distance",
+                                    b.getI64IntegerAttr(prefetchDistance)));
   return b.getDictionaryAttr(fields);
 }
 
@@ -135,6 +138,7 @@ CPUSchedule CPUSchedule::fromAttr(DictionaryAttr attr) {
   read("decode_key_tile", s.attentionDecodeKeyTile);
   read("min_parallel_blocks", s.minParallelBlocks);
   read("pack_min_rows", s.packMinRows);
+  read("prefetch_distance", s.prefetchDistance);
   if (auto pack = attr.getAs<BoolAttr>("pack_weights"))
     s.packWeights = pack.getValue();
   if (auto order = attr.getAs<BoolAttr>("columns_outer"))

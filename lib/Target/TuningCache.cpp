@@ -25,9 +25,13 @@ std::string ScheduleChoice::describe() const {
   if (isAttention())
     return llvm::formatv("q{0} k{1}", attentionQueryTile, attentionKeyTile)
         .str();
-  return llvm::formatv("{0}x{1} k{2} t{3}{4}{5}", registerRows, registerCols,
-                       kTile, threadTile, packWeights ? " packed" : "",
-                       columnsOuter ? " cols-outer" : "")
+  std::string prefetch =
+      prefetchDistance >= 0 ? llvm::formatv(" pf{0}", prefetchDistance).str()
+                            : "";
+  return llvm::formatv("{0}x{1} k{2} t{3}{4}{5}{6}", registerRows,
+                       registerCols, kTile, threadTile,
+                       packWeights ? " packed" : "",
+                       columnsOuter ? " cols-outer" : "", prefetch)
       .str();
 }
 
@@ -37,14 +41,18 @@ DictionaryAttr ScheduleChoice::toAttr(MLIRContext *context) const {
     return b.getDictionaryAttr(b.getNamedAttr(
         "attention_tiles",
         b.getDenseI64ArrayAttr({attentionQueryTile, attentionKeyTile})));
-  return b.getDictionaryAttr({
+  SmallVector<NamedAttribute> fields = {
       b.getNamedAttr("register_tile",
                      b.getDenseI64ArrayAttr({registerRows, registerCols})),
       b.getNamedAttr("k_tile", b.getI64IntegerAttr(kTile)),
       b.getNamedAttr("thread_tile", b.getI64IntegerAttr(threadTile)),
       b.getNamedAttr("pack_weights", b.getBoolAttr(packWeights)),
       b.getNamedAttr("columns_outer", b.getBoolAttr(columnsOuter)),
-  });
+  };
+  if (prefetchDistance >= 0)
+    fields.push_back(b.getNamedAttr("prefetch_distance",
+                                    b.getI64IntegerAttr(prefetchDistance)));
+  return b.getDictionaryAttr(fields);
 }
 
 std::string mlir::kf::compilerVersion() {
@@ -199,6 +207,12 @@ std::optional<TunedSchedule> TuningCache::lookup(StringRef key,
     return bad("has tile sizes out of range");
   s.packWeights = entry->getBoolean("pack_weights").value_or(false);
   s.columnsOuter = entry->getBoolean("columns_outer").value_or(false);
+  if (entry->get("prefetch_distance")) {
+    std::optional<int64_t> distance = jsonInteger(*entry, "prefetch_distance");
+    if (!distance || *distance < 0 || *distance > kMaxTile)
+      return bad("has a prefetch_distance that is not a step count");
+    s.prefetchDistance = *distance;
+  }
   if (!readTimes(*entry, s))
     return bad("has a time or candidate count that is negative or not finite");
   return s;
@@ -213,7 +227,7 @@ static llvm::json::Object toJSON(const TunedSchedule &s) {
         {"default_ms", s.defaultMs},
         {"candidates", s.candidates},
     };
-  return llvm::json::Object{
+  llvm::json::Object entry{
       {"register_tile", llvm::json::Array{s.registerRows, s.registerCols}},
       {"k_tile", s.kTile},
       {"thread_tile", s.threadTile},
@@ -223,6 +237,9 @@ static llvm::json::Object toJSON(const TunedSchedule &s) {
       {"pack_weights", s.packWeights},
       {"columns_outer", s.columnsOuter},
   };
+  if (s.prefetchDistance >= 0)
+    entry["prefetch_distance"] = s.prefetchDistance;
+  return entry;
 }
 
 void TuningCache::record(StringRef key, const TunedSchedule &s) {

@@ -27,12 +27,12 @@
 // FILE: "format": "kernelforge-tuning-1"
 //
 // A planted entry that beat the default (2 x 16 tiles, k 16; 16 columns are
-// whole vectors on every target) is what the compile then uses, and the
-// module says so.
-// RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(register_tile=[2,16], k_tile=16, thread_tile=8, pack_weights=False, columns_outer=False, ms=0.5, default_ms=1.0) for e in d['entries'].values()]; json.dump(d, open(p,'w'))" %t.json
+// whole vectors on every target; weights read in place, prefetched 2 steps
+// ahead) is what the compile then uses, and the module says so.
+// RUN: %python -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); [e.update(register_tile=[2,16], k_tile=16, thread_tile=8, pack_weights=False, columns_outer=False, prefetch_distance=2, ms=0.5, default_ms=1.0) for e in d['entries'].values()]; json.dump(d, open(p,'w'))" %t.json
 // RUN: kernelforge-opt %s --kf-cpu-pipeline="stop-after=vector tuning-cache=%t.json" | FileCheck %s --check-prefix=APPLIED
-// APPLIED: kf.tuning = {applied = 2 : i64, cache = "{{.*}}.json", contractions = 2 : i64, used = {"contraction|24x64x64;{{.*}};f32,f32->f32" = "2x16 k16 t8"}}
-// APPLIED: kf.schedule = {k_tile = 16 : i64, register_tile = array<i64: 2, 16>
+// APPLIED: kf.tuning = {applied = 2 : i64, cache = "{{.*}}.json", contractions = 2 : i64, used = {"contraction|24x64x64;{{.*}};f32,f32->f32" = "2x16 k16 t8 pf2"}}
+// APPLIED: kf.schedule = {k_tile = 16 : i64, prefetch_distance = 2 : i64, register_tile = array<i64: 2, 16>
 // APPLIED: vector.contract {{.*}} into vector<2x16xf32>
 // An entry where the target's default won: counted as measured, but the op
 // keeps the default (no kf.schedule of its own).

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 using namespace mlir;
 using namespace mlir::kf;
 
@@ -138,6 +140,11 @@ TEST(TuningCache, RecordSaveLoad) {
   s.ms = 1.5;
   s.defaultMs = 2.0;
   cache.record("key", s);
+  TunedSchedule prefetching = s;
+  prefetching.prefetchDistance = 32;
+  cache.record("prefetching", prefetching);
+  prefetching.prefetchDistance = 0;
+  cache.record("no-prefetch", prefetching);
   std::string error;
   ASSERT_TRUE(succeeded(cache.save(error))) << error;
   TuningCache again = TuningCache::load(path, problem);
@@ -150,6 +157,22 @@ TEST(TuningCache, RecordSaveLoad) {
   EXPECT_EQ(got->threadTile, 64);
   EXPECT_FALSE(got->packWeights);
   EXPECT_FALSE(got->columnsOuter);
+  // No distance of its own: the pipeline's, and none in the op's schedule.
+  EXPECT_EQ(got->prefetchDistance, -1);
+  mlir::MLIRContext context;
+  EXPECT_FALSE(got->toAttr(&context).contains("prefetch_distance"));
+  EXPECT_EQ(got->describe(), "4x16 k128 t64");
+  for (auto [key, distance, text] :
+       {std::tuple{"prefetching", 32, "4x16 k128 t64 pf32"},
+        std::tuple{"no-prefetch", 0, "4x16 k128 t64 pf0"}}) {
+    std::optional<TunedSchedule> own = again.lookup(key, problem);
+    ASSERT_TRUE(own.has_value()) << key << ": " << problem;
+    EXPECT_EQ(own->prefetchDistance, distance);
+    EXPECT_EQ(own->describe(), text);
+    // What kf-tile-and-vectorize reads back from the op's kf.schedule.
+    EXPECT_EQ(CPUSchedule::fromAttr(own->toAttr(&context)).prefetchDistance,
+              distance);
+  }
   EXPECT_FALSE(again.lookup("other", problem).has_value());
   EXPECT_TRUE(problem.empty());
   llvm::sys::fs::remove(path);
@@ -169,11 +192,16 @@ TEST(TuningCache, CorruptFilesAndEntriesFallBack) {
   writeFile(path, R"({"format": "kernelforge-tuning-1", "entries": {
       "huge": {"register_tile": [4, 100000], "k_tile": 64, "thread_tile": 8},
       "short": {"register_tile": [4], "k_tile": 64, "thread_tile": 8},
+      "negative-prefetch": {"register_tile": [4, 16], "k_tile": 64,
+                            "thread_tile": 8, "prefetch_distance": -3},
+      "text-prefetch": {"register_tile": [4, 16], "k_tile": 64,
+                        "thread_tile": 8, "prefetch_distance": "far"},
       "string": "6x16"}})");
   problem.clear();
   TuningCache cache = TuningCache::load(path, problem);
   EXPECT_TRUE(problem.empty()) << problem;
-  for (const char *key : {"huge", "short", "string"}) {
+  for (const char *key :
+       {"huge", "short", "negative-prefetch", "text-prefetch", "string"}) {
     std::string entryProblem;
     EXPECT_FALSE(cache.lookup(key, entryProblem).has_value()) << key;
     EXPECT_NE(entryProblem.find(key), std::string::npos) << entryProblem;

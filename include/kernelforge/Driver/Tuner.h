@@ -57,9 +57,9 @@ struct TuningProblem {
   /// The target's schedule and vector registers (kf-cpu-target's).
   CPUSchedule defaults;
   int64_t vectorRegisters = 16;
-  /// The target's last-level cache: one-row products (decode) are timed
-  /// on enough copies of their operands to overflow it, so that their
-  /// weights stream from memory as they do in a model.
+  /// The target's last-level cache: products (and a decode step's
+  /// attention) are timed on enough copies of their operands to overflow
+  /// it, so that their weights stream from memory as they do in a model.
   int64_t lastLevelCache = 8 << 20;
   /// Attention: the target's L1 and cores (candidate ranking), the bytes of
   /// a key element, and the query offset the kernel is called with

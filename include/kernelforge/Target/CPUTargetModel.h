@@ -100,6 +100,11 @@ struct CPUSchedule {
   /// Work items (thread tiles) wanted per parallel loop: at least this many
   /// blocks so that every core is busy and the last ones balance.
   int64_t minParallelBlocks = 4;
+  /// Reduction steps ahead that a product of many rows reading its weights
+  /// in place prefetches them (its register tile loops' `kf.prefetch`): -1
+  /// leaves it to kf-cpu-pipeline's `prefetch-distance`, 0 asks for none.
+  /// Only a product's own tuned schedule sets it.
+  int64_t prefetchDistance = -1;
 
   /// Sizes other than 0 replace the schedule's (pass options); false when
   /// one is negative.

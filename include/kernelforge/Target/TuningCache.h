@@ -7,7 +7,7 @@
 //   {"format": "kernelforge-tuning-1",
 //    "entries": {"<key>": {"register_tile": [6, 16], "k_tile": 256,
 //                          "thread_tile": 128, "pack_weights": true,
-//                          "ms": 0.91,
+//                          "prefetch_distance": 32, "ms": 0.91,
 //                          "default_ms": 1.12, "candidates": 14},
 //                "<attention key>": {"attention_tiles": [32, 64], "ms": 0.4,
 //                                    "default_ms": 0.45, "candidates": 6}}}
@@ -35,13 +35,17 @@ struct ScheduleChoice {
   int64_t registerRows = 0, registerCols = 0, kTile = 0, threadTile = 0;
   /// Weight panels (prefill) and register loops with columns outside.
   bool packWeights = false, columnsOuter = false;
+  /// Reduction steps ahead that a product of many rows reading its weights
+  /// in place prefetches them (0: none; -1: kf-cpu-pipeline's
+  /// `prefetch-distance`, and no field in the cache).
+  int64_t prefetchDistance = -1;
   /// A fused attention's query block and key tile (both 0 for a
   /// contraction, whose fields above are then unused).
   int64_t attentionQueryTile = 0, attentionKeyTile = 0;
 
   bool isAttention() const { return attentionKeyTile > 0; }
-  /// "6x16 k256 t256", then " packed", " cols-outer" where set; "q32 k64"
-  /// for attention.
+  /// "6x16 k256 t256", then " packed", " cols-outer", " pf32" where set;
+  /// "q32 k64" for attention.
   std::string describe() const;
   /// The op's own `kf.schedule` that kf-tile-and-vectorize (a contraction)
   /// or convert-kf-to-linalg (`attention_tiles`) follows.

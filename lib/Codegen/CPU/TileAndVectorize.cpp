@@ -272,6 +272,8 @@ struct Planner {
     }
     if (own.contains("columns_outer"))
       s.columnsOuter = tuned.columnsOuter;
+    if (tuned.prefetchDistance >= 0)
+      s.prefetchDistance = tuned.prefetchDistance;
     return s;
   }
 
@@ -509,6 +511,14 @@ struct Planner {
       // Packed panels are read front to back, just after the copy wrote
       // them: nothing to fetch ahead.
       plan.marks.prefetch = manyRows && !op->hasAttr(kPackedAttrName);
+      // A tuned distance of its own (0: none), kept where the product reads
+      // its weights in place.
+      bool ownDistance = plan.marks.prefetch && !pack &&
+                         sched.prefetchDistance >= 0;
+      if (ownDistance) {
+        plan.marks.prefetch = sched.prefetchDistance > 0;
+        plan.marks.prefetchSteps = sched.prefetchDistance;
+      }
       // A row against 16-bit weights (decode), against f32 weights read in
       // runs of at most kBlocksOuterRunBytes (AVX2), or against a key
       // tile's value rows in a decode query's key loop: the rows ahead.
@@ -541,6 +551,9 @@ struct Planner {
         fields.push_back(b.getNamedAttr("split_reduction", splitParts));
       if (!plan.registerInterchange.empty())
         fields.push_back(b.getNamedAttr("columns_outer", b.getBoolAttr(true)));
+      if (ownDistance)
+        fields.push_back(b.getNamedAttr(
+            "prefetch_distance", b.getI64IntegerAttr(sched.prefetchDistance)));
       plan.schedule = b.getDictionaryAttr(fields);
       return plan;
     }

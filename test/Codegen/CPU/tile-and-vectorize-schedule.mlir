@@ -33,6 +33,27 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 
 // -----
 
+// A tuned prefetch distance (kernelforge-tune's pf candidates) becomes the
+// register tile loops' own kf.prefetch steps, which kf-prefetch-strided-
+// reads uses instead of its option; 0 leaves the weights to the hardware.
+// The op records it.
+// CHECK-LABEL: func.func @tuned_prefetch
+// CHECK: vector.contract {{.*}} into vector<6x16xf32>
+// CHECK: } {kf.prefetch = 32 : i64}
+// CHECK: kf.schedule = {k_tile = 128 : i64, prefetch_distance = 32 : i64, register_tile = array<i64: 6, 16>
+// CHECK: vector.contract {{.*}} into vector<6x16xf32>
+// CHECK-NOT: kf.prefetch
+// CHECK: kf.schedule = {k_tile = 128 : i64, prefetch_distance = 0 : i64, register_tile = array<i64: 6, 16>
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64}} {
+  func.func @tuned_prefetch(%a: tensor<48x256xf32>, %b: tensor<256x64xf32>, %c: tensor<48x64xf32>) -> (tensor<48x64xf32>, tensor<48x64xf32>) {
+    %r = linalg.matmul {kf.schedule = {register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, prefetch_distance = 32 : i64}} ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+    %r2 = linalg.matmul {kf.schedule = {register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, prefetch_distance = 0 : i64}} ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+    return %r, %r2 : tensor<48x64xf32>, tensor<48x64xf32>
+  }
+}
+
+// -----
+
 // A tuned register tile that does not fit the vector width is ignored.
 // CHECK-LABEL: func.func @mismatched
 // CHECK: vector.contract {{.*}} into vector<6x16xf32>
