@@ -17,6 +17,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -25,6 +26,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <random>
@@ -314,31 +316,66 @@ double seconds(std::chrono::steady_clock::time_point since) {
       .count();
 }
 
-/// Arguments' bytes, one buffer per argument.
-using Arguments = std::vector<std::vector<char>>;
+/// Bytes on a 64-byte boundary, as the runtime keeps weights
+/// (Weights.cpp): from malloc alone a large buffer starts 16 bytes past a
+/// page, and every 64-byte load of a weight row then spans two cache lines
+/// (on a Zen 5, GPT-2's 64-row products read in place took 1.2-1.3x as
+/// long so, which made packed panels win the tuner and nothing in a model).
+template <typename T> struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <typename U> CacheLineAllocator(const CacheLineAllocator<U> &) {}
+  T *allocate(size_t n) {
+    size_t bytes = (n * sizeof(T) + 63) / 64 * 64;
+    void *p = std::aligned_alloc(64, bytes ? bytes : 64);
+    if (!p)
+      llvm::report_bad_alloc_error("kernelforge-tune: argument buffer");
+    return static_cast<T *>(p);
+  }
+  void deallocate(T *p, size_t) { std::free(p); }
+  template <typename U> bool operator==(const CacheLineAllocator<U> &) const {
+    return true;
+  }
+  template <typename U> bool operator!=(const CacheLineAllocator<U> &) const {
+    return false;
+  }
+};
+using Buffer = std::vector<char, CacheLineAllocator<char>>;
 
-/// The argument buffers calls take turns over: one copy of the inputs, or
-/// with `streamBytes` enough copies (64 at most) to hold that many bytes, so
-/// that each call reads its operands from memory rather than from a cache
-/// the last call warmed. Made once per problem; every candidate runs on
-/// them.
+/// Arguments' bytes, one buffer per argument.
+using Arguments = std::vector<Buffer>;
+
+/// The argument buffers calls take turns over: one copy of the arguments,
+/// or with `streamBytes` enough copies (64 at most) of the `streamed` ones
+/// to hold that many bytes, so that each call reads those from memory
+/// rather than from a cache the last call warmed; the others are shared by
+/// every call. Made once per problem; every candidate runs on them.
 struct RotatingArguments {
-  RotatingArguments(const Arguments &inputs, int64_t streamBytes) {
+  RotatingArguments(const Arguments &args, const std::vector<bool> &streamed,
+                    int64_t streamBytes)
+      : shared(args) {
     int64_t bytes = 0;
-    for (const auto &input : inputs)
-      bytes += int64_t(input.size());
+    for (size_t i = 0; i < args.size(); ++i)
+      if (streamed[i])
+        bytes += int64_t(args[i].size());
     int64_t copies = 1;
     if (streamBytes > 0 && bytes > 0)
       copies = std::clamp<int64_t>(streamBytes / bytes + 1, 1, 64);
-    sets.assign(copies, inputs);
-    for (Arguments &set : sets) {
+    copiesOf.resize(args.size());
+    for (size_t i = 0; i < args.size(); ++i)
+      if (streamed[i] && copies > 1)
+        copiesOf[i].assign(copies - 1, args[i]);
+    for (int64_t c = 0; c < copies; ++c) {
       pointers.emplace_back();
-      for (auto &b : set)
-        pointers.back().push_back(b.data());
+      for (size_t i = 0; i < args.size(); ++i)
+        pointers.back().push_back(c > 0 && !copiesOf[i].empty()
+                                      ? copiesOf[i][c - 1].data()
+                                      : shared[i].data());
     }
   }
 
-  std::vector<Arguments> sets;
+  Arguments shared;
+  std::vector<Arguments> copiesOf;
   std::vector<std::vector<void *>> pointers;
 };
 
@@ -374,7 +411,7 @@ double medianSeconds(const kernelforge::runtime::EntryPoint &entry,
 /// else.
 bool randomArgument(const TuningProblem &problem,
                     const kernelforge::runtime::ArgSpec &arg,
-                    std::mt19937 &rng, std::vector<char> &bytes) {
+                    std::mt19937 &rng, Buffer &bytes) {
   if (!arg.isMemRef()) {
     if (problem.queryOffset < 0 || (arg.dtype != "index" && arg.dtype != "i64"))
       return false;
@@ -478,15 +515,25 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
       outputArg = out;
       // A model's products read their weights from memory once per call
       // (each layer's are evicted by the next layers'), prefill's as well
-      // as decode's, and that is where prefetch distances matter. A decode
-      // step's attention reads the KV cache from memory; a block of
-      // queries finds the keys it just wrote in cache.
+      // as decode's, and that is where prefetch distances matter; a decode
+      // step's attention reads the KV cache from memory. The first input
+      // (the activations, the queries) and the results stay in cache, where
+      // the ops around them in a model leave them. A block of queries finds
+      // the keys it just wrote in cache.
       int64_t streamBytes =
           problem.isOneRow() || !problem.isAttention()
               ? std::max<int64_t>(int64_t(256) << 20,
                                   4 * problem.lastLevelCache)
               : 0;
-      timed.emplace(inputs, streamBytes);
+      std::vector<bool> streamed(args.size(), false);
+      bool firstInput = true;
+      for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i].isOutput)
+          continue;
+        streamed[i] = !firstInput;
+        firstInput = false;
+      }
+      timed.emplace(inputs, streamed, streamBytes);
     }
     Arguments buffers = inputs;
     std::vector<void *> pointers;
