@@ -3,10 +3,11 @@
 #include "kernelforge/Driver/Tuner.h"
 
 #include "kernelforge/Driver/Compiler.h"
-#include "kernelforge/Pipelines/Pipelines.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
+#include "kernelforge/Pipelines/Pipelines.h"
 #include "kernelforge/Runtime/CompiledLibrary.h"
 #include "kernelforge/Runtime/NumberFormats.h"
+#include "kernelforge/Runtime/Weights.h"
 #include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -17,7 +18,6 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
-#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -26,7 +26,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <random>
@@ -316,44 +315,24 @@ double seconds(std::chrono::steady_clock::time_point since) {
       .count();
 }
 
-/// Bytes on a 64-byte boundary, as the runtime keeps weights
-/// (Weights.cpp): from malloc alone a large buffer starts 16 bytes past a
-/// page, and every 64-byte load of a weight row then spans two cache lines
-/// (on a Zen 5, GPT-2's 64-row products read in place took 1.2-1.3x as
-/// long so, which made packed panels win the tuner and nothing in a model).
-template <typename T> struct CacheLineAllocator {
-  using value_type = T;
-  CacheLineAllocator() = default;
-  template <typename U> CacheLineAllocator(const CacheLineAllocator<U> &) {}
-  T *allocate(size_t n) {
-    size_t bytes = (n * sizeof(T) + 63) / 64 * 64;
-    void *p = std::aligned_alloc(64, bytes ? bytes : 64);
-    if (!p)
-      llvm::report_bad_alloc_error("kernelforge-tune: argument buffer");
-    return static_cast<T *>(p);
-  }
-  void deallocate(T *p, size_t) { std::free(p); }
-  template <typename U> bool operator==(const CacheLineAllocator<U> &) const {
-    return true;
-  }
-  template <typename U> bool operator!=(const CacheLineAllocator<U> &) const {
-    return false;
-  }
-};
-using Buffer = std::vector<char, CacheLineAllocator<char>>;
-
 /// Arguments' bytes, one buffer per argument.
-using Arguments = std::vector<Buffer>;
+using Arguments = std::vector<std::vector<char>>;
 
-/// The argument buffers calls take turns over: one copy of the arguments,
-/// or with `streamBytes` enough copies (64 at most) of the `streamed` ones
-/// to hold that many bytes, so that each call reads those from memory
-/// rather than from a cache the last call warmed; the others are shared by
-/// every call. Made once per problem; every candidate runs on them.
+/// The argument buffers calls take turns over: `args` themselves, or with
+/// `streamBytes` enough copies (64 at most) of the `streamed` ones to hold
+/// that many bytes, so that each call reads those from memory rather than
+/// from a cache the last call warmed; the others are `args`' own buffers,
+/// shared by every call. The copies are laid out as the runner lays out a
+/// model's weights (WeightTensor: 64-byte aligned, 2 MiB pages where the
+/// kernel allows), as kernelforge-bench's are: from malloc a large buffer
+/// starts 16 bytes past a page, and every 64-byte load of a weight row then
+/// spans two cache lines (on a Zen 5, GPT-2's 64-row products read in place
+/// took 1.2-1.3x as long so, which made packed panels win the tuner and
+/// nothing in a model). Made once per problem; every candidate runs on
+/// them.
 struct RotatingArguments {
-  RotatingArguments(const Arguments &args, const std::vector<bool> &streamed,
-                    int64_t streamBytes)
-      : shared(args) {
+  RotatingArguments(Arguments &args, const std::vector<bool> &streamed,
+                    int64_t streamBytes) {
     int64_t bytes = 0;
     for (size_t i = 0; i < args.size(); ++i)
       if (streamed[i])
@@ -361,21 +340,24 @@ struct RotatingArguments {
     int64_t copies = 1;
     if (streamBytes > 0 && bytes > 0)
       copies = std::clamp<int64_t>(streamBytes / bytes + 1, 1, 64);
-    copiesOf.resize(args.size());
-    for (size_t i = 0; i < args.size(); ++i)
-      if (streamed[i] && copies > 1)
-        copiesOf[i].assign(copies - 1, args[i]);
+    bool copy = streamBytes > 0;
     for (int64_t c = 0; c < copies; ++c) {
       pointers.emplace_back();
-      for (size_t i = 0; i < args.size(); ++i)
-        pointers.back().push_back(c > 0 && !copiesOf[i].empty()
-                                      ? copiesOf[i][c - 1].data()
-                                      : shared[i].data());
+      for (size_t i = 0; i < args.size(); ++i) {
+        if (!copy || !streamed[i]) {
+          pointers.back().push_back(args[i].data());
+          continue;
+        }
+        int64_t size = int64_t(args[i].size());
+        kernelforge::runtime::WeightTensor &t =
+            weights.emplace_back("i8", std::vector<int64_t>{size});
+        std::memcpy(t.data(), args[i].data(), size);
+        pointers.back().push_back(t.data());
+      }
     }
   }
 
-  Arguments shared;
-  std::vector<Arguments> copiesOf;
+  std::vector<kernelforge::runtime::WeightTensor> weights;
   std::vector<std::vector<void *>> pointers;
 };
 
@@ -411,7 +393,7 @@ double medianSeconds(const kernelforge::runtime::EntryPoint &entry,
 /// else.
 bool randomArgument(const TuningProblem &problem,
                     const kernelforge::runtime::ArgSpec &arg,
-                    std::mt19937 &rng, Buffer &bytes) {
+                    std::mt19937 &rng, std::vector<char> &bytes) {
   if (!arg.isMemRef()) {
     if (problem.queryOffset < 0 || (arg.dtype != "index" && arg.dtype != "i64"))
       return false;

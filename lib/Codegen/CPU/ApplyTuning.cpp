@@ -1,9 +1,9 @@
 //===- ApplyTuning.cpp - Measured schedules onto contractions, attention ===//
 
-#include "kernelforge/Target/TuningCache.h"
 #include "kernelforge/Codegen/CPU/AttentionProblems.h"
-#include "kernelforge/Transforms/Contractions.h"
 #include "kernelforge/Codegen/CPU/Passes.h"
+#include "kernelforge/Target/TuningCache.h"
+#include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/IR/BuiltinOps.h"
 

@@ -1,5 +1,4 @@
-//===- AttentionProblems.h - Fused attention as a tuning problem -*- C++
-//-*-===//
+//===- AttentionProblems.h - Fused attention as tuning problem --*- C++ -*-===//
 //
 // What identifies a `kf.attention` in the tuning cache, shared by
 // kf-apply-tuning (which looks its tiles up before the op is lowered) and
