@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <random>
@@ -194,14 +195,16 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
   std::vector<ScheduleCandidate> out;
   std::set<std::array<int64_t, 7>> seenEffective;
   // Panels are only made where rows reuse them (the planner's rule).
-  bool packable = numDims == 3 && m >= 4 * defaults.registerRows;
+  bool packable =
+      numDims == 3 && CPUSchedule::hasManyRows(m, defaults.registerRows);
   // What the default does at these rows (the planner's rule); a candidate
   // records its layout, which then holds whatever the rows.
   bool defaultPack = defaults.packsWeightsAt(m);
   // A product of many rows that reads its weights in place prefetches them
   // (the planner's rule); -1 keeps the pipeline's distance.
   auto prefetches = [&](int64_t rows, bool pack) {
-    return numDims >= 3 && m >= 4 * std::min(m, rows) && !(packable && pack);
+    return numDims >= 3 && CPUSchedule::hasManyRows(m, rows) &&
+           !(packable && pack);
   };
   auto add = [&](int64_t rows, int64_t cols, int64_t kTile, int64_t threadTile,
                  double s, std::optional<bool> packOverride = std::nullopt,
@@ -564,22 +567,63 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
   if (!leaderCode)
     return best;
   std::vector<double> ours, theirs;
-  for (int round = 0; round < 3; ++round) {
+  std::string rounds;
+  for (int round = 0; round < kHeadToHeadRounds; ++round) {
     theirs.push_back(medianSeconds(defaultCode->entry, *timed, options.minTime));
     ours.push_back(medianSeconds(leaderCode->entry, *timed, options.minTime));
+    rounds += llvm::formatv(" {0:F2}", ours.back() / theirs.back());
   }
+  bool wins = beatsDefault(ours, theirs);
   std::sort(ours.begin(), ours.end());
   std::sort(theirs.begin(), theirs.end());
-  double oursMs = ours[1] * 1e3, theirsMs = theirs[1] * 1e3;
-  report(llvm::formatv("  head-to-head: {0} {1:F3} ms, default {2:F3} ms",
-                       leader.describe(), oursMs, theirsMs)
+  double oursMs = ours[ours.size() / 2] * 1e3,
+         theirsMs = theirs[theirs.size() / 2] * 1e3;
+  report(llvm::formatv("  head-to-head: {0} {1:F3} ms, default {2:F3} ms "
+                       "(round ratios{3}): {4}",
+                       leader.describe(), oursMs, theirsMs, rounds,
+                       wins ? "the leader wins" : "the default stays")
              .str());
   best.defaultMs = best.ms = theirsMs;
-  if (oursMs < theirsMs) {
+  if (wins) {
     static_cast<ScheduleChoice &>(best) = leader;
     best.ms = oursMs;
   }
   return best;
+}
+
+bool mlir::kf::beatsDefault(ArrayRef<double> ours, ArrayRef<double> theirs,
+                            double margin) {
+  if (ours.empty() || ours.size() != theirs.size())
+    return false;
+  std::vector<double> ratios;
+  for (auto [mine, default_] : llvm::zip(ours, theirs)) {
+    if (!(mine > 0) || !(default_ > 0))
+      return false;
+    ratios.push_back(mine / default_);
+  }
+  size_t lost = llvm::count_if(ratios, [](double r) { return r >= 1; });
+  std::sort(ratios.begin(), ratios.end());
+  // The median round; with an even count, the slower of the middle two.
+  double median = ratios[ratios.size() / 2];
+  return lost <= ratios.size() / 4 && median <= 1 - margin;
+}
+
+std::string mlir::kf::busyMachineWarning(double loadAverage, int64_t cores) {
+  if (cores <= 0 || !(loadAverage >= 0.25 * cores))
+    return "";
+  return llvm::formatv(
+      "this machine is busy (load average {0:F2} over the last minute, {1} "
+      "core{2}): timings will be noisy; a candidate replaces a default only "
+      "where it wins the head-to-head, so a busy run mostly keeps defaults "
+      "that a quiet one might replace",
+      loadAverage, cores, cores == 1 ? "" : "s");
+}
+
+std::optional<double> mlir::kf::lastMinuteLoadAverage() {
+  double loads[1];
+  if (getloadavg(loads, 1) != 1)
+    return std::nullopt;
+  return loads[0];
 }
 
 std::string mlir::kf::describeTuning(ModuleOp module) {

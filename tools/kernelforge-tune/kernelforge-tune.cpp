@@ -33,6 +33,7 @@
 
 #include <chrono>
 #include <set>
+#include <thread>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -182,6 +183,13 @@ int main(int argc, char **argv) {
                  << "; it will be replaced by this run's results\n";
   llvm::errs() << llvm::formatv("tuning cache {0} ({1} entries); budget {2} s\n",
                                 path, cache.size(), budget.getValue());
+  // Checked before any measurement: the tuner's own threads count in the
+  // load average once it runs.
+  if (std::optional<double> load = kf::lastMinuteLoadAverage(); load && !dryRun)
+    if (std::string busy = kf::busyMachineWarning(
+            *load, std::max(1u, std::thread::hardware_concurrency()));
+        !busy.empty())
+      llvm::errs() << "warning: " << busy << "\n";
 
   int64_t measuredProblems = 0, cachedProblems = 0, failedProblems = 0;
   bool saved = false;

@@ -74,6 +74,20 @@ TEST(CPUSchedule, WeightPanelsFollowTheTarget) {
           .packWeights);
 }
 
+// Many rows (packing and prefetching pay) means four register tiles or
+// more: prefill's 64 tokens with AVX-512's 8-row tiles or AVX2's 6-row ones,
+// not decode's one row, 16 rows of 8-row tiles, or fewer rows than a tile.
+TEST(CPUSchedule, ManyRowsIsFourRegisterTiles) {
+  EXPECT_TRUE(CPUSchedule::hasManyRows(64, 8));
+  EXPECT_TRUE(CPUSchedule::hasManyRows(64, 6));
+  EXPECT_TRUE(CPUSchedule::hasManyRows(32, 8));
+  EXPECT_FALSE(CPUSchedule::hasManyRows(31, 8));
+  EXPECT_FALSE(CPUSchedule::hasManyRows(16, 8));
+  EXPECT_FALSE(CPUSchedule::hasManyRows(1, 8));
+  EXPECT_FALSE(CPUSchedule::hasManyRows(3, 8));
+  EXPECT_FALSE(CPUSchedule::hasManyRows(0, 8));
+}
+
 TEST(CPUSchedule, FeaturesTakeAwayVectorWidth) {
   CPUTargetModel m =
       model("x86_64-unknown-linux-gnu", "skylake-avx512", "-avx512f");

@@ -12,7 +12,9 @@
 // cost model (FMAs per load of the register tile, enough accumulators to
 // cover FMA latency, work lost to edge tiles where the tile does not divide
 // the shape), and the best `maxCandidates` are measured in that order,
-// the default first, until the time budget is spent.
+// the default first, until the time budget is spent. The fastest then
+// meets the default head to head in alternating rounds (beatsDefault) and
+// replaces it only with a clear win.
 //
 // A fused attention (`kf.attention`) is a problem of its own, tuned before
 // the contractions (its tiles decide the shapes of the products inside it):
@@ -33,6 +35,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -131,6 +134,28 @@ struct TuneOptions {
   /// Called with a line of progress.
   std::function<void(const std::string &)> progress;
 };
+
+/// Alternating rounds of the head-to-head between the fastest candidate
+/// and the default.
+inline constexpr int kHeadToHeadRounds = 5;
+
+/// Whether the leader of a head-to-head replaces the default: `ours[i]` and
+/// `theirs[i]` are the leader's and the default's times in round i, timed
+/// one after the other. It must be faster in all rounds but one and by at
+/// least `margin` in the median round (ours[i] / theirs[i]): a machine's
+/// noise (another process, a busy minute of a shared host) slows whichever
+/// runs in it and makes a level pair look like a win.
+bool beatsDefault(ArrayRef<double> ours, ArrayRef<double> theirs,
+                  double margin = 0.02);
+
+/// A warning for kernelforge-tune when other work held the machine
+/// (`loadAverage`, over the last minute, against its `cores`): at least a
+/// quarter of the cores on average. Empty when the machine was quiet.
+std::string busyMachineWarning(double loadAverage, int64_t cores);
+
+/// The system's load average over the last minute; nullopt where the
+/// system does not say.
+std::optional<double> lastMinuteLoadAverage();
 
 /// Measures `problem`'s candidates and returns the winner (the default when
 /// nothing beat it or nothing else fit the time). Fails when even the

@@ -15,6 +15,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Support/LLVM.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -83,6 +85,14 @@ struct CPUSchedule {
   /// register tiles' worth, the planner's least). A product's own tuned
   /// schedule and an explicit `pack-weights=true` pack from that least.
   int64_t packMinRows = 0;
+  /// Whether a product of `m` rows, in register tiles of `tileRows` rows,
+  /// has many rows: four register tiles or more. Only then is a weight
+  /// panel reused enough to pay for packing it, and, read in place, are its
+  /// weight rows prefetched (kf-tile-and-vectorize's rule, which
+  /// kernelforge-tune's candidates follow).
+  static bool hasManyRows(int64_t m, int64_t tileRows) {
+    return m > 0 && m >= 4 * std::min(m, tileRows);
+  }
   /// Whether a [k, n] weight read by `rows` rows (at least four register
   /// tiles' worth, which the planner checks) is packed.
   bool packsWeightsAt(int64_t rows) const {

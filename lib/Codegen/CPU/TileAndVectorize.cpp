@@ -400,7 +400,7 @@ struct Planner {
       if (ranges[n] > cols && ranges[n] % cols != 0)
         return Split{n, ranges[n] - ranges[n] % cols};
       int64_t rows = m ? std::min(ranges[*m], registerRows) : 1;
-      bool manyRows = m && ranges[*m] >= 4 * rows;
+      bool manyRows = m && kf::CPUSchedule::hasManyRows(ranges[*m], rows);
       // Many rows reuse each weight panel: packing it costs a copy per
       // `rows` of work and turns the register tile's k-strided weight reads
       // (a page apart for wide products) into one contiguous stream. A
