@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Utils/GPUUtils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace mlir::kf {
@@ -62,6 +63,58 @@ inline Value warpReduce(OpBuilder &b, Location loc, Value value,
   }
   return value;
 }
+
+/// Index, float and loop helpers bound to one builder and location: what
+/// the generated kernels (fused attention, norms, matrix products) are
+/// written with. Comparisons are unsigned (indices); float arithmetic may be
+/// contracted into fused multiply-adds.
+struct KernelBuilder {
+  OpBuilder &b;
+  Location loc;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value f32(double v) {
+    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                          APFloat(static_cast<float>(v)));
+  }
+  Value zero(Type type) {
+    return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) { return mul(x, idx(y)); }
+  Value lt(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value lt(Value x, int64_t bound) { return lt(x, idx(bound)); }
+  Value le(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, x, y);
+  }
+  /// `x && y`, where a null condition holds everywhere.
+  Value both(Value x, Value y) {
+    if (!x)
+      return y;
+    if (!y)
+      return x;
+    return arith::AndIOp::create(b, loc, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value fadd(Value x, Value y) {
+    return arith::AddFOp::create(b, loc, x, y, arith::FastMathFlags::contract);
+  }
+  Value fmul(Value x, Value y) {
+    return arith::MulFOp::create(b, loc, x, y, arith::FastMathFlags::contract);
+  }
+  /// `body(index)` for index in [from, to) step `step`.
+  void loop(Value from, Value to, Value step, function_ref<void(Value)> body) {
+    auto forOp = scf::ForOp::create(b, loc, from, to, step);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forOp.getBody()->getTerminator());
+    body(forOp.getInductionVar());
+  }
+};
 
 } // namespace mlir::kf
 

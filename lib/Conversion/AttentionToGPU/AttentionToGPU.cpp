@@ -18,12 +18,15 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Conversion/AttentionToGPU/AttentionToGPU.h"
+
 #include "kernelforge/Conversion/GPUKernelUtils.h"
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
 
 #include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
 #include <limits>
@@ -42,41 +45,6 @@ constexpr int64_t kWarp = kf::kWarpSize, kRows = 4;
 /// Few row blocks (decode: one per head) split the keys over more blocks,
 /// to reach about this many, each taking at least kMinSplitKeys keys.
 constexpr int64_t kMinBlocks = 128, kMinSplitKeys = 128;
-
-/// Index and float helpers bound to one builder and location.
-struct KernelBuilder {
-  OpBuilder &b;
-  Location loc;
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value f32(double v) {
-    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
-                                          APFloat(static_cast<float>(v)));
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value lt(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
-  Value le(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, x, y);
-  }
-  Value select(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
-  Value fadd(Value x, Value y) {
-    return arith::AddFOp::create(b, loc, x, y, arith::FastMathFlags::contract);
-  }
-  Value fmul(Value x, Value y) {
-    return arith::MulFOp::create(b, loc, x, y, arith::FastMathFlags::contract);
-  }
-  /// `body(index)` for index in [from, to) step `step`.
-  void loop(Value from, Value to, Value step, function_ref<void(Value)> body) {
-    auto forOp = scf::ForOp::create(b, loc, from, to, step);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(forOp.getBody()->getTerminator());
-    body(forOp.getInductionVar());
-  }
-};
 
 struct AttentionShape {
   int64_t batch, heads, kvHeads, queries, keys, headDim, valueDim;
@@ -402,10 +370,9 @@ void buildCombine(OpBuilder &b, Location loc, const AttentionShape &s,
   gpu::TerminatorOp::create(b, loc);
 }
 
-LogicalResult fuse(AttentionOp op) {
-  if (unsupported(op))
-    return failure();
-  OpBuilder b(op);
+/// The fused kernel for `op` (which `unsupported` takes), replacing it, or
+/// the kf.merge_heads that is its only use.
+LogicalResult fuse(AttentionOp op, PatternRewriter &b) {
   Location loc = op.getLoc();
   auto qType = cast<RankedTensorType>(op.getQuery().getType());
   auto kType = cast<RankedTensorType>(op.getKey().getType());
@@ -465,21 +432,46 @@ LogicalResult fuse(AttentionOp op) {
   Value result = bufferization::ToTensorOp::create(
       b, loc, resultType, out, /*restrict=*/b.getUnitAttr(),
       /*writable=*/b.getUnitAttr());
-  replaced->getResult(0).replaceAllUsesWith(result);
+  b.replaceOp(replaced, result);
   if (replaced != op)
-    replaced->erase();
-  op.erase();
+    b.eraseOp(op);
   return success();
 }
+
+/// A static f32 attention without an explicit mask becomes the fused kernel
+/// (and a combining one where the keys are split); others are decomposed
+/// later.
+struct AttentionToKernel : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    if (std::optional<StringRef> why = unsupported(op))
+      return rewriter.notifyMatchFailure(op, *why);
+    return fuse(op, rewriter);
+  }
+};
 
 struct ConvertAttentionToGPUPass
     : kf::impl::ConvertAttentionToGPUPassBase<ConvertAttentionToGPUPass> {
   void runOnOperation() override {
-    SmallVector<AttentionOp> ops;
+    RewritePatternSet patterns(&getContext());
+    populateAttentionToGPUPatterns(patterns);
+    // The attention ops only, as they are: a pattern also erases the
+    // kf.merge_heads after its op, which a walk would visit next; nothing
+    // else is folded or erased.
+    SmallVector<Operation *> ops;
     getOperation().walk([&](AttentionOp op) { ops.push_back(op); });
-    for (AttentionOp op : ops)
-      (void)fuse(op); // what the kernel does not take is decomposed later
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingOps)
+        .enableFolding(false)
+        .enableConstantCSE(false);
+    (void)applyOpPatternsGreedily(ops, std::move(patterns), config);
   }
 };
 
 } // namespace
+
+void mlir::kf::populateAttentionToGPUPatterns(RewritePatternSet &patterns) {
+  patterns.add<AttentionToKernel>(patterns.getContext());
+}

@@ -56,29 +56,11 @@ struct Contraction {
   }
 };
 
-/// Builds the kernels' index arithmetic and the generic's body.
-struct KernelBuilder {
-  OpBuilder &b;
-  Location loc;
+/// The shared kernel helpers (GPUKernelUtils.h) with the contraction's
+/// operands and the generic's body.
+struct ContractionBuilder : kf::KernelBuilder {
   const Contraction &c;
   const kf::FusedNeighbours &fused;
-
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, int64_t y) {
-    return arith::MulIOp::create(b, loc, x, idx(y));
-  }
-  Value lt(Value x, int64_t bound) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
-                                 idx(bound));
-  }
-  Value both(Value x, Value y) {
-    if (!x)
-      return y;
-    if (!y)
-      return x;
-    return arith::AndIOp::create(b, loc, x, y);
-  }
 
   /// The operand's memref indices from values of the loop dimensions.
   SmallVector<Value> indices(unsigned operand,
@@ -92,10 +74,6 @@ struct KernelBuilder {
   Type elementType(unsigned i) {
     return cast<MemRefType>(operand(i).getType()).getElementType();
   }
-  Value zero(Type type) {
-    return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
-  }
-
   /// Loads operand `i` at `dims`, or zero where `inBounds` is false.
   Value load(unsigned i, const DenseMap<unsigned, Value> &dims,
              Value inBounds) {

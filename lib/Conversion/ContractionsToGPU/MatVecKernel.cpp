@@ -28,7 +28,7 @@ void mlir::kf::contractions::buildMatVec(OpBuilder &b, const Contraction &c,
   Location loc = c.op.getLoc();
   int64_t N = c.sizes[c.n], K = c.sizes[c.k];
   bool warpPerOutput = c.contiguous(c.rhs, c.k);
-  KernelBuilder kb{b, loc, c, fused};
+  ContractionBuilder kb{{b, loc}, c, fused};
   Type accType = kb.elementType(2);
   auto workgroup =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);

@@ -23,7 +23,7 @@ void mlir::kf::contractions::buildTiled(OpBuilder &b, const Contraction &c,
   if (blocks() < kMinTiledBlocks)
     tileN = 32;
   int64_t perThreadM = tileM / kThreadsY, perThreadN = tileN / kThreadsX;
-  KernelBuilder kb{b, loc, c, fused};
+  ContractionBuilder kb{{b, loc}, c, fused};
   auto workgroup =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   // Rows of kTileK values, padded by one element against bank conflicts.

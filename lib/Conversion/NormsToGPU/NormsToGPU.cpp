@@ -16,6 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kernelforge/Conversion/NormsToGPU/NormsToGPU.h"
+
 #include "kernelforge/Conversion/GPUKernelUtils.h"
 #include "kernelforge/Conversion/Passes.h"
 #include "kernelforge/Dialect/Transformer/IR/TransformerOps.h"
@@ -23,6 +25,7 @@
 #include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::kf {
 #define GEN_PASS_DEF_CONVERTNORMSTOGPUPASS
@@ -47,16 +50,14 @@ struct Norm {
 /// the block: xor shuffles within each warp, the warps' sums through
 /// `partials` (workgroup memory, one per warp), added by every thread in the
 /// same order.
-Value blockSum(OpBuilder &b, Location loc, Value threadId, int64_t threads,
+Value blockSum(KernelBuilder &kb, Value threadId, int64_t threads,
                int64_t columns, Value partials,
                function_ref<Value(Value column)> term) {
-  auto idx = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
-  Value zero =
-      arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Value zero = kb.f32(0.0);
   auto loop = scf::ForOp::create(
-      b, loc, threadId, idx(columns), idx(threads), ValueRange{zero},
+      b, loc, threadId, kb.idx(columns), kb.idx(threads), ValueRange{zero},
       [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
@@ -65,10 +66,10 @@ Value blockSum(OpBuilder &b, Location loc, Value threadId, int64_t threads,
       });
   Value warpSum = kf::warpReduce(b, loc, loop.getResult(0),
                                  gpu::AllReduceOperation::ADD, kWarp);
-  Value lane = arith::RemUIOp::create(b, loc, threadId, idx(kWarp));
-  Value warp = arith::DivUIOp::create(b, loc, threadId, idx(kWarp));
+  Value lane = arith::RemUIOp::create(b, loc, threadId, kb.idx(kWarp));
+  Value warp = arith::DivUIOp::create(b, loc, threadId, kb.idx(kWarp));
   Value first =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0));
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, kb.idx(0));
   scf::IfOp::create(b, loc, first, [&](OpBuilder &tb, Location l) {
     memref::StoreOp::create(tb, l, warpSum, partials, ValueRange{warp});
     scf::YieldOp::create(tb, l);
@@ -78,7 +79,7 @@ Value blockSum(OpBuilder &b, Location loc, Value threadId, int64_t threads,
   for (int64_t w = 0; w < threads / kWarp; ++w)
     total = arith::AddFOp::create(
         b, loc, total,
-        memref::LoadOp::create(b, loc, partials, ValueRange{idx(w)}));
+        memref::LoadOp::create(b, loc, partials, ValueRange{kb.idx(w)}));
   return total;
 }
 
@@ -92,22 +93,21 @@ void buildKernel(OpBuilder &b, Location loc, const Norm &norm, Value in,
     rows *= d;
   int64_t threads =
       std::min<int64_t>(kMaxThreads, llvm::divideCeil(columns, kWarp) * kWarp);
-  auto idx = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
+  KernelBuilder kb{b, loc};
   // One buffer of per-warp sums per block reduction.
   auto partialsType = MemRefType::get(
       {threads / kWarp}, b.getF32Type(), MemRefLayoutAttrInterface(),
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup));
   SmallVector<Type> partials(norm.centered ? 2 : 1, partialsType);
   auto launch = gpu::LaunchOp::create(
-      b, loc, idx(rows), idx(1), idx(1), idx(threads), idx(1), idx(1),
+      b, loc, kb.idx(rows), kb.idx(1), kb.idx(1), kb.idx(threads), kb.idx(1),
+      kb.idx(1),
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/{}, partials);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   Value tid = launch.getThreadIds().x;
-  Value step = idx(threads);
+  Value step = kb.idx(threads);
   ValueRange sums = launch.getWorkgroupAttributions();
   SmallVector<Value> rowIndices =
       kf::delinearize(b, loc, launch.getBlockIds().x, leading);
@@ -116,11 +116,7 @@ void buildKernel(OpBuilder &b, Location loc, const Norm &norm, Value in,
     indices.push_back(column);
     return indices;
   };
-  auto f32 = [&](double v) -> Value {
-    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
-                                          APFloat(static_cast<float>(v)));
-  };
-  Value invColumns = f32(1.0 / static_cast<double>(columns));
+  Value invColumns = kb.f32(1.0 / static_cast<double>(columns));
   auto x = [&](Value column) -> Value {
     return memref::LoadOp::create(b, loc, in, at(column));
   };
@@ -128,14 +124,14 @@ void buildKernel(OpBuilder &b, Location loc, const Norm &norm, Value in,
   Value mean;
   if (norm.centered)
     mean = arith::MulFOp::create(
-        b, loc, blockSum(b, loc, tid, threads, columns, sums.front(), x),
+        b, loc, blockSum(kb, tid, threads, columns, sums.front(), x),
         invColumns);
   auto deviation = [&](Value column) -> Value {
     Value v = x(column);
     return mean ? arith::SubFOp::create(b, loc, v, mean).getResult() : v;
   };
   Value squares =
-      blockSum(b, loc, tid, threads, columns, sums.back(), [&](Value column) {
+      blockSum(kb, tid, threads, columns, sums.back(), [&](Value column) {
         Value d = deviation(column);
         return arith::MulFOp::create(b, loc, d, d).getResult();
       });
@@ -143,8 +139,8 @@ void buildKernel(OpBuilder &b, Location loc, const Norm &norm, Value in,
       b, loc,
       arith::AddFOp::create(b, loc,
                             arith::MulFOp::create(b, loc, squares, invColumns),
-                            f32(norm.epsilon)));
-  auto write = scf::ForOp::create(b, loc, tid, idx(columns), step);
+                            kb.f32(norm.epsilon)));
+  auto write = scf::ForOp::create(b, loc, tid, kb.idx(columns), step);
   b.setInsertionPoint(write.getBody()->getTerminator());
   Value column = write.getInductionVar();
   Value y = arith::MulFOp::create(b, loc, deviation(column), rstd);
@@ -159,54 +155,60 @@ void buildKernel(OpBuilder &b, Location loc, const Norm &norm, Value in,
   gpu::TerminatorOp::create(b, loc);
 }
 
-/// Static f32 norms become kernels; others are left for the linalg lowering.
-LogicalResult fuse(Operation *op, const Norm &norm) {
-  for (Value operand : {norm.input, norm.scale, norm.bias}) {
-    if (!operand)
-      continue;
-    auto type = cast<RankedTensorType>(operand.getType());
-    if (!type.hasStaticShape() || !type.getElementType().isF32())
-      return failure();
-  }
-  OpBuilder b(op);
-  Location loc = op->getLoc();
-  auto buffer = [&](Value tensor) -> Value {
-    return tensor ? kf::readOnlyBuffer(b, loc, tensor) : Value();
-  };
-  auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  Value out = memref::AllocOp::create(
-      b, loc, MemRefType::get(type.getShape(), type.getElementType()));
-  buildKernel(b, loc, norm, buffer(norm.input), buffer(norm.scale),
-              buffer(norm.bias), out);
-  Value result = bufferization::ToTensorOp::create(
-      b, loc, type, out, /*restrict=*/b.getUnitAttr(),
-      /*writable=*/b.getUnitAttr());
-  op->getResult(0).replaceAllUsesWith(result);
-  op->erase();
-  return success();
+/// What the kernel needs of `op`.
+Norm describe(LayerNormOp op) {
+  return {op.getInput(), op.getScale(), op.getBias(),
+          op.getEpsilon().convertToDouble(), /*centered=*/true};
 }
+Norm describe(RMSNormOp op) {
+  return {op.getInput(), op.getScale(), Value(),
+          op.getEpsilon().convertToDouble(), /*centered=*/false};
+}
+
+/// A static f32 norm becomes a kernel; others are left for the linalg
+/// lowering.
+template <typename NormOp> struct NormToKernel : OpRewritePattern<NormOp> {
+  using OpRewritePattern<NormOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NormOp op,
+                                PatternRewriter &rewriter) const override {
+    Norm norm = describe(op);
+    for (Value operand : {norm.input, norm.scale, norm.bias}) {
+      if (!operand)
+        continue;
+      auto type = cast<RankedTensorType>(operand.getType());
+      if (!type.hasStaticShape() || !type.getElementType().isF32())
+        return rewriter.notifyMatchFailure(
+            op, "not static f32: left to the linalg lowering");
+    }
+    Location loc = op->getLoc();
+    auto buffer = [&](Value tensor) -> Value {
+      return tensor ? kf::readOnlyBuffer(rewriter, loc, tensor) : Value();
+    };
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    Value out = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get(type.getShape(), type.getElementType()));
+    buildKernel(rewriter, loc, norm, buffer(norm.input), buffer(norm.scale),
+                buffer(norm.bias), out);
+    rewriter.replaceOpWithNewOp<bufferization::ToTensorOp>(
+        op, type, out, /*restrict=*/rewriter.getUnitAttr(),
+        /*writable=*/rewriter.getUnitAttr());
+    return success();
+  }
+};
 
 struct ConvertNormsToGPUPass
     : kf::impl::ConvertNormsToGPUPassBase<ConvertNormsToGPUPass> {
   void runOnOperation() override {
-    SmallVector<Operation *> ops;
-    getOperation().walk([&](Operation *op) {
-      if (isa<LayerNormOp, RMSNormOp>(op))
-        ops.push_back(op);
-    });
-    for (Operation *op : ops) {
-      Norm norm;
-      if (auto layer = dyn_cast<LayerNormOp>(op))
-        norm = {layer.getInput(), layer.getScale(), layer.getBias(),
-                layer.getEpsilon().convertToDouble(), /*centered=*/true};
-      else {
-        auto rms = cast<RMSNormOp>(op);
-        norm = {rms.getInput(), rms.getScale(), Value(),
-                rms.getEpsilon().convertToDouble(), /*centered=*/false};
-      }
-      (void)fuse(op, norm); // what the kernel does not take is lowered later
-    }
+    RewritePatternSet patterns(&getContext());
+    populateNormsToGPUPatterns(patterns);
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
   }
 };
 
 } // namespace
+
+void mlir::kf::populateNormsToGPUPatterns(RewritePatternSet &patterns) {
+  patterns.add<NormToKernel<LayerNormOp>, NormToKernel<RMSNormOp>>(
+      patterns.getContext());
+}
