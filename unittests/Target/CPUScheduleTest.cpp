@@ -88,6 +88,30 @@ TEST(CPUSchedule, ManyRowsIsFourRegisterTiles) {
   EXPECT_FALSE(CPUSchedule::hasManyRows(0, 8));
 }
 
+// A register tile is whole vectors, a power of two of them: AVX2's 8, 16
+// and 32 floats, not 24 (three vectors) or 12; AVX-512's 16 to 64.
+TEST(CPUSchedule, RegisterWidthsArePowersOfTwoOfVectors) {
+  EXPECT_TRUE(CPUSchedule::isRegisterWidth(8, 8));
+  EXPECT_TRUE(CPUSchedule::isRegisterWidth(16, 8));
+  EXPECT_TRUE(CPUSchedule::isRegisterWidth(32, 8));
+  EXPECT_FALSE(CPUSchedule::isRegisterWidth(24, 8));
+  EXPECT_FALSE(CPUSchedule::isRegisterWidth(12, 8));
+  EXPECT_FALSE(CPUSchedule::isRegisterWidth(4, 8));
+  EXPECT_TRUE(CPUSchedule::isRegisterWidth(64, 16));
+  EXPECT_FALSE(CPUSchedule::isRegisterWidth(48, 16));
+  EXPECT_FALSE(CPUSchedule::isRegisterWidth(16, 0));
+  // Every derived schedule's tile is one.
+  for (const char *cpu : {"znver3", "znver4", "skylake-avx512", "haswell"}) {
+    CPUSchedule s = deriveCPUSchedule(model("x86_64-unknown-linux-gnu", cpu));
+    EXPECT_TRUE(CPUSchedule::isRegisterWidth(s.registerCols, s.vectorWidth))
+        << cpu;
+  }
+  CPUSchedule neon =
+      deriveCPUSchedule(model("aarch64-unknown-linux-gnu", "neoverse-n1"));
+  EXPECT_TRUE(
+      CPUSchedule::isRegisterWidth(neon.registerCols, neon.vectorWidth));
+}
+
 TEST(CPUSchedule, FeaturesTakeAwayVectorWidth) {
   CPUTargetModel m =
       model("x86_64-unknown-linux-gnu", "skylake-avx512", "-avx512f");

@@ -14,6 +14,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -92,6 +93,14 @@ struct CPUSchedule {
   /// kernelforge-tune's candidates follow).
   static bool hasManyRows(int64_t m, int64_t tileRows) {
     return m > 0 && m >= 4 * std::min(m, tileRows);
+  }
+  /// Whether a register tile `cols` wide is whole vectors of
+  /// `vectorWidth`, a power of two of them: other widths (three AVX2
+  /// vectors, 24 floats) are lowered through shuffles and scalar inserts,
+  /// about 10x slower.
+  static bool isRegisterWidth(int64_t cols, int64_t vectorWidth) {
+    return vectorWidth > 0 && cols >= vectorWidth && cols % vectorWidth == 0 &&
+           llvm::isPowerOf2_64(cols / vectorWidth);
   }
   /// Whether a [k, n] weight read by `rows` rows (at least four register
   /// tiles' worth, which the planner checks) is packed.

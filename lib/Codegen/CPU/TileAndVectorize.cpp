@@ -254,10 +254,10 @@ struct Planner {
     if (!own)
       return s;
     kf::CPUSchedule tuned = kf::CPUSchedule::fromAttr(own);
-    // Only what a tuned entry may change; a register tile that does not
-    // fit the vector width is ignored.
-    if (tuned.registerRows > 0 && tuned.registerCols > 0 &&
-        tuned.registerCols % s.vectorWidth == 0) {
+    // Only what a tuned entry may change; a register tile that is not
+    // whole vectors, a power of two of them, is ignored.
+    if (tuned.registerRows > 0 &&
+        kf::CPUSchedule::isRegisterWidth(tuned.registerCols, s.vectorWidth)) {
       s.registerRows = tuned.registerRows;
       s.registerCols = tuned.registerCols;
     }
@@ -851,9 +851,11 @@ struct TileAndVectorizePass
                      "must be positive");
       return signalPassFailure();
     }
-    if (cols % width != 0) {
+    if (!kf::CPUSchedule::isRegisterWidth(cols, width)) {
       func.emitError("kf-tile-and-vectorize: register-cols ")
-          << cols << " must be a multiple of vector-width " << width;
+          << cols << " must be vector-width " << width
+          << " times a power of two (" << width << ", " << 2 * width << ", "
+          << 4 * width << ", ...): other widths are lowered through shuffles";
       return signalPassFailure();
     }
     Planner planner{schedule};

@@ -33,6 +33,20 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 
 // -----
 
+// A tuned register tile of three vectors (a hand-edited cache) is ignored:
+// the module's 6 x 16 stays, the entry's k tile is used.
+// CHECK-LABEL: func.func @tuned_three_vectors
+// CHECK: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// CHECK: kf.schedule = {k_tile = 64 : i64, register_tile = array<i64: 6, 16>
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64}} {
+  func.func @tuned_three_vectors(%a: tensor<48x256xf32>, %b: tensor<256x64xf32>, %c: tensor<48x64xf32>) -> tensor<48x64xf32> {
+    %r = linalg.matmul {kf.schedule = {register_tile = array<i64: 4, 24>, k_tile = 64 : i64, thread_tile = 64 : i64}} ins(%a, %b : tensor<48x256xf32>, tensor<256x64xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+    return %r : tensor<48x64xf32>
+  }
+}
+
+// -----
+
 // A tuned prefetch distance (kernelforge-tune's pf candidates) becomes the
 // register tile loops' own kf.prefetch steps, which kf-prefetch-strided-
 // reads uses instead of its option; 0 leaves the weights to the hardware.
