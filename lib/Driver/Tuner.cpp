@@ -574,10 +574,11 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
     rounds += llvm::formatv(" {0:F2}", ours.back() / theirs.back());
   }
   bool wins = beatsDefault(ours, theirs);
-  std::sort(ours.begin(), ours.end());
+  double ratio = medianRatio(ours, theirs);
   std::sort(theirs.begin(), theirs.end());
-  double oursMs = ours[ours.size() / 2] * 1e3,
-         theirsMs = theirs[theirs.size() / 2] * 1e3;
+  // The leader's time as the paired rounds see it: the default's median
+  // times the median round's ratio (so a winner is recorded faster).
+  double theirsMs = theirs[theirs.size() / 2] * 1e3, oursMs = theirsMs * ratio;
   report(llvm::formatv("  head-to-head: {0} {1:F3} ms, default {2:F3} ms "
                        "(round ratios{3}): {4}",
                        leader.describe(), oursMs, theirsMs, rounds,
@@ -591,21 +592,37 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
   return best;
 }
 
-bool mlir::kf::beatsDefault(ArrayRef<double> ours, ArrayRef<double> theirs,
-                            double margin) {
+/// Each round's ours[i] / theirs[i]; empty when the times are mismatched,
+/// empty or not positive.
+static std::vector<double> roundRatios(ArrayRef<double> ours,
+                                       ArrayRef<double> theirs) {
   if (ours.empty() || ours.size() != theirs.size())
-    return false;
+    return {};
   std::vector<double> ratios;
   for (auto [mine, default_] : llvm::zip(ours, theirs)) {
     if (!(mine > 0) || !(default_ > 0))
-      return false;
+      return {};
     ratios.push_back(mine / default_);
   }
-  size_t lost = llvm::count_if(ratios, [](double r) { return r >= 1; });
+  return ratios;
+}
+
+double mlir::kf::medianRatio(ArrayRef<double> ours, ArrayRef<double> theirs) {
+  std::vector<double> ratios = roundRatios(ours, theirs);
+  if (ratios.empty())
+    return 1;
   std::sort(ratios.begin(), ratios.end());
-  // The median round; with an even count, the slower of the middle two.
-  double median = ratios[ratios.size() / 2];
-  return lost <= ratios.size() / 4 && median <= 1 - margin;
+  // With an even count, the slower of the middle two.
+  return ratios[ratios.size() / 2];
+}
+
+bool mlir::kf::beatsDefault(ArrayRef<double> ours, ArrayRef<double> theirs,
+                            double margin) {
+  std::vector<double> ratios = roundRatios(ours, theirs);
+  if (ratios.empty())
+    return false;
+  size_t lost = llvm::count_if(ratios, [](double r) { return r >= 1; });
+  return lost <= ratios.size() / 4 && medianRatio(ours, theirs) <= 1 - margin;
 }
 
 std::string mlir::kf::busyMachineWarning(double loadAverage, int64_t cores) {

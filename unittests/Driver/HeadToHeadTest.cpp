@@ -52,6 +52,20 @@ TEST(HeadToHead, RoundsArePaired) {
       beatsDefault({1.0, 1.0, 1.0, 2.0, 2.0}, {1.0, 1.0, 2.0, 2.0, 2.0}));
 }
 
+// The median round's ratio, which a winner's recorded time is scaled by:
+// paired, so drift between rounds does not enter it.
+TEST(HeadToHead, MedianRatioIsPaired) {
+  EXPECT_DOUBLE_EQ(
+      medianRatio({0.95, 0.95, 1.9, 1.9, 1.9}, {1.0, 1.0, 2.0, 2.0, 2.0}),
+      0.95);
+  EXPECT_DOUBLE_EQ(medianRatio({0.5, 1.0, 0.9}, {1.0, 1.0, 1.0}), 0.9);
+  // Even counts take the slower of the middle two.
+  EXPECT_DOUBLE_EQ(medianRatio({0.8, 0.9, 1.0, 1.1}, {1.0, 1.0, 1.0, 1.0}),
+                   1.0);
+  EXPECT_DOUBLE_EQ(medianRatio({}, {}), 1.0);
+  EXPECT_DOUBLE_EQ(medianRatio({0.5}, {0.0}), 1.0);
+}
+
 // Mismatched, empty or meaningless times never replace the default.
 TEST(HeadToHead, MalformedTimesKeepTheDefault) {
   EXPECT_FALSE(beatsDefault({}, {}));

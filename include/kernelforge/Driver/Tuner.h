@@ -148,6 +148,12 @@ inline constexpr int kHeadToHeadRounds = 5;
 bool beatsDefault(ArrayRef<double> ours, ArrayRef<double> theirs,
                   double margin = 0.02);
 
+/// The median round's ratio ours[i] / theirs[i] of a head-to-head (with an
+/// even count of rounds, the slower of the middle two); 1 when the times
+/// are mismatched, empty or not positive. A winner's recorded time is the
+/// default's median times this.
+double medianRatio(ArrayRef<double> ours, ArrayRef<double> theirs);
+
 /// A warning for kernelforge-tune when other work held the machine
 /// (`loadAverage`, over the last minute, against its `cores`): at least a
 /// quarter of the cores on average. Empty when the machine was quiet.
