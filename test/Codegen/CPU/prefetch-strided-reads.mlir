@@ -116,6 +116,72 @@ func.func @blocks(%q: memref<192x512xi8>, %part: index, %block: index, %col: ind
 
 // -----
 
+// The same product's rows in a thread's walk of column tiles (decode: each
+// thread a part of the rows, all columns, 128 at a time): the rows 3 steps
+// ahead continue past the end of a block into the next block, and past the
+// last block into the first rows of the next column tile, which is what
+// the walk reads next, rather than clamping to the last row. What changes
+// from one step of the loops around the row loop to the next (the next
+// block, or block 0 of the next column tile) is found before the row loop;
+// in it, a compare and a select per index. Every index stays in the walk:
+// no clamping.
+// CHECK-LABEL: func.func @blocks_in_tiles
+// CHECK: scf.for %[[COL:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK:   scf.for %[[BLOCK:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK:     %[[ONE:.+]] = arith.addi %[[BLOCK]], %{{.+}} : index
+// CHECK:     %[[PAST:.+]] = arith.cmpi sge, %[[ONE]], %{{.+}} : index
+// CHECK:     %[[NBLOCK:.+]] = arith.select %[[PAST]], %{{.+}}, %[[ONE]] : index
+// CHECK:     %[[MOVED:.+]] = arith.addi %[[COL]], %{{.+}} : index
+// CHECK:     %[[SOON:.+]] = arith.select %[[PAST]], %[[MOVED]], %[[COL]] : index
+// CHECK:     %[[END:.+]] = arith.cmpi sge, %[[SOON]], %{{.+}} : index
+// CHECK:     %[[NCOL:.+]] = arith.select %[[END]], %{{.+}}, %[[SOON]] : index
+// CHECK-DAG: %[[AHEAD:.+]] = arith.constant 3 : index
+// CHECK-DAG: %[[ROWS:.+]] = arith.constant 32 : index
+// CHECK-DAG: %[[DBLOCK:.+]] = arith.subi %[[NBLOCK]], %[[BLOCK]] : index
+// CHECK-DAG: %[[BACK:.+]] = arith.constant -29 : index
+// CHECK-DAG: %[[DCOL:.+]] = arith.subi %[[NCOL]], %[[COL]] : index
+// CHECK:     scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK:       %[[J3:.+]] = arith.addi %[[J]], %[[AHEAD]] : index
+// CHECK:       %[[WRAPS:.+]] = arith.cmpi sge, %[[J3]], %[[ROWS]] : index
+// CHECK:       %[[B1:.+]] = arith.addi %[[BLOCK]], %[[DBLOCK]] : index
+// CHECK:       %[[B:.+]] = arith.select %[[WRAPS]], %[[B1]], %[[BLOCK]] : index
+// CHECK:       %[[SAME:.+]] = arith.addi %[[J]], %{{.+}} : index
+// CHECK:       %[[NEXT:.+]] = arith.addi %[[J]], %[[BACK]] : index
+// CHECK:       %[[ROW:.+]] = arith.select %[[WRAPS]], %[[NEXT]], %[[SAME]] : index
+// CHECK:       %[[C1:.+]] = arith.addi %[[COL]], %[[DCOL]] : index
+// CHECK:       %[[C:.+]] = arith.select %[[WRAPS]], %[[C1]], %[[COL]] : index
+// CHECK-NOT:   arith.minsi
+// CHECK:       %[[AT:.+]] = affine.linearize_index disjoint [%arg1, %[[B]], %[[ROW]]] by (2, 3, 32) : index
+// CHECK:       memref.prefetch %arg0[%[[AT]], %[[C]]], read, locality<3>, data : memref<192x512xi8>
+// CHECK:       memref.prefetch %arg0[%[[AT]], %{{.+}}], read, locality<3>, data : memref<192x512xi8>
+// CHECK-NOT:   memref.prefetch
+// CHECK:       vector.load %{{.+}}[%arg1, %[[BLOCK]], %[[J]], %[[COL]]] : memref<2x3x32x512xi8>, vector<128xi8>
+// OFF-LABEL: func.func @blocks_in_tiles
+// OFF-NOT: memref.prefetch
+func.func @blocks_in_tiles(%q: memref<192x512xi8>, %part: index, %acc: vector<128xf32>, %out: memref<512xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c32 = arith.constant 32 : index
+  %c128 = arith.constant 128 : index
+  %c512 = arith.constant 512 : index
+  %view = memref.expand_shape %q [[0, 1, 2], [3]] output_shape [2, 3, 32, 512] : memref<192x512xi8> into memref<2x3x32x512xi8>
+  scf.for %col = %c0 to %c512 step %c128 {
+    scf.for %block = %c0 to %c3 step %c1 {
+      %r = scf.for %j = %c0 to %c32 step %c1 iter_args(%a = %acc) -> (vector<128xf32>) {
+        %w = vector.load %view[%part, %block, %j, %col] : memref<2x3x32x512xi8>, vector<128xi8>
+        %f = arith.sitofp %w : vector<128xi8> to vector<128xf32>
+        %n = arith.addf %a, %f : vector<128xf32>
+        scf.yield %n : vector<128xf32>
+      } {kf.prefetch = 3 : i64}
+      vector.store %r, %out[%col] : memref<512xf32>, vector<128xf32>
+    }
+  }
+  return
+}
+
+// -----
+
 // Rows 4 KiB apart (1024 floats) pile into the same L1 sets: 12 rows ahead
 // (the mark's own distance) of two lines each would put 12 lines in each of
 // two sets, more than an L1 holds (8 ways at the least), so the prefetches
