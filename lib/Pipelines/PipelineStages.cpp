@@ -41,6 +41,7 @@ void mlir::kf::detail::addBufferizeToOutParams(OpPassManager &pm) {
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
+  outParams.addResultAttribute = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   addCleanup(pm);
   // A slice written back where it was read from (a tile, the KV cache after

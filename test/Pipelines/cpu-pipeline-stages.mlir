@@ -22,10 +22,12 @@
 // VECTOR: math.tanh {{.*}} : vector<1x64xf32>
 // VECTOR-NOT: linalg.generic
 
-// The result is a caller-provided out-parameter: no buffer is returned,
-// cloned or copied at the boundary; the temporary is freed.
+// The result is a caller-provided out-parameter, marked as one
+// (`bufferize.result`: a buffer of its own, which aliases no input): no
+// buffer is returned, cloned or copied at the boundary; the temporary is
+// freed.
 // BUFFER-LABEL: func.func @mlp
-// BUFFER-SAME: %[[OUT:[a-z0-9]+]]: memref<32x128xf32>) {
+// BUFFER-SAME: %[[OUT:[a-z0-9]+]]: memref<32x128xf32> {bufferize.result}) {
 // BUFFER: %[[H:.+]] = memref.alloc() {{.*}} : memref<32x128xf32>
 // BUFFER-NOT: memref.copy
 // BUFFER-NOT: bufferization.clone

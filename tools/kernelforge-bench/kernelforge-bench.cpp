@@ -142,8 +142,10 @@ struct Kernel {
   std::string mlir;
   double flops;     // useful floating-point operations per call
   double bytes;     // compulsory traffic: inputs + outputs once
-  // (M, N, K) of an equivalent sgemm with bias, when there is one.
+  // (M, N, K) of an equivalent sgemm (with bias when hasBias), when there is
+  // one.
   std::optional<std::array<int64_t, 3>> gemm;
+  bool hasBias = false;
   // The weight is [N, K] (out_in), as the tied lm_head reads wte.
   bool transposedWeight = false;
   // The argument holding the weight matrix (-1: none), and with int8
@@ -180,8 +182,10 @@ double weightBytes() {
   return weightType == "f32" ? 4.0 : 2.0;
 }
 
+/// A product y = x w (+ b with `bias`): GPT-2's Conv1D products have a
+/// bias, the tied head has none.
 Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
-                    bool outIn = false) {
+                    bool outIn = false, bool bias = true) {
   bool quantized = weightType == "int8";
   llvm::StringRef element = quantized ? "i8" : llvm::StringRef(weightType);
   std::string x = tensor({t, k}),
@@ -195,23 +199,31 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
   // An i8 weight's scales come after it, as an argument and an operand.
   std::string scalesArg = quantized ? ", %s: " + s : "",
               scalesUse = quantized ? " scales(%s : " + s + ")" : "";
+  std::string biasArg = bias ? ", %b: " + b : "", biasUse = bias ? ", %b" : "",
+              biasType = bias ? ", " + b : "";
   kernel.mlir = llvm::formatv(
-      "func.func @main(%x: {0}, %w: {1}{5}, %b: {2}) -> {3} {{\n"
-      "  %y = kf.linear %x, %w, %b{6} layout({4}) : {0}, {1}, {2} -> {3}\n"
-      "  return %y : {3}\n}\n",
-      x, w, b, y, outIn ? "out_in" : "in_out", scalesArg, scalesUse);
+      "func.func @main(%x: {0}, %w: {1}{4}{5}) -> {2} {{\n"
+      "  %y = kf.linear %x, %w{6}{7} layout({3}) : {0}, {1}{8} -> {2}\n"
+      "  return %y : {2}\n}\n",
+      x, w, y, outIn ? "out_in" : "in_out", scalesArg, biasArg, biasUse,
+      scalesUse, biasType);
   kernel.flops = 2.0 * t * k * n;
-  kernel.bytes = 4.0 * (t * k + n + t * n) + weightBytes() * k * n;
+  kernel.bytes = 4.0 * (t * k + (bias ? n : 0) + t * n) + weightBytes() * k * n;
+  kernel.hasBias = bias;
   kernel.gemm = std::array<int64_t, 3>{t, n, k};
   kernel.transposedWeight = outIn;
   kernel.weightArg = 1;
   kernel.streamedArgs = {1};
   if (quantized)
     kernel.streamedArgs.push_back(2);
+  // The buffers: x, w, (scales), (bias), y.
+  int biasAt = quantized ? 3 : 2, outAt = biasAt + (bias ? 1 : 0);
   if (!quantized) {
     kernel.check = [=](std::vector<std::vector<float>> &b) {
-      return kfbench::checkLinear(b[0].data(), b[1].data(), b[2].data(),
-                                  b[3].data(), t, k, n, outIn);
+      std::vector<float> zeros(bias ? 0 : n, 0.f);
+      return kfbench::checkLinear(b[0].data(), b[1].data(),
+                                  bias ? b[biasAt].data() : zeros.data(),
+                                  b[outAt].data(), t, k, n, outIn);
     };
     return kernel;
   }
@@ -225,8 +237,10 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
         weight[outIn ? c * k + r : r * n + c] *=
             outIn ? b[2][c * (k / kBlock) + r / kBlock]
                   : b[2][(r / kBlock) * n + c];
-    return kfbench::checkLinear(b[0].data(), weight.data(), b[3].data(),
-                                b[4].data(), t, k, n, outIn);
+    std::vector<float> zeros(bias ? 0 : n, 0.f);
+    return kfbench::checkLinear(b[0].data(), weight.data(),
+                                bias ? b[biasAt].data() : zeros.data(),
+                                b[outAt].data(), t, k, n, outIn);
   };
   return kernel;
 }
@@ -443,8 +457,9 @@ int main(int argc, char **argv) {
         linearKernel("mlp_up 768x3072", t, kEmbd, 4 * kEmbd, outIn));
     kernels.push_back(
         linearKernel("mlp_down 3072x768", t, 4 * kEmbd, kEmbd, outIn));
-    kernels.push_back(
-        linearKernel("lm_head 768x50257", t, kEmbd, kVocab, /*outIn=*/true));
+    kernels.push_back(linearKernel("lm_head 768x50257", t, kEmbd, kVocab,
+                                   /*outIn=*/true,
+                                   /*bias=*/false));
     kernels.push_back(attentionKernel(t));
     kernels.push_back(layerNormKernel(t));
     kernels.push_back(softmaxKernel(t));
@@ -651,16 +666,18 @@ int main(int argc, char **argv) {
     if (kernel.gemm) {
       int64_t m = (*kernel.gemm)[0], n = (*kernel.gemm)[1], k = (*kernel.gemm)[2];
       const float *a = buffers[0].data(), *b = buffers[1].data(),
-                  *bias = buffers[2].data();
+                  *bias = buffers.end()[-2].data();
       std::vector<float> c(m * n);
-      double blasSeconds = timeIt([&] {
-        for (int64_t i = 0; i < m; ++i)
-          std::copy(bias, bias + n, c.data() + i * n);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans,
-                    kernel.transposedWeight ? CblasTrans : CblasNoTrans, m, n,
-                    k, 1.f, a, k, b, kernel.transposedWeight ? k : n, 1.f,
-                    c.data(), n);
-      }).median;
+      double blasSeconds =
+          timeIt([&] {
+            if (kernel.hasBias)
+              for (int64_t i = 0; i < m; ++i)
+                std::copy(bias, bias + n, c.data() + i * n);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans,
+                        kernel.transposedWeight ? CblasTrans : CblasNoTrans, m,
+                        n, k, 1.f, a, k, b, kernel.transposedWeight ? k : n,
+                        kernel.hasBias ? 1.f : 0.f, c.data(), n);
+          }).median;
       double blasGflops = kernel.flops / blasSeconds * 1e-9;
       row["openblas_gflops"] = blasGflops;
       row["ratio_vs_openblas"] = gflops / blasGflops;

@@ -18,6 +18,24 @@ bool kf::definedOutside(Value v, Operation *op) {
   return !op->isAncestor(v.getParentRegion()->getParentOp());
 }
 
+namespace {
+
+/// Whether `value` is an argument of a function that
+/// buffer-results-to-out-params made of one of its results (marked
+/// `bufferize.result`): a buffer the caller provides for that result alone,
+/// which by the compiled library's ABI aliases none of its inputs.
+bool isResultBuffer(Value value) {
+  auto argument = dyn_cast<BlockArgument>(value);
+  if (!argument || !argument.getOwner()->isEntryBlock())
+    return false;
+  auto function =
+      dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp());
+  return function &&
+         function.getArgAttr(argument.getArgNumber(), "bufferize.result");
+}
+
+} // namespace
+
 bool kf::mayWrite(Operation *op, Value root) {
   WalkResult result = op->walk([&](Operation *inner) {
     if (isa<memref::PrefetchOp>(inner))
@@ -37,7 +55,8 @@ bool kf::mayWrite(Operation *op, Value root) {
         return WalkResult::interrupt();
       Value writtenRoot = kf::rootBuffer(written);
       if (writtenRoot == root ||
-          (isa<BlockArgument>(writtenRoot) && isa<BlockArgument>(root)))
+          (isa<BlockArgument>(writtenRoot) && isa<BlockArgument>(root) &&
+           !isResultBuffer(writtenRoot) && !isResultBuffer(root)))
         return WalkResult::interrupt();
     }
     return WalkResult::advance();

@@ -19,7 +19,8 @@ namespace mlir::kf {
 bool definedOutside(Value v, Operation *op);
 
 /// Whether `op` may write the buffer `root` (another buffer's root that is
-/// an argument may alias an argument `root`).
+/// an argument may alias an argument `root`, unless one of them is a
+/// function result's out-parameter, `bufferize.result`).
 bool mayWrite(Operation *op, Value root);
 
 /// The outermost op around `loop` (loops and OpenMP constructs only) that

@@ -126,6 +126,48 @@ func.func @output_argument(%x: memref<64xf32>, %q: memref<96x64xi8>, %s: memref<
 
 // -----
 
+// The same loop writing a result's out-parameter (buffer-results-to-out-
+// params marks it `bufferize.result`): a buffer the caller provides for the
+// result alone, which aliases no input, so the row is quantised once, before
+// the loop around.
+// CHECK-LABEL: func.func @result_argument
+// CHECK: scf.for
+// CHECK:   math.roundeven
+// CHECK: scf.for
+// CHECK-NOT: math.roundeven
+// CHECK:   scf.for {{.+}} -> (vector<32xf32>, vector<16xf32>, vector<16xf32>)
+module attributes {kf.target = {triple = "x86_64-unknown-linux-gnu", cpu = "znver5", vector_bits = 512 : i64}} {
+func.func @result_argument(%x: memref<64xf32>, %q: memref<96x64xi8>, %s: memref<96x2xf16>, %y: memref<96x32xf32> {bufferize.result}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c96 = arith.constant 96 : index
+  %zero = arith.constant dense<0.0> : vector<32xf32>
+  %xb = memref.expand_shape %x [[0, 1]] output_shape [2, 32] : memref<64xf32> into memref<2x32xf32>
+  %qb = memref.expand_shape %q [[0], [1, 2]] output_shape [96, 2, 32] : memref<96x64xi8> into memref<96x2x32xi8>
+  scf.for %r = %c0 to %c96 step %c1 {
+    %ahead = arith.addi %r, %c2 : index
+    %sum = scf.for %t = %c0 to %c2 step %c1 iter_args(%acc = %zero) -> (vector<32xf32>) {
+      %xv = vector.load %xb[%t, %c0] : memref<2x32xf32>, vector<32xf32>
+      memref.prefetch %s[%ahead, %t], read, locality<3>, data : memref<96x2xf16>
+      %qv = vector.load %qb[%r, %t, %c0] : memref<96x2x32xi8>, vector<32xi8>
+      %sv = vector.load %s[%r, %t] : memref<96x2xf16>, vector<1xf16>
+      %se = vector.extract %sv[0] : f16 from vector<1xf16>
+      %sb = vector.broadcast %se : f16 to vector<32xf16>
+      %sf = arith.extf %sb : vector<32xf16> to vector<32xf32>
+      %w = arith.sitofp %qv : vector<32xi8> to vector<32xf32>
+      %ws = arith.mulf %w, %sf : vector<32xf32>
+      %next = vector.fma %xv, %ws, %acc : vector<32xf32>
+      scf.yield %next : vector<32xf32>
+    } {kf.lane_sums}
+    vector.store %sum, %y[%r, %c0] : memref<96x32xf32>, vector<32xf32>
+  }
+  return
+}
+}
+
+// -----
+
 // The dot loop writes the row it reads: left alone.
 // CHECK-LABEL: func.func @writes_row
 // CHECK-NOT: math.roundeven
