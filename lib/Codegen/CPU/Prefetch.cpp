@@ -172,14 +172,6 @@ void kf::prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
   prefetchLines(b, constants, loc, target, at, lines, elementBytes, level);
 }
 
-void kf::prefetchRunInBounds(OpBuilder &b, OpBuilder &constants, Location loc,
-                             Value memref, ValueRange indices, int64_t lines,
-                             int64_t elementBytes, CacheLevel level) {
-  SmallVector<Value> at(indices.begin(), indices.end());
-  Value target = kf::resolveExpandShape(b, loc, memref, at, /*inBounds=*/true);
-  prefetchLines(b, constants, loc, target, at, lines, elementBytes, level);
-}
-
 kf::CacheLevel kf::cacheLevelFor(int64_t runs, int64_t linesPerRun,
                                  int64_t strideBytes) {
   constexpr int64_t kWayBytes = 4096, kSets = kWayBytes / kCacheLineBytes;

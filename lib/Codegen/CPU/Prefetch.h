@@ -88,13 +88,6 @@ void prefetchRunAt(OpBuilder &b, OpBuilder &constants, Location loc,
                    Value memref, ValueRange indices, int64_t lines,
                    int64_t elementBytes, CacheLevel level);
 
-/// Prefetches into `level` `lines` cache lines of the run of `memref` at
-/// `indices`, which are within its shape (no clamping), through a
-/// `memref.expand_shape` view as prefetchRunAhead does.
-void prefetchRunInBounds(OpBuilder &b, OpBuilder &constants, Location loc,
-                         Value memref, ValueRange indices, int64_t lines,
-                         int64_t elementBytes, CacheLevel level);
-
 } // namespace mlir::kf
 
 #endif // KERNELFORGE_LIB_TRANSFORMS_PREFETCH_H

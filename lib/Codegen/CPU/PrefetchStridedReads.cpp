@@ -109,164 +109,13 @@ void prefetchNextRows(Operation *read, Value memref, ValueRange indices,
                                          /*strideBytes=*/0));
 }
 
-/// `loop` and the scf.for ops around it, innermost first, as long as each
-/// has constant bounds and a positive step and is directly in the next
-/// one's body: the nest a thread walks, whose next steps are known.
-SmallVector<scf::ForOp> constantNest(scf::ForOp loop) {
-  SmallVector<scf::ForOp> nest;
-  for (auto at = loop; at; at = dyn_cast<scf::ForOp>(at->getParentOp())) {
-    std::optional<APInt> trips = at.getStaticTripCount();
-    std::optional<int64_t> step = getConstantIntValue(at.getStep());
-    if (!trips || !step || *step <= 0 || trips->isZero() ||
-        !getConstantIntValue(at.getLowerBound()))
-      break;
-    nest.push_back(at);
-  }
-  return nest;
-}
-
-/// The induction variables of `nest`'s loops around its innermost (`nest`
-/// innermost first) one step of their walk later: the innermost of them
-/// moves on and wraps back to its start past its end, which moves the loop
-/// around it one step on, and so on out; past the end of the outermost, the
-/// walk's first step. Built at `b`.
-IRMapping nextOuterStep(OpBuilder &b, Location loc, ArrayRef<scf::ForOp> nest) {
-  IRMapping next;
-  Value carry;
-  for (scf::ForOp loop : nest.drop_front()) {
-    int64_t step = *getConstantIntValue(loop.getStep());
-    int64_t lb = *getConstantIntValue(loop.getLowerBound());
-    int64_t span = loop.getStaticTripCount()->getSExtValue() * step;
-    Value iv = loop.getInductionVar();
-    Value moved = arith::AddIOp::create(
-        b, loc, iv, arith::ConstantIndexOp::create(b, loc, step));
-    if (carry)
-      moved = arith::SelectOp::create(b, loc, carry, moved, iv);
-    carry = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::sge, moved,
-        arith::ConstantIndexOp::create(b, loc, lb + span));
-    next.map(iv, arith::SelectOp::create(
-                     b, loc, carry, arith::ConstantIndexOp::create(b, loc, lb),
-                     moved));
-  }
-  return next;
-}
-
-/// `indices` computed at `b` with the values `map` gives the induction
-/// variables of `nest` (innermost first): the ops in the nest that compute
-/// them cloned there, when each is pure and without regions; nullopt
-/// otherwise.
-std::optional<SmallVector<Value>> indicesWith(OpBuilder &b,
-                                              ArrayRef<scf::ForOp> nest,
-                                              ValueRange indices,
-                                              IRMapping map) {
-  Operation *outermost = scf::ForOp(nest.back()).getOperation();
-  SmallVector<Operation *> order;
-  llvm::SmallPtrSet<Operation *, 8> seen;
-  // Each op after the ops it reads (depth first). A loop-carried value of
-  // the nest is not known at a later step.
-  std::function<bool(Value)> visit = [&](Value v) {
-    if (auto argument = dyn_cast<BlockArgument>(v))
-      return !outermost->isAncestor(argument.getOwner()->getParentOp()) ||
-             llvm::any_of(nest, [&](scf::ForOp loop) {
-               return loop.getInductionVar() == v;
-             });
-    Operation *op = v.getDefiningOp();
-    if (!outermost->isAncestor(op) || seen.contains(op))
-      return true;
-    if (!isPure(op) || op->getNumRegions() != 0)
-      return false;
-    seen.insert(op);
-    for (Value operand : op->getOperands())
-      if (!visit(operand))
-        return false;
-    order.push_back(op);
-    return true;
-  };
-  for (Value index : indices)
-    if (!visit(index))
-      return std::nullopt;
-  for (Operation *op : order)
-    b.clone(*op, map);
-  SmallVector<Value> result;
-  for (Value index : indices)
-    result.push_back(map.lookupOrDefault(index));
-  return result;
-}
-
-/// For a read of the innermost loop of `nest` (`moving` its strided index,
-/// `distance` steps ahead, the loops around with constant bounds): the run
-/// it loads `distance` steps of the nest's walk later, at `b`. Within the
-/// innermost loop's steps that is `moving` `distance` steps on; past them,
-/// where the next step of the loops around starts (a one-row product's
-/// next column tile), found by adding to every index what changes from one
-/// step of the loops around to the next, computed before the loop. Every
-/// index stays within the loops' walk, so none needs clamping. Nullopt when
-/// an index is not computed by pure ops.
-std::optional<SmallVector<Value>>
-indicesAheadInNest(OpBuilder &b, OpBuilder &outside, Location loc,
-                   ArrayRef<scf::ForOp> nest, ValueRange indices,
-                   kf::MovingIndex moving, int64_t distance) {
-  scf::ForOp loop = nest.front();
-  int64_t step = *getConstantIntValue(loop.getStep());
-  int64_t lb = *getConstantIntValue(loop.getLowerBound());
-  int64_t span = loop.getStaticTripCount()->getSExtValue() * step;
-  // Before the loop: the indices at its first step, now and at the next
-  // step of the loops around.
-  IRMapping first;
-  first.map(loop.getInductionVar(),
-            arith::ConstantIndexOp::create(outside, loc, lb).getResult());
-  IRMapping next = nextOuterStep(outside, loc, nest);
-  next.map(loop.getInductionVar(), first.lookup(loop.getInductionVar()));
-  std::optional<SmallVector<Value>> now =
-      indicesWith(outside, nest, indices, first);
-  std::optional<SmallVector<Value>> later =
-      indicesWith(outside, nest, indices, next);
-  if (!now || !later)
-    return std::nullopt;
-  Value iv = loop.getInductionVar();
-  Value ahead = arith::AddIOp::create(
-      b, loc, iv,
-      arith::ConstantIndexOp::create(outside, loc, distance * step));
-  Value wraps = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::sge, ahead,
-      arith::ConstantIndexOp::create(outside, loc, lb + span));
-  SmallVector<Value> at;
-  for (auto [dim, index] : llvm::enumerate(indices)) {
-    bool changes = (*later)[dim] != (*now)[dim];
-    if (!changes && dim != moving.dim) {
-      at.push_back(index);
-      continue;
-    }
-    Value same = index, delta;
-    if (changes)
-      delta = arith::SubIOp::create(outside, loc, (*later)[dim], (*now)[dim]);
-    if (dim == moving.dim) {
-      same = arith::AddIOp::create(
-          b, loc, index,
-          arith::ConstantIndexOp::create(outside, loc,
-                                         moving.perUnit * distance * step));
-      Value back = arith::ConstantIndexOp::create(
-          outside, loc, moving.perUnit * (distance * step - span));
-      delta = changes ? arith::AddIOp::create(outside, loc, delta, back) : back;
-    }
-    Value moved = arith::AddIOp::create(b, loc, index, delta);
-    at.push_back(arith::SelectOp::create(b, loc, wraps, moved, same));
-  }
-  return at;
-}
-
 /// Prefetches the run `read` loads `distance` steps of `loop` ahead, when it
 /// is strided: one index follows the induction variable, a cache line or
 /// more per step (0: not asked for); when it is contiguous, the rows
-/// `rowBytes` below (prefetchNextRows; 0: not asked for). With `inNest`, the
-/// steps ahead are those of the nest of loops with constant bounds around
-/// `loop` (indicesAheadInNest): past the end of `loop`'s walk, the run where
-/// the next step of the loops around it starts (a one-row product's next
-/// column tile) instead of the clamped last rows.
+/// `rowBytes` below (prefetchNextRows; 0: not asked for).
 void prefetchAhead(Operation *read, Value memref, ValueRange indices,
                    int64_t vectorElements, scf::ForOp loop, int64_t step,
-                   int64_t distance, int64_t rowBytes, bool inNest) {
+                   int64_t distance, int64_t rowBytes) {
   auto type = dyn_cast<MemRefType>(memref.getType());
   if (!type || !loop.isDefinedOutsideOfLoop(memref) ||
       indices.size() != static_cast<size_t>(type.getRank()))
@@ -308,17 +157,6 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
     lines = linesPerRead(runBytes);
   // Constants before the loop, the prefetches just before the read.
   OpBuilder outside(loop), b(read);
-  SmallVector<scf::ForOp> nest =
-      inNest ? constantNest(loop) : SmallVector<scf::ForOp>();
-  if (nest.size() > 1) {
-    if (std::optional<SmallVector<Value>> at = indicesAheadInNest(
-            b, outside, read->getLoc(), nest, indices, *moving, distance)) {
-      kf::prefetchRunInBounds(b, outside, read->getLoc(), memref, *at, lines,
-                              elementBytes,
-                              kf::cacheLevelFor(distance, lines, *stepBytes));
-      return;
-    }
-  }
   kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *moving,
                        moving->perUnit * step * distance, lines, elementBytes,
                        kf::cacheLevelFor(distance, lines, *stepBytes));
@@ -478,11 +316,8 @@ struct PrefetchStridedReadsPass
       // A mark of n steps (one-row products) overrides the distance, unless
       // the distance turns prefetching off, which also turns off the rows.
       int64_t steps = distance;
-      bool inNest = false;
-      if (auto own = dyn_cast_or_null<IntegerAttr>(mark); own && distance) {
+      if (auto own = dyn_cast_or_null<IntegerAttr>(mark); own && distance)
         steps = own.getInt();
-        inNest = true;
-      }
       int64_t rowBytes = rowsMark && distance ? rowsMark.getInt() : 0;
       if ((!mark && rowBytes <= 0) || !isInnermost(loop))
         return;
@@ -500,7 +335,7 @@ struct PrefetchStridedReadsPass
         if (auto load = dyn_cast<vector::LoadOp>(op))
           prefetchAhead(&op, load.getBase(), load.getIndices(),
                         load.getVectorType().getNumElements(), loop, *step,
-                        steps, rowBytes, inNest);
+                        steps, rowBytes);
         else if (auto transfer = dyn_cast<vector::TransferReadOp>(op))
           // A run along the innermost dimension only when the transfer is a
           // plain one; otherwise one line.
@@ -508,10 +343,10 @@ struct PrefetchStridedReadsPass
                         transfer.getPermutationMap().isMinorIdentity()
                             ? transfer.getVectorType().getNumElements()
                             : 1,
-                        loop, *step, steps, rowBytes, inNest);
+                        loop, *step, steps, rowBytes);
         else if (auto load = dyn_cast<memref::LoadOp>(op))
           prefetchAhead(&op, load.getMemRef(), load.getIndices(), 1, loop,
-                        *step, steps, rowBytes, inNest);
+                        *step, steps, rowBytes);
       }
     });
   }

@@ -419,18 +419,7 @@ def PrefetchStridedReadsPass
     read through `memref.expand_shape` views (an i8 weight's blocks of rows)
     is prefetched in the memref they view, its split indices linearised, so
     the walk continues into the next block. The prefetched index is clamped
-    to the dimension, so no address outside the buffer is asked for. A loop
-    with its own distance (one-row products, decode attention) nested in
-    `scf.for` loops of constant bounds prefetches what that nest reads
-    `distance` steps later in its walk instead: within the loop's steps the
-    same run further on; past its last step, where the next step of the
-    loops around it starts (the next block's rows, and after the last block
-    the first rows of the thread's next column tile, which clamping had
-    replaced by rows the walk does not read next). What changes from one
-    step of the loops around to the next is computed before the loop; in
-    it, a compare and a select per index, and every index stays within the
-    walk (measured on a Zen 5, decode's int8 products of 768 x 2304 and
-    768 x 3072, weights from memory: 6-7% faster; bf16 ones unchanged).
+    to the dimension, so no address outside the buffer is asked for.
     Contiguous walks (the activations) are left to the hardware, as are
     other one-row products (decode: AVX-512's 512-byte runs of f32 rows),
     whose weight blocks are read once, front to back, and loops of
