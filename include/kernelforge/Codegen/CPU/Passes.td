@@ -305,7 +305,9 @@ def IntegerRowPairsPass
 
     - The loop's rows of `x` are quantised once, before the outermost loop
       or OpenMP construct around it that neither moves them nor writes their
-      buffer: to i16 with one f32 scale, `xs = max|x| / 32767`, `xq =
+      buffer (a function argument may be any other argument's buffer, except
+      a result's out-parameter, marked `bufferize.result`): to i16 with one
+      f32 scale, `xs = max|x| / 32767`, `xq =
       roundeven(x / xs)` (0 for a zero block; NaN reaches the scale), stored
       as i32 pairs of consecutive rows.
     - The loop steps over row pairs: the two rows' bytes interleaved column
@@ -343,7 +345,10 @@ def IntegerBlockDotsPass
 
     - The row is quantised once, before the outermost loop or OpenMP
       construct around it that neither moves the row's indices nor writes
-      its buffer (a marked loop that writes it is left alone): each step's N values to i16 with one f32 scale,
+      its buffer (a marked loop that writes it is left alone; a function
+      argument may be any other argument's buffer, except a result's
+      out-parameter, marked `bufferize.result`): each step's N values to
+      i16 with one f32 scale,
       `xs = max|x| / 32767`, `xq = roundeven(x / xs)` (0 for a zero step;
       NaN reaches the scale).
     - Each step sums `extsi(q) * extsi(xq)` in adjacent pairs, N / 2 i32
