@@ -364,6 +364,13 @@ struct RotatingArguments {
   std::vector<std::vector<void *>> pointers;
 };
 
+/// The median of `values` (not empty); with an even count, the larger of
+/// the middle two (for times and time ratios: the slower).
+double upperMedian(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
 /// Median seconds of calls to `entry`, each on the next of `args`' sets,
 /// timed for `minTime` (at least 3 calls) after 20 ms of warm-up calls
 /// (OpenMP's workers sleep between regions; the first calls pay for waking
@@ -387,8 +394,7 @@ double medianSeconds(const kernelforge::runtime::EntryPoint &entry,
     samples.push_back(seconds(t0));
   } while ((seconds(timing) < minTime || samples.size() < 3) &&
            samples.size() < 100000);
-  std::sort(samples.begin(), samples.end());
-  return samples[samples.size() / 2];
+  return upperMedian(std::move(samples));
 }
 
 /// Normal random values stored as `arg`'s element type (f32, bf16 or f16),
@@ -574,11 +580,10 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
     rounds += llvm::formatv(" {0:F2}", ours.back() / theirs.back());
   }
   bool wins = beatsDefault(ours, theirs);
-  double ratio = medianRatio(ours, theirs);
-  std::sort(theirs.begin(), theirs.end());
   // The leader's time as the paired rounds see it: the default's median
   // times the median round's ratio (so a winner is recorded faster).
-  double theirsMs = theirs[theirs.size() / 2] * 1e3, oursMs = theirsMs * ratio;
+  double theirsMs = upperMedian(theirs) * 1e3,
+         oursMs = theirsMs * medianRatio(ours, theirs);
   report(llvm::formatv("  head-to-head: {0} {1:F3} ms, default {2:F3} ms "
                        "(round ratios{3}): {4}",
                        leader.describe(), oursMs, theirsMs, rounds,
@@ -609,11 +614,7 @@ static std::vector<double> roundRatios(ArrayRef<double> ours,
 
 double mlir::kf::medianRatio(ArrayRef<double> ours, ArrayRef<double> theirs) {
   std::vector<double> ratios = roundRatios(ours, theirs);
-  if (ratios.empty())
-    return 1;
-  std::sort(ratios.begin(), ratios.end());
-  // With an even count, the slower of the middle two.
-  return ratios[ratios.size() / 2];
+  return ratios.empty() ? 1 : upperMedian(std::move(ratios));
 }
 
 bool mlir::kf::beatsDefault(ArrayRef<double> ours, ArrayRef<double> theirs,
@@ -622,7 +623,8 @@ bool mlir::kf::beatsDefault(ArrayRef<double> ours, ArrayRef<double> theirs,
   if (ratios.empty())
     return false;
   size_t lost = llvm::count_if(ratios, [](double r) { return r >= 1; });
-  return lost <= ratios.size() / 4 && medianRatio(ours, theirs) <= 1 - margin;
+  return lost <= ratios.size() / 4 &&
+         upperMedian(std::move(ratios)) <= 1 - margin;
 }
 
 std::string mlir::kf::busyMachineWarning(double loadAverage, int64_t cores) {

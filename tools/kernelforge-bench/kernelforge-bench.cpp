@@ -216,14 +216,18 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
   kernel.streamedArgs = {1};
   if (quantized)
     kernel.streamedArgs.push_back(2);
-  // The buffers: x, w, (scales), (bias), y.
+  // The buffers: x, w, (scales), (bias), y; checked against `weight`, the
+  // weight as the kernel sees it.
   int biasAt = quantized ? 3 : 2, outAt = biasAt + (bias ? 1 : 0);
+  auto check = [=](const float *weight, std::vector<std::vector<float>> &b) {
+    std::vector<float> zeros(bias ? 0 : n, 0.f);
+    return kfbench::checkLinear(b[0].data(), weight,
+                                bias ? b[biasAt].data() : zeros.data(),
+                                b[outAt].data(), t, k, n, outIn);
+  };
   if (!quantized) {
     kernel.check = [=](std::vector<std::vector<float>> &b) {
-      std::vector<float> zeros(bias ? 0 : n, 0.f);
-      return kfbench::checkLinear(b[0].data(), b[1].data(),
-                                  bias ? b[biasAt].data() : zeros.data(),
-                                  b[outAt].data(), t, k, n, outIn);
+      return check(b[1].data(), b);
     };
     return kernel;
   }
@@ -237,10 +241,7 @@ Kernel linearKernel(const std::string &name, int64_t t, int64_t k, int64_t n,
         weight[outIn ? c * k + r : r * n + c] *=
             outIn ? b[2][c * (k / kBlock) + r / kBlock]
                   : b[2][(r / kBlock) * n + c];
-    std::vector<float> zeros(bias ? 0 : n, 0.f);
-    return kfbench::checkLinear(b[0].data(), weight.data(),
-                                bias ? b[biasAt].data() : zeros.data(),
-                                b[outAt].data(), t, k, n, outIn);
+    return check(weight.data(), b);
   };
   return kernel;
 }
@@ -665,8 +666,9 @@ int main(int argc, char **argv) {
 #ifdef KF_HAVE_OPENBLAS
     if (kernel.gemm) {
       int64_t m = (*kernel.gemm)[0], n = (*kernel.gemm)[1], k = (*kernel.gemm)[2];
+      // A bias is the argument before the output.
       const float *a = buffers[0].data(), *b = buffers[1].data(),
-                  *bias = buffers.end()[-2].data();
+                  *bias = kernel.hasBias ? buffers.end()[-2].data() : nullptr;
       std::vector<float> c(m * n);
       double blasSeconds =
           timeIt([&] {
