@@ -1,17 +1,25 @@
-//===- PrefetchNextKeyTile.cpp - The next key tile's rows, a tile ahead ---===//
+//===- PrefetchNextKeyTile.cpp - Key tiles 4 KiB ahead --------------------===//
 //
 // A decode query's fused attention walks its head's keys and values one
 // tile at a time: Q K^T over the tile's key rows, the online softmax, then
 // P V, one value row per step. Each tile is a few microseconds of work on
-// 16 KiB (64 bf16 rows of keys and values), two new 4 KiB pages of each,
-// and the hardware prefetchers start again on every page: one core waits
-// on memory at the start of each. The P V loop, which steps through the
-// tile's rows one by one, asks for the same rows of the next tile of every
-// tile-sized read of the loop (the keys' tile view and the value rows).
-// Measured on a Zen 5 (kernelforge-bench, attention at T = 1, bf16 KV cache
-// from memory, three alternating runs): context 512 0.041 / 0.069 / 0.073
-// -> 0.036 / 0.036 / 0.049 ms, 1024 0.082 / 0.082 / 0.129 -> 0.076 / 0.077 /
-// 0.077; 64 (one tile) unchanged.
+// a few KiB of key and value rows, new pages to the hardware prefetchers,
+// so one core waits on memory at the start of each. The P V loop, which
+// steps through the tile's rows one by one, asks for the same rows of a
+// tile ahead of every tile-sized read of the loop (the keys' tile view and
+// the value rows). Measured on a Zen 5 (kernelforge-bench, attention at
+// T = 1, bf16 KV cache from memory, three alternating runs), the next tile
+// took context 512 0.041 / 0.069 / 0.073 -> 0.036 / 0.036 / 0.049 ms, 1024
+// 0.082 / 0.082 / 0.129 -> 0.076 / 0.077 / 0.077; 64 (one tile) unchanged.
+//
+// How far ahead is a number of bytes, not of tiles: the fewest whole tiles
+// that reach kBytesAhead along each stream. GPT-2's decode tiles (16 keys of
+// 64 dimensions) are 2 KiB of bf16 and 4 KiB of f32 per stream; on the same
+// Zen 5 (one kernel, its calls interleaved with the other's, 15 rounds, the
+// cache from memory), bf16 two tiles ahead took 0.91-0.92 of one tile's
+// time at contexts 256, 512 and 1024 (three or four tiles 0.93-0.97, eight
+// 1.03; znver3 code 0.93), while f32 was fastest one tile ahead (two to
+// four 1.03-1.09): 4 KiB ahead either way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,6 +35,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <algorithm>
+
 namespace mlir::kf {
 #define GEN_PASS_DEF_PREFETCHNEXTKEYTILEPASS
 #include "kernelforge/Codegen/CPU/Passes.h.inc"
@@ -35,6 +45,10 @@ namespace mlir::kf {
 using namespace mlir;
 
 namespace {
+
+/// How far ahead of the rows in use the prefetches are, at least, along each
+/// row stream (the file's comment has the measurements).
+constexpr int64_t kBytesAhead = 4096;
 
 /// A run of a tile's row to prefetch: `memref` at `indices`, row dimension
 /// `dim` (its index moves one row per step of the row loop), `bytes` long
@@ -182,19 +196,25 @@ void prefetchNextTile(scf::ForOp keys) {
   if (!rowLoop)
     return;
   auto [rows, runs] = *rowLoop;
+  // Whole tiles, at least kBytesAhead of the widest row run.
+  int64_t rowBytes = 1;
+  for (const RowRun &run : runs)
+    rowBytes = std::max(rowBytes, run.bytes);
+  int64_t tilesAhead =
+      std::max<int64_t>(1, llvm::divideCeil(kBytesAhead, *tile * rowBytes));
   OpBuilder constants(keys);
   OpBuilder b = OpBuilder::atBlockBegin(rows.getBody());
-  // Row r of the next tile, or the loop's last row when there is none (a
-  // line just read, not one past the keys the query sees). The loads' row
-  // index is computed further down the body: the prefetches, first in it,
-  // compute their own.
+  // Row r of the tile that far ahead, or the loop's last row when there is
+  // none (a line just read, not one past the keys the query sees). The
+  // loads' row index is computed further down the body: the prefetches,
+  // first in it, compute their own.
   Location loc = rows.getLoc();
   Value last = arith::SubIOp::create(
       constants, loc, keys.getUpperBound(),
       arith::ConstantIndexOp::create(constants, loc, 1));
   Value next = arith::AddIOp::create(
       b, loc, keys.getInductionVar(),
-      arith::ConstantIndexOp::create(constants, loc, *tile));
+      arith::ConstantIndexOp::create(constants, loc, *tile * tilesAhead));
   Value row = arith::MinSIOp::create(
       b, loc, arith::AddIOp::create(b, loc, next, rows.getInductionVar()),
       last);

@@ -93,6 +93,45 @@ func.func @one_cache(%kv: memref<2x12x1024x64xbf16>, %h: index, %ub: index, %out
 
 // -----
 
+// How far ahead is whole tiles of at least 4 KiB of the widest row read:
+// 16 bf16 rows of 64 are 2 KiB, so the rows two tiles ahead (kt + 32);
+// 16 f32 rows of 64 are 4 KiB, so the next tile's (kt + 16).
+// CHECK-LABEL: func.func @small_tiles
+// CHECK-DAG: %[[C16:.+]] = arith.constant 16 : index
+// CHECK-DAG: %[[C32:.+]] = arith.constant 32 : index
+// CHECK: scf.for %[[KT:.+]] = %{{.+}} to %{{.+}} step %[[C16]]
+// CHECK:   scf.for
+// CHECK-NEXT: %[[NEXT:.+]] = arith.addi %[[KT]], %[[C32]] : index
+// CHECK: memref.prefetch %arg0
+// CHECK: scf.for %[[KT2:.+]] = %{{.+}} to %{{.+}} step %[[C16]]
+// CHECK:   scf.for
+// CHECK-NEXT: %[[NEXT2:.+]] = arith.addi %[[KT2]], %[[C16]] : index
+// CHECK: memref.prefetch %arg1
+#sum = affine_map<()[s0, s1] -> (s0 + s1)>
+func.func @small_tiles(%v: memref<1024x64xbf16>, %w: memref<1024x64xf32>, %ub: index, %out: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  scf.for %kt = %c0 to %ub step %c16 {
+    scf.for %r = %c0 to %c16 step %c1 {
+      %row = affine.apply #sum()[%kt, %r]
+      %vr = vector.load %v[%row, %c0] : memref<1024x64xbf16>, vector<64xbf16>
+      %vf = arith.extf %vr : vector<64xbf16> to vector<64xf32>
+      vector.store %vf, %out[%c0] : memref<64xf32>, vector<64xf32>
+    }
+  } {kf.key_tile_loop}
+  scf.for %kt = %c0 to %ub step %c16 {
+    scf.for %r = %c0 to %c16 step %c1 {
+      %row = affine.apply #sum()[%kt, %r]
+      %wr = vector.load %w[%row, %c0] : memref<1024x64xf32>, vector<64xf32>
+      vector.store %wr, %out[%c0] : memref<64xf32>, vector<64xf32>
+    }
+  } {kf.key_tile_loop}
+  return
+}
+
+// -----
+
 // No row loop over the tile (a prefill block's key loop, or a tile the
 // loop walks 8 rows at a time): nothing is prefetched, the mark goes. An
 // unmarked loop is left alone.

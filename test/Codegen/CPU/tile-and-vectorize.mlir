@@ -292,7 +292,7 @@ func.func @decode_i8_out_in(%x: tensor<1x64xf32>, %w: tensor<96x64xi8>, %s: tens
 // probabilities times the values (one row against the tile's value rows)
 // prefetch the value rows 16 steps ahead (kf.prefetch = 16); the lane sums,
 // which read the block's own partial sums, do not. The key loop keeps its
-// kf.key_tile_loop mark (kf-prefetch-next-key-tile asks for the next tile).
+// kf.key_tile_loop mark (kf-prefetch-next-key-tile asks for tiles ahead).
 // CHECK-LABEL: func.func @decode_attention
 // CHECK: scf.forall (%{{.+}}) in (4)
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 1, 16, 4, 16] : tensor<1x1x16x64xf32> into tensor<1x1x16x4x16xf32>
