@@ -103,6 +103,8 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   VectorTransferToSCFOptions vectorToSCF;
   vectorToSCF.enableFullUnroll();
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(vectorToSCF));
+  // Decode attention's scores: each tile's keys' lanes summed by one tree.
+  pm.addNestedPass<func::FuncOp>(createRowSumTreesPass());
   pm.addNestedPass<func::FuncOp>(createFactorBlockScalesPass());
   pm.addNestedPass<func::FuncOp>(createWidenBytesByWordsPass());
   PrefetchStridedReadsPassOptions prefetch;

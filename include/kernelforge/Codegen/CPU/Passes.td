@@ -267,6 +267,31 @@ def FactorBlockScalesPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def RowSumTreesPass
+    : Pass<"kf-row-sum-trees", "::mlir::func::FuncOp"> {
+  let summary = "Sum rows' lanes into their totals with one shuffle tree per vector of rows";
+  let description = [{
+    An `scf.for` over `[0, R)` by 1 whose body only reads a row of W f32
+    lanes (a 1-D `vector.load` whose index in one dimension other than the
+    innermost is the induction variable, the others from outside the loop),
+    adds it into one element of a buffer with `vector.reduction <add>` and
+    `reassoc` (the element read and written back at the same indices, the
+    induction variable the innermost one, contiguous: a `memref.load` /
+    `memref.store`, or one-element `vector.load` / `vector.store`), with W a
+    power of two and R a multiple of it: a decode query's attention adding
+    each key's lanes of products into its score. Such a loop becomes, for
+    each W rows, the W row reads, a tree of `vector.shuffle`s and additions
+    that pairs the rows and halves their lane groups level by level
+    (2 (W - 1) shuffles, W - 1 additions) into one vector of the W totals in
+    row order, and one vector read, add and store of the W elements. On x86
+    each row's reduction had been about ten instructions and a scalar store.
+    The additions' order changes (`reassoc` allows it); other loops are
+    left alone.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def WidenBytesByWordsPass
     : Pass<"kf-widen-bytes-by-words", "::mlir::func::FuncOp"> {
   let summary = "Widen i8 weight rows four bytes per 32-bit lane";
