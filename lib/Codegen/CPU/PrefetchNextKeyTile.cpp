@@ -28,6 +28,8 @@
 #include "kernelforge/Transforms/Contractions.h"
 #include "kernelforge/Codegen/CPU/Passes.h"
 
+#include "Views.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -63,15 +65,6 @@ struct RowRun {
 /// Bytes per element of a memref, 0 when not whole bytes.
 int64_t elementBytes(Value memref) {
   return cast<MemRefType>(memref.getType()).getElementTypeBitWidth() / 8;
-}
-
-/// Whether `memref`'s innermost dimension is contiguous.
-bool innermostContiguous(Value memref) {
-  auto type = cast<MemRefType>(memref.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(type.getStridesAndOffset(strides, offset)) &&
-         !strides.empty() && strides.back() == 1;
 }
 
 /// Whether two indices are the same value or equal constants.
@@ -114,8 +107,8 @@ findRowLoop(scf::ForOp keys, int64_t tile) {
       Value memref = load.getBase();
       ValueRange indices = load.getIndices();
       if (!keys.isDefinedOutsideOfLoop(memref) ||
-          load.getVectorType().getRank() != 1 || !innermostContiguous(memref) ||
-          elementBytes(memref) == 0)
+          load.getVectorType().getRank() != 1 ||
+          !kf::innermostContiguous(memref) || elementBytes(memref) == 0)
         continue;
       std::optional<kf::MovingIndex> moving = kf::movingIndex(indices, rows);
       if (!moving || moving->perUnit != 1 ||
@@ -149,8 +142,8 @@ SmallVector<RowRun> tileViews(scf::ForOp keys, int64_t tile, Value row,
   SmallVector<RowRun> runs;
   for (auto view : keys.getBody()->getOps<memref::SubViewOp>()) {
     Value source = view.getSource();
-    if (!keys.isDefinedOutsideOfLoop(source) || !innermostContiguous(source) ||
-        elementBytes(source) == 0)
+    if (!keys.isDefinedOutsideOfLoop(source) ||
+        !kf::innermostContiguous(source) || elementBytes(source) == 0)
       continue;
     SmallVector<OpFoldResult> offsets = view.getMixedOffsets(),
                               sizes = view.getMixedSizes(),

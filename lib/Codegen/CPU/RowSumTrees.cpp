@@ -24,6 +24,8 @@
 
 #include "kernelforge/Codegen/CPU/Passes.h"
 
+#include "Views.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -108,15 +110,6 @@ std::optional<std::pair<Value, SmallVector<Value>>> scalarWrite(Value value) {
                         SmallVector<Value>(store.getIndices()));
 }
 
-/// Whether `memref`'s innermost dimension is contiguous.
-bool innermostContiguous(Value memref) {
-  auto type = cast<MemRefType>(memref.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(type.getStridesAndOffset(strides, offset)) &&
-         !strides.empty() && strides.back() == 1;
-}
-
 /// `loop` when it is `for r in [0, R) step 1: s[.., r] += reduce_add(p[..
 /// r ..])` with `reassoc`, R a multiple of the lanes W (a power of two),
 /// and nothing else in its body.
@@ -151,7 +144,7 @@ std::optional<RowSumLoop> matchRowSums(scf::ForOp loop) {
   auto read = scalarRead(reduction.getAcc());
   auto write = scalarWrite(reduction.getDest());
   if (!read || !write || read->first != write->first ||
-      read->second != write->second || !innermostContiguous(read->first) ||
+      read->second != write->second || !kf::innermostContiguous(read->first) ||
       ivPosition(loop, read->second) != read->second.size() - 1 ||
       !loop.isDefinedOutsideOfLoop(read->first) ||
       !loop.isDefinedOutsideOfLoop(rows.getBase()))

@@ -1,12 +1,14 @@
-//===- Views.h - The buffer a memref view reads ------------------*- C++ -*-===//
+//===- Views.h - The buffer a memref view reads, its layout ------*- C++
+//-*-===//
 //
-// Private to kf-lower-vector-ops and kf-fuse-panel-copies.
+// Private to the CPU code generation passes.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef KERNELFORGE_LIB_TRANSFORMS_VIEWS_H
 #define KERNELFORGE_LIB_TRANSFORMS_VIEWS_H
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Value.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -18,6 +20,15 @@ inline Value rootBuffer(Value memref) {
   while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
     memref = view.getViewSource();
   return memref;
+}
+
+/// Whether `memref`'s innermost dimension is contiguous.
+inline bool innermostContiguous(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         !strides.empty() && strides.back() == 1;
 }
 
 } // namespace mlir::kf
