@@ -177,6 +177,37 @@ linalg::LinalgOp kf::laneSumProducer(linalg::LinalgOp sum) {
   return partial;
 }
 
+/// Tiles the lane sum `sum` by `sizes` into loops of `loopType`, fusing
+/// into them the producers among `fusible` (null entries ignored), and
+/// replaces it: the tiling result, or failure with `sum` left alone.
+static FailureOr<scf::SCFTileAndFuseResult>
+tileSumFusing(RewriterBase &rewriter, linalg::LinalgOp sum,
+              ArrayRef<int64_t> sizes, scf::SCFTilingOptions::LoopType loopType,
+              ArrayRef<Operation *> fusible) {
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(sum.getContext(), sizes));
+  tiling.setLoopType(loopType);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  using Control = scf::SCFTileAndFuseOptions::ControlFnResult;
+  options.setFusionControlFn([&](tensor::ExtractSliceOp, OpResult producer,
+                                 bool) -> std::optional<Control> {
+    if (llvm::is_contained(fusible, producer.getOwner()))
+      return Control{};
+    return std::nullopt;
+  });
+  rewriter.setInsertionPoint(sum);
+  FailureOr<scf::SCFTileAndFuseResult> fused =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(sum.getOperation()), options);
+  if (failed(fused) || fused->loops.empty())
+    return failure();
+  for (OpResult result : sum->getResults())
+    rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
+  rewriter.eraseOp(sum);
+  return fused;
+}
+
 FailureOr<SmallVector<Operation *>>
 kf::fuseLaneSumIntoThreadTiles(RewriterBase &rewriter, linalg::LinalgOp sum,
                                int64_t rowTile) {
@@ -193,31 +224,11 @@ kf::fuseLaneSumIntoThreadTiles(RewriterBase &rewriter, linalg::LinalgOp sum,
                              [&] { init->set(fill->getResult(0)); });
   }
   Operation *initFill = sum.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  MLIRContext *ctx = sum.getContext();
-  scf::SCFTilingOptions tiling;
-  tiling.setTileSizes(getAsIndexOpFoldResult(ctx, {1, rowTile, 0}));
-  tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-  scf::SCFTileAndFuseOptions options;
-  options.setTilingOptions(tiling);
-  using Control = scf::SCFTileAndFuseOptions::ControlFnResult;
-  options.setFusionControlFn(
-      [&](tensor::ExtractSliceOp, OpResult producer,
-          bool) -> std::optional<Control> {
-        Operation *owner = producer.getOwner();
-        if (owner == partial.getOperation() || owner == fill ||
-            (initFill && owner == initFill))
-          return Control{};
-        return std::nullopt;
-      });
-  rewriter.setInsertionPoint(sum);
-  FailureOr<scf::SCFTileAndFuseResult> fused =
-      scf::tileConsumerAndFuseProducersUsingSCF(
-          rewriter, cast<TilingInterface>(sum.getOperation()), options);
-  if (failed(fused) || fused->loops.empty())
+  FailureOr<scf::SCFTileAndFuseResult> fused = tileSumFusing(
+      rewriter, sum, {1, rowTile, 0}, scf::SCFTilingOptions::LoopType::ForallOp,
+      {partial.getOperation(), fill, initFill});
+  if (failed(fused))
     return failure();
-  for (OpResult result : sum->getResults())
-    rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
-  rewriter.eraseOp(sum);
   Operation *loop = fused->loops.front();
   loop->setAttr("kf.parallel", rewriter.getStringAttr("features"));
 
@@ -241,6 +252,42 @@ kf::fuseLaneSumIntoThreadTiles(RewriterBase &rewriter, linalg::LinalgOp sum,
       tiled.push_back(op);
   }
   return tiled;
+}
+
+LogicalResult kf::sumLaneRowsOneByOne(RewriterBase &rewriter,
+                                      scf::ForallOp block,
+                                      SmallVectorImpl<Operation *> &ops) {
+  auto yields = block.getTerminator().getYieldingOps();
+  if (!llvm::hasSingleElement(yields))
+    return failure();
+  auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(*yields.begin());
+  auto sum =
+      insert ? insert.getSource().getDefiningOp<linalg::LinalgOp>() : nullptr;
+  if (!sum || sum.getNumLoops() != 3 || sum.getNumDpsInputs() != 1)
+    return failure();
+  auto partial = sum.getDpsInputs()[0].getDefiningOp<linalg::LinalgOp>();
+  if (!partial || !partial->hasOneUse() || partial.getNumDpsInits() != 1)
+    return failure();
+  Operation *fill = partial.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  Operation *sumOp = sum.getOperation();
+  FailureOr<scf::SCFTileAndFuseResult> fused = tileSumFusing(
+      rewriter, sum, {1, 1, 0}, scf::SCFTilingOptions::LoopType::ForOp,
+      {partial.getOperation(), fill});
+  if (failed(fused))
+    return failure();
+  llvm::erase_if(ops, [&](Operation *op) {
+    return op == sumOp || op == partial.getOperation() || op == fill;
+  });
+  ops.append(fused->tiledAndFusedOps.begin(), fused->tiledAndFusedOps.end());
+  for (Operation *op : {partial.getOperation(), fill}) {
+    if (!op)
+      continue;
+    if (op->use_empty())
+      rewriter.eraseOp(op);
+    else
+      ops.push_back(op);
+  }
+  return success();
 }
 
 FailureOr<SmallVector<Operation *>>

@@ -8,6 +8,7 @@
 #define KERNELFORGE_LIB_TRANSFORMS_MATVEC_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::kf {
@@ -47,6 +48,18 @@ linalg::LinalgOp laneSumProducer(linalg::LinalgOp sum);
 FailureOr<SmallVector<Operation *>>
 fuseLaneSumIntoThreadTiles(RewriterBase &rewriter, linalg::LinalgOp sum,
                            int64_t rowTile);
+
+/// Within a lane sum's block of outputs (fuseLaneSumIntoThreadTiles'
+/// scf.forall), sums each output right after its product: the block's sum
+/// tiled one output at a time in an scf.for, with its product and the
+/// product's fill fused in, so that each output's lanes are a [1, 1, lanes]
+/// temporary (registers) and the weight rows are read one after another.
+/// `ops` (the block's ops, as fuseLaneSumIntoThreadTiles returned them)
+/// then lists the new ops instead of the sum, product and fill they replace.
+/// Failure, with nothing changed, when the block is not that shape or the
+/// fusion fails.
+LogicalResult sumLaneRowsOneByOne(RewriterBase &rewriter, scf::ForallOp block,
+                                  SmallVectorImpl<Operation *> &ops);
 
 /// Rewrites a one-row product C[0, n] += A[0, k] * B[k, n] whose weight is
 /// stored [k, n] (n contiguous: GPT-2's Conv1D layout) into `parts`

@@ -69,30 +69,38 @@ void advanceWrapping(OpBuilder &b, OpBuilder &constants, Location loc,
   at[carry] = arith::SelectOp::create(b, loc, past, carried, at[carry]);
 }
 
-/// Prefetches, for a contiguous read of `loop` (`moving`, less than a cache
-/// line per step), the same position in the rows at least `rowBytes` below:
-/// whole steps of the loop around `loop`, whose induction variable moves
-/// another index (the row). One line per read.
+/// Prefetches, for a read of `loop` along its row (`moving`), the same
+/// position in the rows at least `rowBytes` below: whole steps of the
+/// nearest loop around `loop` whose induction variable moves another index
+/// (the row), past loops that move none (a k tile's). One prefetch per
+/// cache line of the read's `lines`, into `level` (by default, L1 unless
+/// the rows below crowd its sets).
 void prefetchNextRows(Operation *read, Value memref, ValueRange indices,
                       ArrayRef<int64_t> strides, int64_t elementBytes,
-                      kf::MovingIndex moving, scf::ForOp loop,
-                      int64_t rowBytes) {
-  auto outer = loop->getParentOfType<scf::ForOp>();
-  if (!outer)
+                      kf::MovingIndex moving, scf::ForOp loop, int64_t rowBytes,
+                      int64_t lines,
+                      std::optional<kf::CacheLevel> level = std::nullopt) {
+  scf::ForOp outer;
+  std::optional<kf::MovingIndex> rows;
+  for (outer = loop->getParentOfType<scf::ForOp>(); outer && !rows;
+       outer = rows ? outer : outer->getParentOfType<scf::ForOp>()) {
+    for (auto [dim, index] : llvm::enumerate(indices)) {
+      if (dim == moving.dim)
+        continue;
+      std::optional<kf::MovingIndex> motion =
+          kf::movingIndex(ValueRange{index}, outer, /*invariantApplies=*/true);
+      if (motion && rows)
+        return; // More than one index moves with the rows.
+      if (motion)
+        rows = kf::MovingIndex{static_cast<unsigned>(dim), motion->perUnit};
+    }
+    if (rows)
+      break;
+  }
+  if (!outer || !rows)
     return;
   std::optional<int64_t> outerStep = getConstantIntValue(outer.getStep());
-  std::optional<kf::MovingIndex> rows;
-  for (auto [dim, index] : llvm::enumerate(indices)) {
-    if (dim == moving.dim)
-      continue;
-    std::optional<kf::MovingIndex> motion =
-        kf::movingIndex(ValueRange{index}, outer, /*invariantApplies=*/true);
-    if (motion && rows)
-      return; // More than one index moves with the rows.
-    if (motion)
-      rows = kf::MovingIndex{static_cast<unsigned>(dim), motion->perUnit};
-  }
-  if (!outerStep || *outerStep <= 0 || !rows)
+  if (!outerStep || *outerStep <= 0)
     return;
   std::optional<int64_t> stepBytes =
       bytesPerStep(strides, *rows, *outerStep, elementBytes);
@@ -101,12 +109,13 @@ void prefetchNextRows(Operation *read, Value memref, ValueRange indices,
   int64_t elementsPerStep = rows->perUnit * *outerStep;
   int64_t steps = llvm::divideCeil(rowBytes, *stepBytes);
   OpBuilder outside(loop), b(read);
-  kf::prefetchRunAhead(b, outside, read->getLoc(), memref, indices, *rows,
-                       elementsPerStep * steps, /*lines=*/1, elementBytes,
-                       kf::cacheLevelFor(/*runs=*/1,
-                                         llvm::divideCeil(rowBytes,
-                                                          kf::kCacheLineBytes),
-                                         /*strideBytes=*/0));
+  kf::prefetchRunAhead(
+      b, outside, read->getLoc(), memref, indices, *rows,
+      elementsPerStep * steps, lines, elementBytes,
+      level ? *level
+            : kf::cacheLevelFor(/*runs=*/1,
+                                llvm::divideCeil(rowBytes, kf::kCacheLineBytes),
+                                /*strideBytes=*/0));
 }
 
 /// Prefetches the run `read` loads `distance` steps of `loop` ahead, when it
@@ -137,12 +146,23 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
       bytesPerStep(strides, *moving, step, elementBytes);
   if (!stepBytes)
     return;
+  unsigned inner = type.getRank() - 1;
+  int64_t runBytes = vectorElements * elementBytes;
   if (*stepBytes < kf::kCacheLineBytes) {
     // Contiguous: the hardware prefetchers follow it, unless asked for the
     // rows below.
     if (rowBytes > 0)
       prefetchNextRows(read, memref, indices, strides, elementBytes, *moving,
-                       loop, rowBytes);
+                       loop, rowBytes, /*lines=*/1);
+    return;
+  }
+  // A streamed row (whole lines a read, one after another along the row:
+  // kf-tile-and-vectorize asks for the rows below of AVX2's one-line
+  // reads): the rows below into L2, every line of each read.
+  if (rowBytes > 0 && strides[inner] == 1 && *stepBytes == runBytes) {
+    prefetchNextRows(read, memref, indices, strides, elementBytes, *moving,
+                     loop, rowBytes, linesPerRead(runBytes),
+                     kf::CacheLevel::L2);
     return;
   }
   if (distance <= 0)
@@ -150,8 +170,6 @@ void prefetchAhead(Operation *read, Value memref, ValueRange indices,
 
   // Each cache line of the run, along the innermost dimension when it is
   // contiguous.
-  unsigned inner = type.getRank() - 1;
-  int64_t runBytes = vectorElements * elementBytes;
   int64_t lines = 1;
   if (moving->dim != inner && strides[inner] == 1)
     lines = linesPerRead(runBytes);

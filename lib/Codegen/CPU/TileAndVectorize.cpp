@@ -235,6 +235,25 @@ constexpr StringLiteral kPackingCopyAttrName = "kf.packing_copy";
 /// the thread tile's loop, not again on its register loops).
 constexpr StringLiteral kPackedAttrName = "kf.packed";
 
+/// Marks the lane-split product of a row against a whole [n, k] weight of
+/// 16-bit elements (the tied head, and decode's `nn.Linear` products) that
+/// streams its outputs' weight rows one after another: a register tile of
+/// one row and all its lanes, kLaneStreamVectors vectors, each row's lanes
+/// summed right after it (kf::sumLaneRowsOneByOne), instead of 8 rows a
+/// vector each summed after the block. Each thread's rows are one run
+/// through memory rather than 8 runs a row apart. On a 2-core Zen 5
+/// (weights from memory, old and new kernels' calls interleaved, 11
+/// rounds), bf16 took 0.83 / 0.87-0.89 / 0.93-0.95 of the old time for
+/// GPT-2's head / 768 x 2304 / 3072 x 768 stored [n, k], and 0.75-0.82 /
+/// 0.87-0.89 / 0.94-1.0 with AVX2 code (whose one-line steps ask for the
+/// rows below, without which its 3072 x 768 took 1.4x); f16 0.79 / 0.91.
+/// f32 rows stay in 8-row tiles: streamed, they were 1.0-1.3x slower.
+constexpr StringLiteral kStreamRowsAttrName = "kf.stream_rows";
+
+/// Vectors of lanes a streamed row's tile keeps (four chains of
+/// multiply-adds in flight).
+constexpr int64_t kLaneStreamVectors = 4;
+
 /// Whether `op` is C[m, n] += A[m, k] * B[n, k]: its weight stored [n, k].
 bool weightStoredOutIn(linalg::LinalgOp op) {
   if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2)
@@ -377,6 +396,11 @@ struct Planner {
                                                 sched.registerCols)));
         registerRows = 1;
       }
+      // A streamed row (kStreamRowsAttrName): one row, all its lanes.
+      if (op->hasAttr(kStreamRowsAttrName)) {
+        registerCols = ranges[n];
+        registerRows = 1;
+      }
       // One row (decode): nothing to reuse a weight for, so the tile is all
       // columns: each k step reads a long run of a weight row (four f32
       // register tiles, 512 bytes with AVX-512, and as many bytes of a
@@ -452,7 +476,8 @@ struct Planner {
       int64_t weightBytes = narrowestInputBytes(op);
       // Bytes of each weight row a one-row register tile reads per step
       // from a [k, n] weight (0: not such a product).
-      int64_t runBytes = oneRow && block == 0 && !weightStoredOutIn(op)
+      int64_t runBytes = oneRow && block == 0 && !weightStoredOutIn(op) &&
+                                 !op->hasAttr(kStreamRowsAttrName)
                              ? cols * weightBytes
                              : 0;
       bool narrowRuns = !inKeyLoop && weightBytes < 4 && runBytes > 0 &&
@@ -525,7 +550,9 @@ struct Planner {
       // (Not any product in a loop: a packed product's k tile loop is one
       // too, and its panels are not to be prefetched.)
       bool shortRuns = runBytes > 0 && runBytes <= kBlocksOuterRunBytes;
-      if (oneRow && !narrowRuns && (weightBytes < 4 || inKeyLoop || shortRuns)) {
+      // (A streamed row has the hardware prefetchers, or the rows below.)
+      if (oneRow && !narrowRuns && !op->hasAttr(kStreamRowsAttrName) &&
+          (weightBytes < 4 || inKeyLoop || shortRuns)) {
         plan.marks.prefetch = true;
         plan.marks.prefetchSteps = kOneRowPrefetchRows;
       }
@@ -943,17 +970,32 @@ struct TileAndVectorizePass
       // n that would read the weight down its columns.
       if (kf::isTiledContraction(op) && op.getNumLoops() >= 3 &&
           op.getStaticLoopRanges()[op.getNumLoops() - 3] == 1) {
-        FailureOr<SmallVector<Operation *>> split =
-            kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
+        // Outside a fused block, a whole weight: its rows streamed, each
+        // with kLaneStreamVectors vectors of lanes (where they divide k).
+        FailureOr<SmallVector<Operation *>> split = failure();
+        if (!op->getParentOfType<scf::ForallOp>() &&
+            narrowestInputBytes(op) < 4)
+          split = kf::splitLaneReduction(
+              rewriter, op, kLaneStreamVectors * schedule.vectorWidth);
+        bool stream = succeeded(split);
+        if (stream)
+          (*split)[0]->setAttr(kStreamRowsAttrName, rewriter.getUnitAttr());
+        else
+          split = kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
         if (succeeded(split)) {
           // Outside a fused block (the head): threads take blocks of
-          // outputs, each summing its own partial sums.
+          // outputs, each summing its own partial sums (a streamed row's
+          // right after its product).
           linalg::LinalgOp sum = cast<linalg::LinalgOp>((*split)[1]);
           if (threads && kf::laneSumProducer(sum)) {
             FailureOr<SmallVector<Operation *>> fused =
                 kf::fuseLaneSumIntoThreadTiles(
                     rewriter, sum,
                     laneSumRowTile(sum.getStaticLoopRanges()[1], schedule));
+            if (succeeded(fused) && stream) {
+              if (auto block = (*fused)[0]->getParentOfType<scf::ForallOp>())
+                (void)kf::sumLaneRowsOneByOne(rewriter, block, *fused);
+            }
             if (succeeded(fused))
               split = fused;
           }
@@ -1008,8 +1050,14 @@ struct TileAndVectorizePass
         // activations' rows are in cache.
         int64_t bytes = narrowestInputBytes(op);
         auto regime = block->getAttrOfType<StringAttr>("kf.parallel");
+        // A streamed row's run per step (kLaneStreamVectors vectors).
+        int64_t stepBytes = planner.scheduleFor(op).vectorWidth * bytes;
+        if (op->hasAttr(kStreamRowsAttrName))
+          stepBytes *= kLaneStreamVectors;
         if (plan.schedule && regime && regime.getValue() == "features" &&
-            planner.scheduleFor(op).vectorWidth * bytes < kf::kCacheLineBytes)
+            (stepBytes < kf::kCacheLineBytes ||
+             (op->hasAttr(kStreamRowsAttrName) &&
+              stepBytes == kf::kCacheLineBytes)))
           plan.marks.rowBytes =
               bytes < 4 ? kNextRowsPrefetchBytes : kNextF32RowsPrefetchBytes;
       }

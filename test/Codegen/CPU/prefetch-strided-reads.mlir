@@ -190,6 +190,50 @@ func.func @next_rows(%x: memref<1x48x16xf32>, %w: memref<100x48x16xbf16>, %base:
 
 // -----
 
+// A streamed row (kf-tile-and-vectorize's kf.stream_rows with AVX2's 32
+// bf16 lanes, kf.prefetch_rows = 12288): each step reads one whole line of
+// the row, one after another; the rows 12 KiB below are those of the loop
+// that moves the row, past the k tile loop between, here 2 rows of 6 KiB.
+// One line each, into L2 (locality 2). The activation moves with no row:
+// nothing.
+// CHECK-LABEL: func.func @streamed_rows
+// CHECK: scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK: %[[BELOW:.+]] = arith.constant 2 : index
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK-NOT: memref.prefetch %arg0
+// CHECK: %[[NEXT:.+]] = arith.addi %[[R]], %[[BELOW]] : index
+// CHECK: memref.prefetch %arg1[%{{.+}}, %{{.+}}, %{{.+}}], read, locality<2>, data : memref<8x96x32xbf16>
+// CHECK-NOT: memref.prefetch
+// CHECK: vector.load %arg1[%[[R]], %{{.+}}, %{{.+}}]
+// OFF-LABEL: func.func @streamed_rows
+// OFF-NOT: memref.prefetch
+#k = affine_map<()[s0, s1] -> (s0 + s1)>
+func.func @streamed_rows(%x: memref<1x96x32xf32>, %w: memref<8x96x32xbf16>, %acc: vector<32xf32>, %out: memref<8x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c32 = arith.constant 32 : index
+  %c96 = arith.constant 96 : index
+  scf.for %r = %c0 to %c8 step %c1 {
+    %s = scf.for %kt = %c0 to %c96 step %c32 iter_args(%a0 = %acc) -> (vector<32xf32>) {
+      %t = scf.for %kk = %c0 to %c32 step %c1 iter_args(%a = %a0) -> (vector<32xf32>) {
+        %k = affine.apply #k()[%kt, %kk]
+        %xv = vector.load %x[%c0, %k, %c0] : memref<1x96x32xf32>, vector<32xf32>
+        %wv = vector.load %w[%r, %k, %c0] : memref<8x96x32xbf16>, vector<32xbf16>
+        %e = arith.extf %wv : vector<32xbf16> to vector<32xf32>
+        %f = vector.fma %xv, %e, %a : vector<32xf32>
+        scf.yield %f : vector<32xf32>
+      } {kf.prefetch_rows = 12288 : i64}
+      scf.yield %t : vector<32xf32>
+    }
+    vector.store %s, %out[%r, %c0] : memref<8x32xf32>, vector<32xf32>
+  }
+  return
+}
+
+// -----
+
 // kf.prefetch_next_tiles: a row against i8 blocks walked blocks outer, one
 // 64-byte run of each of a block's 32 rows per step, register tile after
 // register tile. Each weight read prefetches the run two tiles (128

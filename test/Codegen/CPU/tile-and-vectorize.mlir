@@ -158,6 +158,38 @@ func.func @decode_head(%x: tensor<1x64xf32>, %w: tensor<40x64xf32>) -> tensor<1x
 
 // -----
 
+// The same with bf16 weights: each output's weight row is streamed on its
+// own, one row after another, 4 vectors of lanes at a time (64 with
+// AVX-512), its lanes added right after its product (a one-row register
+// tile, kf.stream_rows), instead of 8 rows a vector each. AVX-512 reads two
+// cache lines of the row a step and asks for nothing ahead; AVX2 reads one
+// (32 lanes) and asks for the rows 12 KiB below.
+// CHECK-LABEL: func.func @decode_head_bf16
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [40, 2, 64] : tensor<40x128xbf16> into tensor<40x2x64xbf16>
+// CHECK: scf.forall (%{{.+}}, %[[BLOCK:.+]]) = (0, 0) to (1, 40) step (1, 8)
+// CHECK: scf.for %[[ROW:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK: scf.for
+// CHECK: %[[AT:.+]] = affine.apply #{{.+}}()[%[[BLOCK]], %[[ROW]]]
+// CHECK: vector.transfer_read %{{.+}}[%[[AT]], %{{.+}}, %{{.+}}], %{{.+}} : tensor<40x2x64xbf16>, vector<1x1x64xbf16>
+// CHECK: vector.fma {{.*}} : vector<64xf32>
+// CHECK-NOT: kf.prefetch
+// CHECK: }
+// CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<1x1x64xf32> to vector<1x1xf32>
+// CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 2 : i64, register_tile = array<i64: 1, 64>
+// ZEN3-LABEL: func.func @decode_head_bf16
+// ZEN3: vector.fma {{.*}} : vector<32xf32>
+// ZEN3-NEXT: vector.insert
+// ZEN3-NEXT: vector.transfer_write
+// ZEN3-NEXT: scf.yield
+// ZEN3-NEXT: } {kf.prefetch_rows = 12288 : i64}
+// ZEN3: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<1x1x32xf32> to vector<1x1xf32>
+func.func @decode_head_bf16(%x: tensor<1x128xf32>, %w: tensor<40x128xbf16>) -> tensor<1x40xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<1x128xf32>, tensor<40x128xbf16> -> tensor<1x40xf32>
+  return %y : tensor<1x40xf32>
+}
+
+// -----
+
 // 12 rows and 40 columns: the 8x32 register tile does not divide them, so
 // the op is split into static pieces (8 and 4 rows, 32 and 8 columns), each
 // vectorized with its own tile; no masks, no dynamic shapes.
