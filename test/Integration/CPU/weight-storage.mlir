@@ -14,6 +14,10 @@
 // RUN: %check %t.so --entry f16_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.so --entry f16_matmul --expect "ref.matmul(x0, x1, True)" --atol 1e-4
 // RUN: %check %t.so --entry bf16_embedding --ints-below 37 --scalar 3 --expect "ref.embedding(x0, x1, x2, offset=3)" --atol 1e-6
+// Decode against [n, k] rows streamed one by one (k a multiple of four
+// vectors of lanes; 77 and 37 outputs, blocks of 11 and 37 rows):
+// RUN: %check %t.so --entry bf16_out_in_streamed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.so --entry f16_out_in_streamed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 //
 // The same under the other targets' schedules (AVX-512 and NEON tiles).
 // RUN: kernelforge-compile %s -o %t.avx512.so --pipeline-options="vector-width=16 register-rows=8 register-cols=32"
@@ -21,6 +25,8 @@
 // RUN: %check %t.avx512.so --entry bf16_out_in_vector --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.avx512.so --entry f16_out_in_rows --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.avx512.so --entry bf16_out_in_rows_packed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.avx512.so --entry bf16_out_in_streamed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
+// RUN: %check %t.avx512.so --entry f16_out_in_streamed --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: kernelforge-compile %s -o %t.neon.so --pipeline-options="vector-width=4 register-rows=8 register-cols=8"
 // RUN: %check %t.neon.so --entry bf16_rows --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.neon.so --entry f16_vector --expect "ref.linear(x0, x1, x2)" --atol 1e-4
@@ -28,6 +34,14 @@
 func.func @bf16_vector(%x: tensor<1x200xf32>, %w: tensor<200x131xbf16>, %b: tensor<131xf32>) -> tensor<1x131xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<1x200xf32>, tensor<200x131xbf16>, tensor<131xf32> -> tensor<1x131xf32>
   return %y : tensor<1x131xf32>
+}
+func.func @bf16_out_in_streamed(%x: tensor<1x1x128xf32>, %w: tensor<77x128xbf16>) -> tensor<1x1x77xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<1x1x128xf32>, tensor<77x128xbf16> -> tensor<1x1x77xf32>
+  return %y : tensor<1x1x77xf32>
+}
+func.func @f16_out_in_streamed(%x: tensor<1x192xf32>, %w: tensor<37x192xf16>) -> tensor<1x37xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<1x192xf32>, tensor<37x192xf16> -> tensor<1x37xf32>
+  return %y : tensor<1x37xf32>
 }
 func.func @bf16_rows(%x: tensor<9x70xf32>, %w: tensor<70x50xbf16>, %b: tensor<50xf32>) -> tensor<9x50xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<9x70xf32>, tensor<70x50xbf16>, tensor<50xf32> -> tensor<9x50xf32>
