@@ -80,10 +80,9 @@ void prefetchNextRows(Operation *read, Value memref, ValueRange indices,
                       kf::MovingIndex moving, scf::ForOp loop, int64_t rowBytes,
                       int64_t lines,
                       std::optional<kf::CacheLevel> level = std::nullopt) {
-  scf::ForOp outer;
+  scf::ForOp outer = loop;
   std::optional<kf::MovingIndex> rows;
-  for (outer = loop->getParentOfType<scf::ForOp>(); outer && !rows;
-       outer = rows ? outer : outer->getParentOfType<scf::ForOp>()) {
+  while (!rows && (outer = outer->getParentOfType<scf::ForOp>())) {
     for (auto [dim, index] : llvm::enumerate(indices)) {
       if (dim == moving.dim)
         continue;
@@ -94,10 +93,8 @@ void prefetchNextRows(Operation *read, Value memref, ValueRange indices,
       if (motion)
         rows = kf::MovingIndex{static_cast<unsigned>(dim), motion->perUnit};
     }
-    if (rows)
-      break;
   }
-  if (!outer || !rows)
+  if (!rows)
     return;
   std::optional<int64_t> outerStep = getConstantIntValue(outer.getStep());
   if (!outerStep || *outerStep <= 0)
