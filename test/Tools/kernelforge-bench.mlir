@@ -51,6 +51,10 @@
 // MEMORY: memory read bandwidth: {{[0-9.]+}} GB/s
 // MEMORY: attn_proj 768x768 8
 // MEMORY-REPORT: "fraction_of_memory_bandwidth":
+// OpenBLAS's sgemm ran on the same problem in turns with it, five at least.
+// MEMORY-REPORT: "openblas_gflops": {{[0-9.e+]+}},
+// MEMORY-REPORT: "paired_turns": {{([5-9]|[1-9][0-9]+)}},
+// MEMORY-REPORT: "ratio_vs_openblas": {{[0-9.e+-]+}},
 // MEMORY-REPORT: "rel_error": {{[0-9.e-]+}},
 // MEMORY-REPORT: "weights_from_memory": true
 // A one-row product with its weights in cache: no bandwidth to compare with.

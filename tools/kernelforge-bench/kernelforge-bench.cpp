@@ -6,8 +6,10 @@
 // in-process (the same driver as
 // kernelforge-compile), runs them through the runtime, and prints time,
 // GFLOP/s and GB/s; the matrix products also run through OpenBLAS sgemm in
-// the same process, and the table shows KernelForge / OpenBLAS. Ratios from
-// one run are what to compare: the machines are shared and noisy.
+// the same process, taking turns with it batch by batch (Timing.h), and the
+// table shows KernelForge / OpenBLAS as the median of the turns' ratios: a
+// slow stretch of a shared machine falls on both. Ratios from one run are
+// what to compare: the machines are shared and noisy.
 //
 //   kernelforge-bench [--seq-lens 1,256] [--min-time 0.3] [--json out.json]
 //                     [--pipeline-options "..."] [--baseline old.json]
@@ -26,6 +28,7 @@
 
 #include "BenchReport.h"
 #include "References.h"
+#include "Timing.h"
 
 #include "kernelforge/Support/ToolOptions.h"
 #include "kernelforge/Driver/Compiler.h"
@@ -58,7 +61,11 @@ extern "C" char *openblas_get_corename(void);
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <random>
+
+#include <dlfcn.h>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -80,9 +87,12 @@ static cl::opt<bool> weightsInCache(
              "every call: with the memory-bound figures, this tells a kernel "
              "bound by its instructions from one bound by memory"),
     cl::cat(category));
-static cl::opt<double> minTime("min-time", cl::init(0.3),
-                               cl::desc("Seconds to time each kernel for"),
-                               cl::cat(category));
+static cl::opt<double>
+    minTime("min-time", cl::init(0.3),
+            cl::desc("Seconds to time each kernel for (a matrix product and "
+                     "OpenBLAS's sgemm each, in turns of up to 0.1 s, five "
+                     "turns at least)"),
+            cl::cat(category));
 static cl::opt<std::string> jsonPath("json", cl::init(""),
                                      cl::desc("Also write the results as JSON"),
                                      cl::cat(category));
@@ -334,30 +344,6 @@ Kernel softmaxKernel(int64_t t) {
   return kernel;
 }
 
-struct Timing {
-  double min, median;
-};
-
-/// Min and median seconds per call of `fn`, timed for at least `minTime`
-/// seconds after a warm-up call.
-Timing timeIt(const std::function<void()> &fn) {
-  fn(); // warm up: page in, spin up threads
-  std::vector<double> samples;
-  auto start = std::chrono::steady_clock::now();
-  do {
-    auto t0 = std::chrono::steady_clock::now();
-    fn();
-    samples.push_back(std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - t0)
-                          .count());
-  } while (std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-                   .count() < minTime &&
-           samples.size() < 10000);
-  std::sort(samples.begin(), samples.end());
-  return {samples.front(), samples[samples.size() / 2]};
-}
-
 /// An attribute as MLIR prints it.
 std::string printed(Attribute attr) {
   std::string text;
@@ -365,6 +351,58 @@ std::string printed(Attribute attr) {
   if (attr)
     attr.print(os);
   return text;
+}
+
+/// Puts libomp's idle threads to sleep now rather than after their spin
+/// (KMP_BLOCKTIME, 200 ms): the compiled kernels' threads would otherwise
+/// share the cores with what is timed next. A no-op until a kernel has
+/// loaded libomp.
+void pauseOpenMP() {
+  using Pause = int (*)(int);
+  static Pause pause = nullptr;
+  if (!pause)
+    for (const char *name : {"libomp.so.5", "libomp.so"})
+      if (void *omp = dlopen(name, RTLD_LAZY | RTLD_NOLOAD)) {
+        pause = reinterpret_cast<Pause>(dlsym(omp, "omp_pause_resource_all"));
+        break;
+      }
+  if (pause)
+    pause(/*omp_pause_soft=*/1);
+}
+
+/// Between timed batches: no thread of the last calls still spinning.
+void settle() {
+  pauseOpenMP();
+  kfbench::waitUntilIdle();
+}
+
+/// One call of OpenBLAS's sgemm on `kernel`'s problem, reading the float
+/// copies of its inputs in `buffers` (input, weight, ..., bias, output);
+/// empty where the kernel is no matrix product or OpenBLAS is absent.
+std::function<void()> blasCall(const Kernel &kernel,
+                               const std::vector<std::vector<float>> &buffers) {
+#ifdef KF_HAVE_OPENBLAS
+  if (!kernel.gemm)
+    return {};
+  int64_t m = (*kernel.gemm)[0], n = (*kernel.gemm)[1], k = (*kernel.gemm)[2];
+  // A bias is the argument before the output.
+  const float *a = buffers[0].data(), *b = buffers[1].data(),
+              *bias = kernel.hasBias ? buffers.end()[-2].data() : nullptr;
+  auto c = std::make_shared<std::vector<float>>(m * n);
+  bool transposed = kernel.transposedWeight;
+  return [=] {
+    if (bias)
+      for (int64_t i = 0; i < m; ++i)
+        std::copy(bias, bias + n, c->data() + i * n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans,
+                transposed ? CblasTrans : CblasNoTrans, m, n, k, 1.f, a, k, b,
+                transposed ? k : n, bias ? 1.f : 0.f, c->data(), n);
+  };
+#else
+  (void)kernel;
+  (void)buffers;
+  return {};
+#endif
 }
 
 /// A saved report, or nothing after saying why.
@@ -610,14 +648,29 @@ int main(int argc, char **argv) {
     }
     std::vector<void *> originals = pointers;
     size_t turn = 0;
-    Timing timing = timeIt([&] {
+    auto callKernel = [&] {
       if (!copies.empty()) {
         turn = (turn + 1) % copies.size();
         for (auto [a, copy] : llvm::zip(streamed, copies[turn]))
           pointers[a] = copy.data();
       }
       kernelforge::runtime::call(entry, pointers);
-    });
+    };
+    // A matrix product takes turns with OpenBLAS's sgemm on the same
+    // problem (its f32 inputs, read from cache), so that the ratio is of
+    // calls made in the same seconds.
+    std::function<void()> callBlas = blasCall(kernel, buffers);
+    kfbench::Timing timing;
+    std::optional<kfbench::PairedTiming> paired;
+    if (callBlas) {
+      paired = kfbench::timePaired(callKernel, callBlas, settle, minTime,
+                                   /*minTurns=*/5,
+                                   /*batchTime=*/std::min(0.1, minTime / 3));
+      timing = paired->first;
+    } else {
+      settle();
+      timing = kfbench::timeCalls(callKernel, minTime);
+    }
     if (!copies.empty()) { // the checked output comes from the originals
       pointers = originals;
       kernelforge::runtime::call(entry, pointers);
@@ -663,30 +716,15 @@ int main(int argc, char **argv) {
       return 1;
     }
     std::string blasText = "-", ratioText = "-";
-#ifdef KF_HAVE_OPENBLAS
-    if (kernel.gemm) {
-      int64_t m = (*kernel.gemm)[0], n = (*kernel.gemm)[1], k = (*kernel.gemm)[2];
-      // A bias is the argument before the output.
-      const float *a = buffers[0].data(), *b = buffers[1].data(),
-                  *bias = kernel.hasBias ? buffers.end()[-2].data() : nullptr;
-      std::vector<float> c(m * n);
-      double blasSeconds =
-          timeIt([&] {
-            if (kernel.hasBias)
-              for (int64_t i = 0; i < m; ++i)
-                std::copy(bias, bias + n, c.data() + i * n);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans,
-                        kernel.transposedWeight ? CblasTrans : CblasNoTrans, m,
-                        n, k, 1.f, a, k, b, kernel.transposedWeight ? k : n,
-                        kernel.hasBias ? 1.f : 0.f, c.data(), n);
-          }).median;
-      double blasGflops = kernel.flops / blasSeconds * 1e-9;
+    if (paired) {
+      double blasGflops = kernel.flops / paired->second.median * 1e-9;
       row["openblas_gflops"] = blasGflops;
-      row["ratio_vs_openblas"] = gflops / blasGflops;
+      row["openblas_min_ms"] = paired->second.min * 1e3;
+      row["ratio_vs_openblas"] = paired->ratio;
+      row["paired_turns"] = paired->turns;
       blasText = llvm::formatv("{0:F1}", blasGflops).str();
-      ratioText = llvm::formatv("{0:F2}", gflops / blasGflops).str();
+      ratioText = llvm::formatv("{0:F2}", paired->ratio).str();
     }
-#endif
     results.push_back(row);
     llvm::outs() << llvm::formatv(
         "{0,-20} {1,5} {2,10:F3} {3,9:F1} {4,8:F1} {5,8} {6,12} {7,8}\n",

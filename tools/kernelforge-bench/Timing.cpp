@@ -1,0 +1,130 @@
+//===- Timing.cpp - kernelforge-bench's timing of calls -------------------===//
+
+#include "Timing.h"
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include <sys/resource.h>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Seconds of one call of `fn`.
+double timeOne(const std::function<void()> &fn) {
+  auto start = Clock::now();
+  fn();
+  return since(start);
+}
+
+/// Min and median of `samples` (not empty; reordered).
+kfbench::Timing summarize(std::vector<double> &samples) {
+  std::sort(samples.begin(), samples.end());
+  return {samples.front(), samples[samples.size() / 2]};
+}
+
+/// The median of `values` (not empty; reordered).
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+} // namespace
+
+kfbench::Timing kfbench::timeCalls(const std::function<void()> &fn,
+                                   double minTime) {
+  fn(); // warm up: page in, spin up threads
+  std::vector<double> samples;
+  auto start = Clock::now();
+  do
+    samples.push_back(timeOne(fn));
+  while (since(start) < minTime && samples.size() < 10000);
+  return summarize(samples);
+}
+
+double kfbench::medianRatio(const std::vector<double> &first,
+                            const std::vector<double> &second) {
+  assert(!first.empty() && first.size() == second.size());
+  std::vector<double> ratios;
+  for (size_t i = 0; i < first.size(); ++i)
+    ratios.push_back(second[i] / first[i]);
+  return median(std::move(ratios));
+}
+
+void kfbench::waitUntilIdle(double maxSeconds) {
+  auto cpuSeconds = [] {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    auto seconds = [](const timeval &t) { return t.tv_sec + t.tv_usec * 1e-6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  };
+  auto start = Clock::now();
+  while (since(start) < maxSeconds) {
+    double before = cpuSeconds();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (cpuSeconds() - before < 0.002)
+      return;
+  }
+}
+
+kfbench::PairedTiming kfbench::timePaired(const std::function<void()> &first,
+                                          const std::function<void()> &second,
+                                          const std::function<void()> &settle,
+                                          double minTime, size_t minTurns,
+                                          double batchTime) {
+  // Warm up both (page in, start the threads).
+  first();
+  settle();
+  second();
+  settle();
+
+  std::vector<double> firstSamples, secondSamples, firstTurns, secondTurns;
+  double firstSpent = 0, secondSpent = 0;
+  // One batch of `fn`: an untimed call (waking its threads), then calls for
+  // about `batchTime` (sized by the last batch's median, one call at first);
+  // their times appended to `samples`, their median to `turns`, their sum
+  // to `spent`.
+  auto runBatch = [&](const std::function<void()> &fn,
+                      std::vector<double> &samples, std::vector<double> &turns,
+                      double &spent) {
+    size_t calls = 1;
+    if (!turns.empty())
+      calls = std::max<size_t>(
+          1, size_t(std::llround(batchTime / std::max(turns.back(), 1e-9))));
+    fn();
+    std::vector<double> times;
+    for (size_t i = 0; i < calls; ++i)
+      times.push_back(timeOne(fn));
+    settle();
+    for (double t : times)
+      spent += t;
+    samples.insert(samples.end(), times.begin(), times.end());
+    turns.push_back(median(std::move(times)));
+  };
+  // Until both have run for minTime and minTurns have passed, but no more
+  // than 50 turns.
+  while ((firstTurns.size() < minTurns || firstSpent < minTime ||
+          secondSpent < minTime) &&
+         firstTurns.size() < 50) {
+    bool firstFirst = firstTurns.size() % 2 == 0;
+    if (firstFirst)
+      runBatch(first, firstSamples, firstTurns, firstSpent);
+    runBatch(second, secondSamples, secondTurns, secondSpent);
+    if (!firstFirst)
+      runBatch(first, firstSamples, firstTurns, firstSpent);
+  }
+  PairedTiming timing;
+  timing.first = summarize(firstSamples);
+  timing.second = summarize(secondSamples);
+  timing.ratio = medianRatio(firstTurns, secondTurns);
+  timing.turns = firstTurns.size();
+  return timing;
+}

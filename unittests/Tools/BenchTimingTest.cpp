@@ -1,0 +1,73 @@
+//===- BenchTimingTest.cpp - kernelforge-bench's timing in turns ----------===//
+
+#include "Timing.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Keeps this thread busy for `seconds` (a kernel that takes that long).
+void spin(double seconds) {
+  auto start = Clock::now();
+  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds)
+    ;
+}
+
+TEST(BenchTiming, MedianRatioIsOfTurns) {
+  // Turn ratios 2, 1 and 0.5: the median is the middle turn's, not the
+  // ratio of the medians (2 / 2).
+  EXPECT_DOUBLE_EQ(kfbench::medianRatio({1, 2, 4}, {2, 2, 2}), 1.0);
+  EXPECT_DOUBLE_EQ(kfbench::medianRatio({1, 1, 1, 1, 1}, {3, 3, 1, 3, 9}), 3.0);
+}
+
+TEST(BenchTiming, PairedCallsTakeTurnsAndSettle) {
+  int settles = 0, firstCalls = 0, secondCalls = 0;
+  kfbench::PairedTiming timing = kfbench::timePaired(
+      [&] {
+        ++firstCalls;
+        spin(0.001);
+      },
+      [&] {
+        ++secondCalls;
+        spin(0.003);
+      },
+      [&] { ++settles; }, /*minTime=*/0.02, /*minTurns=*/5,
+      /*batchTime=*/0.004);
+  EXPECT_GE(timing.turns, 5u);
+  // A warm-up call of each, then one batch of each per turn, each batch an
+  // untimed call and timed ones, each followed by a settle.
+  EXPECT_EQ(settles, 2 + 2 * int(timing.turns));
+  EXPECT_GE(firstCalls, 1 + 2 * int(timing.turns));
+  EXPECT_GE(secondCalls, 1 + 2 * int(timing.turns));
+  EXPECT_GE(timing.first.min, 0.001);
+  EXPECT_GE(timing.second.min, 0.003);
+  EXPECT_LE(timing.first.min, timing.first.median);
+  // The second takes three times as long; a busy machine stretches both.
+  EXPECT_GT(timing.ratio, 1.8);
+  EXPECT_LT(timing.ratio, 5.0);
+}
+
+TEST(BenchTiming, WaitsForSpinningThreads) {
+  auto start = Clock::now();
+  kfbench::waitUntilIdle();
+  double idle = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_LT(idle, 0.3);
+
+  // A pool thread that spins for 150 ms after its work, as libomp's and
+  // OpenBLAS's do.
+  std::thread spinner([] { spin(0.15); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  start = Clock::now();
+  kfbench::waitUntilIdle();
+  double waited = std::chrono::duration<double>(Clock::now() - start).count();
+  spinner.join();
+  EXPECT_GE(waited, 0.08);
+}
+
+} // namespace
