@@ -21,6 +21,7 @@
 // RUN: kernelforge-bench --seq-lens 40 --kernels mlp_down --layout out_in --dtype bf16 --min-time 0.01 --json %t.oi.json | FileCheck %s --check-prefix=OUT-IN
 // RUN: FileCheck %s --check-prefix=OUT-IN-REPORT < %t.oi.json
 // RUN: not kernelforge-bench --layout in 2>&1 | FileCheck %s --check-prefix=BAD-LAYOUT
+// RUN: kernelforge-bench --seq-lens 96 --kernels attn_proj --min-time 0.01 | FileCheck %s --check-prefix=PAGED
 // RUN: kernelforge-bench --seq-lens 1 --kernels attention --kv-dtype bf16 --decode-context 300 --min-time 0.01 --json %t.kv.json | FileCheck %s --check-prefix=DECODE-ATTENTION
 // RUN: FileCheck %s --check-prefix=DECODE-ATTENTION-REPORT < %t.kv.json
 // RUN: not kernelforge-bench --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BAD-KV
@@ -77,6 +78,9 @@
 // OUT-IN-REPORT: "layout": "out_in"
 // OUT-IN-REPORT: "weights": "bf16"
 // BAD-LAYOUT: error: --layout expects in_out or out_in, got 'in'
+// 96 rows: input, weight and output (288 KiB) all laid out on the pages the
+// runner uses, the output copied back and checked against float64.
+// PAGED: attn_proj 768x768 96
 // Decode attention: one query at position 299 of a bf16 KV cache of 1024
 // rows per head, streamed from memory, checked against float64 attention
 // over the rounded keys and values up to that position.
