@@ -321,18 +321,19 @@ double seconds(std::chrono::steady_clock::time_point since) {
 /// Arguments' bytes, one buffer per argument.
 using Arguments = std::vector<std::vector<char>>;
 
-/// The argument buffers calls take turns over: `args` themselves, or with
-/// `streamBytes` enough copies (64 at most) of the `streamed` ones to hold
-/// that many bytes, so that each call reads those from memory rather than
-/// from a cache the last call warmed; the others are `args`' own buffers,
-/// shared by every call. The copies are laid out as the runner lays out a
-/// model's weights (WeightTensor: 64-byte aligned, 2 MiB pages where the
-/// kernel allows), as kernelforge-bench's are: from malloc a large buffer
-/// starts 16 bytes past a page, and every 64-byte load of a weight row then
-/// spans two cache lines (on a Zen 5, GPT-2's 64-row products read in place
-/// took 1.2-1.3x as long so, which made packed panels win the tuner and
-/// nothing in a model). Made once per problem; every candidate runs on
-/// them.
+/// The argument buffers calls take turns over: with `streamBytes` enough
+/// copies (64 at most) of the `streamed` ones to hold that many bytes, so
+/// that each call reads those from memory rather than from a cache the last
+/// call warmed, else one; the others are one buffer each, shared by every
+/// call. Every buffer of 256 KiB or more (and every copy) is laid out as the
+/// runner lays out a model's weights and temporaries (WeightTensor: 64-byte
+/// aligned, 2 MiB pages where the kernel allows), as kernelforge-bench's
+/// are: from malloc a large buffer starts 16 bytes past a page, and every
+/// 64-byte load of a weight row then spans two cache lines (on a Zen 5,
+/// GPT-2's 64-row products read in place took 1.2-1.3x as long so, which
+/// made packed panels win the tuner and nothing in a model), and sits on
+/// 4 KiB pages (5-15% slower again). Made once per problem; every
+/// candidate runs on them.
 struct RotatingArguments {
   RotatingArguments(Arguments &args, const std::vector<bool> &streamed,
                     int64_t streamBytes) {
@@ -344,19 +345,25 @@ struct RotatingArguments {
     if (streamBytes > 0 && bytes > 0)
       copies = std::clamp<int64_t>(streamBytes / bytes + 1, 1, 64);
     bool copy = streamBytes > 0;
+    // A buffer laid out as the runner's are, holding `arg`'s bytes.
+    auto paged = [&](const std::vector<char> &arg) {
+      int64_t size = int64_t(arg.size());
+      kernelforge::runtime::WeightTensor &t =
+          weights.emplace_back("i8", std::vector<int64_t>{size});
+      std::memcpy(t.data(), arg.data(), size);
+      return t.data();
+    };
+    std::vector<void *> shared;
+    for (size_t i = 0; i < args.size(); ++i)
+      shared.push_back(!(copy && streamed[i]) &&
+                               args[i].size() >= (size_t(256) << 10)
+                           ? paged(args[i])
+                           : args[i].data());
     for (int64_t c = 0; c < copies; ++c) {
       pointers.emplace_back();
-      for (size_t i = 0; i < args.size(); ++i) {
-        if (!copy || !streamed[i]) {
-          pointers.back().push_back(args[i].data());
-          continue;
-        }
-        int64_t size = int64_t(args[i].size());
-        kernelforge::runtime::WeightTensor &t =
-            weights.emplace_back("i8", std::vector<int64_t>{size});
-        std::memcpy(t.data(), args[i].data(), size);
-        pointers.back().push_back(t.data());
-      }
+      for (size_t i = 0; i < args.size(); ++i)
+        pointers.back().push_back(copy && streamed[i] ? paged(args[i])
+                                                      : shared[i]);
     }
   }
 
