@@ -37,9 +37,9 @@ TEST(BenchTiming, PairedCallsTakeTurnsAndSettle) {
         ++secondCalls;
         spin(0.003);
       },
-      [&] { ++settles; }, /*minTime=*/0.02, /*minTurns=*/5,
+      [&] { ++settles; }, /*minTime=*/0.02, /*minTurns=*/9,
       /*batchTime=*/0.004);
-  EXPECT_GE(timing.turns, 5u);
+  EXPECT_GE(timing.turns, 9u);
   // A warm-up call of each, then one batch of each per turn, each batch an
   // untimed call and timed ones, each followed by a settle.
   EXPECT_EQ(settles, 2 + 2 * int(timing.turns));
@@ -48,9 +48,11 @@ TEST(BenchTiming, PairedCallsTakeTurnsAndSettle) {
   EXPECT_GE(timing.first.min, 0.001);
   EXPECT_GE(timing.second.min, 0.003);
   EXPECT_LE(timing.first.min, timing.first.median);
-  // The second takes three times as long; a busy machine stretches both.
-  EXPECT_GT(timing.ratio, 1.8);
-  EXPECT_LT(timing.ratio, 5.0);
+  // The second takes three times as long; a busy machine (other tests run
+  // beside this one) stretches some calls of either, which the median of
+  // nine turns' ratios rides out.
+  EXPECT_GT(timing.ratio, 1.5);
+  EXPECT_LT(timing.ratio, 6.0);
 }
 
 TEST(BenchTiming, WaitsForSpinningThreads) {
