@@ -2,11 +2,13 @@
 
 #include "Timing.h"
 
+#include "kernelforge/Driver/Tuner.h"
+
 #include <algorithm>
-#include <cassert>
 #include <chrono>
 #include <cmath>
 #include <thread>
+#include <vector>
 
 #include <sys/resource.h>
 
@@ -48,15 +50,6 @@ kfbench::Timing kfbench::timeCalls(const std::function<void()> &fn,
     samples.push_back(timeOne(fn));
   while (since(start) < minTime && samples.size() < 10000);
   return summarize(samples);
-}
-
-double kfbench::medianRatio(const std::vector<double> &first,
-                            const std::vector<double> &second) {
-  assert(!first.empty() && first.size() == second.size());
-  std::vector<double> ratios;
-  for (size_t i = 0; i < first.size(); ++i)
-    ratios.push_back(second[i] / first[i]);
-  return median(std::move(ratios));
 }
 
 void kfbench::waitUntilIdle(double maxSeconds) {
@@ -124,7 +117,8 @@ kfbench::PairedTiming kfbench::timePaired(const std::function<void()> &first,
   PairedTiming timing;
   timing.first = summarize(firstSamples);
   timing.second = summarize(secondSamples);
-  timing.ratio = medianRatio(firstTurns, secondTurns);
+  // The tuner's head-to-head ratio: ours = second, theirs = first.
+  timing.ratio = mlir::kf::medianRatio(secondTurns, firstTurns);
   timing.turns = firstTurns.size();
   return timing;
 }

@@ -14,7 +14,6 @@
 
 #include <cstddef>
 #include <functional>
-#include <vector>
 
 namespace kfbench {
 
@@ -30,7 +29,8 @@ Timing timeCalls(const std::function<void()> &fn, double minTime);
 struct PairedTiming {
   Timing first, second;
   /// The median over turns of the second's median call time in the turn
-  /// over the first's: above 1 where `second` is slower.
+  /// over the first's (kf::medianRatio, as the tuner's head-to-head takes
+  /// it): above 1 where `second` is slower.
   double ratio = 0;
   size_t turns = 0;
 };
@@ -53,11 +53,6 @@ PairedTiming timePaired(const std::function<void()> &first,
 /// 2 ms of CPU time in a 10 ms window), at most `maxSeconds`: until the
 /// thread pools of the last calls have stopped spinning.
 void waitUntilIdle(double maxSeconds = 0.5);
-
-/// The median of per-turn ratios `second[t] / first[t]` of two series of
-/// turn times (the same length, not empty).
-double medianRatio(const std::vector<double> &first,
-                   const std::vector<double> &second);
 
 } // namespace kfbench
 

@@ -353,6 +353,15 @@ std::string printed(Attribute attr) {
   return text;
 }
 
+/// `bytes` bytes at `from` in a buffer laid out as the runner lays out
+/// weights and temporaries (a WeightTensor: 64-byte aligned, 2 MiB pages
+/// where the kernel allows).
+kernelforge::runtime::WeightTensor pagedCopy(const void *from, int64_t bytes) {
+  kernelforge::runtime::WeightTensor copy("i8", {bytes});
+  std::memcpy(copy.data(), from, bytes);
+  return copy;
+}
+
 /// Puts libomp's idle threads to sleep now rather than after their spin
 /// (KMP_BLOCKTIME, 200 ms): the compiled kernels' threads would otherwise
 /// share the cores with what is timed next. A no-op until a kernel has
@@ -643,10 +652,8 @@ int main(int argc, char **argv) {
       int64_t count = std::min<int64_t>(64, 1 + total / bytes);
       for (int64_t c = 0; c < count; ++c) {
         copies.emplace_back();
-        for (int a : streamed) {
-          copies.back().emplace_back("i8", std::vector<int64_t>{argBytes(a)});
-          std::memcpy(copies.back().back().data(), pointers[a], argBytes(a));
-        }
+        for (int a : streamed)
+          copies.back().push_back(pagedCopy(pointers[a], argBytes(a)));
       }
     }
     // Every other buffer of 256 KiB or more is laid out as the runner lays
@@ -667,15 +674,15 @@ int main(int argc, char **argv) {
     for (auto [a, arg] : llvm::enumerate(entry.args)) {
       if (!arg.isMemRef())
         continue;
+      // `buffers` holds the memrefs' float values in argument order.
       float *values = buffers[blasInputs.size()].data();
       blasInputs.push_back(values);
-      int64_t bytes = arg.numElements() * arg.elementBytes();
+      int64_t bytes = argBytes(a);
       bool streamedArg = fromMemory && llvm::is_contained(streamed, int(a));
       if (bytes < (int64_t(256) << 10) || streamedArg)
         continue;
-      paged.emplace_back("i8", std::vector<int64_t>{bytes});
+      paged.push_back(pagedCopy(pointers[a], bytes));
       void *copy = paged.back().data();
-      std::memcpy(copy, pointers[a], bytes);
       pointers[a] = copy;
       if (arg.dtype == "f32")
         blasInputs.back() = static_cast<const float *>(copy);

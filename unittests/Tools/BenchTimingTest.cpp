@@ -19,13 +19,6 @@ void spin(double seconds) {
     ;
 }
 
-TEST(BenchTiming, MedianRatioIsOfTurns) {
-  // Turn ratios 2, 1 and 0.5: the median is the middle turn's, not the
-  // ratio of the medians (2 / 2).
-  EXPECT_DOUBLE_EQ(kfbench::medianRatio({1, 2, 4}, {2, 2, 2}), 1.0);
-  EXPECT_DOUBLE_EQ(kfbench::medianRatio({1, 1, 1, 1, 1}, {3, 3, 1, 3, 9}), 3.0);
-}
-
 TEST(BenchTiming, PairedCallsTakeTurnsAndSettle) {
   int settles = 0, firstCalls = 0, secondCalls = 0;
   kfbench::PairedTiming timing = kfbench::timePaired(
