@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -152,4 +155,74 @@ bool SafeTensorsFile::toFloat32(const SafeTensor &tensor, float *out,
   error = "dtype " + tensor.dtype + " is not a float type (expected F32, "
           "F16 or BF16)";
   return false;
+}
+
+bool kernelforge::runtime::writeSafeTensors(
+    const std::string &path, const std::vector<SafeTensorData> &tensors,
+    const std::map<std::string, std::string> &metadata, std::string &error) {
+  nlohmann::json header = nlohmann::json::object();
+  if (!metadata.empty())
+    header["__metadata__"] = metadata;
+  uint64_t offset = 0;
+  for (const SafeTensorData &tensor : tensors) {
+    int64_t elementBytes = dtypeBytes(tensor.dtype);
+    int64_t expected = checkedByteCount(tensor.shape, elementBytes);
+    if (elementBytes == 0 || expected < 0 ||
+        static_cast<uint64_t>(expected) != tensor.bytes) {
+      error = path + ": tensor '" + tensor.name +
+              "': " + std::to_string(tensor.bytes) +
+              " bytes do not make its shape of " + tensor.dtype + " elements";
+      return false;
+    }
+    if (tensor.name == "__metadata__" || header.contains(tensor.name)) {
+      error = path + ": tensor name '" + tensor.name + "' is used twice";
+      return false;
+    }
+    header[tensor.name] = {{"dtype", tensor.dtype},
+                           {"shape", tensor.shape},
+                           {"data_offsets", {offset, offset + tensor.bytes}}};
+    offset += tensor.bytes;
+  }
+  std::string text = header.dump();
+  // The data starts 8-byte aligned: the header is padded with spaces.
+  text.append((8 - text.size() % 8) % 8, ' ');
+  std::string temporary = path + ".partial";
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    error = path + ": cannot write: " + std::strerror(errno);
+    return false;
+  }
+  auto writeAll = [&](const void *data, size_t bytes) {
+    const char *from = static_cast<const char *>(data);
+    while (bytes > 0) {
+      ssize_t done = ::write(fd, from, std::min<size_t>(bytes, 1 << 30));
+      if (done < 0 && errno == EINTR)
+        continue;
+      if (done <= 0)
+        return false;
+      from += done;
+      bytes -= static_cast<size_t>(done);
+    }
+    return true;
+  };
+  uint8_t length[8];
+  for (int i = 0; i < 8; ++i)
+    length[i] = static_cast<uint8_t>(uint64_t(text.size()) >> (8 * i));
+  bool written = writeAll(length, 8) && writeAll(text.data(), text.size());
+  for (const SafeTensorData &tensor : tensors)
+    written = written && writeAll(tensor.data, tensor.bytes);
+  std::string why = written ? "" : std::strerror(errno);
+  if (::close(fd) != 0 && written) {
+    written = false;
+    why = std::strerror(errno);
+  }
+  if (written && std::rename(temporary.c_str(), path.c_str()) != 0) {
+    written = false;
+    why = std::strerror(errno);
+  }
+  if (!written) {
+    std::remove(temporary.c_str());
+    error = path + ": cannot write: " + why;
+  }
+  return written;
 }

@@ -11,8 +11,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <new>
+#include <optional>
+#include <set>
 #include <sstream>
 
 using namespace kernelforge::runtime;
@@ -178,6 +181,32 @@ bool isScalesOfQuantized(const EntryPoint &entry, const ArgSpec &arg) {
   return base && base->dtype == "i8";
 }
 
+/// How an i8 weight of `weight`'s shape is divided by scales of `scales`'
+/// shape: blocks along its rows (`[k / B, n]` scales of a `[k, n]` weight)
+/// or along its columns (`[n, k / B]` of `[n, k]`).
+struct BlockLayout {
+  bool alongRows = false;
+  int64_t blocks = 0, block = 0;
+};
+
+/// The layout, or "" -> error text in `why`.
+std::optional<BlockLayout> blockLayout(const std::vector<int64_t> &weight,
+                                       const std::vector<int64_t> &scales,
+                                       std::string &why) {
+  if (weight.size() == 2 && scales.size() == 2) {
+    int64_t rows = weight[0], cols = weight[1];
+    bool alongRows = scales[1] == cols && scales[0] < rows;
+    bool alongCols = scales[0] == rows && scales[1] < cols;
+    int64_t blocks = alongRows ? scales[0] : scales[1];
+    int64_t length = alongRows ? rows : cols;
+    if (alongRows != alongCols && blocks > 0 && length % blocks == 0)
+      return BlockLayout{alongRows, blocks, length / blocks};
+  }
+  why = "scales " + shapeString(scales) + " do not divide the i8 weight " +
+        shapeString(weight) + " into blocks along one dimension";
+  return std::nullopt;
+}
+
 /// Float32 `values` of `arg`'s shape stored as `arg` declares; an i8 weight
 /// also fills its scales. Empty string on success, else why not.
 std::string store(const EntryPoint &entry, const ArgSpec &arg,
@@ -206,16 +235,14 @@ std::string store(const EntryPoint &entry, const ArgSpec &arg,
     return "an i8 weight needs a 2-D weight and an f16 or f32 '" +
            scalesName + "' argument of 2 dimensions";
   // Blocks run along the dimension the scales are shorter in.
+  std::string why;
+  std::optional<BlockLayout> layout =
+      blockLayout(arg.shape, scales->shape, why);
+  if (!layout)
+    return why;
   int64_t rows = arg.shape[0], cols = arg.shape[1];
-  bool alongRows = scales->shape[1] == cols && scales->shape[0] < rows;
-  bool alongCols = scales->shape[0] == rows && scales->shape[1] < cols;
-  int64_t blocks = alongRows ? scales->shape[0] : scales->shape[1];
-  int64_t length = alongRows ? rows : cols;
-  if (alongRows == alongCols || blocks <= 0 || length % blocks != 0)
-    return "scales " + shapeString(scales->shape) +
-           " do not divide the i8 weight " + shapeString(arg.shape) +
-           " into blocks along one dimension";
-  int64_t block = length / blocks;
+  bool alongRows = layout->alongRows;
+  int64_t blocks = layout->blocks, block = layout->block;
   bool half = scales->dtype == "f16";
   WeightTensor q("i8", arg.shape), s(scales->dtype, scales->shape);
   // Stores block `index`'s scale; false where f16 cannot hold it.
@@ -253,14 +280,74 @@ std::string store(const EntryPoint &entry, const ArgSpec &arg,
   return "";
 }
 
-/// MLIR's name of a safetensors float dtype ("" for others).
+/// Safetensors dtypes and the argument element types they hold.
+constexpr std::pair<const char *, const char *> kFileTypes[] = {
+    {"F32", "f32"}, {"F16", "f16"}, {"BF16", "bf16"}, {"I8", "i8"}};
+
+/// MLIR's name of a safetensors dtype ("" for others).
 std::string mlirName(const std::string &dtype) {
-  if (dtype == "F32")
-    return "f32";
-  if (dtype == "F16")
-    return "f16";
-  if (dtype == "BF16")
-    return "bf16";
+  for (auto [file, mlir] : kFileTypes)
+    if (dtype == file)
+      return mlir;
+  return "";
+}
+
+/// The safetensors name of an argument's element type ("" for others).
+std::string fileTypeName(const std::string &dtype) {
+  for (auto [file, mlir] : kFileTypes)
+    if (dtype == mlir)
+      return file;
+  return "";
+}
+
+/// The float32 values of an I8 tensor `q` with its `scales` (F16 or F32, in
+/// either block layout), q * scale. Empty string on success, else why not.
+std::string dequantizeInto(const SafeTensor &q, const SafeTensor &scales,
+                           float *out) {
+  if (scales.dtype != "F16" && scales.dtype != "F32")
+    return "its scales are " + scales.dtype + ", expected F16 or F32";
+  std::string why;
+  std::optional<BlockLayout> layout = blockLayout(q.shape, scales.shape, why);
+  if (!layout)
+    return why;
+  std::vector<float> values(scales.numElements());
+  if (!SafeTensorsFile::toFloat32(scales, values.data(), why))
+    return why;
+  int64_t cols = q.shape[1];
+  const int8_t *bytes = reinterpret_cast<const int8_t *>(q.data);
+  for (int64_t i = 0, n = q.numElements(); i < n; ++i) {
+    int64_t r = i / cols, c = i % cols;
+    float scale = layout->alongRows
+                      ? values[r / layout->block * cols + c]
+                      : values[r * layout->blocks + c / layout->block];
+    out[i] = bytes[i] * scale;
+  }
+  return "";
+}
+
+/// `from` (F16 or F32 scales) as `to` (an f16 or f32 argument): copied, or
+/// converted; "" on success, else why not.
+std::string convertScales(const SafeTensor &from, WeightTensor &to, char *at) {
+  int64_t n = from.numElements();
+  if (from.dtype != "F16" && from.dtype != "F32")
+    return "scales of dtype " + from.dtype + ", expected F16 or F32";
+  if (mlirName(from.dtype) == to.dtype()) {
+    std::memcpy(at, from.data, from.bytes);
+    return "";
+  }
+  std::vector<float> values(n);
+  std::string why;
+  SafeTensorsFile::toFloat32(from, values.data(), why);
+  for (int64_t i = 0; i < n; ++i) {
+    if (to.dtype() == "f32") {
+      std::memcpy(at + 4 * i, &values[i], 4);
+      continue;
+    }
+    uint16_t half = floatToHalf(values[i]);
+    if (std::isfinite(values[i]) && !std::isfinite(halfToFloat(half)))
+      return "a scale of " + std::to_string(values[i]) + " does not fit f16";
+    std::memcpy(at + 2 * i, &half, 2);
+  }
   return "";
 }
 
@@ -329,6 +416,44 @@ std::vector<Part> partsOf(const std::string &param) {
   }
 }
 
+/// The scales argument of the i8 weight `arg` filled from the checkpoint's
+/// `partScales` (one per part in `names`), copied or converted between f16
+/// and f32; none (and `why` empty) when their shapes are not the model's
+/// blocks, so that the caller requantises; `why` when they cannot be used.
+std::optional<WeightTensor> blockScales(
+    const EntryPoint &entry, const ArgSpec &arg, const std::vector<Part> &names,
+    const std::vector<const SafeTensor *> &partScales, std::string &why) {
+  const ArgSpec *spec = findParam(entry, arg.param + kScalesSuffix);
+  if (!spec || spec->shape.size() != 2 || arg.shape.size() != 2) {
+    why = "the model's i8 weight '" + arg.param + "' has no 2-D '" + arg.param +
+          kScalesSuffix + "' argument";
+    return std::nullopt;
+  }
+  // Stacked parts stack their scales' rows too: blocks along the columns.
+  bool alongCols = spec->shape[0] == arg.shape[0];
+  if (names.size() > 1 && !alongCols)
+    return std::nullopt;
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::vector<int64_t> expected = spec->shape;
+    if (names[i].rows >= 0)
+      expected[0] = names[i].rows;
+    if (partScales[i]->shape != expected)
+      return std::nullopt;
+  }
+  WeightTensor scales(spec->dtype, spec->shape);
+  char *at = static_cast<char *>(scales.data());
+  int64_t elementBytes = spec->dtype == "f16" ? 2 : 4;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (std::string problem = convertScales(*partScales[i], scales, at);
+        !problem.empty()) {
+      why = "tensor '" + names[i].name + kScalesSuffix + "': " + problem;
+      return std::nullopt;
+    }
+    at += partScales[i]->numElements() * elementBytes;
+  }
+  return scales;
+}
+
 } // namespace
 
 bool kernelforge::runtime::loadCheckpointWeights(
@@ -384,26 +509,70 @@ bool kernelforge::runtime::loadCheckpointWeights(
               shapeString(arg.shape);
       return false;
     }
-    // Same type: the bytes as they are.
+    // An I8 tensor comes with its block scales, `NAME.scales`.
+    std::vector<const SafeTensor *> partScales(parts.size(), nullptr);
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i]->dtype != "I8")
+        continue;
+      std::string scalesName = names[i].name + kScalesSuffix;
+      partScales[i] = findNested(*file, scalesName, error);
+      if (!error.empty()) {
+        error = checkpointPath + ": " + error;
+        return false;
+      }
+      if (!partScales[i]) {
+        error = checkpointPath + ": tensor '" + names[i].name +
+                "' is I8 but there is no '" + scalesName +
+                "' tensor with its block scales";
+        return false;
+      }
+    }
+    // Same type: the bytes as they are (and an i8 weight's scales, when
+    // their blocks are the model's).
     if (std::all_of(parts.begin(), parts.end(), [&](const SafeTensor *t) {
           return mlirName(t->dtype) == arg.dtype;
         })) {
-      WeightTensor same(arg.dtype, arg.shape);
-      char *to = static_cast<char *>(same.data());
-      for (const SafeTensor *tensor : parts) {
-        size_t bytes = tensor->bytes;
-        std::memcpy(to, tensor->data, bytes);
-        to += bytes;
+      std::optional<WeightTensor> scales;
+      if (arg.dtype == "i8") {
+        std::string why;
+        scales = blockScales(entry, arg, names, partScales, why);
+        if (!why.empty()) {
+          error = checkpointPath + ": " + why;
+          return false;
+        }
       }
-      weights[arg.param] = std::move(same);
-      continue;
+      if (arg.dtype != "i8" || scales) {
+        WeightTensor same(arg.dtype, arg.shape);
+        char *to = static_cast<char *>(same.data());
+        for (const SafeTensor *tensor : parts) {
+          size_t bytes = tensor->bytes;
+          std::memcpy(to, tensor->data, bytes);
+          to += bytes;
+        }
+        weights[arg.param] = std::move(same);
+        if (scales)
+          weights[arg.param + kScalesSuffix] = std::move(*scales);
+        continue;
+      }
     }
+    // Otherwise converted through float32: I8 tensors dequantised, an i8
+    // weight quantised into the model's blocks (which gives I8 tensors of
+    // those blocks back exactly).
     ScratchValues values(elementCount(arg.shape));
     std::string why;
     float *to = values.data();
     bool converted = true;
-    for (const SafeTensor *tensor : parts) {
-      if (!(converted = SafeTensorsFile::toFloat32(*tensor, to, why)))
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const SafeTensor *tensor = parts[i];
+      if (partScales[i]) {
+        why = dequantizeInto(*tensor, *partScales[i], to);
+        if (!why.empty())
+          why = "its scales '" + names[i].name + kScalesSuffix + "': " + why;
+        converted = why.empty();
+      } else {
+        converted = SafeTensorsFile::toFloat32(*tensor, to, why);
+      }
+      if (!converted)
         break;
       to += tensor->numElements();
     }
@@ -469,6 +638,11 @@ std::string kernelforge::runtime::checkpointMatrixType(
   if (!file)
     return "";
   std::string found;
+  // Matrices in 8-bit blocks make an i8 checkpoint, whatever else it holds
+  // (their scales, embeddings kept in float).
+  for (const auto &[name, tensor] : file->tensors())
+    if (tensor.shape.size() == 2 && tensor.dtype == "I8")
+      return "i8";
   for (const auto &[name, tensor] : file->tensors()) {
     if (tensor.shape.size() != 2)
       continue;
@@ -492,5 +666,121 @@ std::string kernelforge::runtime::weightStorageFor(
   if (checkpointPath.empty())
     return "f32";
   std::string type = checkpointMatrixType(checkpointPath, error);
+  if (type == "i8")
+    return "int8"; // --dtype's name
   return type == "mixed" ? "f32" : type;
+}
+
+bool kernelforge::runtime::saveCheckpointWeights(const std::string &path,
+                                                 const EntryPoint &entry,
+                                                 const WeightMap &weights,
+                                                 std::string &error) {
+  std::vector<SafeTensorData> tensors;
+  std::set<std::string> seen;
+  for (const ArgSpec &arg : entry.args) {
+    if (arg.param.empty() || !seen.insert(arg.param).second)
+      continue;
+    auto it = weights.find(arg.param);
+    if (it == weights.end()) {
+      error = path + ": no weights are bound to parameter '" + arg.param + "'";
+      return false;
+    }
+    const WeightTensor &weight = it->second;
+    std::string type = fileTypeName(weight.dtype());
+    if (type.empty()) {
+      error = path + ": parameter '" + arg.param + "' is " + weight.dtype() +
+              ", which a checkpoint does not hold";
+      return false;
+    }
+    // Stacked parameters go back to their parts, row by row.
+    std::vector<Part> parts = partsOf(arg.param);
+    const std::vector<int64_t> &shape = weight.shape();
+    int64_t rows = 0;
+    for (const Part &part : parts)
+      rows += part.rows;
+    if (parts.size() > 1 && (shape.empty() || rows != shape[0])) {
+      error = path + ": parameter '" + arg.param + "' " + shapeString(shape) +
+              " does not split into its parts' rows";
+      return false;
+    }
+    int64_t rowBytes =
+        shape.empty() || shape[0] == 0 ? 0 : weight.byteSize() / shape[0];
+    const char *at = static_cast<const char *>(weight.data());
+    for (const Part &part : parts) {
+      std::vector<int64_t> partShape = shape;
+      size_t bytes = weight.byteSize();
+      if (part.rows >= 0) {
+        partShape[0] = part.rows;
+        bytes = part.rows * rowBytes;
+      }
+      tensors.push_back({part.name, type, partShape, at, bytes});
+      at += bytes;
+    }
+  }
+  std::map<std::string, std::string> metadata = {
+      {"format", "pt"},
+      {"kernelforge",
+       "weights as KernelForge keeps them; an I8 tensor NAME holds 8-bit "
+       "values whose scales are NAME.scales, one per block of consecutive "
+       "values along the dimension the scales are shorter in"}};
+  return writeSafeTensors(path, tensors, metadata, error);
+}
+
+std::string kernelforge::runtime::saveModelDirectory(
+    const std::string &dir, const std::string &modelDir,
+    const std::string &configPath, const EntryPoint &entry,
+    const WeightMap &weights, std::string &error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!modelDir.empty() && fs::exists(dir, ec) &&
+      fs::equivalent(dir, modelDir, ec)) {
+    error = "'" + dir + "' is the model directory itself: its checkpoint " +
+            "would be replaced; save to another directory";
+    return "";
+  }
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir, ec)) {
+    error = "cannot make the directory '" + dir + "': " + ec.message();
+    return "";
+  }
+  // Everything but checkpoints: config, tokenizer (llama2.c's tokenizer.bin
+  // included), generation settings.
+  auto isCheckpoint = [](const fs::path &path) {
+    std::string name = path.filename().string();
+    auto endsWith = [&](const std::string &suffix) {
+      return name.size() >= suffix.size() &&
+             name.compare(name.size() - suffix.size(), suffix.size(), suffix) ==
+                 0;
+    };
+    return endsWith(".safetensors") || endsWith(".safetensors.index.json") ||
+           name.rfind("pytorch_model", 0) == 0 || endsWith(".pt") ||
+           endsWith(".pth") || endsWith(".ckpt") || endsWith(".gguf");
+  };
+  std::vector<std::pair<fs::path, fs::path>> copies;
+  if (!modelDir.empty()) {
+    for (const fs::directory_entry &entry :
+         fs::directory_iterator(modelDir, ec))
+      if (entry.is_regular_file() && !isCheckpoint(entry.path()))
+        copies.push_back(
+            {entry.path(), fs::path(dir) / entry.path().filename()});
+    if (ec) {
+      error = "cannot list '" + modelDir + "': " + ec.message();
+      return "";
+    }
+  } else if (!configPath.empty()) {
+    copies.push_back({configPath, fs::path(dir) / "config.json"});
+  }
+  for (const auto &[from, to] : copies) {
+    // A read-only copy from an earlier save is replaced, not written into.
+    fs::remove(to, ec);
+    if (!fs::copy_file(from, to, ec)) {
+      error = "cannot copy '" + from.string() + "' to '" + to.string() +
+              "': " + ec.message();
+      return "";
+    }
+  }
+  std::string checkpoint = (fs::path(dir) / "model.safetensors").string();
+  if (!saveCheckpointWeights(checkpoint, entry, weights, error))
+    return "";
+  return checkpoint;
 }

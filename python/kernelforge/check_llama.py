@@ -79,7 +79,8 @@ def main():
         generated = json.loads(run.stdout.strip().splitlines()[-1])["generated"]
         got_prompt, got_steps = np.load(prompt_npy), np.load(steps_npy)
     params = {k: v.astype(np.float64)
-              for k, v in safetensors_io.read(os.path.join(a.model_dir, "model.safetensors")).items()}
+              for k, v in ref.dequantized(safetensors_io.read(
+                  os.path.join(a.model_dir, "model.safetensors"))).items()}
     params = rounded(params, a.dtype)
     kv_round = {"bf16": storage.round_bf16, "f16": storage.round_f16}.get(a.kv_dtype)
     ok = True

@@ -206,13 +206,33 @@ def load_gpt2_checkpoint(path):
     from kernelforge import safetensors_io
 
     params = {}
-    for name, array in safetensors_io.read(path).items():
+    for name, array in dequantized(safetensors_io.read(path)).items():
         if name.endswith(".attn.bias") or name.endswith(".attn.masked_bias"):
             continue
         if name.startswith("transformer."):
             name = name[len("transformer."):]
         params[name] = array.astype(np.float64)
     return params
+
+
+def dequantized(tensors):
+    """{name: array} with each int8 tensor NAME (a checkpoint KernelForge
+    saved with --save-weights) replaced by its float64 values q * scale, the
+    scales NAME.scales one per block of consecutive values along the
+    dimension they are shorter in; the scales entries dropped."""
+    out = {}
+    for name, array in tensors.items():
+        if name.endswith(".scales") and name[:-len(".scales")] in tensors and \
+                tensors[name[:-len(".scales")]].dtype == np.int8:
+            continue
+        if array.dtype != np.int8:
+            out[name] = array
+            continue
+        scales = tensors[name + ".scales"].astype(np.float64)
+        axis = 0 if scales.shape[1] == array.shape[1] and scales.shape[0] < array.shape[0] else 1
+        block = array.shape[axis] // scales.shape[axis]
+        out[name] = array.astype(np.float64) * np.repeat(scales, block, axis=axis)
+    return out
 
 
 def gpt2_config(path):

@@ -8,7 +8,7 @@ import struct
 import numpy as np
 
 _TO_NUMPY = {"F64": np.float64, "F32": np.float32, "F16": np.float16,
-             "I64": np.int64, "I32": np.int32}
+             "I64": np.int64, "I32": np.int32, "I8": np.int8}
 _FROM_NUMPY = {np.dtype(v): k for k, v in _TO_NUMPY.items()}
 
 

@@ -121,6 +121,7 @@ static cl::opt<std::string> saveLibrary(
     cl::desc("Copy the compiled library here (kernelforge-gpt2-run runs it "
              "without MLIR)"),
     cl::init(""), cl::cat(category));
+static mlir::kf::SaveWeightsOption saveWeights;
 static cl::opt<bool> json("json",
                           cl::desc("Print metrics as JSON on stdout (the text "
                                    "goes to stderr)"),
@@ -287,6 +288,11 @@ int main(int argc, char **argv) {
     fail("'" + compiled->path + "': " + error);
   if (!generator->loadWeights(checkpoint, randomSeed, error))
     fail(error);
+  if (!saveWeights.dir.empty())
+    saveWeights.report(rt::saveModelDirectory(saveWeights.dir, modelDir, config,
+                                              generator->prefillEntry(),
+                                              generator->boundWeights(), error),
+                       error);
 
   rt::GenerationOptions generation;
   generation.newTokens = newTokens;

@@ -126,6 +126,7 @@ static cl::opt<std::string> saveLibrary(
     cl::desc("Copy the compiled library here (kernelforge-gpt2-run runs it "
              "without MLIR)"),
     cl::init(""), cl::cat(category));
+static mlir::kf::SaveWeightsOption saveWeights;
 static cl::opt<bool> compileOnly(
     "compile-only",
     cl::desc("Compile (and --save-library), print the library's path, stop "
@@ -358,6 +359,11 @@ std::string error;
   // Weights, bound by name.
   if (!generator->loadWeights(checkpoint, randomSeed, error))
     fail(error);
+  if (!saveWeights.dir.empty())
+    saveWeights.report(rt::saveModelDirectory(saveWeights.dir, modelDir, config,
+                                              generator->prefillEntry(),
+                                              generator->boundWeights(), error),
+                       error);
   double weightsSeconds = seconds(started) - loadStart;
 
   // Generate, streaming the text (the first run's).

@@ -1,14 +1,17 @@
 //===- WeightsTest.cpp - Where weight tensors keep their data -------------===//
 
 #include "kernelforge/Runtime/Weights.h"
+#include "kernelforge/Runtime/NumberFormats.h"
 
 #include "Smaps.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -89,6 +92,65 @@ TEST(WeightsTest, TensorsOfHalfAChunkOrMoreGetTheirOwnAndUnmapIt) {
   }
   // Dropping the last reference unmaps it.
   EXPECT_FALSE(kernelforge::testing::mappingOf(data).found());
+}
+
+} // namespace
+
+namespace {
+
+ArgSpec param(const std::string &name, const std::string &dtype,
+              std::vector<int64_t> shape) {
+  ArgSpec arg;
+  arg.kind = "memref";
+  arg.dtype = dtype;
+  arg.shape = std::move(shape);
+  arg.param = name;
+  return arg;
+}
+
+// A stacked i8 parameter (two parts of two rows, blocks of 32 along its
+// columns) and a bias, saved and read back: the parts are separate tensors
+// in the file, and every byte comes back; read into f32 instead, each value
+// is q * its block's scale.
+TEST(WeightsTest, SavedI8WeightsLoadBackDirectlyOrDequantised) {
+  EntryPoint quantized;
+  quantized.args = {param("m.{a:2,b:2}.weight", "i8", {4, 64}),
+                    param("m.{a:2,b:2}.weight.scales", "f16", {4, 2}),
+                    param("n.bias", "f32", {3})};
+  WeightMap weights;
+  std::string error;
+  ASSERT_TRUE(randomWeights(7, quantized, weights, error)) << error;
+  std::string path = ::testing::TempDir() + "/kf-weights-" +
+                     std::to_string(getpid()) + ".safetensors";
+  ASSERT_TRUE(saveCheckpointWeights(path, quantized, weights, error)) << error;
+  EXPECT_EQ(checkpointMatrixType(path, error), "i8");
+  EXPECT_EQ(weightStorageFor("", path, error), "int8");
+
+  WeightMap loaded;
+  ASSERT_TRUE(loadCheckpointWeights(path, quantized, loaded, error)) << error;
+  ASSERT_EQ(loaded.size(), weights.size());
+  for (const auto &[name, tensor] : weights) {
+    const WeightTensor &back = loaded.at(name);
+    EXPECT_EQ(back.dtype(), tensor.dtype()) << name;
+    EXPECT_EQ(back.shape(), tensor.shape()) << name;
+    EXPECT_EQ(std::memcmp(back.data(), tensor.data(), tensor.byteSize()), 0)
+        << name;
+  }
+
+  EntryPoint wide;
+  wide.args = {param("m.{a:2,b:2}.weight", "f32", {4, 64}),
+               param("n.bias", "f32", {3})};
+  WeightMap floats;
+  ASSERT_TRUE(loadCheckpointWeights(path, wide, floats, error)) << error;
+  const auto *q = weights.at("m.{a:2,b:2}.weight").as<int8_t>();
+  const auto *scales = weights.at("m.{a:2,b:2}.weight.scales").as<uint16_t>();
+  const auto *values = floats.at("m.{a:2,b:2}.weight").as<float>();
+  for (int64_t r = 0; r < 4; ++r)
+    for (int64_t c = 0; c < 64; ++c)
+      ASSERT_EQ(values[r * 64 + c],
+                q[r * 64 + c] * halfToFloat(scales[r * 2 + c / 32]))
+          << r << ", " << c;
+  std::remove(path.c_str());
 }
 
 } // namespace

@@ -54,6 +54,27 @@ private:
   std::map<std::string, SafeTensor> entries;
 };
 
+/// One tensor to write: its name, safetensors dtype (F32, F16, BF16, I8,
+/// ...), shape and bytes (the shape's, row-major).
+struct SafeTensorData {
+  std::string name;
+  std::string dtype;
+  std::vector<int64_t> shape;
+  const void *data = nullptr;
+  size_t bytes = 0;
+};
+
+/// Writes `tensors` to `path` as a safetensors file (the header padded to 8
+/// bytes, the tensors' bytes one after another without gaps, as the format's
+/// readers require), with `metadata` as its `__metadata__`. The file is
+/// written next to `path` and renamed over it, so a failed write leaves no
+/// partial file. False with `error` naming the file, or the tensor whose
+/// bytes do not match its shape and dtype, otherwise.
+bool writeSafeTensors(const std::string &path,
+                      const std::vector<SafeTensorData> &tensors,
+                      const std::map<std::string, std::string> &metadata,
+                      std::string &error);
+
 } // namespace kernelforge::runtime
 
 #endif // KERNELFORGE_RUNTIME_SAFETENSORS_H

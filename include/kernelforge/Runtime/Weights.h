@@ -54,7 +54,10 @@ inline constexpr const char *kScalesSuffix = ".scales";
 /// tensors the entry point does not name (such as the `attn.bias` /
 /// `attn.masked_bias` buffers) are ignored. Each is converted from the
 /// checkpoint's F32, F16 or BF16 to the argument's type; an i8 argument and
-/// its `.scales` are quantised from the float tensor. A name with a
+/// its `.scales` are quantised from the float tensor. An I8 tensor `NAME`
+/// (saveCheckpointWeights' output) needs its scales `NAME.scales` (F16 or
+/// F32): read as they are into an i8 argument of the same blocks, else
+/// dequantised (and requantised into the argument's blocks). A name with a
 /// `{a:rows,b:rows,...}` group (`model.layers.0.self_attn.{q:64,k:16,v:16}
 /// _proj.weight`) stands for those tensors stacked along their first
 /// dimension, each of that many rows. Errors name the file, the tensor and
@@ -62,6 +65,27 @@ inline constexpr const char *kScalesSuffix = ".scales";
 bool loadCheckpointWeights(const std::string &checkpointPath,
                            const EntryPoint &entry, WeightMap &weights,
                            std::string &error);
+
+/// Writes `weights` (every `kf.param` of `entry`, in the type it is kept in)
+/// to `path` as a safetensors checkpoint that loadCheckpointWeights reads
+/// back without conversion: stacked parameters as their parts, an i8 weight
+/// `NAME` as an I8 tensor with its scales as `NAME.scales`. False with
+/// `error` naming the file or parameter otherwise.
+bool saveCheckpointWeights(const std::string &path, const EntryPoint &entry,
+                           const WeightMap &weights, std::string &error);
+
+/// Writes the model directory `dir` (made if missing) that loads as
+/// `modelDir` does but with `weights` as they are kept (after --dtype):
+/// `dir/model.safetensors` (saveCheckpointWeights) and every other file of
+/// `modelDir` (config, tokenizer; not its checkpoints), or, without one,
+/// `configPath` as `dir/config.json`. The checkpoint's path, or "" with
+/// `error` (naming the path; `dir` may not be `modelDir`, whose checkpoint
+/// it would replace).
+std::string saveModelDirectory(const std::string &dir,
+                               const std::string &modelDir,
+                               const std::string &configPath,
+                               const EntryPoint &entry,
+                               const WeightMap &weights, std::string &error);
 
 /// A deterministic random initialisation at GPT-2's scale: matrices and
 /// embeddings uniform with standard deviation 0.02, unit layer-norm scales,
@@ -72,14 +96,15 @@ bool randomWeights(uint64_t seed, const EntryPoint &entry, WeightMap &weights,
                    std::string &error);
 
 /// The checkpoint's element type of its 2-D tensors as an MLIR name (f32,
-/// f16, bf16), or "" with `error` when it cannot be read; "mixed" when they
-/// differ.
+/// f16, bf16; i8 when any is I8), or "" with `error` when it cannot be read;
+/// "mixed" when they differ.
 std::string checkpointMatrixType(const std::string &checkpointPath,
                                  std::string &error);
 
 /// The storage type the weights are kept in: `asked` when given, else the
-/// checkpoint's matrices' type (f32 when they differ or there is no
-/// checkpoint); "" with `error` when the checkpoint cannot be read.
+/// checkpoint's matrices' type (int8 for I8 ones, f32 when they differ or
+/// there is no checkpoint); "" with `error` when the checkpoint cannot be
+/// read.
 std::string weightStorageFor(const std::string &asked,
                              const std::string &checkpointPath,
                              std::string &error);

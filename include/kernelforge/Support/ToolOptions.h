@@ -64,6 +64,27 @@ struct CompileRunOptions {
       llvm::cl::init(""), llvm::cl::cat(toolOptionCategory())};
 };
 
+/// --save-weights of the generation runners (kernelforge-gpt2, -generate):
+/// one definition, instantiated once per tool.
+struct SaveWeightsOption {
+  llvm::cl::opt<std::string> dir{
+      "save-weights",
+      llvm::cl::desc(
+          "Write the weights as they are kept (after --dtype: int8 blocks "
+          "with their scales, bf16, ...) to DIR/model.safetensors, with the "
+          "model directory's config and tokenizer files, so that "
+          "--model-dir DIR loads them without converting"),
+      llvm::cl::value_desc("DIR"), llvm::cl::init(""),
+      llvm::cl::cat(toolOptionCategory())};
+  /// Says where the weights went (`saved`, the checkpoint's path), or
+  /// fail()s with `error` when `saved` is empty.
+  void report(const std::string &saved, const std::string &error) const {
+    if (saved.empty())
+      fail("--save-weights: " + error);
+    llvm::errs() << "saved the weights to " << saved << "\n";
+  }
+};
+
 /// --kv-dtype of the generation runners (kernelforge-gpt2, -generate): one
 /// definition, instantiated once per tool.
 struct KVCacheTypeOption {
