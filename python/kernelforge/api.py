@@ -183,6 +183,14 @@ class Model:
                                     float(top_p), int(seed), int(stop_token))
         return out if details else out["text"]
 
+    def save_weights(self, directory):
+        """Writes the weights as they are kept (dtype's: int8 blocks with
+        their scales, bf16, ...) to directory/model.safetensors, with the
+        model directory's config and tokenizer files, so that
+        load_model(directory) reads them without converting. Returns the
+        checkpoint's path."""
+        return self._native.save_weights(os.fspath(directory))
+
     def __repr__(self):
         return (f"<kernelforge {self.model_type} model: vocab {self.vocab_size}, "
                 f"{self.max_positions} positions, {self.dtype} weights>")

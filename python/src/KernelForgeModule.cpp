@@ -356,6 +356,8 @@ public:
           throw py::value_error("no model.safetensors in '" + modelDir + "'");
       }
     }
+    modelDirectory = modelDir;
+    configFile = configPath;
     auto loaded = models::loadDecoderFamily(configPath);
     if (!loaded)
       throw py::value_error(llvm::toString(loaded.takeError()));
@@ -450,6 +452,23 @@ public:
     return out;
   }
 
+  /// Writes the weights as kept (after dtype) as a model directory that
+  /// loads without converting (rt::saveModelDirectory); its checkpoint's
+  /// path.
+  std::string saveWeights(const std::string &dir) {
+    Bucket &bucket =
+        buckets.empty()
+            ? bucketFor(models::prefillBucket(1, family.maxPositions))
+            : buckets.begin()->second;
+    std::string error;
+    std::string saved = rt::saveModelDirectory(
+        dir, modelDirectory, configFile, bucket.generator->prefillEntry(),
+        bucket.generator->boundWeights(), error);
+    if (saved.empty())
+      throw py::value_error(error);
+    return saved;
+  }
+
   std::string modelType() const { return family.name; }
   int64_t vocabSize() const { return family.vocabSize; }
   int64_t maxPositions() const { return family.maxPositions; }
@@ -490,7 +509,7 @@ private:
     return buckets.emplace(tokens, std::move(bucket)).first->second;
   }
 
-  std::string checkpoint;
+  std::string modelDirectory, configFile, checkpoint;
   int64_t randomSeed;
   std::string kvCache, device, cacheDir, pipelineOptions;
   bool progress;
@@ -644,14 +663,14 @@ PYBIND11_MODULE(_kernelforge, m) {
                     const std::string &, bool, const std::string &>(),
            py::arg("model_dir"), py::arg("config"), py::arg("random_seed"),
            py::arg("dtype"), py::arg("kv_dtype"), py::arg("device"),
-           py::arg("cache_dir"),
-           py::arg("pipeline_options"), py::arg("progress"),
-           py::arg("bundled_tokenizer"))
+           py::arg("cache_dir"), py::arg("pipeline_options"),
+           py::arg("progress"), py::arg("bundled_tokenizer"))
       .def("encode", &DecoderModel::encode, py::arg("text"), py::arg("bos"))
       .def("decode", &DecoderModel::decode)
       .def("generate", &DecoderModel::generate, py::arg("ids"), py::arg("n"),
            py::arg("temperature"), py::arg("top_k"), py::arg("top_p"),
            py::arg("seed"), py::arg("stop_token"))
+      .def("save_weights", &DecoderModel::saveWeights, py::arg("dir"))
       .def_property_readonly("model_type", &DecoderModel::modelType)
       .def_property_readonly("vocab_size", &DecoderModel::vocabSize)
       .def_property_readonly("max_positions", &DecoderModel::maxPositions)

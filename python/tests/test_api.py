@@ -227,6 +227,31 @@ def test_llama_random_checkpoint_in_int8(tmp_path):
                      tolerance=1e-2)
 
 
+def test_saved_int8_weights_load_directly(tmp_path):
+    model = kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=3, dtype="int8")
+    path = model.save_weights(tmp_path / "q8")
+    assert path == str(tmp_path / "q8" / "model.safetensors")
+    with open(tmp_path / "q8" / "config.json") as f, open(MAKEMORE_CONFIG) as g:
+        assert json.load(f) == json.load(g)
+    # The matrices as I8 tensors with their scales, within half a block's
+    # scale of the f32 weights they were quantised from.
+    from kernelforge import safetensors_io
+    with open(MAKEMORE_CONFIG) as f:
+        params = random_weights.gpt2(3, json.load(f))
+    saved = safetensors_io.read(path)
+    weight = "h.0.attn.c_attn.weight"
+    assert saved[weight].dtype == np.int8
+    step = np.repeat(saved[weight + ".scales"].astype(np.float64), 32, axis=0)
+    assert np.all(np.abs(saved[weight] * step - params[weight]) <= 0.5 * step)
+    # Loaded back: int8 by default, the same tokens as quantising at load.
+    again = kernelforge.load_model(str(tmp_path / "q8"))
+    assert again.dtype == "int8"
+    first = model.generate([0, 5, 9], n=8, stop_token=-1, details=True)["tokens"]
+    assert again.generate([0, 5, 9], n=8, stop_token=-1, details=True)["tokens"] == first
+    with pytest.raises(ValueError, match="is the model directory itself"):
+        again.save_weights(tmp_path / "q8")
+
+
 def test_load_model_errors(tmp_path):
     with pytest.raises(ValueError, match="give model_dir, or config= with random_weights"):
         kernelforge.load_model()
