@@ -155,6 +155,9 @@ int main(int argc, char **argv) {
                              "KernelForge: generate text with a decoder "
                              "(GPT-2 or LLaMA family) from a Hugging Face "
                              "directory\n");
+  saveWeights.checkLoaded(encodeOnly           ? "--encode-only"
+                          : !emitStage.empty() ? "--emit"
+                                               : "");
   std::string config = configPath;
   std::string checkpoint;
   if (!modelDir.empty()) {

@@ -176,6 +176,11 @@ int main(int argc, char **argv) {
   // Model: a directory, or a config with random weights.
   std::string config = configPath, checkpoint;
   bool tokenizerOnly = encodeOnly || decodeOnly;
+  saveWeights.checkLoaded(encodeOnly           ? "--encode-only"
+                          : decodeOnly         ? "--decode-only"
+                          : compileOnly        ? "--compile-only"
+                          : !emitStage.empty() ? "--emit"
+                                               : "");
   if (!modelDir.empty()) {
     if (!llvm::sys::fs::is_directory(modelDir))
       fail("--model-dir '" + modelDir + "' is not a directory");

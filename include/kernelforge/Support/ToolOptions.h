@@ -76,6 +76,13 @@ struct SaveWeightsOption {
           "--model-dir DIR loads them without converting"),
       llvm::cl::value_desc("DIR"), llvm::cl::init(""),
       llvm::cl::cat(toolOptionCategory())};
+  /// fail()s when asked for together with an option that stops before the
+  /// weights are loaded (`stopping`: its name, "" for none).
+  void checkLoaded(llvm::StringRef stopping) const {
+    if (!dir.empty() && !stopping.empty())
+      fail("--save-weights needs the weights loaded, which " + stopping +
+           " stops before (generate with -n 0 instead)");
+  }
   /// Says where the weights went (`saved`, the checkpoint's path), or
   /// fail()s with `error` when `saved` is empty.
   void report(const std::string &saved, const std::string &error) const {

@@ -28,12 +28,13 @@
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/q64 --tokens 3,1,4,1,5 -n 6 --dtype int8 --cache-dir %t/cache
 //
 // Bad inputs: an int8 tensor without its scales, saving over the model read,
-// a directory that cannot be made.
+// a directory that cannot be made, an option that stops before the weights.
 // RUN: %python %S/Inputs/requantize_checkpoint.py %t/q8/model.safetensors %t/noscales.safetensors h.0.attn.c_proj.weight.scales --drop
 // RUN: mkdir -p %t/noscales && cp %t/hf/config.json %t/noscales && mv %t/noscales.safetensors %t/noscales/model.safetensors
 // RUN: not kernelforge-gpt2 --model-dir %t/noscales --tokens 1 -n 1 --cache-dir %t/cache 2>&1 | FileCheck %s --check-prefix=NOSCALES
 // RUN: not kernelforge-gpt2 --model-dir %t/q8 --tokens 1 -n 1 --save-weights %t/q8 --cache-dir %t/cache 2>&1 | FileCheck %s --check-prefix=SELF
 // RUN: not kernelforge-gpt2 --model-dir %t/q8 --tokens 1 -n 1 --save-weights %t/q8/config.json/x --cache-dir %t/cache 2>&1 | FileCheck %s --check-prefix=NODIR
+// RUN: not kernelforge-gpt2 --model-dir %t/q8 --tokens 1 --compile-only --save-weights %t/other --cache-dir %t/cache 2>&1 | FileCheck %s --check-prefix=EARLY
 
 // SAVED: saved the weights to {{.*}}q8{{/|\\}}model.safetensors
 // INT8: 9 int8 tensors (at most 0.5{{[0-9]*}} of a block's scale from the original), 19 tensors identical
@@ -41,3 +42,4 @@
 // NOSCALES: error: {{.*}}noscales{{/|\\}}model.safetensors: tensor 'h.0.attn.c_proj.weight' is I8 but there is no 'h.0.attn.c_proj.weight.scales' tensor with its block scales
 // SELF: error: --save-weights: '{{.*}}q8' is the model directory itself: its checkpoint would be replaced; save to another directory
 // NODIR: error: --save-weights: cannot make the directory '{{.*}}config.json/x'
+// EARLY: error: --save-weights needs the weights loaded, which --compile-only stops before (generate with -n 0 instead)
