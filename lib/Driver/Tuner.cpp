@@ -347,11 +347,9 @@ struct RotatingArguments {
     bool copy = streamBytes > 0;
     // A buffer laid out as the runner's are, holding `arg`'s bytes.
     auto paged = [&](const std::vector<char> &arg) {
-      int64_t size = int64_t(arg.size());
-      kernelforge::runtime::WeightTensor &t =
-          weights.emplace_back("i8", std::vector<int64_t>{size});
-      std::memcpy(t.data(), arg.data(), size);
-      return t.data();
+      weights.push_back(kernelforge::runtime::WeightTensor::copyOf(
+          arg.data(), int64_t(arg.size())));
+      return weights.back().data();
     };
     std::vector<void *> shared;
     for (size_t i = 0; i < args.size(); ++i)

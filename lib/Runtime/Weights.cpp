@@ -142,6 +142,12 @@ WeightTensor::WeightTensor(std::string dtype, std::vector<int64_t> shape)
               bytes - byteSize());
 }
 
+WeightTensor WeightTensor::copyOf(const void *from, int64_t bytes) {
+  WeightTensor copy("i8", {bytes});
+  std::memcpy(copy.data(), from, bytes);
+  return copy;
+}
+
 int64_t WeightTensor::numElements() const { return elementCount(dims); }
 
 int64_t WeightTensor::byteSize() const {

@@ -353,15 +353,6 @@ std::string printed(Attribute attr) {
   return text;
 }
 
-/// `bytes` bytes at `from` in a buffer laid out as the runner lays out
-/// weights and temporaries (a WeightTensor: 64-byte aligned, 2 MiB pages
-/// where the kernel allows).
-kernelforge::runtime::WeightTensor pagedCopy(const void *from, int64_t bytes) {
-  kernelforge::runtime::WeightTensor copy("i8", {bytes});
-  std::memcpy(copy.data(), from, bytes);
-  return copy;
-}
-
 /// Puts libomp's idle threads to sleep now rather than after their spin
 /// (KMP_BLOCKTIME, 200 ms): the compiled kernels' threads would otherwise
 /// share the cores with what is timed next. A no-op until a kernel has
@@ -653,7 +644,8 @@ int main(int argc, char **argv) {
       for (int64_t c = 0; c < count; ++c) {
         copies.emplace_back();
         for (int a : streamed)
-          copies.back().push_back(pagedCopy(pointers[a], argBytes(a)));
+          copies.back().push_back(kernelforge::runtime::WeightTensor::copyOf(
+              pointers[a], argBytes(a)));
       }
     }
     // Every other buffer of 256 KiB or more is laid out as the runner lays
@@ -681,7 +673,8 @@ int main(int argc, char **argv) {
       bool streamedArg = fromMemory && llvm::is_contained(streamed, int(a));
       if (bytes < (int64_t(256) << 10) || streamedArg)
         continue;
-      paged.push_back(pagedCopy(pointers[a], bytes));
+      paged.push_back(
+          kernelforge::runtime::WeightTensor::copyOf(pointers[a], bytes));
       void *copy = paged.back().data();
       pointers[a] = copy;
       if (arg.dtype == "f32")

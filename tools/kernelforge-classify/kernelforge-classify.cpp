@@ -52,6 +52,7 @@ using kernelforge::tools::Image;
 
 static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
 static mlir::kf::CompileRunOptions compileRun;
+static mlir::kf::SaveWeightsOption saveWeights;
 static auto &cacheDir = compileRun.cacheDir;
 static auto &pipelineOptions = compileRun.pipelineOptions;
 static auto &emitMlir = compileRun.emitMlir;
@@ -279,6 +280,10 @@ int main(int argc, char **argv) {
   rt::WeightMap weights;
   if (!rt::loadCheckpointWeights(checkpoint, entry, weights, error))
     fail(error);
+  if (!saveWeights.dir.empty())
+    saveWeights.report(rt::saveModelDirectory(saveWeights.dir, modelDir, "",
+                                              entry, weights, error),
+                       error);
 
   // Bind: parameters by name, the pixels (the one other input), the logits.
   int64_t perImage = config->imageSize * config->imageSize * config->numChannels;

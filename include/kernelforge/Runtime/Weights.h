@@ -26,6 +26,10 @@ class WeightTensor {
 public:
   WeightTensor() = default;
   WeightTensor(std::string dtype, std::vector<int64_t> shape);
+  /// `bytes` bytes at `from` in a tensor of i8 [bytes]: a buffer laid out
+  /// as the runner lays out weights and temporaries (64-byte aligned, 2 MiB
+  /// pages where the kernel allows), which a benchmark's arguments share.
+  static WeightTensor copyOf(const void *from, int64_t bytes);
 
   const std::string &dtype() const { return type; }
   const std::vector<int64_t> &shape() const { return dims; }

@@ -64,7 +64,7 @@ struct CompileRunOptions {
       llvm::cl::init(""), llvm::cl::cat(toolOptionCategory())};
 };
 
-/// --save-weights of the generation runners (kernelforge-gpt2, -generate):
+/// --save-weights of the runners (kernelforge-gpt2, -generate, -classify):
 /// one definition, instantiated once per tool.
 struct SaveWeightsOption {
   llvm::cl::opt<std::string> dir{
