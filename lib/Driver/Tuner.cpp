@@ -352,11 +352,12 @@ struct RotatingArguments {
       return weights.back().data();
     };
     std::vector<void *> shared;
-    for (size_t i = 0; i < args.size(); ++i)
-      shared.push_back(!(copy && streamed[i]) &&
-                               args[i].size() >= (size_t(256) << 10)
-                           ? paged(args[i])
-                           : args[i].data());
+    for (size_t i = 0; i < args.size(); ++i) {
+      bool large = int64_t(args[i].size()) >=
+                   kernelforge::runtime::WeightTensor::kPagedArgumentBytes;
+      shared.push_back(large && !(copy && streamed[i]) ? paged(args[i])
+                                                       : args[i].data());
+    }
     for (int64_t c = 0; c < copies; ++c) {
       pointers.emplace_back();
       for (size_t i = 0; i < args.size(); ++i)

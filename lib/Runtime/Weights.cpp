@@ -195,7 +195,7 @@ struct BlockLayout {
   int64_t blocks = 0, block = 0;
 };
 
-/// The layout, or "" -> error text in `why`.
+/// The layout, or none with `why` saying what does not fit.
 std::optional<BlockLayout> blockLayout(const std::vector<int64_t> &weight,
                                        const std::vector<int64_t> &scales,
                                        std::string &why) {
@@ -334,21 +334,22 @@ std::string dequantizeInto(const SafeTensor &q, const SafeTensor &scales,
 /// `from` (F16 or F32 scales) as `to` (an f16 or f32 argument): copied, or
 /// converted; "" on success, else why not.
 std::string convertScales(const SafeTensor &from, WeightTensor &to, char *at) {
-  int64_t n = from.numElements();
   if (from.dtype != "F16" && from.dtype != "F32")
     return "scales of dtype " + from.dtype + ", expected F16 or F32";
-  if (mlirName(from.dtype) == to.dtype()) {
+  std::string why;
+  if (to.dtype() == "f32") {
+    SafeTensorsFile::toFloat32(from, reinterpret_cast<float *>(at), why);
+    return "";
+  }
+  if (from.dtype == "F16") {
     std::memcpy(at, from.data, from.bytes);
     return "";
   }
+  // F32 scales into f16 ones.
+  int64_t n = from.numElements();
   std::vector<float> values(n);
-  std::string why;
   SafeTensorsFile::toFloat32(from, values.data(), why);
   for (int64_t i = 0; i < n; ++i) {
-    if (to.dtype() == "f32") {
-      std::memcpy(at + 4 * i, &values[i], 4);
-      continue;
-    }
     uint16_t half = floatToHalf(values[i]);
     if (std::isfinite(values[i]) && !std::isfinite(halfToFloat(half)))
       return "a scale of " + std::to_string(values[i]) + " does not fit f16";
@@ -752,15 +753,14 @@ std::string kernelforge::runtime::saveModelDirectory(
   // Everything but checkpoints: config, tokenizer (llama2.c's tokenizer.bin
   // included), generation settings.
   auto isCheckpoint = [](const fs::path &path) {
+    static const char *const suffixes[] = {
+        ".safetensors", ".safetensors.index.json", ".pt", ".pth", ".ckpt",
+        ".gguf"};
     std::string name = path.filename().string();
-    auto endsWith = [&](const std::string &suffix) {
-      return name.size() >= suffix.size() &&
-             name.compare(name.size() - suffix.size(), suffix.size(), suffix) ==
-                 0;
-    };
-    return endsWith(".safetensors") || endsWith(".safetensors.index.json") ||
-           name.rfind("pytorch_model", 0) == 0 || endsWith(".pt") ||
-           endsWith(".pth") || endsWith(".ckpt") || endsWith(".gguf");
+    return name.rfind("pytorch_model", 0) == 0 ||
+           std::any_of(
+               std::begin(suffixes), std::end(suffixes),
+               [&](const char *suffix) { return endsWith(name, suffix); });
   };
   std::vector<std::pair<fs::path, fs::path>> copies;
   if (!modelDir.empty()) {

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from kernelforge import safetensors_io  # noqa: E402
+from kernelforge import safetensors_io, storage  # noqa: E402
 
 
 def main():
@@ -48,10 +48,7 @@ def main():
         scales = saved.get(key + ".scales")
         if scales is None:
             sys.exit(f"{a.saved}: int8 '{key}' has no '{key}.scales'")
-        scales = scales.astype(np.float64)
-        axis = 0 if scales.shape[1] == got.shape[1] and scales.shape[0] < got.shape[0] else 1
-        block = got.shape[axis] // scales.shape[axis]
-        step = np.repeat(scales, block, axis=axis)
+        step = storage.block_steps(got, scales)
         error = np.abs(got.astype(np.float64) * step - want)
         ratio = float((error / np.where(step > 0, step, 1)).max())
         if np.any(error > 0.57 * step + 1e-30):

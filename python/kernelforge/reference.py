@@ -220,18 +220,15 @@ def dequantized(tensors):
     saved with --save-weights) replaced by its float64 values q * scale, the
     scales NAME.scales one per block of consecutive values along the
     dimension they are shorter in; the scales entries dropped."""
+    from kernelforge import storage
+
     out = {}
     for name, array in tensors.items():
         if name.endswith(".scales") and name[:-len(".scales")] in tensors and \
                 tensors[name[:-len(".scales")]].dtype == np.int8:
             continue
-        if array.dtype != np.int8:
-            out[name] = array
-            continue
-        scales = tensors[name + ".scales"].astype(np.float64)
-        axis = 0 if scales.shape[1] == array.shape[1] and scales.shape[0] < array.shape[0] else 1
-        block = array.shape[axis] // scales.shape[axis]
-        out[name] = array.astype(np.float64) * np.repeat(scales, block, axis=axis)
+        out[name] = storage.dequantize_int8(array, tensors[name + ".scales"]) \
+            if array.dtype == np.int8 else array
     return out
 
 

@@ -34,14 +34,14 @@ def bf16_value(bits):
     return (np.asarray(bits, np.uint16).astype(np.uint32) << 16).view(np.float32)
 
 
-def quantize_int8(x, axis, scales_dtype="f16"):
-    """int8 blocks along `axis` (of length a multiple of 32): the int8 array
-    in x's shape and the scales (x's shape with axis / 32), as the runtime
-    makes them: float16 scales (the graphs' default) are max|x| / 127 rounded
-    up to float16, float32 ones max|x| / 127."""
+def quantize_int8(x, axis, scales_dtype="f16", block=BLOCK):
+    """int8 blocks along `axis` (of length a multiple of `block`): the int8
+    array in x's shape and the scales (x's shape with axis / block), as the
+    runtime makes them: float16 scales (the graphs' default) are max|x| / 127
+    rounded up to float16, float32 ones max|x| / 127."""
     x = np.asarray(x, np.float32)
     moved = np.moveaxis(x, axis, -1)
-    blocks = moved.reshape(moved.shape[:-1] + (moved.shape[-1] // BLOCK, BLOCK))
+    blocks = moved.reshape(moved.shape[:-1] + (moved.shape[-1] // block, block))
     scale = (np.abs(blocks).max(axis=-1, keepdims=True) / np.float32(127)).astype(np.float32)
     if scales_dtype == "f16":
         with np.errstate(over="ignore"):
@@ -58,8 +58,20 @@ def quantize_int8(x, axis, scales_dtype="f16"):
 
 def quantize_blocks(x, axis):
     """int8 blocks along `axis`, dequantised (float64)."""
-    q, scales = quantize_int8(x, axis)
-    return q.astype(np.float64) * np.repeat(scales.astype(np.float64), BLOCK, axis=axis)
+    return dequantize_int8(*quantize_int8(x, axis))
+
+
+def block_steps(q, scales):
+    """Each value's scale (float64, q's shape) of an int8 array `q` in blocks
+    of consecutive values along the 2-D array's dimension `scales` is
+    shorter in (the runtime's rule, for checkpoints it saved)."""
+    axis = 0 if scales.shape[1] == q.shape[1] and scales.shape[0] < q.shape[0] else 1
+    return np.repeat(scales.astype(np.float64), q.shape[axis] // scales.shape[axis], axis=axis)
+
+
+def dequantize_int8(q, scales):
+    """float64 q * scale of int8 blocks (see block_steps)."""
+    return q.astype(np.float64) * block_steps(q, scales)
 
 
 # GPT-2's matrices and the dimension its products reduce over: Conv1D weights

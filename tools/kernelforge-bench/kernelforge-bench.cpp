@@ -671,7 +671,8 @@ int main(int argc, char **argv) {
       blasInputs.push_back(values);
       int64_t bytes = argBytes(a);
       bool streamedArg = fromMemory && llvm::is_contained(streamed, int(a));
-      if (bytes < (int64_t(256) << 10) || streamedArg)
+      if (bytes < kernelforge::runtime::WeightTensor::kPagedArgumentBytes ||
+          streamedArg)
         continue;
       paged.push_back(
           kernelforge::runtime::WeightTensor::copyOf(pointers[a], bytes));

@@ -364,12 +364,12 @@ std::string error;
   // Weights, bound by name.
   if (!generator->loadWeights(checkpoint, randomSeed, error))
     fail(error);
+  double weightsSeconds = seconds(started) - loadStart;
   if (!saveWeights.dir.empty())
     saveWeights.report(rt::saveModelDirectory(saveWeights.dir, modelDir, config,
                                               generator->prefillEntry(),
                                               generator->boundWeights(), error),
                        error);
-  double weightsSeconds = seconds(started) - loadStart;
 
   // Generate, streaming the text (the first run's).
   rt::GenerationOptions generation;

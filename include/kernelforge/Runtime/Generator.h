@@ -83,12 +83,7 @@ public:
   /// `error` naming the file and tensor.
   bool loadWeights(const std::string &checkpointPath, int64_t randomSeed,
                    std::string &error);
-  /// Writes the bound weights, as they are kept, to `path` (safetensors;
-  /// see saveCheckpointWeights), so that the next load reads them directly.
-  bool saveWeights(const std::string &path, std::string &error) const {
-    return saveCheckpointWeights(path, prefill, weights, error);
-  }
-  /// The bound weights, by parameter name.
+  /// The bound weights, by parameter name (saveModelDirectory writes them).
   const WeightMap &boundWeights() const { return weights; }
 
   /// Empty when `prompt` fits the library, else why not.

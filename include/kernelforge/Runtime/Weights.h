@@ -30,6 +30,9 @@ public:
   /// as the runner lays out weights and temporaries (64-byte aligned, 2 MiB
   /// pages where the kernel allows), which a benchmark's arguments share.
   static WeightTensor copyOf(const void *from, int64_t bytes);
+  /// The size from which kernelforge-bench and the tuner copy a kernel's
+  /// argument so (smaller ones stay in their own buffers).
+  static constexpr int64_t kPagedArgumentBytes = int64_t(256) << 10;
 
   const std::string &dtype() const { return type; }
   const std::vector<int64_t> &shape() const { return dims; }

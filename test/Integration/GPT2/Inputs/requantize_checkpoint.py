@@ -9,11 +9,9 @@ import argparse
 import os
 import sys
 
-import numpy as np
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "..", "python"))
-from kernelforge import safetensors_io  # noqa: E402
+from kernelforge import safetensors_io, storage  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("input")
@@ -26,10 +24,6 @@ tensors = safetensors_io.read(a.input)
 if a.drop:
     del tensors[a.name]
 else:
-    w = tensors[a.name].astype(np.float64)
-    blocks = w.reshape(w.shape[0] // a.block, a.block, w.shape[1])
-    scales = np.abs(blocks).max(axis=1) / 127
-    q = np.rint(blocks / np.where(scales > 0, scales, 1)[:, None, :])
-    tensors[a.name] = np.clip(q, -127, 127).astype(np.int8).reshape(w.shape)
-    tensors[a.name + ".scales"] = scales.astype(np.float32)
+    tensors[a.name], tensors[a.name + ".scales"] = storage.quantize_int8(
+        tensors[a.name], axis=0, scales_dtype="f32", block=a.block)
 safetensors_io.write(a.output, tensors)
