@@ -9,6 +9,8 @@
 # Targets (fuzz/*.cpp): safetensors, npy, tokenizer-json, regex, gpt2-tokenizer
 # (vocab.json + merges.txt),
 # llama2c-tokenizer, signature (a compiled library's entry point signature),
+# checkpoint (a model.safetensors bound to a model's f32/16-bit/i8
+# parameters, saved and loaded back),
 # config (every model family's config.json and ViT's preprocessor config,
 # with LLVM's Support library), tuning-cache (kernelforge-tune's JSON cache,
 # read, looked up, saved and read back), kf-parser (MLIR text with the kf
@@ -73,6 +75,8 @@ build_target() {
     headers=("$root"/include/kernelforge/Dialect/Transformer/IR/*)
     flags+=(-fno-rtti) ;;
   *)
+    # checkpoint binds tensors to parameters (Weights.cpp) as the runners do.
+    [ "$target" = checkpoint ] && sources+=("$root/lib/Runtime/Weights.cpp")
     for file in SafeTensors Npy NumberFormats HFTokenizer Llama2cTokenizer GPT2Tokenizer \
       Tokenizer Regex Unicode CompiledLibrary TemporaryArena HugePages; do
       sources+=("$root/lib/Runtime/$file.cpp")
