@@ -26,6 +26,10 @@
 // RUN: FileCheck %s --check-prefix=DECODE-ATTENTION-REPORT < %t.kv.json
 // RUN: not kernelforge-bench --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BAD-KV
 // RUN: not kernelforge-bench --decode-context 1025 2>&1 | FileCheck %s --check-prefix=BAD-CONTEXT
+// RUN: kernelforge-bench --seq-lens 1 --kernels linear --products 64x96 --dtype bf16 --layout out_in --min-time 0.01 --json %t.products.json | FileCheck %s --check-prefix=PRODUCTS
+// RUN: FileCheck %s --check-prefix=PRODUCTS-REPORT < %t.products.json
+// RUN: not kernelforge-bench --products 64 2>&1 | FileCheck %s --check-prefix=BAD-PRODUCTS
+// RUN: not kernelforge-bench --products 48x64 --dtype int8 2>&1 | FileCheck %s --check-prefix=BAD-BLOCKS
 
 // The OpenBLAS kernels the ratios are against (its choice for this CPU).
 // RAN: OpenBLAS kernels: {{[A-Za-z0-9_]+}} (OPENBLAS_CORETYPE selects others)
@@ -93,3 +97,11 @@
 // DECODE-ATTENTION-REPORT: "weights_from_memory": true
 // BAD-KV: error: --kv-dtype expects f32, bf16 or f16, got 'i8'
 // BAD-CONTEXT: error: --decode-context must be in 1..1024, got 1025
+// Products of another model's shapes (--products IN x OUT), with the block's
+// --dtype and --layout, checked against float64 like the rest.
+// PRODUCTS: linear 64x96 1
+// PRODUCTS-REPORT: "kernel": "linear 64x96"
+// PRODUCTS-REPORT: "layout": "out_in"
+// PRODUCTS-REPORT: "weights": "bf16"
+// BAD-PRODUCTS: error: --products expects INxOUT with positive sizes (e.g. 1024x2816), got '64'
+// BAD-BLOCKS: error: --products 48x64: int8 weights need IN to be a multiple of the block (32)

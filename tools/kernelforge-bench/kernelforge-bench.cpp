@@ -102,8 +102,15 @@ static cl::opt<std::string> pipelineOptions(
 static cl::list<std::string>
     only("kernels", cl::CommaSeparated,
          cl::desc("Run only these kernels (qkv, attn_proj, mlp_up, mlp_down, "
-                  "lm_head, "
-                  "attention, layer_norm, softmax)"), cl::cat(category));
+                  "lm_head, attention, layer_norm, softmax; linear: the "
+                  "--products)"),
+         cl::cat(category));
+static cl::list<std::string> products(
+    "products", cl::CommaSeparated,
+    cl::desc("Also time matrix products of these shapes, INxOUT (e.g. "
+             "1024x2816,2816x1024: another model's), as kernels named "
+             "'linear INxOUT', with --dtype and --layout as the block's"),
+    cl::cat(category));
 static cl::opt<std::string>
     baselinePath("baseline", cl::init(""),
                  cl::desc("An earlier --json report to compare with; exits "
@@ -475,6 +482,26 @@ int main(int argc, char **argv) {
                  << ", got " << decodeContext << "\n";
     return 1;
   }
+  // --products: IN x OUT pairs of positive sizes (IN in whole blocks for
+  // int8 weights).
+  std::vector<std::pair<int64_t, int64_t>> productShapes;
+  for (const std::string &shape : products) {
+    auto [in, out] = llvm::StringRef(shape).split('x');
+    int64_t k = 0, n = 0;
+    if (in.getAsInteger(10, k) || out.getAsInteger(10, n) || k < 1 || n < 1) {
+      llvm::errs() << "error: --products expects INxOUT with positive sizes "
+                      "(e.g. 1024x2816), got '"
+                   << shape << "'\n";
+      return 1;
+    }
+    if (weightType == "int8" && k % kBlock != 0) {
+      llvm::errs() << "error: --products " << shape
+                   << ": int8 weights need IN to be a multiple of the block ("
+                   << kBlock << ")\n";
+      return 1;
+    }
+    productShapes.emplace_back(k, n);
+  }
   kf::CompileOptions options;
   if (failed(options.pipeline.parseFromString(pipelineOptions))) {
     llvm::errs() << "error: bad --pipeline-options\n";
@@ -502,6 +529,9 @@ int main(int argc, char **argv) {
     kernels.push_back(linearKernel("lm_head 768x50257", t, kEmbd, kVocab,
                                    /*outIn=*/true,
                                    /*bias=*/false));
+    for (auto [k, n] : productShapes)
+      kernels.push_back(
+          linearKernel(llvm::formatv("linear {0}x{1}", k, n), t, k, n, outIn));
     kernels.push_back(attentionKernel(t));
     kernels.push_back(layerNormKernel(t));
     kernels.push_back(softmaxKernel(t));
