@@ -15,6 +15,7 @@
 #include "kernelforge/Transforms/Contractions.h"
 #include "kernelforge/Codegen/CPU/Passes.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -60,6 +61,9 @@ struct LoopMarks {
   /// A packing copy: the weight's reduction dimension, along which its
   /// loops prefetch the next k tile (`kf.prefetch_next_k_tile`).
   std::optional<int64_t> nextKTileDim;
+  /// Steps of a streamed row's loop that LLVM unrolls together
+  /// (`loop_annotation`, its unroll count; 0: LLVM's choice).
+  int64_t unrollSteps = 0;
 
   void apply(RewriterBase &rewriter, Operation *loop) const {
     if (prefetch)
@@ -80,6 +84,17 @@ struct LoopMarks {
     if (nextKTileDim)
       loop->setAttr(kf::kPrefetchNextKTileAttrName,
                     rewriter.getI64IntegerAttr(*nextKTileDim));
+    if (unrollSteps > 0) {
+      // Carried by scf-to-cf onto the loop's back edge, and from there to
+      // LLVM's `llvm.loop.unroll.count`.
+      MLIRContext *ctx = rewriter.getContext();
+      auto unroll = LLVM::LoopUnrollAttr::get(
+          ctx, /*disable=*/{}, rewriter.getI32IntegerAttr(unrollSteps),
+          /*runtimeDisable=*/{}, /*full=*/{}, {}, {}, {});
+      loop->setAttr("loop_annotation", LLVM::LoopAnnotationAttr::get(
+                                           ctx, {}, {}, {}, unroll, {}, {}, {},
+                                           {}, {}, {}, {}, {}, {}, {}, {}));
+    }
   }
 };
 
@@ -238,7 +253,7 @@ constexpr StringLiteral kPackedAttrName = "kf.packed";
 /// Marks the lane-split product of a row against a whole [n, k] weight of
 /// 16-bit elements (the tied head, and decode's `nn.Linear` products) that
 /// streams its outputs' weight rows one after another: a register tile of
-/// one row and all its lanes, laneStreamVectors vectors, each row's lanes
+/// one row and all its lanes, kLaneStreamVectors vectors, each row's lanes
 /// summed right after it (kf::sumLaneRowsOneByOne), instead of 8 rows a
 /// vector each summed after the block. Each thread's rows are one run
 /// through memory rather than 8 runs a row apart. On a 2-core Zen 5
@@ -250,26 +265,24 @@ constexpr StringLiteral kPackedAttrName = "kf.packed";
 /// f32 rows stay in 8-row tiles: streamed, they were 1.0-1.3x slower.
 constexpr StringLiteral kStreamRowsAttrName = "kf.stream_rows";
 
-/// Vectors of lanes a streamed row's tile keeps per step (as many chains of
-/// multiply-adds in flight), recorded as the value of kStreamRowsAttrName:
-/// for bf16 weights eight where the register tile has 16 accumulators or
-/// more (AVX-512: a 256-byte run of the row per step), else four (AVX2: one
-/// cache line; f16); four, then a single vector's row tiles, where they do
-/// not divide k. On a 2-core Zen 5 (weights from memory, an in-process
-/// alternation of the two kernels), four vectors of 16 lanes read bf16
-/// rows of 960-1088 values at 16-18 GB/s per thread where the same kernel
-/// read rows of 768, 896 or 1152 at 21-23; eight took 0.87-0.92 of the
-/// time at 1024 x 1536, 1024 x 5632 and 1024 x 32000 (LLaMA-shaped rows of
-/// 1024) and 0.79 at 896 x 3072 on one thread, 0.90 / 0.92 / 0.99 / 0.84
-/// on two, and 0.98-1.02 at GPT-2's 768 x 2304, 768 x 3072, 3072 x 768, its
-/// head, 2048 x 3072, 2816 x 1024 and 4096 x 4096. f16 rows (widened by
-/// vcvtph2ps) read 17-19 GB/s per thread at 1024 either way, and eight
-/// vectors took 1.01-1.04 of the time there: they keep four.
-int64_t laneStreamVectors(const kf::CPUSchedule &s, linalg::LinalgOp op) {
-  Type weight = getElementTypeOrSelf(op.getDpsInputs()[1].getType());
-  bool wide = s.registerRows * s.registerCols / s.vectorWidth >= 16;
-  return weight.isBF16() && wide ? 8 : 4;
-}
+/// Vectors of lanes a streamed row's tile keeps (four chains of
+/// multiply-adds in flight).
+constexpr int64_t kLaneStreamVectors = 4;
+
+/// Steps of a streamed row's loop unrolled together where the row is more
+/// than kWholeRowVectors vectors long: four (16 vectors of lanes), where
+/// LLVM would otherwise unroll a row of up to 16 or so steps whole. On a
+/// 2-core Zen 5 (bf16 weights from memory, an in-process alternation of
+/// the two kernels) rows unrolled whole read 15-17 GB/s per thread from 960
+/// to 1280 values wide (60-80 widening loads in a row's straight-line
+/// code, issued out of order across it) against 21-26 at 768 and 896
+/// (48-56 loads) or partly unrolled. Unrolled by four steps, 1024 x 3072
+/// took 0.72 / 0.75 of the time (one / two threads) and LLaMA-shaped
+/// 1024 x 32000 0.72; rows LLVM unrolls partly itself (1152-2816 wide)
+/// 0.98-1.02; rows of 768 0.99-1.14 (GPT-2's head 1.03), which keep being
+/// unrolled whole.
+constexpr int64_t kStreamRowUnrollSteps = 4;
+constexpr int64_t kWholeRowVectors = 56;
 
 /// Whether `op` is C[m, n] += A[m, k] * B[n, k]: its weight stored [n, k].
 bool weightStoredOutIn(linalg::LinalgOp op) {
@@ -413,10 +426,13 @@ struct Planner {
                                                 sched.registerCols)));
         registerRows = 1;
       }
-      // A streamed row (kStreamRowsAttrName): one row, all its lanes.
+      // A streamed row (kStreamRowsAttrName): one row, all its lanes; a
+      // long row's loop unrolled a few steps at a time.
       if (op->hasAttr(kStreamRowsAttrName)) {
         registerCols = ranges[n];
         registerRows = 1;
+        if (ranges[k] * ranges[n] > kWholeRowVectors * sched.vectorWidth)
+          plan.marks.unrollSteps = kStreamRowUnrollSteps;
       }
       // One row (decode): nothing to reuse a weight for, so the tile is all
       // columns: each k step reads a long run of a weight row (four f32
@@ -988,24 +1004,15 @@ struct TileAndVectorizePass
       if (kf::isTiledContraction(op) && op.getNumLoops() >= 3 &&
           op.getStaticLoopRanges()[op.getNumLoops() - 3] == 1) {
         // Outside a fused block, a whole weight: its rows streamed, each
-        // with laneStreamVectors vectors of lanes (or four, where they
-        // divide k).
+        // with kLaneStreamVectors vectors of lanes (where they divide k).
         FailureOr<SmallVector<Operation *>> split = failure();
-        int64_t vectors = laneStreamVectors(schedule, op);
         if (!op->getParentOfType<scf::ForallOp>() &&
-            narrowestInputBytes(op) < 4) {
-          split = kf::splitLaneReduction(rewriter, op,
-                                         vectors * schedule.vectorWidth);
-          if (failed(split) && vectors != 4) {
-            vectors = 4;
-            split = kf::splitLaneReduction(rewriter, op,
-                                           vectors * schedule.vectorWidth);
-          }
-        }
+            narrowestInputBytes(op) < 4)
+          split = kf::splitLaneReduction(
+              rewriter, op, kLaneStreamVectors * schedule.vectorWidth);
         bool stream = succeeded(split);
         if (stream)
-          (*split)[0]->setAttr(kStreamRowsAttrName,
-                               rewriter.getI64IntegerAttr(vectors));
+          (*split)[0]->setAttr(kStreamRowsAttrName, rewriter.getUnitAttr());
         else
           split = kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
         if (succeeded(split)) {
@@ -1076,10 +1083,10 @@ struct TileAndVectorizePass
         // activations' rows are in cache.
         int64_t bytes = narrowestInputBytes(op);
         auto regime = block->getAttrOfType<StringAttr>("kf.parallel");
-        // A streamed row's run per step (its kStreamRowsAttrName vectors).
+        // A streamed row's run per step (kLaneStreamVectors vectors).
         int64_t stepBytes = planner.scheduleFor(op).vectorWidth * bytes;
-        if (auto vectors = op->getAttrOfType<IntegerAttr>(kStreamRowsAttrName))
-          stepBytes *= vectors.getInt();
+        if (op->hasAttr(kStreamRowsAttrName))
+          stepBytes *= kLaneStreamVectors;
         if (plan.schedule && regime && regime.getValue() == "features" &&
             (stepBytes < kf::kCacheLineBytes ||
              (op->hasAttr(kStreamRowsAttrName) &&

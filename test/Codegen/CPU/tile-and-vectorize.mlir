@@ -160,11 +160,10 @@ func.func @decode_head(%x: tensor<1x64xf32>, %w: tensor<40x64xf32>) -> tensor<1x
 
 // The same with bf16 weights: each output's weight row is streamed on its
 // own, one row after another, 4 vectors of lanes at a time (64 with
-// AVX-512, whose 8 vectors would leave a single step of this 128-wide row),
-// its lanes added right after its product (a one-row register tile,
-// kf.stream_rows), instead of 8 rows a vector each. AVX-512 reads two cache
-// lines of the row a step and asks for nothing ahead; AVX2 reads one (32
-// lanes) and asks for the rows 12 KiB below.
+// AVX-512), its lanes added right after its product (a one-row register
+// tile, kf.stream_rows), instead of 8 rows a vector each. AVX-512 reads two
+// cache lines of the row a step and asks for nothing ahead; AVX2 reads one
+// (32 lanes) and asks for the rows 12 KiB below.
 // CHECK-LABEL: func.func @decode_head_bf16
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [40, 2, 64] : tensor<40x128xbf16> into tensor<40x2x64xbf16>
 // CHECK: scf.forall (%{{.+}}, %[[BLOCK:.+]]) = (0, 0) to (1, 40) step (1, 8)
@@ -186,26 +185,6 @@ func.func @decode_head(%x: tensor<1x64xf32>, %w: tensor<40x64xf32>) -> tensor<1x
 // ZEN3: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<1x1x32xf32> to vector<1x1xf32>
 func.func @decode_head_bf16(%x: tensor<1x128xf32>, %w: tensor<40x128xbf16>) -> tensor<1x40xf32> {
   %y = kf.linear %x, %w layout(out_in) : tensor<1x128xf32>, tensor<40x128xbf16> -> tensor<1x40xf32>
-  return %y : tensor<1x40xf32>
-}
-
-// -----
-
-// Wider rows: with AVX-512's 32 registers (a 16-accumulator register tile)
-// a streamed row takes 8 vectors of lanes a step (128, 256 bytes of the
-// row), with AVX2's 16 still 4 (32 lanes, one cache line, the rows below
-// asked for).
-// CHECK-LABEL: func.func @decode_rows_bf16
-// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [40, 2, 128] : tensor<40x256xbf16> into tensor<40x2x128xbf16>
-// CHECK: vector.fma {{.*}} : vector<128xf32>
-// CHECK-NOT: kf.prefetch
-// CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 2 : i64, register_tile = array<i64: 1, 128>
-// ZEN3-LABEL: func.func @decode_rows_bf16
-// ZEN3: tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [40, 8, 32] : tensor<40x256xbf16> into tensor<40x8x32xbf16>
-// ZEN3: vector.fma {{.*}} : vector<32xf32>
-// ZEN3: } {kf.prefetch_rows = 12288 : i64}
-func.func @decode_rows_bf16(%x: tensor<1x256xf32>, %w: tensor<40x256xbf16>) -> tensor<1x40xf32> {
-  %y = kf.linear %x, %w layout(out_in) : tensor<1x256xf32>, tensor<40x256xbf16> -> tensor<1x40xf32>
   return %y : tensor<1x40xf32>
 }
 
