@@ -20,35 +20,26 @@ using namespace kernelforge::runtime;
 
 namespace {
 
-ArgSpec param(const std::string &name, const std::string &dtype,
-              std::vector<int64_t> shape) {
-  ArgSpec arg;
-  arg.kind = "memref";
-  arg.dtype = dtype;
-  arg.shape = std::move(shape);
-  arg.param = name;
-  arg.role = "param";
-  return arg;
-}
-
 const EntryPoint &model() {
   static const EntryPoint entry = [] {
     EntryPoint e;
     e.name = "fuzz";
+    // ArgSpec{kind, dtype, shape, param}.
     e.args = {
-        param("wte.weight", "f32", {6, 4}),
-        param("h.0.ln_1.weight", "bf16", {4}),
-        param("h.0.ln_1.bias", "f16", {4}),
+        ArgSpec{"memref", "f32", {6, 4}, "wte.weight"},
+        ArgSpec{"memref", "bf16", {4}, "h.0.ln_1.weight"},
+        ArgSpec{"memref", "f16", {4}, "h.0.ln_1.bias"},
         // GPT-2's Conv1D layout: [in, out], blocks along the rows.
-        param("h.0.mlp.c_fc.weight", "i8", {64, 3}),
-        param("h.0.mlp.c_fc.weight.scales", "f16", {2, 3}),
+        ArgSpec{"memref", "i8", {64, 3}, "h.0.mlp.c_fc.weight"},
+        ArgSpec{"memref", "f16", {2, 3}, "h.0.mlp.c_fc.weight.scales"},
         // nn.Linear's [out, in], blocks along the columns, f32 scales.
-        param("lm_head.weight", "i8", {3, 64}),
-        param("lm_head.weight.scales", "f32", {3, 2}),
+        ArgSpec{"memref", "i8", {3, 64}, "lm_head.weight"},
+        ArgSpec{"memref", "f32", {3, 2}, "lm_head.weight.scales"},
         // LLaMA's q/k/v stacked into one matrix, and a stacked f16 bias.
-        param("layers.0.{q:2,k:1,v:1}_proj.weight", "i8", {4, 32}),
-        param("layers.0.{q:2,k:1,v:1}_proj.weight.scales", "f16", {4, 1}),
-        param("layers.0.{q:2,k:1}_proj.bias", "f16", {3}),
+        ArgSpec{"memref", "i8", {4, 32}, "layers.0.{q:2,k:1,v:1}_proj.weight"},
+        ArgSpec{"memref", "f16", {4, 1},
+                "layers.0.{q:2,k:1,v:1}_proj.weight.scales"},
+        ArgSpec{"memref", "f16", {3}, "layers.0.{q:2,k:1}_proj.bias"},
     };
     return e;
   }();
