@@ -471,10 +471,23 @@ struct Planner {
       // An i8 weight is packed whatever the schedule too: its panels are
       // dequantised from the blocks (unpacked, the whole weight would be
       // dequantised into memory first).
+      // Both are packed from two rows on (a short prompt's prefill), not
+      // only many: the copy is paid back even by two rows. Measured on a
+      // Zen 5 (kernelforge-bench --weights-from-memory, 2 threads, two
+      // alternating runs) at 1024 x 5632, 2 / 4 / 8 / 16 rows: bf16
+      // 1.55-2.33 / 2.18-2.39 / 1.68-2.60 / 3.19-5.26 ms unpacked against
+      // 0.50 / 0.50-0.58 / 0.63-0.73 / 0.88-1.11 packed, f32 2.07-3.02 /
+      // 2.06-3.04 / 2.09-2.91 / 4.57-5.85 against 0.76-0.92 / 0.87-1.00 /
+      // 0.95-0.98 / 1.33-1.63, i8 2.22-3.30 / 2.42-3.01 / 2.54-3.38 /
+      // 4.48-6.24 against 0.83-0.87 / 0.87-0.95 / 0.96-1.02 / 1.19-1.22.
+      // (i8 at 2816 x 1024 lost a little: 0.38-0.49 ms unpacked, 0.46-0.57
+      // packed; a LLaMA-shaped decoder's 16-token prefill, whose products
+      // are both kinds, took a third to a quarter of the time.)
       int64_t block = kf::dequantizedBlock(op.getDpsInputs()[1]);
-      bool pack = manyRows && numDims == 3 &&
-                  (sched.packsWeightsAt(ranges[*m]) || weightStoredOutIn(op) ||
-                   block > 0) &&
+      bool outInOrBlocks = weightStoredOutIn(op) || block > 0;
+      bool pack = m && numDims == 3 &&
+                  ((manyRows && sched.packsWeightsAt(ranges[*m])) ||
+                   (ranges[*m] > 1 && outInOrBlocks)) &&
                   cols % vectorWidth == 0 &&
                   pickTile(ranges[n], 4 * cols, cols) != 0;
       // Rows left over by the register tile: a packed product splits them
@@ -1079,8 +1092,8 @@ struct TileAndVectorizePass
         // read less than a cache line of each row (16-bit and i8 weights;
         // f32 with AVX2's 8 lanes): the rows below. Not a packed product,
         // which goes round the worklist inside its thread tile (a block
-        // marked "rows"): its panels are read front to back, and its
-        // activations' rows are in cache.
+        // marked "rows", or "features" for a few rows' panels): its panels
+        // are read front to back, and its activations' rows are in cache.
         int64_t bytes = narrowestInputBytes(op);
         auto regime = block->getAttrOfType<StringAttr>("kf.parallel");
         // A streamed row's run per step (kLaneStreamVectors vectors).
@@ -1088,6 +1101,7 @@ struct TileAndVectorizePass
         if (op->hasAttr(kStreamRowsAttrName))
           stepBytes *= kLaneStreamVectors;
         if (plan.schedule && regime && regime.getValue() == "features" &&
+            !op->hasAttr(kPackedAttrName) &&
             (stepBytes < kf::kCacheLineBytes ||
              (op->hasAttr(kStreamRowsAttrName) &&
               stepBytes == kf::kCacheLineBytes)))

@@ -183,6 +183,34 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 
 // -----
 
+// The same from two rows on (a short prompt's prefill), where a [k, n]
+// weight is read in place: 4 rows, a register tile of 4, the threads
+// splitting the columns ("features"); the [n, k] weight's panels are copied
+// as above, the [k, n] one's are not.
+// CHECK-LABEL: func.func @packed_out_in_few_rows
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (4, 256) step (4, 64)
+// CHECK: vector.transpose %{{.+}}, [0, 2, 1] : vector<1x8x8xf32> to vector<1x8x8xf32>
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x1x16xf32> into vector<4x1x16xf32>
+// CHECK: {kf.parallel = "features", kf.schedule = {k_tile = 128 : i64, packed_panels = 16 : i64, register_tile = array<i64: 4, 16>
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (4, 256) step (4, 64)
+// CHECK-NOT: vector.transpose
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK: {kf.parallel = "features", kf.schedule = {k_tile = 128 : i64, register_tile = array<i64: 4, 16>
+module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<i64: 6, 16>, k_tile = 128 : i64, thread_tile = 64 : i64, min_parallel_blocks = 4 : i64, pack_weights = true}} {
+  func.func @packed_out_in_few_rows(%a: tensor<4x256xf32>, %b: tensor<256x256xf32>, %bk: tensor<256x256xf32>, %c: tensor<4x256xf32>) -> (tensor<4x256xf32>, tensor<4x256xf32>) {
+    %r = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<4x256xf32>, tensor<256x256xf32>) outs(%c : tensor<4x256xf32>) {
+    ^bb0(%x: f32, %w: f32, %acc: f32):
+      %p = arith.mulf %x, %w : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<4x256xf32>
+    %r2 = linalg.matmul ins(%a, %bk : tensor<4x256xf32>, tensor<256x256xf32>) outs(%c : tensor<4x256xf32>) -> tensor<4x256xf32>
+    return %r, %r2 : tensor<4x256xf32>, tensor<4x256xf32>
+  }
+}
+
+// -----
+
 // columns_outer: the register tiles' loops walk the 16-column panels
 // outside and the 6-row tiles inside.
 // CHECK-LABEL: func.func @columns_outer
