@@ -480,9 +480,10 @@ struct Planner {
       // 2.06-3.04 / 2.09-2.91 / 4.57-5.85 against 0.76-0.92 / 0.87-1.00 /
       // 0.95-0.98 / 1.33-1.63, i8 2.22-3.30 / 2.42-3.01 / 2.54-3.38 /
       // 4.48-6.24 against 0.83-0.87 / 0.87-0.95 / 0.96-1.02 / 1.19-1.22.
-      // (i8 at 2816 x 1024 lost a little: 0.38-0.49 ms unpacked, 0.46-0.57
-      // packed; a LLaMA-shaped decoder's 16-token prefill, whose products
-      // are both kinds, took a third to a quarter of the time.)
+      // (i8 at 2816 x 1024 lost a little at 2-8 rows: 0.38-0.49 ms
+      // unpacked, 0.46-0.57 packed, level at 16; a LLaMA-shaped decoder's
+      // 16-token prefill, whose products are both kinds, took a third to a
+      // quarter of the time.)
       int64_t block = kf::dequantizedBlock(op.getDpsInputs()[1]);
       bool outInOrBlocks = weightStoredOutIn(op) || block > 0;
       bool pack = m && numDims == 3 &&
