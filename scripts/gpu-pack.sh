@@ -87,7 +87,7 @@ makemore="$KF_ROOT/../shared/models/makemore-names"
 if [ -f "$makemore/model.safetensors" ]; then
   mkdir -p "$pack/makemore"
   cp "$makemore"/{config.json,model.safetensors,README.md} "$pack/makemore/"
-  "$bin/kernelforge-gpt2" --model-dir "$makemore" --tokens 0 --logits-out /dev/null \
+  "$bin/kernelforge-gpt2" --model-dir "$makemore" --tokens 0 --prefill-bucket 16 --logits-out /dev/null \
     --device "$target" --pipeline-options="$gpu_options" --compile-only \
     --save-library "$pack/lib/makemore-all.cuda.so" >/dev/null
 fi

@@ -20,8 +20,8 @@ namespace {
 
 /// The roles of a generation entry point's arguments.
 struct Roles {
-  const ArgSpec *ids = nullptr, *scalar = nullptr, *cache = nullptr,
-                *logits = nullptr;
+  const ArgSpec *ids = nullptr, *scalar = nullptr, *lastRow = nullptr,
+                *cache = nullptr, *logits = nullptr;
   std::vector<const ArgSpec *> params;
 };
 
@@ -46,6 +46,8 @@ bool classify(const EntryPoint &entry, Roles &roles, std::string &error) {
       ok = once(roles.logits, arg, "output");
     else if (arg.hasRole(abi::kPosition))
       ok = once(roles.scalar, arg, "position");
+    else if (arg.hasRole(abi::kLastRow))
+      ok = once(roles.lastRow, arg, "last-row");
     else if (arg.hasRole(abi::kTokenIds))
       ok = once(roles.ids, arg, "token-ids");
     else if (arg.hasRole(abi::kKVCache))
@@ -64,6 +66,9 @@ bool classify(const EntryPoint &entry, Roles &roles, std::string &error) {
                 ", expected i64 ids");
   if (roles.scalar->isMemRef())
     return fail("the position is " + roles.scalar->describe() +
+                ", expected an index");
+  if (roles.lastRow && roles.lastRow->isMemRef())
+    return fail("the last row is " + roles.lastRow->describe() +
                 ", expected an index");
   const std::string &cacheType = roles.cache->dtype;
   if ((cacheType != "f32" && cacheType != "bf16" && cacheType != "f16") ||
@@ -126,6 +131,11 @@ Generator::create(const CompiledLibrary &library, bool cuda,
   Roles p, d;
   if (!classify(prefill, p, error) || !classify(decode, d, error))
     return nullptr;
+  if (!p.lastRow || d.lastRow) {
+    error = "expected a last_row argument in prefill and none in decode (a "
+            "library from before chunked prefill: compile it again)";
+    return nullptr;
+  }
   if (p.cache->shape != d.cache->shape) {
     error = "prefill's KV cache is " + p.cache->describe() +
             " but decode's is " + d.cache->describe();
@@ -139,6 +149,13 @@ Generator::create(const CompiledLibrary &library, bool cuda,
   if (d.logits->shape.back() != vocab || d.logits->numElements() != vocab) {
     error = "decode's logits are " + d.logits->describe() + ", expected [" +
             std::to_string(vocab) + "]";
+    return nullptr;
+  }
+  int64_t prefillRows = p.logits->numElements() / vocab;
+  if (prefillRows != 1 && prefillRows != p.ids->numElements()) {
+    error = "prefill's logits are " + p.logits->describe() +
+            ", expected the last row's or every row's of " + p.ids->describe() +
+            " token ids";
     return nullptr;
   }
   // Decode reads the weights prefill binds: the same names and shapes.
@@ -169,7 +186,8 @@ Generator::create(const CompiledLibrary &library, bool cuda,
   ModelShapes &s = generator->modelShapes;
   s.prefillTokens = p.ids->numElements();
   s.vocabSize = vocab;
-  s.prefillLogitRows = p.logits->numElements() / vocab;
+  // [1, S, vocab]: every row's logits; [1, vocab]: the last row's.
+  s.allPromptLogits = p.logits->shape.size() == 3;
   s.cacheShape = p.cache->shape;
   s.cacheElementBytes = p.cache->elementBytes();
   s.maxPositions = s.cacheShape[3];
@@ -192,10 +210,10 @@ std::string
 Generator::checkPrompt(const std::vector<int64_t> &prompt) const {
   if (prompt.empty())
     return "the prompt is empty";
-  if (static_cast<int64_t>(prompt.size()) > modelShapes.prefillTokens)
+  if (static_cast<int64_t>(prompt.size()) > modelShapes.maxPositions)
     return "the prompt has " + std::to_string(prompt.size()) +
-           " tokens, more than the library's prefill takes (" +
-           std::to_string(modelShapes.prefillTokens) + ")";
+           " tokens, more than the model's " +
+           std::to_string(modelShapes.maxPositions) + " positions";
   for (int64_t id : prompt)
     if (id < 0 || id >= modelShapes.vocabSize)
       return "token id " + std::to_string(id) +
@@ -205,8 +223,8 @@ Generator::checkPrompt(const std::vector<int64_t> &prompt) const {
 }
 
 std::vector<void *> Generator::bind(const EntryPoint &entry, void *ids,
-                                        int64_t *scalar,
-                                        std::vector<float> &logits) {
+                                    int64_t *scalar, int64_t *lastRow,
+                                    std::vector<float> &logits) {
   // On the GPU every buffer has a device copy: weights and the KV cache are
   // uploaded here and stay resident; ids go up and logits come back per step.
   auto resident = [&](void *host, int64_t bytes, bool upload) -> void * {
@@ -220,7 +238,9 @@ std::vector<void *> Generator::bind(const EntryPoint &entry, void *ids,
     else if (arg.isOutput) {
       logits.assign(arg.numElements(), 0.f);
       args.push_back(resident(logits.data(), bytes, false));
-    } else if (!arg.isMemRef())
+    } else if (arg.hasRole(abi::kLastRow))
+      args.push_back(lastRow);
+    else if (!arg.isMemRef())
       args.push_back(scalar);
     else if (arg.dtype == "i64")
       args.push_back(resident(ids, bytes, false));
@@ -251,27 +271,46 @@ Generator::generate(const std::vector<int64_t> &prompt,
     // Whole floats hold the cache's elements (f32, or 16-bit in pairs).
     kvCache.assign((cacheBytes + 3) / 4, 0.f);
     paddedIds.assign(s.prefillTokens, 0);
-    prefillArgs = bind(prefill, paddedIds.data(), &last, prefillLogits);
-    decodeArgs = bind(decode, &token, &position, decodeLogits);
+    prefillArgs =
+        bind(prefill, paddedIds.data(), &chunkStart, &last, prefillLogits);
+    decodeArgs = bind(decode, &token, &position, nullptr, decodeLogits);
   }
 
   GenerationResult result;
-  // Prefill: the prompt padded to the bucket (padding never reaches the
-  // prompt's logits and its cache rows are overwritten by decode).
-  int64_t promptLength = prompt.size();
-  std::fill(paddedIds.begin(), paddedIds.end(), 0);
-  std::copy(prompt.begin(), prompt.end(), paddedIds.begin());
-  last = promptLength - 1;
+  // Prefill in chunks of the bucket: [0, S), [S, 2S), ... and a last chunk
+  // that ends with the prompt, [L - S, L), recomputing rows the one before
+  // it wrote (the same values). A prompt shorter than the bucket is padded
+  // (padding never reaches the prompt's logits and its cache rows are
+  // overwritten by decode).
+  int64_t promptLength = prompt.size(), bucket = s.prefillTokens;
+  std::vector<int64_t> starts;
+  for (int64_t begin = 0; begin + bucket < promptLength; begin += bucket)
+    starts.push_back(begin);
+  starts.push_back(std::max<int64_t>(0, promptLength - bucket));
+  result.prefillChunks = starts.size();
   auto start = std::chrono::steady_clock::now();
-  run(prefill, prefillArgs, paddedIds.data(), prefillLogits);
+  int64_t logitRowsKept = 0;
+  for (int64_t begin : starts) {
+    int64_t rows = std::min(bucket, promptLength - begin);
+    std::fill(paddedIds.begin(), paddedIds.end(), 0);
+    std::copy(prompt.begin() + begin, prompt.begin() + begin + rows,
+              paddedIds.begin());
+    chunkStart = begin;
+    last = rows - 1;
+    run(prefill, prefillArgs, paddedIds.data(), prefillLogits);
+    if (s.allPromptLogits) {
+      // Every row's logits: keep the positions no earlier chunk gave.
+      int64_t from = logitRowsKept - begin;
+      result.promptLogits.insert(result.promptLogits.end(),
+                                 prefillLogits.begin() + from * s.vocabSize,
+                                 prefillLogits.begin() + rows * s.vocabSize);
+      logitRowsKept = begin + rows;
+    }
+  }
   result.prefillSeconds = since(start);
   const float *current = prefillLogits.data();
-  if (s.prefillLogitRows > 1) {
+  if (s.allPromptLogits)
     current += last * s.vocabSize;
-    result.promptLogits.assign(prefillLogits.begin(),
-                               prefillLogits.begin() +
-                                   promptLength * s.vocabSize);
-  }
 
   Sampler sampler(options.sampler);
   position = promptLength;
@@ -365,6 +404,7 @@ kernelforge::runtime::summarize(const std::vector<GenerationResult> &runs,
   }
   s.generated = runs.front().generated;
   s.decodeSteps = runs.front().decodeSteps;
+  s.prefillChunks = runs.front().prefillChunks;
   s.prefillMs = 1e3 * median(prefill);
   s.prefillMsMin = 1e3 * *std::min_element(prefill.begin(), prefill.end());
   s.promptTokensPerSecond = promptTokens / median(prefill);
@@ -388,6 +428,9 @@ std::string kernelforge::runtime::describe(const GenerationSummary &s) {
       "prompt: " + std::to_string(s.promptTokens) + " tokens in " +
       format("%.1f ms (%.1f tokens/s", s.prefillMs, s.promptTokensPerSecond) +
       ", bucket " + std::to_string(s.prefillBucket) +
+      (s.prefillChunks > 1
+           ? " in " + std::to_string(s.prefillChunks) + " chunks"
+           : std::string()) +
       "); decode: " + std::to_string(s.decodeSteps) + " tokens, " +
       format("%.2f ms/token", s.decodeMsPerToken);
   if (s.runs > 1) {
@@ -406,8 +449,9 @@ std::string kernelforge::runtime::jsonMembers(const GenerationSummary &s) {
     tokens += (tokens.empty() ? "" : ", ") + std::to_string(t);
   return "\"prompt_tokens\": " + std::to_string(s.promptTokens) +
          ", \"prefill_bucket\": " + std::to_string(s.prefillBucket) +
-         format(", \"prefill_ms\": %.3f, \"prefill_ms_min\": %.3f",
-                s.prefillMs, s.prefillMsMin) +
+         ", \"prefill_chunks\": " + std::to_string(s.prefillChunks) +
+         format(", \"prefill_ms\": %.3f, \"prefill_ms_min\": %.3f", s.prefillMs,
+                s.prefillMsMin) +
          format(", \"prompt_tokens_per_s\": %.2f", s.promptTokensPerSecond) +
          ", \"generated\": [" + tokens +
          "], \"decode_steps\": " + std::to_string(s.decodeSteps) +

@@ -71,7 +71,7 @@ static llvm::Expected<DecoderFamily> llamaFamily(llvm::StringRef path) {
 
 int64_t kernelforge::models::prefillBucket(int64_t promptLength,
                                            int64_t maxPositions) {
-  int64_t bucket = 16;
+  int64_t bucket = 1;
   while (bucket < promptLength)
     bucket *= 2;
   return std::min(bucket, maxPositions);

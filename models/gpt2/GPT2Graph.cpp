@@ -298,9 +298,9 @@ struct GraphBuilder {
     StringRef name = prefill ? "prefill" : "decode";
     Location loc = NameLoc::get(b.getStringAttr(name));
     auto cacheMemRef = MemRefType::get(cacheTensor().getShape(), cacheType);
-    SmallVector<Type> inputs = {
-        RankedTensorType::get({1, seq}, b.getI64Type()), b.getIndexType(),
-        cacheMemRef};
+    SmallVector<Type> inputs = models::generationStepInputs(
+        b, prefill, RankedTensorType::get({1, seq}, b.getI64Type()),
+        cacheMemRef);
     SmallVector<std::pair<std::string, Type>> params = modelParams();
     for (auto &param : params)
       inputs.push_back(param.second);
@@ -310,22 +310,22 @@ struct GraphBuilder {
     b.setInsertionPointToEnd(module.getBody());
     auto fn = func::FuncOp::create(b, loc, name,
                                    b.getFunctionType(inputs, {logitsType}));
-    kernelforge::models::markGenerationStepRoles(fn);
-    nameParams(fn, /*first=*/3, params);
+    unsigned operands = models::generationStepOperands(prefill);
+    models::markGenerationStepRoles(fn, prefill);
+    nameParams(fn, /*first=*/operands, params);
     b.setInsertionPointToStart(fn.addEntryBlock());
-    Value ids = fn.getArgument(0), index = fn.getArgument(1),
-          cacheArg = fn.getArgument(2);
-    ValueRange w = fn.getArguments().drop_front(3);
+    // The chunk's first position, and (prefill) the row whose logits return.
+    Value ids = fn.getArgument(0), pos = fn.getArgument(1),
+          lastRow = prefill ? fn.getArgument(2) : Value(),
+          cacheArg = fn.getArgument(operands - 1);
+    ValueRange w = fn.getArguments().drop_front(operands);
 
     // The caller's cache, read and written in place.
     Value cache = bufferization::ToTensorOp::create(
         b, loc, cacheTensor(), cacheArg, /*restrict=*/true, /*writable=*/true);
-    Value pos = prefill ? arith::ConstantIndexOp::create(b, loc, 0).getResult()
-                        : index;
-    Value x = EmbeddingOp::create(b, NameLoc::get(b.getStringAttr("wte")), ids,
-                                  w[0], w[1],
-                                  /*position_offset=*/prefill ? Value() : pos,
-                                  tableScales(w));
+    Value x =
+        EmbeddingOp::create(b, NameLoc::get(b.getStringAttr("wte")), ids, w[0],
+                            w[1], /*position_offset=*/pos, tableScales(w));
     std::tie(x, cache) = models::applyLayers(
         b, loc, block, x, cache, pos, w, /*first=*/2, blockParams().size(),
         c.numLayers, [](int64_t layer) { return "h." + std::to_string(layer); });
@@ -334,7 +334,7 @@ struct GraphBuilder {
         .setWritable(true);
     // Only the row of the last prompt token goes through the head.
     if (prefill && !allLogits)
-      x = models::lastTokenRow(b, loc, x, index);
+      x = models::lastTokenRow(b, loc, x, lastRow);
     Value logits = head(x, w);
     if (!(prefill && allLogits))
       logits = models::dropTokenDim(b, loc, logits);
@@ -443,11 +443,15 @@ kernelforge::gpt2::buildGPT2GenerationGraph(MLIRContext *context,
       ModuleOp::create(NameLoc::get(StringAttr::get(context, "gpt2")));
   GraphBuilder prefill(context, config, /*batch=*/1, options.prefillTokens,
                        options.weights, cacheType);
-  prefill.buildStep(*module, prefill.buildKVBlock(*module), GPT2Step::Prefill,
+  func::FuncOp prefillBlock = prefill.buildKVBlock(*module);
+  prefill.buildStep(*module, prefillBlock, GPT2Step::Prefill,
                     options.allLogits);
   GraphBuilder decode(context, config, /*batch=*/1, /*seq=*/1,
                       options.weights, cacheType);
-  decode.buildStep(*module, decode.buildKVBlock(*module), GPT2Step::Decode,
+  // A one-token prefill runs the decode step's block.
+  func::FuncOp decodeBlock =
+      options.prefillTokens == 1 ? prefillBlock : decode.buildKVBlock(*module);
+  decode.buildStep(*module, decodeBlock, GPT2Step::Decode,
                    /*allLogits=*/false);
   if (failed(verify(*module)))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),

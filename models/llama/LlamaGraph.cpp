@@ -220,8 +220,9 @@ struct LlamaBuilder : models::GraphBuilderBase {
     StringRef name = prefill ? "prefill" : "decode";
     Location loc = at(name);
     auto cacheMemRef = MemRefType::get(cacheTensor().getShape(), cacheType);
-    SmallVector<Type> inputs = {RankedTensorType::get({1, seq}, b.getI64Type()),
-                                b.getIndexType(), cacheMemRef};
+    SmallVector<Type> inputs = models::generationStepInputs(
+        b, prefill, RankedTensorType::get({1, seq}, b.getI64Type()),
+        cacheMemRef);
     SmallVector<Param> params = modelParams();
     for (Param &param : params)
       inputs.push_back(param.second);
@@ -230,19 +231,20 @@ struct LlamaBuilder : models::GraphBuilderBase {
     b.setInsertionPointToEnd(module.getBody());
     auto fn = func::FuncOp::create(b, loc, name,
                                    b.getFunctionType(inputs, {logitsType}));
-    kernelforge::models::markGenerationStepRoles(fn);
+    unsigned operands = models::generationStepOperands(prefill);
+    models::markGenerationStepRoles(fn, prefill);
     for (auto [i, param] : llvm::enumerate(params))
-      fn.setArgAttr(3 + i, TransformerDialect::getParamAttrName(),
+      fn.setArgAttr(operands + i, TransformerDialect::getParamAttrName(),
                     b.getStringAttr(param.first));
     b.setInsertionPointToStart(fn.addEntryBlock());
-    Value ids = fn.getArgument(0), index = fn.getArgument(1),
-          cacheArg = fn.getArgument(2);
-    ValueRange w = fn.getArguments().drop_front(3);
+    // The chunk's first position, and (prefill) the row whose logits return.
+    Value ids = fn.getArgument(0), pos = fn.getArgument(1),
+          lastRow = prefill ? fn.getArgument(2) : Value(),
+          cacheArg = fn.getArgument(operands - 1);
+    ValueRange w = fn.getArguments().drop_front(operands);
 
     Value cache = bufferization::ToTensorOp::create(
         b, loc, cacheTensor(), cacheArg, /*restrict=*/true, /*writable=*/true);
-    Value pos = prefill ? arith::ConstantIndexOp::create(b, loc, 0).getResult()
-                        : index;
     Value x = EmbeddingOp::create(b, at("model.embed_tokens"), ids, w[0],
                                   /*positions=*/Value(),
                                   /*position_offset=*/Value(),
@@ -255,7 +257,7 @@ struct LlamaBuilder : models::GraphBuilderBase {
                                                       cache, cacheArg)
         .setWritable(true);
     if (prefill && !allLogits)
-      x = models::lastTokenRow(b, loc, x, index);
+      x = models::lastTokenRow(b, loc, x, lastRow);
     size_t norm = 1 + c.numLayers * perBlock;
     Value h = rmsNorm(at("model.norm"), x, w[norm]);
     Value table = c.tieWordEmbeddings ? w[0] : w[norm + 1];

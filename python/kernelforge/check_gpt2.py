@@ -63,6 +63,8 @@ def main():
                     "reference then rounds the keys and values the same way")
     ap.add_argument("--pipeline-options", help="the runner's --pipeline-options (e.g. "
                     "target-cpu=znver3: another target's code, which this host runs)")
+    ap.add_argument("--prefill-bucket", help="the runner's --prefill-bucket: prompts "
+                    "longer than it are prefilled in chunks")
     ap.add_argument("--library", help="a library kernelforge-gpt2 saved with --logits-out; the "
                     "runner is then kernelforge-gpt2-run")
     args = ap.parse_args()
@@ -87,6 +89,8 @@ def main():
             cmd += ["--dtype", args.dtype]
         if args.kv_dtype and not args.library:
             cmd += ["--kv-dtype", args.kv_dtype]
+        if args.prefill_bucket and not args.library:
+            cmd += ["--prefill-bucket", args.prefill_bucket]
         if args.pipeline_options and not args.library:
             cmd += ["--pipeline-options", args.pipeline_options]
         metrics = tools.run_gpt2_json(cmd)

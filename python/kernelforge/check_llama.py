@@ -56,6 +56,8 @@ def main():
     ap.add_argument("--device")
     ap.add_argument("--kv-dtype", help="the runner's --kv-dtype; the reference rounds "
                     "keys and values the same way")
+    ap.add_argument("--prefill-bucket", help="the runner's --prefill-bucket: prompts "
+                    "longer than it are prefilled in chunks")
     ap.add_argument("--atol", type=float, default=1e-3)
     ap.add_argument("--rtol", type=float, default=1e-3)
     a = ap.parse_args()
@@ -73,6 +75,8 @@ def main():
             cmd += ["--device", a.device]
         if a.kv_dtype:
             cmd += ["--kv-dtype", a.kv_dtype]
+        if a.prefill_bucket:
+            cmd += ["--prefill-bucket", a.prefill_bucket]
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
             sys.exit(f"runner failed: {run.stderr}")

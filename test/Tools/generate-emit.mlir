@@ -2,7 +2,7 @@
 // graph (here Mistral's, whose attention carries the sliding window) and
 // goes on generating; --emit=STAGE writes a later stage to -o and stops.
 // RUN: rm -rf %t && %python %kf_py/make_llama_checkpoint.py %t/model --model-type mistral --vocab 61 --hidden 32 --heads 4 --kv-heads 2 --inner 48 --layers 1 --set sliding_window=5
-// RUN: kernelforge-generate --model-dir %t/model --tokens 1,2,3 -n 2 --emit-mlir %t/graph.mlir 2>/dev/null
+// RUN: kernelforge-generate --model-dir %t/model --tokens 1,2,3 -n 2 --prefill-bucket 16 --emit-mlir %t/graph.mlir 2>/dev/null
 // RUN: FileCheck %s --check-prefix=GRAPH < %t/graph.mlir
 // Projections reading the same input are one product: q, k and v (32, 16
 // and 16 rows, 2 KV heads of 8) and gate and up, each a parameter the

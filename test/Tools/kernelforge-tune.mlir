@@ -71,7 +71,7 @@
 // MODEL: 2 distinct attention ops
 // MODEL: [[N:[0-9]+]] distinct contractions
 // MODEL: {{[0-9]+}} measured, 0 from the cache, 0 failed
-// RUN: kernelforge-gpt2 --config %kf_src_root/models/gpt2/configs/makemore-names.json --random-weights 0 --tokens 1,2,3 -n 2 --pipeline-options "tuning-cache=%t.model.json" 2>&1 | FileCheck %s --check-prefix=GPT2
+// RUN: kernelforge-gpt2 --config %kf_src_root/models/gpt2/configs/makemore-names.json --random-weights 0 --tokens 1,2,3 --prefill-bucket 16 -n 2 --pipeline-options "tuning-cache=%t.model.json" 2>&1 | FileCheck %s --check-prefix=GPT2
 // GPT2: tuning: [[M:[0-9]+]] of [[M]] contractions and 2 of 2 attention ops use measured schedules from {{.*}}model.json
 // The LLaMA family through the same options, with the KV cache in bf16
 // (stories260K, shipped in the repository): a prompt length is tuned as the
@@ -83,7 +83,7 @@
 // LLAMA: [1/2] attention q1x8x16x8xf32;k1x4x512x8xbf16;v1x4x512x8xbf16;causal;offset
 // LLAMA: [2/2] attention q1x8x1x8xf32;k1x4x512x8xbf16;v1x4x512x8xbf16;causal;offset
 // LLAMA: {{[0-9]+}} measured, 0 from the cache, 0 failed
-// RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,2,3 -n 2 --kv-dtype bf16 --pipeline-options "tuning-cache=%t.llama.json" --cache-dir %t.generate-cache 2>&1 | FileCheck %s --check-prefix=GENERATE
+// RUN: kernelforge-generate --model-dir %kf_src_root/models/llama/stories260K --tokens 1,2,3 --prefill-bucket 16 -n 2 --kv-dtype bf16 --pipeline-options "tuning-cache=%t.llama.json" --cache-dir %t.generate-cache 2>&1 | FileCheck %s --check-prefix=GENERATE
 // GENERATE: tuning: [[L:[0-9]+]] of [[L]] contractions and 2 of 2 attention ops use measured schedules from {{.*}}llama.json
 // RUN: not kernelforge-tune --model-dir %kf_src_root/models/llama/stories260K --kv-dtype f64 2>&1 | FileCheck %s --check-prefix=KVDTYPE
 // KVDTYPE: error: --kv-dtype expects f32, bf16 or f16, got 'f64'

@@ -116,6 +116,7 @@ static cl::opt<std::string> emitStage(
 static cl::opt<std::string> emitFile("o", cl::init("-"),
                                      cl::desc("Where --emit writes"),
                                      cl::cat(category));
+static mlir::kf::PrefillBucketOption prefillBucket;
 static cl::opt<std::string> saveLibrary(
     "save-library",
     cl::desc("Copy the compiled library here (kernelforge-gpt2-run runs it "
@@ -226,7 +227,9 @@ int main(int argc, char **argv) {
   std::string storage = rt::weightStorageFor(dtype, checkpoint, error);
   if (storage.empty())
     fail(error);
-  int64_t bucket = models::prefillBucket(promptLength, family.maxPositions);
+  int64_t bucket = prefillBucket.resolve(
+      models::prefillBucket(promptLength, family.maxPositions),
+      family.maxPositions);
   mlir::DialectRegistry registry;
   mlir::kf::registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);

@@ -215,7 +215,7 @@ int main(int argc, char **argv) {
   if (result.truncated)
     std::cerr << "stopped at n_positions (" << shapes.maxPositions << ")\n";
   if (!logitsOut.empty()) {
-    if (shapes.prefillLogitRows == 1)
+    if (!shapes.allPromptLogits)
       fail("--logits-out needs a library built with every position's logits "
            "(kernelforge-gpt2 --logits-out)");
     if (!writeLogitsNpy(logitsOut, result.promptLogits, shapes.vocabSize,

@@ -121,6 +121,7 @@ static cl::opt<int64_t>
     repeat("repeat",
            cl::desc("Generate this many times; report median timings"),
            cl::init(1), cl::cat(category));
+static mlir::kf::PrefillBucketOption prefillBucket;
 static cl::opt<std::string> saveLibrary(
     "save-library",
     cl::desc("Copy the compiled library here (kernelforge-gpt2-run runs it "
@@ -274,7 +275,8 @@ int main(int argc, char **argv) {
   if (repeat < 1)
     fail(llvm::formatv("expected --repeat >= 1, got {0}", repeat.getValue()));
 
-  int64_t bucket = models::prefillBucket(promptLength, c.maxPositions);
+  int64_t bucket = prefillBucket.resolve(
+      models::prefillBucket(promptLength, c.maxPositions), c.maxPositions);
 
   // Weight storage: asked for, else the checkpoint's.
   std::string storageError;

@@ -39,9 +39,10 @@ struct DecoderFamily {
       build;
 };
 
-/// The prefill bucket a prompt of `promptLength` tokens is compiled for:
-/// the next power of two, at least 16, at most `maxPositions`. Prompts
-/// share a library per bucket.
+/// The prefill bucket a prompt of `promptLength` tokens is compiled for
+/// unless a runner is told one: the next power of two, at most
+/// `maxPositions`. Prompts share a library per bucket; a library takes
+/// longer prompts too, in chunks of its bucket (runtime::Generator).
 int64_t prefillBucket(int64_t promptLength, int64_t maxPositions);
 
 /// The family of the config.json at `path`; an error names the file and

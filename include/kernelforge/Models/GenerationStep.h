@@ -1,7 +1,11 @@
-//===- GenerationStep.h - What every family's generation step shares -*- C++ -*-===//
+//===- GenerationStep.h - What every family's generation step shares -*- C++
+//-*-===//
 //
-// Every family's @prefill/@decode take (token ids, position, KV cache,
-// parameters...) and run their blocks over a caller-owned cache
+// Every family's @decode takes (token ids, position, KV cache, parameters...)
+// and its @prefill (token ids, position, last row, KV cache, parameters...):
+// a prefill takes one chunk of the prompt, its ids at positions
+// [position, position + S), and returns the logits of its row `last row`
+// (or of every row). Both run their blocks over a caller-owned cache
 // `[layers, 2, kv_heads, positions, head_dim]`. The pieces that do not
 // depend on the family: the argument roles (`kf.role`, kept by the compiled
 // library's signature so the runtime binds them by role), a layer's slice
@@ -26,13 +30,33 @@
 
 namespace kernelforge::models {
 
-/// Marks arguments 0, 1 and 2 of a generation step as its token ids,
-/// position and KV cache.
-inline void markGenerationStepRoles(mlir::func::FuncOp step) {
-  const char *roles[] = {abi::kTokenIds, abi::kPosition, abi::kKVCache};
-  for (unsigned i = 0; i < 3; ++i)
+/// The arguments a generation step takes before its parameters: token
+/// ids, position, (prefill) last row, KV cache.
+inline unsigned generationStepOperands(bool prefill) { return prefill ? 4 : 3; }
+
+/// The index types and roles of a step's leading arguments around `ids` and
+/// `cache`, in order (see generationStepOperands).
+inline llvm::SmallVector<mlir::Type> generationStepInputs(mlir::Builder &b,
+                                                          bool prefill,
+                                                          mlir::Type ids,
+                                                          mlir::Type cache) {
+  llvm::SmallVector<mlir::Type> inputs = {ids, b.getIndexType()};
+  if (prefill)
+    inputs.push_back(b.getIndexType());
+  inputs.push_back(cache);
+  return inputs;
+}
+
+/// Marks a generation step's leading arguments with their roles: token ids,
+/// position, (prefill) last row and KV cache.
+inline void markGenerationStepRoles(mlir::func::FuncOp step, bool prefill) {
+  llvm::SmallVector<const char *> roles = {abi::kTokenIds, abi::kPosition};
+  if (prefill)
+    roles.push_back(abi::kLastRow);
+  roles.push_back(abi::kKVCache);
+  for (auto [i, role] : llvm::enumerate(roles))
     step.setArgAttr(i, mlir::kf::TransformerDialect::getRoleAttrName(),
-                    mlir::StringAttr::get(step.getContext(), roles[i]));
+                    mlir::StringAttr::get(step.getContext(), role));
 }
 
 /// A private `@name(x, cache, layer, pos, params...) -> (x, cache)`, the

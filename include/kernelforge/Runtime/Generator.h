@@ -3,8 +3,9 @@
 // Runs the `@prefill` / `@decode` pair of a compiled decoder's generation
 // graph, whatever the model family (models/gpt2, models/llama; compiled for
 // the CPU or for CUDA):
-// binds the weights and a caller-owned KV cache, prefills the prompt padded
-// to the library's bucket, then decodes token by token. Everything it needs
+// binds the weights and a caller-owned KV cache, prefills the prompt in
+// chunks of the library's bucket (a shorter one padded to it), then decodes
+// token by token. Everything it needs
 // to know about the model (bucket, vocabulary, cache shape, parameters) is
 // read from the entry points' signatures, so a compiled library and this
 // runtime are enough to generate: no MLIR, no LLVM, no config file.
@@ -28,13 +29,14 @@ namespace kernelforge::runtime {
 
 /// What a compiled generation graph was built for.
 struct ModelShapes {
-  /// Prompt tokens one prefill takes (shorter prompts are padded).
+  /// Prompt tokens one prefill takes: shorter prompts are padded, longer
+  /// ones prefilled in chunks of this many.
   int64_t prefillTokens = 0;
   int64_t vocabSize = 0;
   /// n_positions: the KV cache's length.
   int64_t maxPositions = 0;
-  /// Logit rows prefill returns: 1 (the last position) or prefillTokens.
-  int64_t prefillLogitRows = 0;
+  /// Prefill returns every row's logits (else the last row's).
+  bool allPromptLogits = false;
   std::vector<int64_t> cacheShape;
   /// 4 (f32) or 2 (a bf16 or f16 cache).
   int64_t cacheElementBytes = 4;
@@ -59,6 +61,8 @@ struct GenerationResult {
   double prefillSeconds = 0;
   double decodeSeconds = 0;
   int64_t decodeSteps = 0;
+  /// Prefill calls the prompt took (one unless longer than the bucket).
+  int64_t prefillChunks = 0;
   /// Stopped at n_positions before `newTokens`.
   bool truncated = false;
 };
@@ -100,7 +104,7 @@ private:
       : prefill(std::move(prefill)), decode(std::move(decode)), cuda(cuda) {}
   /// One pointer per argument of `entry`, device copies on CUDA.
   std::vector<void *> bind(const EntryPoint &entry, void *ids, int64_t *scalar,
-                           std::vector<float> &logits);
+                           int64_t *lastRow, std::vector<float> &logits);
   /// Ids up, run, logits down.
   void run(const EntryPoint &entry, std::vector<void *> &args, void *ids,
            std::vector<float> &logits);
@@ -114,7 +118,7 @@ private:
   // KV cache's elements may be 16-bit, two to a float.
   std::vector<float> kvCache, prefillLogits, decodeLogits;
   std::vector<int64_t> paddedIds;
-  int64_t last = 0, token = 0, position = 0;
+  int64_t chunkStart = 0, last = 0, token = 0, position = 0;
   std::vector<void *> prefillArgs, decodeArgs;
 };
 
@@ -132,7 +136,8 @@ generateRuns(Generator &generator, const std::vector<int64_t> &prompt,
 /// Runs of one prompt, summarised: medians of the timings, the first run's
 /// tokens.
 struct GenerationSummary {
-  int64_t promptTokens = 0, prefillBucket = 0, decodeSteps = 0, runs = 0;
+  int64_t promptTokens = 0, prefillBucket = 0, prefillChunks = 0,
+          decodeSteps = 0, runs = 0;
   /// Medians over the runs (tokens per second from the median prefill).
   double prefillMs = 0, promptTokensPerSecond = 0, decodeMsPerToken = 0;
   /// The fastest run's, which a busy machine disturbs least.

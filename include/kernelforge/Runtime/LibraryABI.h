@@ -1,4 +1,5 @@
-//===- LibraryABI.h - What a compiled KernelForge library exports -*- C++ -*-===//
+//===- LibraryABI.h - What a compiled KernelForge library exports -*- C++
+//-*-===//
 //
 // The one definition of a compiled library's interface, shared by the
 // compiler that writes it (lib/Driver) and the runtime that reads it
@@ -22,7 +23,8 @@
 //
 // An argument's role says what it is for: "input" by default, "output" for
 // results, and the roles a generation step's arguments carry in the graph
-// (`kf.role` argument attributes): "token_ids", "position", "kv_cache".
+// (`kf.role` argument attributes): "token_ids", "position", "last_row" (the
+// row whose logits a prefill returns), "kv_cache".
 // Parameters are inputs with a "param" (their checkpoint tensor's name).
 //
 //===----------------------------------------------------------------------===//
@@ -61,6 +63,7 @@ inline constexpr const char kInput[] = "input";
 inline constexpr const char kOutput[] = "output";
 inline constexpr const char kTokenIds[] = "token_ids";
 inline constexpr const char kPosition[] = "position";
+inline constexpr const char kLastRow[] = "last_row";
 inline constexpr const char kKVCache[] = "kv_cache";
 
 /// Whether `role` is one a graph may give an argument with `kf.role`.
@@ -71,7 +74,7 @@ inline bool isArgumentRole(const char *role, unsigned long length) {
       ;
     return i == length && !known[i];
   };
-  return is(kTokenIds) || is(kPosition) || is(kKVCache);
+  return is(kTokenIds) || is(kPosition) || is(kLastRow) || is(kKVCache);
 }
 
 } // namespace kernelforge::abi

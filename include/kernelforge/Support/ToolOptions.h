@@ -110,6 +110,30 @@ struct KVCacheTypeOption {
   }
 };
 
+/// --prefill-bucket of the generation runners (kernelforge-gpt2, -generate):
+/// one definition, instantiated once per tool.
+struct PrefillBucketOption {
+  llvm::cl::opt<int64_t> tokens{
+      "prefill-bucket",
+      llvm::cl::desc(
+          "Prompt tokens one prefill call takes (default: the prompt's length "
+          "rounded up to a power of two). A longer prompt is prefilled in "
+          "chunks of this many, a shorter one padded: a library kept with "
+          "--save-library takes prompts of any length"),
+      llvm::cl::value_desc("N"), llvm::cl::init(0),
+      llvm::cl::cat(toolOptionCategory())};
+  /// The bucket asked for, else `automatic`; fail()s unless it is in
+  /// [1, maxPositions].
+  int64_t resolve(int64_t automatic, int64_t maxPositions) const {
+    if (tokens.getNumOccurrences() == 0)
+      return automatic;
+    if (tokens < 1 || tokens > maxPositions)
+      fail("--prefill-bucket " + std::to_string(tokens) + " is not in 1.." +
+           std::to_string(maxPositions) + " (the model's positions)");
+    return tokens;
+  }
+};
+
 } // namespace mlir::kf
 
 #endif // KERNELFORGE_SUPPORT_TOOLOPTIONS_H

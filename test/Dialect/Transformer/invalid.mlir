@@ -705,7 +705,7 @@ func.func @negative_attention_softcap(%q: tensor<1x4x8x16xf32>) {
 
 // -----
 
-// expected-error @+1 {{expected 'kf.role' of argument 1 to be "token_ids", "position" or "kv_cache"}}
+// expected-error @+1 {{expected 'kf.role' of argument 1 to be "token_ids", "position", "last_row" or "kv_cache"}}
 func.func @negative_role(%ids: tensor<1x4xi64> {kf.role = "token_ids"}, %pos: index {kf.role = "cache"}) {
   return
 }

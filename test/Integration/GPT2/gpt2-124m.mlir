@@ -15,5 +15,5 @@
 // The acceptance command: random weights from the config, GPT-2's own
 // tokenizer, 32 new tokens.
 // RUN: kernelforge-gpt2 --config %kf_src_root/models/gpt2/configs/gpt2.json --random-weights 0 --prompt "Hello" -n 32 --json 2>&1 | FileCheck %s
-// CHECK: prompt: 1 tokens in {{.*}} tokens/s, bucket 16); decode: 31 tokens, {{.*}} ms/token
+// CHECK: prompt: 1 tokens in {{.*}} tokens/s, bucket 1); decode: 31 tokens, {{.*}} ms/token
 // CHECK: "decode_steps": 31

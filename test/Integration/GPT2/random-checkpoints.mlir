@@ -14,6 +14,14 @@
 // Bare names, a separate lm_head, 3 heads of 16, a 21-token prompt (bucket 32).
 // RUN: %python %kf_py/make_checkpoint.py %t/untied --untied --heads 3 --embd 48 --layers 3 --vocab 61 --positions 40 --seed 1
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/untied --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 12
+// The same prompt prefilled in chunks of 8 ([0, 8), [8, 16), [13, 21):
+// each chunk's positions, cache rows and causal attention) and of one token
+// (the decode step's block), on the CPU and through the GPU kernels.
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/untied --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 4 --prefill-bucket 8
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/untied --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 4 --prefill-bucket 1
+// RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/untied --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 4 --prefill-bucket 8 --device gpu-emulator
+// RUN: not kernelforge-gpt2 --model-dir %t/untied --tokens 1 --prefill-bucket 41 2>&1 | FileCheck %s --check-prefix=BADBUCKET
+// BADBUCKET: error: --prefill-bucket 41 is not in 1..40 (the model's positions)
 // An untied head in int8 blocks, and a size int8 blocks cannot tile.
 // RUN: %python %kf_py/make_checkpoint.py %t/untied64 --untied --heads 2 --embd 64 --layers 2 --vocab 61 --positions 40 --seed 2
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/untied64 --tokens 1,2,3,4,5 -n 6 --dtype int8 --cache-dir %t/cache8

@@ -11,6 +11,11 @@
 // a 21-token prompt (bucket 32).
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/mha --heads 4 --kv-heads 4 --untied --attention-bias --mlp-bias --layers 3 --seed 2
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/mha --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 10
+// The same prompt prefilled in chunks of 8 ([0, 8), [8, 16), [13, 21)), on
+// the CPU and through the GPU kernels: RoPE, the cache rows and causal
+// attention at each chunk's position.
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/mha --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 4 --prefill-bucket 8
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/mha --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 4 --prefill-bucket 8 --device gpu-emulator
 // GQA 8 (8 query heads on one KV head), head_dim 6 (not a multiple of any
 // vector width), head_dim * heads != hidden_size, rope_theta 500000.
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/gqa8 --hidden 40 --heads 8 --kv-heads 1 --head-dim 6 --inner 56 --theta 500000 --seed 3

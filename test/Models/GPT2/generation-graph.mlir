@@ -1,5 +1,6 @@
-// The generation graph: @prefill (a 16-token bucket) and @decode around one
-// block function each, reading and writing the caller's KV cache.
+// The generation graph: @prefill (a 16-token bucket: one chunk of a prompt
+// at a given position) and @decode around one block function each, reading
+// and writing the caller's KV cache.
 // RUN: kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --seq 16 | FileCheck %s
 // Bufferized, the cache is the caller's buffer throughout: the blocks take
 // it by reference and write the new rows in place.
@@ -9,6 +10,15 @@
 // RUN: kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --seq 16 --kv-dtype bf16 | FileCheck %s --check-prefix=KV16
 // RUN: kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --seq 16 --kv-dtype bf16 | kernelforge-opt --kf-cpu-pipeline="stop-after=bufferized" | FileCheck %s --check-prefix=KV16BUF
 // RUN: not kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BADKV
+// A one-token bucket: prefill and decode call the same block.
+// RUN: kernelforge-gpt2-graph %kf_src_root/models/gpt2/configs/makemore-names.json --generation --seq 1 | FileCheck %s --check-prefix=ONE
+// ONE: func.func private @gpt2_block_s1(
+// ONE-NOT: func.func private
+// ONE: func.func @prefill({{.*}}tensor<1x1xi64> {kf.role = "token_ids"}, %{{.+}}: index {kf.role = "position"}, %{{.+}}: index {kf.role = "last_row"}
+// ONE: call @gpt2_block_s1(
+// ONE-NOT: func.func private
+// ONE: func.func @decode(
+// ONE: call @gpt2_block_s1(
 // KV16: kf.kv_cache_update %{{.+}} into %{{.+}}[%{{.+}}] : tensor<2x4x16x16xf32> into tensor<2x4x16x16xbf16>
 // KV16: kf.attention {{.*}} : tensor<1x4x16x16xf32>, tensor<1x4x16x16xbf16>, tensor<1x4x16x16xbf16> -> tensor<1x4x16x16xf32>
 // KV16: func.func @prefill({{.*}}memref<4x2x4x16x16xbf16> {kf.role = "kv_cache"}
@@ -33,10 +43,12 @@
 // CHECK: kf.attention %{{.+}}, %[[KEYS]], %[[VALUES]] causal offset(%[[POS]])
 // CHECK: tensor.insert_slice %[[UPDATED]] into %[[CACHE]][%[[LAYER]], 0, 0, 0, 0]
 // CHECK-LABEL: func.func @prefill(
-// CHECK-SAME: %{{.+}}: tensor<1x16xi64> {kf.role = "token_ids"}, %[[LAST:[a-z0-9]+]]: index {kf.role = "position"}, %[[MEMREF:[a-z0-9]+]]: memref<4x2x4x16x16xf32> {kf.role = "kv_cache"}, %{{.+}}: tensor<27x64xf32> {kf.param = "wte.weight"}
+// CHECK-SAME: %{{.+}}: tensor<1x16xi64> {kf.role = "token_ids"}, %[[START:[a-z0-9]+]]: index {kf.role = "position"}, %[[LAST:[a-z0-9]+]]: index {kf.role = "last_row"}, %[[MEMREF:[a-z0-9]+]]: memref<4x2x4x16x16xf32> {kf.role = "kv_cache"}, %{{.+}}: tensor<27x64xf32> {kf.param = "wte.weight"}
 // CHECK-SAME: -> tensor<1x27xf32>
 // CHECK: bufferization.to_tensor %[[MEMREF]] restrict writable
-// CHECK-COUNT-4: call @gpt2_block_s16
+// A chunk of the prompt at its position: positions [START, START + 16).
+// CHECK: kf.embedding {{.*}} offset(%[[START]])
+// CHECK-COUNT-4: call @gpt2_block_s16(%{{.+}}, %{{.+}}, %{{.+}}, %[[START]],
 // CHECK: bufferization.materialize_in_destination %{{.+}} in writable %[[MEMREF]]
 // CHECK: tensor.extract_slice %{{.+}}[0, %[[LAST]], 0] [1, 1, 64]
 // CHECK: kf.linear {{.*}} layout(out_in)

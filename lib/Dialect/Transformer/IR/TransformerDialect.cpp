@@ -33,9 +33,10 @@ LogicalResult TransformerDialect::verifyRegionArgAttribute(Operation *op,
     if (!role || !kernelforge::abi::isArgumentRole(role.getValue().data(),
                                                    role.getValue().size()))
       return op->emitError("expected '")
-             << getRoleAttrName() << "' of argument " << argIndex
-             << " to be \"" << kernelforge::abi::kTokenIds << "\", \""
-             << kernelforge::abi::kPosition << "\" or \""
+             << getRoleAttrName() << "' of argument " << argIndex << " to be \""
+             << kernelforge::abi::kTokenIds << "\", \""
+             << kernelforge::abi::kPosition << "\", \""
+             << kernelforge::abi::kLastRow << "\" or \""
              << kernelforge::abi::kKVCache << "\"";
     return success();
   }
