@@ -126,6 +126,30 @@ void dequantizedMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
       b, loc, arith::AddFOp::create(b, loc, args[3], term).getResult());
 }
 
+/// Rows of a product against i8 blocks that are each a one-row product
+/// (dequantised in registers, the weight streamed once per row) rather than
+/// one product over dequantised weight panels. The panels cost a
+/// dequantising copy of the whole weight that few rows do not pay back:
+/// `kernelforge-bench --dtype int8 --weights-from-memory` on a Zen 5 (2
+/// threads), 1024 x 5632 / 2816 x 1024 against blocks stored `[n, k]`, at
+/// 2 / 4 / 8 rows: 0.88 / 0.93 / 1.02 and 0.54 / 0.55 / 0.61 ms as panels,
+/// 0.22 / 0.35 / 0.71 and 0.10 / 0.18 / 0.36 row by row (at 16 rows the
+/// panels win); stored `[k, n]`: 0.42 / 0.44 / 0.63 and 0.21 / 0.27 / 0.32
+/// against 0.25 / 0.39 / 0.62 and 0.13 / 0.18 / 0.33 (level at 8).
+constexpr int64_t kRowByRowMaxRows = 8;
+constexpr int64_t kRowByRowMaxRowsInOut = 4;
+
+/// Row `row` of a `[m, n]` tensor, as `[1, n]`.
+Value rowOf(OpBuilder &b, Location loc, Value rows, int64_t row) {
+  auto type = cast<RankedTensorType>(rows.getType());
+  int64_t n = type.getDimSize(1);
+  return tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get({1, n}, type.getElementType()), rows,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(row), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(n)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+}
+
 /// One row against an i8 `out_in` weight q [n, k] with scales [n, k / B],
 /// dequantised in registers:
 ///
@@ -225,15 +249,24 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     bool inOut = op.getWeightLayout() == WeightLayout::InOut;
     Value weight = adaptor.getWeight();
     if (Value scales = adaptor.getScales()) {
-      // i8 blocks: one row dequantises in registers; many rows read the
-      // dequantised weight through the ordinary product (whose weight
-      // panels kf-tile-and-vectorize makes from the blocks).
-      if (m == 1) {
-        Value product =
-            inOut ? quantizedRowProductInOut(rewriter, loc, rows, weight,
-                                             scales, acc)
-                  : quantizedRowProduct(rewriter, loc, rows, weight, scales,
-                                        acc);
+      // i8 blocks: a row dequantises in registers, and so do a few rows,
+      // each a one-row product of its own (see kRowByRowMaxRows); more
+      // rows read the dequantised weight through the ordinary product
+      // (whose weight panels kf-tile-and-vectorize makes from the blocks).
+      if (m <= (inOut ? kRowByRowMaxRowsInOut : kRowByRowMaxRows)) {
+        SmallVector<Value> products;
+        for (int64_t row = 0; row < m; ++row) {
+          Value x = m == 1 ? rows : rowOf(rewriter, loc, rows, row);
+          Value init = m == 1 ? acc : rowOf(rewriter, loc, acc, row);
+          products.push_back(inOut ? quantizedRowProductInOut(
+                                         rewriter, loc, x, weight, scales, init)
+                                   : quantizedRowProduct(rewriter, loc, x,
+                                                         weight, scales, init));
+        }
+        Value product = m == 1 ? products.front()
+                               : tensor::ConcatOp::create(rewriter, loc,
+                                                          /*dim=*/0, products)
+                                     .getResult();
         rewriter.replaceOp(op, fromRows(rewriter, loc, product, resultType));
         return success();
       }

@@ -61,3 +61,46 @@ func.func @matmul_bf16(%a: tensor<4x8xbf16>, %b: tensor<8x4xbf16>) -> tensor<4x4
   %c = kf.matmul %a, %b : tensor<4x8xbf16>, tensor<8x4xbf16> -> tensor<4x4xbf16>
   return %c : tensor<4x4xbf16>
 }
+
+// -----
+
+// Up to 8 rows against i8 blocks stored [n, k] (4 stored [k, n]) are
+// one-row products each, dequantised in registers, then stacked; more rows
+// read the weight dequantised (kf.dequantize: the CPU pipeline makes its
+// packed panels from the blocks).
+// CHECK-LABEL: func.func @linear_i8_row_by_row
+// CHECK: tensor.extract_slice %{{.+}}[0, 0] [1, 64] [1, 1] : tensor<3x64xf32> to tensor<1x64xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}} : tensor<1x2x32xf32>, tensor<16x2x32xi8>, tensor<16x2xf16>) {{.*}} attrs = {kf.quantized_contraction}
+// CHECK: tensor.extract_slice %{{.+}}[1, 0] [1, 64] [1, 1] : tensor<3x64xf32> to tensor<1x64xf32>
+// CHECK: attrs = {kf.quantized_contraction}
+// CHECK: tensor.extract_slice %{{.+}}[2, 0] [1, 64] [1, 1] : tensor<3x64xf32> to tensor<1x64xf32>
+// CHECK: attrs = {kf.quantized_contraction}
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<3x16xf32>
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[1, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<3x16xf32>
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[2, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<3x16xf32>
+// CHECK-NOT: kf.dequantize
+func.func @linear_i8_row_by_row(%x: tensor<3x64xf32>, %w: tensor<16x64xi8>, %s: tensor<16x2xf16>) -> tensor<3x16xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<16x2xf16>) layout(out_in) : tensor<3x64xf32>, tensor<16x64xi8> -> tensor<3x16xf32>
+  return %y : tensor<3x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @linear_i8_rows
+// CHECK-NOT: kf.quantized_contraction
+// CHECK: kf.dequantize
+// CHECK-NOT: kf.quantized_contraction
+func.func @linear_i8_rows(%x: tensor<9x64xf32>, %w: tensor<16x64xi8>, %s: tensor<16x2xf16>) -> tensor<9x16xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<16x2xf16>) layout(out_in) : tensor<9x64xf32>, tensor<16x64xi8> -> tensor<9x16xf32>
+  return %y : tensor<9x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @linear_i8_in_out_rows
+// CHECK-NOT: kf.quantized_contraction
+// CHECK: kf.dequantize
+func.func @linear_i8_in_out_rows(%x: tensor<5x64xf32>, %w: tensor<64x16xi8>, %s: tensor<2x16xf16>) -> tensor<5x16xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<2x16xf16>) layout(in_out) : tensor<5x64xf32>, tensor<64x16xi8> -> tensor<5x16xf32>
+  return %y : tensor<5x16xf32>
+}

@@ -119,6 +119,10 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // RUN: %check %t.ymm.so --entry bf16_out_in_few_rows --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.ymm.so --entry q8_out_in_few_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
 // RUN: %check %t.ymm.so --entry q8_few_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.so --entry q8_out_in_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.so --entry q8_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_out_in_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // One row against [k, n] blocks of odd shapes: 3 blocks (no even split into
 // the threads' parts: the threads split the columns) and 520 columns (a
 // 1 x 256 register tile and the 8 left over); 4 blocks of 16 and 300
@@ -166,13 +170,28 @@ func.func @bf16_out_in_few_rows(%x: tensor<11x72xf32>, %w: tensor<96x72xbf16>) -
   %y = kf.linear %x, %w layout(out_in) : tensor<11x72xf32>, tensor<96x72xbf16> -> tensor<11x96xf32>
   return %y : tensor<11x96xf32>
 }
-func.func @q8_out_in_few_rows(%x: tensor<5x512xf32>, %w: tensor<64x512xi8> {kf.param = "w"},
-                              %s: tensor<64x16xf16> {kf.param = "w.scales"}) -> tensor<5x64xf32> {
+// (i8 blocks: 11 rows stored [n, k], 6 stored [k, n]; fewer are one-row
+// products each, below.)
+func.func @q8_out_in_few_rows(%x: tensor<11x512xf32>, %w: tensor<64x512xi8> {kf.param = "w"},
+                              %s: tensor<64x16xf16> {kf.param = "w.scales"}) -> tensor<11x64xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<64x16xf16>) layout(out_in) : tensor<11x512xf32>, tensor<64x512xi8> -> tensor<11x64xf32>
+  return %y : tensor<11x64xf32>
+}
+func.func @q8_few_rows(%x: tensor<6x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
+                       %s: tensor<8x96xf16> {kf.param = "w.scales"}) -> tensor<6x96xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<8x96xf16>) layout(in_out) : tensor<6x256xf32>, tensor<256x96xi8>, tensor<96xf32> -> tensor<6x96xf32>
+  return %y : tensor<6x96xf32>
+}
+// Up to 8 rows against i8 blocks stored [n, k] (4 stored [k, n]): each row
+// its own one-row product, dequantised in registers, its input rounded to
+// 16-bit integers per block on x86 (kf-integer-block-dots), as decode's.
+func.func @q8_out_in_row_by_row(%x: tensor<5x512xf32>, %w: tensor<64x512xi8> {kf.param = "w"},
+                                %s: tensor<64x16xf16> {kf.param = "w.scales"}) -> tensor<5x64xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<64x16xf16>) layout(out_in) : tensor<5x512xf32>, tensor<64x512xi8> -> tensor<5x64xf32>
   return %y : tensor<5x64xf32>
 }
-func.func @q8_few_rows(%x: tensor<3x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
-                       %s: tensor<8x96xf16> {kf.param = "w.scales"}) -> tensor<3x96xf32> {
+func.func @q8_row_by_row(%x: tensor<3x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
+                         %s: tensor<8x96xf16> {kf.param = "w.scales"}) -> tensor<3x96xf32> {
   %y = kf.linear %x, %w, %b scales(%s : tensor<8x96xf16>) layout(in_out) : tensor<3x256xf32>, tensor<256x96xi8>, tensor<96xf32> -> tensor<3x96xf32>
   return %y : tensor<3x96xf32>
 }
