@@ -452,6 +452,30 @@ struct Planner {
         registerCols = std::max(sched.registerCols,
                                 powerOfTwoBelow(std::min(registerCols, budget)));
       }
+      // A few rows (a short prompt's prefill: up to half the register rows)
+      // against a [k, n] float weight read in place: as for one row, a long
+      // run of each weight row per k step, the accumulators shared out
+      // between the rows, and (16-bit weights) the rows ahead fetched. The
+      // register tile's columns had been the many rows' 32 (AVX-512): 64
+      // bytes of a bf16 row per step. Measured on a Zen 5 (2 threads,
+      // `kernelforge-bench --weights-from-memory`, bf16, GPT-2's 768 x 3072
+      // / 3072 x 768 / 768 x 2304): 0.35 / 0.27 / - ms at 2 rows and 0.35 /
+      // 0.33 / - at 4 before, 0.13 / 0.17 / 0.07 and 0.18 / 0.21 / 0.13
+      // with 128 and 64 columns and the rows ahead; f32 0.32 / 0.33 and
+      // 0.47 / 0.39 -> 0.25 / 0.23 and 0.27 / 0.32.
+      bool fewRows =
+          !oneRow && m && numDims == 3 && ranges[*m] > 1 &&
+          ranges[*m] <= std::max<int64_t>(2, sched.registerRows / 2) &&
+          !weightStoredOutIn(op) &&
+          kf::dequantizedBlock(op.getDpsInputs()[1]) == 0 &&
+          !op->hasAttr(kf::kScheduleAttrName) && !quantized;
+      if (fewRows) {
+        int64_t budget = sched.registerRows * sched.registerCols;
+        int64_t wide = registerCols * 4 * (4 / narrowestInputBytes(op));
+        registerCols =
+            std::max(sched.registerCols,
+                     powerOfTwoBelow(std::min(wide, budget / ranges[*m])));
+      }
       // Register tile: rows x cols x 1, cols a multiple of the vector width.
       int64_t cols = ranges[n] < registerCols ? ranges[n] : registerCols;
       if (ranges[n] > cols && ranges[n] % cols != 0)
@@ -598,7 +622,8 @@ struct Planner {
       // too, and its panels are not to be prefetched.)
       bool shortRuns = runBytes > 0 && runBytes <= kBlocksOuterRunBytes;
       // (A streamed row has the hardware prefetchers, or the rows below.)
-      if (oneRow && !narrowRuns && !op->hasAttr(kStreamRowsAttrName) &&
+      if ((oneRow || fewRows) && !narrowRuns &&
+          !op->hasAttr(kStreamRowsAttrName) &&
           (weightBytes < 4 || inKeyLoop || shortRuns)) {
         plan.marks.prefetch = true;
         plan.marks.prefetchSteps = kOneRowPrefetchRows;

@@ -211,6 +211,31 @@ module attributes {kf.schedule = {vector_width = 8 : i64, register_tile = array<
 
 // -----
 
+// Two rows against a bf16 [k, n] weight read in place (below pack_min_rows):
+// as one row, a long run of each weight row per k step (128 bf16 columns,
+// the register budget of 8 x 32 shared by the two rows, not the many rows'
+// 32), and the weight rows 16 steps ahead fetched.
+// CHECK-LABEL: func.func @few_rows_in_place
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (2, 1024) step (2, 512)
+// CHECK: vector.transfer_read {{.*}} : tensor<512x1024xbf16>, vector<1x128xbf16>
+// CHECK: vector.contract {{.*}} : vector<2x1xf32>, vector<1x128xf32> into vector<2x128xf32>
+// CHECK: } {kf.prefetch = 16 : i64}
+// CHECK: {kf.parallel = "features", kf.schedule = {k_tile = 256 : i64, register_tile = array<i64: 2, 128>, thread_tiles = array<i64: 2, 512, 0>}}
+module attributes {kf.schedule = {vector_width = 16 : i64, register_tile = array<i64: 8, 32>, k_tile = 256 : i64, thread_tile = 256 : i64, min_parallel_blocks = 4 : i64, pack_weights = true, pack_min_rows = 128 : i64}} {
+  func.func @few_rows_in_place(%a: tensor<2x512xf32>, %b: tensor<512x1024xbf16>, %c: tensor<2x1024xf32>) -> tensor<2x1024xf32> {
+    %r = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<2x512xf32>, tensor<512x1024xbf16>) outs(%c : tensor<2x1024xf32>) {
+    ^bb0(%x: f32, %w: bf16, %acc: f32):
+      %we = arith.extf %w : bf16 to f32
+      %p = arith.mulf %x, %we : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<2x1024xf32>
+    return %r : tensor<2x1024xf32>
+  }
+}
+
+// -----
+
 // columns_outer: the register tiles' loops walk the 16-column panels
 // outside and the 6-row tiles inside.
 // CHECK-LABEL: func.func @columns_outer

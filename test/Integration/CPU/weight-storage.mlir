@@ -43,6 +43,17 @@ func.func @f16_out_in_streamed(%x: tensor<1x192xf32>, %w: tensor<37x192xf16>) ->
   %y = kf.linear %x, %w layout(out_in) : tensor<1x192xf32>, tensor<37x192xf16> -> tensor<1x37xf32>
   return %y : tensor<1x37xf32>
 }
+// A few rows against [k, n] weights read in place: register tiles as wide
+// as one row's, shared between the rows (2 rows x 300 columns: 256 and the
+// 44 left over; 3 f16 rows x 96).
+func.func @bf16_few_rows(%x: tensor<2x96xf32>, %w: tensor<96x300xbf16>, %b: tensor<300xf32>) -> tensor<2x300xf32> {
+  %y = kf.linear %x, %w, %b layout(in_out) : tensor<2x96xf32>, tensor<96x300xbf16>, tensor<300xf32> -> tensor<2x300xf32>
+  return %y : tensor<2x300xf32>
+}
+func.func @f16_few_rows(%x: tensor<3x64xf32>, %w: tensor<64x96xf16>) -> tensor<3x96xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<3x64xf32>, tensor<64x96xf16> -> tensor<3x96xf32>
+  return %y : tensor<3x96xf32>
+}
 func.func @bf16_rows(%x: tensor<9x70xf32>, %w: tensor<70x50xbf16>, %b: tensor<50xf32>) -> tensor<9x50xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<9x70xf32>, tensor<70x50xbf16>, tensor<50xf32> -> tensor<9x50xf32>
   return %y : tensor<9x50xf32>
@@ -119,6 +130,12 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // RUN: %check %t.ymm.so --entry bf16_out_in_few_rows --expect "ref.linear(x0, x1, layout='out_in')" --atol 1e-4
 // RUN: %check %t.ymm.so --entry q8_out_in_few_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
 // RUN: %check %t.ymm.so --entry q8_few_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.so --entry bf16_few_rows --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.so --entry f16_few_rows --expect "ref.linear(x0, x1)" --atol 1e-4
+// RUN: %check %t.avx512.so --entry bf16_few_rows --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.avx512.so --entry f16_few_rows --expect "ref.linear(x0, x1)" --atol 1e-4
+// RUN: %check %t.ymm.so --entry bf16_few_rows --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: %check %t.ymm.so --entry f16_few_rows --expect "ref.linear(x0, x1)" --atol 1e-4
 // RUN: %check %t.so --entry q8_out_in_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
 // RUN: %check %t.so --entry q8_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // RUN: %check %t.ymm.so --entry q8_out_in_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
