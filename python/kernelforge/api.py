@@ -172,15 +172,21 @@ class Model:
         return self._native.decode(list(ids))
 
     def generate(self, prompt, n=32, temperature=0.0, top_k=0, top_p=1.0, seed=0,
-                 stop_token=None, details=False):
+                 stop_token=None, details=False, prefill_bucket=None):
         """Continues `prompt` (text, or a list of token ids) by n tokens;
         greedy by default, stopping at the model's EOS (stop_token=-1:
         never). Returns the new text, or with details=True a dict with
-        tokens, text and timings."""
+        tokens, text, timings and the prefill's bucket and chunks.
+        prefill_bucket: the prompt tokens one prefill call takes (default:
+        the prompt's length rounded up to a power of two; a longer prompt
+        is prefilled in chunks of it). One library is compiled per bucket."""
         stop_token = -2 if stop_token is None else stop_token
         ids = self.encode(prompt) if isinstance(prompt, str) else [int(t) for t in prompt]
+        if prefill_bucket is not None and int(prefill_bucket) < 1:
+            raise ValueError(f"prefill_bucket must be at least 1, got {prefill_bucket}")
         out = self._native.generate(ids, int(n), float(temperature), int(top_k),
-                                    float(top_p), int(seed), int(stop_token))
+                                    float(top_p), int(seed), int(stop_token),
+                                    int(prefill_bucket or 0))
         return out if details else out["text"]
 
     def save_weights(self, directory):

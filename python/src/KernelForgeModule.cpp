@@ -403,7 +403,7 @@ public:
 
   py::dict generate(const std::vector<int64_t> &ids, int64_t newTokens,
                     double temperature, int64_t topK, double topP,
-                    uint64_t seed, int64_t stopToken) {
+                    uint64_t seed, int64_t stopToken, int64_t prefillBucket) {
     if (ids.empty())
       throw py::value_error("empty prompt");
     for (int64_t id : ids)
@@ -419,8 +419,15 @@ public:
     if (newTokens < 0 || temperature < 0 || topP <= 0 || topP > 1 || topK < 0)
       throw py::value_error("expected n >= 0, temperature >= 0, "
                             "0 < top_p <= 1 and top_k >= 0");
-    Bucket &bucket = bucketFor(
-        models::prefillBucket(int64_t(ids.size()), family.maxPositions));
+    if (prefillBucket < 0 || prefillBucket > family.maxPositions)
+      throw py::value_error(
+          "prefill_bucket " + std::to_string(prefillBucket) + " is not in 1.." +
+          std::to_string(family.maxPositions) + " (the model's positions)");
+    // A prompt longer than its bucket is prefilled in chunks.
+    Bucket &bucket =
+        bucketFor(prefillBucket ? prefillBucket
+                                : models::prefillBucket(int64_t(ids.size()),
+                                                        family.maxPositions));
     rt::GenerationOptions options;
     options.newTokens = newTokens;
     options.sampler.temperature = temperature;
@@ -448,6 +455,8 @@ public:
         result.decodeSteps ? result.decodeSeconds * 1e3 / result.decodeSteps
                            : 0.0;
     out["truncated"] = result.truncated;
+    out["prefill_bucket"] = bucket.generator->shapes().prefillTokens;
+    out["prefill_chunks"] = result.prefillChunks;
     out["library"] = bucket.path;
     return out;
   }
@@ -669,7 +678,7 @@ PYBIND11_MODULE(_kernelforge, m) {
       .def("decode", &DecoderModel::decode)
       .def("generate", &DecoderModel::generate, py::arg("ids"), py::arg("n"),
            py::arg("temperature"), py::arg("top_k"), py::arg("top_p"),
-           py::arg("seed"), py::arg("stop_token"))
+           py::arg("seed"), py::arg("stop_token"), py::arg("prefill_bucket"))
       .def("save_weights", &DecoderModel::saveWeights, py::arg("dir"))
       .def_property_readonly("model_type", &DecoderModel::modelType)
       .def_property_readonly("vocab_size", &DecoderModel::vocabSize)

@@ -159,6 +159,25 @@ def test_load_model_random_weights_generates_greedily():
                      out["tokens"])
 
 
+def test_prefill_bucket_chunks_a_longer_prompt():
+    model = kernelforge.load_model(config=MAKEMORE_CONFIG, random_weights=3)
+    prompt = [0, 5, 9, 1, 20, 14, 3]
+    whole = model.generate(prompt, n=6, stop_token=-1, details=True)
+    assert (whole["prefill_bucket"], whole["prefill_chunks"]) == (8, 1)
+    chunked = model.generate(prompt, n=6, stop_token=-1, details=True, prefill_bucket=2)
+    assert (chunked["prefill_bucket"], chunked["prefill_chunks"]) == (2, 4)
+    with open(MAKEMORE_CONFIG) as f:
+        config = json.load(f)
+    params = random_weights.gpt2(3, config)
+    assert greedy_ok(lambda t: ref.gpt2_logits_from(t, params, 4, tied=False), prompt,
+                     chunked["tokens"])
+    assert chunked["tokens"] == whole["tokens"]
+    with pytest.raises(ValueError, match="prefill_bucket 17 is not in 1..16"):
+        model.generate(prompt, n=1, prefill_bucket=17)
+    with pytest.raises(ValueError, match="prefill_bucket must be at least 1"):
+        model.generate(prompt, n=1, prefill_bucket=0)
+
+
 @pytest.mark.skipif(not os.path.isdir(SHARED_MAKEMORE), reason="../shared/models absent")
 def test_load_model_real_checkpoint_in_bf16():
     model = kernelforge.load_model(SHARED_MAKEMORE, dtype="bf16")
