@@ -508,13 +508,24 @@ struct Planner {
       // unpacked, 0.46-0.57 packed, level at 16; a LLaMA-shaped decoder's
       // 16-token prefill, whose products are both kinds, took a third to a
       // quarter of the time.)
+      // A [k, n] float weight is packed too where the rows are more than a
+      // few (above) and fewer than many, unless the schedule says not to:
+      // read in place, each k step of those rows' register tile reads 32
+      // columns (AVX-512; 16 with AVX2) of another weight row. Measured on
+      // a Zen 5 (same bench, GPT-2's 768 x 3072 / 3072 x 768): bf16 at 8
+      // rows 0.42 / 0.40 ms in place, 0.22 / 0.24 packed, at 16 0.54 /
+      // 0.52 -> 0.35 / 0.37; f32 at 8 0.47 / 0.47 -> 0.33 / 0.35; AVX2 code
+      // (znver3) at 4 / 8 / 16 rows, f32 0.71 / 0.83 / 1.10 -> 0.38 / 0.52 /
+      // 0.75 and 0.60 / 0.91 / 1.11 -> 0.37 / 0.57 / 0.68, bf16 0.41 / 0.53 /
+      // 0.68 -> 0.21 / 0.34 / 0.44.
       int64_t block = kf::dequantizedBlock(op.getDpsInputs()[1]);
       bool outInOrBlocks = weightStoredOutIn(op) || block > 0;
-      bool pack = m && numDims == 3 &&
-                  ((manyRows && sched.packsWeightsAt(ranges[*m])) ||
-                   (ranges[*m] > 1 && outInOrBlocks)) &&
-                  cols % vectorWidth == 0 &&
-                  pickTile(ranges[n], 4 * cols, cols) != 0;
+      bool pack =
+          m && numDims == 3 &&
+          ((manyRows && sched.packsWeightsAt(ranges[*m])) ||
+           (ranges[*m] > 1 && outInOrBlocks) ||
+           (sched.packWeights && !manyRows && !fewRows && ranges[*m] > 1)) &&
+          cols % vectorWidth == 0 && pickTile(ranges[n], 4 * cols, cols) != 0;
       // Rows left over by the register tile: a packed product splits them
       // off inside each thread tile, where they read the same panels (4 of
       // 64 rows with AVX2's 6-row tile); otherwise they are a product of

@@ -192,10 +192,12 @@ func.func @decode_head_bf16(%x: tensor<1x128xf32>, %w: tensor<40x128xbf16>) -> t
 
 // 12 rows and 40 columns: the 8x32 register tile does not divide them, so
 // the op is split into static pieces (8 and 4 rows, 32 and 8 columns), each
-// vectorized with its own tile; no masks, no dynamic shapes.
+// vectorized with its own tile; no masks, no dynamic shapes. (The 32
+// columns read a packed panel: 12 rows are more than a few and fewer than
+// many.)
 // CHECK-LABEL: func.func @ragged
-// CHECK-DAG: vector.contract {{.*}} into vector<8x32xf32>
-// CHECK-DAG: vector.contract {{.*}} into vector<4x32xf32>
+// CHECK-DAG: vector.contract {{.*}} into vector<8x1x32xf32>
+// CHECK-DAG: vector.contract {{.*}} into vector<4x1x32xf32>
 // CHECK-DAG: vector.contract {{.*}} into vector<8x8xf32>
 // CHECK-DAG: vector.contract {{.*}} into vector<4x8xf32>
 // CHECK-NOT: vector.mask
