@@ -301,6 +301,8 @@ struct GraphBuilder {
     SmallVector<Type> inputs = models::generationStepInputs(
         b, prefill, RankedTensorType::get({1, seq}, b.getI64Type()),
         cacheMemRef);
+    // The step's own arguments come before the parameters.
+    unsigned operands = inputs.size();
     SmallVector<std::pair<std::string, Type>> params = modelParams();
     for (auto &param : params)
       inputs.push_back(param.second);
@@ -310,7 +312,6 @@ struct GraphBuilder {
     b.setInsertionPointToEnd(module.getBody());
     auto fn = func::FuncOp::create(b, loc, name,
                                    b.getFunctionType(inputs, {logitsType}));
-    unsigned operands = models::generationStepOperands(prefill);
     models::markGenerationStepRoles(fn, prefill);
     nameParams(fn, /*first=*/operands, params);
     b.setInsertionPointToStart(fn.addEntryBlock());

@@ -223,6 +223,8 @@ struct LlamaBuilder : models::GraphBuilderBase {
     SmallVector<Type> inputs = models::generationStepInputs(
         b, prefill, RankedTensorType::get({1, seq}, b.getI64Type()),
         cacheMemRef);
+    // The step's own arguments come before the parameters.
+    unsigned operands = inputs.size();
     SmallVector<Param> params = modelParams();
     for (Param &param : params)
       inputs.push_back(param.second);
@@ -231,7 +233,6 @@ struct LlamaBuilder : models::GraphBuilderBase {
     b.setInsertionPointToEnd(module.getBody());
     auto fn = func::FuncOp::create(b, loc, name,
                                    b.getFunctionType(inputs, {logitsType}));
-    unsigned operands = models::generationStepOperands(prefill);
     models::markGenerationStepRoles(fn, prefill);
     for (auto [i, param] : llvm::enumerate(params))
       fn.setArgAttr(operands + i, TransformerDialect::getParamAttrName(),

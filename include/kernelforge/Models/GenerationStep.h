@@ -1,5 +1,4 @@
-//===- GenerationStep.h - What every family's generation step shares -*- C++
-//-*-===//
+//===- GenerationStep.h - What generation steps share ----------*- C++ -*-===//
 //
 // Every family's @decode takes (token ids, position, KV cache, parameters...)
 // and its @prefill (token ids, position, last row, KV cache, parameters...):
@@ -30,12 +29,8 @@
 
 namespace kernelforge::models {
 
-/// The arguments a generation step takes before its parameters: token
+/// The types of a generation step's arguments before its parameters: token
 /// ids, position, (prefill) last row, KV cache.
-inline unsigned generationStepOperands(bool prefill) { return prefill ? 4 : 3; }
-
-/// The index types and roles of a step's leading arguments around `ids` and
-/// `cache`, in order (see generationStepOperands).
 inline llvm::SmallVector<mlir::Type> generationStepInputs(mlir::Builder &b,
                                                           bool prefill,
                                                           mlir::Type ids,

@@ -1,5 +1,4 @@
-//===- LibraryABI.h - What a compiled KernelForge library exports -*- C++
-//-*-===//
+//===- LibraryABI.h - What a compiled library exports -----------*- C++ -*-===//
 //
 // The one definition of a compiled library's interface, shared by the
 // compiler that writes it (lib/Driver) and the runtime that reads it
