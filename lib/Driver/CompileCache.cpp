@@ -39,10 +39,15 @@ std::string kf::defaultCompileCacheDir() {
 static uint64_t compilerIdentity() {
   static uint64_t identity = [] {
     Dl_info info;
-    if (!dladdr(reinterpret_cast<void *>(&compilerIdentity), &info) ||
-        !info.dli_fname)
+    void *self = reinterpret_cast<void *>(&compilerIdentity);
+    if (!dladdr(self, &info) || !info.dli_fname)
       return uint64_t(0);
-    auto buffer = llvm::MemoryBuffer::getFile(info.dli_fname);
+    // A tool's own code is named as it was started (its bare name when
+    // found on PATH), which need not open from here: read the executable.
+    std::string file = info.dli_fname;
+    if (!llvm::sys::path::is_absolute(file))
+      file = llvm::sys::fs::getMainExecutable(nullptr, self);
+    auto buffer = llvm::MemoryBuffer::getFile(file);
     if (!buffer)
       return uint64_t(0);
     return llvm::xxh3_64bits(

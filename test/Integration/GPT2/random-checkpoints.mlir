@@ -31,6 +31,15 @@
 // A second run reuses the compiled library.
 // RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache | FileCheck %s --check-prefix=FIRST
 // RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache | FileCheck %s --check-prefix=SECOND
+// The key holds the compiler's identity (its executable's hash) also where
+// the tool is started by its bare name from PATH, as the Python checks
+// start their runners: a rebuilt compiler (here the same tool with a byte
+// appended) never reuses what another compiled.
+// RUN: rm -rf %t/tool && mkdir %t/tool && cp kernelforge-gpt2 %t/tool/
+// RUN: env PATH=%t/tool:$PATH kernelforge''-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache2 | FileCheck %s --check-prefix=FIRST
+// RUN: env PATH=%t/tool:$PATH kernelforge''-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache2 | FileCheck %s --check-prefix=SECOND
+// RUN: printf x >> %t/tool/kernelforge-gpt2
+// RUN: env PATH=%t/tool:$PATH kernelforge''-gpt2 --model-dir %t/hf --tokens 7,7 -n 2 --json --cache-dir %t/cache2 | FileCheck %s --check-prefix=FIRST
 // Sampling is reproducible for a seed.
 // RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 1 -n 12 --temperature 0.8 --top-k 10 --top-p 0.9 --seed 5 > %t/s1.txt
 // RUN: kernelforge-gpt2 --model-dir %t/hf --tokens 1 -n 12 --temperature 0.8 --top-k 10 --top-p 0.9 --seed 5 > %t/s2.txt
