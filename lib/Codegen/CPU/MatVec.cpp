@@ -153,7 +153,6 @@ linalg::LinalgOp kf::laneSumProducer(linalg::LinalgOp sum) {
   AffineExpr m, n, j;
   bindDims(ctx, m, n, j);
   if (!hasIndexingMaps(sum, {{m, n, j}, {m, n}}) ||
-      sum.getStaticLoopRanges()[0] != 1 ||
       sum.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
     return nullptr;
   // The body adds the lane to the sum.
@@ -175,6 +174,12 @@ linalg::LinalgOp kf::laneSumProducer(linalg::LinalgOp sum) {
   if (!partial.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
     return nullptr;
   return partial;
+}
+
+/// A lane sum's tile size along its rows: all of them (0, untiled), or
+/// the one row as a loop of one step, as a row's sums have always been.
+static int64_t rowsTile(linalg::LinalgOp sum) {
+  return sum.getStaticLoopRanges()[0] == 1 ? 1 : 0;
 }
 
 /// Tiles the lane sum `sum` by `sizes` into loops of `loopType`, fusing
@@ -224,9 +229,10 @@ kf::fuseLaneSumIntoThreadTiles(RewriterBase &rewriter, linalg::LinalgOp sum,
                              [&] { init->set(fill->getResult(0)); });
   }
   Operation *initFill = sum.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  FailureOr<scf::SCFTileAndFuseResult> fused = tileSumFusing(
-      rewriter, sum, {1, rowTile, 0}, scf::SCFTilingOptions::LoopType::ForallOp,
-      {partial.getOperation(), fill, initFill});
+  FailureOr<scf::SCFTileAndFuseResult> fused =
+      tileSumFusing(rewriter, sum, {rowsTile(sum), rowTile, 0},
+                    scf::SCFTilingOptions::LoopType::ForallOp,
+                    {partial.getOperation(), fill, initFill});
   if (failed(fused))
     return failure();
   Operation *loop = fused->loops.front();
@@ -271,8 +277,8 @@ LogicalResult kf::sumLaneRowsOneByOne(RewriterBase &rewriter,
   Operation *fill = partial.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
   Operation *sumOp = sum.getOperation();
   FailureOr<scf::SCFTileAndFuseResult> fused = tileSumFusing(
-      rewriter, sum, {1, 1, 0}, scf::SCFTilingOptions::LoopType::ForOp,
-      {partial.getOperation(), fill});
+      rewriter, sum, {rowsTile(sum), 1, 0},
+      scf::SCFTilingOptions::LoopType::ForOp, {partial.getOperation(), fill});
   if (failed(fused))
     return failure();
   llvm::erase_if(ops, [&](Operation *op) {

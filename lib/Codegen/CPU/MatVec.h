@@ -29,22 +29,23 @@ namespace mlir::kf {
 FailureOr<SmallVector<Operation *>>
 splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op, int64_t lanes);
 
-/// The product behind a one-row lane sum, y[0, n] = init + sum_j P[0, n, j]
-/// (what splitLaneReduction makes of the tied head, and an i8 row product
-/// against out_in blocks): `sum` reads P whole, P is the only result of a
-/// product (its sole use) written into a linalg.fill (which other products
+/// The product behind a lane sum, y[m, n] = init + sum_j P[m, n, j] (what
+/// splitLaneReduction makes of the tied head and of a few rows against an
+/// [n, k] weight, and an i8 row product against out_in blocks; every row
+/// stays in each block of outputs): `sum` reads P whole, P is the only result
+/// of a product (its sole use) written into a linalg.fill (which other products
 /// may share), and `sum` is not inside an scf.forall. Null when `sum` is not
 /// such a sum.
 linalg::LinalgOp laneSumProducer(linalg::LinalgOp sum);
 
 /// Tiles a lane sum (laneSumProducer) into an scf.forall over blocks of
-/// `rowTile` outputs and fuses its product and the product's fill into each
-/// block: a block's partial sums are a [1, rowTile, lanes] temporary of its
-/// own, filled, accumulated and summed while in cache, instead of a
-/// [1, n, lanes] tensor zeroed, written and read back through memory (for
-/// GPT-2's int8 head, 19 MB of traffic next to its 43 MB of weights).
-/// Returns the tiled ops (the sum's first); failure when `rowTile` does not
-/// divide n or the fusion fails.
+/// `rowTile` outputs (all its rows in each) and fuses its product and the
+/// product's fill into each block: a block's partial sums are a [1, rowTile,
+/// lanes] temporary of its own, filled, accumulated and summed while in cache,
+/// instead of a [1, n, lanes] tensor zeroed, written and read back through
+/// memory (for GPT-2's int8 head, 19 MB of traffic next to its 43 MB of
+/// weights). Returns the tiled ops (the sum's first); failure when `rowTile`
+/// does not divide n or the fusion fails.
 FailureOr<SmallVector<Operation *>>
 fuseLaneSumIntoThreadTiles(RewriterBase &rewriter, linalg::LinalgOp sum,
                            int64_t rowTile);

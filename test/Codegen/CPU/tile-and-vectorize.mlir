@@ -190,6 +190,71 @@ func.func @decode_head_bf16(%x: tensor<1x128xf32>, %w: tensor<40x128xbf16>) -> t
 
 // -----
 
+// A few rows (a short prompt's prefill) against an [n, k] weight: lane-split
+// as one row is, with every row in the register tile (lane_rows), so that
+// each vector of a weight row is read and widened once and multiplied into
+// all three rows; each block of outputs keeps the three rows' partial sums.
+// AVX2's 12 accumulators hold three rows of four 8-lane vectors too.
+// CHECK-LABEL: func.func @few_rows_out_in_bf16
+// CHECK: scf.forall (%{{.+}}) = (0) to (40) step (8)
+// CHECK-NEXT: tensor.empty() : tensor<3x8x64xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<3x2x64xf32>, vector<3x1x64xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<40x2x64xbf16>, vector<1x1x64xbf16>
+// CHECK: arith.extf {{.*}} : vector<1x1x64xbf16> to vector<1x1x64xf32>
+// CHECK-COUNT-3: vector.fma {{.*}} : vector<64xf32>
+// CHECK-NOT: vector.fma
+// CHECK: vector.multi_reduction <add>, {{.*}} [2] : vector<1x1x64xf32> to vector<1x1xf32>
+// CHECK: } {kf.parallel = "features", kf.schedule = {k_tile = 2 : i64, lane_rows = 3 : i64, register_tile = array<i64: 1, 64>, thread_tiles = array<i64: 3, 1, 64, 0>}}
+// ZEN3-LABEL: func.func @few_rows_out_in_bf16
+// ZEN3: vector.transfer_read {{.*}} : tensor<3x4x32xf32>, vector<3x1x32xf32>
+// ZEN3-COUNT-3: vector.fma {{.*}} : vector<32xf32>
+// ZEN3: lane_rows = 3
+func.func @few_rows_out_in_bf16(%x: tensor<3x128xf32>, %w: tensor<40x128xbf16>) -> tensor<3x40xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<3x128xf32>, tensor<40x128xbf16> -> tensor<3x40xf32>
+  return %y : tensor<3x40xf32>
+}
+
+// -----
+
+// Five rows are more than AVX-512's accumulators hold four lane vectors
+// of (16 / 4): the weight is copied into panels first (the copy's loops
+// prefetch its next k tile), as more rows' are.
+// CHECK-LABEL: func.func @five_rows_out_in_bf16
+// CHECK-NOT: lane_rows
+// CHECK: kf.prefetch_next_k_tile
+// CHECK-NOT: lane_rows
+// CHECK: return
+func.func @five_rows_out_in_bf16(%x: tensor<5x128xf32>, %w: tensor<64x128xbf16>) -> tensor<5x64xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<5x128xf32>, tensor<64x128xbf16> -> tensor<5x64xf32>
+  return %y : tensor<5x64xf32>
+}
+
+// -----
+
+// Four f32 rows of 1536 (24 KiB) do not stay in L1 beside the weight rows
+// streaming past: the product is split along k into stretches of 1024 and
+// 512 (16 KiB of rows at most), the second adding into the first's result,
+// each lane-split with four outputs of one vector for the four rows (16
+// accumulators). AVX2 holds three rows: four are packed.
+// CHECK-LABEL: func.func @few_rows_out_in_long
+// CHECK: tensor.extract_slice %arg0[0, 0] [4, 1024] [1, 1]
+// CHECK: %[[FIRST:.+]] = scf.forall (%{{.+}}) = (0) to (32) step (8)
+// CHECK: vector.transfer_read {{.*}} : tensor<4x8x16xf32>, vector<4x4x16xf32>
+// CHECK-COUNT-16: vector.fma {{.*}} : vector<16xf32>
+// CHECK: lane_rows = 4 : i64, register_tile = array<i64: 4, 16>
+// CHECK: tensor.extract_slice %arg0[0, 1024] [4, 512] [1, 1]
+// CHECK: scf.forall (%{{.+}}) = (0) to (32) step (8) shared_outs(%{{.+}} = %[[FIRST]])
+// CHECK: lane_rows = 4 : i64, register_tile = array<i64: 4, 16>
+// ZEN3-LABEL: func.func @few_rows_out_in_long
+// ZEN3-NOT: lane_rows
+// ZEN3: packed_panels
+func.func @few_rows_out_in_long(%x: tensor<4x1536xf32>, %w: tensor<32x1536xf32>) -> tensor<4x32xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<4x1536xf32>, tensor<32x1536xf32> -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}
+
+// -----
+
 // 12 rows and 40 columns: the 8x32 register tile does not divide them, so
 // the op is split into static pieces (8 and 4 rows, 32 and 8 columns), each
 // vectorized with its own tile; no masks, no dynamic shapes. (The 32

@@ -16,6 +16,15 @@
 // attention at each chunk's position.
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/mha --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 4 --prefill-bucket 8
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/mha --tokens 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21 -n 4 --prefill-bucket 8 --device gpu-emulator
+// Short prompts, whose 2-4 rows are multiplied into each [out, in] weight
+// row as it is read (lane products holding every row), f32 and bf16
+// weights; the 4-row MLP down projection (1536 wide, 24 KiB of rows) in
+// two stretches of k (1024 and 512), the second adding into the first.
+// RUN: %python %kf_py/make_llama_checkpoint.py %t/fewrows --hidden 128 --heads 4 --kv-heads 2 --inner 1536 --seed 11
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5 -n 4
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5,9 --prefill-bucket 3 -n 4 --dtype bf16
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5,9,17 -n 4
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5,9,17 -n 4 --dtype bf16
 // GQA 8 (8 query heads on one KV head), head_dim 6 (not a multiple of any
 // vector width), head_dim * heads != hidden_size, rope_theta 500000.
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/gqa8 --hidden 40 --heads 8 --kv-heads 1 --head-dim 6 --inner 56 --theta 500000 --seed 3

@@ -194,7 +194,15 @@ def TileAndVectorizePass
     block's sum tiled one output at a time with its product and fill fused
     in: each weight row is read whole, one after another, and its lanes
     summed right after it (GPT-2's bf16 head 0.83 of the 8-row tile's time
-    on a Zen 5, 0.75-0.82 with AVX2 code); AVX2's one-line steps ask for
+    on a Zen 5, 0.75-0.82 with AVX2 code). A few rows against an `[n, k]`
+    float weight (a short prompt's prefill: 2 to the register tile's
+    accumulators over four lane vectors, 4 with AVX-512, 3 with AVX2) are
+    split and tiled the same way with every row in each block and in the
+    register tile (`lane_rows` in the schedule), so that each weight vector
+    is read once for all of them; rows longer than 16 KiB together (which
+    every output reads again, from L1) are first split along k into
+    products over stretches that fit, each adding into the one before's
+    result. AVX2's one-line steps ask for
     the rows 12 KiB below (`kf.prefetch_rows`). The loop of a streamed row
     of more than 56 vectors asks LLVM to unroll it four steps at a time
     (`loop_annotation` with an unroll count, which scf-to-cf carries to the
