@@ -322,9 +322,11 @@ int64_t accumulatorVectors(const kf::CPUSchedule &s) {
 /// The longest stretch of k (a multiple of kLaneRowsKMultiple) whose
 /// activation rows fit kLaneRowsActivationBytes, if `op` is a few rows
 /// (kLaneRowsAttrName) against a whole [n, k] float weight; 0 otherwise.
+/// Where k is no longer, the product is lane-split as it is; where it is,
+/// first split along k (splitLaneRowsDepth).
 int64_t laneRowsDepth(linalg::LinalgOp op, const kf::CPUSchedule &s) {
-  if (!kf::isTiledContraction(op) || op.getNumLoops() != 3 ||
-      !weightStoredOutIn(op) || op->hasAttr(kf::kScheduleAttrName) ||
+  if (!kf::isTiledContraction(op) || !weightStoredOutIn(op) ||
+      op->hasAttr(kf::kScheduleAttrName) ||
       op->getParentOfType<scf::ForallOp>() ||
       kf::dequantizedBlock(op.getDpsInputs()[1]) != 0)
     return 0;
@@ -338,46 +340,39 @@ int64_t laneRowsDepth(linalg::LinalgOp op, const kf::CPUSchedule &s) {
   return depth - depth % kLaneRowsKMultiple;
 }
 
-/// Whether `op` is a few rows against a whole [n, k] float weight, its k
-/// short enough to be lane-split as it is (laneRowsDepth).
-bool hasFewLaneRows(linalg::LinalgOp op, const kf::CPUSchedule &s) {
-  int64_t depth = laneRowsDepth(op, s);
-  return depth > 0 && op.getStaticLoopRanges()[2] <= depth;
-}
-
-/// Splits a few rows' product against a longer [n, k] weight
-/// (laneRowsDepth less than k, a multiple of kLaneRowsKMultiple) into
-/// products over consecutive stretches of k, each adding into the one
-/// before's result: C += A[:, s] B[:, s]^T for each stretch s, so that each
-/// one's activation rows stay in L1 (each weight row is read in as many
-/// runs). Returns the products; failure when `op` is not such a product.
+/// Splits a few rows' product whose k is longer than `depth` (its
+/// laneRowsDepth; k a multiple of kLaneRowsKMultiple) into products over
+/// consecutive stretches of k, each adding into the one before's result:
+/// C += A[:, s] B[:, s]^T for each stretch s, so that each one's activation
+/// rows stay in L1 (each weight row is read in as many runs). Returns the
+/// products; failure when k is not such a length.
 FailureOr<SmallVector<Operation *>>
-splitLaneRowsDepth(RewriterBase &rewriter, linalg::LinalgOp op,
-                   const kf::CPUSchedule &s) {
-  int64_t depth = laneRowsDepth(op, s);
+splitLaneRowsDepth(RewriterBase &rewriter, linalg::LinalgOp op, int64_t depth) {
+  if (depth == 0)
+    return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rows = ranges[0], cols = ranges[1], k = ranges[2];
-  if (depth == 0 || k <= depth || k % kLaneRowsKMultiple != 0 ||
-      !op.hasPureTensorSemantics())
+  if (k <= depth || k % kLaneRowsKMultiple != 0)
     return failure();
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
+  // Columns [at, at + size) of the rows of `v`.
+  auto slice = [&](Value v, int64_t outer, int64_t at, int64_t size) {
+    return tensor::ExtractSliceOp::create(
+        rewriter, loc, v,
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
+                               rewriter.getIndexAttr(at)},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(outer),
+                               rewriter.getIndexAttr(size)},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                               rewriter.getIndexAttr(1)});
+  };
   Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1],
         acc = op.getDpsInits()[0];
   SmallVector<Operation *> parts;
   for (int64_t at = 0; at < k; at += depth) {
     int64_t size = std::min(depth, k - at);
-    auto slice = [&](Value v, int64_t outer) -> Value {
-      return tensor::ExtractSliceOp::create(
-          rewriter, loc, v,
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(at)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(outer),
-                                 rewriter.getIndexAttr(size)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
-                                 rewriter.getIndexAttr(1)});
-    };
-    Value aPart = slice(a, rows), bPart = slice(b, cols);
+    Value aPart = slice(a, rows, at, size), bPart = slice(b, cols, at, size);
     Operation *part = rewriter.clone(*op);
     rewriter.modifyOpInPlace(part, [&] {
       part->setOperand(0, aPart);
@@ -649,8 +644,8 @@ struct Planner {
         int64_t outputs =
             accumulatorVectors(sched) /
             (ranges[0] * std::max<int64_t>(1, cols / vectorWidth));
-        plan.registers[*m] = std::max<int64_t>(
-            1, pickTile(ranges[*m], std::max<int64_t>(1, outputs)));
+        plan.registers[*m] =
+            pickTile(ranges[*m], std::max<int64_t>(1, outputs));
         rows = plan.registers[*m];
       }
       // Against an i8 weight, k tiles of whole blocks, which its panels
@@ -1169,15 +1164,14 @@ struct TileAndVectorizePass
       // The same for a few rows (a short prompt's prefill), each weight
       // row read once for all of them; over stretches of k where the rows
       // are too long to stay in L1 whole.
-      if (threads) {
-        if (auto parts = splitLaneRowsDepth(rewriter, op, schedule);
-            succeeded(parts)) {
-          for (Operation *part : *parts)
-            worklist.push_back(cast<linalg::LinalgOp>(part));
-          continue;
-        }
+      int64_t laneDepth = threads ? laneRowsDepth(op, schedule) : 0;
+      if (auto parts = splitLaneRowsDepth(rewriter, op, laneDepth);
+          succeeded(parts)) {
+        for (Operation *part : *parts)
+          worklist.push_back(cast<linalg::LinalgOp>(part));
+        continue;
       }
-      bool laneRows = threads && hasFewLaneRows(op, schedule);
+      bool laneRows = laneDepth > 0 && op.getStaticLoopRanges()[2] <= laneDepth;
       if (kf::isTiledContraction(op) && op.getNumLoops() >= 3 &&
           (op.getStaticLoopRanges()[op.getNumLoops() - 3] == 1 || laneRows)) {
         // Outside a fused block, a whole weight: its rows streamed, each
@@ -1192,9 +1186,9 @@ struct TileAndVectorizePass
           (*split)[0]->setAttr(kStreamRowsAttrName, rewriter.getUnitAttr());
         else
           split = kf::splitLaneReduction(rewriter, op, schedule.vectorWidth);
-        if (succeeded(split) && laneRows)
-          (*split)[0]->setAttr(kLaneRowsAttrName, rewriter.getUnitAttr());
         if (succeeded(split)) {
+          if (laneRows)
+            (*split)[0]->setAttr(kLaneRowsAttrName, rewriter.getUnitAttr());
           // Outside a fused block (the head): threads take blocks of
           // outputs, each summing its own partial sums (a streamed row's
           // right after its product).
