@@ -48,11 +48,13 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/Sequence.h"
 
@@ -136,8 +138,11 @@ std::optional<BlockDot> matchBlockDot(scf::ForOp loop, unsigned index) {
   for (unsigned side = 0; side < 2; ++side) {
     auto row = fma->getOperand(side).getDefiningOp<vector::LoadOp>();
     auto scaled = fma->getOperand(1 - side).getDefiningOp<arith::MulFOp>();
-    if (!row || !scaled || !row->hasOneUse() || !scaled->hasOneUse() ||
-        row.getVectorType() != type || row->getBlock() != loop.getBody())
+    // The weight's block (`scaled`, `widen`) may be shared by several rows'
+    // sums (a few rows' register tile): each is rewritten, and the block
+    // goes once none reads it.
+    if (!row || !scaled || !row->hasOneUse() || row.getVectorType() != type ||
+        row->getBlock() != loop.getBody())
       continue;
     if (!llvm::all_of(row.getIndices(), [&](Value i) {
           return i == loop.getInductionVar() || definedOutside(i, loop);
@@ -146,7 +151,7 @@ std::optional<BlockDot> matchBlockDot(scf::ForOp loop, unsigned index) {
       continue;
     for (unsigned operand = 0; operand < 2; ++operand) {
       auto widen = scaled->getOperand(operand).getDefiningOp<arith::SIToFPOp>();
-      if (!widen || !widen->hasOneUse())
+      if (!widen)
         continue;
       auto bytes = dyn_cast<VectorType>(widen.getIn().getType());
       if (!bytes || !bytes.getElementType().isInteger(8))
@@ -359,10 +364,9 @@ void rewriteLoop(scf::ForOp loop, ArrayRef<BlockDot> dots,
   for (BlockDot dot : dots) {
     dot.fma->erase();
     dot.row->erase();
-    dot.scaled->erase();
-    dot.widen->erase();
   }
-  // What only the old sums read (the splat scales, their loads).
+  // What only the old sums read (the widened, scaled blocks, the splat
+  // scales, their loads).
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*body)))
     if (isOpTriviallyDead(&op))
       op.erase();
@@ -386,6 +390,83 @@ void rewriteLoop(scf::ForOp loop, ArrayRef<BlockDot> dots,
   kf::replaceLoop(loop, newLoop);
 }
 
+/// Whether `loop`'s body widens a vector of bytes to floats (dequantises
+/// an i8 block).
+bool widensBytes(scf::ForOp loop) {
+  return llvm::any_of(
+      loop.getBody()->getOps<arith::SIToFPOp>(), [](arith::SIToFPOp widen) {
+        auto type = dyn_cast<VectorType>(widen.getIn().getType());
+        return type && type.getElementType().isInteger(8);
+      });
+}
+
+/// A row of an elementwise op's rank-2 result as the op on its operands'
+/// rows: `vector.extract (a * b)[r]` -> `a[r] * b[r]` (upstream's sinking
+/// of extracts leaves ops with several uses, such as a block scaled for all
+/// of a tile's rows, alone).
+struct RowOfElementwise : OpRewritePattern<vector::ExtractOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ExtractOp extract,
+                                PatternRewriter &rewriter) const override {
+    Operation *def = extract.getSource().getDefiningOp();
+    auto type = dyn_cast<VectorType>(extract.getSource().getType());
+    if (!def || def->getNumResults() != 1 || def->getNumRegions() != 0 ||
+        !OpTrait::hasElementwiseMappableTraits(def) || !type ||
+        type.getRank() != 2 || extract.hasDynamicPosition() ||
+        extract.getStaticPosition().size() != 1)
+      return failure();
+    int64_t r = extract.getStaticPosition()[0];
+    SmallVector<Value> rows;
+    for (Value operand : def->getOperands()) {
+      auto operandType = dyn_cast<VectorType>(operand.getType());
+      if (!operandType || operandType.getShape() != type.getShape())
+        return failure();
+      rows.push_back(
+          vector::ExtractOp::create(rewriter, extract.getLoc(), operand, r));
+    }
+    OperationState state(
+        extract.getLoc(), def->getName().getStringRef(), rows,
+        TypeRange{VectorType::get({type.getDimSize(1)}, type.getElementType())},
+        def->getAttrs());
+    rewriter.replaceOp(extract, rewriter.create(state)->getResults());
+    return success();
+  }
+};
+
+/// A few rows' register tile (kf-tile-and-vectorize's `lane_rows` against
+/// i8 blocks) carried as vector<R x N> sums, made R sums of vector<N> that
+/// matchBlockDot takes one by one: the loop's matrix iter_args split into
+/// rows (kf::splitRowIterArgs), then, in the loop alone, the rows' extracts
+/// folded through the elementwise ops that built them (RowOfElementwise:
+/// the block widened and scaled as a matrix of R equal rows becomes each
+/// row's scaling of one widened vector) and its rows' transfer reads made
+/// plain loads.
+scf::ForOp splitRows(scf::ForOp loop) {
+  OpBuilder b(loop);
+  scf::ForOp split = kf::splitRowIterArgs(b, loop);
+  if (split == loop)
+    return loop;
+  MLIRContext *ctx = split.getContext();
+  RewritePatternSet patterns(ctx);
+  patterns.add<RowOfElementwise>(ctx);
+  vector::populateVectorTransferLoweringPatterns(patterns,
+                                                 /*maxTransferRank=*/1);
+  vector::ExtractOp::getCanonicalizationPatterns(patterns, ctx);
+  vector::FromElementsOp::getCanonicalizationPatterns(patterns, ctx);
+  vector::ToElementsOp::getCanonicalizationPatterns(patterns, ctx);
+  vector::BroadcastOp::getCanonicalizationPatterns(patterns, ctx);
+  SmallVector<Operation *> ops;
+  split.getBody()->walk([&](Operation *op) { ops.push_back(op); });
+  // The extracts of the initial sums before the loop and of its results
+  // after it fold as well.
+  for (Value init : split.getInitArgs())
+    if (Operation *def = init.getDefiningOp())
+      ops.push_back(def);
+  (void)applyOpPatternsGreedily(ops, std::move(patterns));
+  return split;
+}
+
 /// Independent multiply-add chains that keep x86's two FMA pipes busy
 /// through a 4-cycle latency.
 constexpr int64_t kChainRegisters = 4;
@@ -402,6 +483,9 @@ struct IntegerBlockDotsPass
       if (loop->hasAttr(kf::kLaneSumsAttrName))
         loops.push_back(loop);
     });
+    for (scf::ForOp &loop : loops)
+      if (widensBytes(loop))
+        loop = splitRows(loop);
     for (scf::ForOp loop : loops) {
       SmallVector<BlockDot> dots;
       SmallVector<std::pair<Value, Value>> rows;
@@ -427,10 +511,12 @@ struct IntegerBlockDotsPass
       }
       if (dots.empty())
         continue;
-      // Rotating accumulators for at least kChainRegisters registers, no
-      // more than the loop has steps.
+      // Rotating accumulators for at least kChainRegisters registers in
+      // all (a few rows' sums are chains of their own), no more than the
+      // loop has steps.
       int64_t halfBits = dots.front().row.getVectorType().getNumElements() / 2 * 32;
-      int64_t registers = std::max<int64_t>(1, halfBits / *bits);
+      int64_t registers = std::max<int64_t>(1, halfBits / *bits) *
+                          static_cast<int64_t>(dots.size());
       std::optional<APInt> trip = loop.getStaticTripCount();
       int64_t steps = trip ? trip->getSExtValue() : 1;
       unsigned chains = std::clamp<int64_t>(kChainRegisters / registers, 1, steps);

@@ -56,6 +56,107 @@ inline vector::FMAOp zeroStartedFmaSum(scf::ForOp loop, unsigned index) {
   return fma;
 }
 
+/// The row each use of `v` reads, where every use is a `vector.extract` of
+/// one static row of a rank-2 vector; empty otherwise.
+inline SmallVector<std::pair<vector::ExtractOp, int64_t>> rowReads(Value v) {
+  SmallVector<std::pair<vector::ExtractOp, int64_t>> reads;
+  for (Operation *user : v.getUsers()) {
+    auto extract = dyn_cast<vector::ExtractOp>(user);
+    if (!extract || extract.getSource() != v ||
+        extract.getStaticPosition().size() != 1 ||
+        ShapedType::isDynamic(extract.getStaticPosition()[0]))
+      return {};
+    reads.push_back({extract, extract.getStaticPosition()[0]});
+  }
+  return reads;
+}
+
+/// `loop` rebuilt with each rank-2 vector iter_arg that is only read row by
+/// row, in the loop and after it (`vector.extract %v[r]`), as one iter_arg
+/// per row: the register tile of several rows that vectorisation carries as
+/// one vector<R x N>, made R sums of vector<N> that other rewrites match
+/// one by one. The yielded rows are extracts of the yielded matrix, for
+/// canonicalisation to fold into what built it. Returns the loop, `loop`
+/// itself where nothing was split (else erased).
+inline scf::ForOp splitRowIterArgs(OpBuilder &b, scf::ForOp loop) {
+  unsigned count = loop.getNumRegionIterArgs();
+  SmallVector<bool> split(count, false);
+  for (unsigned i = 0; i < count; ++i) {
+    auto type = dyn_cast<VectorType>(loop.getRegionIterArg(i).getType());
+    BlockArgument arg = loop.getRegionIterArg(i);
+    Value result = loop.getResult(i);
+    split[i] = type && type.getRank() == 2 && !type.isScalable() &&
+               (arg.use_empty() || !rowReads(arg).empty()) &&
+               (result.use_empty() || !rowReads(result).empty());
+  }
+  if (llvm::none_of(split, [](bool s) { return s; }))
+    return loop;
+  Location loc = loop.getLoc();
+  b.setInsertionPoint(loop);
+  // slots[i]: the new iter_args of old iter_arg i (one per row if split).
+  SmallVector<SmallVector<unsigned>> slots(count);
+  SmallVector<Value> inits;
+  for (auto [i, init] : llvm::enumerate(loop.getInitArgs())) {
+    int64_t rows =
+        split[i] ? cast<VectorType>(init.getType()).getDimSize(0) : 0;
+    if (!split[i]) {
+      slots[i].push_back(inits.size());
+      inits.push_back(init);
+      continue;
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      slots[i].push_back(inits.size());
+      inits.push_back(vector::ExtractOp::create(b, loc, init, r));
+    }
+  }
+  auto newLoop =
+      scf::ForOp::create(b, loc, loop.getLowerBound(), loop.getUpperBound(),
+                         loop.getStep(), inits);
+  newLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
+  Block *body = newLoop.getBody();
+  Block *old = loop.getBody();
+  loop.getInductionVar().replaceAllUsesWith(newLoop.getInductionVar());
+  for (unsigned i = 0; i < count; ++i) {
+    BlockArgument arg = loop.getRegionIterArg(i);
+    if (!split[i]) {
+      arg.replaceAllUsesWith(newLoop.getRegionIterArgs()[slots[i][0]]);
+      continue;
+    }
+    for (auto [extract, r] : rowReads(arg)) {
+      extract.replaceAllUsesWith(newLoop.getRegionIterArgs()[slots[i][r]]);
+      extract->erase();
+    }
+  }
+  body->getOperations().splice(body->end(), old->getOperations());
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  b.setInsertionPoint(yield);
+  SmallVector<Value> yielded;
+  for (auto [i, value] : llvm::enumerate(yield.getOperands())) {
+    if (!split[i]) {
+      yielded.push_back(value);
+      continue;
+    }
+    for (unsigned r = 0; r < slots[i].size(); ++r)
+      yielded.push_back(vector::ExtractOp::create(b, yield.getLoc(), value,
+                                                  static_cast<int64_t>(r)));
+  }
+  scf::YieldOp::create(b, yield.getLoc(), yielded);
+  yield->erase();
+  for (unsigned i = 0; i < count; ++i) {
+    Value result = loop.getResult(i);
+    if (!split[i]) {
+      result.replaceAllUsesWith(newLoop.getResult(slots[i][0]));
+      continue;
+    }
+    for (auto [extract, r] : rowReads(result)) {
+      extract.replaceAllUsesWith(newLoop.getResult(slots[i][r]));
+      extract->erase();
+    }
+  }
+  loop->erase();
+  return newLoop;
+}
+
 /// Replaces what is still read of `loop`'s results by `newLoop`'s first
 /// ones, then erases `loop`.
 inline void replaceLoop(scf::ForOp loop, scf::ForOp newLoop) {

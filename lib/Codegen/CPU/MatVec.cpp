@@ -213,6 +213,120 @@ tileSumFusing(RewriterBase &rewriter, linalg::LinalgOp sum,
   return fused;
 }
 
+/// `op` over iterations [first, first + size) of its first loop and all of
+/// the others, made where `rewriter` points (its operands sliced).
+static FailureOr<linalg::LinalgOp> rowsOfOp(RewriterBase &rewriter,
+                                            linalg::LinalgOp op, int64_t first,
+                                            int64_t size) {
+  SmallVector<OpFoldResult> offsets(op.getNumLoops(), rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t range : op.getStaticLoopRanges())
+    sizes.push_back(rewriter.getIndexAttr(range));
+  offsets[0] = rewriter.getIndexAttr(first);
+  sizes[0] = rewriter.getIndexAttr(size);
+  FailureOr<TilingResult> tiled =
+      cast<TilingInterface>(op.getOperation())
+          .getTiledImplementation(rewriter, offsets, sizes);
+  if (failed(tiled) || tiled->tiledOps.size() != 1)
+    return failure();
+  return cast<linalg::LinalgOp>(tiled->tiledOps.front());
+}
+
+/// Erases the op defining `v` where nothing reads it any more.
+static void eraseIfUnused(RewriterBase &rewriter, Value v) {
+  if (Operation *def = v.getDefiningOp(); def && def->use_empty())
+    rewriter.eraseOp(def);
+}
+
+FailureOr<SmallVector<linalg::LinalgOp>>
+kf::splitLaneSumRows(RewriterBase &rewriter, linalg::LinalgOp sum,
+                     int64_t groupRows) {
+  linalg::LinalgOp partial = laneSumProducer(sum);
+  if (!partial || groupRows < 1)
+    return failure();
+  SmallVector<int64_t> ranges = sum.getStaticLoopRanges();
+  int64_t rows = ranges[0];
+  if (rows <= groupRows)
+    return SmallVector<linalg::LinalgOp>{sum};
+  // The product's iteration space starts with the sum's (m, n, j).
+  SmallVector<int64_t> partialRanges = partial.getStaticLoopRanges();
+  if (ShapedType::isDynamicShape(ranges) ||
+      ShapedType::isDynamicShape(partialRanges) || partialRanges.size() < 3 ||
+      !llvm::equal(ArrayRef<int64_t>(partialRanges).take_front(3), ranges))
+    return failure();
+  auto fill = partial.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  Location loc = sum.getLoc();
+  rewriter.setInsertionPoint(sum);
+  // A zero (or other constant) init is filled group by group, into the
+  // groups' rows of what it filled, for each group's fill to go into its
+  // thread tiles with it.
+  Value result = sum.getDpsInits()[0];
+  auto initFill = result.getDefiningOp<linalg::FillOp>();
+  if (initFill)
+    result = initFill.getOutputs()[0];
+  auto index = [&](int64_t v) -> OpFoldResult {
+    return rewriter.getIndexAttr(v);
+  };
+  SmallVector<linalg::LinalgOp> groups;
+  for (int64_t first = 0; first < rows; first += groupRows) {
+    int64_t size = std::min(groupRows, rows - first);
+    // The product over these rows, into a fill of its own.
+    FailureOr<linalg::LinalgOp> part = rowsOfOp(rewriter, partial, first, size);
+    if (failed(part))
+      return failure();
+    linalg::LinalgOp tiledPartial = *part;
+    auto partType =
+        cast<RankedTensorType>(tiledPartial->getResult(0).getType());
+    rewriter.setInsertionPoint(tiledPartial);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, partType.getShape(),
+                                          partType.getElementType());
+    Value zeros =
+        linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
+            .getResult(0);
+    Value slicedInit = tiledPartial.getDpsInits()[0];
+    rewriter.modifyOpInPlace(
+        tiledPartial, [&] { tiledPartial.getDpsInitOperand(0)->set(zeros); });
+    eraseIfUnused(rewriter, slicedInit);
+    rewriter.setInsertionPoint(sum);
+    // Its lane sum, into its rows of the init.
+    SmallVector<OpFoldResult> rowsAt = {index(first), index(0)};
+    SmallVector<OpFoldResult> rowsSize = {index(size), index(ranges[1])};
+    SmallVector<OpFoldResult> unit = {index(1), index(1)};
+    Value rowsSoFar = tensor::ExtractSliceOp::create(rewriter, loc, result,
+                                                     rowsAt, rowsSize, unit);
+    if (initFill)
+      rowsSoFar = linalg::FillOp::create(rewriter, loc, initFill.getInputs()[0],
+                                         rowsSoFar)
+                      .getResult(0);
+    FailureOr<linalg::LinalgOp> groupSum = rowsOfOp(rewriter, sum, first, size);
+    if (failed(groupSum))
+      return failure();
+    linalg::LinalgOp tiledSum = *groupSum;
+    // Its init is its rows of the results so far (the groups before it
+    // inserted): each group reads and writes its rows of one buffer.
+    Value slicedPartial = tiledSum.getDpsInputs()[0];
+    Value slicedAcc = tiledSum.getDpsInits()[0];
+    rewriter.modifyOpInPlace(tiledSum, [&] {
+      tiledSum.getDpsInputOperand(0)->set(tiledPartial->getResult(0));
+      tiledSum.getDpsInitOperand(0)->set(rowsSoFar);
+    });
+    eraseIfUnused(rewriter, slicedPartial);
+    eraseIfUnused(rewriter, slicedAcc);
+    groups.push_back(tiledSum);
+    result = tensor::InsertSliceOp::create(
+        rewriter, loc, tiledSum->getResult(0), result, rowsAt, rowsSize, unit);
+  }
+  rewriter.replaceOp(sum, result);
+  // The slices of the whole product that the sums' tiling read.
+  if (partial->use_empty())
+    rewriter.eraseOp(partial);
+  if (fill && fill->use_empty())
+    rewriter.eraseOp(fill);
+  if (initFill && initFill->use_empty())
+    rewriter.eraseOp(initFill);
+  return groups;
+}
+
 FailureOr<SmallVector<Operation *>>
 kf::fuseLaneSumIntoThreadTiles(RewriterBase &rewriter, linalg::LinalgOp sum,
                                int64_t rowTile) {

@@ -38,6 +38,16 @@ splitLaneReduction(RewriterBase &rewriter, linalg::LinalgOp op, int64_t lanes);
 /// such a sum.
 linalg::LinalgOp laneSumProducer(linalg::LinalgOp sum);
 
+/// Splits a lane sum (laneSumProducer) of more than `groupRows` rows into
+/// lane sums of `groupRows` rows at most (the last takes what is left),
+/// each with a product of its own over its rows alone, their results
+/// inserted into the sum's init: so that each group's rows are whole
+/// operands, defined before any loop its product is tiled into. Returns the
+/// new sums (`sum` itself, alone, where it has no more rows than that).
+FailureOr<SmallVector<linalg::LinalgOp>>
+splitLaneSumRows(RewriterBase &rewriter, linalg::LinalgOp sum,
+                 int64_t groupRows);
+
 /// Tiles a lane sum (laneSumProducer) into an scf.forall over blocks of
 /// `rowTile` outputs (all its rows in each) and fuses its product and the
 /// product's fill into each block: a block's partial sums are a [1, rowTile,

@@ -319,6 +319,19 @@ int64_t accumulatorVectors(const kf::CPUSchedule &s) {
                                   std::max<int64_t>(1, s.vectorWidth));
 }
 
+/// Rows of a few rows' register tile against i8 blocks stored [n, k], a
+/// block's `lanes` of sums per row: as many as the tile's accumulators
+/// hold (8 with AVX-512's 16 of 16 floats, 3 with AVX2's 12 of 8, 2 with
+/// NEON's 16 of 4). On x86 kf-integer-block-dots then sums each row's
+/// block in integer pairs, half the lanes. Measured on a Zen 5 (2 threads,
+/// `kernelforge-bench --dtype int8 --layout out_in --weights-from-memory`):
+/// see docs/design.md.
+int64_t quantizedTileRows(const kf::CPUSchedule &s, int64_t lanes) {
+  return std::max<int64_t>(
+      1, accumulatorVectors(s) /
+             std::max<int64_t>(1, lanes / std::max<int64_t>(1, s.vectorWidth)));
+}
+
 /// The longest stretch of k (a multiple of kLaneRowsKMultiple) whose
 /// activation rows fit kLaneRowsActivationBytes, if `op` is a few rows
 /// (kLaneRowsAttrName) against a whole [n, k] float weight; 0 otherwise.
@@ -648,6 +661,21 @@ struct Planner {
             pickTile(ranges[*m], std::max<int64_t>(1, outputs));
         rows = plan.registers[*m];
       }
+      // A few rows against i8 blocks stored [n, k] (the lowering's lane-split
+      // product over (rows, outputs, lanes, blocks)): every row in the
+      // register tile (quantizedTileRows at most; more were split into
+      // groups of that many before the thread tiling, or, unthreaded, are
+      // tiles of that many with the rest split off), so that each block of
+      // a weight row is read and widened once for all of them.
+      if (quantized && ranges[0] > 1) {
+        int64_t most = quantizedTileRows(sched, ranges[2]);
+        int64_t tile = ranges[0] <= most       ? ranges[0]
+                       : ranges[0] % most == 0 ? most
+                                               : 0;
+        if (tile == 0)
+          return Split{0, ranges[0] - ranges[0] % most};
+        plan.registers[0] = tile;
+      }
       // Against an i8 weight, k tiles of whole blocks, which its panels
       // are made from (else the weight is dequantised whole first).
       plan.reduction[k] = block > 0 ? pickTile(ranges[k], kTile, block) : 0;
@@ -767,6 +795,9 @@ struct Planner {
       if (op->hasAttr(kLaneRowsAttrName))
         fields.push_back(
             b.getNamedAttr("lane_rows", b.getI64IntegerAttr(ranges[0])));
+      else if (quantized && plan.registers[0] > 1)
+        fields.push_back(b.getNamedAttr(
+            "lane_rows", b.getI64IntegerAttr(plan.registers[0])));
       if (splitParts)
         fields.push_back(b.getNamedAttr("split_reduction", splitParts));
       if (!plan.registerInterchange.empty())
@@ -841,14 +872,18 @@ struct Planner {
   }
 };
 
-/// Outputs per block of a one-row lane sum fused into thread tiles
-/// (kf::fuseLaneSumIntoThreadTiles): the largest divisor of n up to 64, a
-/// multiple of the register rows where one is, so that the blocks share out
-/// evenly and a block's partial sums (8 KB at most with 32 lanes) stay in
-/// L1. 0 (do not fuse) when n has no divisor of at least 8 there.
-int64_t laneSumRowTile(int64_t n, const kf::CPUSchedule &s) {
+/// Outputs per block of a lane sum fused into thread tiles
+/// (kf::fuseLaneSumIntoThreadTiles): the largest divisor of n up to 64 (up
+/// to 64 / `rows`, at least 8, for a lane sum of several rows against i8
+/// blocks), a multiple of the register rows where one is, so that the
+/// blocks share out evenly and a block's partial sums (8 KB at most with 32
+/// lanes) stay in L1 (and on the stack: kf-stack-temporaries). 0 (do not
+/// fuse) when n has no divisor of at least 8 there.
+int64_t laneSumRowTile(int64_t n, const kf::CPUSchedule &s, int64_t rows = 1) {
+  int64_t most = std::max<int64_t>(8, 64 / std::max<int64_t>(1, rows));
   int64_t limit = std::min<int64_t>(
-      64, std::max<int64_t>(1, n / std::max<int64_t>(1, s.minParallelBlocks)));
+      most,
+      std::max<int64_t>(1, n / std::max<int64_t>(1, s.minParallelBlocks)));
   int64_t tile = pickTile(n, limit, s.registerRows);
   if (tile == 0)
     tile = pickTile(n, limit);
@@ -1090,10 +1125,25 @@ struct TileAndVectorizePass
         if (kf::laneSumProducer(op))
           sums.push_back(op);
       });
-      for (linalg::LinalgOp sum : sums)
-        (void)kf::fuseLaneSumIntoThreadTiles(
-            rewriter, sum,
-            laneSumRowTile(sum.getStaticLoopRanges()[1], schedule));
+      for (linalg::LinalgOp sum : sums) {
+        // More rows than a register tile takes against i8 blocks: groups
+        // of that many, each its own block loop, so that each group's rows
+        // are defined before it (and quantised once there, on x86).
+        SmallVector<linalg::LinalgOp> groups = {sum};
+        linalg::LinalgOp partial = kf::laneSumProducer(sum);
+        if (partial && partial->hasAttr(kf::kQuantizedContractionAttrName)) {
+          int64_t rows = quantizedTileRows(planner.scheduleFor(partial),
+                                           sum.getStaticLoopRanges()[2]);
+          if (auto split = kf::splitLaneSumRows(rewriter, sum, rows);
+              succeeded(split))
+            groups = *split;
+        }
+        for (linalg::LinalgOp group : groups) {
+          SmallVector<int64_t> ranges = group.getStaticLoopRanges();
+          (void)kf::fuseLaneSumIntoThreadTiles(
+              rewriter, group, laneSumRowTile(ranges[1], schedule, ranges[0]));
+        }
+      }
     }
 
     // i8 weights' dequantisations wait until the products that read them

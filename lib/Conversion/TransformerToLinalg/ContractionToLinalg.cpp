@@ -126,16 +126,21 @@ void dequantizedMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
       b, loc, arith::AddFOp::create(b, loc, args[3], term).getResult());
 }
 
-/// Rows of a product against i8 blocks that are each a one-row product
-/// (dequantised in registers, the weight streamed once per row) rather than
+/// Rows of a product against i8 blocks that are dequantised in registers
+/// (stored `[n, k]`: one lane-split product of all the rows, whose register
+/// tiles kf-tile-and-vectorize fills with a few rows each; stored `[k, n]`:
+/// a one-row product per row, the weight streamed once per row) rather than
 /// one product over dequantised weight panels. The panels cost a
 /// dequantising copy of the whole weight that few rows do not pay back:
 /// `kernelforge-bench --dtype int8 --weights-from-memory` on a Zen 5 (2
 /// threads), 1024 x 5632 / 2816 x 1024 against blocks stored `[n, k]`, at
 /// 2 / 4 / 8 rows: 0.88 / 0.93 / 1.02 and 0.54 / 0.55 / 0.61 ms as panels,
 /// 0.22 / 0.35 / 0.71 and 0.10 / 0.18 / 0.36 row by row (at 16 rows the
-/// panels win); stored `[k, n]`: 0.42 / 0.44 / 0.63 and 0.21 / 0.27 / 0.32
-/// against 0.25 / 0.39 / 0.62 and 0.13 / 0.18 / 0.33 (level at 8).
+/// panels win; since 2026-12-07 the rows share each read of a block, 2 / 4
+/// / 8 rows of 2816 x 1024 in 0.06-0.09 / 0.09-0.11 / 0.19-0.24 ms against
+/// row by row's 0.10-0.11 / 0.17-0.19 / 0.30); stored `[k, n]`: 0.42 /
+/// 0.44 / 0.63 and 0.21 / 0.27 / 0.32 against 0.25 / 0.39 / 0.62 and 0.13 /
+/// 0.18 / 0.33 (level at 8).
 constexpr int64_t kRowByRowMaxRows = 8;
 constexpr int64_t kRowByRowMaxRowsInOut = 4;
 
@@ -249,19 +254,24 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     bool inOut = op.getWeightLayout() == WeightLayout::InOut;
     Value weight = adaptor.getWeight();
     if (Value scales = adaptor.getScales()) {
-      // i8 blocks: a row dequantises in registers, and so do a few rows,
-      // each a one-row product of its own (see kRowByRowMaxRows); more
-      // rows read the dequantised weight through the ordinary product
-      // (whose weight panels kf-tile-and-vectorize makes from the blocks).
-      if (m <= (inOut ? kRowByRowMaxRowsInOut : kRowByRowMaxRows)) {
+      // i8 blocks: a row dequantises in registers, and so do a few rows
+      // (see kRowByRowMaxRows): against [n, k] blocks all in one product,
+      // against [k, n] blocks each a one-row product of its own; more rows
+      // read the dequantised weight through the ordinary product (whose
+      // weight panels kf-tile-and-vectorize makes from the blocks).
+      if (!inOut && m <= kRowByRowMaxRows) {
+        Value product =
+            quantizedRowProduct(rewriter, loc, rows, weight, scales, acc);
+        rewriter.replaceOp(op, fromRows(rewriter, loc, product, resultType));
+        return success();
+      }
+      if (inOut && m <= kRowByRowMaxRowsInOut) {
         SmallVector<Value> products;
         for (int64_t row = 0; row < m; ++row) {
           Value x = m == 1 ? rows : rowOf(rewriter, loc, rows, row);
           Value init = m == 1 ? acc : rowOf(rewriter, loc, acc, row);
-          products.push_back(inOut ? quantizedRowProductInOut(
-                                         rewriter, loc, x, weight, scales, init)
-                                   : quantizedRowProduct(rewriter, loc, x,
-                                                         weight, scales, init));
+          products.push_back(
+              quantizedRowProductInOut(rewriter, loc, x, weight, scales, init));
         }
         Value product = m == 1 ? products.front()
                                : tensor::ConcatOp::create(rewriter, loc,

@@ -312,3 +312,69 @@ func.func @scales_per_lane(%x: memref<64xf32>, %q: memref<96x64xi8>, %s: memref<
   return %y : memref<96x32xf32>
 }
 }
+
+// -----
+
+// Two rows against the same i8 blocks (kf-tile-and-vectorize's register
+// tile of a few rows, `lane_rows`): vectorisation carries both rows' sums
+// as one vector<2x32xf32>, the block widened and scaled once as a matrix of
+// two equal rows. The sums are split into one iter_arg per row and each is
+// rewritten as a single row's is: each row quantised once before the loop,
+// the block's bytes multiplied in integer pairs with each row's levels (two
+// rotating accumulators per row: four registers in all), no byte widened to
+// a float; after the loop each row's pair sums go into its old sum, and the
+// rows are stored where the matrix's were.
+// CHECK-LABEL: func.func @few_rows
+// CHECK-COUNT-2: math.roundeven %{{.+}} : vector<32xf32>
+// CHECK-NOT: math.roundeven
+// CHECK: scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK:   %[[SUMS:.+]]:6 = scf.for {{.+}} -> (vector<32xf32>, vector<32xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK-NOT:   arith.sitofp %{{.+}} : vector<32xi8>
+// CHECK-COUNT-2: arith.muli %{{.+}}, %{{.+}} : vector<32xi32>
+// CHECK-NOT:   arith.sitofp %{{.+}} : vector<32xi8>
+// CHECK:   } {kf.lane_sums}
+// CHECK:   %[[ROW0:.+]] = arith.addf %[[SUMS]]#0, %{{.+}} : vector<32xf32>
+// CHECK:   %[[ROW1:.+]] = arith.addf %[[SUMS]]#1, %{{.+}} : vector<32xf32>
+// CHECK:   vector.store %[[ROW0]], %{{.+}}[%[[R]], %{{.+}}]
+// CHECK:   vector.store %[[ROW1]], %{{.+}}[%[[R]], %{{.+}}]
+module attributes {kf.target = {triple = "x86_64-unknown-linux-gnu", cpu = "znver5", vector_bits = 512 : i64}} {
+func.func @few_rows(%x: memref<2x64xf32>, %q: memref<96x64xi8>, %s: memref<96x2xf16>) -> memref<96x2x32xf32> {
+  %y = memref.alloc() : memref<96x2x32xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c96 = arith.constant 96 : index
+  %zero = arith.constant dense<0.0> : vector<2x32xf32>
+  %xb = memref.expand_shape %x [[0], [1, 2]] output_shape [2, 2, 32] : memref<2x64xf32> into memref<2x2x32xf32>
+  %qb = memref.expand_shape %q [[0], [1, 2]] output_shape [96, 2, 32] : memref<96x64xi8> into memref<96x2x32xi8>
+  scf.for %r = %c0 to %c96 step %c1 {
+    %sum = scf.for %t = %c0 to %c2 step %c1 iter_args(%acc = %zero) -> (vector<2x32xf32>) {
+      %x0 = vector.load %xb[%c0, %t, %c0] : memref<2x2x32xf32>, vector<32xf32>
+      %x1 = vector.load %xb[%c1, %t, %c0] : memref<2x2x32xf32>, vector<32xf32>
+      %qv = vector.load %qb[%r, %t, %c0] : memref<96x2x32xi8>, vector<32xi8>
+      %sv = vector.load %s[%r, %t] : memref<96x2xf16>, vector<1xf16>
+      %se = vector.extract %sv[0] : f16 from vector<1xf16>
+      %sf = arith.extf %se : f16 to f32
+      %sb = vector.broadcast %sf : f32 to vector<2x32xf32>
+      %w = arith.sitofp %qv : vector<32xi8> to vector<32xf32>
+      %wb = vector.broadcast %w : vector<32xf32> to vector<2x32xf32>
+      %ws = arith.mulf %wb, %sb : vector<2x32xf32>
+      %w0 = vector.extract %ws[0] : vector<32xf32> from vector<2x32xf32>
+      %a0 = vector.extract %acc[0] : vector<32xf32> from vector<2x32xf32>
+      %n0 = vector.fma %x0, %w0, %a0 : vector<32xf32>
+      %w1 = vector.extract %ws[1] : vector<32xf32> from vector<2x32xf32>
+      %a1 = vector.extract %acc[1] : vector<32xf32> from vector<2x32xf32>
+      %n1 = vector.fma %x1, %w1, %a1 : vector<32xf32>
+      %p = ub.poison : vector<2x32xf32>
+      %i0 = vector.insert %n0, %p [0] : vector<32xf32> into vector<2x32xf32>
+      %i1 = vector.insert %n1, %i0 [1] : vector<32xf32> into vector<2x32xf32>
+      scf.yield %i1 : vector<2x32xf32>
+    } {kf.lane_sums}
+    %s0 = vector.extract %sum[0] : vector<32xf32> from vector<2x32xf32>
+    %s1 = vector.extract %sum[1] : vector<32xf32> from vector<2x32xf32>
+    vector.store %s0, %y[%r, %c0, %c0] : memref<96x2x32xf32>, vector<32xf32>
+    vector.store %s1, %y[%r, %c1, %c0] : memref<96x2x32xf32>, vector<32xf32>
+  }
+  return %y : memref<96x2x32xf32>
+}
+}

@@ -64,13 +64,31 @@ func.func @matmul_bf16(%a: tensor<4x8xbf16>, %b: tensor<8x4xbf16>) -> tensor<4x4
 
 // -----
 
-// Up to 8 rows against i8 blocks stored [n, k] (4 stored [k, n]) are
-// one-row products each, dequantised in registers, then stacked; more rows
-// read the weight dequantised (kf.dequantize: the CPU pipeline makes its
-// packed panels from the blocks).
-// CHECK-LABEL: func.func @linear_i8_row_by_row
+// Up to 8 rows against i8 blocks stored [n, k] are one product over
+// (rows, outputs, lanes, blocks), dequantised in registers (the CPU
+// schedule puts a few rows in each register tile: every block of a weight
+// row is read once for them), then the lanes summed into the init; more
+// rows read the weight dequantised (kf.dequantize: the CPU pipeline makes
+// its packed panels from the blocks).
+// CHECK-LABEL: func.func @linear_i8_few_rows
+// CHECK: %[[X:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [3, 2, 32] : tensor<3x64xf32> into tensor<3x2x32xf32>
+// CHECK: %[[Q:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [16, 2, 32] : tensor<16x64xi8> into tensor<16x2x32xi8>
+// CHECK: %[[P:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[X]], %[[Q]], %{{.+}} : tensor<3x2x32xf32>, tensor<16x2x32xi8>, tensor<16x2xf16>) outs(%{{.+}} : tensor<3x16x32xf32>) attrs = {kf.quantized_contraction}
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[P]] : tensor<3x16x32xf32>) outs(%{{.+}} : tensor<3x16xf32>)
+// CHECK-NOT: tensor.insert_slice
+// CHECK-NOT: kf.dequantize
+func.func @linear_i8_few_rows(%x: tensor<3x64xf32>, %w: tensor<16x64xi8>, %s: tensor<16x2xf16>) -> tensor<3x16xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<16x2xf16>) layout(out_in) : tensor<3x64xf32>, tensor<16x64xi8> -> tensor<3x16xf32>
+  return %y : tensor<3x16xf32>
+}
+
+// -----
+
+// Up to 4 rows against i8 blocks stored [k, n] are one-row products each,
+// dequantised in registers, then stacked.
+// CHECK-LABEL: func.func @linear_i8_in_out_row_by_row
 // CHECK: tensor.extract_slice %{{.+}}[0, 0] [1, 64] [1, 1] : tensor<3x64xf32> to tensor<1x64xf32>
-// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}} : tensor<1x2x32xf32>, tensor<16x2x32xi8>, tensor<16x2xf16>) {{.*}} attrs = {kf.quantized_contraction}
+// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}} : tensor<1x2x32xf32>, tensor<2x32x16xi8>, tensor<2x16xf16>) {{.*}} attrs = {kf.quantized_contraction}
 // CHECK: tensor.extract_slice %{{.+}}[1, 0] [1, 64] [1, 1] : tensor<3x64xf32> to tensor<1x64xf32>
 // CHECK: attrs = {kf.quantized_contraction}
 // CHECK: tensor.extract_slice %{{.+}}[2, 0] [1, 64] [1, 1] : tensor<3x64xf32> to tensor<1x64xf32>
@@ -79,8 +97,8 @@ func.func @matmul_bf16(%a: tensor<4x8xbf16>, %b: tensor<8x4xbf16>) -> tensor<4x4
 // CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[1, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<3x16xf32>
 // CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[2, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<3x16xf32>
 // CHECK-NOT: kf.dequantize
-func.func @linear_i8_row_by_row(%x: tensor<3x64xf32>, %w: tensor<16x64xi8>, %s: tensor<16x2xf16>) -> tensor<3x16xf32> {
-  %y = kf.linear %x, %w scales(%s : tensor<16x2xf16>) layout(out_in) : tensor<3x64xf32>, tensor<16x64xi8> -> tensor<3x16xf32>
+func.func @linear_i8_in_out_row_by_row(%x: tensor<3x64xf32>, %w: tensor<64x16xi8>, %s: tensor<2x16xf16>) -> tensor<3x16xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<2x16xf16>) layout(in_out) : tensor<3x64xf32>, tensor<64x16xi8> -> tensor<3x16xf32>
   return %y : tensor<3x16xf32>
 }
 

@@ -136,9 +136,23 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // RUN: %check %t.avx512.so --entry f16_few_rows --expect "ref.linear(x0, x1)" --atol 1e-4
 // RUN: %check %t.ymm.so --entry bf16_few_rows --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: %check %t.ymm.so --entry f16_few_rows --expect "ref.linear(x0, x1)" --atol 1e-4
-// RUN: %check %t.so --entry q8_out_in_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// Up to 8 rows against i8 blocks stored [n, k] in register tiles of as
+// many rows as the accumulators hold a block for (8 with AVX-512's tiles, 3
+// with AVX2's, 2 with NEON's: groups of that many, the rest a group of its
+// own): 5 rows against 41 outputs (too few to share out in blocks of
+// outputs: the groups stay whole products), 5 and 8 rows against 64 and 48.
+// RUN: %check %t.so --entry q8_out_in_five_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.so --entry q8_out_in_few_outputs --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+// RUN: %check %t.so --entry q8_out_in_eight_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.avx512.so --entry q8_out_in_five_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.avx512.so --entry q8_out_in_eight_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_out_in_five_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_out_in_few_outputs --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+// RUN: %check %t.ymm.so --entry q8_out_in_eight_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.neon.so --entry q8_out_in_five_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
+// RUN: %check %t.neon.so --entry q8_out_in_few_outputs --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
+// RUN: %check %t.neon.so --entry q8_out_in_eight_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
 // RUN: %check %t.so --entry q8_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
-// RUN: %check %t.ymm.so --entry q8_out_in_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
 // RUN: %check %t.ymm.so --entry q8_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // One row against [k, n] blocks of odd shapes: 3 blocks (no even split into
 // the threads' parts: the threads split the columns) and 520 columns (a
@@ -187,8 +201,7 @@ func.func @bf16_out_in_few_rows(%x: tensor<11x72xf32>, %w: tensor<96x72xbf16>) -
   %y = kf.linear %x, %w layout(out_in) : tensor<11x72xf32>, tensor<96x72xbf16> -> tensor<11x96xf32>
   return %y : tensor<11x96xf32>
 }
-// (i8 blocks: 11 rows stored [n, k], 6 stored [k, n]; fewer are one-row
-// products each, below.)
+// (i8 blocks: 11 rows stored [n, k], 6 stored [k, n]; fewer are below.)
 func.func @q8_out_in_few_rows(%x: tensor<11x512xf32>, %w: tensor<64x512xi8> {kf.param = "w"},
                               %s: tensor<64x16xf16> {kf.param = "w.scales"}) -> tensor<11x64xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<64x16xf16>) layout(out_in) : tensor<11x512xf32>, tensor<64x512xi8> -> tensor<11x64xf32>
@@ -199,14 +212,26 @@ func.func @q8_few_rows(%x: tensor<6x256xf32>, %w: tensor<256x96xi8> {kf.param = 
   %y = kf.linear %x, %w, %b scales(%s : tensor<8x96xf16>) layout(in_out) : tensor<6x256xf32>, tensor<256x96xi8>, tensor<96xf32> -> tensor<6x96xf32>
   return %y : tensor<6x96xf32>
 }
-// Up to 8 rows against i8 blocks stored [n, k] (4 stored [k, n]): each row
-// its own one-row product, dequantised in registers, its input rounded to
-// 16-bit integers per block on x86 (kf-integer-block-dots), as decode's.
-func.func @q8_out_in_row_by_row(%x: tensor<5x512xf32>, %w: tensor<64x512xi8> {kf.param = "w"},
-                                %s: tensor<64x16xf16> {kf.param = "w.scales"}) -> tensor<5x64xf32> {
+// Up to 8 rows against i8 blocks stored [n, k]: a few rows in each
+// register tile, dequantised in registers, their inputs rounded to 16-bit
+// integers per block on x86 (kf-integer-block-dots), as decode's row is.
+func.func @q8_out_in_five_rows(%x: tensor<5x512xf32>, %w: tensor<64x512xi8> {kf.param = "w"},
+                               %s: tensor<64x16xf16> {kf.param = "w.scales"}) -> tensor<5x64xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<64x16xf16>) layout(out_in) : tensor<5x512xf32>, tensor<64x512xi8> -> tensor<5x64xf32>
   return %y : tensor<5x64xf32>
 }
+func.func @q8_out_in_few_outputs(%x: tensor<5x96xf32>, %w: tensor<41x96xi8> {kf.param = "w"},
+                                 %s: tensor<41x3xf32> {kf.param = "w.scales"}) -> tensor<5x41xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<41x3xf32>) layout(out_in) : tensor<5x96xf32>, tensor<41x96xi8> -> tensor<5x41xf32>
+  return %y : tensor<5x41xf32>
+}
+func.func @q8_out_in_eight_rows(%x: tensor<8x256xf32>, %w: tensor<48x256xi8> {kf.param = "w"},
+                                %s: tensor<48x8xf16> {kf.param = "w.scales"}) -> tensor<8x48xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<48x8xf16>) layout(out_in) : tensor<8x256xf32>, tensor<48x256xi8> -> tensor<8x48xf32>
+  return %y : tensor<8x48xf32>
+}
+// Up to 4 rows against i8 blocks stored [k, n]: each row its own one-row
+// product.
 func.func @q8_row_by_row(%x: tensor<3x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
                          %s: tensor<8x96xf16> {kf.param = "w.scales"}) -> tensor<3x96xf32> {
   %y = kf.linear %x, %w, %b scales(%s : tensor<8x96xf16>) layout(in_out) : tensor<3x256xf32>, tensor<256x96xi8>, tensor<96xf32> -> tensor<3x96xf32>

@@ -25,6 +25,12 @@
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5,9 --prefill-bucket 3 -n 4 --dtype bf16
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5,9,17 -n 4
 // RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5,9,17 -n 4 --dtype bf16
+// The same prompts against int8 blocks, 2, 3 and 8 rows (register tiles
+// of up to 8 rows with AVX-512's tiles, 3 with AVX2's: groups of 3, 3 and
+// 2); atol as the int8 runs below.
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5 -n 4 --dtype int8 --atol 1e-2
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5,9 --prefill-bucket 3 -n 4 --dtype int8 --atol 1e-2
+// RUN: %python %kf_py/check_llama.py --runner kernelforge-generate --model-dir %t/fewrows --tokens 1,5,9,17,3,8,2,4 -n 4 --dtype int8 --atol 1e-2
 // GQA 8 (8 query heads on one KV head), head_dim 6 (not a multiple of any
 // vector width), head_dim * heads != hidden_size, rope_theta 500000.
 // RUN: %python %kf_py/make_llama_checkpoint.py %t/gqa8 --hidden 40 --heads 8 --kv-heads 1 --head-dim 6 --inner 56 --theta 500000 --seed 3

@@ -202,7 +202,14 @@ def TileAndVectorizePass
     is read once for all of them; rows longer than 16 KiB together (which
     every output reads again, from L1) are first split along k into
     products over stretches that fit, each adding into the one before's
-    result. AVX2's one-line steps ask for
+    result. The lowering's product of a few rows (up to 8) against i8
+    blocks stored `[n, k]` (lanes a block) takes as many rows in a register
+    tile as its accumulators hold a block of lanes for (8 with AVX-512's 16
+    accumulators, 3 with AVX2's 12, 2 with NEON's 16 of 4 lanes; `lane_rows`
+    in the schedule); more rows are first split into lane sums of that many
+    rows each (and the rest), each its own block loop, so that each
+    group's rows are defined before it and quantised there once
+    (kf-integer-block-dots). AVX2's one-line steps ask for
     the rows 12 KiB below (`kf.prefetch_rows`). The loop of a streamed row
     of more than 56 vectors asks LLVM to unroll it four steps at a time
     (`loop_annotation` with an unroll count, which scf-to-cf carries to the
@@ -375,7 +382,7 @@ def IntegerRowPairsPass
 
 def IntegerBlockDotsPass
     : Pass<"kf-integer-block-dots", "::mlir::func::FuncOp"> {
-  let summary = "Sum a row against i8 blocks stored [n, k] in 16-bit integer pairs";
+  let summary = "Sum rows against i8 blocks stored [n, k] in 16-bit integer pairs";
   let description = [{
     A row against i8 weight blocks stored `[n, k]` (the tied head,
     `nn.Linear` layouts) keeps a vector of partial sums per output, one lane
@@ -402,8 +409,19 @@ def IntegerBlockDotsPass
       variable along a contiguous dimension), into rotating vector<N / 2 x
       f32> sums, enough to keep four registers of multiply-adds in flight;
       after the loop they are added to the first half of the old sum's
-      lanes. The loop's prefetches of a later row's scales become one per
-      cache line before it.
+      lanes (all the rows' sums together: at least four registers, one
+      chain per register where there are that many sums). The loop's
+      prefetches of a later row's scales become one per cache line before
+      it.
+
+    A few rows' register tile (kf-tile-and-vectorize's `lane_rows` against
+    i8 blocks) arrives as one vector<R x N x f32> sum, read and yielded row
+    by row, the block widened and scaled as a matrix of R equal rows: in a
+    marked loop that widens bytes, such a sum is first split into one sum
+    per row, and the rows' extracts are folded through the elementwise ops
+    that built them (and the rows' transfer reads made loads), so that each
+    row is rewritten as above, its own row quantised once, the block's bytes
+    shared by all.
 
     The integer sums are exact; the row's rounding is at most 2^-16 of its
     step's largest value, next to the weights' 2^-8. Applies where the
