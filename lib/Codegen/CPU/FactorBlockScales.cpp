@@ -1,4 +1,5 @@
-//===- FactorBlockScales.cpp - A block's scale once, after its sum ---------===//
+//===- FactorBlockScales.cpp - A block's scale once, after its sum
+//---------===//
 //
 // A row against i8 blocks stored [k, n] multiplies each widened weight by
 // its block's scale inside the loop over the block's rows:
@@ -12,11 +13,13 @@
 //   acc = fma(p, s, acc)
 //
 // which takes a multiply per weight out of the inner loop. The scales, now
-// read once per block, are prefetched a block ahead.
+// read once per block, are prefetched a block ahead. A few rows' register
+// tile (one vector<R x N> sum) is first split into one sum per row.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Prefetch.h"
+#include "RowIterArgs.h"
 
 #include "kernelforge/Transforms/Contractions.h"
 #include "kernelforge/Codegen/CPU/Passes.h"
@@ -107,7 +110,10 @@ Value beforeLoop(OpBuilder &b, scf::ForOp loop, Value scale) {
 }
 
 /// Factors the scale out of iter_arg `index` of `loop`; whether it did.
-bool factorScale(scf::ForOp loop, unsigned index) {
+/// `hoisted` holds the scales already read before the loop (a few rows'
+/// sums share their block's).
+bool factorScale(scf::ForOp loop, unsigned index,
+                 DenseMap<Value, Value> &hoisted) {
   BlockArgument acc = loop.getRegionIterArg(index);
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
   auto fma = yield.getOperand(index).getDefiningOp<vector::FMAOp>();
@@ -123,8 +129,14 @@ bool factorScale(scf::ForOp loop, unsigned index) {
     for (unsigned which = 0; which < 2; ++which) {
       Value scale = mul->getOperand(which), weight = mul->getOperand(1 - which);
       OpBuilder b(loop);
-      Value hoisted = beforeLoop(b, loop, scale);
-      if (!hoisted)
+      // Keyed by what is read (each row widens f16 scales on its own).
+      Value read = scale;
+      if (auto widen = scale.getDefiningOp<arith::ExtFOp>())
+        read = widen.getIn();
+      Value &before = hoisted[read];
+      if (!before)
+        before = beforeLoop(b, loop, scale);
+      if (!before)
         continue;
       Location loc = fma.getLoc();
       // The loop sums from zero without the scale ...
@@ -135,7 +147,8 @@ bool factorScale(scf::ForOp loop, unsigned index) {
       loop.getInitArgsMutable()[index].assign(zero);
       fma->setOperand(side == 0 ? 1 : 0, weight);
       mul->erase();
-      // The in-loop read (and its widening) is dead now.
+      // The in-loop read (and its widening) is dead now, unless another
+      // row's sum still reads it.
       if (!loop.isDefinedOutsideOfLoop(scale)) {
         Operation *read = scale.getDefiningOp();
         auto widen = dyn_cast<arith::ExtFOp>(read);
@@ -148,7 +161,7 @@ bool factorScale(scf::ForOp loop, unsigned index) {
       // ... and its sum is scaled once, onto the value it started from.
       b.setInsertionPointAfter(loop);
       Value sum = loop.getResult(index);
-      auto scaled = vector::FMAOp::create(b, loc, sum, hoisted, init);
+      auto scaled = vector::FMAOp::create(b, loc, sum, before, init);
       sum.replaceAllUsesExcept(scaled, scaled);
       return true;
     }
@@ -159,6 +172,7 @@ bool factorScale(scf::ForOp loop, unsigned index) {
 struct FactorBlockScalesPass
     : kf::impl::FactorBlockScalesPassBase<FactorBlockScalesPass> {
   void runOnOperation() override {
+    SmallVector<scf::ForOp> loops;
     getOperation()->walk([&](scf::ForOp loop) {
       if (!loop->removeAttr(kf::kBlockScalesAttrName))
         return;
@@ -167,10 +181,17 @@ struct FactorBlockScalesPass
               ->walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
               .wasInterrupted())
         return;
+      loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops) {
+      // A few rows' sums (one vector<R x N> per register tile), one per row.
+      if (kf::widensBytes(loop))
+        loop = kf::splitRows(loop);
+      DenseMap<Value, Value> hoisted;
       for (unsigned i = 0, e = loop.getNumRegionIterArgs(); i < e; ++i)
         if (isa<VectorType>(loop.getRegionIterArg(i).getType()))
-          factorScale(loop, i);
-    });
+          factorScale(loop, i, hoisted);
+    }
   }
 };
 

@@ -37,8 +37,9 @@
 #include "kernelforge/Codegen/CPU/Passes.h"
 
 #include "Loops.h"
-#include "RowHoisting.h"
 #include "Prefetch.h"
+#include "RowHoisting.h"
+#include "RowIterArgs.h"
 #include "Views.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -48,13 +49,11 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/Sequence.h"
 
@@ -390,83 +389,6 @@ void rewriteLoop(scf::ForOp loop, ArrayRef<BlockDot> dots,
   kf::replaceLoop(loop, newLoop);
 }
 
-/// Whether `loop`'s body widens a vector of bytes to floats (dequantises
-/// an i8 block).
-bool widensBytes(scf::ForOp loop) {
-  return llvm::any_of(
-      loop.getBody()->getOps<arith::SIToFPOp>(), [](arith::SIToFPOp widen) {
-        auto type = dyn_cast<VectorType>(widen.getIn().getType());
-        return type && type.getElementType().isInteger(8);
-      });
-}
-
-/// A row of an elementwise op's rank-2 result as the op on its operands'
-/// rows: `vector.extract (a * b)[r]` -> `a[r] * b[r]` (upstream's sinking
-/// of extracts leaves ops with several uses, such as a block scaled for all
-/// of a tile's rows, alone).
-struct RowOfElementwise : OpRewritePattern<vector::ExtractOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(vector::ExtractOp extract,
-                                PatternRewriter &rewriter) const override {
-    Operation *def = extract.getSource().getDefiningOp();
-    auto type = dyn_cast<VectorType>(extract.getSource().getType());
-    if (!def || def->getNumResults() != 1 || def->getNumRegions() != 0 ||
-        !OpTrait::hasElementwiseMappableTraits(def) || !type ||
-        type.getRank() != 2 || extract.hasDynamicPosition() ||
-        extract.getStaticPosition().size() != 1)
-      return failure();
-    int64_t r = extract.getStaticPosition()[0];
-    SmallVector<Value> rows;
-    for (Value operand : def->getOperands()) {
-      auto operandType = dyn_cast<VectorType>(operand.getType());
-      if (!operandType || operandType.getShape() != type.getShape())
-        return failure();
-      rows.push_back(
-          vector::ExtractOp::create(rewriter, extract.getLoc(), operand, r));
-    }
-    OperationState state(
-        extract.getLoc(), def->getName().getStringRef(), rows,
-        TypeRange{VectorType::get({type.getDimSize(1)}, type.getElementType())},
-        def->getAttrs());
-    rewriter.replaceOp(extract, rewriter.create(state)->getResults());
-    return success();
-  }
-};
-
-/// A few rows' register tile (kf-tile-and-vectorize's `lane_rows` against
-/// i8 blocks) carried as vector<R x N> sums, made R sums of vector<N> that
-/// matchBlockDot takes one by one: the loop's matrix iter_args split into
-/// rows (kf::splitRowIterArgs), then, in the loop alone, the rows' extracts
-/// folded through the elementwise ops that built them (RowOfElementwise:
-/// the block widened and scaled as a matrix of R equal rows becomes each
-/// row's scaling of one widened vector) and its rows' transfer reads made
-/// plain loads.
-scf::ForOp splitRows(scf::ForOp loop) {
-  OpBuilder b(loop);
-  scf::ForOp split = kf::splitRowIterArgs(b, loop);
-  if (split == loop)
-    return loop;
-  MLIRContext *ctx = split.getContext();
-  RewritePatternSet patterns(ctx);
-  patterns.add<RowOfElementwise>(ctx);
-  vector::populateVectorTransferLoweringPatterns(patterns,
-                                                 /*maxTransferRank=*/1);
-  vector::ExtractOp::getCanonicalizationPatterns(patterns, ctx);
-  vector::FromElementsOp::getCanonicalizationPatterns(patterns, ctx);
-  vector::ToElementsOp::getCanonicalizationPatterns(patterns, ctx);
-  vector::BroadcastOp::getCanonicalizationPatterns(patterns, ctx);
-  SmallVector<Operation *> ops;
-  split.getBody()->walk([&](Operation *op) { ops.push_back(op); });
-  // The extracts of the initial sums before the loop and of its results
-  // after it fold as well.
-  for (Value init : split.getInitArgs())
-    if (Operation *def = init.getDefiningOp())
-      ops.push_back(def);
-  (void)applyOpPatternsGreedily(ops, std::move(patterns));
-  return split;
-}
-
 /// Independent multiply-add chains that keep x86's two FMA pipes busy
 /// through a 4-cycle latency.
 constexpr int64_t kChainRegisters = 4;
@@ -484,8 +406,8 @@ struct IntegerBlockDotsPass
         loops.push_back(loop);
     });
     for (scf::ForOp &loop : loops)
-      if (widensBytes(loop))
-        loop = splitRows(loop);
+      if (kf::widensBytes(loop))
+        loop = kf::splitRows(loop);
     for (scf::ForOp loop : loops) {
       SmallVector<BlockDot> dots;
       SmallVector<std::pair<Value, Value>> rows;

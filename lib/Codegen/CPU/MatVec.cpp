@@ -468,7 +468,7 @@ kf::splitQuantizedReductionAcrossThreads(RewriterBase &rewriter,
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t rows = ranges[0], cols = ranges[1], blocks = ranges[2],
           block = ranges[3];
-  if (rows != 1 || blocks % parts != 0)
+  if (blocks % parts != 0)
     return failure();
   int64_t share = blocks / parts;
   Location loc = op.getLoc();

@@ -441,18 +441,33 @@ struct Planner {
     // As many columns as a contraction's register tile has accumulators,
     // rounded down to a power of two: LLVM widens an i8 vector of another
     // length (96 on AVX2) and converts it through shuffles.
-    int64_t cols = std::min(
-        ranges[n], powerOfTwoBelow(sched.registerRows * sched.registerCols));
+    // A few rows (a short prompt) share each widened run of a weight row:
+    // up to half the register rows in the tile, the columns shared out
+    // between them.
+    int64_t rows = ranges[n - 1];
+    int64_t tileRows = 1;
+    if (rows > 1) {
+      int64_t most = std::max<int64_t>(1, sched.registerRows / 2);
+      tileRows = rows <= most ? rows : rows % most == 0 ? most : 0;
+      if (tileRows == 0)
+        return Split{n - 1, rows - rows % most};
+    }
+    int64_t cols =
+        std::min(ranges[n], powerOfTwoBelow(sched.registerRows *
+                                            sched.registerCols / tileRows));
     cols = std::max(cols, std::min(ranges[n], sched.vectorWidth));
     if (ranges[n] > cols && ranges[n] % cols != 0)
       return Split{n, ranges[n] - ranges[n] % cols};
     TilePlan plan;
     plan.registers.assign(numDims, 1);
     plan.registers[n] = cols;
+    plan.registers[n - 1] = tileRows;
     plan.reduction.assign(numDims, 0);
     plan.threads.assign(numDims, 0);
     for (unsigned d = 0; d < n; ++d)
       plan.threads[d] = 1;
+    // Every row in each thread's block of columns.
+    plan.threads[n - 1] = rows;
     auto parts = op->getAttrOfType<IntegerAttr>(kf::kSplitReductionAttrName);
     if (parts) {
       // Each part (a thread) takes all columns of its block of rows.
@@ -475,7 +490,8 @@ struct Planner {
     }
     Builder b(op.getContext());
     SmallVector<NamedAttribute> fields = {
-        b.getNamedAttr("register_tile", b.getDenseI64ArrayAttr({1, cols})),
+        b.getNamedAttr("register_tile",
+                       b.getDenseI64ArrayAttr({tileRows, cols})),
         b.getNamedAttr("thread_tiles", b.getDenseI64ArrayAttr(plan.threads)),
     };
     if (parts)

@@ -144,17 +144,6 @@ void dequantizedMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
 constexpr int64_t kRowByRowMaxRows = 8;
 constexpr int64_t kRowByRowMaxRowsInOut = 4;
 
-/// Row `row` of a `[m, n]` tensor, as `[1, n]`.
-Value rowOf(OpBuilder &b, Location loc, Value rows, int64_t row) {
-  auto type = cast<RankedTensorType>(rows.getType());
-  int64_t n = type.getDimSize(1);
-  return tensor::ExtractSliceOp::create(
-      b, loc, RankedTensorType::get({1, n}, type.getElementType()), rows,
-      ArrayRef<OpFoldResult>{b.getIndexAttr(row), b.getIndexAttr(0)},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(n)},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
-}
-
 /// One row against an i8 `out_in` weight q [n, k] with scales [n, k / B],
 /// dequantised in registers:
 ///
@@ -266,17 +255,8 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
         return success();
       }
       if (inOut && m <= kRowByRowMaxRowsInOut) {
-        SmallVector<Value> products;
-        for (int64_t row = 0; row < m; ++row) {
-          Value x = m == 1 ? rows : rowOf(rewriter, loc, rows, row);
-          Value init = m == 1 ? acc : rowOf(rewriter, loc, acc, row);
-          products.push_back(
-              quantizedRowProductInOut(rewriter, loc, x, weight, scales, init));
-        }
-        Value product = m == 1 ? products.front()
-                               : tensor::ConcatOp::create(rewriter, loc,
-                                                          /*dim=*/0, products)
-                                     .getResult();
+        Value product =
+            quantizedRowProductInOut(rewriter, loc, rows, weight, scales, acc);
         rewriter.replaceOp(op, fromRows(rewriter, loc, product, resultType));
         return success();
       }

@@ -152,8 +152,15 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // RUN: %check %t.neon.so --entry q8_out_in_five_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
 // RUN: %check %t.neon.so --entry q8_out_in_few_outputs --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-3
 // RUN: %check %t.neon.so --entry q8_out_in_eight_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 2e-3
-// RUN: %check %t.so --entry q8_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
-// RUN: %check %t.ymm.so --entry q8_row_by_row --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.so --entry q8_in_out_three_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_in_out_three_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.so --entry q8_in_out_two_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.so --entry q8_in_out_four_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 2e-3
+// RUN: %check %t.avx512.so --entry q8_in_out_two_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.avx512.so --entry q8_in_out_four_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_in_out_two_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_in_out_four_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 2e-3
+// RUN: %check %t.neon.so --entry q8_in_out_four_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 2e-3
 // One row against [k, n] blocks of odd shapes: 3 blocks (no even split into
 // the threads' parts: the threads split the columns) and 520 columns (a
 // 1 x 256 register tile and the 8 left over); 4 blocks of 16 and 300
@@ -230,9 +237,22 @@ func.func @q8_out_in_eight_rows(%x: tensor<8x256xf32>, %w: tensor<48x256xi8> {kf
   %y = kf.linear %x, %w scales(%s : tensor<48x8xf16>) layout(out_in) : tensor<8x256xf32>, tensor<48x256xi8> -> tensor<8x48xf32>
   return %y : tensor<8x48xf32>
 }
-// Up to 4 rows against i8 blocks stored [k, n]: each row its own one-row
-// product.
-func.func @q8_row_by_row(%x: tensor<3x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
+// Up to 4 rows against i8 blocks stored [k, n]: every row in the register
+// tile (half the register rows at most), the blocks split into the
+// threads' parts as one row's are: 3 rows; 2 rows of 3 blocks (no even
+// split: the threads split the columns) and 520 columns (a register tile's
+// columns and 8 left over); 4 rows of 4 blocks of 16 and 300 columns.
+func.func @q8_in_out_two_rows(%x: tensor<2x96xf32>, %w: tensor<96x520xi8> {kf.param = "w"}, %b: tensor<520xf32>,
+                              %s: tensor<3x520xf32> {kf.param = "w.scales"}) -> tensor<2x520xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<3x520xf32>) layout(in_out) : tensor<2x96xf32>, tensor<96x520xi8>, tensor<520xf32> -> tensor<2x520xf32>
+  return %y : tensor<2x520xf32>
+}
+func.func @q8_in_out_four_rows(%x: tensor<4x64xf32>, %w: tensor<64x300xi8> {kf.param = "w"},
+                               %s: tensor<4x300xf32> {kf.param = "w.scales"}) -> tensor<4x300xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<4x300xf32>) layout(in_out) : tensor<4x64xf32>, tensor<64x300xi8> -> tensor<4x300xf32>
+  return %y : tensor<4x300xf32>
+}
+func.func @q8_in_out_three_rows(%x: tensor<3x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
                          %s: tensor<8x96xf16> {kf.param = "w.scales"}) -> tensor<3x96xf32> {
   %y = kf.linear %x, %w, %b scales(%s : tensor<8x96xf16>) layout(in_out) : tensor<3x256xf32>, tensor<256x96xi8>, tensor<96xf32> -> tensor<3x96xf32>
   return %y : tensor<3x96xf32>

@@ -219,9 +219,12 @@ def TileAndVectorizePass
     split their features across the threads only from 16384 features;
     fewer run on the calling thread, cheaper than a parallel region. Against blocks stored `[k, n]` (over (m, n, kb, j), each
     weight scaled in registers) the blocks are first split into contiguous
-    parts for the threads, as above; the register tile is one row as many
-    columns wide as a contraction's register tile has accumulators (256
-    with AVX-512), its sums carried over every block, and its loops are
+    parts for the threads, as above (a few rows, up to 4, together: each
+    part all the rows); the register tile is one row as many columns wide
+    as a contraction's register tile has accumulators (256 with AVX-512),
+    or a few rows (up to half the register rows) sharing those columns out,
+    so that each widened run of a weight row serves them all, its sums
+    carried over every block, and its loops are
     marked to prefetch the weight rows 16 steps ahead (`kf.prefetch = 16`)
     and to scale each block's sum once (`kf.block_scales`, for
     kf-factor-block-scales). A register tile that reads fewer than 256
@@ -287,7 +290,12 @@ def FactorBlockScalesPass
     sum is scaled once after the loop: `acc = fma(sum, s, acc)`. That is the
     i8 format's own definition (a block's scale times the block's dot
     product) and changes only the rounding order. Other loops lose the mark
-    and are left alone.
+    and are left alone. A few rows' register tile (a short prompt), whose
+    sums vectorisation carries as one vector<R x N> with the weights
+    widened and scaled as a matrix of R equal rows, is first split into one
+    sum per row (as in kf-integer-block-dots), each factored as above
+    against the one widened vector, the scales read before the loop once
+    for all the rows.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::vector::VectorDialect"];
