@@ -432,8 +432,9 @@ struct Planner {
     return s;
   }
 
-  /// The plan of a row against i8 `[k, n]` blocks, over (..., m, n, kb, j)
-  /// (a leading dimension: the parts of a split reduction).
+  /// The plan of a row (or a few, up to 4) against i8 `[k, n]` blocks, over
+  /// (..., m, n, kb, j) (a leading dimension: the parts of a split
+  /// reduction).
   std::variant<Split, TilePlan>
   planQuantizedInOut(linalg::LinalgOp op, const kf::CPUSchedule &sched,
                      ArrayRef<int64_t> ranges) const {
