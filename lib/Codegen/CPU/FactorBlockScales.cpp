@@ -1,5 +1,4 @@
-//===- FactorBlockScales.cpp - A block's scale once, after its sum
-//---------===//
+//===- FactorBlockScales.cpp - A block's scale once, after its sum ------===//
 //
 // A row against i8 blocks stored [k, n] multiplies each widened weight by
 // its block's scale inside the loop over the block's rows:
@@ -185,8 +184,7 @@ struct FactorBlockScalesPass
     });
     for (scf::ForOp loop : loops) {
       // A few rows' sums (one vector<R x N> per register tile), one per row.
-      if (kf::widensBytes(loop))
-        loop = kf::splitRows(loop);
+      loop = kf::splitRows(loop);
       DenseMap<Value, Value> hoisted;
       for (unsigned i = 0, e = loop.getNumRegionIterArgs(); i < e; ++i)
         if (isa<VectorType>(loop.getRegionIterArg(i).getType()))

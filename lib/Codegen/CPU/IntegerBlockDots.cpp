@@ -406,8 +406,7 @@ struct IntegerBlockDotsPass
         loops.push_back(loop);
     });
     for (scf::ForOp &loop : loops)
-      if (kf::widensBytes(loop))
-        loop = kf::splitRows(loop);
+      loop = kf::splitRows(loop);
     for (scf::ForOp loop : loops) {
       SmallVector<BlockDot> dots;
       SmallVector<std::pair<Value, Value>> rows;

@@ -85,21 +85,20 @@ scf::ForOp kf::splitRowIterArgs(OpBuilder &b, scf::ForOp loop) {
     return loop;
   Location loc = loop.getLoc();
   b.setInsertionPoint(loop);
-  // slots[i]: the new iter_args of old iter_arg i (one per row if split).
-  SmallVector<SmallVector<unsigned>> slots(count);
+  // first[i]: the new iter_arg of old iter_arg i, or of its row 0 if split
+  // (its rows follow).
+  SmallVector<unsigned> first(count);
+  SmallVector<int64_t> rows(count, 1);
   SmallVector<Value> inits;
   for (auto [i, init] : llvm::enumerate(loop.getInitArgs())) {
-    int64_t rows =
-        split[i] ? cast<VectorType>(init.getType()).getDimSize(0) : 0;
+    first[i] = inits.size();
     if (!split[i]) {
-      slots[i].push_back(inits.size());
       inits.push_back(init);
       continue;
     }
-    for (int64_t r = 0; r < rows; ++r) {
-      slots[i].push_back(inits.size());
+    rows[i] = cast<VectorType>(init.getType()).getDimSize(0);
+    for (int64_t r = 0; r < rows[i]; ++r)
       inits.push_back(vector::ExtractOp::create(b, loc, init, r));
-    }
   }
   auto newLoop =
       scf::ForOp::create(b, loc, loop.getLowerBound(), loop.getUpperBound(),
@@ -111,11 +110,11 @@ scf::ForOp kf::splitRowIterArgs(OpBuilder &b, scf::ForOp loop) {
   for (unsigned i = 0; i < count; ++i) {
     BlockArgument arg = loop.getRegionIterArg(i);
     if (!split[i]) {
-      arg.replaceAllUsesWith(newLoop.getRegionIterArgs()[slots[i][0]]);
+      arg.replaceAllUsesWith(newLoop.getRegionIterArgs()[first[i]]);
       continue;
     }
     for (auto [extract, r] : rowReads(arg)) {
-      extract.replaceAllUsesWith(newLoop.getRegionIterArgs()[slots[i][r]]);
+      extract.replaceAllUsesWith(newLoop.getRegionIterArgs()[first[i] + r]);
       extract->erase();
     }
   }
@@ -128,20 +127,19 @@ scf::ForOp kf::splitRowIterArgs(OpBuilder &b, scf::ForOp loop) {
       yielded.push_back(value);
       continue;
     }
-    for (unsigned r = 0; r < slots[i].size(); ++r)
-      yielded.push_back(vector::ExtractOp::create(b, yield.getLoc(), value,
-                                                  static_cast<int64_t>(r)));
+    for (int64_t r = 0; r < rows[i]; ++r)
+      yielded.push_back(vector::ExtractOp::create(b, yield.getLoc(), value, r));
   }
   scf::YieldOp::create(b, yield.getLoc(), yielded);
   yield->erase();
   for (unsigned i = 0; i < count; ++i) {
     Value result = loop.getResult(i);
     if (!split[i]) {
-      result.replaceAllUsesWith(newLoop.getResult(slots[i][0]));
+      result.replaceAllUsesWith(newLoop.getResult(first[i]));
       continue;
     }
     for (auto [extract, r] : rowReads(result)) {
-      extract.replaceAllUsesWith(newLoop.getResult(slots[i][r]));
+      extract.replaceAllUsesWith(newLoop.getResult(first[i] + r));
       extract->erase();
     }
   }
@@ -149,7 +147,9 @@ scf::ForOp kf::splitRowIterArgs(OpBuilder &b, scf::ForOp loop) {
   return newLoop;
 }
 
-bool kf::widensBytes(scf::ForOp loop) {
+/// Whether `loop`'s body widens a vector of bytes to floats (dequantises
+/// an i8 block).
+static bool widensBytes(scf::ForOp loop) {
   return llvm::any_of(
       loop.getBody()->getOps<arith::SIToFPOp>(), [](arith::SIToFPOp widen) {
         auto type = dyn_cast<VectorType>(widen.getIn().getType());
@@ -158,6 +158,8 @@ bool kf::widensBytes(scf::ForOp loop) {
 }
 
 scf::ForOp kf::splitRows(scf::ForOp loop) {
+  if (!widensBytes(loop))
+    return loop;
   OpBuilder b(loop);
   scf::ForOp split = kf::splitRowIterArgs(b, loop);
   if (split == loop)

@@ -21,10 +21,6 @@ namespace mlir::kf {
 /// itself where nothing was split (else erased).
 scf::ForOp splitRowIterArgs(OpBuilder &b, scf::ForOp loop);
 
-/// Whether `loop`'s body widens a vector of bytes to floats (dequantises
-/// an i8 block).
-bool widensBytes(scf::ForOp loop);
-
 /// A few rows' register tile against i8 blocks (kf-tile-and-vectorize's
 /// `lane_rows`, or a few rows against `[k, n]` blocks) carried as vector<R
 /// x N> sums, made R sums of vector<N> that the passes match one by one:
@@ -32,8 +28,9 @@ bool widensBytes(scf::ForOp loop);
 /// the loop alone, the rows' extracts folded through the elementwise ops
 /// that built them (the block widened and scaled as a matrix of R equal
 /// rows becomes each row's scaling of one widened vector) and its rows'
-/// transfer reads made plain loads. Returns the loop, `loop` itself where
-/// nothing was split.
+/// transfer reads made plain loads. Only a loop that widens bytes to floats
+/// (dequantises an i8 block) is split. Returns the loop, `loop` itself
+/// where nothing was split.
 scf::ForOp splitRows(scf::ForOp loop);
 
 } // namespace mlir::kf

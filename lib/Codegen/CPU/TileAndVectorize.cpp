@@ -332,6 +332,15 @@ int64_t quantizedTileRows(const kf::CPUSchedule &s, int64_t lanes) {
              std::max<int64_t>(1, lanes / std::max<int64_t>(1, s.vectorWidth)));
 }
 
+/// Rows of a register tile of up to `most` rows that `rows` divides into
+/// evenly: all of them where they fit, else `most` where it divides them;
+/// 0 where the rows must first be split (at a multiple of `most`).
+int64_t evenRowTile(int64_t rows, int64_t most) {
+  if (rows <= most)
+    return rows;
+  return rows % most == 0 ? most : 0;
+}
+
 /// The longest stretch of k (a multiple of kLaneRowsKMultiple) whose
 /// activation rows fit kLaneRowsActivationBytes, if `op` is a few rows
 /// (kLaneRowsAttrName) against a whole [n, k] float weight; 0 otherwise.
@@ -446,13 +455,10 @@ struct Planner {
     // up to half the register rows in the tile, the columns shared out
     // between them.
     int64_t rows = ranges[n - 1];
-    int64_t tileRows = 1;
-    if (rows > 1) {
-      int64_t most = std::max<int64_t>(1, sched.registerRows / 2);
-      tileRows = rows <= most ? rows : rows % most == 0 ? most : 0;
-      if (tileRows == 0)
-        return Split{n - 1, rows - rows % most};
-    }
+    int64_t most = std::max<int64_t>(1, sched.registerRows / 2);
+    int64_t tileRows = evenRowTile(rows, most);
+    if (tileRows == 0)
+      return Split{n - 1, rows - rows % most};
     int64_t cols =
         std::min(ranges[n], powerOfTwoBelow(sched.registerRows *
                                             sched.registerCols / tileRows));
@@ -684,14 +690,11 @@ struct Planner {
       // groups of that many before the thread tiling, or, unthreaded, are
       // tiles of that many with the rest split off), so that each block of
       // a weight row is read and widened once for all of them.
-      if (quantized && ranges[0] > 1) {
+      if (quantized) {
         int64_t most = quantizedTileRows(sched, ranges[2]);
-        int64_t tile = ranges[0] <= most       ? ranges[0]
-                       : ranges[0] % most == 0 ? most
-                                               : 0;
-        if (tile == 0)
+        plan.registers[0] = evenRowTile(ranges[0], most);
+        if (plan.registers[0] == 0)
           return Split{0, ranges[0] - ranges[0] % most};
-        plan.registers[0] = tile;
       }
       // Against an i8 weight, k tiles of whole blocks, which its panels
       // are made from (else the weight is dequantised whole first).
@@ -809,10 +812,9 @@ struct Planner {
       };
       if (pack)
         fields.push_back(b.getNamedAttr("packed_panels", b.getI64IntegerAttr(cols)));
-      if (op->hasAttr(kLaneRowsAttrName))
-        fields.push_back(
-            b.getNamedAttr("lane_rows", b.getI64IntegerAttr(ranges[0])));
-      else if (quantized && plan.registers[0] > 1)
+      // Rows in a lane-split register tile (a few rows' floats or i8 blocks).
+      if ((op->hasAttr(kLaneRowsAttrName) || quantized) &&
+          plan.registers[0] > 1)
         fields.push_back(b.getNamedAttr(
             "lane_rows", b.getI64IntegerAttr(plan.registers[0])));
       if (splitParts)

@@ -127,10 +127,10 @@ void dequantizedMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
 }
 
 /// Rows of a product against i8 blocks that are dequantised in registers
-/// (stored `[n, k]`: one lane-split product of all the rows, whose register
-/// tiles kf-tile-and-vectorize fills with a few rows each; stored `[k, n]`:
-/// a one-row product per row, the weight streamed once per row) rather than
-/// one product over dequantised weight panels. The panels cost a
+/// (one product of all the rows, whose register tiles kf-tile-and-vectorize
+/// fills with a few rows each; until 2026-12-07 one one-row product per
+/// row, the weight streamed once per row) rather than one product over
+/// dequantised weight panels. The panels cost a
 /// dequantising copy of the whole weight that few rows do not pay back:
 /// `kernelforge-bench --dtype int8 --weights-from-memory` on a Zen 5 (2
 /// threads), 1024 x 5632 / 2816 x 1024 against blocks stored `[n, k]`, at
@@ -140,9 +140,10 @@ void dequantizedMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
 /// / 8 rows of 2816 x 1024 in 0.06-0.09 / 0.09-0.11 / 0.19-0.24 ms against
 /// row by row's 0.10-0.11 / 0.17-0.19 / 0.30); stored `[k, n]`: 0.42 /
 /// 0.44 / 0.63 and 0.21 / 0.27 / 0.32 against 0.25 / 0.39 / 0.62 and 0.13 /
-/// 0.18 / 0.33 (level at 8).
-constexpr int64_t kRowByRowMaxRows = 8;
-constexpr int64_t kRowByRowMaxRowsInOut = 4;
+/// 0.18 / 0.33 (level at 8; since 2026-12-07 2 / 4 rows of GPT-2's products
+/// 1.5-2x faster together than row by row).
+constexpr int64_t kInRegistersMaxRows = 8;
+constexpr int64_t kInRegistersMaxRowsInOut = 4;
 
 /// One row against an i8 `out_in` weight q [n, k] with scales [n, k / B],
 /// dequantised in registers:
@@ -244,19 +245,14 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
     Value weight = adaptor.getWeight();
     if (Value scales = adaptor.getScales()) {
       // i8 blocks: a row dequantises in registers, and so do a few rows
-      // (see kRowByRowMaxRows): against [n, k] blocks all in one product,
-      // against [k, n] blocks each a one-row product of its own; more rows
-      // read the dequantised weight through the ordinary product (whose
-      // weight panels kf-tile-and-vectorize makes from the blocks).
-      if (!inOut && m <= kRowByRowMaxRows) {
-        Value product =
-            quantizedRowProduct(rewriter, loc, rows, weight, scales, acc);
-        rewriter.replaceOp(op, fromRows(rewriter, loc, product, resultType));
-        return success();
-      }
-      if (inOut && m <= kRowByRowMaxRowsInOut) {
-        Value product =
-            quantizedRowProductInOut(rewriter, loc, rows, weight, scales, acc);
+      // (see kInRegistersMaxRows), all in one product; more rows read the
+      // dequantised weight through the ordinary product (whose weight
+      // panels kf-tile-and-vectorize makes from the blocks).
+      if (m <= (inOut ? kInRegistersMaxRowsInOut : kInRegistersMaxRows)) {
+        Value product = inOut ? quantizedRowProductInOut(rewriter, loc, rows,
+                                                         weight, scales, acc)
+                              : quantizedRowProduct(rewriter, loc, rows, weight,
+                                                    scales, acc);
         rewriter.replaceOp(op, fromRows(rewriter, loc, product, resultType));
         return success();
       }
