@@ -441,7 +441,7 @@ struct Planner {
     return s;
   }
 
-  /// The plan of a row (or a few, up to 4) against i8 `[k, n]` blocks, over
+  /// The plan of a row (or a few, up to 8) against i8 `[k, n]` blocks, over
   /// (..., m, n, kb, j) (a leading dimension: the parts of a split
   /// reduction).
   std::variant<Split, TilePlan>

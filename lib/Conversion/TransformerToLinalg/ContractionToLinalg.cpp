@@ -128,22 +128,19 @@ void dequantizedMultiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
 
 /// Rows of a product against i8 blocks that are dequantised in registers
 /// (one product of all the rows, whose register tiles kf-tile-and-vectorize
-/// fills with a few rows each; until 2026-12-07 one one-row product per
-/// row, the weight streamed once per row) rather than one product over
-/// dequantised weight panels. The panels cost a
-/// dequantising copy of the whole weight that few rows do not pay back:
-/// `kernelforge-bench --dtype int8 --weights-from-memory` on a Zen 5 (2
-/// threads), 1024 x 5632 / 2816 x 1024 against blocks stored `[n, k]`, at
-/// 2 / 4 / 8 rows: 0.88 / 0.93 / 1.02 and 0.54 / 0.55 / 0.61 ms as panels,
-/// 0.22 / 0.35 / 0.71 and 0.10 / 0.18 / 0.36 row by row (at 16 rows the
-/// panels win; since 2026-12-07 the rows share each read of a block, 2 / 4
-/// / 8 rows of 2816 x 1024 in 0.06-0.09 / 0.09-0.11 / 0.19-0.24 ms against
-/// row by row's 0.10-0.11 / 0.17-0.19 / 0.30); stored `[k, n]`: 0.42 /
-/// 0.44 / 0.63 and 0.21 / 0.27 / 0.32 against 0.25 / 0.39 / 0.62 and 0.13 /
-/// 0.18 / 0.33 (level at 8; since 2026-12-07 2 / 4 rows of GPT-2's products
-/// 1.5-2x faster together than row by row).
+/// fills with a few rows each, every block of the weight read once for a
+/// tile's rows) rather than one product over dequantised weight panels. The
+/// panels cost a dequantising copy of the whole weight that few rows do not
+/// pay back. `kernelforge-bench --dtype int8 --weights-from-memory` on a Zen
+/// 5 (2 threads): blocks stored `[n, k]`, 2816 x 1024 at 2 / 4 / 8 rows in
+/// 0.06-0.09 / 0.09-0.11 / 0.19-0.24 ms against the panels' 0.54 / 0.55 /
+/// 0.61 (at 16 rows the panels win); stored `[k, n]` (GPT-2's products, 8
+/// rows in two register tiles of 4 with AVX-512), at 5 / 8 rows qkv
+/// 0.093-0.095 / 0.12-0.14 ms against the panels' 0.135-0.166 / 0.15-0.17,
+/// mlp_down 0.108-0.112 / 0.139-0.141 against 0.19-0.22 / 0.23-0.24, and
+/// with AVX2 code (znver3) 1.2-1.5x faster too; at 16 rows level with the
+/// panels.
 constexpr int64_t kInRegistersMaxRows = 8;
-constexpr int64_t kInRegistersMaxRowsInOut = 4;
 
 /// One row against an i8 `out_in` weight q [n, k] with scales [n, k / B],
 /// dequantised in registers:
@@ -248,7 +245,7 @@ struct LinearLowering : OpConversionPattern<LinearOp> {
       // (see kInRegistersMaxRows), all in one product; more rows read the
       // dequantised weight through the ordinary product (whose weight
       // panels kf-tile-and-vectorize makes from the blocks).
-      if (m <= (inOut ? kInRegistersMaxRowsInOut : kInRegistersMaxRows)) {
+      if (m <= kInRegistersMaxRows) {
         Value product = inOut ? quantizedRowProductInOut(rewriter, loc, rows,
                                                          weight, scales, acc)
                               : quantizedRowProduct(rewriter, loc, rows, weight,

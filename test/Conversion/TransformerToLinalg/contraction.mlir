@@ -84,18 +84,18 @@ func.func @linear_i8_few_rows(%x: tensor<3x64xf32>, %w: tensor<16x64xi8>, %s: te
 
 // -----
 
-// Up to 4 rows against i8 blocks stored [k, n] are one product over
+// Up to 8 rows against i8 blocks stored [k, n] are one product over
 // (rows, outputs, blocks, a block's values), dequantised in registers (the
-// CPU schedule puts the rows in each register tile: every run of a weight
-// row is widened once for them).
+// CPU schedule puts a few rows in each register tile: every run of a weight
+// row is widened once for them); more rows read the weight dequantised.
 // CHECK-LABEL: func.func @linear_i8_in_out_few_rows
-// CHECK: %[[X:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [3, 2, 32] : tensor<3x64xf32> into tensor<3x2x32xf32>
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[X]], %{{.+}}, %{{.+}} : tensor<3x2x32xf32>, tensor<2x32x16xi8>, tensor<2x16xf16>) outs(%{{.+}} : tensor<3x16xf32>) attrs = {kf.quantized_contraction}
+// CHECK: %[[X:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [8, 2, 32] : tensor<8x64xf32> into tensor<8x2x32xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[X]], %{{.+}}, %{{.+}} : tensor<8x2x32xf32>, tensor<2x32x16xi8>, tensor<2x16xf16>) outs(%{{.+}} : tensor<8x16xf32>) attrs = {kf.quantized_contraction}
 // CHECK-NOT: tensor.insert_slice
 // CHECK-NOT: kf.dequantize
-func.func @linear_i8_in_out_few_rows(%x: tensor<3x64xf32>, %w: tensor<64x16xi8>, %s: tensor<2x16xf16>) -> tensor<3x16xf32> {
-  %y = kf.linear %x, %w scales(%s : tensor<2x16xf16>) layout(in_out) : tensor<3x64xf32>, tensor<64x16xi8> -> tensor<3x16xf32>
-  return %y : tensor<3x16xf32>
+func.func @linear_i8_in_out_few_rows(%x: tensor<8x64xf32>, %w: tensor<64x16xi8>, %s: tensor<2x16xf16>) -> tensor<8x16xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<2x16xf16>) layout(in_out) : tensor<8x64xf32>, tensor<64x16xi8> -> tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
 }
 
 // -----
@@ -114,7 +114,7 @@ func.func @linear_i8_rows(%x: tensor<9x64xf32>, %w: tensor<16x64xi8>, %s: tensor
 // CHECK-LABEL: func.func @linear_i8_in_out_rows
 // CHECK-NOT: kf.quantized_contraction
 // CHECK: kf.dequantize
-func.func @linear_i8_in_out_rows(%x: tensor<5x64xf32>, %w: tensor<64x16xi8>, %s: tensor<2x16xf16>) -> tensor<5x16xf32> {
-  %y = kf.linear %x, %w scales(%s : tensor<2x16xf16>) layout(in_out) : tensor<5x64xf32>, tensor<64x16xi8> -> tensor<5x16xf32>
-  return %y : tensor<5x16xf32>
+func.func @linear_i8_in_out_rows(%x: tensor<9x64xf32>, %w: tensor<64x16xi8>, %s: tensor<2x16xf16>) -> tensor<9x16xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<2x16xf16>) layout(in_out) : tensor<9x64xf32>, tensor<64x16xi8> -> tensor<9x16xf32>
+  return %y : tensor<9x16xf32>
 }

@@ -158,6 +158,14 @@ func.func @bf16_embedding(%ids: tensor<1x5xi64>, %wte: tensor<37x48xbf16>, %wpe:
 // RUN: %check %t.so --entry q8_in_out_four_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 2e-3
 // RUN: %check %t.avx512.so --entry q8_in_out_two_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // RUN: %check %t.avx512.so --entry q8_in_out_four_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 2e-3
+// RUN: %check %t.so --entry q8_in_out_five_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.avx512.so --entry q8_in_out_five_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_in_out_five_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.neon.so --entry q8_in_out_five_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.so --entry q8_in_out_eight_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.avx512.so --entry q8_in_out_eight_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.ymm.so --entry q8_in_out_eight_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
+// RUN: %check %t.neon.so --entry q8_in_out_eight_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // RUN: %check %t.ymm.so --entry q8_in_out_two_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 2e-3
 // RUN: %check %t.ymm.so --entry q8_in_out_four_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 2e-3
 // RUN: %check %t.neon.so --entry q8_in_out_four_rows --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']))" --atol 2e-3
@@ -208,16 +216,16 @@ func.func @bf16_out_in_few_rows(%x: tensor<11x72xf32>, %w: tensor<96x72xbf16>) -
   %y = kf.linear %x, %w layout(out_in) : tensor<11x72xf32>, tensor<96x72xbf16> -> tensor<11x96xf32>
   return %y : tensor<11x96xf32>
 }
-// (i8 blocks: 11 rows stored [n, k], 6 stored [k, n]; fewer are below.)
+// (i8 blocks: 11 rows in either layout; fewer are below.)
 func.func @q8_out_in_few_rows(%x: tensor<11x512xf32>, %w: tensor<64x512xi8> {kf.param = "w"},
                               %s: tensor<64x16xf16> {kf.param = "w.scales"}) -> tensor<11x64xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<64x16xf16>) layout(out_in) : tensor<11x512xf32>, tensor<64x512xi8> -> tensor<11x64xf32>
   return %y : tensor<11x64xf32>
 }
-func.func @q8_few_rows(%x: tensor<6x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
-                       %s: tensor<8x96xf16> {kf.param = "w.scales"}) -> tensor<6x96xf32> {
-  %y = kf.linear %x, %w, %b scales(%s : tensor<8x96xf16>) layout(in_out) : tensor<6x256xf32>, tensor<256x96xi8>, tensor<96xf32> -> tensor<6x96xf32>
-  return %y : tensor<6x96xf32>
+func.func @q8_few_rows(%x: tensor<11x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
+                       %s: tensor<8x96xf16> {kf.param = "w.scales"}) -> tensor<11x96xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<8x96xf16>) layout(in_out) : tensor<11x256xf32>, tensor<256x96xi8>, tensor<96xf32> -> tensor<11x96xf32>
+  return %y : tensor<11x96xf32>
 }
 // Up to 8 rows against i8 blocks stored [n, k]: a few rows in each
 // register tile, dequantised in registers, their inputs rounded to 16-bit
@@ -237,11 +245,13 @@ func.func @q8_out_in_eight_rows(%x: tensor<8x256xf32>, %w: tensor<48x256xi8> {kf
   %y = kf.linear %x, %w scales(%s : tensor<48x8xf16>) layout(out_in) : tensor<8x256xf32>, tensor<48x256xi8> -> tensor<8x48xf32>
   return %y : tensor<8x48xf32>
 }
-// Up to 4 rows against i8 blocks stored [k, n]: every row in the register
-// tile (half the register rows at most), the blocks split into the
-// threads' parts as one row's are: 3 rows; 2 rows of 3 blocks (no even
-// split: the threads split the columns) and 520 columns (a register tile's
-// columns and 8 left over); 4 rows of 4 blocks of 16 and 300 columns.
+// Up to 8 rows against i8 blocks stored [k, n]: register tiles of up to
+// half the register rows (4 with AVX-512's tiles, 3 with AVX2's), the
+// blocks split into the threads' parts as one row's are: 3 rows; 2 rows of
+// 3 blocks (no even split: the threads split the columns) and 520 columns
+// (a register tile's columns and 8 left over); 4 rows of 4 blocks of 16 and
+// 300 columns; 5 rows (a tile and a row left over) against 520 columns; 8
+// rows (two tiles of 4, four of 2 with AVX2's) of 8 blocks.
 func.func @q8_in_out_two_rows(%x: tensor<2x96xf32>, %w: tensor<96x520xi8> {kf.param = "w"}, %b: tensor<520xf32>,
                               %s: tensor<3x520xf32> {kf.param = "w.scales"}) -> tensor<2x520xf32> {
   %y = kf.linear %x, %w, %b scales(%s : tensor<3x520xf32>) layout(in_out) : tensor<2x96xf32>, tensor<96x520xi8>, tensor<520xf32> -> tensor<2x520xf32>
@@ -251,6 +261,16 @@ func.func @q8_in_out_four_rows(%x: tensor<4x64xf32>, %w: tensor<64x300xi8> {kf.p
                                %s: tensor<4x300xf32> {kf.param = "w.scales"}) -> tensor<4x300xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<4x300xf32>) layout(in_out) : tensor<4x64xf32>, tensor<64x300xi8> -> tensor<4x300xf32>
   return %y : tensor<4x300xf32>
+}
+func.func @q8_in_out_five_rows(%x: tensor<5x96xf32>, %w: tensor<96x520xi8> {kf.param = "w"}, %b: tensor<520xf32>,
+                               %s: tensor<3x520xf32> {kf.param = "w.scales"}) -> tensor<5x520xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<3x520xf32>) layout(in_out) : tensor<5x96xf32>, tensor<96x520xi8>, tensor<520xf32> -> tensor<5x520xf32>
+  return %y : tensor<5x520xf32>
+}
+func.func @q8_in_out_eight_rows(%x: tensor<8x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
+                                %s: tensor<8x96xf16> {kf.param = "w.scales"}) -> tensor<8x96xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<8x96xf16>) layout(in_out) : tensor<8x256xf32>, tensor<256x96xi8>, tensor<96xf32> -> tensor<8x96xf32>
+  return %y : tensor<8x96xf32>
 }
 func.func @q8_in_out_three_rows(%x: tensor<3x256xf32>, %w: tensor<256x96xi8> {kf.param = "w"}, %b: tensor<96xf32>,
                          %s: tensor<8x96xf16> {kf.param = "w.scales"}) -> tensor<3x96xf32> {

@@ -11,9 +11,9 @@
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1,4,1,5,9,2,6 -n 10 --dtype f16
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1,4,1,5,9,2,6 -n 10 --dtype bf16
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1,4,1,5,9,2,6 -n 10 --dtype int8
-// Short prompts against int8 blocks: 2 and 3 rows in each register tile of
-// the [in, out] products (the prompt's logits, every position's, read the
-// tied [out, in] head with them too).
+// Short prompts against int8 blocks: 8 rows (above) in two register tiles of
+// 4, 2 and 3 rows in one, of the [in, out] products (the prompt's logits,
+// every position's, read the tied [out, in] head with them too).
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1 -n 6 --dtype int8
 // RUN: %python %kf_py/check_gpt2.py --runner kernelforge-gpt2 --model-dir %t/hf --tokens 3,1,4 --prefill-bucket 3 -n 6 --dtype int8
 // Bare names, a separate lm_head, 3 heads of 16, a 21-token prompt (bucket 32).

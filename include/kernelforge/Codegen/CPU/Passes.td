@@ -219,11 +219,12 @@ def TileAndVectorizePass
     split their features across the threads only from 16384 features;
     fewer run on the calling thread, cheaper than a parallel region. Against blocks stored `[k, n]` (over (m, n, kb, j), each
     weight scaled in registers) the blocks are first split into contiguous
-    parts for the threads, as above (a few rows, up to 4, together: each
+    parts for the threads, as above (a few rows, up to 8, together: each
     part all the rows); the register tile is one row as many columns wide
     as a contraction's register tile has accumulators (256 with AVX-512),
-    or a few rows (up to half the register rows) sharing those columns out,
-    so that each widened run of a weight row serves them all, its sums
+    or a few rows (up to half the register rows; more rows, several such
+    tiles) sharing those columns out, so that each widened run of a weight
+    row serves them all, its sums
     carried over every block, and its loops are
     marked to prefetch the weight rows 16 steps ahead (`kf.prefetch = 16`)
     and to scale each block's sum once (`kf.block_scales`, for
