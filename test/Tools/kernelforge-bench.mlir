@@ -26,6 +26,8 @@
 // RUN: FileCheck %s --check-prefix=DECODE-ATTENTION-REPORT < %t.kv.json
 // RUN: not kernelforge-bench --kv-dtype i8 2>&1 | FileCheck %s --check-prefix=BAD-KV
 // RUN: not kernelforge-bench --decode-context 1025 2>&1 | FileCheck %s --check-prefix=BAD-CONTEXT
+// RUN: not kernelforge-bench --seq-lens 0 --kernels qkv 2>&1 | FileCheck %s --check-prefix=BAD-SEQ0
+// RUN: not kernelforge-bench --seq-lens 64,1025 --kernels attention 2>&1 | FileCheck %s --check-prefix=BAD-SEQ
 // RUN: kernelforge-bench --seq-lens 1 --kernels linear --products 64x96 --dtype bf16 --layout out_in --min-time 0.01 --json %t.products.json | FileCheck %s --check-prefix=PRODUCTS
 // RUN: FileCheck %s --check-prefix=PRODUCTS-REPORT < %t.products.json
 // RUN: not kernelforge-bench --products 64 2>&1 | FileCheck %s --check-prefix=BAD-PRODUCTS
@@ -97,6 +99,8 @@
 // DECODE-ATTENTION-REPORT: "weights_from_memory": true
 // BAD-KV: error: --kv-dtype expects f32, bf16 or f16, got 'i8'
 // BAD-CONTEXT: error: --decode-context must be in 1..1024, got 1025
+// BAD-SEQ0: error: --seq-lens takes token counts in 1..1024 (GPT-2's positions), got 0
+// BAD-SEQ: error: --seq-lens takes token counts in 1..1024 (GPT-2's positions), got 1025
 // Products of another model's shapes (--products IN x OUT), with the block's
 // --dtype and --layout, checked against float64 like the rest.
 // PRODUCTS: linear 64x96 1

@@ -72,9 +72,10 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory &category = mlir::kf::toolOptionCategory();
 
-static cl::list<int64_t> tokens("seq-lens", cl::CommaSeparated,
-                                cl::desc("Token counts (default 1,256)"),
-                                cl::cat(category));
+static cl::list<int64_t>
+    tokens("seq-lens", cl::CommaSeparated,
+           cl::desc("Token counts, 1 to 1024 (default 1,256)"),
+           cl::cat(category));
 static cl::opt<bool> weightsFromMemory(
     "weights-from-memory", cl::init(false),
     cl::desc("Stream every product's weights from memory, as a model's "
@@ -477,6 +478,14 @@ int main(int argc, char **argv) {
                     "contradict each other\n";
     return 1;
   }
+  // GPT-2's kernels: a prompt of 1 to kPositions tokens (its attention
+  // is over all of them).
+  for (int64_t t : counts)
+    if (t < 1 || t > kPositions) {
+      llvm::errs() << "error: --seq-lens takes token counts in 1.."
+                   << kPositions << " (GPT-2's positions), got " << t << "\n";
+      return 1;
+    }
   if (decodeContext < 1 || decodeContext > kPositions) {
     llvm::errs() << "error: --decode-context must be in 1.." << kPositions
                  << ", got " << decodeContext << "\n";

@@ -1135,6 +1135,18 @@ struct TileAndVectorizePass
     Planner planner{schedule};
     IRRewriter rewriter(&getContext());
 
+    // An op over an empty iteration space (a zero-sized tensor: no rows, no
+    // outputs, or a reduction over nothing) runs no iteration: its results
+    // are its inits (a product's bias), and there is nothing to tile.
+    SmallVector<linalg::LinalgOp> empty;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() &&
+          llvm::is_contained(op.getStaticLoopRanges(), 0))
+        empty.push_back(op);
+    });
+    for (linalg::LinalgOp op : empty)
+      rewriter.replaceOp(op, op.getDpsInits());
+
     // Lane sums the lowering formed (a row against i8 out_in blocks): each
     // block of outputs sums its own partial sums, before the worklist is
     // collected (the fusion replaces the ops).

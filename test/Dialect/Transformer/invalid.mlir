@@ -373,6 +373,22 @@ func.func @negative_attention_kv_mismatch(%q: tensor<1x4x16x64xf32>, %k: tensor<
 
 // -----
 
+func.func @negative_attention_no_keys(%q: tensor<1x4x16x64xf32>, %k: tensor<1x4x0x64xf32>) {
+  // expected-error @+1 {{'kf.attention' op expected a non-empty key (no zero-sized dimension), got 'tensor<1x4x0x64xf32>'}}
+  %0 = kf.attention %q, %k, %k : tensor<1x4x16x64xf32>, tensor<1x4x0x64xf32>, tensor<1x4x0x64xf32> -> tensor<1x4x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @negative_attention_no_queries(%q: tensor<1x4x0x64xf32>, %k: tensor<1x4x16x64xf32>) {
+  // expected-error @+1 {{'kf.attention' op expected a non-empty query (no zero-sized dimension), got 'tensor<1x4x0x64xf32>'}}
+  %0 = kf.attention %q, %k, %k causal : tensor<1x4x0x64xf32>, tensor<1x4x16x64xf32>, tensor<1x4x16x64xf32> -> tensor<1x4x0x64xf32>
+  return
+}
+
+// -----
+
 func.func @negative_attention_gqa_heads(%q: tensor<1x8x16x64xf32>, %k: tensor<1x3x16x64xf32>) {
   // expected-error @+1 {{'kf.attention' op expected query heads 8 to be a multiple of key/value heads 3}}
   %0 = kf.attention %q, %k, %k : tensor<1x8x16x64xf32>, tensor<1x3x16x64xf32>, tensor<1x3x16x64xf32> -> tensor<1x8x16x64xf32>
@@ -597,6 +613,14 @@ func.func @negative_kv_cache_capacity(%k: tensor<1x4x256x16xf32>, %c: tensor<1x4
 func.func @negative_argmax_axis(%x: tensor<2x27xf32>) {
   // expected-error @+1 {{'kf.argmax' op expected axis in [-2, 2), got -3}}
   %0 = kf.argmax %x {axis = -3} : tensor<2x27xf32> -> tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @negative_argmax_empty_axis(%x: tensor<4x0xf32>) {
+  // expected-error @+1 {{'kf.argmax' op expected a non-empty axis 1 (no largest element among none), got 'tensor<4x0xf32>'}}
+  %0 = kf.argmax %x : tensor<4x0xf32> -> tensor<4xi64>
   return
 }
 

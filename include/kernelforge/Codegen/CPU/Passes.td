@@ -121,7 +121,8 @@ def TileAndVectorizePass
   let summary = "Tile linalg ops on tensors for threads and registers, then vectorize";
   let description = [{
     Tiles every linalg op (on tensors) in up to three levels, then vectorizes
-    the innermost tile:
+    the innermost tile. (An op over an empty iteration space, a zero-sized
+    tensor, runs no iteration: it is replaced by its inits first.)
 
     1. `scf.forall` over the parallel dimensions: the work handed to threads.
        The regime decides which dimension is split: rows (tokens) when there

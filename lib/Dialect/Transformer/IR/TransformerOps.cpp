@@ -494,6 +494,16 @@ int64_t AttentionOp::getDefaultCausalOffset() {
 }
 
 LogicalResult AttentionOp::verify() {
+  // Each query row is a softmax over the keys: no keys, no distribution.
+  // (Zero query rows or head dimensions are nothing to compute either.)
+  for (auto [name, value] : {std::pair<StringRef, Value>{"query", getQuery()},
+                             {"key", getKey()},
+                             {"value", getValue()}}) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (type && llvm::is_contained(type.getShape(), 0))
+      return emitOpError("expected a non-empty ")
+             << name << " (no zero-sized dimension), got " << type;
+  }
   if (getQueryOffset() && !getCausal())
     return emitOpError("expected 'causal' when a query offset is given: the "
                        "offset only places the causal mask");
@@ -673,6 +683,10 @@ LogicalResult ArgmaxOp::inferReturnTypes(MLIRContext *context,
   if (!axis)
     return KF_SHAPE_ERROR() << "expected axis in [" << -rank << ", " << rank
                             << "), got " << axisAttr;
+  if (input.getDimSize(*axis) == 0)
+    return KF_SHAPE_ERROR()
+           << "expected a non-empty axis " << *axis
+           << " (no largest element among none), got " << input;
   SmallVector<int64_t> shape(input.getShape());
   shape.erase(shape.begin() + *axis);
   inferred.push_back(

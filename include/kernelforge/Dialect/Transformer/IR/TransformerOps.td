@@ -335,7 +335,9 @@ def KF_AttentionOp : KF_Op<"attention",
   let description = [{
     `softmax(scale * Q K^T + mask) V` per batch and head, with
     `query` `[B, H, Sq, D]`, `key` `[B, Hkv, Sk, D]` and
-    `value` `[B, Hkv, Sk, Dv]`; the result is `[B, H, Sq, Dv]`.
+    `value` `[B, Hkv, Sk, Dv]`; the result is `[B, H, Sq, Dv]`. None of
+    them may have a zero-sized dimension (a softmax over no keys has no
+    value).
 
     - `Hkv` may be smaller than `H` (grouped-query attention): query head `h`
       reads key/value head `h / (H / Hkv)`, so `H` must be a multiple of `Hkv`.
@@ -530,7 +532,7 @@ def KF_ArgmaxOp : KF_Op<"argmax", [KF_InferredResult]> {
   let description = [{
     Reduces `axis` (negative counts from the end; default: the last
     dimension) to the i64 index of its largest element, the first one on
-    ties. The reduced dimension is removed.
+    ties. The reduced dimension is removed; it must not be empty.
 
     Example:
 
