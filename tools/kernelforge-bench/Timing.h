@@ -49,9 +49,10 @@ PairedTiming timePaired(const std::function<void()> &first,
                         const std::function<void()> &settle, double minTime,
                         size_t minTurns = 5, double batchTime = 0.1);
 
-/// Sleeps until this process's threads stop using the CPU (no more than
-/// 2 ms of CPU time in a 10 ms window), at most `maxSeconds`: until the
-/// thread pools of the last calls have stopped spinning.
+/// Sleeps until the thread pools of the last calls have stopped spinning,
+/// at most `maxSeconds`: until no other thread of this process is runnable
+/// (/proc/self/task), or where that cannot be read, until the process uses
+/// no more than 2 ms of CPU time in a 10 ms window.
 void waitUntilIdle(double maxSeconds = 0.5);
 
 } // namespace kfbench
