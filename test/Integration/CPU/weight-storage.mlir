@@ -251,7 +251,8 @@ func.func @q8_out_in_eight_rows(%x: tensor<8x256xf32>, %w: tensor<48x256xi8> {kf
 // 3 blocks (no even split: the threads split the columns) and 520 columns
 // (a register tile's columns and 8 left over); 4 rows of 4 blocks of 16 and
 // 300 columns; 5 rows (a tile and a row left over) against 520 columns; 8
-// rows (two tiles of 4, four of 2 with AVX2's) of 8 blocks.
+// rows of 8 blocks (two tiles of 4; with AVX2's, 6 rows in tiles of 3 and 2
+// split off).
 func.func @q8_in_out_two_rows(%x: tensor<2x96xf32>, %w: tensor<96x520xi8> {kf.param = "w"}, %b: tensor<520xf32>,
                               %s: tensor<3x520xf32> {kf.param = "w.scales"}) -> tensor<2x520xf32> {
   %y = kf.linear %x, %w, %b scales(%s : tensor<3x520xf32>) layout(in_out) : tensor<2x96xf32>, tensor<96x520xi8>, tensor<520xf32> -> tensor<2x520xf32>
