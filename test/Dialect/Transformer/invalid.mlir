@@ -673,8 +673,16 @@ func.func @negative_linear_scales_of_float_weight(%x: tensor<1x64xf32>, %w: tens
 
 // -----
 
+func.func @negative_linear_no_scale_blocks(%x: tensor<3x0xf32>, %w: tensor<0x40xi8>, %s: tensor<0x40xf16>) {
+  // expected-error @+1 {{'kf.linear' op expected scales of weight 'tensor<0x40xi8>' to have 40 in dimension 1 and a positive divisor of 0 in dimension 0, got 'tensor<0x40xf16>'}}
+  %0 = kf.linear %x, %w scales(%s : tensor<0x40xf16>) layout(in_out) : tensor<3x0xf32>, tensor<0x40xi8> -> tensor<3x40xf32>
+  return
+}
+
+// -----
+
 func.func @negative_linear_scales_shape(%x: tensor<1x64xf32>, %w: tensor<8x64xi8>, %s: tensor<8x3xf32>) {
-  // expected-error @+1 {{'kf.linear' op expected scales of weight 'tensor<8x64xi8>' to have 8 in dimension 0 and a divisor of 64 in dimension 1, got 'tensor<8x3xf32>'}}
+  // expected-error @+1 {{'kf.linear' op expected scales of weight 'tensor<8x64xi8>' to have 8 in dimension 0 and a positive divisor of 64 in dimension 1, got 'tensor<8x3xf32>'}}
   %0 = kf.linear %x, %w scales(%s : tensor<8x3xf32>) layout(out_in) : tensor<1x64xf32>, tensor<8x64xi8> -> tensor<1x8xf32>
   return
 }

@@ -8,6 +8,7 @@
 // RUN: %check %t.so --entry k0 --expect "ref.linear(x0, x1, x2)"
 // RUN: %check %t.so --entry n0 --expect "ref.linear(x0, x1, layout='out_in')"
 // RUN: %check %t.so --entry q8rows0 --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')"
+// RUN: %check %t.so --entry q8k0 --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)"
 // RUN: %check %t.so --entry bf16rows0 --expect "ref.linear(x0, x1)"
 // RUN: %check %t.so --entry batched0 --expect "ref.matmul(x0, x1)"
 // RUN: %check %t.so --entry norm0 --expect "ref.layer_norm(x0, x1, x2)"
@@ -40,6 +41,11 @@ func.func @q8rows0(%x: tensor<0x64xf32>, %w: tensor<32x64xi8> {kf.param = "w"},
                    %s: tensor<32x2xf16> {kf.param = "w.scales"}) -> tensor<0x32xf32> {
   %y = kf.linear %x, %w scales(%s : tensor<32x2xf16>) layout(out_in) : tensor<0x64xf32>, tensor<32x64xi8> -> tensor<0x32xf32>
   return %y : tensor<0x32xf32>
+}
+func.func @q8k0(%x: tensor<3x0xf32>, %w: tensor<0x40xi8> {kf.param = "w"}, %b: tensor<40xf32>,
+                %s: tensor<1x40xf16> {kf.param = "w.scales"}) -> tensor<3x40xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<1x40xf16>) layout(in_out) : tensor<3x0xf32>, tensor<0x40xi8>, tensor<40xf32> -> tensor<3x40xf32>
+  return %y : tensor<3x40xf32>
 }
 func.func @bf16rows0(%x: tensor<0x64xf32>, %w: tensor<64x32xbf16>) -> tensor<0x32xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<0x64xf32>, tensor<64x32xbf16> -> tensor<0x32xf32>

@@ -104,10 +104,10 @@ static LogicalResult checkBlockScales(OpShapeError &&err,
           blocks = scales.getDimSize(blockDim);
   if (scales.getDimSize(other) != weight.getDimSize(other) || blocks < 1 ||
       length % blocks != 0)
-    return err << "expected scales of " << name << " " << weight
-               << " to have " << weight.getDimSize(other)
-               << " in dimension " << other << " and a divisor of " << length
-               << " in dimension " << blockDim << ", got " << scales;
+    return err << "expected scales of " << name << " " << weight << " to have "
+               << weight.getDimSize(other) << " in dimension " << other
+               << " and a positive divisor of " << length << " in dimension "
+               << blockDim << ", got " << scales;
   return success();
 }
 
