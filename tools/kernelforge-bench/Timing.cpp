@@ -13,7 +13,6 @@
 #include <thread>
 #include <vector>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 namespace {
@@ -43,6 +42,28 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
+/// Whether a thread of this process other than the caller is running or
+/// waiting for a core (state R in /proc/self/task/*/stat: a pool thread
+/// spinning is, descheduled or not; one asleep is S).
+bool otherThreadRunnable() {
+  std::error_code error;
+  std::filesystem::directory_iterator tasks("/proc/self/task", error);
+  std::string self = std::to_string(gettid());
+  for (const auto &task : tasks) {
+    if (task.path().filename() == self)
+      continue;
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    // The state follows the command name, which is in parentheses.
+    size_t close = line.rfind(')');
+    if (close != std::string::npos && close + 2 < line.size() &&
+        line[close + 2] == 'R')
+      return true;
+  }
+  return false;
+}
+
 } // namespace
 
 kfbench::Timing kfbench::timeCalls(const std::function<void()> &fn,
@@ -56,55 +77,12 @@ kfbench::Timing kfbench::timeCalls(const std::function<void()> &fn,
   return summarize(samples);
 }
 
-/// Threads of this process other than the caller that are running or
-/// waiting for a core (state R in /proc/self/task/*/stat: a pool thread
-/// spinning is, descheduled or not; one asleep is S); -1 where /proc
-/// cannot tell.
-static int otherRunnableThreads() {
-  std::error_code error;
-  std::filesystem::directory_iterator tasks("/proc/self/task", error);
-  if (error)
-    return -1;
-  std::string self = std::to_string(gettid());
-  int runnable = 0;
-  for (const auto &task : tasks) {
-    if (task.path().filename() == self)
-      continue;
-    std::ifstream stat(task.path() / "stat");
-    std::string line;
-    std::getline(stat, line);
-    // The state follows the command name, which is in parentheses.
-    size_t close = line.rfind(')');
-    if (close != std::string::npos && close + 2 < line.size() &&
-        line[close + 2] == 'R')
-      ++runnable;
-  }
-  return runnable;
-}
-
 void kfbench::waitUntilIdle(double maxSeconds) {
-  // Where /proc tells thread states: until no other thread is runnable,
-  // which a busy machine does not hide (a spinning thread that gets no
-  // core is still runnable; its CPU time would stop growing).
+  // By thread state, which a busy machine does not hide: a spinning thread
+  // that gets no core is still runnable (its CPU time would stop growing).
   auto start = Clock::now();
-  int runnable;
-  while ((runnable = otherRunnableThreads()) > 0 && since(start) < maxSeconds)
+  while (otherThreadRunnable() && since(start) < maxSeconds)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  if (runnable >= 0)
-    return;
-  // Elsewhere: until the process uses little CPU time.
-  auto cpuSeconds = [] {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval &t) { return t.tv_sec + t.tv_usec * 1e-6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-  };
-  while (since(start) < maxSeconds) {
-    double before = cpuSeconds();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (cpuSeconds() - before < 0.002)
-      return;
-  }
 }
 
 kfbench::PairedTiming kfbench::timePaired(const std::function<void()> &first,

@@ -51,8 +51,7 @@ PairedTiming timePaired(const std::function<void()> &first,
 
 /// Sleeps until the thread pools of the last calls have stopped spinning,
 /// at most `maxSeconds`: until no other thread of this process is runnable
-/// (/proc/self/task), or where that cannot be read, until the process uses
-/// no more than 2 ms of CPU time in a 10 ms window.
+/// (/proc/self/task; where that cannot be read, it does not wait).
 void waitUntilIdle(double maxSeconds = 0.5);
 
 } // namespace kfbench
