@@ -10,6 +10,7 @@
 #include "DequantizedPanels.h"
 #include "MatVec.h"
 #include "Prefetch.h"
+#include "ThreadTileFusion.h"
 
 #include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Contractions.h"
@@ -1193,7 +1194,24 @@ struct TileAndVectorizePass
 
     SmallVector<Operation *> innermost;
     int64_t parts = std::max<int64_t>(2, schedule.minParallelBlocks / 2);
-    while (!worklist.empty() || !dequantizations.empty()) {
+    // Ops that only prepare a later op's operands (a bias, a norm's means)
+    // wait for its thread tiles; those not fused there are tiled last.
+    llvm::SetVector<Operation *> waiting;
+    llvm::DenseSet<Operation *> released;
+    auto pending = [&](Operation *op) {
+      return llvm::any_of(worklist, [&](linalg::LinalgOp queued) {
+        return queued.getOperation() == op;
+      });
+    };
+    while (!worklist.empty() || !dequantizations.empty() || !waiting.empty()) {
+      if (worklist.empty() && !waiting.empty()) {
+        for (Operation *op : waiting) {
+          released.insert(op);
+          worklist.push_back(cast<linalg::LinalgOp>(op));
+        }
+        waiting.clear();
+        continue;
+      }
       if (worklist.empty()) {
         for (linalg::LinalgOp op : dequantizations) {
           eraseDeadViews(rewriter, op);
@@ -1209,6 +1227,11 @@ struct TileAndVectorizePass
       worklist.pop_front();
       if (ShapedType::isDynamicShape(op.getStaticLoopRanges()))
         continue;
+      if (threads && !released.contains(op) &&
+          kf::waitsForConsumerTiles(op, pending)) {
+        waiting.insert(op);
+        continue;
+      }
       // One row against a [k, n] weight (GPT-2's Conv1D layout in decode):
       // each thread takes a contiguous block of the weight's rows.
       if (threads && schedule.splitReduction && kf::isTiledContraction(op) &&
@@ -1371,6 +1394,10 @@ struct TileAndVectorizePass
             break;
           }
         }
+        SmallVector<int64_t> ranges =
+            cast<linalg::LinalgOp>(current.getOperation())
+                .getStaticLoopRanges();
+        Operation *before = current.getOperation();
         FailureOr<TilingInterface> next = tileLevel(
             rewriter, current, sizes, forall, plan.regime, scheduleAttr,
             level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
@@ -1381,6 +1408,19 @@ struct TileAndVectorizePass
           break;
         }
         current = *next;
+        // The thread tiles compute the producers waiting for them.
+        auto block = dyn_cast<scf::ForallOp>(current->getParentOp());
+        if (level == 0 && forall && block && !waiting.empty() &&
+            current.getOperation() != before) {
+          SmallVector<bool> split;
+          for (auto [size, range] : llvm::zip(sizes, ranges))
+            split.push_back(size != 0 && size != range);
+          for (linalg::LinalgOp fused : kf::fuseWaitingProducers(
+                   rewriter, block,
+                   cast<linalg::LinalgOp>(current.getOperation()), split,
+                   waiting))
+            worklist.push_back(fused);
+        }
       }
       if (!packed)
         innermost.push_back(current.getOperation());

@@ -20,6 +20,12 @@
 // RUN: %check %t.so --entry argmax_last --expect "ref.argmax(x0)"
 // RUN: %check %t.so --entry argmax_axis0 --expect "ref.argmax(x0, axis=0)"
 // RUN: %check %t.so --entry argmax_ties --expect "np.zeros(5, dtype=np.int64)"
+// Enough rows for the threads: the means and variances (sums of squares,
+// maxima and sums) computed in the normalized rows' thread tiles
+// (tile-and-vectorize-fusion.mlir), rows left over by the threads' tiles.
+// RUN: %check %t.so --entry layer_norm_rows --expect "ref.layer_norm(x0, x1, x2)" --scale 3
+// RUN: %check %t.so --entry rms_norm_rows --expect "ref.rms_norm(x0, x1)"
+// RUN: %check %t.so --entry softmax_rows --expect "ref.softmax(x0)" --scale 4
 
 func.func @layer_norm(%x: tensor<3x100xf32>, %g: tensor<100xf32>, %b: tensor<100xf32>) -> tensor<3x100xf32> {
   %y = kf.layer_norm %x scale(%g : tensor<100xf32>) bias(%b : tensor<100xf32>) {epsilon = 1.0e-05 : f64} : tensor<3x100xf32>
@@ -28,6 +34,18 @@ func.func @layer_norm(%x: tensor<3x100xf32>, %g: tensor<100xf32>, %b: tensor<100
 func.func @layer_norm_scale(%x: tensor<2x64xf32>, %g: tensor<64xf32>) -> tensor<2x64xf32> {
   %y = kf.layer_norm %x scale(%g : tensor<64xf32>) {epsilon = 1.0e-03 : f64} : tensor<2x64xf32>
   return %y : tensor<2x64xf32>
+}
+func.func @layer_norm_rows(%x: tensor<45x96xf32>, %g: tensor<96xf32>, %b: tensor<96xf32>) -> tensor<45x96xf32> {
+  %y = kf.layer_norm %x scale(%g : tensor<96xf32>) bias(%b : tensor<96xf32>) {epsilon = 1.0e-05 : f64} : tensor<45x96xf32>
+  return %y : tensor<45x96xf32>
+}
+func.func @rms_norm_rows(%x: tensor<37x64xf32>, %w: tensor<64xf32>) -> tensor<37x64xf32> {
+  %y = kf.rms_norm %x, %w {epsilon = 1.0e-06 : f64} : tensor<37x64xf32>, tensor<64xf32>
+  return %y : tensor<37x64xf32>
+}
+func.func @softmax_rows(%x: tensor<24x128xf32>) -> tensor<24x128xf32> {
+  %y = kf.softmax %x : tensor<24x128xf32>
+  return %y : tensor<24x128xf32>
 }
 func.func @rms_norm(%x: tensor<4x33xf32>, %w: tensor<33xf32>) -> tensor<4x33xf32> {
   %y = kf.rms_norm %x, %w {epsilon = 1.0e-06 : f64} : tensor<4x33xf32>, tensor<33xf32>

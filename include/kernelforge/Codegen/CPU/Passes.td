@@ -134,6 +134,23 @@ def TileAndVectorizePass
        contractions (outer products on `vector-width`-wide registers),
        1 x ... x `vector-width`-multiple rows for the other generics.
 
+    With threads, an op that only prepares another op's operands waits for
+    that op's thread tiles and is computed in them
+    (`scf::tileAndFuseProducerOfSlice`), on the tile's slice, instead of in a
+    parallel loop of its own that writes a whole tensor for the next one to
+    read back: a product's bias (broadcast into the thread's block of the
+    output right before its k loop), a reduction's zero fill, and a row's
+    reductions read by the op that uses them (a layer norm's means and
+    variances, an RMS norm's sums of squares, a softmax's maxima and sums:
+    each norm is then one parallel loop over rows instead of three). Only
+    where each tile computes its slice once (every dimension the threads
+    split indexes the operand); two users of one slice (a variance and the
+    normalized rows both read the means) share it. Elementwise ops read as
+    inputs do not wait (a residual sum a norm reads is also the next
+    residual's input); nor does a bias a product reads through slices (rows
+    split off before tiling). What waits and is not fused is tiled last, as
+    any other op.
+
     With the schedule's `pack_weights` (an op's own, or the module's), a
     product with many rows (the module's `pack_min_rows` at least: 128 on
     AVX-512, where fewer rows do not pay for the copy) first copies each

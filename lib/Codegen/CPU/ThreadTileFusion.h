@@ -1,0 +1,48 @@
+//===- ThreadTileFusion.h - Producers computed in their consumer's tile -*-===//
+//
+// Private to kf-tile-and-vectorize: the ops that only prepare another op's
+// operands (a product's bias, a normalization's row means and variances)
+// are computed inside that op's thread tiles, on the tile's rows, instead of
+// in parallel regions of their own that write whole tensors for it to read
+// back.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KERNELFORGE_LIB_CODEGEN_CPU_THREADTILEFUSION_H
+#define KERNELFORGE_LIB_CODEGEN_CPU_THREADTILEFUSION_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::kf {
+
+/// Whether `producer` waits to be computed in its consumers' thread tiles:
+/// it is not a product, and each of its users is an op of `pending` (not
+/// tiled yet) that reads it either as its init (a product's bias, a
+/// reduction's zero fill) or, for a reduction over a row (a mean, a
+/// variance), as an input. Elementwise ops read as inputs are not (a
+/// residual sum read by a norm and by the next residual would be computed
+/// twice).
+bool waitsForConsumerTiles(linalg::LinalgOp producer,
+                           llvm::function_ref<bool(Operation *)> pending);
+
+/// Fuses the producers in `waiting` that `tiled` (the op just tiled into
+/// `block`, the thread tiles' loop) reads, and theirs in turn, into
+/// `block`: each thread computes their slices for its tile. Only where a
+/// slice is computed once per tile: every dimension of `tiled` that the
+/// threads split (`split`, by loop) indexes the operand, and a fused op's
+/// operands are indexed by all its parallel dimensions. Identical slices
+/// (two users of one mean) are computed once. Returns the fused ops, to be
+/// tiled for registers; producers left without uses are erased and removed
+/// from `waiting`.
+SmallVector<linalg::LinalgOp>
+fuseWaitingProducers(RewriterBase &rewriter, scf::ForallOp block,
+                     linalg::LinalgOp tiled, ArrayRef<bool> split,
+                     llvm::SetVector<Operation *> &waiting);
+
+} // namespace mlir::kf
+
+#endif // KERNELFORGE_LIB_CODEGEN_CPU_THREADTILEFUSION_H

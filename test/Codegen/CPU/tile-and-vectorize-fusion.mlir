@@ -1,0 +1,120 @@
+// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(kf-cpu-target{triple=x86_64-unknown-linux-gnu cpu=skylake-avx512 cores=2},convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize))" | FileCheck %s
+// RUN: kernelforge-opt %s --split-input-file --pass-pipeline="builtin.module(kf-cpu-target{triple=x86_64-unknown-linux-gnu cpu=skylake-avx512 cores=2},convert-kf-to-linalg,canonicalize,func.func(kf-tile-and-vectorize{threads=false}))" | FileCheck %s --check-prefix=SERIAL
+
+// The ops that only prepare another's operands are computed in its thread
+// tiles. A layer norm is one parallel loop: each thread's 8 rows get their
+// means, then their variances (sums of squares about the means), then are
+// normalized, all from the thread's rows in cache.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK: scf.forall (%[[ROW:.+]]) = (0) to (64) step (8)
+// CHECK: tensor.extract_slice %{{.+}}[%[[ROW]]] [8] [1] : tensor<64xf32> to tensor<8xf32>
+// CHECK: %[[MEANS:.+]] = scf.for
+// CHECK: vector.multi_reduction <add>
+// CHECK: %[[VARS:.+]] = scf.for
+// CHECK: vector.transfer_read %[[MEANS]]
+// CHECK: vector.contract
+// CHECK: scf.for
+// CHECK: vector.transfer_read %[[MEANS]]
+// CHECK: vector.transfer_read %[[VARS]]
+// CHECK: math.rsqrt
+// CHECK: } {kf.parallel = "rows"}
+// CHECK-NOT: scf.forall
+// CHECK: return
+// Without threads nothing waits: the three ops one after another.
+// SERIAL-LABEL: func.func @layer_norm
+// SERIAL-NOT: scf.forall
+// SERIAL: vector.multi_reduction <add>
+// SERIAL: vector.contract
+// SERIAL: math.rsqrt
+func.func @layer_norm(%x: tensor<64x96xf32>, %g: tensor<96xf32>, %b: tensor<96xf32>) -> tensor<64x96xf32> {
+  %y = kf.layer_norm %x scale(%g : tensor<96xf32>) bias(%b : tensor<96xf32>) {epsilon = 1.0e-05 : f64} : tensor<64x96xf32>
+  return %y : tensor<64x96xf32>
+}
+
+// -----
+
+// A product's bias is broadcast into each thread's block of the output
+// right before its k loop accumulates into it; the threads' shared output
+// starts empty.
+// CHECK-LABEL: func.func @linear_bias
+// CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<64x96xf32>
+// CHECK: scf.forall (%{{.+}}, %[[COL:.+]]) = (0, 0) to (64, 96) step (16, 96) shared_outs(%{{.+}} = %[[EMPTY]])
+// CHECK: %[[BIAS:.+]] = scf.for
+// CHECK: vector.transfer_read %arg2[{{.+}} : tensor<96xf32>, vector<48xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.+}} = %[[BIAS]])
+// CHECK: vector.contract
+// CHECK: } {kf.parallel = "rows"
+// CHECK-NOT: scf.forall
+// CHECK: return
+func.func @linear_bias(%x: tensor<64x32xf32>, %w: tensor<32x96xf32>, %bias: tensor<96xf32>) -> tensor<64x96xf32> {
+  %y = kf.linear %x, %w, %bias layout(in_out) : tensor<64x32xf32>, tensor<32x96xf32>, tensor<96xf32> -> tensor<64x96xf32>
+  return %y : tensor<64x96xf32>
+}
+
+// -----
+
+// A softmax: each thread's rows get their maxima and their sums of
+// exponentials, then are divided by them.
+// CHECK-LABEL: func.func @softmax
+// CHECK: scf.forall
+// CHECK: vector.multi_reduction <maximumf>
+// CHECK: math.exp
+// CHECK: vector.multi_reduction <add>
+// CHECK: math.exp
+// CHECK: arith.divf
+// CHECK: } {kf.parallel = "rows"}
+// CHECK-NOT: scf.forall
+// CHECK: return
+func.func @softmax(%x: tensor<64x96xf32>) -> tensor<64x96xf32> {
+  %y = kf.softmax %x : tensor<64x96xf32>
+  return %y : tensor<64x96xf32>
+}
+
+// -----
+
+// An elementwise op read as an input does not wait: a residual sum the norm
+// reads is also the block's result (it would be computed twice). It keeps its
+// parallel loop; the norm's sum of squares still goes into the norm's.
+// CHECK-LABEL: func.func @negative_residual
+// CHECK: %[[SUM:.+]] = scf.forall
+// CHECK: arith.addf
+// CHECK: } {kf.parallel = "rows"}
+// CHECK: %[[NORM:.+]] = scf.forall
+// CHECK: vector.contract
+// CHECK: math.rsqrt
+// CHECK: } {kf.parallel = "rows"}
+// CHECK: return %[[NORM]], %[[SUM]]
+func.func @negative_residual(%x: tensor<64x96xf32>, %r: tensor<64x96xf32>, %g: tensor<96xf32>) -> (tensor<64x96xf32>, tensor<64x96xf32>) {
+  %s = kf.add %x, %r : tensor<64x96xf32>, tensor<64x96xf32>
+  %y = kf.rms_norm %s, %g {epsilon = 1.0e-06 : f64} : tensor<64x96xf32>, tensor<96xf32>
+  return %y, %s : tensor<64x96xf32>, tensor<64x96xf32>
+}
+
+// -----
+
+// One row (decode): the norm runs on the calling thread, no thread tiles
+// to wait for; its means are computed first, as before.
+// CHECK-LABEL: func.func @negative_one_row
+// CHECK-NOT: scf.forall
+// CHECK: vector.multi_reduction <add>
+// CHECK: math.rsqrt
+func.func @negative_one_row(%x: tensor<1x96xf32>, %g: tensor<96xf32>, %b: tensor<96xf32>) -> tensor<1x96xf32> {
+  %y = kf.layer_norm %x scale(%g : tensor<96xf32>) bias(%b : tensor<96xf32>) {epsilon = 1.0e-05 : f64} : tensor<1x96xf32>
+  return %y : tensor<1x96xf32>
+}
+
+// -----
+
+// Rows the threads' tiles leave over (37 against tiles of 8) are split off
+// before tiling: the bias is then read through slices, not waited for, and
+// gets its own loops, as before.
+// CHECK-LABEL: func.func @negative_rows_left
+// CHECK: scf.forall
+// CHECK: vector.transfer_read %arg2
+// CHECK: } {kf.parallel = "rows"}
+// CHECK: scf.forall
+// CHECK: vector.contract
+func.func @negative_rows_left(%x: tensor<37x32xf32>, %w: tensor<32x96xf32>, %bias: tensor<96xf32>) -> tensor<37x96xf32> {
+  %y = kf.linear %x, %w, %bias layout(in_out) : tensor<37x32xf32>, tensor<32x96xf32>, tensor<96xf32> -> tensor<37x96xf32>
+  return %y : tensor<37x96xf32>
+}
