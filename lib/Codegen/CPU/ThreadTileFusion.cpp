@@ -24,8 +24,6 @@ using namespace mlir;
 
 namespace {
 
-bool hasReduction(linalg::LinalgOp op) { return op.getNumReductionLoops() > 0; }
-
 /// The linalg op whose result a slice in `block` reads: the value itself,
 /// or the init of the thread tiles' shared output it is a slice of.
 linalg::LinalgOp producerOfSlice(tensor::ExtractSliceOp slice,
@@ -76,12 +74,14 @@ waitingSlices(linalg::LinalgOp op, scf::ForallOp block, ArrayRef<bool> needed,
 
 bool mlir::kf::waitsForConsumerTiles(
     linalg::LinalgOp producer, llvm::function_ref<bool(Operation *)> pending) {
+  // Inside a thread tile already (a fused block, a producer fused there),
+  // no consumer gets thread tiles of its own to wait for.
   if (!producer.hasPureTensorSemantics() || producer->getNumResults() != 1 ||
       ShapedType::isDynamicShape(producer.getStaticLoopRanges()) ||
       kf::isTiledContraction(producer) || producer.getNumDpsInits() != 1 ||
-      producer->use_empty())
+      producer->use_empty() || producer->getParentOfType<scf::ForallOp>())
     return false;
-  bool reduction = hasReduction(producer);
+  bool reduction = producer.getNumReductionLoops() > 0;
   for (OpOperand &use : producer->getUses()) {
     auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
     if (!user || !pending(user) || !user.hasPureTensorSemantics())

@@ -20,10 +20,10 @@
 namespace mlir::kf {
 
 /// Whether `producer` waits to be computed in its consumers' thread tiles:
-/// it is not a product, and each of its users is an op of `pending` (not
-/// tiled yet) that reads it either as its init (a product's bias, a
-/// reduction's zero fill) or, for a reduction over a row (a mean, a
-/// variance), as an input. Elementwise ops read as inputs are not (a
+/// it is not a product, not in a thread tile already, and each of its
+/// users is an op of `pending` (not tiled yet) that reads it either as its
+/// init (a product's bias, a reduction's zero fill) or, for a reduction over
+/// a row (a mean, a variance), as an input. Elementwise ops read as inputs are not (a
 /// residual sum read by a norm and by the next residual would be computed
 /// twice).
 bool waitsForConsumerTiles(linalg::LinalgOp producer,

@@ -1394,10 +1394,13 @@ struct TileAndVectorizePass
             break;
           }
         }
-        SmallVector<int64_t> ranges =
-            cast<linalg::LinalgOp>(current.getOperation())
-                .getStaticLoopRanges();
-        Operation *before = current.getOperation();
+        // The loops the threads split (none: tileLevel leaves the op).
+        SmallVector<bool> split;
+        if (level == 0 && forall && !waiting.empty())
+          for (auto [size, range] :
+               llvm::zip(sizes, cast<linalg::LinalgOp>(current.getOperation())
+                                    .getStaticLoopRanges()))
+            split.push_back(size != 0 && size != range);
         FailureOr<TilingInterface> next = tileLevel(
             rewriter, current, sizes, forall, plan.regime, scheduleAttr,
             level == 2 ? ArrayRef<int64_t>(plan.registerInterchange)
@@ -1409,18 +1412,12 @@ struct TileAndVectorizePass
         }
         current = *next;
         // The thread tiles compute the producers waiting for them.
-        auto block = dyn_cast<scf::ForallOp>(current->getParentOp());
-        if (level == 0 && forall && block && !waiting.empty() &&
-            current.getOperation() != before) {
-          SmallVector<bool> split;
-          for (auto [size, range] : llvm::zip(sizes, ranges))
-            split.push_back(size != 0 && size != range);
+        if (llvm::is_contained(split, true))
           for (linalg::LinalgOp fused : kf::fuseWaitingProducers(
-                   rewriter, block,
+                   rewriter, cast<scf::ForallOp>(current->getParentOp()),
                    cast<linalg::LinalgOp>(current.getOperation()), split,
                    waiting))
             worklist.push_back(fused);
-        }
       }
       if (!packed)
         innermost.push_back(current.getOperation());
