@@ -15,6 +15,7 @@
 
 #include "kernelforge/Transforms/Contractions.h"
 
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
@@ -154,4 +155,93 @@ mlir::kf::fuseWaitingProducers(RewriterBase &rewriter, scf::ForallOp block,
         linalgOp && linalgOp != tiled)
       fusedOps.push_back(linalgOp);
   return fusedOps;
+}
+
+FailureOr<SmallVector<Operation *>>
+mlir::kf::splitWithInitProducer(RewriterBase &rewriter, linalg::LinalgOp op,
+                                unsigned dim, int64_t at) {
+  // Only along a loop the output is indexed by: the pieces then write
+  // disjoint slices of it (a split reduction's second piece accumulates into
+  // the first's result). The init's producer: read by `op` alone,
+  // elementwise into an output indexed like its loops, not reading that
+  // output.
+  linalg::LinalgOp producer;
+  if (op.getNumDpsInits() == 1 && op.hasPureTensorSemantics() &&
+      dim < op.getNumLoops() &&
+      op.getIteratorTypesArray()[dim] == utils::IteratorType::parallel &&
+      op.getMatchingIndexingMap(op.getDpsInitOperand(0))
+          .isProjectedPermutation() &&
+      op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isFunctionOfDim(dim)) {
+    OpOperand *init = op.getDpsInitOperand(0);
+    producer = init->get().getDefiningOp<linalg::LinalgOp>();
+    if (producer &&
+        (!producer->hasOneUse() || producer.getNumDpsInits() != 1 ||
+         !producer.hasPureTensorSemantics() ||
+         producer.getNumReductionLoops() != 0 ||
+         !producer.getMatchingIndexingMap(producer.getDpsInitOperand(0))
+              .isIdentity() ||
+         producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0))))
+      producer = nullptr;
+  }
+  // The pieces write into the producer's own init, each first computing
+  // the producer's values on its slice there.
+  Value whole;
+  if (producer) {
+    whole = op.getDpsInits()[0];
+    rewriter.modifyOpInPlace(
+        op, [&] { op.getDpsInitOperand(0)->set(producer.getDpsInits()[0]); });
+  }
+  rewriter.setInsertionPoint(op);
+  auto [first, second] =
+      linalg::splitOp(rewriter, cast<TilingInterface>(op.getOperation()), dim,
+                      rewriter.getIndexAttr(at));
+  if (!first) {
+    if (producer)
+      rewriter.modifyOpInPlace(op,
+                               [&] { op.getDpsInitOperand(0)->set(whole); });
+    return failure();
+  }
+  SmallVector<Operation *> pieces = {first, second};
+  if (!producer)
+    return pieces;
+  for (Operation *piece : {first.getOperation(), second.getOperation()}) {
+    if (!piece)
+      continue;
+    auto pieceOp = cast<linalg::LinalgOp>(piece);
+    OpOperand *init = pieceOp.getDpsInitOperand(0);
+    rewriter.setInsertionPoint(piece);
+    // The producer on the piece's slice, into that slice of the output,
+    // which it does not read.
+    auto slice = init->get().getDefiningOp<tensor::ExtractSliceOp>();
+    Operation *computed = nullptr;
+    if (slice && slice.hasUnitStride() &&
+        slice.getSourceType().getRank() == slice.getResultType().getRank()) {
+      FailureOr<TilingResult> tiled =
+          cast<TilingInterface>(producer.getOperation())
+              .getTiledImplementation(rewriter, slice.getMixedOffsets(),
+                                      slice.getMixedSizes());
+      if (succeeded(tiled) && tiled->tiledOps.size() == 1)
+        computed = tiled->tiledOps.front();
+    }
+    Value value;
+    if (computed) {
+      rewriter.modifyOpInPlace(computed, [&] {
+        cast<linalg::LinalgOp>(computed).getDpsInitOperand(0)->set(init->get());
+      });
+      value = computed->getResult(0);
+    } else {
+      // Otherwise the whole producer again, and the piece's slice of it.
+      computed = rewriter.clone(*producer);
+      value = computed->getResult(0);
+      if (slice)
+        value = tensor::ExtractSliceOp::create(
+            rewriter, slice.getLoc(), slice.getResultType(), value,
+            slice.getMixedOffsets(), slice.getMixedSizes(),
+            slice.getMixedStrides());
+    }
+    rewriter.modifyOpInPlace(piece, [&] { init->set(value); });
+    pieces.push_back(computed);
+  }
+  rewriter.eraseOp(producer);
+  return pieces;
 }

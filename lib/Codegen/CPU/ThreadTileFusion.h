@@ -43,6 +43,19 @@ fuseWaitingProducers(RewriterBase &rewriter, scf::ForallOp block,
                      linalg::LinalgOp tiled, ArrayRef<bool> split,
                      llvm::SetVector<Operation *> &waiting);
 
+/// Splits `op` along its loop `dim` at `at` (linalg::splitOp), and with it,
+/// where `dim` is a parallel loop indexing the output, the op that computes
+/// its init, where nothing else reads that and it does not read its own
+/// init (a zero fill, a bias broadcast): each piece's init
+/// is then a piece of that op, on the piece's slice, which the piece's
+/// thread tiles can compute as a producer of theirs, instead of a slice of
+/// one whole producer no thread tile reads whole. Returns the pieces (the
+/// second null when `at` leaves none), then the init's pieces; none for the
+/// init where `op` has no such init.
+FailureOr<SmallVector<Operation *>>
+splitWithInitProducer(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
+                      int64_t at);
+
 } // namespace mlir::kf
 
 #endif // KERNELFORGE_LIB_CODEGEN_CPU_THREADTILEFUSION_H

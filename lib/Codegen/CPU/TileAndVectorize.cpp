@@ -1317,18 +1317,31 @@ struct TileAndVectorizePass
       }
       auto decision = planner.plan(op);
       if (auto *split = std::get_if<Split>(&decision)) {
-        rewriter.setInsertionPoint(op);
-        auto [first, second] = linalg::splitOp(
-            rewriter, cast<TilingInterface>(op.getOperation()), split->dim,
-            rewriter.getIndexAttr(split->at));
-        if (!first) {
+        // Its init's producer (a zero fill, a bias) is split with it, so
+        // that each piece's thread tiles can compute their own share of it.
+        Operation *init = op.getDpsInits().size() == 1
+                              ? op.getDpsInits()[0].getDefiningOp()
+                              : nullptr;
+        FailureOr<SmallVector<Operation *>> pieces =
+            kf::splitWithInitProducer(rewriter, op, split->dim, split->at);
+        if (failed(pieces)) {
           op.emitWarning("kf-tile-and-vectorize: could not split dimension ")
               << split->dim << "; left untiled";
           continue;
         }
-        worklist.push_back(cast<linalg::LinalgOp>(first.getOperation()));
-        if (second)
-          worklist.push_back(cast<linalg::LinalgOp>(second.getOperation()));
+        if (pieces->size() > 2) {
+          waiting.remove(init);
+          released.erase(init);
+          llvm::erase_if(worklist, [&](linalg::LinalgOp queued) {
+            return queued.getOperation() == init;
+          });
+          for (Operation *piece : llvm::drop_begin(*pieces, 2))
+            worklist.push_front(cast<linalg::LinalgOp>(piece));
+        }
+        for (Operation *piece :
+             llvm::make_range(pieces->begin(), pieces->begin() + 2))
+          if (piece)
+            worklist.push_back(cast<linalg::LinalgOp>(piece));
         continue;
       }
       TilePlan &plan = std::get<TilePlan>(decision);

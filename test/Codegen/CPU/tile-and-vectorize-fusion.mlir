@@ -106,15 +106,46 @@ func.func @negative_one_row(%x: tensor<1x96xf32>, %g: tensor<96xf32>, %b: tensor
 // -----
 
 // Rows the threads' tiles leave over (37 against tiles of 8) are split off
-// before tiling: the bias is then read through slices, not waited for, and
-// gets its own loops, as before.
-// CHECK-LABEL: func.func @negative_rows_left
-// CHECK: scf.forall
+// before tiling, the bias with them: the 32 rows' thread tiles broadcast it
+// into their block before their k loop; the 5 rows left, a product of their
+// own, get theirs on the calling thread.
+// CHECK-LABEL: func.func @rows_left
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (32, 96) step (8, 96)
 // CHECK: vector.transfer_read %arg2
-// CHECK: } {kf.parallel = "rows"}
+// CHECK: vector.contract
+// CHECK: } {kf.parallel = "rows"
+// CHECK-NOT: scf.forall
+// CHECK: vector.transfer_read %arg2
 // CHECK: scf.forall
 // CHECK: vector.contract
-func.func @negative_rows_left(%x: tensor<37x32xf32>, %w: tensor<32x96xf32>, %bias: tensor<96xf32>) -> tensor<37x96xf32> {
+func.func @rows_left(%x: tensor<37x32xf32>, %w: tensor<32x96xf32>, %bias: tensor<96xf32>) -> tensor<37x96xf32> {
   %y = kf.linear %x, %w, %bias layout(in_out) : tensor<37x32xf32>, tensor<32x96xf32>, tensor<96xf32> -> tensor<37x96xf32>
   return %y : tensor<37x96xf32>
+}
+
+// -----
+
+// Columns the register tiles leave over (100 against 32, as the tied head's
+// 50257) are split off before tiling, the zero fill with them: each piece's
+// thread tiles zero their own block of the output right before their k
+// loop, rather than a parallel loop of its own zeroing the whole output
+// first, for the products to read back from memory.
+// CHECK-LABEL: func.func @columns_left
+// CHECK-DAG: %[[ZERO4:.+]] = arith.constant dense<0.000000e+00> : vector<1x4xf32>
+// CHECK-DAG: %[[ZERO48:.+]] = arith.constant dense<0.000000e+00> : vector<1x48xf32>
+// CHECK-NOT: scf.forall
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (64, 96) step (16, 96)
+// CHECK: vector.transfer_write %[[ZERO48]], %{{.+}} : vector<1x48xf32>, tensor<16x96xf32>
+// CHECK: vector.contract
+// CHECK: } {kf.parallel = "rows"
+// CHECK-NOT: %[[ZERO48]]
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (64, 4) step (16, 4)
+// CHECK: vector.transfer_write %[[ZERO4]], %{{.+}} : vector<1x4xf32>, tensor<16x4xf32>
+// CHECK: vector.contract
+// CHECK: } {kf.parallel = "rows"
+// CHECK-NOT: scf.forall
+// CHECK: return
+func.func @columns_left(%x: tensor<64x32xf32>, %w: tensor<100x32xf32>) -> tensor<64x100xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<64x32xf32>, tensor<100x32xf32> -> tensor<64x100xf32>
+  return %y : tensor<64x100xf32>
 }
