@@ -43,6 +43,9 @@ static void addKernelStages(OpPassManager &pm,
   // 3. Kernels: row reductions to one block per row; everything else to
   // tiled parallel loops mapped onto blocks and threads.
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopiesPass());
+  // Ops with no parallel loop (on rank-0 buffers, a vector's argmax) get
+  // one of one iteration: no loads on the host.
+  pm.addNestedPass<func::FuncOp>(createUnitParallelLoopPass());
   // Row statistics become block reductions; matrix products become tiled
   // kernels of their own (or, with contraction-kernels=0, loops with one
   // output per thread and the k loop inside).

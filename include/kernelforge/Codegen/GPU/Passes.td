@@ -24,6 +24,24 @@ def DropKernelAssertsPass
   }];
 }
 
+def UnitParallelLoopPass
+    : Pass<"kf-unit-parallel-loop", "::mlir::func::FuncOp"> {
+  let summary = "Give linalg ops without a parallel loop one of one iteration";
+  let description = [{
+    A linalg op with no parallel loop (an elementwise op or a fill on rank-0
+    buffers, a reduction of a whole tensor to a scalar such as an argmax
+    over a vector) lowers to bare loads and stores, or a sequential loop,
+    on the host, where on the GPU they would read device memory. Here it
+    gets a leading parallel loop of one iteration: rank-0 buffers are read
+    and written through rank-1 views of one element
+    (`memref.expand_shape`), the other operands' maps and the body's
+    `linalg.index` ops skip the new loop. It then lowers like any other op:
+    to a one-thread kernel, or a reduction to a one-block one.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def TileLoopsForGPUPass : Pass<"kf-tile-loops-for-gpu", "::mlir::func::FuncOp"> {
   let summary = "Tile outermost parallel loops into blocks of threads along the innermost dimension";
   let description = [{
