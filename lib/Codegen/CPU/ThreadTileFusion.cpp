@@ -157,7 +157,7 @@ mlir::kf::fuseWaitingProducers(RewriterBase &rewriter, scf::ForallOp block,
   return fusedOps;
 }
 
-FailureOr<SmallVector<Operation *>>
+FailureOr<kf::SplitWithInit>
 mlir::kf::splitWithInitProducer(RewriterBase &rewriter, linalg::LinalgOp op,
                                 unsigned dim, int64_t at) {
   // Only along a loop the output is indexed by: the pieces then write
@@ -201,14 +201,16 @@ mlir::kf::splitWithInitProducer(RewriterBase &rewriter, linalg::LinalgOp op,
                                [&] { op.getDpsInitOperand(0)->set(whole); });
     return failure();
   }
-  SmallVector<Operation *> pieces = {first, second};
+  SplitWithInit split;
+  split.first = cast<linalg::LinalgOp>(first.getOperation());
+  if (second)
+    split.second = cast<linalg::LinalgOp>(second.getOperation());
   if (!producer)
-    return pieces;
-  for (Operation *piece : {first.getOperation(), second.getOperation()}) {
+    return split;
+  for (linalg::LinalgOp piece : {split.first, split.second}) {
     if (!piece)
       continue;
-    auto pieceOp = cast<linalg::LinalgOp>(piece);
-    OpOperand *init = pieceOp.getDpsInitOperand(0);
+    OpOperand *init = piece.getDpsInitOperand(0);
     rewriter.setInsertionPoint(piece);
     // The producer on the piece's slice, into that slice of the output,
     // which it does not read.
@@ -240,8 +242,9 @@ mlir::kf::splitWithInitProducer(RewriterBase &rewriter, linalg::LinalgOp op,
             slice.getMixedStrides());
     }
     rewriter.modifyOpInPlace(piece, [&] { init->set(value); });
-    pieces.push_back(computed);
+    split.initPieces.push_back(cast<linalg::LinalgOp>(computed));
   }
+  split.erasedInit = producer;
   rewriter.eraseOp(producer);
-  return pieces;
+  return split;
 }

@@ -43,18 +43,26 @@ fuseWaitingProducers(RewriterBase &rewriter, scf::ForallOp block,
                      linalg::LinalgOp tiled, ArrayRef<bool> split,
                      llvm::SetVector<Operation *> &waiting);
 
+/// The pieces of a split op, and of the op computing its init split with it.
+struct SplitWithInit {
+  /// The pieces: `second` is null when the split point leaves none.
+  linalg::LinalgOp first, second;
+  /// The init's producer, now erased (null where it was not split), and its
+  /// pieces, one per piece of the op.
+  Operation *erasedInit = nullptr;
+  SmallVector<linalg::LinalgOp> initPieces;
+};
+
 /// Splits `op` along its loop `dim` at `at` (linalg::splitOp), and with it,
 /// where `dim` is a parallel loop indexing the output, the op that computes
 /// its init, where nothing else reads that and it does not read its own
-/// init (a zero fill, a bias broadcast): each piece's init
-/// is then a piece of that op, on the piece's slice, which the piece's
-/// thread tiles can compute as a producer of theirs, instead of a slice of
-/// one whole producer no thread tile reads whole. Returns the pieces (the
-/// second null when `at` leaves none), then the init's pieces; none for the
-/// init where `op` has no such init.
-FailureOr<SmallVector<Operation *>>
-splitWithInitProducer(RewriterBase &rewriter, linalg::LinalgOp op, unsigned dim,
-                      int64_t at);
+/// init (a zero fill, a bias broadcast): each piece's init is then a piece
+/// of that op, on the piece's slice, which the piece's thread tiles can
+/// compute as a producer of theirs, instead of a slice of one whole
+/// producer no thread tile reads whole.
+FailureOr<SplitWithInit> splitWithInitProducer(RewriterBase &rewriter,
+                                               linalg::LinalgOp op,
+                                               unsigned dim, int64_t at);
 
 } // namespace mlir::kf
 

@@ -1319,29 +1319,25 @@ struct TileAndVectorizePass
       if (auto *split = std::get_if<Split>(&decision)) {
         // Its init's producer (a zero fill, a bias) is split with it, so
         // that each piece's thread tiles can compute their own share of it.
-        Operation *init = op.getDpsInits().size() == 1
-                              ? op.getDpsInits()[0].getDefiningOp()
-                              : nullptr;
-        FailureOr<SmallVector<Operation *>> pieces =
+        FailureOr<kf::SplitWithInit> pieces =
             kf::splitWithInitProducer(rewriter, op, split->dim, split->at);
         if (failed(pieces)) {
           op.emitWarning("kf-tile-and-vectorize: could not split dimension ")
               << split->dim << "; left untiled";
           continue;
         }
-        if (pieces->size() > 2) {
-          waiting.remove(init);
-          released.erase(init);
+        if (Operation *erased = pieces->erasedInit) {
+          waiting.remove(erased);
+          released.erase(erased);
           llvm::erase_if(worklist, [&](linalg::LinalgOp queued) {
-            return queued.getOperation() == init;
+            return queued.getOperation() == erased;
           });
-          for (Operation *piece : llvm::drop_begin(*pieces, 2))
-            worklist.push_front(cast<linalg::LinalgOp>(piece));
         }
-        for (Operation *piece :
-             llvm::make_range(pieces->begin(), pieces->begin() + 2))
-          if (piece)
-            worklist.push_back(cast<linalg::LinalgOp>(piece));
+        for (linalg::LinalgOp piece : pieces->initPieces)
+          worklist.push_front(piece);
+        worklist.push_back(pieces->first);
+        if (pieces->second)
+          worklist.push_back(pieces->second);
         continue;
       }
       TilePlan &plan = std::get<TilePlan>(decision);
