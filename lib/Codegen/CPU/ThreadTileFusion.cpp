@@ -248,3 +248,109 @@ mlir::kf::splitWithInitProducer(RewriterBase &rewriter, linalg::LinalgOp op,
   rewriter.eraseOp(producer);
   return split;
 }
+
+FailureOr<kf::FusedConsumer> mlir::kf::fuseElementwiseConsumer(
+    RewriterBase &rewriter, scf::ForallOp block,
+    llvm::function_ref<bool(Operation *)> pending) {
+  if (block->getNumResults() != 1 || !block->getResult(0).hasOneUse())
+    return failure();
+  // The consumer reads the result itself, or with unit dimensions added
+  // (a product's [m, n] rows as the graph's [1, m, n]).
+  OpOperand *use = &*block->getResult(0).getUses().begin();
+  auto expanded = dyn_cast<tensor::ExpandShapeOp>(use->getOwner());
+  if (expanded) {
+    if (!expanded->hasOneUse())
+      return failure();
+    use = &*expanded->getUses().begin();
+  }
+  auto consumer = dyn_cast<linalg::LinalgOp>(use->getOwner());
+  if (!consumer || !pending(consumer) || !consumer.hasPureTensorSemantics() ||
+      consumer.getNumReductionLoops() != 0 || consumer.getNumDpsInits() != 1 ||
+      consumer->getNumResults() != 1 || kf::isTiledContraction(consumer) ||
+      consumer.isDpsInit(use) ||
+      !consumer.getMatchingIndexingMap(use).isIdentity())
+    return failure();
+  // Collapsible where every operand is indexed by loops, keeping the added
+  // dimensions together (not a broadcast along one of them, a size-1
+  // dimension read at 0).
+  if (expanded &&
+      (!llvm::all_of(consumer.getIndexingMapsArray(),
+                     [](AffineMap map) {
+                       return map.isProjectedPermutation(
+                           /*allowZeroInResults=*/false);
+                     }) ||
+       !linalg::areDimSequencesPreserved(consumer.getIndexingMapsArray(),
+                                         expanded.getReassociationIndices())))
+    return failure();
+  // Its other operands exist before the loop, or are reshapes or empty
+  // tensors of values that do, which move there.
+  DominanceInfo dominance;
+  auto available = [&](Value value) {
+    if (dominance.properlyDominates(value, block))
+      return true;
+    Operation *def = value.getDefiningOp();
+    if (!def || def->getBlock() != block->getBlock() ||
+        !isa<tensor::EmptyOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
+            def) ||
+        !llvm::all_of(def->getOperands(), [&](Value v) {
+          return dominance.properlyDominates(v, block);
+        }))
+      return false;
+    rewriter.moveOpBefore(def, block);
+    return true;
+  };
+  for (OpOperand &operand : consumer->getOpOperands())
+    if (&operand != use && !available(operand.get()))
+      return failure();
+  kf::FusedConsumer result{block, consumer, nullptr};
+  if (expanded) {
+    // The consumer over the result's own dimensions (linalg's iteration
+    // dimension collapsing), reading the loop's result; its other operands
+    // collapsed before the loop.
+    FailureOr<linalg::CollapseResult> collapsed =
+        linalg::collapseOpIterationDims(
+            consumer, expanded.getReassociationIndices(), rewriter);
+    if (failed(collapsed))
+      return failure();
+    rewriter.replaceOp(consumer, collapsed->results);
+    result.erased = consumer;
+    consumer = collapsed->collapsedOp;
+    result.tiled = consumer;
+    bool fusible = true;
+    for (OpOperand &operand : consumer->getOpOperands()) {
+      auto reshape = operand.get().getDefiningOp<tensor::CollapseShapeOp>();
+      if (reshape && reshape.getSrc() == expanded.getResult() &&
+          reshape.getReassociationIndices() ==
+              expanded.getReassociationIndices())
+        rewriter.modifyOpInPlace(consumer,
+                                 [&] { operand.set(expanded.getSrc()); });
+      else
+        fusible &= available(operand.get());
+    }
+    if (!fusible)
+      return result;
+  }
+  // The new loop keeps the old one's schedule and marks.
+  SmallVector<NamedAttribute> marks =
+      llvm::to_vector(block->getDiscardableAttrs());
+  SmallVector<LoopLikeOpInterface> loops = {
+      cast<LoopLikeOpInterface>(block.getOperation())};
+  FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
+      scf::tileAndFuseConsumer(rewriter, consumer, loops);
+  if (failed(fused) || fused->tiledOps.size() != 1 ||
+      !isa<linalg::LinalgOp>(fused->tiledOps.front())) {
+    if (result.erased)
+      return result;
+    return failure();
+  }
+  result.tiled = cast<linalg::LinalgOp>(fused->tiledOps.front());
+  result.block = result.tiled->getParentOfType<scf::ForallOp>();
+  for (NamedAttribute mark : marks)
+    result.block->setAttr(mark.getName(), mark.getValue());
+  if (consumer->use_empty()) {
+    if (!result.erased)
+      result.erased = consumer;
+    rewriter.eraseOp(consumer);
+  }
+  return result;
+}

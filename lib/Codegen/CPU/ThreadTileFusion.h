@@ -64,6 +64,31 @@ FailureOr<SplitWithInit> splitWithInitProducer(RewriterBase &rewriter,
                                                linalg::LinalgOp op,
                                                unsigned dim, int64_t at);
 
+/// An elementwise op computed in the thread tiles of the op it reads.
+struct FusedConsumer {
+  /// The thread tiles' loop (replaced by one that also yields the op's
+  /// result where it was fused).
+  scf::ForallOp block;
+  /// The op to tile for registers in the tiles, or, where only its
+  /// dimensions could be collapsed, to tile on its own.
+  linalg::LinalgOp tiled;
+  /// The op it was, now erased (null where something still reads it).
+  Operation *erased;
+};
+
+/// Fuses into `block`, the thread tiles of an op just tiled, the op of
+/// `pending` that reads their result, where that is the result's only use
+/// and an elementwise op (no reduction, not a product) reads it, or it with
+/// unit dimensions added (its own dimensions are then collapsed to the
+/// result's), as an input indexed like its own loops, its other operands
+/// available before `block` (a GELU after a product, a residual sum): each
+/// thread applies it to its tile while the tile is in cache, rather than a
+/// parallel loop of its own reading the whole result back (upstream
+/// scf::tileAndFuseConsumer). Fails where nothing was changed.
+FailureOr<FusedConsumer>
+fuseElementwiseConsumer(RewriterBase &rewriter, scf::ForallOp block,
+                        llvm::function_ref<bool(Operation *)> pending);
+
 } // namespace mlir::kf
 
 #endif // KERNELFORGE_LIB_CODEGEN_CPU_THREADTILEFUSION_H

@@ -1382,6 +1382,7 @@ struct TileAndVectorizePass
               bytes < 4 ? kNextRowsPrefetchBytes : kNextF32RowsPrefetchBytes;
       }
       auto current = cast<TilingInterface>(op.getOperation());
+      bool product = kf::isTiledContraction(op);
       DictionaryAttr scheduleAttr =
           op->hasAttr(kPackedAttrName) ? nullptr : plan.schedule;
       bool packed = false;
@@ -1427,6 +1428,19 @@ struct TileAndVectorizePass
                    cast<linalg::LinalgOp>(current.getOperation()), split,
                    waiting))
             worklist.push_back(fused);
+        // And the elementwise op that reads a product's result (a GELU, a
+        // residual sum) applies itself to each tile.
+        if (level == 0 && forall && product)
+          if (auto block = dyn_cast<scf::ForallOp>(current->getParentOp()))
+            if (FailureOr<kf::FusedConsumer> consumer =
+                    kf::fuseElementwiseConsumer(rewriter, block, pending);
+                succeeded(consumer)) {
+              if (consumer->erased)
+                llvm::erase_if(worklist, [&](linalg::LinalgOp queued) {
+                  return queued.getOperation() == consumer->erased;
+                });
+              worklist.push_back(consumer->tiled);
+            }
       }
       if (!packed)
         innermost.push_back(current.getOperation());

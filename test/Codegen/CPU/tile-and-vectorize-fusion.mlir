@@ -149,3 +149,96 @@ func.func @columns_left(%x: tensor<64x32xf32>, %w: tensor<100x32xf32>) -> tensor
   %y = kf.linear %x, %w layout(out_in) : tensor<64x32xf32>, tensor<100x32xf32> -> tensor<64x100xf32>
   return %y : tensor<64x100xf32>
 }
+
+// -----
+
+// The elementwise op that reads a product (its GELU) is applied in the
+// product's thread tiles, right after each tile's k loop, while the tile is
+// in cache: one parallel loop, whose second result is the GELU's.
+// CHECK-LABEL: func.func @linear_gelu
+// CHECK: %[[BLOCK:.+]]:2 = scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (64, 96) step (16, 96)
+// CHECK: vector.contract
+// CHECK: math.tanh
+// CHECK: } {kf.parallel = "rows", kf.schedule = {{.+}}thread_tiles
+// CHECK-NOT: scf.forall
+// CHECK-NOT: math.tanh
+// CHECK: return %[[BLOCK]]#1
+// SERIAL-LABEL: func.func @linear_gelu
+// SERIAL-NOT: scf.forall
+func.func @linear_gelu(%x: tensor<64x32xf32>, %w: tensor<32x96xf32>, %bias: tensor<96xf32>) -> tensor<64x96xf32> {
+  %y = kf.linear %x, %w, %bias layout(in_out) : tensor<64x32xf32>, tensor<32x96xf32>, tensor<96xf32> -> tensor<64x96xf32>
+  %g = kf.gelu %y tanh : tensor<64x96xf32>
+  return %g : tensor<64x96xf32>
+}
+
+// -----
+
+// A residual sum after a product: the sum's other operand is read in the
+// tiles too.
+// CHECK-LABEL: func.func @linear_residual
+// CHECK: %[[BLOCK:.+]]:2 = scf.forall
+// CHECK: vector.contract
+// CHECK: vector.transfer_read %arg3
+// CHECK: arith.addf
+// CHECK: } {kf.parallel = "rows"
+// CHECK-NOT: scf.forall
+// CHECK: return %[[BLOCK]]#1
+func.func @linear_residual(%x: tensor<64x32xf32>, %w: tensor<32x96xf32>, %bias: tensor<96xf32>, %r: tensor<64x96xf32>) -> tensor<64x96xf32> {
+  %y = kf.linear %x, %w, %bias layout(in_out) : tensor<64x32xf32>, tensor<32x96xf32>, tensor<96xf32> -> tensor<64x96xf32>
+  %s = kf.add %r, %y : tensor<64x96xf32>, tensor<64x96xf32>
+  return %s : tensor<64x96xf32>
+}
+
+// -----
+
+// A product whose result is also read elsewhere keeps its consumers apart:
+// the result would be written whole anyway.
+// CHECK-LABEL: func.func @negative_two_uses
+// CHECK: %[[PRODUCT:.+]] = scf.forall
+// CHECK: vector.contract
+// CHECK: } {kf.parallel = "rows"
+// CHECK: %[[GELU:.+]] = scf.forall
+// CHECK: math.tanh
+// CHECK: return %[[GELU]], %[[PRODUCT]]
+func.func @negative_two_uses(%x: tensor<64x32xf32>, %w: tensor<32x96xf32>, %bias: tensor<96xf32>) -> (tensor<64x96xf32>, tensor<64x96xf32>) {
+  %y = kf.linear %x, %w, %bias layout(in_out) : tensor<64x32xf32>, tensor<32x96xf32>, tensor<96xf32> -> tensor<64x96xf32>
+  %g = kf.gelu %y tanh : tensor<64x96xf32>
+  return %g, %y : tensor<64x96xf32>, tensor<64x96xf32>
+}
+
+// -----
+
+// The graph's [1, rows, n] (kf ops on 3-D activations): the GELU is
+// collapsed to the product's [rows, n] (upstream's iteration-dimension
+// collapsing) and fused there; the result is expanded after the loop.
+// CHECK-LABEL: func.func @linear_gelu_rows
+// CHECK: %[[BLOCK:.+]]:2 = scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (64, 96) step (16, 96)
+// CHECK: vector.contract
+// CHECK: math.tanh
+// CHECK: } {kf.parallel = "rows"
+// CHECK-NOT: scf.forall
+// CHECK: %[[ROWS:.+]] = tensor.expand_shape %[[BLOCK]]#1 {{\[}}[0, 1], [2]] output_shape [1, 64, 96]
+// CHECK: return %[[ROWS]]
+func.func @linear_gelu_rows(%x: tensor<1x64x32xf32>, %w: tensor<32x96xf32>, %bias: tensor<96xf32>) -> tensor<1x64x96xf32> {
+  %y = kf.linear %x, %w, %bias layout(in_out) : tensor<1x64x32xf32>, tensor<32x96xf32>, tensor<96xf32> -> tensor<1x64x96xf32>
+  %g = kf.gelu %y tanh : tensor<1x64x96xf32>
+  return %g : tensor<1x64x96xf32>
+}
+
+// -----
+
+// An operand broadcast along a dimension of size 1 (a scale per row, read
+// at column 0) cannot be collapsed with the rows: the product keeps the
+// multiplication apart.
+// CHECK-LABEL: func.func @negative_row_scale
+// CHECK: %[[PRODUCT:.+]] = scf.forall
+// CHECK: vector.contract
+// CHECK: } {kf.parallel = "rows"
+// CHECK: %[[ROWS:.+]] = tensor.expand_shape %[[PRODUCT]]
+// CHECK: scf.forall
+// CHECK: arith.mulf
+func.func @negative_row_scale(%x: tensor<1x64x32xf32>, %w: tensor<32x96xf32>, %bias: tensor<96xf32>, %s: tensor<1x64x1xf32>) -> tensor<1x64x96xf32> {
+  %y = kf.linear %x, %w, %bias layout(in_out) : tensor<1x64x32xf32>, tensor<32x96xf32>, tensor<96xf32> -> tensor<1x64x96xf32>
+  %g = kf.mul %y, %s : tensor<1x64x96xf32>, tensor<1x64x1xf32>
+  return %g : tensor<1x64x96xf32>
+}
