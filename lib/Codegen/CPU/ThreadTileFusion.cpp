@@ -266,8 +266,7 @@ FailureOr<kf::FusedConsumer> mlir::kf::fuseElementwiseConsumer(
   auto consumer = dyn_cast<linalg::LinalgOp>(use->getOwner());
   if (!consumer || !pending(consumer) || !consumer.hasPureTensorSemantics() ||
       consumer.getNumReductionLoops() != 0 || consumer.getNumDpsInits() != 1 ||
-      consumer->getNumResults() != 1 || kf::isTiledContraction(consumer) ||
-      consumer.isDpsInit(use) ||
+      kf::isTiledContraction(consumer) || consumer.isDpsInit(use) ||
       !consumer.getMatchingIndexingMap(use).isIdentity())
     return failure();
   // Collapsible where every operand is indexed by loops, keeping the added

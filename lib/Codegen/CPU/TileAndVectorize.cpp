@@ -1203,6 +1203,16 @@ struct TileAndVectorizePass
         return queued.getOperation() == op;
       });
     };
+    // An op erased by a fusion or a split leaves every list (null: none).
+    auto forget = [&](Operation *erased) {
+      if (!erased)
+        return;
+      waiting.remove(erased);
+      released.erase(erased);
+      llvm::erase_if(worklist, [&](linalg::LinalgOp queued) {
+        return queued.getOperation() == erased;
+      });
+    };
     while (!worklist.empty() || !dequantizations.empty() || !waiting.empty()) {
       if (worklist.empty() && !waiting.empty()) {
         for (Operation *op : waiting) {
@@ -1326,13 +1336,7 @@ struct TileAndVectorizePass
               << split->dim << "; left untiled";
           continue;
         }
-        if (Operation *erased = pieces->erasedInit) {
-          waiting.remove(erased);
-          released.erase(erased);
-          llvm::erase_if(worklist, [&](linalg::LinalgOp queued) {
-            return queued.getOperation() == erased;
-          });
-        }
+        forget(pieces->erasedInit);
         for (linalg::LinalgOp piece : pieces->initPieces)
           worklist.push_front(piece);
         worklist.push_back(pieces->first);
@@ -1435,10 +1439,7 @@ struct TileAndVectorizePass
             if (FailureOr<kf::FusedConsumer> consumer =
                     kf::fuseElementwiseConsumer(rewriter, block, pending);
                 succeeded(consumer)) {
-              if (consumer->erased)
-                llvm::erase_if(worklist, [&](linalg::LinalgOp queued) {
-                  return queued.getOperation() == consumer->erased;
-                });
+              forget(consumer->erased);
               worklist.push_back(consumer->tiled);
             }
       }
