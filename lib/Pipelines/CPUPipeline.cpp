@@ -78,6 +78,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
     pm.addPass(createApplyTuningPass(tuning));
     TileAndVectorizePassOptions tiling;
     tiling.threads = options.threads;
+    tiling.bf16Products = options.bf16Products;
     pm.addNestedPass<func::FuncOp>(createTileAndVectorizePass(tiling));
     addCleanup(pm);
   }

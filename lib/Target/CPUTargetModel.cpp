@@ -158,6 +158,7 @@ FailureOr<CPUTargetModel> CPUTargetModel::get(StringRef tripleName,
     model.vectorBits = avx512 ? 512 : has("avx") ? 256 : 128;
     model.vectorRegisters = avx512 ? 32 : triple.isArch64Bit() ? 16 : 8;
     model.hasFMA = has("fma");
+    model.hasBF16Dot = avx512 && has("avx512bf16");
   } else if (model.isAArch64) {
     // NEON's 128-bit registers (SVE's length is not known at compile time).
     model.vectorBits = 128;
@@ -191,7 +192,20 @@ DictionaryAttr CPUTargetModel::toAttr(MLIRContext *context) const {
       b.getNamedAttr("caches", b.getStringAttr(measuredOnHost ? "host"
                                                               : "default")),
   };
+  // Only where there is one: targets without it print as before.
+  if (hasBF16Dot)
+    fields.push_back(b.getNamedAttr("bf16_dot", b.getBoolAttr(true)));
   return b.getDictionaryAttr(fields);
+}
+
+bool mlir::kf::targetHasBF16Dot(Operation *op) {
+  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
+                                  : op->getParentOfType<ModuleOp>();
+  auto target = module
+                    ? module->getAttrOfType<DictionaryAttr>(kTargetAttrName)
+                    : DictionaryAttr();
+  auto dot = target ? target.getAs<BoolAttr>("bf16_dot") : BoolAttr();
+  return dot && dot.getValue() && x86VectorBits(op).value_or(0) >= 512;
 }
 
 std::optional<int64_t> mlir::kf::x86VectorBits(Operation *op) {

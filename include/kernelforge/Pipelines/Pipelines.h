@@ -98,6 +98,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "vectorize",
       llvm::cl::desc("Tile and vectorize (off: plain parallel loops)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> bf16Products{
+      *this, "bf16-products",
+      llvm::cl::desc("Prefill's matrix products against f32 or bf16 [k, n] "
+                     "weights round both operands to bf16 and multiply them "
+                     "in pairs, summing in f32, where the target has a bf16 "
+                     "dot product (AVX-512 BF16); off: f32 activations"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> decomposeAttention{
       *this, "decompose-attention",
       llvm::cl::desc("Lower attention unfused (QK^T, softmax, PV)"),

@@ -35,6 +35,9 @@ struct CPUTargetModel {
   int64_t vectorRegisters = 16;
   /// Fused multiply-add in the vector unit.
   bool hasFMA = false;
+  /// A bf16 pair dot product into f32 lanes (x86's AVX-512 BF16
+  /// `vdpbf16ps`: twice the multiply-adds of an f32 FMA per instruction).
+  bool hasBF16Dot = false;
   /// Data cache sizes in bytes: L1 and L2 per core, L3 shared.
   int64_t l1d = 32 * 1024, l2 = 512 * 1024, l3 = 8 * 1024 * 1024;
   /// Cores the code will run on (the host's; an estimate when cross
@@ -173,6 +176,10 @@ inline constexpr StringLiteral kScheduleAttrName = "kf.schedule";
 /// (`kTargetAttrName`) when that target is x86; nullopt for another
 /// architecture or no record.
 std::optional<int64_t> x86VectorBits(Operation *op);
+
+/// Whether the target recorded on `op`'s module (`kTargetAttrName`) has a
+/// bf16 pair dot product (`bf16_dot`, x86's AVX-512 BF16).
+bool targetHasBF16Dot(Operation *op);
 
 } // namespace mlir::kf
 

@@ -1,5 +1,6 @@
 //===- LowerVectorOps.cpp - Vector ops down to 1-D forms -------------------===//
 
+#include "BF16Pairs.h"
 #include "Views.h"
 
 #include "kernelforge/Target/CPUTargetModel.h"
@@ -279,6 +280,19 @@ struct LowerVectorOpsPass
           changed = true;
           break;
         }
+    }
+
+    // Pairs of bf16 products (kf-tile-and-vectorize's bf16-products) as
+    // the target's dot product, before the contractions become FMAs.
+    if (kf::targetHasBF16Dot(func)) {
+      RewritePatternSet pairs(ctx);
+      kf::populateBF16PairDotPatterns(pairs);
+      if (failed(applyPatternsGreedily(func, std::move(pairs)))) {
+        func->emitError() << getArgument()
+                          << ": rewrite patterns did not converge";
+        return signalPassFailure();
+      }
+      kf::flattenBF16PairReads(func);
     }
 
     widenAfterBroadcast(func);

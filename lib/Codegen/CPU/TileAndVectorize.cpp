@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BF16Pairs.h"
 #include "DequantizedPanels.h"
 #include "MatVec.h"
 #include "Prefetch.h"
@@ -525,6 +526,25 @@ struct Planner {
     plan.registers.assign(numDims, 1);
     if (numDims == 0)
       return plan;
+
+    // A product in bf16 pairs (kf::packBF16PairPanels), over (nb, m, j,
+    // kp, t): the register tile's rows and columns, one pair per step; its
+    // panels' copy, two weight rows of the panel's columns per step,
+    // written side by side.
+    if (op->hasAttr(kf::kBF16PairsAttrName) && numDims == 5) {
+      int64_t rows = std::min(ranges[1], registerRows);
+      int64_t cols = std::min(ranges[2], registerCols);
+      if (ranges[1] % rows != 0)
+        return Split{1, ranges[1] - ranges[1] % rows};
+      if (ranges[2] % cols != 0)
+        return Split{2, ranges[2] - ranges[2] % cols};
+      plan.registers = {1, rows, cols, 1, 2};
+      return plan;
+    }
+    if (op->hasAttr(kf::kBF16PairCopyAttrName) && numDims == 4) {
+      plan.registers = {1, 1, ranges[2], 2};
+      return plan;
+    }
 
     bool quantized = op->hasAttr(kf::kQuantizedContractionAttrName) &&
                      numDims == 4 &&
@@ -1398,9 +1418,16 @@ struct TileAndVectorizePass
         // goes into contiguous panels, and the packed product (and the
         // packing copy) go round the worklist for their register tiles.
         if (level == 2 && plan.packColumns > 0) {
-          FailureOr<SmallVector<Operation *>> panels = packWeightPanels(
-              rewriter, cast<linalg::LinalgOp>(current.getOperation()),
-              plan.packColumns);
+          auto tile = cast<linalg::LinalgOp>(current.getOperation());
+          // In bf16 pairs where asked for and the target multiplies them.
+          FailureOr<SmallVector<Operation *>> panels = failure();
+          if (bf16Products && kf::targetHasBF16Dot(func)) {
+            panels = kf::packBF16PairPanels(rewriter, tile, plan.packColumns);
+            if (succeeded(panels))
+              panels->back()->setAttr(kPackedAttrName, rewriter.getUnitAttr());
+          }
+          if (failed(panels))
+            panels = packWeightPanels(rewriter, tile, plan.packColumns);
           if (succeeded(panels)) {
             for (Operation *newOp : *panels)
               worklist.push_back(cast<linalg::LinalgOp>(newOp));

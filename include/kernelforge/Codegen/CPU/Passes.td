@@ -256,6 +256,19 @@ def TileAndVectorizePass
     i8 blocks stored `[n, k]` (the head) takes a whole block's lanes per
     register tile where the register budget holds them (AVX2 included).
 
+    With `bf16-products` and a target with a bf16 pair dot product (x86's
+    AVX-512 BF16, `bf16_dot` in `kf.target`), a packed product against an
+    f32 or bf16 weight stored `[k, n]` multiplies in bf16 pairs instead: its
+    panels are `[n / cols, k / 2, cols, 2]` (the two weight rows of each
+    pair side by side, rounded to bf16 from f32), the thread's rows of
+    activations are rounded to bf16 once per k tile (`[m, k / 2, 2]`), and
+    the product over (nb, m, j, kp, t), `kf.bf16_pairs`, has register tiles
+    of `register-rows` x `register-cols` x one pair, which
+    kf-lower-vector-ops turns into `x86vector.avx512.dot` (`vdpbf16ps`:
+    16 lanes, each the sum of two products, per instruction, twice an f32
+    FMA's work). Sums stay f32; what changes is that both operands are
+    rounded to bf16 (8 significant bits) before they are multiplied.
+
     A dimension that the register tile does not divide is first split off
     (`linalg::splitOp`), so every tile has a static shape and vectorizes; the
     remainder gets its own, smaller static tiles. Ops the vectorizer rejects
@@ -284,7 +297,11 @@ def TileAndVectorizePass
     Option<"threadTile", "thread-tile", "int64_t", /*default=*/"0",
            "Largest row tile handed to one thread (0: the schedule's)">,
     Option<"threads", "threads", "bool", /*default=*/"true",
-           "Emit scf.forall (parallel) for the outer tiles">
+           "Emit scf.forall (parallel) for the outer tiles">,
+    Option<"bf16Products", "bf16-products", "bool", /*default=*/"false",
+           "Packed products against f32 or bf16 [k, n] weights multiply "
+           "bf16 pairs, summing in f32, where the target has a bf16 dot "
+           "product (`bf16_dot` in `kf.target`)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::LLVM::LLVMDialect",
@@ -643,6 +660,11 @@ def LowerVectorOpsPass : Pass<"kf-lower-vector-ops", "::mlir::func::FuncOp"> {
     f16 scale) is broadcast narrow and widened after: inserting an f16
     scalar into a register lane (x86's `vpinsrw`) depends on the register's
     old contents, which serialised the tied head's loop on an accumulator.
+    Where the target has a bf16 pair dot product (`bf16_dot` in
+    `kf.target`), a contraction of bf16 pairs widened to f32 (the register
+    tile of a product in bf16 pairs, kf-tile-and-vectorize's
+    `bf16-products`) becomes one `x86vector.avx512.dot` per row and 16
+    columns, the row's pair broadcast as a 32-bit lane, instead of FMAs.
     On x86 with 256-bit registers or more, an 8 x 8 transpose (a transposing
     packing copy's tile) of 32-bit elements becomes three rounds of
     two-input shuffles of rows (AVX's unpack, shuffle and 128-bit lane
@@ -650,7 +672,8 @@ def LowerVectorOpsPass : Pass<"kf-lower-vector-ops", "::mlir::func::FuncOp"> {
     double words, quad words); one flat 64-element shuffle, LLVM lowered to
     twice as many instructions.
   }];
-  let dependentDialects = ["::mlir::vector::VectorDialect"];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::x86vector::X86VectorDialect"];
 }
 
 def StackTemporariesPass
