@@ -412,6 +412,10 @@ splitLaneRowsDepth(RewriterBase &rewriter, linalg::LinalgOp op, int64_t depth) {
 
 struct Planner {
   kf::CPUSchedule defaults;
+  /// Packed float [k, n] products multiply bf16 pairs (bf16-products, on a
+  /// target with the dot product): they pack from four register tiles of
+  /// rows, whatever the schedule's least.
+  bool bf16Pairs = false;
 
   /// The op's own `kf.schedule` (a tuned choice) over the defaults.
   kf::CPUSchedule scheduleFor(linalg::LinalgOp op) const {
@@ -672,9 +676,12 @@ struct Planner {
       // 0.68 -> 0.21 / 0.34 / 0.44.
       int64_t block = kf::dequantizedBlock(op.getDpsInputs()[1]);
       bool outInOrBlocks = weightStoredOutIn(op) || block > 0;
+      bool pairs = bf16Pairs && !outInOrBlocks &&
+                   isa<Float32Type, BFloat16Type>(
+                       getElementTypeOrSelf(op.getDpsInputs()[1].getType()));
       bool pack =
           m && numDims == 3 &&
-          ((manyRows && sched.packsWeightsAt(ranges[*m])) ||
+          ((manyRows && (pairs || sched.packsWeightsAt(ranges[*m]))) ||
            (ranges[*m] > 1 && outInOrBlocks) ||
            (sched.packWeights && !manyRows && !fewRows && ranges[*m] > 1)) &&
           cols % vectorWidth == 0 && pickTile(ranges[n], 4 * cols, cols) != 0;
@@ -1153,7 +1160,7 @@ struct TileAndVectorizePass
           << 4 * width << ", ...): other widths are lowered through shuffles";
       return signalPassFailure();
     }
-    Planner planner{schedule};
+    Planner planner{schedule, bf16Products && kf::targetHasBF16Dot(func)};
     IRRewriter rewriter(&getContext());
 
     // An op over an empty iteration space (a zero-sized tensor: no rows, no
