@@ -30,6 +30,9 @@ try:
         flags = next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), [])
     if {"avx2", "fma", "f16c", "bmi2"} <= set(flags):
         config.available_features.add("x86-avx2")
+    # AVX-512 BF16's pair dot product (vdpbf16ps): bf16-products runs here.
+    if {"avx512f", "avx512_bf16"} <= set(flags):
+        config.available_features.add("x86-avx512bf16")
 except OSError:
     pass
 

@@ -199,11 +199,10 @@ DictionaryAttr CPUTargetModel::toAttr(MLIRContext *context) const {
 }
 
 bool mlir::kf::targetHasBF16Dot(Operation *op) {
-  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
-                                  : op->getParentOfType<ModuleOp>();
-  auto target = module
-                    ? module->getAttrOfType<DictionaryAttr>(kTargetAttrName)
-                    : DictionaryAttr();
+  auto module =
+      isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
+  auto target = module ? module->getAttrOfType<DictionaryAttr>(kTargetAttrName)
+                       : DictionaryAttr();
   auto dot = target ? target.getAs<BoolAttr>("bf16_dot") : BoolAttr();
   return dot && dot.getValue() && x86VectorBits(op).value_or(0) >= 512;
 }

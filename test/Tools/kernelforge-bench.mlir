@@ -45,7 +45,7 @@
 // REPORT: "ms":
 // REPORT: "rel_error":
 // REPORT: "schedule": "{attention_tiles
-// REPORT: "target": "{caches
+// REPORT: "target": "{{.}}{{(bf16_dot = true, )?}}caches
 // REPORT: "tuning":
 // SAME: 0 regressions beyond 10%
 // SLOW: layer_norm @T=8 {{.*}} 20.0%  REGRESSION

@@ -30,7 +30,8 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
   MLIRContext *ctx = op.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
-  if (!kf::hasIndexingMaps(op, {{m, k}, {k, n}, {m, n}}))
+  bool inOut = kf::hasIndexingMaps(op, {{m, k}, {k, n}, {m, n}});
+  if (!inOut && !kf::hasIndexingMaps(op, {{m, k}, {n, k}, {m, n}}))
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (ShapedType::isDynamicShape(ranges))
@@ -66,8 +67,8 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
   // The activations, rounded along their rows (vectors along k), then seen
   // as pairs.
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
-  Value roundedEmpty =
-      tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{rows, depth}, bf16);
+  Value roundedEmpty = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<int64_t>{rows, depth}, bf16);
   auto rounding = linalg::GenericOp::create(
       rewriter, loc, roundedEmpty.getType(), ValueRange{a},
       ValueRange{roundedEmpty}, ArrayRef<AffineMap>{identity, identity},
@@ -77,22 +78,30 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
       rewriter, loc, RankedTensorType::get({rows, pairs, 2}, bf16),
       rounding.getResult(0), ArrayRef<ReassociationIndices>{{0}, {1, 2}});
 
-  // The panels: B viewed as [kp, t, nb, j], copied to [nb, kp, j, t].
+  // The panels: B viewed as [kp, t, nb, j] (stored [k, n]) or [nb, j, kp,
+  // t] (stored [n, k]), copied to [nb, kp, j, t].
   Value view = tensor::ExpandShapeOp::create(
-      rewriter, loc, RankedTensorType::get({pairs, 2, panels, cols}, weightType),
+      rewriter, loc,
+      RankedTensorType::get(inOut ? ArrayRef<int64_t>{pairs, 2, panels, cols}
+                                  : ArrayRef<int64_t>{panels, cols, pairs, 2},
+                            weightType),
       b, ArrayRef<ReassociationIndices>{{0, 1}, {2, 3}});
   AffineExpr nb, kp, j, t;
   bindDims(ctx, nb, kp, j, t);
+  AffineMap source = inOut ? AffineMap::get(4, 0, {kp, t, nb, j}, ctx)
+                           : AffineMap::get(4, 0, {nb, j, kp, t}, ctx);
   Value panelsEmpty = tensor::EmptyOp::create(
       rewriter, loc, ArrayRef<int64_t>{panels, pairs, cols, 2}, bf16);
   auto copy = linalg::GenericOp::create(
       rewriter, loc, panelsEmpty.getType(), ValueRange{view},
       ValueRange{panelsEmpty},
-      ArrayRef<AffineMap>{AffineMap::get(4, 0, {kp, t, nb, j}, ctx),
-                          AffineMap::get(4, 0, {nb, kp, j, t}, ctx)},
+      ArrayRef<AffineMap>{source, AffineMap::get(4, 0, {nb, kp, j, t}, ctx)},
       ArrayRef<utils::IteratorType>{parallel, parallel, parallel, parallel},
       roundBody(weightType));
   copy->setAttr(kBF16PairCopyAttrName, rewriter.getUnitAttr());
+  if (!inOut)
+    copy->setAttr(kf::kTransposingCopyAttrName,
+                  rewriter.getDenseI64ArrayAttr({1, 2}));
 
   // The product over (nb, m, j, kp, t) on the expanded output.
   auto outputType = cast<RankedTensorType>(c.getType());
@@ -114,13 +123,13 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
         Value x = arith::ExtFOp::create(nested, l, f32, args[0]);
         Value w = arith::ExtFOp::create(nested, l, f32, args[1]);
         Value term = arith::MulFOp::create(nested, l, x, w);
-        linalg::YieldOp::create(nested, l,
-                                arith::AddFOp::create(nested, l, args[2], term)
-                                    .getResult());
+        linalg::YieldOp::create(
+            nested, l,
+            arith::AddFOp::create(nested, l, args[2], term).getResult());
       });
   product->setAttr(kBF16PairsAttrName, rewriter.getUnitAttr());
-  Value result = tensor::CollapseShapeOp::create(
-      rewriter, loc, outputType, product.getResult(0), columns);
+  Value result = tensor::CollapseShapeOp::create(rewriter, loc, outputType,
+                                                 product.getResult(0), columns);
   rewriter.replaceOp(op, result);
   return SmallVector<Operation *>{rounding, copy, product};
 }
@@ -226,8 +235,8 @@ struct BF16PairDot : OpRewritePattern<vector::ContractionOp> {
       for (auto [i, pairs] : llvm::enumerate(columnPairs)) {
         int64_t at = 16 * static_cast<int64_t>(i);
         Value part = vector::ExtractStridedSliceOp::create(
-            rewriter, loc, sumRow, ArrayRef<int64_t>{at},
-            ArrayRef<int64_t>{16}, ArrayRef<int64_t>{1});
+            rewriter, loc, sumRow, ArrayRef<int64_t>{at}, ArrayRef<int64_t>{16},
+            ArrayRef<int64_t>{1});
         Value dot =
             x86vector::DotBF16Op::create(rewriter, loc, part, rowPairs, pairs);
         sumRow = vector::InsertStridedSliceOp::create(
@@ -253,8 +262,9 @@ void mlir::kf::flattenBF16PairReads(Operation *func) {
     auto slice = dot.getB().getDefiningOp<vector::ExtractStridedSliceOp>();
     auto cast = slice ? slice.getSource().getDefiningOp<vector::ShapeCastOp>()
                       : vector::ShapeCastOp();
-    if (auto read = cast ? cast.getSource().getDefiningOp<vector::TransferReadOp>()
-                         : vector::TransferReadOp())
+    if (auto read =
+            cast ? cast.getSource().getDefiningOp<vector::TransferReadOp>()
+                 : vector::TransferReadOp())
       reads.insert(read);
   });
   if (reads.empty())

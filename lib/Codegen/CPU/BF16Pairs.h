@@ -20,11 +20,12 @@ inline constexpr StringLiteral kBF16PairsAttrName = "kf.bf16_pairs";
 /// Marks the copy of a weight's k tile into bf16 pair panels.
 inline constexpr StringLiteral kBF16PairCopyAttrName = "kf.bf16_pair_copy";
 
-/// Rewrites a thread tile's product C[m, n] += A[m, k] * B[k, n] (A f32,
-/// B f32 or bf16 stored [k, n], C f32, k even, n a multiple of `cols`) into
+/// Rewrites a thread tile's product C[m, n] += A[m, k] * B(k, n) (A f32,
+/// B f32 or bf16 stored [k, n] or [n, k], C f32, k even, n a multiple of
+/// `cols`) into
 ///
 ///   A2[m, kp, t]     = bf16(A[m, 2 kp + t])                 (rounded)
-///   P[nb, kp, j, t]  = bf16(B[2 kp + t, nb * cols + j])     (the panels)
+///   P[nb, kp, j, t]  = bf16(B(2 kp + t, nb * cols + j))     (the panels)
 ///   C'[m, nb, j]    += f32(A2[m, kp, t]) * f32(P[nb, kp, j, t])
 ///                      over (nb, m, j, kp, t)
 ///

@@ -546,7 +546,13 @@ struct Planner {
       return plan;
     }
     if (op->hasAttr(kf::kBF16PairCopyAttrName) && numDims == 4) {
-      plan.registers = {1, 1, ranges[2], 2};
+      // From [k, n]: two rows of the panel's columns. From [n, k]
+      // (kf.transposing_copy): 8 pairs of 8 weight rows, a transpose.
+      if (!op->hasAttr(kf::kTransposingCopyAttrName)) {
+        plan.registers = {1, 1, ranges[2], 2};
+        return plan;
+      }
+      plan.registers = {1, pickTile(ranges[1], 8), pickTile(ranges[2], 8), 2};
       return plan;
     }
 
@@ -676,7 +682,7 @@ struct Planner {
       // 0.68 -> 0.21 / 0.34 / 0.44.
       int64_t block = kf::dequantizedBlock(op.getDpsInputs()[1]);
       bool outInOrBlocks = weightStoredOutIn(op) || block > 0;
-      bool pairs = bf16Pairs && !outInOrBlocks &&
+      bool pairs = bf16Pairs && block == 0 &&
                    isa<Float32Type, BFloat16Type>(
                        getElementTypeOrSelf(op.getDpsInputs()[1].getType()));
       bool pack =

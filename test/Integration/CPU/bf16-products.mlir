@@ -1,0 +1,57 @@
+// REQUIRES: x86-avx512bf16
+// Prefill's products in bf16 pairs (kf-cpu-pipeline's bf16-products, on
+// this AVX-512 BF16 host): both operands rounded to bf16, pairs multiplied
+// by vdpbf16ps, sums in f32. The reference rounds both operands the same
+// way (storage.round_bf16) and multiplies in float64, so what is left is
+// f32 accumulation over 256-512 products: atol 1e-4 (the unrounded
+// products differ by up to 1e-2 here, so a product left in f32 fails it).
+// Shapes: 64 rows (8 register tiles), 37 rows (4 tiles and 5 rows split off
+// inside each thread tile), 131 columns (128 in pairs, and 3 left over
+// that a product of their own computes in f32: unrounded reference), f32
+// and bf16 weights, a bias.
+// RUN: kernelforge-compile %s -o %t.so --pipeline-options="bf16-products=1"
+// RUN: %check %t.so --entry f32_weights --expect "ref.linear(storage.round_bf16(x0), storage.round_bf16(x1), x2)" --atol 1e-4
+// RUN: %check %t.so --entry bf16_weights --expect "ref.linear(storage.round_bf16(x0), x1)" --atol 1e-4
+// RUN: %check %t.so --entry odd_rows --expect "ref.linear(storage.round_bf16(x0), storage.round_bf16(x1))" --atol 1e-4
+// RUN: %check %t.so --entry columns_left --expect "np.concatenate([ref.linear(storage.round_bf16(x0), x1)[:, :128], ref.linear(x0, x1)[:, 128:]], axis=1)" --atol 1e-4
+// Weights stored [n, k] (nn.Linear's layout, the tied head), transposed
+// into the pair panels 8 x 8 pairs at a time.
+// RUN: %check %t.so --entry f32_out_in --expect "ref.linear(storage.round_bf16(x0), storage.round_bf16(x1), layout='out_in')" --atol 1e-4
+// RUN: %check %t.so --entry bf16_out_in --expect "ref.linear(storage.round_bf16(x0), x1, layout='out_in')" --atol 1e-4
+// An odd reduction has no pairs: the product stays f32, exact to 1e-4
+// against the unrounded reference.
+// RUN: %check %t.so --entry odd_reduction --expect "ref.linear(x0, x1)" --atol 1e-4
+// The same products without bf16-products: f32, against the unrounded
+// reference (the rounded one is 1e-2 away).
+// RUN: kernelforge-compile %s -o %t.f32.so
+// RUN: %check %t.f32.so --entry f32_weights --expect "ref.linear(x0, x1, x2)" --atol 1e-4
+// RUN: not %check %t.f32.so --entry f32_weights --expect "ref.linear(storage.round_bf16(x0), storage.round_bf16(x1), x2)" --atol 1e-4
+
+func.func @f32_weights(%x: tensor<1x64x512xf32>, %w: tensor<512x256xf32>, %b: tensor<256xf32>) -> tensor<1x64x256xf32> {
+  %y = kf.linear %x, %w, %b layout(in_out) : tensor<1x64x512xf32>, tensor<512x256xf32>, tensor<256xf32> -> tensor<1x64x256xf32>
+  return %y : tensor<1x64x256xf32>
+}
+func.func @bf16_weights(%x: tensor<64x256xf32>, %w: tensor<256x128xbf16>) -> tensor<64x128xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<64x256xf32>, tensor<256x128xbf16> -> tensor<64x128xf32>
+  return %y : tensor<64x128xf32>
+}
+func.func @odd_rows(%x: tensor<37x256xf32>, %w: tensor<256x128xf32>) -> tensor<37x128xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<37x256xf32>, tensor<256x128xf32> -> tensor<37x128xf32>
+  return %y : tensor<37x128xf32>
+}
+func.func @columns_left(%x: tensor<64x256xf32>, %w: tensor<256x131xbf16>) -> tensor<64x131xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<64x256xf32>, tensor<256x131xbf16> -> tensor<64x131xf32>
+  return %y : tensor<64x131xf32>
+}
+func.func @odd_reduction(%x: tensor<64x255xf32>, %w: tensor<255x128xf32>) -> tensor<64x128xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<64x255xf32>, tensor<255x128xf32> -> tensor<64x128xf32>
+  return %y : tensor<64x128xf32>
+}
+func.func @f32_out_in(%x: tensor<64x256xf32>, %w: tensor<128x256xf32>) -> tensor<64x128xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<64x256xf32>, tensor<128x256xf32> -> tensor<64x128xf32>
+  return %y : tensor<64x128xf32>
+}
+func.func @bf16_out_in(%x: tensor<1x40x512xf32>, %w: tensor<256x512xbf16>) -> tensor<1x40x256xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<1x40x512xf32>, tensor<256x512xbf16> -> tensor<1x40x256xf32>
+  return %y : tensor<1x40x256xf32>
+}
