@@ -112,6 +112,9 @@ struct TilePlan {
   /// Pack the weights of each thread tile into panels of this many columns
   /// (0: read them in place).
   int64_t packColumns = 0;
+  /// Those panels in bf16 pairs (kf::packBF16PairPanels) where the product
+  /// allows.
+  bool bf16Pairs = false;
   /// Order of the register tiles' loops (empty: the dimensions' order).
   SmallVector<int64_t> registerInterchange;
   /// What the register tiles' loops are marked with.
@@ -412,9 +415,9 @@ splitLaneRowsDepth(RewriterBase &rewriter, linalg::LinalgOp op, int64_t depth) {
 
 struct Planner {
   kf::CPUSchedule defaults;
-  /// Packed float [k, n] products multiply bf16 pairs (bf16-products, on a
-  /// target with the dot product): they pack from four register tiles of
-  /// rows, whatever the schedule's least.
+  /// Packed float products multiply bf16 pairs (bf16-products, on a
+  /// target with the dot product): from eight register tiles of rows on,
+  /// whatever the schedule's least rows to pack.
   bool bf16Pairs = false;
 
   /// The op's own `kf.schedule` (a tuned choice) over the defaults.
@@ -682,7 +685,12 @@ struct Planner {
       // 0.68 -> 0.21 / 0.34 / 0.44.
       int64_t block = kf::dequantizedBlock(op.getDpsInputs()[1]);
       bool outInOrBlocks = weightStoredOutIn(op) || block > 0;
-      bool pairs = bf16Pairs && block == 0 &&
+      // Pairs from 8 register tiles of rows on (64 with AVX-512's): with
+      // fewer the interleaving copy is not paid back. GPT-2's bf16 weights
+      // from memory on a Zen 5 (kernelforge-bench --weights-from-memory):
+      // 8 and 16 rows took 1.3-1.6x the f32 panels' time, 32 rows 1.06-1.08x
+      // (packed at all: 1.15x), 64 rows 0.86-0.88x.
+      bool pairs = bf16Pairs && block == 0 && m && ranges[*m] >= 8 * rows &&
                    isa<Float32Type, BFloat16Type>(
                        getElementTypeOrSelf(op.getDpsInputs()[1].getType()));
       bool pack =
@@ -830,6 +838,7 @@ struct Planner {
       }
       if (pack)
         plan.packColumns = cols;
+      plan.bf16Pairs = pack && pairs;
       // The lowering's lane-split row against i8 out_in blocks: its lanes
       // are summed after the product, so only their sum counts.
       plan.marks.laneSums = quantized;
@@ -1434,7 +1443,7 @@ struct TileAndVectorizePass
           auto tile = cast<linalg::LinalgOp>(current.getOperation());
           // In bf16 pairs where asked for and the target multiplies them.
           FailureOr<SmallVector<Operation *>> panels = failure();
-          if (bf16Products && kf::targetHasBF16Dot(func)) {
+          if (plan.bf16Pairs) {
             panels = kf::packBF16PairPanels(rewriter, tile, plan.packColumns);
             if (succeeded(panels))
               panels->back()->setAttr(kPackedAttrName, rewriter.getUnitAttr());

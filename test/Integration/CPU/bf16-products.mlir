@@ -5,10 +5,11 @@
 // way (storage.round_bf16) and multiplies in float64, so what is left is
 // f32 accumulation over 256-512 products: atol 1e-4 (the unrounded
 // products differ by up to 1e-2 here, so a product left in f32 fails it).
-// Shapes: 64 rows (8 register tiles), 37 rows (4 tiles and 5 rows split off
-// inside each thread tile), 131 columns (128 in pairs, and 3 left over
-// that a product of their own computes in f32: unrounded reference), f32
-// and bf16 weights, a bias.
+// Products of 64 rows or more (8 register tiles; fewer keep f32 panels).
+// Shapes: 64 rows, 69 rows (8 tiles and 5 rows split off inside each
+// thread tile), 72 rows against [n, k], 131 columns (128 in pairs, and 3
+// left over that a product of their own computes in f32: unrounded
+// reference), f32 and bf16 weights, a bias.
 // RUN: kernelforge-compile %s -o %t.so --pipeline-options="bf16-products=1"
 // RUN: %check %t.so --entry f32_weights --expect "ref.linear(storage.round_bf16(x0), storage.round_bf16(x1), x2)" --atol 1e-4
 // RUN: %check %t.so --entry bf16_weights --expect "ref.linear(storage.round_bf16(x0), x1)" --atol 1e-4
@@ -21,6 +22,8 @@
 // An odd reduction has no pairs: the product stays f32, exact to 1e-4
 // against the unrounded reference.
 // RUN: %check %t.so --entry odd_reduction --expect "ref.linear(x0, x1)" --atol 1e-4
+// Fewer rows (32) keep f32 products, bf16-products or not.
+// RUN: %check %t.so --entry few_rows --expect "ref.linear(x0, x1)" --atol 1e-4
 // The same products without bf16-products: f32, against the unrounded
 // reference (the rounded one is 1e-2 away).
 // RUN: kernelforge-compile %s -o %t.f32.so
@@ -35,9 +38,9 @@ func.func @bf16_weights(%x: tensor<64x256xf32>, %w: tensor<256x128xbf16>) -> ten
   %y = kf.linear %x, %w layout(in_out) : tensor<64x256xf32>, tensor<256x128xbf16> -> tensor<64x128xf32>
   return %y : tensor<64x128xf32>
 }
-func.func @odd_rows(%x: tensor<37x256xf32>, %w: tensor<256x128xf32>) -> tensor<37x128xf32> {
-  %y = kf.linear %x, %w layout(in_out) : tensor<37x256xf32>, tensor<256x128xf32> -> tensor<37x128xf32>
-  return %y : tensor<37x128xf32>
+func.func @odd_rows(%x: tensor<69x256xf32>, %w: tensor<256x128xf32>) -> tensor<69x128xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<69x256xf32>, tensor<256x128xf32> -> tensor<69x128xf32>
+  return %y : tensor<69x128xf32>
 }
 func.func @columns_left(%x: tensor<64x256xf32>, %w: tensor<256x131xbf16>) -> tensor<64x131xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<64x256xf32>, tensor<256x131xbf16> -> tensor<64x131xf32>
@@ -51,7 +54,11 @@ func.func @f32_out_in(%x: tensor<64x256xf32>, %w: tensor<128x256xf32>) -> tensor
   %y = kf.linear %x, %w layout(out_in) : tensor<64x256xf32>, tensor<128x256xf32> -> tensor<64x128xf32>
   return %y : tensor<64x128xf32>
 }
-func.func @bf16_out_in(%x: tensor<1x40x512xf32>, %w: tensor<256x512xbf16>) -> tensor<1x40x256xf32> {
-  %y = kf.linear %x, %w layout(out_in) : tensor<1x40x512xf32>, tensor<256x512xbf16> -> tensor<1x40x256xf32>
-  return %y : tensor<1x40x256xf32>
+func.func @bf16_out_in(%x: tensor<1x72x512xf32>, %w: tensor<256x512xbf16>) -> tensor<1x72x256xf32> {
+  %y = kf.linear %x, %w layout(out_in) : tensor<1x72x512xf32>, tensor<256x512xbf16> -> tensor<1x72x256xf32>
+  return %y : tensor<1x72x256xf32>
+}
+func.func @few_rows(%x: tensor<32x256xf32>, %w: tensor<256x128xf32>) -> tensor<32x128xf32> {
+  %y = kf.linear %x, %w layout(in_out) : tensor<32x256xf32>, tensor<256x128xf32> -> tensor<32x128xf32>
+  return %y : tensor<32x128xf32>
 }
