@@ -689,7 +689,7 @@ struct Planner {
       // fewer the interleaving copy is not paid back. GPT-2's bf16 weights
       // from memory on a Zen 5 (kernelforge-bench --weights-from-memory):
       // 8 and 16 rows took 1.3-1.6x the f32 panels' time, 32 rows 1.06-1.08x
-      // (packed at all: 1.15x), 64 rows 0.86-0.88x.
+      // (and 1.15x the unpacked product's), 64 rows 0.86-0.88x.
       bool pairs = bf16Pairs && block == 0 && m && ranges[*m] >= 8 * rows &&
                    isa<Float32Type, BFloat16Type>(
                        getElementTypeOrSelf(op.getDpsInputs()[1].getType()));
