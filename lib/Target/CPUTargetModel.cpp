@@ -198,21 +198,24 @@ DictionaryAttr CPUTargetModel::toAttr(MLIRContext *context) const {
   return b.getDictionaryAttr(fields);
 }
 
-bool mlir::kf::targetHasBF16Dot(Operation *op) {
+namespace {
+/// The target kf-cpu-target recorded on `op`'s module (null: none).
+DictionaryAttr recordedTarget(Operation *op) {
   auto module =
       isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
-  auto target = module ? module->getAttrOfType<DictionaryAttr>(kTargetAttrName)
-                       : DictionaryAttr();
+  return module ? module->getAttrOfType<DictionaryAttr>(kTargetAttrName)
+                : DictionaryAttr();
+}
+} // namespace
+
+bool mlir::kf::targetHasBF16Dot(Operation *op) {
+  DictionaryAttr target = recordedTarget(op);
   auto dot = target ? target.getAs<BoolAttr>("bf16_dot") : BoolAttr();
   return dot && dot.getValue() && x86VectorBits(op).value_or(0) >= 512;
 }
 
 std::optional<int64_t> mlir::kf::x86VectorBits(Operation *op) {
-  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
-                                  : op->getParentOfType<ModuleOp>();
-  auto target = module
-                    ? module->getAttrOfType<DictionaryAttr>(kTargetAttrName)
-                    : DictionaryAttr();
+  DictionaryAttr target = recordedTarget(op);
   auto triple = target ? target.getAs<StringAttr>("triple") : StringAttr();
   auto bits = target ? target.getAs<IntegerAttr>("vector_bits") : IntegerAttr();
   if (!triple || !bits || bits.getInt() <= 0 ||

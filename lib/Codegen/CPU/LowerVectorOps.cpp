@@ -252,6 +252,16 @@ struct Transpose8x8 : OpRewritePattern<vector::TransposeOp> {
 
 struct LowerVectorOpsPass
     : kf::impl::LowerVectorOpsPassBase<LowerVectorOpsPass> {
+  /// Applies `patterns` to the function; where they do not converge, says
+  /// so and fails the pass.
+  LogicalResult lower(func::FuncOp func, RewritePatternSet &&patterns) {
+    if (succeeded(applyPatternsGreedily(func, std::move(patterns))))
+      return success();
+    func->emitError() << getArgument() << ": rewrite patterns did not converge";
+    signalPassFailure();
+    return failure();
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
@@ -287,11 +297,8 @@ struct LowerVectorOpsPass
     if (kf::targetHasBF16Dot(func)) {
       RewritePatternSet pairs(ctx);
       kf::populateBF16PairDotPatterns(pairs);
-      if (failed(applyPatternsGreedily(func, std::move(pairs)))) {
-        func->emitError() << getArgument()
-                          << ": rewrite patterns did not converge";
-        return signalPassFailure();
-      }
+      if (failed(lower(func, std::move(pairs))))
+        return;
       kf::flattenBF16PairReads(func);
     }
 
@@ -301,11 +308,8 @@ struct LowerVectorOpsPass
     vector::populateCastAwayVectorLeadingOneDimPatterns(unitDims);
     vector::populateVectorTransferDropUnitDimsPatterns(unitDims);
     vector::populateDropUnitDimWithShapeCastPatterns(unitDims);
-    if (failed(applyPatternsGreedily(func, std::move(unitDims)))) {
-      func->emitError() << getArgument()
-                            << ": rewrite patterns did not converge";
-      return signalPassFailure();
-    }
+    if (failed(lower(func, std::move(unitDims))))
+      return;
 
     RewritePatternSet lowering(ctx);
     vector::populateVectorContractLoweringPatterns(
@@ -323,11 +327,8 @@ struct LowerVectorOpsPass
         bits && *bits >= 256)
       lowering.add<Transpose8x8>(ctx, /*benefit=*/2);
     vector::populateVectorMaskOpLoweringPatterns(lowering);
-    if (failed(applyPatternsGreedily(func, std::move(lowering)))) {
-      func->emitError() << getArgument()
-                            << ": rewrite patterns did not converge";
-      return signalPassFailure();
-    }
+    if (failed(lower(func, std::move(lowering))))
+      return;
 
     // A float sum or product over a vector may be reassociated: the lanes
     // are added as a tree instead of one after another (64 dependent adds per
@@ -345,11 +346,8 @@ struct LowerVectorOpsPass
     // run it on its own.
     RewritePatternSet broadcasts(ctx);
     vector::populateVectorBroadcastLoweringPatterns(broadcasts);
-    if (failed(applyPatternsGreedily(func, std::move(broadcasts)))) {
-      func->emitError() << getArgument()
-                            << ": rewrite patterns did not converge";
-      return signalPassFailure();
-    }
+    if (failed(lower(func, std::move(broadcasts))))
+      return;
   }
 };
 } // namespace

@@ -1021,7 +1021,8 @@ FailureOr<TilingInterface> tileLevel(RewriterBase &rewriter, TilingInterface op,
 ///
 /// with C' = C expanded to [m, n / cols, cols]. Each register tile then
 /// reads a [k, cols] panel front to back. Returns the copy and the new
-/// product, or failure when the op is not that shape.
+/// product (the caller marks it kf.packed), or failure when the op is not
+/// that shape.
 FailureOr<SmallVector<Operation *>>
 packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
   if (op.getNumLoops() != 3 || op.getNumDpsInputs() != 2 ||
@@ -1124,7 +1125,6 @@ packWeightPanels(RewriterBase &rewriter, linalg::LinalgOp op, int64_t cols) {
   // records the schedule.
   if (Attribute schedule = op->getAttr(kf::kScheduleAttrName))
     product->setAttr(kf::kScheduleAttrName, schedule);
-  product->setAttr(kPackedAttrName, rewriter.getUnitAttr());
   Value collapsed = tensor::CollapseShapeOp::create(
       rewriter, loc, cType, product.getResult(0), reassociation);
   rewriter.replaceOp(op, collapsed);
@@ -1443,14 +1443,13 @@ struct TileAndVectorizePass
           auto tile = cast<linalg::LinalgOp>(current.getOperation());
           // In bf16 pairs where asked for and the target multiplies them.
           FailureOr<SmallVector<Operation *>> panels = failure();
-          if (plan.bf16Pairs) {
+          if (plan.bf16Pairs)
             panels = kf::packBF16PairPanels(rewriter, tile, plan.packColumns);
-            if (succeeded(panels))
-              panels->back()->setAttr(kPackedAttrName, rewriter.getUnitAttr());
-          }
           if (failed(panels))
             panels = packWeightPanels(rewriter, tile, plan.packColumns);
           if (succeeded(panels)) {
+            // The product that reads them (the last op either returns).
+            panels->back()->setAttr(kPackedAttrName, rewriter.getUnitAttr());
             for (Operation *newOp : *panels)
               worklist.push_back(cast<linalg::LinalgOp>(newOp));
             packed = true;

@@ -257,10 +257,13 @@ def TileAndVectorizePass
     register tile where the register budget holds them (AVX2 included).
 
     With `bf16-products` and a target with a bf16 pair dot product (x86's
-    AVX-512 BF16, `bf16_dot` in `kf.target`), a packed product against an
-    f32 or bf16 weight stored `[k, n]` multiplies in bf16 pairs instead: its
-    panels are `[n / cols, k / 2, cols, 2]` (the two weight rows of each
-    pair side by side, rounded to bf16 from f32), the thread's rows of
+    AVX-512 BF16, `bf16_dot` in `kf.target`), a product of 8 register tiles
+    of rows or more (64 with AVX-512's; packed from there whatever
+    `pack_min_rows` says) against an f32 or bf16 weight, stored `[k, n]` or
+    `[n, k]`, multiplies in bf16 pairs instead: its panels are
+    `[n / cols, k / 2, cols, 2]` (the two weight rows of each pair side by
+    side, rounded to bf16 from f32; from `[n, k]` copied 8 x 8 pairs at a
+    time, transposed), the thread's rows of
     activations are rounded to bf16 once per k tile (`[m, k / 2, 2]`), and
     the product over (nb, m, j, kp, t), `kf.bf16_pairs`, has register tiles
     of `register-rows` x `register-cols` x one pair, which
@@ -299,9 +302,9 @@ def TileAndVectorizePass
     Option<"threads", "threads", "bool", /*default=*/"true",
            "Emit scf.forall (parallel) for the outer tiles">,
     Option<"bf16Products", "bf16-products", "bool", /*default=*/"false",
-           "Packed products against f32 or bf16 [k, n] weights multiply "
-           "bf16 pairs, summing in f32, where the target has a bf16 dot "
-           "product (`bf16_dot` in `kf.target`)">
+           "Products of 8 register tiles of rows or more against f32 or "
+           "bf16 weights multiply bf16 pairs, summing in f32, where the "
+           "target has a bf16 dot product (`bf16_dot` in `kf.target`)">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::LLVM::LLVMDialect",
