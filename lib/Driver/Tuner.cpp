@@ -11,6 +11,7 @@
 #include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -37,7 +38,10 @@ using namespace mlir::kf;
 
 /// A module computing `op` alone from arguments (with `source`'s kf.target
 /// and kf.schedule, without a kf.schedule of the op's own); null when the
-/// op's regions read values from above that are not constants.
+/// op's regions read values from above that are not constants. An operand
+/// dequantised from i8 blocks (dequantizingProducer) comes with its
+/// dequantisation, from the blocks and scales as arguments: the product is
+/// then compiled as in the model, its panels made from the blocks.
 static OwningOpRef<ModuleOp> standaloneKernel(Operation *op, ModuleOp source) {
   MLIRContext *ctx = op->getContext();
   Location loc = op->getLoc();
@@ -53,15 +57,50 @@ static OwningOpRef<ModuleOp> standaloneKernel(Operation *op, ModuleOp source) {
     if (Attribute attr = source->getAttr(name))
       (*kernel)->setAttr(name, attr);
   b.setInsertionPointToEnd(kernel->getBody());
-  SmallVector<Type> argTypes(op->getOperandTypes());
   auto func = func::FuncOp::create(
-      b, loc, "main", FunctionType::get(ctx, argTypes, op->getResultTypes()));
+      b, loc, "main", FunctionType::get(ctx, {}, op->getResultTypes()));
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   IRMapping mapping;
-  for (auto [operand, arg] : llvm::zip(op->getOperands(), entry->getArguments()))
-    if (!mapping.contains(operand))
-      mapping.map(operand, arg);
+  // An argument for `v`, or (for the ops of a dequantisation: the
+  // collapse, the dequantising op, the blocks' view, its init) a clone.
+  std::function<Value(Value)> materialize = [&](Value v) -> Value {
+    if (Value mapped = mapping.lookupOrNull(v))
+      return mapped;
+    Operation *def = v.getDefiningOp();
+    auto generic = dyn_cast_or_null<linalg::GenericOp>(def);
+    bool cloned =
+        def &&
+        (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::EmptyOp>(
+             def) ||
+         (generic && generic->hasAttr(kDequantizeAttrName))) &&
+        def->getNumRegions() == (generic ? 1 : 0);
+    if (cloned) {
+      SetVector<Value> captured;
+      getUsedValuesDefinedAbove(def->getRegions(), captured);
+      cloned = captured.empty();
+    }
+    if (!cloned) {
+      mapping.map(v, entry->addArgument(v.getType(), loc));
+      return mapping.lookup(v);
+    }
+    for (Value operand : def->getOperands())
+      materialize(operand);
+    b.clone(*def, mapping);
+    return mapping.lookup(v);
+  };
+  for (Value operand : op->getOperands()) {
+    bool dequantized = false;
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+      dequantized = llvm::is_contained(linalgOp.getDpsInputs(), operand) &&
+                    dequantizingProducer(operand);
+    if (dequantized)
+      materialize(operand);
+    else if (!mapping.contains(operand))
+      mapping.map(operand, entry->addArgument(operand.getType(), loc));
+  }
+  func.setFunctionType(
+      FunctionType::get(ctx, entry->getArgumentTypes(), op->getResultTypes()));
   for (Value v : above)
     mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
   Operation *clone = b.clone(*op, mapping);
@@ -110,13 +149,15 @@ TuningProblem *TuningProblemSet::add(Operation *op, StringRef kind,
 }
 
 FailureOr<std::vector<TuningProblem>>
-mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache) {
+mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache,
+                                bool bf16Products) {
   // kf-cpu-pipeline itself up to linalg: the problems are the ops
   // kf-apply-tuning will look up.
   PassManager pm(module.getContext());
   CPUPipelineOptions pipeline;
   pipeline.stopAfter = "linalg";
   pipeline.tuningCache = tuningCache.str();
+  pipeline.bf16Products = bf16Products;
   buildCPUPipeline(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();
@@ -124,8 +165,9 @@ mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache) {
   module.walk([&](linalg::LinalgOp op) {
     if (!isTuningProblem(op))
       return;
-    if (TuningProblem *p =
-            problems.add(op, kContractionKind, describeProblem(op))) {
+    if (TuningProblem *p = problems.add(op, kContractionKind,
+                                        describeProblem(op, bf16Products))) {
+      p->bf16Products = bf16Products;
       p->ranges = llvm::to_vector(op.getStaticLoopRanges());
       p->flops = 2.0;
       for (int64_t r : p->ranges)
@@ -301,6 +343,7 @@ std::optional<Compiled> compileCandidate(const TuningProblem &problem,
     });
   CompileOptions options;
   options.pipeline.tuningCache = "none";
+  options.pipeline.bf16Products = problem.bf16Products;
   if (!module || failed(compileModule(*module, options, path))) {
     error = "compiling " + c.describe() + " failed: " + diagnostics;
     return std::nullopt;
@@ -403,9 +446,9 @@ double medianSeconds(const kernelforge::runtime::EntryPoint &entry,
   return upperMedian(std::move(samples));
 }
 
-/// Normal random values stored as `arg`'s element type (f32, bf16 or f16),
-/// or an attention's query offset (an index scalar); false for anything
-/// else.
+/// Normal random values stored as `arg`'s element type (f32, bf16 or f16;
+/// i8 blocks uniform over -127..127), or an attention's query offset (an index
+/// scalar); false for anything else.
 bool randomArgument(const TuningProblem &problem,
                     const kernelforge::runtime::ArgSpec &arg,
                     std::mt19937 &rng, std::vector<char> &bytes) {
@@ -419,6 +462,15 @@ bool randomArgument(const TuningProblem &problem,
   }
   std::normal_distribution<float> normal(0.f, 1.f);
   int64_t n = arg.numElements();
+  // An i8 weight's blocks: values of the whole range, as a quantiser gives.
+  if (arg.dtype == "i8") {
+    std::uniform_int_distribution<int> byte(-127, 127);
+    bytes.assign(n, 0);
+    if (!arg.isOutput)
+      for (int64_t i = 0; i < n; ++i)
+        bytes[i] = char(byte(rng));
+    return true;
+  }
   if (arg.dtype == "f32") {
     bytes.assign(n * sizeof(float), 0);
     auto *values = reinterpret_cast<float *>(bytes.data());
@@ -496,7 +548,7 @@ FailureOr<TunedSchedule> mlir::kf::tuneProblem(const TuningProblem &problem,
       for (const auto &arg : args) {
         inputs.emplace_back();
         if (!randomArgument(problem, arg, rng, inputs.back())) {
-          error = "only ops on f32, bf16 and f16 buffers are tuned "
+          error = "only ops on f32, bf16, f16 and i8 buffers are tuned "
                   "(argument " +
                   arg.describe() + ")";
           return failure();

@@ -66,6 +66,7 @@ void mlir::kf::buildCPUPipeline(OpPassManager &pm,
   // (kernelforge-tune), which shape the loops the lowering builds.
   ApplyTuningPassOptions tuning;
   tuning.cache = options.tuningCache;
+  tuning.bf16Products = options.bf16Products;
   if (options.vectorize)
     pm.addPass(createApplyTuningPass(tuning));
   detail::addLowerToLinalg(pm, options.decomposeAttention);

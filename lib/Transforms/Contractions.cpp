@@ -2,8 +2,11 @@
 
 #include "kernelforge/Transforms/Contractions.h"
 
-#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "kernelforge/Target/CPUTargetModel.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -33,7 +36,21 @@ bool mlir::kf::hasIndexingMaps(linalg::LinalgOp op,
   return true;
 }
 
-std::string mlir::kf::describeProblem(linalg::LinalgOp op) {
+linalg::GenericOp mlir::kf::dequantizingProducer(Value weight) {
+  Value v = weight;
+  while (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>())
+    v = slice.getSource();
+  auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse)
+    return nullptr;
+  auto dequantize = collapse.getSrc().getDefiningOp<linalg::GenericOp>();
+  if (!dequantize || !dequantize->hasAttr(kDequantizeAttrName) ||
+      dequantize.getNumDpsInputs() != 2)
+    return nullptr;
+  return dequantize;
+}
+
+std::string mlir::kf::describeProblem(linalg::LinalgOp op, bool bf16Products) {
   std::string text;
   llvm::raw_string_ostream os(text);
   llvm::interleave(op.getStaticLoopRanges(), os, "x");
@@ -43,8 +60,31 @@ std::string mlir::kf::describeProblem(linalg::LinalgOp op) {
   auto elementType = [&](Value v) {
     os << getElementTypeOrSelf(v.getType());
   };
-  llvm::interleave(op.getDpsInputs(), os, elementType, ",");
+  // The i8 blocks ([k / B, B, n] or [n, k / B, B]) and their scales, read
+  // at (d0, d2) of the blocks' three dims or (d0, d1), an input is
+  // dequantised from.
+  auto storage = [&](Value v) {
+    linalg::GenericOp dequantize = dequantizingProducer(v);
+    if (!dequantize)
+      return elementType(v);
+    Value blocks = dequantize.getDpsInputs()[0];
+    Value scales = dequantize.getDpsInputs()[1];
+    AffineMap scalesMap = dequantize.getIndexingMapsArray()[1];
+    bool inOut = scalesMap.getNumResults() == 2 &&
+                 scalesMap.getResult(1) == getAffineDimExpr(2, op.getContext());
+    os << getElementTypeOrSelf(blocks.getType()) << "/"
+       << cast<ShapedType>(blocks.getType()).getDimSize(inOut ? 1 : 2) << "*"
+       << getElementTypeOrSelf(scales.getType());
+  };
+  llvm::interleave(op.getDpsInputs(), os, storage, ",");
   os << "->";
   llvm::interleave(op.getDpsInits(), os, elementType, ",");
+  if (bf16Products && targetHasBF16Dot(op)) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    Value weight = op.getDpsInputs()[1];
+    if (ranges.size() == 3 && ranges[0] > 1 && !dequantizingProducer(weight) &&
+        isa<Float32Type, BFloat16Type>(getElementTypeOrSelf(weight.getType())))
+      os << ";bf16-products";
+  }
   return text;
 }

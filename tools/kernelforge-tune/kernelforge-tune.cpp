@@ -1,10 +1,11 @@
 //===- kernelforge-tune.cpp - The autotuner -------------------------------===//
 //
-// kernelforge-tune model.mlir                      # a module's attention and contractions
-// kernelforge-tune --model-dir DIR [--seq-lens 64,256]  # a decoder's graphs (GPT-2, LLaMA family)
-// kernelforge-tune --config config.json            # the same from a config alone
+// kernelforge-tune model.mlir                      # a module's attention and
+// contractions kernelforge-tune --model-dir DIR [--seq-lens 64,256]  # a
+// decoder's graphs (GPT-2, LLaMA family) kernelforge-tune --config config.json
+// # the same from a config alone
 //   [--budget SECONDS] [--tuning-cache PATH] [--max-candidates N] [--retune]
-//   [--dry-run]
+//   [--bf16-products] [--dry-run]
 //
 // Measures candidate schedules of each distinct fused attention, then of each
 // distinct contraction (the attention's tiles decide the products inside it),
@@ -84,6 +85,13 @@ static cl::opt<double> minTime("min-time", cl::init(0.1),
 static cl::opt<bool> retune("retune", cl::init(false),
                             cl::desc("Measure problems the cache already has"),
                             cl::cat(category));
+static cl::opt<bool> bf16Products(
+    "bf16-products", cl::init(false),
+    cl::desc("Tune the products as --pipeline-options bf16-products=1 "
+             "compiles them (on a CPU with AVX-512 BF16: prefill's in bf16 "
+             "pairs); they are tuned apart from f32 panels' and used only by "
+             "compiles with that option"),
+    cl::cat(category));
 static cl::opt<bool> dryRun("dry-run", cl::init(false),
                             cl::desc("List the problems and candidates only"),
                             cl::cat(category));
@@ -281,7 +289,7 @@ int main(int argc, char **argv) {
   // (A file that was unreadable and not yet rewritten was warned about.)
   std::string lowering = problem.empty() || saved ? path : "none";
   for (OwningOpRef<ModuleOp> &module : modules) {
-    auto found = kf::collectTuningProblems(*module, lowering);
+    auto found = kf::collectTuningProblems(*module, lowering, bf16Products);
     if (failed(found))
       fail("lowering the module to find its contractions failed");
     distinct(contractions, contractionKeys, *found);

@@ -57,6 +57,9 @@ struct TuningProblem {
   double flops = 0;
   /// How many ops of the module pose it.
   int64_t uses = 0;
+  /// Compiled with kf-cpu-pipeline's bf16-products (the problem's text
+  /// says so where that changes its code: describeProblem).
+  bool bf16Products = false;
   /// The target's schedule and vector registers (kf-cpu-target's).
   CPUSchedule defaults;
   int64_t vectorRegisters = 16;
@@ -109,8 +112,11 @@ private:
 /// linalg, for the host, and returns its distinct contractions. Attention
 /// is lowered with the tiles `tuningCache` (kf-apply-tuning's option) holds
 /// for it, so that the products inside it are the ones a compile makes.
+/// With `bf16Products`, the problems are described, compiled and timed as
+/// kf-cpu-pipeline's bf16-products compiles them.
 FailureOr<std::vector<TuningProblem>>
-collectTuningProblems(ModuleOp module, StringRef tuningCache = "");
+collectTuningProblems(ModuleOp module, StringRef tuningCache = "",
+                      bool bf16Products = false);
 
 /// Records the host target on `module` (kf-cpu-target) and returns its
 /// distinct `kf.attention` ops, each a one-op kernel.

@@ -103,10 +103,21 @@ bool hasIndexingMaps(linalg::LinalgOp op,
 /// as parallel products of their own).
 bool isTuningProblem(linalg::LinalgOp op);
 
+/// The `kf.dequantize` op whose f32 result `weight` is, seen through the
+/// collapse to [k, n] or [n, k] and any slices of that; null otherwise.
+linalg::GenericOp dequantizingProducer(Value weight);
+
 /// The tuning problem an op poses: static loop ranges, indexing maps and
 /// element types, e.g. `1x64x2304x768;(d0, d1, d2, d3) -> (d0, d1, d3),
-/// ...;f32,f32->f32`. Two ops with the same text get the same code.
-std::string describeProblem(linalg::LinalgOp op);
+/// ...;f32,f32->f32`. Two ops with the same text get the same code. An
+/// input dequantised from i8 blocks (dequantizingProducer) is described by
+/// its storage, `i8/B*f16` (blocks of B along the reduction, a scale of
+/// that type each), not as the f32 it is dequantised to: its product packs
+/// panels from the blocks, other code than an f32 weight's. With
+/// `bf16Products` (kf-cpu-pipeline's option of that name) on a target with
+/// a bf16 pair dot product, a float product of more than one row that may
+/// multiply in bf16 pairs is a problem of its own too: `;bf16-products`.
+std::string describeProblem(linalg::LinalgOp op, bool bf16Products = false);
 
 } // namespace mlir::kf
 

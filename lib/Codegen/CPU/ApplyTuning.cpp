@@ -96,7 +96,7 @@ struct ApplyTuningPass : kf::impl::ApplyTuningPassBase<ApplyTuningPass> {
       }
     }
     for (linalg::LinalgOp op : contractions) {
-      std::string problem = kf::describeProblem(op);
+      std::string problem = kf::describeProblem(op, bf16Products);
       if (auto tuned = lookUp(op, kf::kContractionKind, problem)) {
         ++applied;
         apply(op, kf::kContractionKind, problem, *tuned);

@@ -3,6 +3,7 @@
 #include "BF16Pairs.h"
 #include "DequantizedPanels.h"
 
+#include "kernelforge/Target/CPUTargetModel.h"
 #include "kernelforge/Transforms/Contractions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -128,6 +129,9 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
             arith::AddFOp::create(nested, l, args[2], term).getResult());
       });
   product->setAttr(kBF16PairsAttrName, rewriter.getUnitAttr());
+  // A measured schedule (kernelforge-tune --bf16-products) is the pairs'.
+  if (Attribute own = op->getAttr(kf::kScheduleAttrName))
+    product->setAttr(kf::kScheduleAttrName, own);
   Value result = tensor::CollapseShapeOp::create(rewriter, loc, outputType,
                                                  product.getResult(0), columns);
   rewriter.replaceOp(op, result);

@@ -51,12 +51,8 @@ FailureOr<DequantizedSlice> findDequantizedSlice(OpBuilder *b, Value weight) {
     slices.push_back(slice);
     v = slice.getSource();
   }
-  auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
-  if (!collapse)
-    return failure();
-  auto dequantize = collapse.getSrc().getDefiningOp<linalg::GenericOp>();
-  if (!dequantize || !dequantize->hasAttr(kf::kDequantizeAttrName) ||
-      dequantize.getNumDpsInputs() != 2 || dequantize.getNumDpsInits() != 1)
+  linalg::GenericOp dequantize = kf::dequantizingProducer(v);
+  if (!dequantize || dequantize.getNumDpsInits() != 1)
     return failure();
   auto viewType =
       dyn_cast<RankedTensorType>(dequantize.getDpsInputs()[0].getType());

@@ -102,6 +102,16 @@ def ApplyTuningPass : Pass<"kf-apply-tuning", "::mlir::ModuleOp"> {
     `used = {"kind|problem" = "choice", ...}`: each entry found and what it
     chose ("target default" where the default won), so tools can say so.
 
+    A product's problem names how its weight is stored: an i8 weight
+    dequantised from blocks as `i8/32*f16` (blocks of 32 along the
+    reduction, an f16 scale each), not as the f32 it is dequantised to
+    (its panels are made from the blocks: other code than an f32 weight's).
+    With `bf16-products` (`kf-cpu-pipeline`'s option, passed on) on a
+    target with a bf16 pair dot product, a float product of more than one
+    row ends in `;bf16-products`: schedules measured with f32 panels are
+    not applied to products in bf16 pairs, nor the other way round
+    (`kernelforge-tune --bf16-products` measures these).
+
     A missing cache file changes nothing. A corrupt file or entry (not JSON,
     another format, tiles out of range) is reported once as a warning and
     the target's default schedule is kept: a cache never makes a compile
@@ -112,7 +122,11 @@ def ApplyTuningPass : Pass<"kf-apply-tuning", "::mlir::ModuleOp"> {
   let options = [
     Option<"cache", "cache", "std::string", /*default=*/"\"\"",
            "Tuning cache file (empty: $KF_TUNING_CACHE or "
-           "~/.cache/kernelforge/tuning.json; none: do not look)">
+           "~/.cache/kernelforge/tuning.json; none: do not look)">,
+    Option<"bf16Products", "bf16-products", "bool", /*default=*/"false",
+           "Look products up as kf-tile-and-vectorize's bf16-products "
+           "compiles them: those that may multiply in bf16 pairs under "
+           "their own keys (`;bf16-products`), tuned apart">
   ];
 }
 
