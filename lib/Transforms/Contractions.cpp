@@ -82,7 +82,8 @@ std::string mlir::kf::describeProblem(linalg::LinalgOp op, bool bf16Products) {
   if (bf16Products && targetHasBF16Dot(op)) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     Value weight = op.getDpsInputs()[1];
-    if (ranges.size() == 3 && ranges[0] > 1 && !dequantizingProducer(weight) &&
+    // (An i8 weight's is the f32 it is dequantised to.)
+    if (ranges.size() == 3 && ranges[0] > 1 &&
         isa<Float32Type, BFloat16Type>(getElementTypeOrSelf(weight.getType())))
       os << ";bf16-products";
   }

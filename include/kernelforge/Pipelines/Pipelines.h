@@ -101,10 +101,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<bool> bf16Products{
       *this, "bf16-products",
       llvm::cl::desc("Prefill's matrix products of 64 rows or more (8 "
-                     "register tiles) against f32 or bf16 weights round both "
-                     "operands to bf16 and multiply them in pairs, summing in "
-                     "f32, where the target has a bf16 dot product (AVX-512 "
-                     "BF16); off: f32 products"),
+                     "register tiles) against f32, bf16 or int8 weights "
+                     "(int8 stored [n, k]: 256 rows) round both operands to "
+                     "bf16 and multiply them in pairs, summing in f32, where "
+                     "the target has a bf16 dot product (AVX-512 BF16); off: "
+                     "f32 products"),
       llvm::cl::init(false)};
   PassOptions::Option<bool> decomposeAttention{
       *this, "decompose-attention",

@@ -115,8 +115,9 @@ linalg::GenericOp dequantizingProducer(Value weight);
 /// that type each), not as the f32 it is dequantised to: its product packs
 /// panels from the blocks, other code than an f32 weight's. With
 /// `bf16Products` (kf-cpu-pipeline's option of that name) on a target with
-/// a bf16 pair dot product, a float product of more than one row that may
-/// multiply in bf16 pairs is a problem of its own too: `;bf16-products`.
+/// a bf16 pair dot product, a product of more than one row against f32,
+/// bf16 or i8 weights, which may multiply in bf16 pairs, is a problem of
+/// its own too: `;bf16-products`.
 std::string describeProblem(linalg::LinalgOp op, bool bf16Products = false);
 
 } // namespace mlir::kf

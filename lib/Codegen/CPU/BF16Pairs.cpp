@@ -41,11 +41,10 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
   Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1],
         c = op.getDpsInits()[0];
   Type weightType = elementOf(b);
-  // A dequantised i8 weight has panels of its own (packDequantizedPanels).
+  int64_t block = kf::dequantizedBlock(b);
   if (depth % 2 != 0 || cols % 16 != 0 || width % cols != 0 ||
       !elementOf(a).isF32() || !elementOf(c).isF32() ||
-      !(weightType.isF32() || weightType.isBF16()) ||
-      kf::dequantizedBlock(b) != 0)
+      !(weightType.isF32() || weightType.isBF16()) || block % 2 != 0)
     return failure();
 
   Location loc = op.getLoc();
@@ -54,6 +53,17 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
   auto reduction = utils::IteratorType::reduction;
   int64_t panels = width / cols, pairs = depth / 2;
   rewriter.setInsertionPoint(op);
+
+  // A dequantised i8 weight's panels come from its blocks and scales
+  // (before anything else is made: it may fail).
+  linalg::GenericOp copy;
+  Value panelValues;
+  if (block > 0) {
+    auto packed = kf::packDequantizedPairPanels(rewriter, loc, b, inOut, cols);
+    if (failed(packed))
+      return failure();
+    std::tie(copy, panelValues) = *packed;
+  }
 
   // A body that rounds its input to bf16 (a bf16 input passes through).
   auto roundBody = [&](Type from) {
@@ -80,29 +90,39 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
       rounding.getResult(0), ArrayRef<ReassociationIndices>{{0}, {1, 2}});
 
   // The panels: B viewed as [kp, t, nb, j] (stored [k, n]) or [nb, j, kp,
-  // t] (stored [n, k]), copied to [nb, kp, j, t].
-  Value view = tensor::ExpandShapeOp::create(
-      rewriter, loc,
-      RankedTensorType::get(inOut ? ArrayRef<int64_t>{pairs, 2, panels, cols}
-                                  : ArrayRef<int64_t>{panels, cols, pairs, 2},
-                            weightType),
-      b, ArrayRef<ReassociationIndices>{{0, 1}, {2, 3}});
-  AffineExpr nb, kp, j, t;
-  bindDims(ctx, nb, kp, j, t);
-  AffineMap source = inOut ? AffineMap::get(4, 0, {kp, t, nb, j}, ctx)
-                           : AffineMap::get(4, 0, {nb, j, kp, t}, ctx);
-  Value panelsEmpty = tensor::EmptyOp::create(
-      rewriter, loc, ArrayRef<int64_t>{panels, pairs, cols, 2}, bf16);
-  auto copy = linalg::GenericOp::create(
-      rewriter, loc, panelsEmpty.getType(), ValueRange{view},
-      ValueRange{panelsEmpty},
-      ArrayRef<AffineMap>{source, AffineMap::get(4, 0, {nb, kp, j, t}, ctx)},
-      ArrayRef<utils::IteratorType>{parallel, parallel, parallel, parallel},
-      roundBody(weightType));
+  // t] (stored [n, k]), copied to [nb, kp, j, t]. (Over (nb, kp, t, j) from
+  // [k, n], rounded before they are interleaved as i8 blocks' pairs are,
+  // GPT-2's f32 and bf16 weights took as long: kernelforge-bench
+  // --weights-from-memory, 2026-12-07.)
+  if (!copy) {
+    Value view = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get(inOut ? ArrayRef<int64_t>{pairs, 2, panels, cols}
+                                    : ArrayRef<int64_t>{panels, cols, pairs, 2},
+                              weightType),
+        b, ArrayRef<ReassociationIndices>{{0, 1}, {2, 3}});
+    AffineExpr nb, kp, j, t;
+    bindDims(ctx, nb, kp, j, t);
+    AffineMap source = inOut ? AffineMap::get(4, 0, {kp, t, nb, j}, ctx)
+                             : AffineMap::get(4, 0, {nb, j, kp, t}, ctx);
+    Value panelsEmpty = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<int64_t>{panels, pairs, cols, 2}, bf16);
+    copy = linalg::GenericOp::create(
+        rewriter, loc, panelsEmpty.getType(), ValueRange{view},
+        ValueRange{panelsEmpty},
+        ArrayRef<AffineMap>{source, AffineMap::get(4, 0, {nb, kp, j, t}, ctx)},
+        ArrayRef<utils::IteratorType>{parallel, parallel, parallel, parallel},
+        roundBody(weightType));
+    panelValues = copy.getResult(0);
+  }
   copy->setAttr(kBF16PairCopyAttrName, rewriter.getUnitAttr());
+  // From [n, k]: read along the pairs, written along the columns ((kp, j)
+  // of (nb, kp, j, t); (bp, j) of i8 blocks' (nb, kb, bp, j, t)).
   if (!inOut)
     copy->setAttr(kf::kTransposingCopyAttrName,
-                  rewriter.getDenseI64ArrayAttr({1, 2}));
+                  rewriter.getDenseI64ArrayAttr(copy.getNumLoops() == 4
+                                                    ? ArrayRef<int64_t>{1, 2}
+                                                    : ArrayRef<int64_t>{2, 3}));
 
   // The product over (nb, m, j, kp, t) on the expanded output.
   auto outputType = cast<RankedTensorType>(c.getType());
@@ -114,7 +134,7 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
   bindDims(ctx, q0, q1, q2, q3, q4);
   auto product = linalg::GenericOp::create(
       rewriter, loc, expanded.getType(),
-      ValueRange{activationPairs, copy.getResult(0)}, ValueRange{expanded},
+      ValueRange{activationPairs, panelValues}, ValueRange{expanded},
       ArrayRef<AffineMap>{AffineMap::get(5, 0, {q1, q3, q4}, ctx),
                           AffineMap::get(5, 0, {q0, q3, q2, q4}, ctx),
                           AffineMap::get(5, 0, {q1, q0, q2}, ctx)},

@@ -21,8 +21,9 @@ inline constexpr StringLiteral kBF16PairsAttrName = "kf.bf16_pairs";
 inline constexpr StringLiteral kBF16PairCopyAttrName = "kf.bf16_pair_copy";
 
 /// Rewrites a thread tile's product C[m, n] += A[m, k] * B(k, n) (A f32,
-/// B f32 or bf16 stored [k, n] or [n, k], C f32, k even, n a multiple of
-/// `cols`) into
+/// B f32 or bf16 stored [k, n] or [n, k], or dequantised from i8 blocks of
+/// an even size (kf::packDequantizedPairPanels makes those panels), C f32,
+/// k even, n a multiple of `cols`) into
 ///
 ///   A2[m, kp, t]     = bf16(A[m, 2 kp + t])                 (rounded)
 ///   P[nb, kp, j, t]  = bf16(B(2 kp + t, nb * cols + j))     (the panels)

@@ -201,6 +201,50 @@ FailureOr<BlockSlices> sliceBlocks(RewriterBase &rewriter, Location loc,
   return out;
 }
 
+/// The blocks and scales of `slices` with their columns split into panels
+/// of `cols`: [kb, B, nb, j] and [kb, nb, j] from [k, n], [nb, j, kb, B]
+/// and [nb, j, kb] from [n, k]; with `pairs`, each block's B rows as (B /
+/// 2, 2).
+std::pair<Value, Value> panelViews(RewriterBase &rewriter, Location loc,
+                                   const BlockSlices &slices, int64_t cols,
+                                   bool pairs) {
+  int64_t blocks = slices.blocks, block = slices.block,
+          panels = slices.width / cols;
+  SmallVector<int64_t> rows =
+      pairs ? SmallVector<int64_t>{block / 2, 2} : SmallVector<int64_t>{block};
+  SmallVector<int64_t> qShape, sShape;
+  SmallVector<ReassociationIndices> qGroups, sGroups;
+  ReassociationIndices rowGroup;
+  if (slices.inOut) {
+    qShape = {blocks};
+    llvm::append_range(qShape, rows);
+    llvm::append_range(qShape, ArrayRef<int64_t>{panels, cols});
+    for (size_t i = 0; i < rows.size(); ++i)
+      rowGroup.push_back(1 + i);
+    qGroups = {{0},
+               rowGroup,
+               {int64_t(qShape.size()) - 2, int64_t(qShape.size()) - 1}};
+    sShape = {blocks, panels, cols};
+    sGroups = {{0}, {1, 2}};
+  } else {
+    qShape = {panels, cols, blocks};
+    llvm::append_range(qShape, rows);
+    for (size_t i = 0; i < rows.size(); ++i)
+      rowGroup.push_back(3 + i);
+    qGroups = {{0, 1}, {2}, rowGroup};
+    sShape = {panels, cols, blocks};
+    sGroups = {{0, 1}, {2}};
+  }
+  auto expand = [&](Value v, ArrayRef<int64_t> shape,
+                    ArrayRef<ReassociationIndices> groups) -> Value {
+    return tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(shape, getElementTypeOrSelf(v)), v,
+        groups);
+  };
+  return {expand(slices.q, qShape, qGroups),
+          expand(slices.scales, sShape, sGroups)};
+}
+
 } // namespace
 
 FailureOr<std::pair<linalg::GenericOp, Value>>
@@ -216,29 +260,9 @@ mlir::kf::packDequantizedPanels(RewriterBase &rewriter, Location loc,
   int64_t blocks = slices->blocks, block = slices->block,
           depth = blocks * block, panels = width / cols;
   MLIRContext *ctx = rewriter.getContext();
-  auto qType = cast<RankedTensorType>(slices->q.getType());
-  auto sType = cast<RankedTensorType>(slices->scales.getType());
 
   // The columns split into panels.
-  SmallVector<int64_t> qShape, sShape;
-  SmallVector<ReassociationIndices> qGroups, sGroups;
-  if (inOut) {
-    qShape = {blocks, block, panels, cols};
-    qGroups = {{0}, {1}, {2, 3}};
-    sShape = {blocks, panels, cols};
-    sGroups = {{0}, {1, 2}};
-  } else {
-    qShape = {panels, cols, blocks, block};
-    qGroups = {{0, 1}, {2}, {3}};
-    sShape = {panels, cols, blocks};
-    sGroups = {{0, 1}, {2}};
-  }
-  Value q = tensor::ExpandShapeOp::create(
-      rewriter, loc, RankedTensorType::get(qShape, qType.getElementType()),
-      slices->q, qGroups);
-  Value s = tensor::ExpandShapeOp::create(
-      rewriter, loc, RankedTensorType::get(sShape, sType.getElementType()),
-      slices->scales, sGroups);
+  auto [q, s] = panelViews(rewriter, loc, *slices, cols, /*pairs=*/false);
 
   // Over (kb, jj, nb, j) for [k, n], the order the blocks are stored in;
   // over the panels' (nb, kb, jj, j) for [n, k], whose blocks are read
@@ -268,6 +292,68 @@ mlir::kf::packDequantizedPanels(RewriterBase &rewriter, Location loc,
   Value panelsValue = tensor::CollapseShapeOp::create(
       rewriter, loc, RankedTensorType::get({panels, depth, cols}, f),
       copy.getResult(0), SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
+  return std::make_pair(copy, panelsValue);
+}
+
+FailureOr<std::pair<linalg::GenericOp, Value>>
+mlir::kf::packDequantizedPairPanels(RewriterBase &rewriter, Location loc,
+                                    Value weight, bool inOut, int64_t cols) {
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t width = weightType.getDimSize(inOut ? 1 : 0);
+  int64_t block = dequantizedBlock(weight);
+  if (width % cols != 0 || block % 2 != 0)
+    return failure();
+  FailureOr<BlockSlices> slices = sliceBlocks(rewriter, loc, weight);
+  if (failed(slices) || slices->inOut != inOut)
+    return failure();
+  int64_t blocks = slices->blocks, panels = width / cols, half = block / 2;
+  MLIRContext *ctx = rewriter.getContext();
+
+  // The blocks' rows in pairs, the columns in panels.
+  auto [q, s] = panelViews(rewriter, loc, *slices, cols, /*pairs=*/true);
+
+  // From [k, n], over (nb, kb, bp, t, j): the blocks' two rows are read,
+  // widened, scaled and rounded as stored, and only the bf16 result is
+  // interleaved into pairs (j, t) as it is written (read over (..., j, t),
+  // the copy had interleaved the widened f32 rows and the scales: 1.2x the
+  // f32 panels' time at 64 rows). From [n, k], over the panels' (nb, kb,
+  // bp, j, t): the blocks are read along (bp, t) and written along (j, t),
+  // a transposing copy.
+  AffineExpr nb, kb, bp, j, t;
+  SmallVector<AffineMap> maps;
+  if (inOut) {
+    bindDims(ctx, nb, kb, bp, t, j);
+    maps = {AffineMap::get(5, 0, {kb, bp, t, nb, j}, ctx),
+            AffineMap::get(5, 0, {kb, nb, j}, ctx),
+            AffineMap::get(5, 0, {nb, kb, bp, j, t}, ctx)};
+  } else {
+    bindDims(ctx, nb, kb, bp, j, t);
+    maps = {AffineMap::get(5, 0, {nb, j, kb, bp, t}, ctx),
+            AffineMap::get(5, 0, {nb, j, kb}, ctx),
+            AffineMap::get(5, 0, {nb, kb, bp, j, t}, ctx)};
+  }
+  Type bf16 = rewriter.getBF16Type(), f32 = rewriter.getF32Type();
+  Value empty = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<int64_t>{panels, blocks, half, cols, 2}, bf16);
+  auto copy = linalg::GenericOp::create(
+      rewriter, loc, empty.getType(), ValueRange{q, s}, ValueRange{empty}, maps,
+      SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
+      [&](OpBuilder &nested, Location l, ValueRange args) {
+        // The dequantisation's q * scale, rounded to bf16.
+        Value value = arith::SIToFPOp::create(nested, l, f32, args[0]);
+        Value scale = args[1];
+        if (!scale.getType().isF32())
+          scale = arith::ExtFOp::create(nested, l, f32, scale);
+        value = arith::MulFOp::create(nested, l, value, scale);
+        linalg::YieldOp::create(
+            nested, l,
+            arith::TruncFOp::create(nested, l, bf16, value).getResult());
+      });
+  Value panelsValue = tensor::CollapseShapeOp::create(
+      rewriter, loc,
+      RankedTensorType::get({panels, blocks * half, cols, 2}, bf16),
+      copy.getResult(0),
+      SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
   return std::make_pair(copy, panelsValue);
 }
 

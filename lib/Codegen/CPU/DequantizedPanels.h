@@ -30,6 +30,18 @@ FailureOr<std::pair<linalg::GenericOp, Value>>
 packDequantizedPanels(RewriterBase &rewriter, Location loc, Value weight,
                       bool inOut, int64_t cols);
 
+/// bf16 pair panels P[nb, kp, j, t] = bf16(B(2 kp + t, nb * cols + j)) of
+/// a product's weight slice `weight` that is a dequantised i8 weight
+/// (dequantizedBlock, an even block), made from the blocks and scales
+/// directly (kf::packBF16PairPanels' panels): one op over each pair bp of
+/// block kb ((nb, kb, bp, t, j) from [k, n], (nb, kb, bp, j, t) from [n,
+/// k]) reads the blocks and scales, multiplies and rounds. Returns the op and
+/// the panels ([panels, k / 2, cols, 2]); failure as packDequantizedPanels, or
+/// for an odd block.
+FailureOr<std::pair<linalg::GenericOp, Value>>
+packDequantizedPairPanels(RewriterBase &rewriter, Location loc, Value weight,
+                          bool inOut, int64_t cols);
+
 /// A dequantisation of just the blocks and scales a slice `weight` of a
 /// dequantised i8 weight covers (a product split off a wider one, such as
 /// the columns a register tile leaves over), so that the whole weight is not

@@ -548,14 +548,28 @@ struct Planner {
       plan.registers = {1, rows, cols, 1, 2};
       return plan;
     }
-    if (op->hasAttr(kf::kBF16PairCopyAttrName) && numDims == 4) {
-      // From [k, n]: two rows of the panel's columns. From [n, k]
-      // (kf.transposing_copy): 8 pairs of 8 weight rows, a transpose.
+    // (From i8 blocks over (nb, kb, bp, t, j) or (nb, kb, bp, j, t): the
+    // same per block.)
+    if (op->hasAttr(kf::kBF16PairCopyAttrName) &&
+        (numDims == 4 || numDims == 5)) {
+      // From [k, n]: two rows of the panel's columns, over (nb, kp, j, t)
+      // from floats, (nb, kb, bp, t, j) from i8 blocks.
       if (!op->hasAttr(kf::kTransposingCopyAttrName)) {
-        plan.registers = {1, 1, ranges[2], 2};
+        if (numDims == 5) {
+          plan.registers[3] = 2;
+          plan.registers[4] = ranges[4];
+        } else {
+          plan.registers[2] = ranges[2];
+          plan.registers[3] = 2;
+        }
         return plan;
       }
-      plan.registers = {1, pickTile(ranges[1], 8), pickTile(ranges[2], 8), 2};
+      // From [n, k] (kf.transposing_copy), over (..., j, t): 8 pairs of 8
+      // weight rows, a transpose.
+      unsigned pairDim = numDims - 3, columnDim = numDims - 2;
+      plan.registers.back() = 2;
+      plan.registers[pairDim] = pickTile(ranges[pairDim], 8);
+      plan.registers[columnDim] = pickTile(ranges[columnDim], 8);
       return plan;
     }
 
@@ -689,8 +703,14 @@ struct Planner {
       // fewer the interleaving copy is not paid back. GPT-2's bf16 weights
       // from memory on a Zen 5 (kernelforge-bench --weights-from-memory):
       // 8 and 16 rows took 1.3-1.6x the f32 panels' time, 32 rows 1.06-1.08x
-      // (and 1.15x the unpacked product's), 64 rows 0.86-0.88x.
-      bool pairs = bf16Pairs && block == 0 && m && ranges[*m] >= 8 * rows &&
+      // (and 1.15x the unpacked product's), 64 rows 0.86-0.88x. An i8
+      // weight's pairs are made from its blocks (an even block): from [k,
+      // n] at 64 rows 0.82-0.83x the f32 panels' time, at 256 0.59-0.66x;
+      // from [n, k], whose blocks are transposed as they are copied, 1.06-
+      // 1.24x at 64 rows, 0.96-1.10x at 128, 0.70-0.78x at 256: from 32
+      // register tiles of rows (256).
+      int64_t pairRows = (block > 0 && weightStoredOutIn(op) ? 32 : 8) * rows;
+      bool pairs = bf16Pairs && block % 2 == 0 && m && ranges[*m] >= pairRows &&
                    isa<Float32Type, BFloat16Type>(
                        getElementTypeOrSelf(op.getDpsInputs()[1].getType()));
       bool pack =

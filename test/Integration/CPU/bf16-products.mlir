@@ -19,6 +19,13 @@
 // into the pair panels 8 x 8 pairs at a time.
 // RUN: %check %t.so --entry f32_out_in --expect "ref.linear(storage.round_bf16(x0), storage.round_bf16(x1), layout='out_in')" --atol 1e-4
 // RUN: %check %t.so --entry bf16_out_in --expect "ref.linear(storage.round_bf16(x0), x1, layout='out_in')" --atol 1e-4
+// i8 blocks (kf.linear with scales): the pair panels are made from the
+// blocks and scales, each weight q * scale rounded to bf16 ([k, n] with f16
+// scales and a bias from 64 rows; [n, k] with f32 scales from 256 rows,
+// where its transposing copy pays: 72 rows keep f32 panels).
+// RUN: %check %t.so --entry i8_in_out --expect "ref.linear(storage.round_bf16(x0), storage.round_bf16(ref.dequantize(x1, p['w.scales'])), x2)" --atol 1e-4
+// RUN: %check %t.so --entry i8_out_in --expect "ref.linear(storage.round_bf16(x0), storage.round_bf16(ref.dequantize(x1, p['w.scales'], 'out_in')), layout='out_in')" --atol 1e-4
+// RUN: %check %t.so --entry i8_out_in_few --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales'], 'out_in'), layout='out_in')" --atol 1e-4
 // An odd reduction has no pairs: the product stays f32, exact to 1e-4
 // against the unrounded reference.
 // RUN: %check %t.so --entry odd_reduction --expect "ref.linear(x0, x1)" --atol 1e-4
@@ -29,6 +36,7 @@
 // RUN: kernelforge-compile %s -o %t.f32.so
 // RUN: %check %t.f32.so --entry f32_weights --expect "ref.linear(x0, x1, x2)" --atol 1e-4
 // RUN: not %check %t.f32.so --entry f32_weights --expect "ref.linear(storage.round_bf16(x0), storage.round_bf16(x1), x2)" --atol 1e-4
+// RUN: %check %t.f32.so --entry i8_in_out --expect "ref.linear(x0, ref.dequantize(x1, p['w.scales']), x2)" --atol 1e-4
 
 func.func @f32_weights(%x: tensor<1x64x512xf32>, %w: tensor<512x256xf32>, %b: tensor<256xf32>) -> tensor<1x64x256xf32> {
   %y = kf.linear %x, %w, %b layout(in_out) : tensor<1x64x512xf32>, tensor<512x256xf32>, tensor<256xf32> -> tensor<1x64x256xf32>
@@ -61,4 +69,19 @@ func.func @bf16_out_in(%x: tensor<1x72x512xf32>, %w: tensor<256x512xbf16>) -> te
 func.func @few_rows(%x: tensor<32x256xf32>, %w: tensor<256x128xf32>) -> tensor<32x128xf32> {
   %y = kf.linear %x, %w layout(in_out) : tensor<32x256xf32>, tensor<256x128xf32> -> tensor<32x128xf32>
   return %y : tensor<32x128xf32>
+}
+func.func @i8_in_out(%x: tensor<96x256xf32>, %w: tensor<256x128xi8> {kf.param = "w"}, %b: tensor<128xf32>,
+                     %s: tensor<8x128xf16> {kf.param = "w.scales"}) -> tensor<96x128xf32> {
+  %y = kf.linear %x, %w, %b scales(%s : tensor<8x128xf16>) layout(in_out) : tensor<96x256xf32>, tensor<256x128xi8>, tensor<128xf32> -> tensor<96x128xf32>
+  return %y : tensor<96x128xf32>
+}
+func.func @i8_out_in(%x: tensor<1x256x512xf32>, %w: tensor<256x512xi8> {kf.param = "w"},
+                     %s: tensor<256x16xf32> {kf.param = "w.scales"}) -> tensor<1x256x256xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<256x16xf32>) layout(out_in) : tensor<1x256x512xf32>, tensor<256x512xi8> -> tensor<1x256x256xf32>
+  return %y : tensor<1x256x256xf32>
+}
+func.func @i8_out_in_few(%x: tensor<1x72x512xf32>, %w: tensor<256x512xi8> {kf.param = "w"},
+                         %s: tensor<256x16xf32> {kf.param = "w.scales"}) -> tensor<1x72x256xf32> {
+  %y = kf.linear %x, %w scales(%s : tensor<256x16xf32>) layout(out_in) : tensor<1x72x512xf32>, tensor<256x512xi8> -> tensor<1x72x256xf32>
+  return %y : tensor<1x72x256xf32>
 }

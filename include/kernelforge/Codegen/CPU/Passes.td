@@ -107,8 +107,9 @@ def ApplyTuningPass : Pass<"kf-apply-tuning", "::mlir::ModuleOp"> {
     reduction, an f16 scale each), not as the f32 it is dequantised to
     (its panels are made from the blocks: other code than an f32 weight's).
     With `bf16-products` (`kf-cpu-pipeline`'s option, passed on) on a
-    target with a bf16 pair dot product, a float product of more than one
-    row ends in `;bf16-products`: schedules measured with f32 panels are
+    target with a bf16 pair dot product, a product of more than one row
+    against f32, bf16 or i8 weights ends in `;bf16-products`: schedules
+    measured with f32 panels are
     not applied to products in bf16 pairs, nor the other way round
     (`kernelforge-tune --bf16-products` measures these).
 
@@ -280,11 +281,16 @@ def TileAndVectorizePass
     time, transposed), the thread's rows of
     activations are rounded to bf16 once per k tile (`[m, k / 2, 2]`), and
     the product over (nb, m, j, kp, t), `kf.bf16_pairs`, has register tiles
-    of `register-rows` x `register-cols` x one pair, which
+    of `register-rows` x `register-cols` x one pair (a tuned op's own
+    `register_tile`), which
     kf-lower-vector-ops turns into `x86vector.avx512.dot` (`vdpbf16ps`:
     16 lanes, each the sum of two products, per instruction, twice an f32
     FMA's work). Sums stay f32; what changes is that both operands are
-    rounded to bf16 (8 significant bits) before they are multiplied.
+    rounded to bf16 (8 significant bits) before they are multiplied. An i8
+    weight's pair panels are made from its blocks and scales (each q *
+    scale rounded to bf16), from 8 register tiles of rows stored `[k, n]`
+    and from 32 stored `[n, k]` (whose blocks are transposed as they are
+    copied).
 
     A dimension that the register tile does not divide is first split off
     (`linalg::splitOp`), so every tile has a static shape and vectorizes; the
