@@ -172,6 +172,13 @@ mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache,
       p->flops = 2.0;
       for (int64_t r : p->ranges)
         p->flops *= double(r);
+      // The planner packs these whatever the schedule: [n, k] weights and
+      // i8 blocks, at more than one row.
+      AffineExpr m, n, k;
+      bindDims(op.getContext(), m, n, k);
+      p->alwaysPacked = p->ranges.size() == 3 && p->ranges[0] > 1 &&
+                        (hasIndexingMaps(op, {{m, k}, {n, k}, {m, n}}) ||
+                         dequantizingProducer(op.getDpsInputs()[1]));
     }
   });
   return problems.take();
@@ -236,17 +243,20 @@ mlir::kf::generateCandidates(const TuningProblem &problem, size_t limit) {
 
   std::vector<ScheduleCandidate> out;
   std::set<std::array<int64_t, 7>> seenEffective;
-  // Panels are only made where rows reuse them (the planner's rule).
-  bool packable =
-      numDims == 3 && CPUSchedule::hasManyRows(m, defaults.registerRows);
+  // Panels are only made where rows reuse them (the planner's rule), and
+  // are the only layout of weights packed whatever the schedule (i8 blocks,
+  // [n, k]): no candidates of the other layout or prefetch distances there,
+  // which would compile to the same code.
+  bool packable = !problem.alwaysPacked && numDims == 3 &&
+                  CPUSchedule::hasManyRows(m, defaults.registerRows);
   // What the default does at these rows (the planner's rule); a candidate
   // records its layout, which then holds whatever the rows.
-  bool defaultPack = defaults.packsWeightsAt(m);
+  bool defaultPack = problem.alwaysPacked || defaults.packsWeightsAt(m);
   // A product of many rows that reads its weights in place prefetches them
   // (the planner's rule); -1 keeps the pipeline's distance.
   auto prefetches = [&](int64_t rows, bool pack) {
-    return numDims >= 3 && CPUSchedule::hasManyRows(m, rows) &&
-           !(packable && pack);
+    return !problem.alwaysPacked && numDims >= 3 &&
+           CPUSchedule::hasManyRows(m, rows) && !(packable && pack);
   };
   auto add = [&](int64_t rows, int64_t cols, int64_t kTile, int64_t threadTile,
                  double s, std::optional<bool> packOverride = std::nullopt,

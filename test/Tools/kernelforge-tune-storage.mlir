@@ -12,6 +12,17 @@
 // TUNE: [3/3] contraction 64x128x256 (4.2 MFLOP, 1 use)
 // TUNE: 3 measured, 0 from the cache, 0 failed
 //
+// Weights packed whatever the schedule (i8 blocks) get no candidates of
+// the other layout or prefetch distances (the same code again).
+// RUN: kernelforge-tune %s --dry-run --tuning-cache %t.dry.json 2>&1 | FileCheck %s --check-prefix=DRY
+// DRY-LABEL: [2/3] contraction
+// DRY: packed score
+// DRY-NOT: {{t[0-9]+ +score|pf[0-9]+}}
+// DRY-LABEL: [3/3] contraction
+// DRY: packed score
+// DRY-NOT: {{t[0-9]+ +score|pf[0-9]+}}
+// DRY: 0 measured
+//
 // The keys: f32 weights, i8 blocks of 32 with f16 scales ([k, n] and, with
 // f32 scales, [n, k]).
 // RUN: %python -c "import json,sys; [print(k.split('|', 3)[3]) for k in sorted(json.load(open(sys.argv[1]))['entries'])]" %t.json | FileCheck %s --check-prefix=KEYS

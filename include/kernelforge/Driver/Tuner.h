@@ -60,6 +60,9 @@ struct TuningProblem {
   /// Compiled with kf-cpu-pipeline's bf16-products (the problem's text
   /// says so where that changes its code: describeProblem).
   bool bf16Products = false;
+  /// Its weights are packed into panels whatever the schedule (stored [n,
+  /// k] or i8 blocks, more than one row): no other layout to try.
+  bool alwaysPacked = false;
   /// The target's schedule and vector registers (kf-cpu-target's).
   CPUSchedule defaults;
   int64_t vectorRegisters = 16;
