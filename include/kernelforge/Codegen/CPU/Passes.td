@@ -109,9 +109,9 @@ def ApplyTuningPass : Pass<"kf-apply-tuning", "::mlir::ModuleOp"> {
     With `bf16-products` (`kf-cpu-pipeline`'s option, passed on) on a
     target with a bf16 pair dot product, a product of more than one row
     against f32, bf16 or i8 weights ends in `;bf16-products`: schedules
-    measured with f32 panels are
-    not applied to products in bf16 pairs, nor the other way round
-    (`kernelforge-tune --bf16-products` measures these).
+    measured with f32 panels are not applied to products in bf16 pairs,
+    nor the other way round (`kernelforge-tune --bf16-products` measures
+    these).
 
     A missing cache file changes nothing. A corrupt file or entry (not JSON,
     another format, tiles out of range) is reported once as a warning and
