@@ -92,7 +92,7 @@ mlir::kf::packBF16PairPanels(RewriterBase &rewriter, linalg::LinalgOp op,
   // The panels: B viewed as [kp, t, nb, j] (stored [k, n]) or [nb, j, kp,
   // t] (stored [n, k]), copied to [nb, kp, j, t]. (Over (nb, kp, t, j) from
   // [k, n], rounded before they are interleaved as i8 blocks' pairs are,
-  // GPT-2's f32 and bf16 weights took as long: kernelforge-bench
+  // GPT-2's f32 and bf16 weights were no faster: kernelforge-bench
   // --weights-from-memory, 2026-12-07.)
   if (!copy) {
     Value view = tensor::ExpandShapeOp::create(
