@@ -62,43 +62,31 @@ static OwningOpRef<ModuleOp> standaloneKernel(Operation *op, ModuleOp source) {
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   IRMapping mapping;
-  // An argument for `v`, or (for the ops of a dequantisation: the
-  // collapse, the dequantising op, the blocks' view, its init) a clone.
-  std::function<Value(Value)> materialize = [&](Value v) -> Value {
+  // An argument for `v`; within an operand's dequantisation (`chain`: the
+  // collapse of its result, the dequantising op, the blocks' view and its
+  // init) a clone of the op that makes it.
+  std::function<Value(Value, bool)> materialize = [&](Value v,
+                                                      bool chain) -> Value {
     if (Value mapped = mapping.lookupOrNull(v))
       return mapped;
     Operation *def = v.getDefiningOp();
-    auto generic = dyn_cast_or_null<linalg::GenericOp>(def);
-    bool cloned =
-        def &&
-        (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::EmptyOp>(
-             def) ||
-         (generic && generic->hasAttr(kDequantizeAttrName))) &&
-        def->getNumRegions() == (generic ? 1 : 0);
-    if (cloned) {
-      SetVector<Value> captured;
-      getUsedValuesDefinedAbove(def->getRegions(), captured);
-      cloned = captured.empty();
-    }
-    if (!cloned) {
-      mapping.map(v, entry->addArgument(v.getType(), loc));
-      return mapping.lookup(v);
+    if (!chain || !def ||
+        !(isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::EmptyOp>(
+              def) ||
+          def->hasAttr(kDequantizeAttrName))) {
+      Value argument = entry->addArgument(v.getType(), loc);
+      mapping.map(v, argument);
+      return argument;
     }
     for (Value operand : def->getOperands())
-      materialize(operand);
+      materialize(operand, /*chain=*/true);
     b.clone(*def, mapping);
     return mapping.lookup(v);
   };
-  for (Value operand : op->getOperands()) {
-    bool dequantized = false;
-    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-      dequantized = llvm::is_contained(linalgOp.getDpsInputs(), operand) &&
-                    dequantizingProducer(operand);
-    if (dequantized)
-      materialize(operand);
-    else if (!mapping.contains(operand))
-      mapping.map(operand, entry->addArgument(operand.getType(), loc));
-  }
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  for (OpOperand &operand : op->getOpOperands())
+    materialize(operand.get(), linalgOp && linalgOp.isDpsInput(&operand) &&
+                                   dequantizingProducer(operand.get()));
   func.setFunctionType(
       FunctionType::get(ctx, entry->getArgumentTypes(), op->getResultTypes()));
   for (Value v : above)
