@@ -44,9 +44,13 @@ static double attentionFlops(AttentionOp op, int64_t offset) {
 }
 
 FailureOr<std::vector<TuningProblem>>
-mlir::kf::collectAttentionProblems(ModuleOp module) {
+mlir::kf::collectAttentionProblems(ModuleOp module,
+                                   const TuningTarget &target) {
   PassManager pm(module.getContext());
-  pm.addPass(createCPUTargetPass());
+  CPUTargetPassOptions options;
+  options.cpu = target.cpu;
+  options.features = target.features;
+  pm.addPass(createCPUTargetPass(options));
   if (failed(pm.run(module)))
     return failure();
   TuningProblemSet problems(module);
@@ -55,6 +59,7 @@ mlir::kf::collectAttentionProblems(ModuleOp module) {
         problems.add(op, kAttentionKind, describeAttentionProblem(op));
     if (!p)
       return;
+    setTarget(*p, target);
     auto query = cast<RankedTensorType>(op.getQuery().getType());
     auto key = cast<RankedTensorType>(op.getKey().getType());
     p->ranges = {query.getDimSize(0), query.getDimSize(1),

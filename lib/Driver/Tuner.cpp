@@ -136,9 +136,18 @@ TuningProblem *TuningProblemSet::add(Operation *op, StringRef kind,
   return &p;
 }
 
+void mlir::kf::setTarget(TuningProblem &problem, const TuningTarget &target) {
+  problem.target = target;
+  // Timed on this machine: operands overflow its last-level cache too.
+  if (!target.cpu.empty() || !target.features.empty()) {
+    static const int64_t hostCache = CPUTargetModel::host().l3;
+    problem.lastLevelCache = std::max(problem.lastLevelCache, hostCache);
+  }
+}
+
 FailureOr<std::vector<TuningProblem>>
 mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache,
-                                bool bf16Products) {
+                                bool bf16Products, const TuningTarget &target) {
   // kf-cpu-pipeline itself up to linalg: the problems are the ops
   // kf-apply-tuning will look up.
   PassManager pm(module.getContext());
@@ -146,6 +155,8 @@ mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache,
   pipeline.stopAfter = "linalg";
   pipeline.tuningCache = tuningCache.str();
   pipeline.bf16Products = bf16Products;
+  pipeline.targetCPU = target.cpu;
+  pipeline.targetFeatures = target.features;
   buildCPUPipeline(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();
@@ -156,6 +167,7 @@ mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache,
     if (TuningProblem *p = problems.add(op, kContractionKind,
                                         describeProblem(op, bf16Products))) {
       p->bf16Products = bf16Products;
+      setTarget(*p, target);
       p->ranges = llvm::to_vector(op.getStaticLoopRanges());
       p->flops = 2.0;
       for (int64_t r : p->ranges)
@@ -170,6 +182,23 @@ mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache,
     }
   });
   return problems.take();
+}
+
+std::string mlir::kf::whyNotTunableHere(const TuningTarget &target) {
+  if (target.cpu.empty() && target.features.empty())
+    return "";
+  std::string error;
+  FailureOr<CPUTargetModel> model =
+      CPUTargetModel::get("", target.cpu, target.features, error);
+  if (failed(model))
+    return error;
+  std::string why = model->whyNotRunnableHere();
+  return why.empty()
+             ? why
+             : "cannot time " + model->cpu +
+                   (target.features.empty() ? std::string()
+                                            : " (" + target.features + ")") +
+                   " code on this machine: " + why;
 }
 
 std::vector<ScheduleCandidate>
@@ -342,6 +371,8 @@ std::optional<Compiled> compileCandidate(const TuningProblem &problem,
   CompileOptions options;
   options.pipeline.tuningCache = "none";
   options.pipeline.bf16Products = problem.bf16Products;
+  options.pipeline.targetCPU = problem.target.cpu;
+  options.pipeline.targetFeatures = problem.target.features;
   if (!module || failed(compileModule(*module, options, path))) {
     error = "compiling " + c.describe() + " failed: " + diagnostics;
     return std::nullopt;

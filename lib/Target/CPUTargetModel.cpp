@@ -177,6 +177,49 @@ FailureOr<CPUTargetModel> CPUTargetModel::get(StringRef tripleName,
   return model;
 }
 
+/// Instruction sets LLVM may select for plain arithmetic and vector code
+/// (and so for a compiled model): a host that reports one absent cannot run
+/// code that has it. System instructions (rdpid, xsaves, pku, ...), which a
+/// virtual machine often hides, are never generated and do not count.
+static bool codeMayUse(StringRef feature) {
+  for (StringRef prefix :
+       {"sse",        "ssse",    "avx",    "fma",      "f16c",   "amx",
+        "bmi",        "lzcnt",   "popcnt", "movbe",    "gfni",   "vaes",
+        "vpclmulqdq", "evex512", "xop",    "neon",     "sve",    "sme",
+        "dotprod",    "bf16",    "i8mm",   "fullfp16", "fp16fml"})
+    if (feature.starts_with(prefix))
+      return true;
+  return false;
+}
+
+std::string CPUTargetModel::whyNotRunnableHere() const {
+  initializeTargets();
+  llvm::Triple target(triple);
+  llvm::Triple host(
+      llvm::Triple::normalize(llvm::sys::getDefaultTargetTriple()));
+  if (target.getArch() != host.getArch())
+    return "it is " + target.getArchName().str() +
+           " code and this machine is " + host.getArchName().str();
+  std::string error;
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(target, error);
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      llvmTarget ? llvmTarget->createMCSubtargetInfo(target, cpu, features)
+                 : nullptr);
+  if (!info)
+    return "LLVM does not describe " + triple + " " + cpu;
+  // Instruction sets the host reports absent and the target has.
+  SmallVector<std::string> missing;
+  for (const auto &feature : llvm::sys::getHostCPUFeatures())
+    if (!feature.getValue() && codeMayUse(feature.getKey()) &&
+        info->checkFeatures(("+" + feature.getKey()).str()))
+      missing.push_back(feature.getKey().str());
+  if (missing.empty())
+    return "";
+  llvm::sort(missing);
+  return "this CPU lacks " + llvm::join(missing, ", ");
+}
+
 DictionaryAttr CPUTargetModel::toAttr(MLIRContext *context) const {
   Builder b(context);
   SmallVector<NamedAttribute> fields = {

@@ -92,6 +92,19 @@ static cl::opt<bool> bf16Products(
              "pairs); they are tuned apart from f32 panels' and used only by "
              "compiles with that option"),
     cl::cat(category));
+static cl::opt<std::string>
+    targetCPU("mcpu",
+              cl::desc("CPU the tuned code is for, as kernelforge-compile's "
+                       "--mcpu and --pipeline-options target-cpu= (default: "
+                       "this machine's); it is timed here, so this machine "
+                       "must run it (x86-64-v3 or znver3 on an AVX-512 host)"),
+              cl::init(""), cl::cat(category));
+static cl::opt<std::string>
+    targetFeatures("mattr",
+                   cl::desc("Target features, as kernelforge-compile's --mattr "
+                            "and --pipeline-options target-features= (e.g. "
+                            "-avx512f)"),
+                   cl::init(""), cl::cat(category));
 static cl::opt<bool> dryRun("dry-run", cl::init(false),
                             cl::desc("List the problems and candidates only"),
                             cl::cat(category));
@@ -181,7 +194,15 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler handler(sources, &context);
 
+  kf::TuningTarget target{targetCPU, targetFeatures};
+  if (std::string why = kf::whyNotTunableHere(target); !why.empty())
+    fail(why);
   std::vector<OwningOpRef<ModuleOp>> modules = loadModules(context, sources);
+  if (!target.cpu.empty() || !target.features.empty())
+    llvm::errs() << "tuning code for "
+                 << (target.cpu.empty() ? std::string("this CPU") : target.cpu)
+                 << (target.features.empty() ? "" : " with " + target.features)
+                 << ", timed on this machine\n";
   std::string path = cachePath.empty() ? kf::TuningCache::defaultPath()
                                        : std::string(cachePath);
   std::string problem;
@@ -276,7 +297,7 @@ int main(int argc, char **argv) {
   std::set<std::string> attentionKeys;
   for (OwningOpRef<ModuleOp> &module : modules) {
     OwningOpRef<ModuleOp> copy = module->clone();
-    auto found = kf::collectAttentionProblems(*copy);
+    auto found = kf::collectAttentionProblems(*copy, target);
     if (failed(found))
       fail("finding the module's attention failed");
     distinct(attention, attentionKeys, *found);
@@ -289,7 +310,8 @@ int main(int argc, char **argv) {
   // (A file that was unreadable and not yet rewritten was warned about.)
   std::string lowering = problem.empty() || saved ? path : "none";
   for (OwningOpRef<ModuleOp> &module : modules) {
-    auto found = kf::collectTuningProblems(*module, lowering, bf16Products);
+    auto found =
+        kf::collectTuningProblems(*module, lowering, bf16Products, target);
     if (failed(found))
       fail("lowering the module to find its contractions failed");
     distinct(contractions, contractionKeys, *found);

@@ -129,6 +129,25 @@ TEST(CPUSchedule, UnknownCPUAndTripleAreErrors) {
   EXPECT_NE(error.find("unknown target triple"), std::string::npos);
 }
 
+// The host runs its own code; not another architecture's, nor code with an
+// instruction set no CPU has alongside the others (AMD's SSE4a with Intel's
+// AMX), whose absence here is named.
+TEST(CPUTargetModel, RunnableHereOnlyWhereTheHostHasItsInstructions) {
+  EXPECT_EQ(CPUTargetModel::host().whyNotRunnableHere(), "");
+  CPUTargetModel host = CPUTargetModel::host();
+  std::string other = host.isAArch64 ? "x86_64-unknown-linux-gnu"
+                                     : "aarch64-unknown-linux-gnu";
+  std::string why = model(other.c_str(), "generic").whyNotRunnableHere();
+  EXPECT_NE(why.find(" code and this machine is "), std::string::npos) << why;
+  if (!host.isX86)
+    return;
+  why = model("", "", "+sse4a,+amx-tile").whyNotRunnableHere();
+  EXPECT_EQ(why.rfind("this CPU lacks ", 0), 0u) << why;
+  EXPECT_TRUE(why.find("sse4a") != std::string::npos ||
+              why.find("amx-tile") != std::string::npos)
+      << why;
+}
+
 TEST(CPUSchedule, AttributeRoundTripAndOverrides) {
   MLIRContext context;
   CPUSchedule s = deriveCPUSchedule(model("x86_64-unknown-linux-gnu", "znver3"));

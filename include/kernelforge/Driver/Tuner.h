@@ -41,6 +41,14 @@
 
 namespace mlir::kf {
 
+/// The CPU the tuned code is for, in LLVM's names (as kf-cpu-pipeline's
+/// target-cpu and target-features); empty: the host. Its code is timed on
+/// this machine, which must run it (CPUTargetModel::whyNotRunnableHere):
+/// the x86-64-v3 code of a portable build, say, tuned on an AVX-512 host.
+struct TuningTarget {
+  std::string cpu, features;
+};
+
 /// One contraction or fused attention to tune.
 struct TuningProblem {
   /// kContractionKind or kAttentionKind.
@@ -57,6 +65,8 @@ struct TuningProblem {
   double flops = 0;
   /// How many ops of the module pose it.
   int64_t uses = 0;
+  /// The CPU its code is compiled for.
+  TuningTarget target;
   /// Compiled with kf-cpu-pipeline's bf16-products (the problem's text
   /// says so where that changes its code: describeProblem).
   bool bf16Products = false;
@@ -112,18 +122,29 @@ private:
 };
 
 /// Lowers `module` (kf or linalg; consumed) with kf-cpu-pipeline up to
-/// linalg, for the host, and returns its distinct contractions. Attention
+/// linalg, for `target`, and returns its distinct contractions. Attention
 /// is lowered with the tiles `tuningCache` (kf-apply-tuning's option) holds
 /// for it, so that the products inside it are the ones a compile makes.
 /// With `bf16Products`, the problems are described, compiled and timed as
 /// kf-cpu-pipeline's bf16-products compiles them.
 FailureOr<std::vector<TuningProblem>>
 collectTuningProblems(ModuleOp module, StringRef tuningCache = "",
-                      bool bf16Products = false);
+                      bool bf16Products = false,
+                      const TuningTarget &target = {});
 
-/// Records the host target on `module` (kf-cpu-target) and returns its
-/// distinct `kf.attention` ops, each a one-op kernel.
-FailureOr<std::vector<TuningProblem>> collectAttentionProblems(ModuleOp module);
+/// Records `target` on `module` (kf-cpu-target) and returns its distinct
+/// `kf.attention` ops, each a one-op kernel.
+FailureOr<std::vector<TuningProblem>>
+collectAttentionProblems(ModuleOp module, const TuningTarget &target = {});
+
+/// Makes `problem` compiled for `target` (and, where that is not the host,
+/// timed on operands that overflow this machine's last-level cache too).
+void setTarget(TuningProblem &problem, const TuningTarget &target);
+
+/// Whether this machine can time `target`'s code: empty when it can, else
+/// why not (an unknown CPU, another architecture, instruction sets this
+/// CPU lacks).
+std::string whyNotTunableHere(const TuningTarget &target);
 
 /// Candidates around the problem's default schedule, best first by the
 /// cost model, the default always first; at most `limit`.

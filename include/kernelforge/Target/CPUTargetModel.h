@@ -60,6 +60,11 @@ struct CPUTargetModel {
                                        StringRef features,
                                        std::string &error);
 
+  /// Whether this machine runs the target's code: empty when it does, else
+  /// why not (another architecture, or the instruction sets the target has
+  /// and the host lacks, e.g. "avx512bw, avx512f").
+  std::string whyNotRunnableHere() const;
+
   /// `{triple = ..., cpu = ..., vector_bits = 256, ...}`, as recorded on a
   /// module by kf-cpu-target (features left out: they are long and the
   /// model's fields say what matters).
