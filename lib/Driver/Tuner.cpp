@@ -139,7 +139,7 @@ TuningProblem *TuningProblemSet::add(Operation *op, StringRef kind,
 void mlir::kf::setTarget(TuningProblem &problem, const TuningTarget &target) {
   problem.target = target;
   // Timed on this machine: operands overflow its last-level cache too.
-  if (!target.cpu.empty() || !target.features.empty()) {
+  if (!target.isHost()) {
     static const int64_t hostCache = CPUTargetModel::host().l3;
     problem.lastLevelCache = std::max(problem.lastLevelCache, hostCache);
   }
@@ -185,7 +185,7 @@ mlir::kf::collectTuningProblems(ModuleOp module, StringRef tuningCache,
 }
 
 std::string mlir::kf::whyNotTunableHere(const TuningTarget &target) {
-  if (target.cpu.empty() && target.features.empty())
+  if (target.isHost())
     return "";
   std::string error;
   FailureOr<CPUTargetModel> model =

@@ -198,7 +198,7 @@ int main(int argc, char **argv) {
   if (std::string why = kf::whyNotTunableHere(target); !why.empty())
     fail(why);
   std::vector<OwningOpRef<ModuleOp>> modules = loadModules(context, sources);
-  if (!target.cpu.empty() || !target.features.empty())
+  if (!target.isHost())
     llvm::errs() << "tuning code for "
                  << (target.cpu.empty() ? std::string("this CPU") : target.cpu)
                  << (target.features.empty() ? "" : " with " + target.features)

@@ -133,8 +133,8 @@ TEST(CPUSchedule, UnknownCPUAndTripleAreErrors) {
 // instruction set no CPU has alongside the others (AMD's SSE4a with Intel's
 // AMX), whose absence here is named.
 TEST(CPUTargetModel, RunnableHereOnlyWhereTheHostHasItsInstructions) {
-  EXPECT_EQ(CPUTargetModel::host().whyNotRunnableHere(), "");
   CPUTargetModel host = CPUTargetModel::host();
+  EXPECT_EQ(host.whyNotRunnableHere(), "");
   std::string other = host.isAArch64 ? "x86_64-unknown-linux-gnu"
                                      : "aarch64-unknown-linux-gnu";
   std::string why = model(other.c_str(), "generic").whyNotRunnableHere();

@@ -47,6 +47,7 @@ namespace mlir::kf {
 /// the x86-64-v3 code of a portable build, say, tuned on an AVX-512 host.
 struct TuningTarget {
   std::string cpu, features;
+  bool isHost() const { return cpu.empty() && features.empty(); }
 };
 
 /// One contraction or fused attention to tune.
